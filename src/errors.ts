@@ -1,0 +1,49 @@
+/**
+ * Every machine-readable code this API emits, as data: GraphQL `extensions.code` values for request
+ * errors and the `code` of a failed or cancelled job. Docs (README errors table) follow this table.
+ */
+
+export interface ErrorCodeInfo {
+  /** HTTP status the hosted API used for the same case, where it had one. */
+  httpStatus: number | null;
+  /** Where the code appears: a rejected GraphQL request, a job's `code`, or both. */
+  appearsOn: 'request' | 'job' | 'both';
+  description: string;
+}
+
+export const ERROR_CODES = {
+  BAD_USER_INPUT: { httpStatus: 400, appearsOn: 'request', description: 'Invalid argument: missing or non-file upload, oversize file or field, too-long replyUrl/replyRef, invalid options, malformed multipart.' },
+  CSRF_PREFLIGHT_REQUIRED: { httpStatus: 400, appearsOn: 'request', description: 'A multipart request without the x-graphql-yoga-csrf or apollo-require-preflight header.' },
+  UNAUTHENTICATED: { httpStatus: 401, appearsOn: 'request', description: 'Missing or unknown bearer token.' },
+  FORBIDDEN: { httpStatus: 403, appearsOn: 'request', description: 'The token may not do this (account management needs an admin token).' },
+  NOT_FOUND: { httpStatus: 404, appearsOn: 'request', description: 'No such job (or not yours), or no such channel.' },
+  PAYMENT_REQUIRED: { httpStatus: 402, appearsOn: 'both', description: 'No configured channel has credits left.' },
+  CHANNEL_BUSY: { httpStatus: 429, appearsOn: 'request', description: 'Every eligible channel is busy (fail-fast mode) or the queue is full; retry after extensions.retryAfter seconds.' },
+  DISCORD_RATE_LIMITED: { httpStatus: 429, appearsOn: 'job', description: 'Discord answered /interactions with 429; errorDetails holds its body (retry_after).' },
+  BOT_ERROR: { httpStatus: null, appearsOn: 'job', description: "The bot replied with an error (no face, invalid option, credits exhausted…); errorDetails holds the bot's text and reason." },
+  INTERACTION_FAILED: { httpStatus: null, appearsOn: 'job', description: 'Discord reported INTERACTION_FAILURE (the bot did not acknowledge in time).' },
+  DISCORD_UNAUTHORIZED: { httpStatus: null, appearsOn: 'job', description: 'Discord refused the account token (401/403/close 4004); the account is taken out of rotation.' },
+  DISCORD_ERROR: { httpStatus: null, appearsOn: 'job', description: 'Discord answered with an unexpected error.' },
+  TIMEOUT: { httpStatus: null, appearsOn: 'job', description: 'The bot did not reply within JOB_TIMEOUT_MS.' },
+  EXECUTOR_LOST: { httpStatus: null, appearsOn: 'job', description: 'The server instance running or holding the job vanished (crash, partition) before it finished.' },
+  CANCELLED: { httpStatus: null, appearsOn: 'job', description: 'Cancelled by its owner (cancelJob) or by shutdown.' },
+  INTERNAL_SERVER_ERROR: { httpStatus: 500, appearsOn: 'both', description: 'An unexpected error; details are logged, never sent to the client.' },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * A failure the client may see: a code from ERROR_CODES, a message safe to show, and extra
+ * extensions (e.g. retryAfter in seconds). The GraphQL layer turns it into a GraphQLError; any other
+ * thrown error is masked as INTERNAL_SERVER_ERROR.
+ */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}

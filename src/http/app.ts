@@ -1,0 +1,71 @@
+/**
+ * The GraphQL server as one unit: Yoga + uploads + graphql-ws on one HTTP server, with graceful
+ * shutdown. It takes the job service from outside (src/services.ts builds the real one).
+ */
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { JobService } from '../jobs/service.js';
+import { createUploadSpooler } from '../jobs/spool.js';
+import { buildSchema } from '../schema/index.js';
+import { createAuthenticator } from './auth.js';
+import { createHttpServer, type ReadinessCheck } from './server.js';
+import { attachWebSocketServer } from './websocket.js';
+import { createYogaApp } from './yoga.js';
+
+export interface GraphQLServerDeps {
+  config: Config;
+  logger: Logger;
+  jobs: JobService;
+  readiness?: ReadinessCheck[];
+  checkReplyUrl?: (url: string) => Promise<void>;
+}
+
+export interface RunningServer {
+  /** http://host:port/graphql */
+  url: string;
+  port: number;
+  /** Stops accepting, lets running jobs finish up to SHUTDOWN_TIMEOUT_MS, closes sockets. */
+  stop(): Promise<void>;
+}
+
+export async function startGraphQLServer({ config, logger, jobs, readiness = [], checkReplyUrl = async () => {} }: GraphQLServerDeps): Promise<RunningServer> {
+  const authenticator = createAuthenticator(config.auth);
+  const spooler = createUploadSpooler({ dir: config.uploads.dir, maxFileBytes: config.uploads.maxFileBytes });
+  const yoga = createYogaApp({ schema: buildSchema(), config, logger, authenticator, context: { jobs, spooler, config, logger, checkReplyUrl } });
+  const server = createHttpServer({
+    yoga,
+    config,
+    logger,
+    readiness: [{ name: 'jobs', check: () => jobs.ready() }, ...readiness],
+  });
+  const ws = attachWebSocketServer(server, { yoga, authenticator, logger });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${port}/graphql`,
+    port,
+    stop: () =>
+      (stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const deadline = Date.now() + config.shutdownTimeoutMs;
+        await jobs.close(config.shutdownTimeoutMs);
+        // Requests still being served (an upload in progress, a wait: true) get their answer.
+        while (server.inflight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        await ws.close();
+        server.closeAllConnections();
+        await closed;
+      })()),
+  };
+}

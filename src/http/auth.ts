@@ -1,0 +1,47 @@
+/**
+ * Bearer-token authentication for HTTP and graphql-ws. A viewer's `owner` is an opaque digest of
+ * the token: jobs store it, never the token.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+
+export type Role = 'user' | 'admin';
+
+export interface Viewer {
+  owner: string;
+  role: Role;
+  /** True in open dev mode (no tokens configured): every caller is the same anonymous admin. */
+  open: boolean;
+}
+
+export const OPEN_MODE_OWNER = 'anonymous';
+
+export const ownerIdOf = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 24);
+
+export interface Authenticator {
+  /** Resolves an `Authorization` header value (or graphql-ws connectionParams value). */
+  authenticate(authorization: unknown): Viewer;
+}
+
+export function createAuthenticator(auth: Config['auth']): Authenticator {
+  const userTokens = auth.apiTokens.map((t) => Buffer.from(t));
+  const adminTokens = auth.adminTokens.map((t) => Buffer.from(t));
+  const matches = (list: Buffer[], candidate: Buffer) =>
+    list.some((t) => t.length === candidate.length && timingSafeEqual(t, candidate));
+
+  return {
+    authenticate(authorization) {
+      if (auth.open) return { owner: OPEN_MODE_OWNER, role: 'admin', open: true };
+      if (typeof authorization !== 'string' || authorization === '') {
+        throw new AppError('UNAUTHENTICATED', 'Unauthorized: send Authorization: Bearer <API token>');
+      }
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+      if (!match) throw new AppError('UNAUTHENTICATED', 'Unauthorized: the Authorization header must be "Bearer <API token>"');
+      const token = Buffer.from(match[1]!);
+      if (matches(adminTokens, token)) return { owner: ownerIdOf(match[1]!), role: 'admin', open: false };
+      if (matches(userTokens, token)) return { owner: ownerIdOf(match[1]!), role: 'user', open: false };
+      throw new AppError('UNAUTHENTICATED', 'Unauthorized: unknown API token');
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Error masking: clients see typed errors (`extensions.code`) and never a stack trace or an
+ * internal message. AppError and GraphQL's own validation errors pass through; anything else
+ * becomes INTERNAL_SERVER_ERROR and is logged.
+ */
+import { GraphQLError } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { AppError, ERROR_CODES } from '../errors.js';
+
+export function toGraphQLError(error: AppError, http?: { status: number; headers?: Record<string, string> }): GraphQLError {
+  return new GraphQLError(error.message, {
+    extensions: { code: error.code, ...error.extensions, ...(http ? { http } : {}) },
+  });
+}
+
+/** Errors carrying an HTTP status (request-level ones) keep it; field errors stay 200 as GraphQL wants. */
+export function httpStatusOf(error: AppError): { status: number; headers?: Record<string, string> } | undefined {
+  if (error.code === 'UNAUTHENTICATED') return { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } };
+  return undefined;
+}
+
+/**
+ * Variable coercion errors (graphql-js and graphql-upload-ts) carry no code or another library's;
+ * upload ones get the hosted API's wording, all get BAD_USER_INPUT.
+ */
+const UPLOAD_VARIABLE_ERRORS: readonly { matches: RegExp; message: string }[] = [
+  { matches: /"Upload!" not to be null/, message: 'Required param source_image or target_image_gif_or_video is missing or empty' },
+  { matches: /Upload value invalid/, message: 'Param source_image or target_image_gif_or_video is not File or Blob' },
+];
+
+function withInputCode(error: GraphQLError): GraphQLError {
+  const upload = UPLOAD_VARIABLE_ERRORS.find((e) => e.matches.test(error.message));
+  if (upload) return new GraphQLError(upload.message, { extensions: { code: 'BAD_USER_INPUT', detail: error.message } });
+  if (error.extensions['code'] === undefined && error.path === undefined) {
+    return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } });
+  }
+  return error;
+}
+
+/** Gives request-level errors that have no code (variable coercion, upload scalar) BAD_USER_INPUT. */
+export const useInputErrorCodes = (): Plugin => ({
+  onExecute: () => ({
+    onExecuteDone: ({ result, setResult }) => {
+      if (isAsyncIterable(result) || !result.errors?.length || result.data !== undefined) return;
+      setResult({ ...result, errors: result.errors.map((e) => withInputCode(e)) });
+    },
+  }),
+});
+
+export function createMaskError(logger: Logger) {
+  return (error: unknown, message: string): Error => {
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    if (original instanceof AppError) {
+      const path = error instanceof GraphQLError ? error.path : undefined;
+      const gqlError = toGraphQLError(original, httpStatusOf(original));
+      return path ? new GraphQLError(gqlError.message, { path, extensions: gqlError.extensions }) : gqlError;
+    }
+    if (error instanceof GraphQLError && !error.originalError) return withInputCode(error); // syntax, validation, variables
+    if (error instanceof GraphQLError && error.originalError instanceof GraphQLError) return error.originalError;
+    logger.error({ err: original }, 'unexpected error in a GraphQL operation');
+    return new GraphQLError(message, {
+      ...(error instanceof GraphQLError && error.path ? { path: error.path } : {}),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' satisfies keyof typeof ERROR_CODES },
+    });
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * graphql-ws on the HTTP server's /graphql path. Every operation runs through Yoga's envelop
+ * (same schema, masking, armor limits and context) via getEnveloped. Authentication happens once,
+ * in onConnect, from connectionParams.authorization: refused connections close with 4403.
+ */
+import type { Server } from 'node:http';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { Authenticator, Viewer } from './auth.js';
+import type { YogaApp } from './yoga.js';
+
+/** Operations one socket may run at once: a subscription flood from one client is refused. */
+export const MAX_OPERATIONS_PER_SOCKET = 100;
+
+type SocketExtra = Extra & {
+  viewer?: Viewer;
+};
+
+interface EnvelopedRoot {
+  execute: (args: ExecutionArgs) => unknown;
+  subscribe: (args: ExecutionArgs) => unknown;
+}
+
+export function attachWebSocketServer(server: Server, deps: { yoga: YogaApp; authenticator: Authenticator; logger: Logger }) {
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const disposable = useServer<Record<string, unknown> | undefined, SocketExtra & Record<PropertyKey, unknown>>(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      onConnect: (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        try {
+          ctx.extra.viewer = deps.authenticator.authenticate(params['authorization'] ?? params['Authorization']);
+          return true;
+        } catch {
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
+          return [new GraphQLError(`At most ${MAX_OPERATIONS_PER_SOCKET} operations may run on one socket`, { extensions: { code: 'BAD_USER_INPUT' } })];
+        }
+        const { schema, execute, subscribe, contextFactory, parse, validate } = deps.yoga.getEnveloped({
+          ...ctx,
+          viewer: ctx.extra.viewer,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+        });
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('Syntax error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        const args: ExecutionArgs = {
+          schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+        };
+        return args;
+      },
+      onError: (_ctx, _id, _payload, errors) => {
+        deps.logger.debug({ errors: errors.map((e) => e.message) }, 'graphql-ws operation errors');
+      },
+    },
+    wss,
+  );
+
+  return {
+    wss,
+    /** Closes every socket (1001 Going Away) and the websocket server. */
+    async close() {
+      for (const client of wss.clients) client.close(1001, 'Server shutting down');
+      await disposable.dispose();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * `npm start`: loads the configuration (embedded defaults when unset, each logged once), builds the
+ * services and serves GraphQL over HTTP and websockets. SIGTERM/SIGINT shut down gracefully.
+ */
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startServices } from './services.js';
+import { startGraphQLServer } from './http/app.js';
+
+async function main() {
+  let loaded;
+  try {
+    loaded = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const { config, defaultsApplied } = loaded;
+  const logger = createLogger(config.logLevel);
+  for (const { name, value } of defaultsApplied) logger.info({ variable: name, value }, `config: ${name} unset, using the embedded default ${value}`);
+  if (config.auth.open) {
+    logger.warn('AUTH IS OFF: API_TOKENS and ADMIN_TOKENS are unset, so anyone who can reach this port can run jobs and manage accounts. Set API_TOKENS (and ADMIN_TOKENS) before exposing it.');
+  }
+
+  const services = await startServices(config, logger);
+  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, readiness: services.readiness, checkReplyUrl: services.checkReplyUrl });
+  logger.info({ url: server.url }, `picsi-graphql ready: GraphiQL at ${server.url}`);
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down: no new requests, running jobs may finish until the deadline');
+    try {
+      await server.stop();
+      await services.close();
+      logger.info('shutdown complete');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error('picsi-graphql failed to start:', error);
+  process.exit(1);
+});
