@@ -1,0 +1,156 @@
+/**
+ * The production PicsiDriver: one AccountSession per user token (several channels may share it),
+ * created on `connect` or lazily by `picsi`, and torn down by `disconnect` of its last channel or
+ * by `close`.
+ */
+import type { Logger } from 'pino';
+import { AccountSession } from './account-session.js';
+import type { GatewayTuning } from './account-session.js';
+import { createNonceFactory } from './ids.js';
+import { runPicsi } from './picsi-job.js';
+import { DriverError } from './types.js';
+import type { DiscordAccount, PicsiCommand, PicsiDriver, PicsiHooks, PicsiResult } from './types.js';
+import { GatewayFatalError } from './user-gateway.js';
+
+export interface DiscordDriverOptions {
+  /** DISCORD_API_URL, e.g. https://discord.com/api (no version; the driver uses v9). */
+  apiUrl: string;
+  logger: Logger;
+  /** JOB_TIMEOUT_MS: the most one picsi() may take, from call to final reply. */
+  timeoutMs: number;
+  now?: () => number;
+  /** Nonce factory (default: snowflake-like from `now`). */
+  newNonce?: () => string;
+  /** Gateway reconnect/backoff knobs (tests shorten them). */
+  gateway?: GatewayTuning;
+  /** Channel history polling after a non-resumable gateway drop (default 2000 ms, 50 messages). */
+  historyPollMs?: number;
+  historyLimit?: number;
+}
+
+/** Counters for leak checks and readiness probes. */
+export interface DriverInspection {
+  sessions: number;
+  channels: number;
+  /** Jobs waiting on a gateway session (reply waiters) plus callers waiting for READY. */
+  waiters: number;
+  running: number;
+}
+
+export type DiscordDriver = PicsiDriver & {
+  /** Opens (or reuses) the account's gateway session and waits for READY (at most timeoutMs). */
+  connect(account: DiscordAccount): Promise<void>;
+  /** Forgets a channel; closes its account's session when no other channel uses it. */
+  disconnect(channel: string): Promise<void>;
+  inspect(): DriverInspection;
+};
+
+export function createDiscordDriver(options: DiscordDriverOptions): DiscordDriver {
+  const now = options.now ?? Date.now;
+  const newNonce = options.newNonce ?? createNonceFactory(now);
+  const logger = options.logger.child({ component: 'discord' });
+  const sessions = new Map<string, AccountSession>();
+  const channelTokens = new Map<string, string>();
+  const shutdown = new AbortController();
+  let running = 0;
+
+  function sessionFor(account: DiscordAccount): AccountSession {
+    if (shutdown.signal.aborted) throw new DriverError('ABORTED', 'Discord driver is closed', { commandSent: false });
+    const previous = channelTokens.get(account.channel);
+    if (previous !== undefined && previous !== account.discord) void release(account.channel);
+    let session = sessions.get(account.discord);
+    if (!session) {
+      session = new AccountSession({
+        token: account.discord,
+        apiUrl: options.apiUrl,
+        logger,
+        ...(account.label ? { label: account.label } : {}),
+        ...(options.gateway ? { gateway: options.gateway } : {}),
+      });
+      sessions.set(account.discord, session);
+    }
+    session.channels.add(account.channel);
+    channelTokens.set(account.channel, account.discord);
+    session.gateway.start();
+    return session;
+  }
+
+  async function release(channel: string): Promise<void> {
+    const token = channelTokens.get(channel);
+    channelTokens.delete(channel);
+    const session = token === undefined ? undefined : sessions.get(token);
+    if (!session || token === undefined) return;
+    session.channels.delete(channel);
+    if (session.channels.size > 0) return;
+    sessions.delete(token);
+    await session.close();
+  }
+
+  return {
+    async connect(account) {
+      const session = sessionFor(account);
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), options.timeoutMs);
+      try {
+        await session.gateway.waitReady(AbortSignal.any([shutdown.signal, deadline.signal]));
+      } catch (err) {
+        if (err instanceof GatewayFatalError) {
+          throw new DriverError(err.unauthorized ? 'DISCORD_UNAUTHORIZED' : 'DISCORD_ERROR', `Discord gateway refused the account: ${err.message}`, {
+            commandSent: false,
+            disableAccount: err.unauthorized,
+            details: { closeCode: err.closeCode, closeReason: err.closeReason },
+          });
+        }
+        if (shutdown.signal.aborted) throw new DriverError('ABORTED', 'Discord driver closed while connecting', { commandSent: false });
+        throw new DriverError('TIMEOUT', `Gateway not ready within ${options.timeoutMs} ms`, { commandSent: false, details: { gateway: session.gateway.state } });
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+
+    async picsi(command: PicsiCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult> {
+      // Aborted before anything: not even a gateway connection is opened.
+      if (signal.aborted) throw new DriverError('ABORTED', 'Job aborted before it started', { commandSent: false });
+      const session = sessionFor(command.account);
+      running += 1;
+      try {
+        return await runPicsi(
+          {
+            session,
+            timeoutMs: options.timeoutMs,
+            now,
+            newNonce,
+            historyPollMs: options.historyPollMs ?? 2000,
+            historyLimit: options.historyLimit ?? 50,
+          },
+          command,
+          AbortSignal.any([signal, shutdown.signal]),
+          hooks,
+        );
+      } finally {
+        running -= 1;
+      }
+    },
+
+    isReady(channel) {
+      const token = channelTokens.get(channel);
+      return token !== undefined && (sessions.get(token)?.gateway.ready ?? false);
+    },
+
+    disconnect: release,
+
+    async close() {
+      shutdown.abort(new Error('driver closed'));
+      const all = [...sessions.values()];
+      sessions.clear();
+      channelTokens.clear();
+      await Promise.all(all.map((s) => s.close()));
+    },
+
+    inspect() {
+      let waiters = 0;
+      for (const s of sessions.values()) waiters += s.matcher.size + s.gateway.waiterCount;
+      return { sessions: sessions.size, channels: channelTokens.size, waiters, running };
+    },
+  };
+}

@@ -1,0 +1,9 @@
+/**
+ * The Discord driver (issue 4): runs InsightFaceSwap's /picsi through user accounts, following
+ * protocol.md §2. `createDiscordDriver` is the only entry point the server needs.
+ */
+export { createDiscordDriver } from './driver.js';
+export type { DiscordDriver, DiscordDriverOptions, DriverInspection } from './driver.js';
+export { DriverError, DRIVER_FAILURE_CODES } from './types.js';
+export type { DiscordAccount, DriverFailureCode, PicsiCommand, PicsiDriver, PicsiHooks, PicsiResult, SpooledFile } from './types.js';
+export { classifyReply, REPLY_RULES, UNKNOWN_BOT_ERROR } from './reply-classifier.js';

@@ -1,0 +1,148 @@
+/**
+ * One account's REST access: an @discordjs/rest `REST` used as a user client (`auth: false`, the raw
+ * token as Authorization per request), v9, base URL from DISCORD_API_URL, `retries: 0` so
+ * /interactions is never sent twice, and library rate-limit handling except on /interactions,
+ * where a 429 is rejected at once (rejectOnRateLimit) and reported with Discord's body.
+ */
+import { REST } from '@discordjs/rest';
+import type { APIMessage, RESTGetAPIGatewayResult } from 'discord-api-types/v10';
+import type { Logger } from 'pino';
+import { Agent } from 'undici';
+import { createTransport } from './http-transport.js';
+import type { RequestInfo } from './http-transport.js';
+import type {
+  ApplicationCommandIndex,
+  AttachmentSlotsRequest,
+  AttachmentSlotsResponse,
+  SlashCommandInvokeBody,
+} from './protocol.js';
+
+export const API_VERSION = '9';
+const INTERACTIONS_ROUTE = '/interactions';
+
+export interface DiscordRestOptions {
+  apiUrl: string;
+  token: string;
+  logger: Logger;
+  /** Per-request timeout of the library (default 15 s). */
+  requestTimeoutMs?: number;
+}
+
+/** What happened on the wire to one /interactions request (by nonce). */
+export interface InvokeTrace {
+  sent: boolean;
+  /** Discord's 429 body, when it answered 429. */
+  rateLimitBody?: unknown;
+}
+
+export class DiscordRest {
+  /** The account's connection pool, shared with the attachment uploads. */
+  readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 8 });
+  private readonly rest: REST;
+  private readonly traces = new Map<string, InvokeTrace>();
+  private readonly auth: { auth: false; headers: Record<string, string> };
+
+  constructor(private readonly options: DiscordRestOptions) {
+    this.auth = { auth: false, headers: { Authorization: options.token } };
+    this.rest = new REST({
+      api: options.apiUrl,
+      version: API_VERSION,
+      retries: 0,
+      rejectOnRateLimit: [INTERACTIONS_ROUTE],
+      timeout: options.requestTimeoutMs ?? 15_000,
+      makeRequest: createTransport(this.agent, {
+        sending: (req) => this.trace(req, (t) => (t.sent = true)),
+        errorResponse: (req, status, text) => {
+          if (status === 429) this.trace(req, (t) => (t.rateLimitBody = parseJson(text)));
+        },
+      }),
+    });
+    this.rest.on('restDebug', (message: string) => options.logger.trace({ rest: message }, 'rest debug'));
+  }
+
+  async gatewayUrl(signal: AbortSignal): Promise<string> {
+    // GET /gateway needs no auth; sent without the token.
+    const body = (await this.scoped(signal, (s) => this.rest.get('/gateway', { auth: false, signal: s }))) as Partial<RESTGetAPIGatewayResult>;
+    if (typeof body.url !== 'string') throw new Error('GET /gateway returned no url');
+    return body.url;
+  }
+
+  async commandIndex(guildId: string, signal: AbortSignal): Promise<ApplicationCommandIndex> {
+    const body = (await this.scoped(signal, (s) => this.rest.get(`/guilds/${guildId}/application-command-index`, { ...this.auth, signal: s }))) as Partial<ApplicationCommandIndex>;
+    if (!Array.isArray(body.application_commands)) throw new Error('application-command-index returned no application_commands');
+    return { applications: body.applications ?? [], application_commands: body.application_commands, version: body.version ?? '' };
+  }
+
+  async attachmentSlots(channelId: string, request: AttachmentSlotsRequest, signal: AbortSignal): Promise<AttachmentSlotsResponse> {
+    const body = (await this.scoped(signal, (s) => this.rest.post(`/channels/${channelId}/attachments`, { ...this.auth, body: request, signal: s }))) as Partial<AttachmentSlotsResponse>;
+    if (!Array.isArray(body.attachments)) throw new Error('attachments returned no upload slots');
+    return { attachments: body.attachments };
+  }
+
+  /** POST /interactions (expects 204). Its wire trace stays readable by nonce until `forget`. */
+  async invoke(body: SlashCommandInvokeBody, signal: AbortSignal): Promise<void> {
+    this.traces.set(body.nonce, { sent: false });
+    await this.scoped(signal, (s) => this.rest.post(INTERACTIONS_ROUTE, { ...this.auth, body, signal: s }));
+  }
+
+  invokeTrace(nonce: string): InvokeTrace {
+    return this.traces.get(nonce) ?? { sent: false };
+  }
+
+  forget(nonce: string): void {
+    this.traces.delete(nonce);
+  }
+
+  async messages(channelId: string, limit: number, signal: AbortSignal): Promise<APIMessage[]> {
+    const query = new URLSearchParams({ limit: String(limit) });
+    const body = await this.scoped(signal, (s) => this.rest.get(`/channels/${channelId}/messages`, { ...this.auth, query, signal: s }));
+    return Array.isArray(body) ? (body as APIMessage[]) : [];
+  }
+
+  /** Stops the library's sweep intervals and closes every pooled connection. */
+  async close(): Promise<void> {
+    this.rest.clearHashSweeper();
+    this.rest.clearHandlerSweeper();
+    this.rest.removeAllListeners();
+    await this.agent.destroy();
+  }
+
+  /**
+   * Runs one library call with its own signal that follows the job's. The library never removes
+   * the abort listener it adds to a request's signal; this way it lands on a throwaway signal
+   * instead of piling up on the job's.
+   */
+  private async scoped<T>(signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const own = new AbortController();
+    const follow = (): void => own.abort(signal.reason);
+    if (signal.aborted) follow();
+    else signal.addEventListener('abort', follow, { once: true });
+    try {
+      return await call(own.signal);
+    } finally {
+      signal.removeEventListener('abort', follow);
+    }
+  }
+
+  private trace(req: RequestInfo, update: (t: InvokeTrace) => void): void {
+    if (!new URL(req.url).pathname.endsWith(INTERACTIONS_ROUTE) || req.method !== 'POST') return;
+    const nonce = nonceOf(req.body);
+    const trace = nonce === undefined ? undefined : this.traces.get(nonce);
+    if (trace) update(trace);
+  }
+}
+
+function nonceOf(body: unknown): string | undefined {
+  if (typeof body !== 'string') return undefined;
+  const parsed = parseJson(body);
+  const nonce = typeof parsed === 'object' && parsed !== null ? (parsed as { nonce?: unknown }).nonce : undefined;
+  return typeof nonce === 'string' ? nonce : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

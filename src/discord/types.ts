@@ -1,0 +1,105 @@
+/**
+ * The contract between the executor and the Discord driver. The executor only ever sees these
+ * types; the real driver (discord REST + user gateway) and test stubs implement `PicsiDriver`.
+ */
+import type { JobAttachment } from '../jobs/model.js';
+
+/** One configured Discord user account bound to one channel (DISCORD_ACCOUNTS entries). */
+export interface DiscordAccount {
+  channel: string;
+  server: string;
+  /** The raw user token. Never logged, never returned by the API. */
+  discord: string;
+  /** Optional operator label shown in logs and the accounts query. */
+  label?: string;
+}
+
+/** A file spooled to local disk for the duration of a job. */
+export interface SpooledFile {
+  path: string;
+  filename: string;
+  size: number;
+  contentType: string;
+}
+
+export interface PicsiCommand {
+  jobId: string;
+  account: DiscordAccount;
+  /** The options string as given (already validated against the option table), or null. */
+  options: string | null;
+  source: SpooledFile;
+  target: SpooledFile;
+}
+
+export interface PicsiResult {
+  messageId: string;
+  content: string;
+  attachments: JobAttachment[];
+  /** The bot message's timestamp (ISO 8601). */
+  timestamp: string;
+  interactionId: string | null;
+}
+
+/** Progress callbacks, so the executor can record what reached Discord. */
+export interface PicsiHooks {
+  /** Called right before POST /interactions: from here on a retry could run the command twice. */
+  onCommandSending?(): void;
+}
+
+export const DRIVER_FAILURE_CODES = [
+  'BOT_ERROR',
+  'INTERACTION_FAILED',
+  'DISCORD_RATE_LIMITED',
+  'DISCORD_UNAUTHORIZED',
+  'DISCORD_ERROR',
+  'TIMEOUT',
+  'ABORTED',
+] as const;
+export type DriverFailureCode = (typeof DRIVER_FAILURE_CODES)[number];
+
+export interface DriverErrorInit {
+  /** For BOT_ERROR: the classified reason from the bot-reply table (e.g. NO_FACE). */
+  reason?: string;
+  /** For DISCORD_RATE_LIMITED: Discord's retry_after, in milliseconds. */
+  retryAfterMs?: number;
+  /** JSON-serialisable details (the bot's text, Discord's error body…). Never contains a token. */
+  details?: unknown;
+  /** True once POST /interactions was sent (the command may have run). */
+  commandSent: boolean;
+  /** True when the account must be taken out of rotation (401/403, close 4004, captcha). */
+  disableAccount?: boolean;
+  cause?: unknown;
+}
+
+export class DriverError extends Error {
+  override readonly name = 'DriverError';
+  readonly reason: string | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly details: unknown;
+  readonly commandSent: boolean;
+  readonly disableAccount: boolean;
+
+  constructor(
+    readonly code: DriverFailureCode,
+    message: string,
+    init: DriverErrorInit,
+  ) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.reason = init.reason;
+    this.retryAfterMs = init.retryAfterMs;
+    this.details = init.details;
+    this.commandSent = init.commandSent;
+    this.disableAccount = init.disableAccount ?? false;
+  }
+}
+
+export interface PicsiDriver {
+  /**
+   * Runs one /picsi on the command's account and resolves with the bot's result, or rejects with a
+   * DriverError. Aborting `signal` stops every further Discord call at once (rejects with ABORTED).
+   */
+  picsi(command: PicsiCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult>;
+  /** True when the account's gateway session is ready (readyz). */
+  isReady(channel: string): boolean;
+  close(): Promise<void>;
+}

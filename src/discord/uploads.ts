@@ -1,0 +1,65 @@
+/**
+ * Uploads the job's two files the way the client does: ask for attachment slots, then PUT each
+ * file's bytes to its signed `upload_url` with no Authorization header, streamed from the spooled
+ * file with a known Content-Length (never read into memory). Both PUTs run at once; if one fails
+ * or the job's signal aborts, the other is cancelled.
+ */
+import { createReadStream } from 'node:fs';
+import { request } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { SpooledFile } from './types.js';
+import { DriverError } from './types.js';
+import type { AttachmentSlotsRequest, AttachmentSlotsResponse, InteractionAttachmentRef } from './protocol.js';
+
+export type RequestSlots = (request: AttachmentSlotsRequest, signal: AbortSignal) => Promise<AttachmentSlotsResponse>;
+
+export async function uploadFiles(
+  files: readonly [SpooledFile, SpooledFile],
+  requestSlots: RequestSlots,
+  dispatcher: Dispatcher,
+  signal: AbortSignal,
+): Promise<[InteractionAttachmentRef, InteractionAttachmentRef]> {
+  const wanted = files.map((f, i) => ({ id: String(i), filename: f.filename, file_size: f.size }));
+  const { attachments: slots } = await requestSlots({ files: wanted }, signal);
+  const puts = new AbortController();
+  const both = AbortSignal.any([signal, puts.signal]);
+  const refs = files.map(async (file, i): Promise<InteractionAttachmentRef> => {
+    const slot = slots.find((s) => String(s.id) === String(i));
+    if (!slot) throw uploadError(`Discord returned no upload slot for ${file.filename}`, { file: i });
+    await putFile(slot.upload_url, file, dispatcher, both);
+    return { id: String(i), filename: file.filename, uploaded_filename: slot.upload_filename };
+  });
+  try {
+    const [source, target] = await Promise.all(refs.map((p) => p.catch((err: unknown) => {
+      puts.abort(err);
+      throw err;
+    })));
+    if (!source || !target) throw uploadError('upload produced no attachment', {});
+    return [source, target];
+  } finally {
+    // Let the sibling PUT settle before returning, so nothing is in flight after a failure.
+    await Promise.allSettled(refs);
+  }
+}
+
+async function putFile(url: string, file: SpooledFile, dispatcher: Dispatcher, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  const body = createReadStream(file.path);
+  try {
+    const res = await request(url, {
+      method: 'PUT',
+      body,
+      headers: { 'content-length': String(file.size), 'content-type': file.contentType },
+      signal,
+      dispatcher,
+    });
+    const text = res.statusCode >= 300 ? (await res.body.text()).slice(0, 500) : (await res.body.dump(), '');
+    if (res.statusCode >= 300) throw uploadError(`upload PUT of ${file.filename} failed with HTTP ${res.statusCode}`, { status: res.statusCode, body: text });
+  } finally {
+    body.destroy();
+  }
+}
+
+function uploadError(message: string, details: Record<string, unknown>): DriverError {
+  return new DriverError('DISCORD_ERROR', message, { commandSent: false, details });
+}

@@ -1,0 +1,351 @@
+/**
+ * A user account's gateway session (protocol.md §2): IDENTIFY as a user (no intents), heartbeat
+ * with jitter and the last sequence, zombie detection, RESUME at `resume_gateway_url`, re-IDENTIFY
+ * when the session is gone, reconnect with backoff. Socket errors never escape: they end in a
+ * reconnect or, for fatal close codes (4004…), in `failed`.
+ */
+import WebSocket from 'ws';
+import type { Logger } from 'pino';
+import { GatewayOpcodes } from './protocol.js';
+import type { UserGatewayIdentifyData } from './protocol.js';
+import { FATAL_CLOSE_CODES, GatewayFatalError, RECONNECT_CLOSE_CODE, SESSION_ENDING_CLOSE_CODES, SessionClosedError, closeSocket } from './gateway-close.js';
+import { heartbeatInterval, parseFrame, readyFields, withGatewayQuery } from './gateway-frames.js';
+import type { GatewayFrame } from './gateway-frames.js';
+import { Heartbeat } from './heartbeat.js';
+import { ReadyWaiters } from './ready-waiters.js';
+
+export { GatewayFatalError };
+
+export type GatewayState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'failed' | 'closed';
+
+/** A new session (READY) or the same one continued (RESUMED: missed dispatches were replayed). */
+export interface SessionEvent {
+  kind: 'ready' | 'resumed';
+  sessionId: string;
+  userId: string;
+}
+
+export interface GatewayListener {
+  dispatch?(t: string, d: unknown): void;
+  session?(event: SessionEvent): void;
+  /** The socket closed; a reconnect follows unless `fatal` is also reported. */
+  lost?(info: { code: number; reason: string }): void;
+  fatal?(error: GatewayFatalError): void;
+}
+
+export interface ReconnectPolicy {
+  /** Delay before the second consecutive attempt; doubles up to maxMs, with jitter. */
+  initialMs: number;
+  /** Delay of the first attempt after a drop (default 0: a dropped socket usually resumes at once). */
+  firstMs?: number;
+  maxMs: number;
+}
+
+export interface UserGatewayOptions {
+  /** IDENTIFY `d` (holds the token: never logged). */
+  identify: UserGatewayIdentifyData;
+  /** The gateway URL for a fresh IDENTIFY (GET /gateway). */
+  resolveUrl: (signal: AbortSignal) => Promise<string>;
+  logger: Logger;
+  random?: () => number;
+  reconnect?: ReconnectPolicy;
+  /** Wait before re-IDENTIFY after op 9 (Discord asks for 1–5 s). */
+  invalidSessionDelayMs?: { min: number; max: number };
+  /** Close a socket that has not reached READY/RESUMED within this time. */
+  handshakeTimeoutMs?: number;
+  /** Test seam: how sockets are made. */
+  createSocket?: (url: string) => WebSocket;
+}
+
+
+export class UserGateway {
+  private stateValue: GatewayState = 'idle';
+  private ws: WebSocket | undefined;
+  private sessionId: string | undefined;
+  private resumeUrl: string | undefined;
+  private userIdValue: string | undefined;
+  private seq: number | null = null;
+  private attempt = 0;
+  private readonly heartbeat = new Heartbeat();
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private urlController: AbortController | undefined;
+  private fatalError: GatewayFatalError | undefined;
+  private closed: Promise<void> | undefined;
+  private readonly listeners = new Set<GatewayListener>();
+  /** Sockets we closed and no longer listen to; close() waits for them too. */
+  private readonly dying = new Set<WebSocket>();
+  private readonly readyWaiters = new ReadyWaiters();
+  private readonly random: () => number;
+  private readonly policy: ReconnectPolicy;
+
+  constructor(private readonly options: UserGatewayOptions) {
+    this.random = options.random ?? Math.random;
+    this.policy = options.reconnect ?? { initialMs: 1000, maxMs: 60_000 };
+  }
+
+  get state(): GatewayState {
+    return this.stateValue;
+  }
+  get ready(): boolean {
+    return this.stateValue === 'ready';
+  }
+  /** The current session's id (valid for /interactions while `ready`). */
+  get currentSessionId(): string | undefined {
+    return this.sessionId;
+  }
+  get userId(): string | undefined {
+    return this.userIdValue;
+  }
+
+  subscribe(listener: GatewayListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Starts connecting if not yet started. */
+  start(): void {
+    if (this.stateValue !== 'idle') return;
+    this.stateValue = 'connecting';
+    void this.open();
+  }
+
+  /** Resolves with the session id once READY/RESUMED; rejects on a fatal close, close() or abort. */
+  waitReady(signal: AbortSignal): Promise<string> {
+    this.start();
+    if (this.stateValue === 'ready' && this.sessionId) return Promise.resolve(this.sessionId);
+    if (this.fatalError) return Promise.reject(this.fatalError);
+    if (this.stateValue === 'closed') return Promise.reject(new SessionClosedError('gateway closed'));
+    return this.readyWaiters.wait(signal);
+  }
+
+  /** Ends the session (close 1000) and every timer; resolves once the socket is closed. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.stateValue = 'closed';
+      this.clearTimers();
+      this.urlController?.abort();
+      this.readyWaiters.rejectAll(new SessionClosedError('gateway closed'));
+      const sockets = [...this.dying, ...(this.ws ? [this.ws] : [])];
+      this.ws = undefined;
+      this.dying.clear();
+      await Promise.all(sockets.map((ws) => closeSocket(ws)));
+    })();
+    return this.closed;
+  }
+
+  /** Pending waitReady calls (for leak checks). */
+  get waiterCount(): number {
+    return this.readyWaiters.size;
+  }
+
+  private async open(): Promise<void> {
+    const resuming = this.canResume();
+    let base: string;
+    if (resuming && this.resumeUrl) {
+      base = this.resumeUrl;
+    } else {
+      this.urlController = new AbortController();
+      try {
+        base = await this.options.resolveUrl(this.urlController.signal);
+      } catch (err) {
+        if (this.stateValue === 'closed') return;
+        this.options.logger.warn({ err: describe(err) }, 'gateway url lookup failed');
+        this.scheduleReconnect();
+        return;
+      } finally {
+        this.urlController = undefined;
+      }
+    }
+    if (this.stateValue === 'closed') return;
+    const url = withGatewayQuery(base);
+    this.options.logger.debug({ url, resuming }, 'gateway connecting');
+    let ws: WebSocket;
+    try {
+      ws = this.options.createSocket ? this.options.createSocket(url) : new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000 });
+    } catch (err) {
+      this.options.logger.warn({ err: describe(err) }, 'gateway socket could not be created');
+      this.scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+    ws.on('message', (data: WebSocket.RawData) => {
+      if (ws === this.ws) this.onFrame(ws, parseFrame(data), resuming);
+    });
+    ws.on('close', (code: number, reason: Buffer) => {
+      if (ws === this.ws) this.onClose(code, reason.toString('utf8'));
+    });
+    ws.on('error', (err: Error) => {
+      // A 'close' always follows; the reconnect happens there.
+      if (ws === this.ws) this.options.logger.warn({ err: describe(err) }, 'gateway socket error');
+    });
+    this.handshakeTimer = setTimeout(() => {
+      this.options.logger.warn('gateway handshake timed out');
+      ws.terminate();
+    }, this.options.handshakeTimeoutMs ?? 30_000);
+  }
+
+  private onFrame(ws: WebSocket, frame: GatewayFrame | undefined, resuming: boolean): void {
+    if (!frame) {
+      this.options.logger.warn('gateway sent an undecodable frame');
+      return;
+    }
+    switch (frame.op) {
+      case GatewayOpcodes.Hello: {
+        const interval = heartbeatInterval(frame.d);
+        this.startHeartbeat(ws, interval);
+        if (resuming && this.sessionId && this.seq !== null) {
+          this.send(ws, { op: GatewayOpcodes.Resume, d: { token: this.options.identify.token, session_id: this.sessionId, seq: this.seq } });
+        } else {
+          this.send(ws, { op: GatewayOpcodes.Identify, d: this.options.identify });
+        }
+        return;
+      }
+      case GatewayOpcodes.HeartbeatAck:
+        this.heartbeat.ack();
+        return;
+      case GatewayOpcodes.Heartbeat:
+        this.send(ws, { op: GatewayOpcodes.Heartbeat, d: this.seq });
+        return;
+      case GatewayOpcodes.Reconnect:
+        this.options.logger.info('gateway asked to reconnect');
+        ws.close(RECONNECT_CLOSE_CODE, 'reconnect requested');
+        return;
+      case GatewayOpcodes.InvalidSession:
+        this.onInvalidSession(ws, frame.d === true);
+        return;
+      case GatewayOpcodes.Dispatch:
+        if (typeof frame.s === 'number') this.seq = frame.s;
+        if (frame.t) this.onDispatch(frame.t, frame.d);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onDispatch(t: string, d: unknown): void {
+    if (t === 'READY') {
+      const ready = readyFields(d);
+      if (!ready) {
+        this.options.logger.error('gateway READY without session_id');
+        return;
+      }
+      this.sessionId = ready.sessionId;
+      this.resumeUrl = ready.resumeUrl ?? this.resumeUrl;
+      this.userIdValue = ready.userId;
+      this.becomeReady('ready');
+    }
+    for (const l of [...this.listeners]) l.dispatch?.(t, d);
+    if (t === 'RESUMED') this.becomeReady('resumed');
+  }
+
+  private becomeReady(kind: SessionEvent['kind']): void {
+    clearTimeout(this.handshakeTimer);
+    this.stateValue = 'ready';
+    this.attempt = 0;
+    const sessionId = this.sessionId ?? '';
+    this.options.logger.info({ kind, session: sessionId.slice(0, 8) }, kind === 'ready' ? 'gateway session ready' : 'gateway session resumed');
+    this.readyWaiters.resolveAll(sessionId);
+    const event: SessionEvent = { kind, sessionId, userId: this.userIdValue ?? '' };
+    for (const l of [...this.listeners]) l.session?.(event);
+  }
+
+  private onInvalidSession(ws: WebSocket, resumable: boolean): void {
+    this.options.logger.info({ resumable }, 'gateway session invalidated');
+    if (!resumable) this.forgetSession();
+    const { min, max } = this.options.invalidSessionDelayMs ?? { min: 1000, max: 5000 };
+    clearTimeout(this.reconnectTimer);
+    // Detach first so the close below does not schedule a second reconnect.
+    this.detach(ws);
+    this.retire(ws);
+    this.emitLost(RECONNECT_CLOSE_CODE, 'invalid session');
+    this.stateValue = 'reconnecting';
+    this.reconnectTimer = setTimeout(() => void this.open(), min + this.random() * Math.max(0, max - min));
+  }
+
+  private onClose(code: number, reason: string): void {
+    const ws = this.ws;
+    if (ws) this.detach(ws);
+    if (this.stateValue === 'closed') return;
+    this.options.logger.warn({ code, reason }, 'gateway connection closed');
+    if (FATAL_CLOSE_CODES.has(code)) {
+      const error = new GatewayFatalError(code, reason);
+      this.fatalError = error;
+      this.stateValue = 'failed';
+      this.forgetSession();
+      this.readyWaiters.rejectAll(error);
+      this.emitLost(code, reason);
+      for (const l of [...this.listeners]) l.fatal?.(error);
+      return;
+    }
+    if (SESSION_ENDING_CLOSE_CODES.has(code)) this.forgetSession();
+    this.emitLost(code, reason);
+    this.scheduleReconnect();
+  }
+
+  private detach(ws: WebSocket): void {
+    if (this.ws === ws) this.ws = undefined;
+    this.heartbeat.stop();
+    clearTimeout(this.handshakeTimer);
+  }
+
+  /** Closes a socket we stopped listening to, and keeps it until it is really closed. */
+  private retire(ws: WebSocket): void {
+    this.dying.add(ws);
+    void closeSocket(ws, RECONNECT_CLOSE_CODE, 'invalid session').then(() => this.dying.delete(ws));
+  }
+
+  private emitLost(code: number, reason: string): void {
+    for (const l of [...this.listeners]) l.lost?.({ code, reason });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stateValue === 'closed' || this.stateValue === 'failed') return;
+    this.stateValue = 'reconnecting';
+    const n = this.attempt++;
+    // First retry at once (a dropped socket usually resumes fine), then exponential with jitter.
+    const delay = n === 0 ? (this.policy.firstMs ?? 0) : Math.min(this.policy.maxMs, this.policy.initialMs * 2 ** (n - 1)) * (0.5 + this.random() / 2);
+    this.options.logger.debug({ attempt: n + 1, delay: Math.round(delay) }, 'gateway reconnect scheduled');
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => void this.open(), delay);
+  }
+
+  private startHeartbeat(ws: WebSocket, interval: number): void {
+    this.heartbeat.start({
+      interval,
+      random: this.random,
+      beat: () => this.send(ws, { op: GatewayOpcodes.Heartbeat, d: this.seq }),
+      onZombie: () => {
+        // No ACK since the last beat: the connection is a zombie. Drop it and resume.
+        this.options.logger.warn('gateway heartbeat not acknowledged; reconnecting');
+        ws.terminate();
+      },
+    });
+  }
+
+  private send(ws: WebSocket, frame: { op: number; d: unknown }): void {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    ws.send(JSON.stringify(frame), (err) => {
+      if (err) this.options.logger.warn({ err: describe(err) }, 'gateway send failed');
+    });
+  }
+
+  private canResume(): boolean {
+    return this.sessionId !== undefined && this.seq !== null && this.resumeUrl !== undefined;
+  }
+
+  private forgetSession(): void {
+    this.sessionId = undefined;
+    this.seq = null;
+  }
+
+  private clearTimers(): void {
+    this.heartbeat.stop();
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.handshakeTimer);
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

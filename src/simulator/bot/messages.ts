@@ -1,0 +1,73 @@
+import { InteractionType, MessageType } from 'discord-api-types/v10';
+import type { APIAttachment, APIMessage, APIUser, MessageFlags } from 'discord-api-types/v10';
+import type { BotReply } from '../../discord/bot-replies.js';
+import { ERROR_EMBED_COLOUR, LOADING_MESSAGE_FLAG, PICSI_COMMAND_NAME } from '../../discord/protocol.js';
+
+/** What every message of one interaction reply shares. */
+export interface ReplyContext {
+  messageId: string;
+  channelId: string;
+  guildId: string;
+  bot: APIUser;
+  applicationId: string;
+  user: APIUser;
+  interactionId: string;
+  /** ISO time the placeholder was created. */
+  timestamp: string;
+}
+
+const NO_FLAGS = 0 as MessageFlags;
+
+/**
+ * The deferred reply ("is thinking…"). Bot replies carry no nonce of ours: the link to our
+ * request is `interaction_metadata.id`, the id we got in INTERACTION_CREATE/SUCCESS.
+ */
+export function loadingMessage(ctx: ReplyContext): APIMessage {
+  return base(ctx, { flags: LOADING_MESSAGE_FLAG, edited_timestamp: null });
+}
+
+export function resultMessage(ctx: ReplyContext, attachment: APIAttachment, editedAt: string): APIMessage {
+  return {
+    ...base(ctx, { flags: NO_FLAGS, edited_timestamp: editedAt }),
+    // The real bot's result text is not public (inferred): it mentions the invoking user.
+    content: `<@${ctx.user.id}>`,
+    mentions: [ctx.user],
+    attachments: [attachment],
+  };
+}
+
+export function errorMessage(ctx: ReplyContext, reply: BotReply, editedAt: string): APIMessage {
+  return {
+    ...base(ctx, { flags: NO_FLAGS, edited_timestamp: editedAt }),
+    embeds: [{ title: 'Error', description: reply.sample, color: ERROR_EMBED_COLOUR }],
+  };
+}
+
+function base(ctx: ReplyContext, parts: Pick<APIMessage, 'flags' | 'edited_timestamp'>): APIMessage {
+  return {
+    id: ctx.messageId,
+    type: MessageType.ChatInputCommand,
+    channel_id: ctx.channelId,
+    author: ctx.bot,
+    content: '',
+    timestamp: ctx.timestamp,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    components: [],
+    pinned: false,
+    webhook_id: ctx.applicationId,
+    application_id: ctx.applicationId,
+    interaction_metadata: {
+      id: ctx.interactionId,
+      type: InteractionType.ApplicationCommand,
+      user: ctx.user,
+      authorizing_integration_owners: { '0': ctx.guildId },
+    },
+    interaction: { id: ctx.interactionId, type: InteractionType.ApplicationCommand, name: PICSI_COMMAND_NAME, user: ctx.user },
+    ...parts,
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * A simulated Discord for tests, demos and benchmarks (issue 3).
+ *
+ *   const sim = await DiscordSimulator.start({ botDelayMs: 0 });
+ *   const account = sim.createAccount();            // token, guildId, channelId, userId
+ *   // point the driver at sim.apiUrl (DISCORD_API_URL); the gateway URL comes from GET /gateway
+ *   sim.script(account.channelId, { kind: 'rateLimit', retryAfterSeconds: 1 });
+ *   ...
+ *   sim.stats(account.channelId).maxInFlight;        // mutual-exclusion checks
+ *   await sim.close();
+ *
+ * Semantics worth knowing when writing a driver against it:
+ * - Auth: users send the raw token, bots `Bot <token>` (sim.botToken is InsightFaceSwap's own).
+ * - A scripted behaviour is consumed by the first POST /interactions of the channel that passes
+ *   auth, shape, channel, session and upload checks; an empty script means success.
+ * - Uploads are single use: consumed when an interaction using them is accepted (204), kept when
+ *   the request is rejected (400/429), so a retry may reuse them.
+ * - The 204 is written before any dispatch, but the two travel on different sockets: listen for
+ *   INTERACTION_CREATE before POSTing.
+ * - INTERACTION_FAILURE arrives after min(bot delay, 3 s).
+ * - Times in `requests` and `interactionsLog` are performance.now() of this process.
+ * - Frames are plain JSON text even when `compress=zlib-stream` is asked for.
+ */
+export { DiscordSimulator } from './simulator.js';
+export type {
+  BotBehaviour,
+  BotErrorKind,
+  ChannelStats,
+  Credits,
+  InteractionLogEntry,
+  InteractionOutcome,
+  RecordedRequest,
+  SimulatedAccount,
+  SimulatorOptions,
+} from './types.js';
+export { DECOY_APPLICATION_ID } from './state/commands.js';
+export { GATEWAY_PATH, RESUME_PATH } from './gateway/server.js';

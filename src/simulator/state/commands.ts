@@ -1,0 +1,96 @@
+import type { APIApplicationCommand, APIApplicationCommandOption } from 'discord-api-types/v10';
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  PICSI_COMMAND_NAME,
+  PICSI_OPTION_NAMES,
+} from '../../discord/protocol.js';
+import type { ApplicationCommandIndex } from '../../discord/protocol.js';
+
+/** An unrelated application whose index entries a driver must skip. */
+export const DECOY_APPLICATION_ID = '1100000000000000001';
+
+const PICSI_OPTIONS: APIApplicationCommandOption[] = [
+  { type: ApplicationCommandOptionType.Attachment, name: PICSI_OPTION_NAMES.source, description: 'Source face image', required: true },
+  {
+    type: ApplicationCommandOptionType.Attachment,
+    name: PICSI_OPTION_NAMES.target,
+    description: 'Target image or gif',
+    required: true,
+  },
+  { type: ApplicationCommandOptionType.String, name: PICSI_OPTION_NAMES.options, description: 'Extra options, e.g. -m', required: false },
+];
+
+/**
+ * The slash commands visible in a guild's command index. Only InsightFaceSwap's /picsi can be run;
+ * its version changes on `bump()`, after which the old version is rejected like Discord does.
+ */
+export class CommandRegistry {
+  private readonly picsiId: string;
+  private picsiVersion: string;
+  private readonly others: APIApplicationCommand[];
+  private indexVersion: string;
+
+  constructor(
+    private readonly applicationId: string,
+    private readonly newId: () => string,
+  ) {
+    this.picsiId = newId();
+    this.picsiVersion = newId();
+    this.indexVersion = newId();
+    // A decoy /picsi of another app comes first, so taking the first match by name is wrong.
+    this.others = [
+      command(newId(), DECOY_APPLICATION_ID, newId(), PICSI_COMMAND_NAME, 'A different bot with the same command name', []),
+      command(newId(), applicationId, newId(), 'saveid', 'Save a face id', [
+        { type: ApplicationCommandOptionType.String, name: 'idname', description: 'Name', required: true },
+      ]),
+    ];
+  }
+
+  get picsi(): APIApplicationCommand {
+    return command(this.picsiId, this.applicationId, this.picsiVersion, PICSI_COMMAND_NAME, 'Swap a face onto an image', PICSI_OPTIONS);
+  }
+
+  bump(): void {
+    this.picsiVersion = this.newId();
+    this.indexVersion = this.newId();
+  }
+
+  find(id: string): APIApplicationCommand | undefined {
+    const picsi = this.picsi;
+    return id === picsi.id ? picsi : this.others.find((c) => c.id === id);
+  }
+
+  /** The index is the same for every guild: InsightFaceSwap's commands are global. */
+  index(): ApplicationCommandIndex {
+    const commands = [this.others[0], this.picsi, this.others[1]].filter((c) => c !== undefined);
+    return {
+      applications: [
+        { id: DECOY_APPLICATION_ID, name: 'Decoy Swapper', description: '', icon: null, bot_id: DECOY_APPLICATION_ID },
+        { id: this.applicationId, name: 'InsightFaceSwap', description: '', icon: null, bot_id: this.applicationId },
+      ],
+      application_commands: commands,
+      version: this.indexVersion,
+    };
+  }
+}
+
+function command(
+  id: string,
+  applicationId: string,
+  version: string,
+  name: string,
+  description: string,
+  options: APIApplicationCommandOption[],
+): APIApplicationCommand {
+  return {
+    id,
+    application_id: applicationId,
+    version,
+    name,
+    description,
+    type: ApplicationCommandType.ChatInput,
+    options,
+    default_member_permissions: null,
+  };
+}
