@@ -1,0 +1,106 @@
+/**
+ * The shared state behind the executor: jobs, the FIFO queue, channel leases, accounts and events.
+ * Every method is atomic. Two implementations keep the same contract: Redis (Lua scripts; any
+ * number of instances) and in-process memory (a single instance, no REDIS_URL).
+ */
+import type { DiscordAccount } from '../discord/types.js';
+import type { Job, JobStatus } from '../jobs/model.js';
+
+export interface AccountRecord extends DiscordAccount {
+  enabled: boolean;
+  disabledReason: string | null;
+  /** Epoch ms until which the channel is skipped (Discord 429 retry_after). */
+  cooldownUntil: number;
+  /** UTC day (YYYY-MM-DD) on which the bot said the credits ran out. */
+  exhaustedDay: string | null;
+}
+
+export interface ClaimRequest {
+  channel: string;
+  instance: string;
+  token: string;
+  ttlMs: number;
+  nowMs: number;
+  day: string;
+  creditCost: number;
+  creditsPerDay: number;
+  /** Fields written on the job when it starts. */
+  start: Pick<Job, 'server' | 'discord' | 'startedAt'>;
+}
+
+export interface Claimed {
+  job: Job;
+  fence: number;
+}
+
+export interface Lease {
+  token: string;
+  jobId: string;
+}
+
+export type JobPatch = Partial<Omit<Job, 'id' | 'version' | 'owner'>>;
+
+export interface ListQuery {
+  owner?: string;
+  status?: JobStatus;
+  channel?: string;
+  first: number;
+  /** Opaque cursor: `${createdMs}:${id}` of the last job of the previous page. */
+  after?: string | null;
+}
+
+export const EVENT_ALL_JOBS = 'jobs';
+export const EVENT_CHANNEL_FREED = 'freed';
+export const EVENT_CONTROL = 'control';
+export const jobEventName = (id: string) => `job:${id}`;
+
+export interface Coordinator {
+  createJob(job: Job, enqueue: boolean): Promise<void>;
+  getJob(id: string): Promise<Job | null>;
+  /** 1-based position in the global FIFO queue, null when not queued. */
+  queuePosition(id: string): Promise<number | null>;
+  queueSize(owner: string): Promise<{ total: number; owner: number }>;
+  queuedJobs(): Promise<Job[]>;
+  listJobs(query: ListQuery): Promise<{ jobs: Job[]; endCursor: string | null; hasNextPage: boolean }>;
+
+  /**
+   * If the channel is free and eligible (enabled, not cooling down, credits left), gives its lease
+   * to the earliest queued job that may run on it — only if that job was accepted by
+   * `request.instance` (its files live there). Charges the credits; the job becomes STARTED.
+   */
+  claim(request: ClaimRequest): Promise<Claimed | null>;
+  renew(channel: string, token: string, ttlMs: number): Promise<boolean>;
+  lease(channel: string): Promise<Lease | null>;
+  /**
+   * Writes a change of a job. With `token`, only while that token holds `channel`'s lease (a stale
+   * holder's writes are rejected). Only from `from` statuses. A terminal status releases the lease,
+   * sets the record's retention TTL and wakes the queue. Bumps the version and publishes.
+   */
+  updateJob(id: string, change: { from: readonly JobStatus[]; patch: JobPatch; token?: string; channel?: string; retentionSec: number }): Promise<Job | null>;
+  /** A STARTED job whose lease is gone or held by another job → the patch (EXECUTOR_LOST). */
+  failIfLost(id: string, patch: JobPatch, retentionSec: number): Promise<Job | null>;
+  /** Deletes a QUEUED job outright (a fail-fast request refused before it was accepted). */
+  discardQueued(id: string): Promise<boolean>;
+  runningJobIds(): Promise<string[]>;
+
+  heartbeat(instance: string, ttlMs: number): Promise<void>;
+  isAlive(instance: string): Promise<boolean>;
+
+  upsertAccount(account: DiscordAccount, options?: { keepState?: boolean }): Promise<AccountRecord>;
+  getAccount(channel: string): Promise<AccountRecord | null>;
+  listAccounts(): Promise<AccountRecord[]>;
+  deleteAccount(channel: string): Promise<boolean>;
+  setAccountState(channel: string, state: Partial<Pick<AccountRecord, 'enabled' | 'disabledReason' | 'cooldownUntil' | 'exhaustedDay'>>): Promise<void>;
+  creditsUsed(channel: string, day: string): Promise<number>;
+
+  publish(event: string, payload: string): Promise<void>;
+  /** Resolves once the subscription is acknowledged. */
+  subscribe(event: string, listener: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Called after the event connection reconnected (messages may have been lost meanwhile). */
+  onReconnect(listener: () => void): () => void;
+
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);

@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { DiscordAccount, PicsiDriver } from '../discord/types.js';
+import type { JobService } from '../jobs/service.js';
+import { startJobService } from './job-service.js';
+import { createMemoryCoordinator } from './memory-coordinator.js';
+import { createRedisCoordinator } from './redis-coordinator.js';
+
+export interface CreateJobServiceDeps {
+  config: Config;
+  /** null → the in-process coordinator (single instance). */
+  redis: { url: string } | null;
+  driver: PicsiDriver;
+  /** Accounts from configuration, upserted at start (their runtime state is kept). */
+  accounts: DiscordAccount[];
+  logger: Logger;
+  instanceId?: string;
+}
+
+export async function createJobService(deps: CreateJobServiceDeps): Promise<JobService & { instanceId: string }> {
+  const coordinator = deps.redis ? await createRedisCoordinator({ url: deps.redis.url, prefix: deps.config.redis.prefix, logger: deps.logger }) : createMemoryCoordinator();
+  for (const account of deps.accounts) await coordinator.upsertAccount(account, { keepState: true });
+  return startJobService({ config: deps.config, coordinator, driver: deps.driver, logger: deps.logger, ...(deps.instanceId ? { instanceId: deps.instanceId } : {}) });
+}

@@ -1,0 +1,295 @@
+/**
+ * The job service: accepts jobs, queues them FIFO across instances, starts each the moment a
+ * channel frees (event-driven wake-ups, with a slow safety tick), reaps jobs whose holder
+ * vanished, and streams versioned job states to watchers.
+ */
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { DiscordAccount, PicsiDriver, SpooledFile } from '../discord/types.js';
+import { AppError } from '../errors.js';
+import { newJobId } from '../jobs/ids.js';
+import { isTerminal, maskToken, PICSI_VERB, type CallbackState, type Job } from '../jobs/model.js';
+import type { JobService, JobView, SubmitInput } from '../jobs/service.js';
+import { createAccountRegistry } from './accounts.js';
+import { EVENT_CHANNEL_FREED, EVENT_CONTROL, utcDay, type AccountRecord, type Coordinator } from './coordinator.js';
+import { watchAllJobs, watchJob } from './watch.js';
+import { runJob, type RunningJob } from './worker.js';
+
+export interface JobServiceDeps {
+  config: Config;
+  coordinator: Coordinator;
+  driver: PicsiDriver;
+  logger: Logger;
+  instanceId?: string;
+  now?: () => number;
+  newId?: () => string;
+}
+
+/** Seconds a /picsi typically takes (3–10 s), for Retry-After estimates. */
+const TYPICAL_JOB_SECONDS = 10;
+const FAIL_FAST_RETRY_MS = 150;
+const SAFETY_TICK_MS = 500;
+
+export async function startJobService(deps: JobServiceDeps): Promise<JobService & { instanceId: string }> {
+  const { config, coordinator, driver } = deps;
+  const now = deps.now ?? Date.now;
+  const newId = deps.newId ?? (() => newJobId(now()));
+  const instanceId = deps.instanceId ?? `i-${randomBytes(6).toString('hex')}`;
+  const logger = deps.logger.child({ instance: instanceId });
+  const retentionSec = config.jobs.retentionDays * 86_400;
+  const localFiles = new Map<string, { source: SpooledFile; target: SpooledFile }>();
+  const running = new Map<string, RunningJob>();
+  const terminalListeners = new Set<(job: Job) => void>();
+  let closing = false;
+
+  const toView = async (job: Job): Promise<JobView> => ({ ...job, queuePosition: job.status === 'QUEUED' ? await coordinator.queuePosition(job.id) : null });
+  const notifyTerminal = (job: Job | null) => {
+    if (!job || !isTerminal(job.status)) return;
+    for (const listener of terminalListeners) {
+      try {
+        listener(job);
+      } catch (error) {
+        logger.error({ err: error }, 'terminal listener failed');
+      }
+    }
+  };
+  const releaseFiles = async (jobId: string) => {
+    const files = localFiles.get(jobId);
+    localFiles.delete(jobId);
+    if (files) await Promise.all([rm(files.source.path, { force: true }), rm(files.target.path, { force: true })]);
+  };
+
+  // Dispatch: serialised per instance; a request while running schedules one more pass.
+  let dispatching: Promise<void> | null = null;
+  let again = false;
+  const dispatch = (): Promise<void> => {
+    if (dispatching) {
+      again = true;
+      return dispatching;
+    }
+    dispatching = (async () => {
+      do {
+        again = false;
+        await dispatchOnce().catch((error: unknown) => logger.warn({ err: error }, 'dispatch failed; retrying on the next wake-up'));
+      } while (again && !closing);
+    })().finally(() => (dispatching = null));
+    return dispatching;
+  };
+
+  async function dispatchOnce() {
+    if (localFiles.size === running.size || closing) return; // nothing of ours waits
+    const accounts = shuffle(await coordinator.listAccounts());
+    for (const account of accounts) {
+      if (running.size >= localFiles.size) return;
+      const token = randomBytes(12).toString('hex');
+      const claimed = await coordinator.claim({
+        channel: account.channel,
+        instance: instanceId,
+        token,
+        ttlMs: config.jobs.leaseTtlMs,
+        nowMs: now(),
+        day: utcDay(now()),
+        creditCost: config.jobs.creditCost,
+        creditsPerDay: config.jobs.creditsPerDay,
+        start: { server: account.server, discord: maskToken(account.discord), startedAt: new Date(now()).toISOString() },
+      });
+      if (!claimed) continue;
+      const files = localFiles.get(claimed.job.id);
+      if (!files) {
+        logger.error({ job: claimed.job.id }, 'claimed a job whose files are not here');
+        continue;
+      }
+      startWorker(claimed, token, account, files);
+    }
+  }
+
+  function startWorker(claimed: Parameters<typeof runJob>[1], token: string, account: AccountRecord, files: { source: SpooledFile; target: SpooledFile }) {
+    const accountForDriver: DiscordAccount = { channel: account.channel, server: account.server, discord: account.discord, ...(account.label ? { label: account.label } : {}) };
+    const run = runJob({ coordinator, driver, logger, now, leaseTtlMs: config.jobs.leaseTtlMs, retentionSec }, claimed, token, accountForDriver, files);
+    running.set(claimed.job.id, run);
+    void run.done.then(async (finished) => {
+      running.delete(claimed.job.id);
+      await releaseFiles(claimed.job.id);
+      notifyTerminal(finished);
+      void dispatch();
+    });
+  }
+
+  async function reap() {
+    await coordinator.heartbeat(instanceId, Math.max(config.jobs.leaseTtlMs, config.jobs.reaperIntervalMs * 3));
+    for (const id of await coordinator.runningJobIds()) {
+      if (running.has(id)) continue;
+      const lost = await coordinator.failIfLost(id, lostPatch(), retentionSec);
+      if (lost) {
+        logger.warn({ job: id, channel: lost.channel }, 'reaped a job whose holder vanished (EXECUTOR_LOST)');
+        notifyTerminal(lost);
+      }
+    }
+    const instances = new Map<string, boolean>();
+    for (const job of await coordinator.queuedJobs()) {
+      if (job.instance === instanceId) continue;
+      if (!instances.has(job.instance)) instances.set(job.instance, await coordinator.isAlive(job.instance));
+      if (instances.get(job.instance)) continue;
+      const failed = await coordinator.updateJob(job.id, { from: ['QUEUED'], patch: lostPatch(), retentionSec });
+      if (failed) notifyTerminal(failed);
+    }
+  }
+  const lostPatch = () => ({ status: 'FAILED' as const, code: 'EXECUTOR_LOST', error: 'The server instance holding this job stopped before it finished', finishedAt: new Date(now()).toISOString() });
+
+  // Wake-ups: a channel freed anywhere, a cancel request for a job running here.
+  const unsubscribers = [
+    await coordinator.subscribe(EVENT_CHANNEL_FREED, () => void dispatch()),
+    await coordinator.subscribe(EVENT_CONTROL, (payload) => {
+      const message = JSON.parse(payload) as { type: string; id: string };
+      if (message.type === 'cancel') running.get(message.id)?.abort('cancel');
+    }),
+  ];
+  const stopReconnect = coordinator.onReconnect(() => void dispatch());
+  const safetyTick = setInterval(() => void dispatch(), SAFETY_TICK_MS);
+  const reaper = setInterval(() => reap().catch((error: unknown) => logger.warn({ err: error }, 'reaper pass failed')), config.jobs.reaperIntervalMs);
+  await coordinator.heartbeat(instanceId, Math.max(config.jobs.leaseTtlMs, config.jobs.reaperIntervalMs * 3));
+
+  const accounts = createAccountRegistry({ coordinator, config, now });
+
+  async function submit(input: SubmitInput): Promise<JobView> {
+    try {
+      if (closing) throw new AppError('CHANNEL_BUSY', 'The server is shutting down; retry on another instance', { retryAfter: 5 });
+      const eligible = await eligibleChannels(input.requestedChannel);
+      const size = await coordinator.queueSize(input.owner);
+      const retryAfter = Math.min(300, Math.max(TYPICAL_JOB_SECONDS, Math.ceil((size.total + 1) / Math.max(1, eligible)) * TYPICAL_JOB_SECONDS));
+      if (size.owner >= config.jobs.queueMaxPerToken || size.total >= config.jobs.queueMax) {
+        throw new AppError('CHANNEL_BUSY', `Queue full: at most ${size.owner >= config.jobs.queueMaxPerToken ? `${config.jobs.queueMaxPerToken} queued jobs per API token` : `${config.jobs.queueMax} queued jobs`}`, { retryAfter });
+      }
+      const created = new Date(now()).toISOString();
+      const job: Job = {
+        id: newId(), verb: PICSI_VERB, status: 'QUEUED', version: 1, owner: input.owner, mode: input.mode,
+        requestedChannel: input.requestedChannel, channel: null, server: null, discord: null, options: input.options,
+        sourceImage: { size: input.source.size, type: input.source.contentType, filename: input.source.filename },
+        targetImage: { size: input.target.size, type: input.target.contentType, filename: input.target.filename },
+        replyUrl: input.replyUrl, replyRef: input.replyRef, created, updated: created, startedAt: null, finishedAt: null,
+        messageId: null, content: null, attachments: [], timestamp: null, code: null, error: null, errorDetails: null,
+        attempt: 0, instance: instanceId, callback: null,
+      };
+      localFiles.set(job.id, { source: input.source, target: input.target });
+      await coordinator.createJob(job, true);
+      if (input.mode === 'FAIL_FAST') return await failFast(job, retryAfter);
+      await dispatch();
+      return await toView((await coordinator.getJob(job.id)) ?? job);
+    } catch (error) {
+      await Promise.all([rm(input.source.path, { force: true }), rm(input.target.path, { force: true })]);
+      throw error;
+    }
+  }
+
+  /** The hosted API's behaviour: a few lock attempts, then 429. The job never waits in the queue. */
+  async function failFast(job: Job, retryAfter: number): Promise<JobView> {
+    for (let attempt = 1; attempt <= config.jobs.lockAttempts; attempt++) {
+      await dispatch();
+      const current = await coordinator.getJob(job.id);
+      if (current && current.status !== 'QUEUED') return toView(current);
+      if (attempt < config.jobs.lockAttempts) await sleep(FAIL_FAST_RETRY_MS);
+    }
+    if (await coordinator.discardQueued(job.id)) {
+      localFiles.delete(job.id);
+      throw new AppError('CHANNEL_BUSY', `Unable to lock Discord after ${config.jobs.lockAttempts} attempts`, { retryAfter });
+    }
+    return toView((await coordinator.getJob(job.id)) ?? job);
+  }
+
+  async function eligibleChannels(requested: string | null): Promise<number> {
+    const all = await coordinator.listAccounts();
+    if (requested !== null && !all.some((a) => a.channel === requested)) {
+      throw new AppError('BAD_USER_INPUT', `Configuration not found for channel ${requested}`, { channel: requested });
+    }
+    const candidates = all.filter((a) => a.enabled && (requested === null || a.channel === requested));
+    if (candidates.length === 0) throw new AppError('PAYMENT_REQUIRED', 'No enabled Discord account is configured for this request', { channel: requested });
+    const day = utcDay(now());
+    let withCredits = 0;
+    for (const a of candidates) {
+      if (a.exhaustedDay !== day && (await coordinator.creditsUsed(a.channel, day)) + config.jobs.creditCost <= config.jobs.creditsPerDay) withCredits++;
+    }
+    if (withCredits === 0) throw new AppError('PAYMENT_REQUIRED', `Account has no credits left today (UTC) on ${requested === null ? 'any configured channel' : `channel ${requested}`}`, { channel: requested });
+    return withCredits;
+  }
+
+  async function cancel(id: string, owner: string | null): Promise<JobView | null> {
+    const job = await coordinator.getJob(id);
+    if (!job || (owner !== null && job.owner !== owner)) return null;
+    if (job.status === 'QUEUED') {
+      const cancelled = await coordinator.updateJob(id, { from: ['QUEUED'], patch: { status: 'CANCELLED', code: 'CANCELLED', error: 'Cancelled by request', finishedAt: new Date(now()).toISOString() }, retentionSec });
+      if (cancelled) {
+        await releaseFiles(id);
+        notifyTerminal(cancelled);
+        return toView(cancelled);
+      }
+    } else if (job.status === 'STARTED') {
+      await coordinator.publish(EVENT_CONTROL, JSON.stringify({ type: 'cancel', id }));
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 5000);
+      try {
+        for await (const update of watchJob(coordinator, id, controller.signal)) if (isTerminal(update.status)) return toView(update);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    const latest = await coordinator.getJob(id);
+    return latest ? toView(latest) : null;
+  }
+
+  return {
+    instanceId,
+    submit,
+    cancel,
+    get: async (id) => {
+      const job = await coordinator.getJob(id);
+      return job ? toView(job) : null;
+    },
+    list: async (filter, page) => {
+      const result = await coordinator.listJobs({ ...filter, first: page.first, after: page.after ?? null });
+      return { ...result, jobs: await Promise.all(result.jobs.map(toView)) };
+    },
+    watch: (id, signal) => mapAsync(watchJob(coordinator, id, signal), toView),
+    watchAll: (filter, signal) => mapAsync(watchAllJobs(coordinator, filter, signal), toView),
+    accounts,
+    onTerminal(listener) {
+      terminalListeners.add(listener);
+      return () => terminalListeners.delete(listener);
+    },
+    async setCallbackState(id: string, state: CallbackState) {
+      await coordinator.updateJob(id, { from: ['COMPLETED', 'FAILED', 'CANCELLED'], patch: { callback: state }, retentionSec });
+    },
+    ready: () => coordinator.ping(),
+    async close(deadlineMs: number) {
+      if (closing) return;
+      closing = true;
+      clearInterval(safetyTick);
+      for (const id of [...localFiles.keys()]) if (!running.has(id)) await cancel(id, null).catch(() => null);
+      const drained = Promise.all([...running.values()].map((r) => r.done));
+      const timedOut = await Promise.race([drained.then(() => false), sleep(deadlineMs).then(() => true)]);
+      if (timedOut) {
+        for (const run of running.values()) run.abort('shutdown');
+        await Promise.race([drained, sleep(2000)]);
+      }
+      clearInterval(reaper);
+      stopReconnect();
+      await Promise.all(unsubscribers.map((u) => u().catch(() => undefined)));
+      await coordinator.close();
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+async function* mapAsync<T, U>(source: AsyncIterable<T>, map: (value: T) => Promise<U>): AsyncGenerator<U> {
+  for await (const value of source) yield await map(value);
+}

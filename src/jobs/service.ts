@@ -1,0 +1,71 @@
+/**
+ * What the GraphQL layer needs from the job service (implemented by src/executor). Kept as an
+ * interface so the schema depends on behaviour, not on Redis.
+ */
+import type { DiscordAccount, SpooledFile } from '../discord/types.js';
+import type { CallbackState, Job, JobStatus, WaitMode } from './model.js';
+
+export type JobView = Job & { queuePosition: number | null };
+
+export interface SubmitInput {
+  owner: string;
+  requestedChannel: string | null;
+  options: string | null;
+  source: SpooledFile;
+  target: SpooledFile;
+  replyUrl: string | null;
+  replyRef: string | null;
+  mode: WaitMode;
+}
+
+export interface JobFilter {
+  owner?: string;
+  status?: JobStatus;
+  channel?: string;
+}
+
+export interface JobPage {
+  jobs: JobView[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+export interface Credits {
+  timestamp: string;
+  total: number;
+  used: number;
+}
+
+export interface AccountView {
+  channel: string;
+  server: string;
+  label: string | null;
+  /** The user token, masked (3 + … + 3). */
+  discord: string;
+  enabled: boolean;
+  disabledReason: string | null;
+  credits: Credits;
+  busy: boolean;
+}
+
+export interface AccountRegistry {
+  list(): Promise<AccountView[]>;
+  get(channel: string): Promise<AccountView | null>;
+  upsert(account: DiscordAccount): Promise<AccountView>;
+  delete(channel: string): Promise<boolean>;
+}
+
+export interface JobService {
+  submit(input: SubmitInput): Promise<JobView>;
+  get(id: string): Promise<JobView | null>;
+  list(filter: JobFilter, page: { first: number; after?: string | null }): Promise<JobPage>;
+  cancel(id: string, owner: string | null): Promise<JobView | null>;
+  watch(id: string, signal: AbortSignal): AsyncIterable<JobView>;
+  watchAll(filter: { channel?: string; owner?: string }, signal: AbortSignal): AsyncIterable<JobView>;
+  readonly accounts: AccountRegistry;
+  onTerminal(listener: (job: Job) => void): () => void;
+  /** Records callback delivery progress on the job (bumps its version, publishes). */
+  setCallbackState(id: string, state: CallbackState): Promise<void>;
+  ready(): Promise<boolean>;
+  close(deadlineMs: number): Promise<void>;
+}

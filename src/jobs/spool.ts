@@ -1,0 +1,112 @@
+/**
+ * Copies an uploaded file out of graphql-upload-ts's request-scoped temp file into a job-owned
+ * file (the request's temp files are deleted when the response ends, the job lives longer), and
+ * checks on the way that it is an image type the bot accepts.
+ */
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FileUpload } from 'graphql-upload-ts';
+import type { SpooledFile } from '../discord/types.js';
+import { AppError } from '../errors.js';
+
+/** Image types the bot accepts, by magic bytes. Video is refused (the hosted API does not support it). */
+const IMAGE_SIGNATURES: readonly { type: string; extension: string; matches: (head: Buffer) => boolean }[] = [
+  { type: 'image/png', extension: 'png', matches: (h) => h.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { type: 'image/jpeg', extension: 'jpg', matches: (h) => h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff },
+  { type: 'image/gif', extension: 'gif', matches: (h) => h.subarray(0, 6).toString('latin1') === 'GIF87a' || h.subarray(0, 6).toString('latin1') === 'GIF89a' },
+  { type: 'image/webp', extension: 'webp', matches: (h) => h.subarray(0, 4).toString('latin1') === 'RIFF' && h.subarray(8, 12).toString('latin1') === 'WEBP' },
+];
+const SNIFF_BYTES = 12;
+
+export const sniffImageType = (head: Buffer) => IMAGE_SIGNATURES.find((s) => s.matches(head)) ?? null;
+
+export interface UploadSpooler {
+  /** Spools one upload; `field` names the argument in error messages. Throws AppError BAD_USER_INPUT. */
+  spool(upload: unknown, field: string): Promise<SpooledFile>;
+  discard(...files: (SpooledFile | null | undefined)[]): Promise<void>;
+}
+
+export function createUploadSpooler(options: { dir: string | null; maxFileBytes: number }): UploadSpooler {
+  const dir = options.dir ?? join(tmpdir(), 'picsi-graphql');
+  let dirReady: Promise<unknown> | null = null;
+
+  async function spool(upload: unknown, field: string): Promise<SpooledFile> {
+    const file = await resolveUpload(upload, field);
+    dirReady ??= mkdir(dir, { recursive: true, mode: 0o700 });
+    await dirReady;
+    const path = join(dir, `${randomUUID()}-${field}`);
+    let head = Buffer.alloc(0);
+    let size = 0;
+    const inspect = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        if (head.length < SNIFF_BYTES) {
+          head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
+          if (head.length >= SNIFF_BYTES && !sniffImageType(head)) return done(notAnImage(field, file.mimetype));
+        }
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(file.createReadStream(), inspect, createWriteStream(path, { mode: 0o600 }));
+      const kind = sniffImageType(head);
+      if (size === 0) throw missing(field);
+      if (!kind) throw notAnImage(field, file.mimetype);
+      return { path, filename: safeFilename(file.filename, kind.extension), size, contentType: kind.type };
+    } catch (error) {
+      await rm(path, { force: true });
+      throw toInputError(error, field, options.maxFileBytes);
+    }
+  }
+
+  return {
+    spool,
+    async discard(...files) {
+      await Promise.all(files.map((f) => (f ? rm(f.path, { force: true }) : undefined)));
+    },
+  };
+}
+
+async function resolveUpload(upload: unknown, field: string): Promise<FileUpload> {
+  if (upload == null) throw missing(field);
+  let file: unknown;
+  try {
+    file = await upload;
+  } catch (error) {
+    throw toInputError(error, field, null);
+  }
+  if (!file || typeof (file as FileUpload).createReadStream !== 'function') {
+    throw new AppError('BAD_USER_INPUT', 'Param source_image or target_image_gif_or_video is not File or Blob', { field });
+  }
+  return file as FileUpload;
+}
+
+/** The hosted API's wording, with the precise field in extensions. */
+const missing = (field: string) =>
+  new AppError('BAD_USER_INPUT', 'Required param source_image or target_image_gif_or_video is missing or empty', { field });
+
+function notAnImage(field: string, declared: string) {
+  return new AppError('BAD_USER_INPUT', `Param ${field} must be a PNG, JPEG, GIF or WebP image (video is not supported); got ${declared || 'unknown type'}`, { field });
+}
+
+function toInputError(error: unknown, field: string, maxFileBytes: number | null): AppError {
+  if (error instanceof AppError) return error;
+  const status = (error as { status?: number }).status;
+  if (status === 413) {
+    const limit = maxFileBytes === null ? '' : ` of ${maxFileBytes} bytes`;
+    return new AppError('BAD_USER_INPUT', `Param ${field} exceeds the upload size limit${limit}`, { field, limit: maxFileBytes });
+  }
+  if (status === 400) return missing(field);
+  return new AppError('BAD_USER_INPUT', `Param ${field} could not be read: the upload was interrupted`, { field });
+}
+
+/** Keeps a readable, filesystem- and Discord-safe name that matches the real type. */
+function safeFilename(name: string, extension: string): string {
+  const stem = (name || 'image').replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_').slice(0, 80) || 'image';
+  return `${stem}.${extension}`;
+}
