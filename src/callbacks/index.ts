@@ -1,0 +1,12 @@
+/**
+ * replyUrl callbacks (issue 7): the one entry point the job service and the GraphQL layer use.
+ * See README.md in this folder for the payload, headers, retry and SSRF policies.
+ */
+export {
+  createCallbackDispatcher,
+  type CallbackDispatcher,
+  type CallbackDispatcherDeps,
+  type CallbackJobAccess,
+} from './dispatcher.js';
+export { toSeedJson, type SeedAttachment, type SeedFileInfo, type SeedJob } from './payload.js';
+export { standardSecret, webhookId } from './signing.js';

@@ -1,0 +1,83 @@
+/**
+ * The callback body: the job under the hosted API's JSON field names (protocol.md §1), so receivers
+ * written for the hosted service keep working. Absent values are sent as null, never omitted, and
+ * only seed fields are sent (no owner, instance, version or callback bookkeeping).
+ */
+import type { Job, JobAttachment } from '../jobs/model.js';
+
+export interface SeedFileInfo {
+  size: number;
+  type: string;
+}
+
+export interface SeedAttachment {
+  id: string;
+  content_type: string | null;
+  filename: string;
+  url: string;
+  proxy_url: string | null;
+  size: number;
+  width: number | null;
+  height: number | null;
+}
+
+export interface SeedJob {
+  jobid: string;
+  verb: string;
+  /** The job status in the hosted API's lower case: 'queued' | 'started' | 'completed' | 'failed' | 'cancelled'. */
+  status: string;
+  options: string | null;
+  source_image: SeedFileInfo;
+  target_image_gif_or_video: SeedFileInfo;
+  created: string;
+  updated: string;
+  discord: string | null;
+  server: string | null;
+  channel: string | null;
+  replyUrl: string | null;
+  replyRef: string | null;
+  messageId: string | null;
+  content: string | null;
+  attachments: SeedAttachment[];
+  timestamp: string | null;
+  error: string | null;
+  errorDetails: string | null;
+  code: string | null;
+}
+
+const toSeedAttachment = (a: JobAttachment): SeedAttachment => ({
+  id: a.id,
+  content_type: a.contentType,
+  filename: a.filename,
+  url: a.url,
+  proxy_url: a.proxyUrl,
+  size: a.size,
+  width: a.width,
+  height: a.height,
+});
+
+/** Job → the seed's JSON shape, keys in the seed's order. */
+export function toSeedJson(job: Job): SeedJob {
+  return {
+    jobid: job.id,
+    verb: job.verb,
+    status: job.status.toLowerCase(),
+    options: job.options,
+    source_image: { size: job.sourceImage.size, type: job.sourceImage.type },
+    target_image_gif_or_video: { size: job.targetImage.size, type: job.targetImage.type },
+    created: job.created,
+    updated: job.updated,
+    discord: job.discord,
+    server: job.server,
+    channel: job.channel,
+    replyUrl: job.replyUrl,
+    replyRef: job.replyRef,
+    messageId: job.messageId,
+    content: job.content,
+    attachments: job.attachments.map(toSeedAttachment),
+    timestamp: job.timestamp,
+    error: job.error,
+    errorDetails: job.errorDetails,
+    code: job.code,
+  };
+}
