@@ -1,0 +1,84 @@
+import { JOB_STATUSES, type CallbackState, type FileInfo, type JobAttachment } from '../jobs/model.js';
+import type { JobView } from '../jobs/service.js';
+import { builder } from './builder.js';
+
+export const JobStatusEnum = builder.enumType('JobStatus', {
+  description: 'QUEUED → STARTED → COMPLETED | FAILED | CANCELLED. A job always ends in one of the last three.',
+  values: Object.fromEntries(JOB_STATUSES.map((s) => [s, { value: s }])) as Record<(typeof JOB_STATUSES)[number], { value: (typeof JOB_STATUSES)[number] }>,
+});
+
+export const WaitModeEnum = builder.enumType('WaitMode', {
+  description: 'How a picsi request waits when every eligible channel is busy.',
+  values: {
+    QUEUE: { value: 'QUEUE', description: 'Wait in a FIFO queue (default); refused with CHANNEL_BUSY only when the queue is full.' },
+    FAIL_FAST: { value: 'FAIL_FAST', description: 'The hosted API behaviour: try LOCK_ATTEMPTS times, then refuse with CHANNEL_BUSY.' },
+  } as const,
+});
+
+const FileInfoRef = builder.objectRef<FileInfo>('FileInfo').implement({
+  description: 'An uploaded image as received (the hosted API: source_image / target_image_gif_or_video).',
+  fields: (t) => ({
+    size: t.exposeInt('size', { description: 'Bytes.' }),
+    type: t.exposeString('type', { description: 'Content type detected from the bytes.' }),
+    filename: t.exposeString('filename'),
+  }),
+});
+
+const AttachmentRef = builder.objectRef<JobAttachment>('Attachment').implement({
+  description: "A file of the bot's reply (the result image). Discord CDN URLs expire after hours to days.",
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    contentType: t.exposeString('contentType', { nullable: true }),
+    filename: t.exposeString('filename'),
+    url: t.exposeString('url'),
+    proxyUrl: t.exposeString('proxyUrl', { nullable: true }),
+    size: t.exposeInt('size'),
+    width: t.exposeInt('width', { nullable: true }),
+    height: t.exposeInt('height', { nullable: true }),
+  }),
+});
+
+const CallbackStatusEnum = builder.enumType('CallbackStatus', { values: ['PENDING', 'DELIVERED', 'FAILED'] as const });
+
+const CallbackRef = builder.objectRef<CallbackState>('CallbackDelivery').implement({
+  description: 'Delivery of the job to its replyUrl once it is terminal.',
+  fields: (t) => ({
+    status: t.field({ type: CallbackStatusEnum, resolve: (c) => c.status }),
+    attempts: t.exposeInt('attempts'),
+    lastError: t.exposeString('lastError', { nullable: true }),
+    deliveredAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.deliveredAt }),
+  }),
+});
+
+export const JobRef = builder.objectRef<JobView>('Job').implement({
+  description: 'One /picsi run. Field names follow the hosted API (jobid → id, source_image → sourceImage…).',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'The job id (the hosted API: jobid).' }),
+    verb: t.exposeString('verb'),
+    status: t.field({ type: JobStatusEnum, resolve: (j) => j.status }),
+    version: t.exposeInt('version', { description: 'Increases with every change; events carry it.' }),
+    queuePosition: t.exposeInt('queuePosition', { nullable: true, description: '1-based position while QUEUED.' }),
+    mode: t.field({ type: WaitModeEnum, resolve: (j) => j.mode }),
+    channel: t.string({ nullable: true, description: 'The channel that ran the job, or the requested one while queued.', resolve: (j) => j.channel ?? j.requestedChannel }),
+    server: t.exposeString('server', { nullable: true }),
+    discord: t.exposeString('discord', { nullable: true, description: 'The account token, masked (first 3 + … + last 3).' }),
+    options: t.exposeString('options', { nullable: true }),
+    sourceImage: t.field({ type: FileInfoRef, resolve: (j) => j.sourceImage }),
+    targetImage: t.field({ type: FileInfoRef, resolve: (j) => j.targetImage }),
+    replyUrl: t.exposeString('replyUrl', { nullable: true }),
+    replyRef: t.exposeString('replyRef', { nullable: true }),
+    created: t.field({ type: 'DateTime', resolve: (j) => j.created }),
+    updated: t.field({ type: 'DateTime', resolve: (j) => j.updated }),
+    startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (j) => j.startedAt }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (j) => j.finishedAt }),
+    messageId: t.exposeString('messageId', { nullable: true, description: "The bot's reply message." }),
+    content: t.exposeString('content', { nullable: true, description: "The bot's message text." }),
+    attachments: t.field({ type: [AttachmentRef], resolve: (j) => j.attachments }),
+    timestamp: t.field({ type: 'DateTime', nullable: true, description: "The bot message's timestamp.", resolve: (j) => j.timestamp }),
+    code: t.exposeString('code', { nullable: true, description: 'Why the job failed or was cancelled (see the README errors table).' }),
+    error: t.exposeString('error', { nullable: true }),
+    errorDetails: t.exposeString('errorDetails', { nullable: true, description: 'JSON text: the bot text, Discord error body (retry_after)…' }),
+    attempt: t.exposeInt('attempt'),
+    callback: t.field({ type: CallbackRef, nullable: true, resolve: (j) => j.callback }),
+  }),
+});
