@@ -1,0 +1,141 @@
+/**
+ * The reply classifier table and the waiter routing, on hand-made messages: shapes the simulator
+ * does not send (partial updates, a new message instead of an edit, messages before the
+ * interaction id is known, unknown red embeds, other users' and apps' messages).
+ */
+import type { APIMessage, MessageFlags } from 'discord-api-types/v10';
+import { describe, expect, it } from 'vitest';
+import { BOT_REPLIES } from '../../src/discord/bot-replies.js';
+import { ERROR_EMBED_COLOUR, INSIGHTFACESWAP_APPLICATION_ID, LOADING_MESSAGE_FLAG } from '../../src/discord/protocol.js';
+import { classifyReply, UNKNOWN_BOT_ERROR } from '../../src/discord/reply-classifier.js';
+import { ReplyMatcher } from '../../src/discord/reply-matcher.js';
+import type { ReplyOutcome } from '../../src/discord/reply-matcher.js';
+
+const APP = INSIGHTFACESWAP_APPLICATION_ID;
+const attachment = { id: '9', filename: 'r.png', size: 10, url: 'https://cdn/x.png', proxy_url: 'https://media/x.png', width: 2, height: 3, content_type: 'image/png' };
+
+function message(over: Partial<APIMessage> & { id: string }): Partial<APIMessage> {
+  return { channel_id: 'c1', author: { id: APP, username: 'bot', discriminator: '0', global_name: null, avatar: null }, content: '', embeds: [], attachments: [], flags: 0 as MessageFlags, timestamp: '2026-01-01T00:00:00.000Z', ...over };
+}
+const meta = (id: string): APIMessage['interaction_metadata'] => ({ id, type: 2, user: { id: 'u1', username: 'u', discriminator: '0', global_name: null, avatar: null }, authorizing_integration_owners: {} });
+
+describe('classifier', () => {
+  it('LOADING is a placeholder even with text; attachments are a result', () => {
+    expect(classifyReply({ id: '1', flags: LOADING_MESSAGE_FLAG, content: 'thinking' })).toEqual({ kind: 'loading' });
+    expect(classifyReply({ id: '1', attachments: [attachment] })).toMatchObject({ kind: 'result' });
+  });
+
+  it.each(BOT_REPLIES.map((r) => r))('$kind: its sample in content or in an embed → BOT_ERROR $code', (row) => {
+    expect(classifyReply({ id: '1', content: row.sample })).toEqual({ kind: 'botError', reason: row.code, text: row.sample });
+    expect(classifyReply({ id: '1', embeds: [{ title: 'Error', description: row.sample, color: 1 }] })).toMatchObject({ kind: 'botError', reason: row.code });
+  });
+
+  it('an unrecognised red embed → UNKNOWN; unrecognised plain text is progress, not final', () => {
+    expect(classifyReply({ id: '1', embeds: [{ description: 'Something odd happened', color: ERROR_EMBED_COLOUR }] })).toEqual({
+      kind: 'botError',
+      reason: UNKNOWN_BOT_ERROR,
+      text: 'Something odd happened',
+    });
+    expect(classifyReply({ id: '1', content: 'Swapping faces… 50%' })).toEqual({ kind: 'progress', text: 'Swapping faces… 50%' });
+  });
+});
+
+describe('matcher', () => {
+  const setup = (): { m: ReplyMatcher; outcome: () => ReplyOutcome | undefined; waiter: ReturnType<ReplyMatcher['register']> } => {
+    const m = new ReplyMatcher(APP, () => 'u1');
+    const waiter = m.register({ nonce: 'n1', channelId: 'c1', sentAtMs: 0 });
+    let outcome: ReplyOutcome | undefined;
+    void waiter.outcome.then((o) => (outcome = o));
+    return { m, outcome: () => outcome, waiter };
+  };
+  const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+  it('placeholder, then a partial MESSAGE_UPDATE without author → the merged result', async () => {
+    const { m, outcome, waiter } = setup();
+    m.handleDispatch('INTERACTION_CREATE', { id: 'i1', nonce: 'n1' });
+    m.handleDispatch('MESSAGE_CREATE', message({ id: 'm1', flags: LOADING_MESSAGE_FLAG, interaction_metadata: meta('i1') }));
+    await tick();
+    expect(outcome()).toBeUndefined();
+    expect(waiter.progress()).toMatchObject({ interactionId: 'i1', placeholderId: 'm1' });
+    m.handleDispatch('MESSAGE_UPDATE', { id: 'm1', channel_id: 'c1', flags: 0, attachments: [attachment], content: 'done' });
+    await tick();
+    expect(outcome()).toMatchObject({ kind: 'reply', interactionId: 'i1', message: { id: 'm1', content: 'done', timestamp: '2026-01-01T00:00:00.000Z' } });
+    expect(m.size).toBe(0);
+  });
+
+  it('a new message answering the interaction (not an edit) is the result too', async () => {
+    const { m, outcome } = setup();
+    m.handleDispatch('INTERACTION_SUCCESS', { id: 'i1', nonce: 'n1' });
+    m.handleDispatch('MESSAGE_CREATE', message({ id: 'm1', flags: LOADING_MESSAGE_FLAG, interaction_metadata: meta('i1') }));
+    m.handleDispatch('MESSAGE_CREATE', message({ id: 'm2', attachments: [attachment], interaction_metadata: meta('i1') }));
+    await tick();
+    expect(outcome()).toMatchObject({ kind: 'reply', message: { id: 'm2' } });
+  });
+
+  it('bot messages that arrive before INTERACTION_CREATE are kept and matched once the id is known', async () => {
+    const { m, outcome } = setup();
+    m.handleDispatch('MESSAGE_CREATE', message({ id: 'm1', attachments: [attachment], interaction_metadata: meta('i1') }));
+    await tick();
+    expect(outcome()).toBeUndefined();
+    m.handleDispatch('INTERACTION_CREATE', { id: 'i1', nonce: 'n1' });
+    await tick();
+    expect(outcome()).toMatchObject({ kind: 'reply', message: { id: 'm1' } });
+  });
+
+  it('a message carrying our nonce matches directly', async () => {
+    const { m, outcome } = setup();
+    m.handleDispatch('MESSAGE_CREATE', message({ id: 'm1', nonce: 'n1', content: BOT_REPLIES[0]?.sample ?? '' }));
+    await tick();
+    expect(outcome()).toMatchObject({ kind: 'reply', verdict: { kind: 'botError' } });
+  });
+
+  it("other interactions, other apps' and users' messages are ignored", async () => {
+    const { m, outcome } = setup();
+    m.handleDispatch('INTERACTION_CREATE', { id: 'i1', nonce: 'n1' });
+    m.handleDispatch('MESSAGE_CREATE', message({ id: 'm1', attachments: [attachment], interaction_metadata: meta('other') }));
+    m.handleDispatch('MESSAGE_CREATE', { ...message({ id: 'm2', attachments: [attachment], interaction_metadata: meta('i1') }), author: { id: '777', username: 'x', discriminator: '0', global_name: null, avatar: null } });
+    m.handleDispatch('INTERACTION_FAILURE', { id: 'other', nonce: 'other', reason_code: 2 });
+    await tick();
+    expect(outcome()).toBeUndefined();
+    m.handleDispatch('INTERACTION_FAILURE', { id: 'i1', nonce: 'n1', reason_code: 2 });
+    await tick();
+    expect(outcome()).toEqual({ kind: 'interactionFailure', interactionId: 'i1', reasonCode: 2 });
+  });
+
+  it('orphaned (new session, interaction id never seen): matches the bot answer in the channel to our user', async () => {
+    const { m, outcome, waiter } = setup();
+    waiter.markSent();
+    let orphaned = 0;
+    waiter.onOrphaned(() => (orphaned += 1));
+    m.sessionReplaced();
+    expect(orphaned).toBe(1);
+    // Another channel, then the right one.
+    m.handleDispatch('MESSAGE_UPDATE', message({ id: '1575055855479427084', channel_id: 'c2', attachments: [attachment], interaction_metadata: meta('i9') }));
+    await tick();
+    expect(outcome()).toBeUndefined();
+    waiter.offer(message({ id: '1575055855479427085', attachments: [attachment], interaction_metadata: meta('i9') }) as APIMessage);
+    await tick();
+    expect(outcome()).toMatchObject({ kind: 'reply', interactionId: 'i9' });
+  });
+
+  it('a session replaced while the command was on its way orphans the waiter when the 204 lands', () => {
+    const { m, waiter } = setup();
+    let orphaned = 0;
+    waiter.onOrphaned(() => (orphaned += 1));
+    m.sessionReplaced();
+    expect(orphaned).toBe(0);
+    waiter.markSent();
+    expect(orphaned).toBe(1);
+    expect(waiter.progress().orphaned).toBe(true);
+  });
+
+  it('dispose removes the waiter; failAll settles the rest', async () => {
+    const { m, waiter } = setup();
+    const other = m.register({ nonce: 'n2', channelId: 'c1', sentAtMs: 0 });
+    waiter.dispose();
+    expect(m.size).toBe(1);
+    m.failAll(new Error('closed'));
+    await expect(other.outcome).resolves.toMatchObject({ kind: 'sessionEnded' });
+    expect(m.size).toBe(0);
+  });
+});

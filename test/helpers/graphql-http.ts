@@ -1,0 +1,86 @@
+/** Small clients for tests: GraphQL over HTTP (JSON and multipart) and graphql-ws. */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  body: { data?: T | null; errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[] };
+}
+
+export async function postJson<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLResponse<T>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, body: (await res.json()) as GraphQLResponse<T>['body'] };
+}
+
+export interface UploadFile {
+  bytes: Buffer;
+  filename: string;
+  type: string;
+}
+
+/** A GraphQL multipart request (the spec curl example in the README), with files mapped into variables. */
+export async function postMultipart<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  files: Record<string, UploadFile>,
+  options: { token?: string; preflight?: boolean } = {},
+): Promise<GraphQLResponse<T>> {
+  const form = new FormData();
+  form.set('operations', JSON.stringify({ query, variables }));
+  const map: Record<string, string[]> = {};
+  Object.keys(files).forEach((path, i) => (map[String(i)] = [`variables.${path}`]));
+  form.set('map', JSON.stringify(map));
+  Object.values(files).forEach((file, i) => form.set(String(i), new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.filename));
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { ...(options.preflight === false ? {} : { 'x-graphql-yoga-csrf': '1' }), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+    body: form,
+  });
+  const text = await res.text();
+  return { status: res.status, body: JSON.parse(text) as GraphQLResponse<T>['body'] };
+}
+
+export const PICSI_MUTATION = /* GraphQL */ `
+  mutation Picsi($input: PicsiInput!) {
+    picsi(input: $input) {
+      id status version queuePosition channel server discord options code error errorDetails replyRef
+      sourceImage { size type filename } targetImage { size type filename }
+      attachments { id contentType filename url proxyUrl size width height }
+      messageId content timestamp
+    }
+  }
+`;
+
+export function wsClient(httpUrl: string, token?: string, extra: { lazy?: boolean; retryAttempts?: number } = {}): Client {
+  return createClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    lazy: extra.lazy ?? true,
+    retryAttempts: extra.retryAttempts ?? 0,
+  });
+}
+
+/** Collects every result of one subscription until it completes (or errors). */
+export function collect<T>(client: Client, query: string, variables: Record<string, unknown>): Promise<{ results: T[]; errors: unknown[] }> {
+  return new Promise((resolve) => {
+    const results: T[] = [];
+    const errors: unknown[] = [];
+    client.subscribe<T>({ query, variables }, {
+      next: (value) => {
+        if (value.data) results.push(value.data as T);
+        if (value.errors) errors.push(...value.errors);
+      },
+      error: (error) => {
+        errors.push(error);
+        resolve({ results, errors });
+      },
+      complete: () => resolve({ results, errors }),
+    });
+  });
+}

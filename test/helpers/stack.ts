@@ -1,0 +1,60 @@
+/**
+ * The whole product on loopback for end-to-end tests: a Discord simulator, the real services
+ * (driver, executor, store: in-process, or Redis when REDIS_URL is given) and the GraphQL server.
+ */
+import pino from 'pino';
+import { loadConfig, type Config } from '../../src/config.js';
+import { startGraphQLServer, type RunningServer } from '../../src/http/app.js';
+import { startServices, type Services } from '../../src/services.js';
+import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
+
+export interface StackOptions {
+  /** Extra environment variables (REDIS_URL, API_TOKENS, UPLOAD_MAX_FILE_BYTES…). */
+  env?: Record<string, string>;
+  /** Share a simulator between stacks (two instances on one Discord). */
+  simulator?: DiscordSimulator;
+  accounts?: SimulatedAccount[];
+  channels?: number;
+  botDelayMs?: number;
+}
+
+export interface Stack {
+  url: string;
+  simulator: DiscordSimulator;
+  accounts: SimulatedAccount[];
+  config: Config;
+  services: Services;
+  server: RunningServer;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const simulator = options.simulator ?? (await DiscordSimulator.start({ botDelayMs: options.botDelayMs ?? 0 }));
+  const accounts = options.accounts ?? Array.from({ length: options.channels ?? 1 }, () => simulator.createAccount());
+  const { config } = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    SHUTDOWN_TIMEOUT_MS: '500',
+    DISCORD_API_URL: simulator.apiUrl,
+    DISCORD_ACCOUNTS: JSON.stringify(accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token }))),
+    ...options.env,
+  });
+  const logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
+  const services = await startServices(config, logger);
+  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, readiness: services.readiness, checkReplyUrl: services.checkReplyUrl });
+  return {
+    url: server.url,
+    simulator,
+    accounts,
+    config,
+    services,
+    server,
+    async stop() {
+      await server.stop();
+      await services.close();
+      if (!options.simulator) await simulator.close();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makePng, makePngOfSize } from '../helpers/images.js';
+import { PICSI_MUTATION, postMultipart } from '../helpers/graphql-http.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+
+const MAX_FILE = 50_000;
+// graphql-upload-ts spools into os.tmpdir(); give this test file its own so leftovers are countable.
+const requestTmp = mkdtempSync(join(tmpdir(), 'picsi-upload-test-'));
+const uploadDir = mkdtempSync(join(tmpdir(), 'picsi-upload-dir-'));
+process.env['TMPDIR'] = requestTmp;
+
+let stack: Stack;
+let png: Buffer;
+beforeAll(async () => {
+  stack = await startStack({ env: { UPLOAD_MAX_FILE_BYTES: String(MAX_FILE), UPLOAD_DIR: uploadDir } });
+  png = await makePng(32, 32);
+});
+afterAll(() => stack.stop());
+
+const leftovers = () => [...readdirSync(requestTmp), ...readdirSync(uploadDir)];
+const files = (source: Buffer, target: Buffer = source) => ({
+  'input.sourceImage': { bytes: source, filename: 'face.png', type: 'image/png' },
+  'input.targetImage': { bytes: target, filename: 'target.png', type: 'image/png' },
+});
+const input = { sourceImage: null, targetImage: null };
+
+describe('multipart uploads', () => {
+  it('refuses a multipart request without a CSRF preflight header', async () => {
+    const res = await postMultipart(stack.url, PICSI_MUTATION, { input }, files(png), { preflight: false });
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.['code']).toBe('CSRF_PREFLIGHT_REQUIRED');
+    expect(res.body.errors?.[0]?.message).toMatch(/x-graphql-yoga-csrf or apollo-require-preflight/);
+    expect(stack.simulator.requests.filter((r) => r.path.includes('/interactions'))).toHaveLength(0);
+  });
+
+  it('refuses a file over the size limit with a clear error and leaves no temp file', async () => {
+    const big = await makePngOfSize(MAX_FILE * 2);
+    expect(big.length).toBeGreaterThan(MAX_FILE);
+    const res = await postMultipart(stack.url, PICSI_MUTATION, { input }, files(png, big));
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(res.body.errors?.[0]?.message).toBe(`Param target_image_gif_or_video exceeds the upload size limit of ${MAX_FILE} bytes`);
+    await expect.poll(leftovers, { timeout: 2000 }).toEqual([]);
+  });
+
+  it('accepts a valid upload and spools it only for the life of the job', async () => {
+    const res = await postMultipart<{ picsi: { id: string; status: string; sourceImage: { size: number; type: string } } }>(
+      stack.url,
+      PICSI_MUTATION,
+      { input: { ...input, wait: true } },
+      files(png),
+    );
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.picsi).toMatchObject({ status: 'COMPLETED', sourceImage: { size: png.length, type: 'image/png' } });
+    await expect.poll(leftovers, { timeout: 2000 }).toEqual([]);
+  });
+});

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makePng } from '../helpers/images.js';
+import { collect, PICSI_MUTATION, postMultipart, wsClient } from '../helpers/graphql-http.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+
+const TOKEN = 'user-token-ws-test';
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ env: { API_TOKENS: TOKEN }, botDelayMs: 50 });
+});
+afterAll(() => stack.stop());
+
+const JOB_UPDATED = 'subscription ($id: ID!) { jobUpdated(id: $id) { id status version attachments { url width height } } }';
+
+describe('graphql-ws on the same port and path', () => {
+  it('connects, subscribes, receives every state and completes after the terminal one', async () => {
+    const png = await makePng(40, 40);
+    const created = await postMultipart<{ picsi: { id: string } }>(
+      stack.url,
+      PICSI_MUTATION,
+      { input: { sourceImage: null, targetImage: null } },
+      { 'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' } },
+      { token: TOKEN },
+    );
+    const id = created.body.data!.picsi.id;
+    const client = wsClient(stack.url, TOKEN);
+    try {
+      const { results, errors } = await collect<{ jobUpdated: { status: string; version: number; attachments: unknown[] } }>(client, JOB_UPDATED, { id });
+      expect(errors).toEqual([]);
+      const statuses = results.map((r) => r.jobUpdated.status);
+      expect(statuses.at(-1)).toBe('COMPLETED');
+      const versions = results.map((r) => r.jobUpdated.version);
+      expect(versions).toEqual([...versions].sort((a, b) => a - b));
+      expect(new Set(versions).size).toBe(versions.length);
+      expect(results.at(-1)!.jobUpdated.attachments).toHaveLength(1);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('closes a connection without valid credentials with 4403', async () => {
+    for (const token of [undefined, 'wrong-token']) {
+      const client = wsClient(stack.url, token);
+      const closed = await new Promise<{ code: number }>((resolve) => {
+        client.on('closed', (event) => resolve(event as { code: number }));
+        client.subscribe({ query: '{ __typename }' }, { next: () => {}, error: () => {}, complete: () => {} });
+      });
+      expect(closed.code).toBe(4403);
+      await client.dispose();
+    }
+  });
+
+  it('reports NOT_FOUND for another token’s or an unknown job, and completes', async () => {
+    const client = wsClient(stack.url, TOKEN);
+    try {
+      const { errors } = await collect(client, JOB_UPDATED, { id: 'no-such-job' });
+      expect(errors).toHaveLength(1);
+      expect((errors[0] as { extensions?: { code?: string } }).extensions?.code).toBe('NOT_FOUND');
+    } finally {
+      await client.dispose();
+    }
+  });
+});

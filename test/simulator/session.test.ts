@@ -1,0 +1,143 @@
+import type { APIMessage } from 'discord-api-types/v10';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ApplicationCommandOptionType,
+  GatewayOpcodes,
+  INSIGHTFACESWAP_APPLICATION_ID,
+  LOADING_MESSAGE_FLAG,
+  PICSI_OPTION_NAMES,
+} from '../../src/discord/protocol.js';
+import type { ApplicationCommandIndex, RefreshUrlsResponse } from '../../src/discord/protocol.js';
+import { DECOY_APPLICATION_ID } from '../../src/simulator/index.js';
+import type { DiscordSimulator } from '../../src/simulator/index.js';
+import type { UserSession } from '../helpers/sim-session.js';
+import { loginUser, startPicsi, startSimulator } from '../helpers/sim-session.js';
+
+type Dispatched = Record<string, unknown>;
+
+describe('a hand-driven /picsi session (raw ws + fetch)', () => {
+  let sim: DiscordSimulator;
+  let user: UserSession;
+
+  beforeEach(async () => {
+    sim = await startSimulator();
+    user = await loginUser(sim);
+  });
+  afterEach(async () => {
+    await sim.close();
+  });
+
+  it('READY carries the session, a distinct resume URL and the user', async () => {
+    const ready = user.gateway.dispatches('READY')[0];
+    const d = ready?.d as Dispatched;
+    expect(ready?.s).toBe(1);
+    expect(d.session_id).toBe(user.sessionId);
+    expect(user.resumeUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/gateway-resume$/);
+    expect((d.user as Dispatched).id).toBe(user.account.userId);
+    const hello = user.gateway.frames[0];
+    expect(hello?.op).toBe(GatewayOpcodes.Hello);
+    expect((hello?.d as Dispatched).heartbeat_interval).toBe(41_250);
+  });
+
+  it('the command index lists a decoy /picsi before the real one, with the option names', async () => {
+    const index = (await (await user.rest.request('GET', `/guilds/${user.account.guildId}/application-command-index`)).json()) as ApplicationCommandIndex;
+    const picsis = index.application_commands.filter((c) => c.name === 'picsi');
+    expect(picsis.map((c) => c.application_id)).toEqual([DECOY_APPLICATION_ID, INSIGHTFACESWAP_APPLICATION_ID]);
+    expect(index.application_commands.some((c) => c.application_id === INSIGHTFACESWAP_APPLICATION_ID && c.name !== 'picsi')).toBe(true);
+    const real = picsis[1];
+    expect(real?.options?.map((o) => [o.name, o.type])).toEqual([
+      [PICSI_OPTION_NAMES.source, ApplicationCommandOptionType.Attachment],
+      [PICSI_OPTION_NAMES.target, ApplicationCommandOptionType.Attachment],
+      [PICSI_OPTION_NAMES.options, ApplicationCommandOptionType.String],
+    ]);
+  });
+
+  it('runs identify → upload → interaction → LOADING placeholder → final update with a real PNG', async () => {
+    const { response, nonce } = await startPicsi(user, { options: '-m' });
+    expect(response.status).toBe(204);
+
+    const created = await user.gateway.waitForDispatch('INTERACTION_CREATE', (d) => d.nonce === nonce);
+    const interactionId = (created.d as Dispatched).id as string;
+    const success = await user.gateway.waitForDispatch('INTERACTION_SUCCESS', (d) => d.nonce === nonce);
+    expect((success.d as Dispatched).id).toBe(interactionId);
+
+    const isOurs = (d: Dispatched): boolean => (d.interaction_metadata as Dispatched | undefined)?.id === interactionId;
+    const placeholder = (await user.gateway.waitForDispatch('MESSAGE_CREATE', isOurs)).d as APIMessage & { guild_id: string };
+    expect(placeholder.flags).toBe(LOADING_MESSAGE_FLAG);
+    expect(placeholder.author.id).toBe(INSIGHTFACESWAP_APPLICATION_ID);
+    expect(placeholder.author.bot).toBe(true);
+    expect(placeholder.nonce).toBeUndefined();
+    expect(placeholder.guild_id).toBe(user.account.guildId);
+    expect(placeholder.interaction_metadata?.user.id).toBe(user.account.userId);
+
+    const updated = (await user.gateway.waitForDispatch('MESSAGE_UPDATE', isOurs)).d as APIMessage;
+    expect(updated.id).toBe(placeholder.id);
+    expect(updated.flags).toBe(0);
+    expect(updated.attachments).toHaveLength(1);
+    const [attachment] = updated.attachments;
+    expect(attachment?.content_type).toBe('image/png');
+    expect(attachment?.url).toMatch(/\?ex=[0-9a-f]+&is=[0-9a-f]+&hm=[0-9a-f]{64}&$/);
+
+    const bytes = Buffer.from(await (await fetch(attachment?.url ?? '')).arrayBuffer());
+    expect(bytes.length).toBe(attachment?.size);
+    const meta = await sharp(bytes).metadata();
+    expect(meta.format).toBe('png');
+    expect([meta.width, meta.height]).toEqual([attachment?.width, attachment?.height]);
+    expect([meta.width, meta.height]).toEqual([120, 90]); // the target's size
+    const viaProxy = await fetch(attachment?.proxy_url ?? '');
+    expect(Buffer.from(await viaProxy.arrayBuffer()).equals(bytes)).toBe(true);
+
+    // Sequence numbers are consecutive per session.
+    const seqs = user.gateway.frames.filter((f) => f.op === GatewayOpcodes.Dispatch).map((f) => f.s);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(sim.credits(user.account.channelId)).toEqual({ total: 50, used: 3 });
+  });
+
+  it('GET messages returns the edited reply, newest first', async () => {
+    await startPicsi(user);
+    await startPicsi(user);
+    await user.gateway.waitFor(() => user.gateway.dispatches('MESSAGE_UPDATE').length === 2);
+    const list = (await (await user.rest.request('GET', `/channels/${user.account.channelId}/messages?limit=1`)).json()) as APIMessage[];
+    expect(list).toHaveLength(1);
+    const lastUpdate = user.gateway.dispatches('MESSAGE_UPDATE')[1]?.d as APIMessage;
+    expect(list[0]?.id).toBe(lastUpdate.id);
+    expect(list[0]?.attachments[0]?.url).toBe(lastUpdate.attachments[0]?.url);
+    const all = (await (await user.rest.request('GET', `/channels/${user.account.channelId}/messages`)).json()) as APIMessage[];
+    expect(all.map((m) => m.id)).toEqual([lastUpdate.id, (user.gateway.dispatches('MESSAGE_UPDATE')[0]?.d as APIMessage).id]);
+  });
+
+  it('CDN URLs reject forged signatures and can be refreshed', async () => {
+    await startPicsi(user);
+    const update = await user.gateway.waitForDispatch('MESSAGE_UPDATE');
+    const url = (update.d as APIMessage).attachments[0]?.url ?? '';
+    const forged = url.replace(/hm=([0-9a-f])/, (_, c: string) => `hm=${c === '0' ? '1' : '0'}`);
+    expect((await fetch(forged)).status).toBe(403);
+    expect((await fetch(url.split('?')[0] ?? '')).status).toBe(403);
+
+    const refreshed = (await (await user.rest.request('POST', '/attachments/refresh-urls', { attachment_urls: [url, 'https://example.com/x.png'] })).json()) as RefreshUrlsResponse;
+    expect(refreshed.refreshed_urls[0]?.original).toBe(url);
+    expect((await fetch(refreshed.refreshed_urls[0]?.refreshed ?? '')).status).toBe(200);
+    expect(refreshed.refreshed_urls[1]).toEqual({ original: 'https://example.com/x.png', refreshed: 'https://example.com/x.png' });
+  });
+});
+
+describe('CDN expiry with an injected clock', () => {
+  it('an expired URL is refused until refreshed', async () => {
+    let now = Date.UTC(2025, 0, 1, 12);
+    const sim = await startSimulator({ now: () => now, cdnUrlTtlMs: 60_000 });
+    try {
+      const user = await loginUser(sim);
+      await startPicsi(user);
+      const update = await user.gateway.waitForDispatch('MESSAGE_UPDATE');
+      const url = (update.d as APIMessage).attachments[0]?.url ?? '';
+      expect((await fetch(url)).status).toBe(200);
+      now += 61_000;
+      expect((await fetch(url)).status).toBe(403);
+      const refreshed = (await (await user.rest.request('POST', '/attachments/refresh-urls', { attachment_urls: [url] })).json()) as RefreshUrlsResponse;
+      expect((await fetch(refreshed.refreshed_urls[0]?.refreshed ?? '')).status).toBe(200);
+    } finally {
+      await sim.close();
+    }
+  });
+});
