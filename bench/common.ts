@@ -1,0 +1,109 @@
+/** Shared pieces of the benchmarks: Redis-backed env, cleanup, job submission and waiting. */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { PICSI_MUTATION, postJson, postMultipart, wsClient } from '../test/helpers/graphql-http.js';
+import type { Client } from 'graphql-ws';
+
+export const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+export function newPrefix(id: string): string {
+  return `bench:${id}:${randomUUID().slice(0, 8)}:`;
+}
+
+/** The production shape: Redis coordinator, no credit or queue limits in the way, quiet logs. */
+export function benchEnv(prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    CREDITS_PER_DAY: '1000000000',
+    QUEUE_MAX_PER_TOKEN: '100000',
+    QUEUE_MAX: '100000',
+    WAIT_TIMEOUT_MS: '120000',
+    LOG_LEVEL: 'silent',
+    ...extra,
+  };
+}
+
+/** Deletes every key under the prefix (SCAN, bounded). */
+export async function cleanupRedis(prefix: string): Promise<number> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  let deleted = 0;
+  try {
+    await redis.connect();
+    let cursor = '0';
+    for (let round = 0; round < 10_000; round++) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) deleted += await redis.del(...keys);
+      cursor = next;
+      if (cursor === '0') break;
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
+
+export interface PicsiFiles {
+  source: Buffer;
+  target: Buffer;
+}
+
+export async function submit(url: string, files: PicsiFiles, input: Record<string, unknown> = {}, token?: string): Promise<{ id: string; status: string }> {
+  const res = await postMultipart<{ picsi: { id: string; status: string } }>(
+    url,
+    PICSI_MUTATION,
+    { input: { sourceImage: null, targetImage: null, ...input } },
+    {
+      'input.sourceImage': { bytes: files.source, filename: 'source.png', type: 'image/png' },
+      'input.targetImage': { bytes: files.target, filename: 'target.png', type: 'image/png' },
+    },
+    token ? { token } : {},
+  );
+  if (!res.body.data?.picsi) throw new Error(`picsi failed (${res.status}): ${JSON.stringify(res.body.errors)}`);
+  return res.body.data.picsi;
+}
+
+export const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+
+/** Resolves with the terminal status of the job, via a jobUpdated subscription on `client`. */
+export function waitTerminal(client: Client, id: string, timeoutMs = 60_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const timer = setTimeout(() => finish(new Error(`job ${id} not terminal after ${timeoutMs} ms`)), timeoutMs);
+    const finish = (result: string | Error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      unsubscribe();
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    const unsubscribe = client.subscribe<{ jobUpdated: { status: string } }>(
+      { query: 'subscription ($id: ID!) { jobUpdated(id: $id) { status version } }', variables: { id } },
+      {
+        next: (value) => {
+          const status = value.data?.jobUpdated.status;
+          if (status && TERMINAL.has(status)) finish(status);
+          if (value.errors) finish(new Error(JSON.stringify(value.errors)));
+        },
+        error: (error) => finish(error instanceof Error ? error : new Error(JSON.stringify(error))),
+        complete: () => finish(new Error(`subscription of ${id} completed without a terminal state`)),
+      },
+    );
+  });
+}
+
+export function openWs(url: string, token?: string): Client {
+  return wsClient(url, token, { lazy: false });
+}
+
+export async function jobStatus(url: string, id: string, token?: string): Promise<string | undefined> {
+  const res = await postJson<{ job: { status: string } }>(url, 'query ($id: ID!) { job(id: $id) { status } }', { id }, token);
+  return res.body.data?.job.status;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;

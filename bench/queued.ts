@@ -1,0 +1,80 @@
+/** A queued burst on N channels (P2, P3): submits all jobs at once and waits until the simulator completed them all. */
+import { performance } from 'node:perf_hooks';
+import { DiscordSimulator, type InteractionLogEntry } from '../src/simulator/index.js';
+import { makePng } from '../test/helpers/images.js';
+import { startStack } from '../test/helpers/stack.js';
+import { benchEnv, cleanupRedis, jobStatus, newPrefix, sleep, submit } from './common.js';
+
+export interface BurstResult {
+  t0: number;
+  submittedAt: number;
+  lastEndedAt: number;
+  logs: InteractionLogEntry[][];
+  statuses: Record<string, number>;
+  /** Per channel: arrival times of POST /channels/{id}/attachments (the driver's first call of a job). */
+  attachmentPosts: number[][];
+}
+
+export async function queuedBurst(id: string, channels: number, botDelayMs: number, jobs: number): Promise<BurstResult> {
+  const prefix = newPrefix(id);
+  const simulator = await DiscordSimulator.start({ botDelayMs: 0 });
+  const accounts = Array.from({ length: channels }, () => simulator.createAccount({ credits: 1_000_000 }));
+  const stack = await startStack({ env: benchEnv(prefix), simulator, accounts });
+  try {
+    const files = { source: await makePng(32, 32), target: await makePng(48, 48) };
+    // warm-up: one job per channel at delay 0, then the measured burst
+    await Promise.all(accounts.map((a) => submit(stack.url, files, { channel: a.channelId, wait: true })));
+    await sleep(100);
+    const before = accounts.map((a) => simulator.interactionsLog(a.channelId).length);
+    simulator.setBotDelay(botDelayMs);
+    const t0 = performance.now();
+    const created = await Promise.all(Array.from({ length: jobs }, () => submit(stack.url, files, { mode: 'QUEUE' })));
+    const submittedAt = performance.now();
+    const deadline = Date.now() + Math.max(60_000, ((jobs / channels) * botDelayMs) * 4);
+    const done = () => accounts.reduce((n, a, i) => n + simulator.interactionsLog(a.channelId).slice(before[i]).filter((e) => e.endedAt !== undefined).length, 0);
+    while (done() < jobs && Date.now() < deadline) await sleep(5);
+    if (done() < jobs) throw new Error(`only ${done()} of ${jobs} interactions ended before the deadline`);
+    const logs = accounts.map((a, i) => simulator.interactionsLog(a.channelId).slice(before[i]));
+    const attachmentPosts = accounts.map((a) => simulator.requests.filter((q) => q.method === 'POST' && q.path.endsWith(`/channels/${a.channelId}/attachments`) && q.at >= t0).map((q) => q.at));
+    const lastEndedAt = Math.max(...logs.flat().map((e) => e.endedAt!));
+    // every job must be terminal and COMPLETED (wait for the store to catch up with the simulator)
+    const statuses: Record<string, number> = {};
+    await sleep(200);
+    for (const job of created) {
+      const status = (await jobStatus(stack.url, job.id)) ?? 'UNKNOWN';
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    }
+    return { t0, submittedAt, lastEndedAt, logs, statuses, attachmentPosts };
+  } finally {
+    await stack.stop();
+    await simulator.close();
+    await cleanupRedis(prefix);
+  }
+}
+
+/** Consecutive-interaction gaps per channel: next.at − previous.endedAt (simulator clock). */
+export function handoffGaps(logs: InteractionLogEntry[][], after = -Infinity): number[] {
+  const gaps: number[] = [];
+  for (const log of logs) {
+    const sorted = [...log].sort((a, b) => a.at - b.at);
+    for (let i = 1; i < sorted.length; i++) if (sorted[i - 1]!.endedAt! >= after) gaps.push(sorted[i]!.at - sorted[i - 1]!.endedAt!);
+  }
+  return gaps;
+}
+
+/** Splits each handoff: previous endedAt → next job's first Discord call (attachments POST) → its /interactions. */
+export function handoffSplit(logs: InteractionLogEntry[][], attachmentPosts: number[][]): { toFirstCall: number[]; firstCallToInteraction: number[] } {
+  const toFirstCall: number[] = [];
+  const firstCallToInteraction: number[] = [];
+  logs.forEach((log, c) => {
+    const sorted = [...log].sort((a, b) => a.at - b.at);
+    for (let i = 1; i < sorted.length; i++) {
+      const ended = sorted[i - 1]!.endedAt!;
+      const call = attachmentPosts[c]!.find((t) => t >= ended && t <= sorted[i]!.at);
+      if (call === undefined) continue;
+      toFirstCall.push(call - ended);
+      firstCallToInteraction.push(sorted[i]!.at - call);
+    }
+  });
+  return { toFirstCall, firstCallToInteraction };
+}
