@@ -9,6 +9,7 @@ import type { DiscordAccount } from '../discord/types.js';
 import type { Job } from '../jobs/model.js';
 import type { AccountRecord, Claimed, ClaimRequest, Coordinator, JobPatch, ListQuery } from './coordinator.js';
 import { decodeCursor, pageJobs } from './paging.js';
+import { guardedByAvailability } from './redis-availability.js';
 import { CLAIM, CREATE_JOB, DISCARD_QUEUED, RENEW, UPDATE_JOB } from './redis-scripts.js';
 
 const COMMAND_TIMEOUT_MS = 2000;
@@ -70,7 +71,7 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
   };
   const mgetJobs = async (ids: string[]) => (ids.length ? await commands.mget(ids.map((id) => `${p}job:${id}`)) : []).filter((r): r is string => r !== null).map(decodeJob);
 
-  return {
+  const coordinator: Coordinator = {
     async createJob(job: Job, enqueue: boolean) {
       const createdMs = Date.parse(job.created);
       const meta = JSON.stringify({ requestedChannel: job.requestedChannel, instance: job.instance, owner: job.owner });
@@ -201,4 +202,5 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
       subscriber.disconnect();
     },
   };
+  return guardedByAvailability(coordinator, commands, COMMAND_TIMEOUT_MS, ['close', 'onReconnect', 'ping', 'subscribe']);
 }

@@ -6,7 +6,7 @@
 import { GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { AppError, ERROR_CODES } from '../errors.js';
+import { AppError, ERROR_CODES, type ErrorCode } from '../errors.js';
 
 export function toGraphQLError(error: AppError, http?: { status: number; headers?: Record<string, string> }): GraphQLError {
   return new GraphQLError(error.message, {
@@ -14,10 +14,19 @@ export function toGraphQLError(error: AppError, http?: { status: number; headers
   });
 }
 
-/** Errors carrying an HTTP status (request-level ones) keep it; field errors stay 200 as GraphQL wants. */
+/** Codes that mean "this request cannot be served now", with the hosted API's HTTP status. */
+const RETRYABLE_STATUS: Partial<Record<ErrorCode, number>> = { CHANNEL_BUSY: 429, PAYMENT_REQUIRED: 402, SERVICE_UNAVAILABLE: 503 };
+
+/**
+ * Errors that refuse the whole request keep an HTTP status (and Retry-After where the client should
+ * wait); other field errors stay 200 as GraphQL over HTTP wants.
+ */
 export function httpStatusOf(error: AppError): { status: number; headers?: Record<string, string> } | undefined {
   if (error.code === 'UNAUTHENTICATED') return { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } };
-  return undefined;
+  const status = RETRYABLE_STATUS[error.code];
+  if (status === undefined) return undefined;
+  const retryAfter = error.extensions['retryAfter'];
+  return typeof retryAfter === 'number' ? { status, headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfter))) } } : { status };
 }
 
 /**

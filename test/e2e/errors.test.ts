@@ -123,6 +123,8 @@ describe('busy, queue and payment (hosted API 429 / 402)', () => {
     const res = await picsi({ mode: 'FAIL_FAST' });
     expect(firstError(res)).toMatchObject({ code: 'CHANNEL_BUSY', message: 'Unable to lock Discord after 2 attempts' });
     expect(firstError(res).extensions?.['retryAfter']).toBeGreaterThan(0);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     await postJson(stack.url, 'mutation ($id: ID!) { cancelJob(id: $id) { status } }', { id: holder.body.data!.picsi.id }, USER);
   });
 

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
+  headers: Headers;
   body: { data?: T | null; errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[] };
 }
 
@@ -13,7 +14,7 @@ export async function postJson<T = Record<string, unknown>>(url: string, query: 
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, body: (await res.json()) as GraphQLResponse<T>['body'] };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse<T>['body'] };
 }
 
 export interface UploadFile {
@@ -42,7 +43,7 @@ export async function postMultipart<T = Record<string, unknown>>(
     body: form,
   });
   const text = await res.text();
-  return { status: res.status, body: JSON.parse(text) as GraphQLResponse<T>['body'] };
+  return { status: res.status, headers: res.headers, body: JSON.parse(text) as GraphQLResponse<T>['body'] };
 }
 
 export const PICSI_MUTATION = /* GraphQL */ `

@@ -45,7 +45,7 @@ export async function startRedisServer(options: { persistent?: boolean } = {}): 
   }
   async function kill() {
     const current = child;
-    if (!current || current.exitCode !== null) return;
+    if (!current || current.exitCode !== null || current.signalCode !== null) return;
     const exited = new Promise((resolve) => current.once('exit', resolve));
     current.kill('SIGKILL');
     await exited;

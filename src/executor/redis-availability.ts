@@ -1,0 +1,52 @@
+/**
+ * Redis outages as the client sees them. The command connection has no offline queue (a lock
+ * command sent long after it was issued would leave an orphan lease), so a call made while it
+ * reconnects waits a bounded moment for it, and a call that still cannot reach Redis becomes a
+ * typed SERVICE_UNAVAILABLE instead of a masked internal error.
+ */
+import { once } from 'node:events';
+import { ReplyError, type Redis } from 'ioredis';
+import { AppError } from '../errors.js';
+
+/** Seconds a client should wait before retrying while Redis is unreachable. */
+export const REDIS_RETRY_AFTER_SECONDS = 1;
+
+/** Resolves once `connection` is ready, or after `timeoutMs` (the call then fails on its own). */
+export async function untilReady(connection: Redis, timeoutMs: number): Promise<void> {
+  if (connection.status === 'ready' || connection.status === 'end') return;
+  const signal = AbortSignal.timeout(timeoutMs);
+  await once(connection, 'ready', { signal }).catch(() => undefined);
+}
+
+/** Replies Redis gives while it cannot serve yet (loading its AOF, a busy script, a failover). */
+const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN)\b/;
+
+/** Any other Redis reply error is a bug of ours (a script or command error), not an outage. */
+export function toServiceUnavailable(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  if (error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message)) return error;
+  return new AppError('SERVICE_UNAVAILABLE', 'The job store (Redis) is unreachable; retry shortly', { retryAfter: REDIS_RETRY_AFTER_SECONDS });
+}
+
+type AsyncMethods<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : T[K] };
+
+/**
+ * Wraps every async method of `target` (except those in `exempt`) so it waits for the connection
+ * and reports an outage as SERVICE_UNAVAILABLE.
+ */
+export function guardedByAvailability<T extends object>(target: T, connection: Redis, waitMs: number, exempt: readonly (keyof T)[]): AsyncMethods<T> {
+  const guarded = { ...target } as Record<keyof T, unknown>;
+  for (const key of Object.keys(target) as (keyof T)[]) {
+    const method = target[key];
+    if (typeof method !== 'function' || exempt.includes(key)) continue;
+    guarded[key] = async (...args: unknown[]) => {
+      await untilReady(connection, waitMs);
+      try {
+        return await (method as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+      } catch (error) {
+        throw toServiceUnavailable(error);
+      }
+    };
+  }
+  return guarded as AsyncMethods<T>;
+}
