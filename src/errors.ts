@@ -44,7 +44,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly extensions: Record<string, unknown> = {},
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }

@@ -33,6 +33,12 @@ export interface Claimed {
   fence: number;
 }
 
+/**
+ * What `claim` answers when the store has no epoch: Redis came back without its data (restarted
+ * without persistence, flushed). The instance must recover before claiming (see checkStore).
+ */
+export const STORE_LOST = 'store-lost';
+
 export interface Lease {
   token: string;
   jobId: string;
@@ -68,7 +74,7 @@ export interface Coordinator {
    * to the earliest queued job that may run on it — only if that job was accepted by
    * `request.instance` (its files live there). Charges the credits; the job becomes STARTED.
    */
-  claim(request: ClaimRequest): Promise<Claimed | null>;
+  claim(request: ClaimRequest): Promise<Claimed | null | typeof STORE_LOST>;
   renew(channel: string, token: string, ttlMs: number): Promise<boolean>;
   lease(channel: string): Promise<Lease | null>;
   /**
@@ -79,6 +85,15 @@ export interface Coordinator {
   updateJob(id: string, change: { from: readonly JobStatus[]; patch: JobPatch; token?: string; channel?: string; retentionSec: number }): Promise<Job | null>;
   /** A STARTED job whose lease is gone or held by another job → the patch (EXECUTOR_LOST). */
   failIfLost(id: string, patch: JobPatch, retentionSec: number): Promise<Job | null>;
+  /**
+   * Compares the store's epoch with the one this instance knows. 'lost' once after the store came
+   * back empty: the caller re-creates what only it knows (its queued jobs, its accounts). A new
+   * epoch holds every channel until no holder from before the loss can still be acting (lease TTL
+   * after the store started), so two instances never act on one channel across a data loss.
+   */
+  checkStore(): Promise<'same' | 'lost'>;
+  /** Writes a job record only if it does not exist (recovery after a store loss); QUEUED re-enters the queue. */
+  restoreJob(job: Job, retentionSec: number): Promise<boolean>;
   /** Deletes a QUEUED job outright (a fail-fast request refused before it was accepted). */
   discardQueued(id: string): Promise<boolean>;
   runningJobIds(): Promise<string[]>;

@@ -18,7 +18,7 @@ export interface CreateJobServiceDeps {
 }
 
 export async function createJobService(deps: CreateJobServiceDeps): Promise<JobService & { instanceId: string }> {
-  const coordinator = deps.redis ? await createRedisCoordinator({ url: deps.redis.url, prefix: deps.config.redis.prefix, logger: deps.logger }) : createMemoryCoordinator();
+  const coordinator = deps.redis ? await createRedisCoordinator({ url: deps.redis.url, prefix: deps.config.redis.prefix, logger: deps.logger, leaseTtlMs: deps.config.jobs.leaseTtlMs }) : createMemoryCoordinator();
   for (const account of deps.accounts) await coordinator.upsertAccount(account, { keepState: true });
-  return startJobService({ config: deps.config, coordinator, driver: deps.driver, logger: deps.logger, ...(deps.instanceId ? { instanceId: deps.instanceId } : {}) });
+  return startJobService({ config: deps.config, coordinator, driver: deps.driver, logger: deps.logger, configuredAccounts: deps.accounts, ...(deps.instanceId ? { instanceId: deps.instanceId } : {}) });
 }

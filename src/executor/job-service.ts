@@ -13,7 +13,7 @@ import { newJobId } from '../jobs/ids.js';
 import { isTerminal, maskToken, PICSI_VERB, type CallbackState, type Job } from '../jobs/model.js';
 import type { JobService, JobView, SubmitInput } from '../jobs/service.js';
 import { createAccountRegistry } from './accounts.js';
-import { EVENT_CHANNEL_FREED, EVENT_CONTROL, utcDay, type AccountRecord, type Coordinator } from './coordinator.js';
+import { EVENT_CHANNEL_FREED, EVENT_CONTROL, STORE_LOST, utcDay, type AccountRecord, type Coordinator, type JobPatch } from './coordinator.js';
 import { watchAllJobs, watchJob } from './watch.js';
 import { runJob, type RunningJob } from './worker.js';
 
@@ -23,6 +23,8 @@ export interface JobServiceDeps {
   driver: PicsiDriver;
   logger: Logger;
   instanceId?: string;
+  /** Accounts from configuration: registered again if the store loses its data. */
+  configuredAccounts?: DiscordAccount[];
   now?: () => number;
   newId?: () => string;
 }
@@ -31,6 +33,8 @@ export interface JobServiceDeps {
 const TYPICAL_JOB_SECONDS = 10;
 const FAIL_FAST_RETRY_MS = 150;
 const SAFETY_TICK_MS = 500;
+/** Finished jobs kept in memory to restore after a store loss (a few MB at most). */
+const RECENTLY_FINISHED_MAX = 2000;
 
 export async function startJobService(deps: JobServiceDeps): Promise<JobService & { instanceId: string }> {
   const { config, coordinator, driver } = deps;
@@ -40,6 +44,12 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   const logger = deps.logger.child({ instance: instanceId });
   const retentionSec = config.jobs.retentionDays * 86_400;
   const localFiles = new Map<string, { source: SpooledFile; target: SpooledFile }>();
+  /** The last record this instance wrote for each of its unfinished jobs: what it restores after a store loss. */
+  const localJobs = new Map<string, Job>();
+  /** Jobs that recently ended here, newest last: restored too after a store loss. */
+  const recentlyFinished = new Map<string, Job>();
+  /** The accounts seen on the last dispatch pass: re-registered after a store loss. */
+  let lastAccounts: AccountRecord[] = [];
   const running = new Map<string, RunningJob>();
   const terminalListeners = new Set<(job: Job) => void>();
   let closing = false;
@@ -47,6 +57,9 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   const toView = async (job: Job): Promise<JobView> => ({ ...job, queuePosition: job.status === 'QUEUED' ? await coordinator.queuePosition(job.id) : null });
   const notifyTerminal = (job: Job | null) => {
     if (!job || !isTerminal(job.status)) return;
+    recentlyFinished.delete(job.id);
+    recentlyFinished.set(job.id, job);
+    if (recentlyFinished.size > RECENTLY_FINISHED_MAX) recentlyFinished.delete(recentlyFinished.keys().next().value!);
     for (const listener of terminalListeners) {
       try {
         listener(job);
@@ -58,6 +71,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   const releaseFiles = async (jobId: string) => {
     const files = localFiles.get(jobId);
     localFiles.delete(jobId);
+    localJobs.delete(jobId);
     if (files) await Promise.all([rm(files.source.path, { force: true }), rm(files.target.path, { force: true })]);
   };
 
@@ -80,7 +94,8 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
 
   async function dispatchOnce() {
     if (localFiles.size === running.size || closing) return; // nothing of ours waits
-    const accounts = shuffle(await coordinator.listAccounts());
+    lastAccounts = await coordinator.listAccounts();
+    const accounts = shuffle([...lastAccounts]);
     for (const account of accounts) {
       if (running.size >= localFiles.size) return;
       const token = randomBytes(12).toString('hex');
@@ -96,6 +111,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
         start: { server: account.server, discord: maskToken(account.discord), startedAt: new Date(now()).toISOString() },
       });
       if (!claimed) continue;
+      if (claimed === STORE_LOST) return void recover();
       const files = localFiles.get(claimed.job.id);
       if (!files) {
         logger.error({ job: claimed.job.id }, 'claimed a job whose files are not here');
@@ -109,15 +125,67 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     const accountForDriver: DiscordAccount = { channel: account.channel, server: account.server, discord: account.discord, ...(account.label ? { label: account.label } : {}) };
     const run = runJob({ coordinator, driver, logger, now, leaseTtlMs: config.jobs.leaseTtlMs, retentionSec }, claimed, token, accountForDriver, files);
     running.set(claimed.job.id, run);
+    localJobs.set(claimed.job.id, claimed.job);
     void run.done.then(async (finished) => {
       running.delete(claimed.job.id);
+      const outcome = finished ?? (await restoreLostRun(claimed.job.id, run.attemptedOutcome()).catch(() => null));
       await releaseFiles(claimed.job.id);
-      notifyTerminal(finished);
+      notifyTerminal(outcome);
       void dispatch();
     });
   }
 
+  /**
+   * Recovery after the store lost its data (Redis restarted empty): register the instance and the
+   * accounts again and put this instance's queued jobs back in the queue, in their order. Jobs that
+   * were running lose their lease, stop, and are restored as failed (restoreLostRun).
+   */
+  let recovering: Promise<void> | null = null;
+  function recover(): Promise<void> {
+    recovering ??= (async () => {
+      await coordinator.heartbeat(instanceId, Math.max(config.jobs.leaseTtlMs, config.jobs.reaperIntervalMs * 3));
+      const accountsToRestore = new Map<string, DiscordAccount>();
+      for (const a of [...lastAccounts, ...deps.configuredAccounts ?? []]) accountsToRestore.set(a.channel, { channel: a.channel, server: a.server, discord: a.discord, ...(a.label ? { label: a.label } : {}) });
+      for (const account of accountsToRestore.values()) await coordinator.upsertAccount(account, { keepState: true });
+      let restoredFinished = 0;
+      for (const job of recentlyFinished.values()) if (await coordinator.restoreJob(job, retentionSec)) restoredFinished++;
+      let requeued = 0;
+      const queued = [...localJobs.values()].filter((job) => !running.has(job.id) && job.status === 'QUEUED').sort((a, b) => a.id.localeCompare(b.id));
+      for (const job of queued) {
+        const restored: Job = { ...job, version: job.version + 1, updated: new Date(now()).toISOString() };
+        if (await coordinator.restoreJob(restored, retentionSec)) requeued++;
+        localJobs.set(job.id, restored);
+      }
+      logger.warn({ accounts: accountsToRestore.size, requeued, restoredFinished, running: running.size }, 'recovered from a job store data loss: accounts, queued and recently finished jobs restored');
+    })()
+      .catch((error: unknown) => logger.warn({ err: error }, 'recovery after a store loss failed; retrying on the next pass'))
+      .finally(() => {
+        recovering = null;
+        void dispatch();
+      });
+    return recovering;
+  }
+
+  /**
+   * A run whose outcome the store refused: if the record itself is gone (store loss), restore it
+   * with the outcome the run reached. That outcome is sound: a new epoch held the channel for a
+   * lease TTL, so no other instance acted on it meanwhile.
+   */
+  async function restoreLostRun(id: string, attempted: JobPatch | null): Promise<Job | null> {
+    const known = localJobs.get(id);
+    if (!known || (await coordinator.getJob(id))) return null;
+    const at = new Date(now()).toISOString();
+    const outcome: JobPatch = attempted ?? { status: 'FAILED', code: 'EXECUTOR_LOST', error: 'The job store (Redis) lost its data while this job ran; it was stopped', errorDetails: null, finishedAt: at };
+    const restored: Job = { ...known, ...outcome, version: known.version + 1, updated: at };
+    return (await coordinator.restoreJob(restored, retentionSec)) ? restored : null;
+  }
+
+  async function checkStore() {
+    if ((await coordinator.checkStore()) === 'lost') await recover();
+  }
+
   async function reap() {
+    await checkStore();
     await coordinator.heartbeat(instanceId, Math.max(config.jobs.leaseTtlMs, config.jobs.reaperIntervalMs * 3));
     for (const id of await coordinator.runningJobIds()) {
       if (running.has(id)) continue;
@@ -146,7 +214,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
       if (message.type === 'cancel') running.get(message.id)?.abort('cancel');
     }),
   ];
-  const stopReconnect = coordinator.onReconnect(() => void dispatch());
+  const stopReconnect = coordinator.onReconnect(() => void checkStore().catch(() => undefined).finally(() => void dispatch()));
   const safetyTick = setInterval(() => void dispatch(), SAFETY_TICK_MS);
   const reaper = setInterval(() => reap().catch((error: unknown) => logger.warn({ err: error }, 'reaper pass failed')), config.jobs.reaperIntervalMs);
   await coordinator.heartbeat(instanceId, Math.max(config.jobs.leaseTtlMs, config.jobs.reaperIntervalMs * 3));
@@ -173,6 +241,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
         attempt: 0, instance: instanceId, callback: null,
       };
       localFiles.set(job.id, { source: input.source, target: input.target });
+      localJobs.set(job.id, job);
       await coordinator.createJob(job, true);
       if (input.mode === 'FAIL_FAST') return await failFast(job, retryAfter);
       await dispatch();
@@ -193,6 +262,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     }
     if (await coordinator.discardQueued(job.id)) {
       localFiles.delete(job.id);
+      localJobs.delete(job.id);
       throw new AppError('CHANNEL_BUSY', `Unable to lock Discord after ${config.jobs.lockAttempts} attempts`, { retryAfter });
     }
     return toView((await coordinator.getJob(job.id)) ?? job);

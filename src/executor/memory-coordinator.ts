@@ -144,6 +144,17 @@ export function createMemoryCoordinator(now: () => number = Date.now): Coordinat
       jobs.delete(id);
       return true;
     },
+    async checkStore() {
+      return 'same' as const; // an in-process store cannot lose its data and keep this process
+    },
+    async restoreJob(job, retentionSec) {
+      if (read(job.id)) return false;
+      const terminal = job.status === 'COMPLETED' || job.status === 'FAILED' || job.status === 'CANCELLED';
+      jobs.set(job.id, { job, expiresAt: terminal ? now() + retentionSec * 1000 : null });
+      if (job.status === 'QUEUED') queue.push(job.id);
+      emitJob(job);
+      return true;
+    },
     async runningJobIds() {
       return [...running];
     },

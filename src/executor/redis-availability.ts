@@ -25,7 +25,31 @@ const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN
 export function toServiceUnavailable(error: unknown): unknown {
   if (error instanceof AppError) return error;
   if (error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message)) return error;
-  return new AppError('SERVICE_UNAVAILABLE', 'The job store (Redis) is unreachable; retry shortly', { retryAfter: REDIS_RETRY_AFTER_SECONDS });
+  return new AppError('SERVICE_UNAVAILABLE', 'The job store (Redis) is unreachable; retry shortly', { retryAfter: REDIS_RETRY_AFTER_SECONDS }, { cause: error });
+}
+
+/**
+ * Errors after which replies on the connection may no longer match their commands. A command that
+ * timed out stays in ioredis's reply queue; if its reply was lost (a black-holed link), every later
+ * reply is matched to the command before it, and a lease renewal could read another command's
+ * answer. A reply of the wrong shape (unparseable, NOSCRIPT for a plain command) is the symptom.
+ */
+function mayBeOutOfStep(error: unknown): boolean {
+  if (error instanceof AppError) return false;
+  if (error instanceof ReplyError) return /^NOSCRIPT\b/.test((error as Error).message);
+  return true;
+}
+
+const RESET_MIN_INTERVAL_MS = 500;
+const lastReset = new WeakMap<Redis, number>();
+
+/** Drops the connection (everything pending on it fails) and starts a fresh one, in step again. */
+export function resetConnection(connection: Redis): void {
+  if (connection.status !== 'ready' && connection.status !== 'connect') return;
+  const now = Date.now();
+  if (now - (lastReset.get(connection) ?? 0) < RESET_MIN_INTERVAL_MS) return;
+  lastReset.set(connection, now);
+  connection.disconnect(true);
 }
 
 type AsyncMethods<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : T[K] };
@@ -44,6 +68,7 @@ export function guardedByAvailability<T extends object>(target: T, connection: R
       try {
         return await (method as (...a: unknown[]) => Promise<unknown>).apply(target, args);
       } catch (error) {
+        if (mayBeOutOfStep(error)) resetConnection(connection);
         throw toServiceUnavailable(error);
       }
     };

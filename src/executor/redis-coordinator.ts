@@ -7,10 +7,11 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DiscordAccount } from '../discord/types.js';
 import type { Job } from '../jobs/model.js';
-import type { AccountRecord, Claimed, ClaimRequest, Coordinator, JobPatch, ListQuery } from './coordinator.js';
+import { STORE_LOST, type AccountRecord, type Claimed, type ClaimRequest, type Coordinator, type JobPatch, type ListQuery } from './coordinator.js';
 import { decodeCursor, pageJobs } from './paging.js';
-import { guardedByAvailability } from './redis-availability.js';
-import { CLAIM, CREATE_JOB, DISCARD_QUEUED, RENEW, UPDATE_JOB } from './redis-scripts.js';
+import { guardedByAvailability, resetConnection } from './redis-availability.js';
+import { randomBytes } from 'node:crypto';
+import { CLAIM, CREATE_JOB, DISCARD_QUEUED, ENSURE_EPOCH, RENEW, RESTORE_JOB, UPDATE_JOB } from './redis-scripts.js';
 
 const COMMAND_TIMEOUT_MS = 2000;
 const LIST_BATCH = 200;
@@ -18,8 +19,10 @@ const LIST_SCAN_LIMIT = 5000;
 
 type ScriptCommands = {
   picsiCreate(...args: string[]): Promise<number>;
-  picsiClaim(...args: string[]): Promise<[number, string] | null>;
-  picsiRenew(...args: string[]): Promise<number>;
+  picsiClaim(...args: string[]): Promise<[number, string] | [number] | null>;
+  picsiEpoch(...args: string[]): Promise<string>;
+  picsiRestore(...args: string[]): Promise<number>;
+  picsiRenew(...args: string[]): Promise<string | number>;
   picsiUpdate(...args: string[]): Promise<string | null>;
   picsiDiscard(...args: string[]): Promise<number>;
 };
@@ -31,7 +34,7 @@ export function decodeJob(raw: string): Job {
   return job;
 }
 
-export async function createRedisCoordinator(options: { url: string; prefix: string; logger: Logger }): Promise<Coordinator> {
+export async function createRedisCoordinator(options: { url: string; prefix: string; logger: Logger; leaseTtlMs: number }): Promise<Coordinator> {
   const { prefix: p, logger } = options;
   // socketTimeout: a black-holed connection is dropped and re-established, not left with replies
   // out of step with the commands that timed out on it.
@@ -45,6 +48,8 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
   commands.defineCommand('picsiRenew', { numberOfKeys: 0, lua: RENEW });
   commands.defineCommand('picsiUpdate', { numberOfKeys: 0, lua: UPDATE_JOB });
   commands.defineCommand('picsiDiscard', { numberOfKeys: 0, lua: DISCARD_QUEUED });
+  commands.defineCommand('picsiEpoch', { numberOfKeys: 0, lua: ENSURE_EPOCH });
+  commands.defineCommand('picsiRestore', { numberOfKeys: 0, lua: RESTORE_JOB });
   await Promise.all([commands.connect(), subscriber.connect()]);
 
   // Local fan-out: one Redis subscription per event name, any number of local listeners.
@@ -61,6 +66,14 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
   });
 
   const nowIso = () => new Date().toISOString();
+  /** The epoch this instance works in; a different or missing one means the store lost its data. */
+  let knownEpoch: string | null = null;
+  const ensureEpoch = async (): Promise<string> => {
+    const info = await commands.info('server');
+    const uptimeSec = Number(/uptime_in_seconds:(\d+)/.exec(info)?.[1] ?? 0);
+    const raw = await commands.picsiEpoch(p, randomBytes(8).toString('hex'), String(options.leaseTtlMs), String(uptimeSec * 1000));
+    return (JSON.parse(raw) as { id: string }).id;
+  };
   const readAccount = async (channel: string): Promise<AccountRecord | null> => {
     const raw = await commands.get(`${p}account:${channel}`);
     return raw ? (JSON.parse(raw) as AccountRecord) : null;
@@ -104,15 +117,17 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
       return pageJobs(collected, query);
     },
 
-    async claim(request: ClaimRequest): Promise<Claimed | null> {
+    async claim(request: ClaimRequest): Promise<Claimed | null | typeof STORE_LOST> {
       const result = await commands.picsiClaim(
         p, request.channel, request.instance, request.token, String(request.ttlMs), String(request.nowMs), request.day,
         String(request.creditCost), String(request.creditsPerDay), JSON.stringify(request.start), nowIso(),
       );
-      return result ? { fence: Number(result[0]), job: decodeJob(result[1]) } : null;
+      if (!result) return null;
+      if (result[0] === -1 || result[1] === undefined) return STORE_LOST;
+      return { fence: Number(result[0]), job: decodeJob(result[1]) };
     },
     async renew(channel, token, ttlMs) {
-      return (await commands.picsiRenew(p, channel, token, String(ttlMs))) === 1;
+      return (await commands.picsiRenew(p, channel, token, String(ttlMs))) === token;
     },
     async lease(channel) {
       const raw = await commands.get(`${p}lease:${channel}`);
@@ -124,6 +139,19 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
     failIfLost: (id, patch, retentionSec) => update(id, { from: ['STARTED'], patch, retentionSec }, 'lost'),
     async discardQueued(id) {
       return (await commands.picsiDiscard(p, id)) === 1;
+    },
+    async checkStore() {
+      const current = await ensureEpoch();
+      const previous = knownEpoch;
+      knownEpoch = current;
+      if (previous !== null && previous !== current) {
+        logger.warn({ previousEpoch: previous, epoch: current }, 'the job store (Redis) lost its data: recovering');
+        return 'lost';
+      }
+      return 'same';
+    },
+    async restoreJob(job, retentionSec) {
+      return (await commands.picsiRestore(p, JSON.stringify(job), String(Date.parse(job.created)), String(retentionSec))) === 1;
     },
     async runningJobIds() {
       return commands.smembers(`${p}running`);
@@ -193,7 +221,11 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
     },
 
     async ping() {
-      return (await commands.ping().catch(() => null)) === 'PONG';
+      const reply = await commands.ping().catch((error: unknown) => {
+        if (error instanceof Error && error.message === 'Command timed out') resetConnection(commands);
+        return null;
+      });
+      return reply === 'PONG';
     },
     async close() {
       listeners.clear();
@@ -202,5 +234,6 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
       subscriber.disconnect();
     },
   };
+  knownEpoch = await ensureEpoch();
   return guardedByAvailability(coordinator, commands, COMMAND_TIMEOUT_MS, ['close', 'onReconnect', 'ping', 'subscribe']);
 }

@@ -48,9 +48,16 @@ redis.call('PUBLISH', p .. 'jobs', ARGV[2])
 return 1
 `;
 
-/** ARGV: prefix, channel, instance, token, ttlMs, nowMs, day, cost, perDay, startJSON, nowIso */
+/**
+ * ARGV: prefix, channel, instance, token, ttlMs, nowMs, day, cost, perDay, startJSON, nowIso
+ * Returns nil (nothing to claim), {-1} (no epoch: the store lost its data) or {fence, jobJSON}.
+ */
 export const CLAIM = `${WRITE_JOB}
 local p, ch = ARGV[1], ARGV[2]
+local epoch = redis.call('GET', p .. 'epoch')
+if not epoch then return { -1 } end
+local t = redis.call('TIME')
+if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) < tonumber(cjson.decode(epoch).holdUntilMs) then return nil end
 local acc = redis.call('GET', p .. 'account:' .. ch)
 if not acc then return nil end
 acc = cjson.decode(acc)
@@ -94,12 +101,15 @@ j.updated = ARGV[11]
 return { fence, write_job(p, j, 0) }
 `;
 
-/** ARGV: prefix, channel, token, ttlMs */
+/**
+ * ARGV: prefix, channel, token, ttlMs. Answers the token itself on success, so a reply matched to
+ * the wrong command (a connection out of step) can never read as a renewal.
+ */
 export const RENEW = `
 local lease = redis.call('GET', ARGV[1] .. 'lease:' .. ARGV[2])
 if lease and string.sub(lease, 1, #ARGV[3] + 1) == ARGV[3] .. '|' then
   redis.call('PEXPIRE', ARGV[1] .. 'lease:' .. ARGV[2], ARGV[4])
-  return 1
+  return ARGV[3]
 end
 return 0
 `;
@@ -138,5 +148,35 @@ redis.call('DEL', p .. 'job:' .. id)
 redis.call('ZREM', p .. 'queue', id)
 redis.call('HDEL', p .. 'queue:meta', id)
 redis.call('ZREM', p .. 'index', id)
+return 1
+`;
+
+/**
+ * ARGV: prefix, epochId, ttlMs, redisStartedAgoMs. Creates the epoch if missing: channels are held
+ * until a lease TTL after the store started, by Redis's clock. Returns the current epoch JSON.
+ */
+export const ENSURE_EPOCH = `
+local p = ARGV[1]
+local current = redis.call('GET', p .. 'epoch')
+if current then return current end
+local t = redis.call('TIME')
+local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local out = cjson.encode({ id = ARGV[2], createdMs = nowMs, holdUntilMs = nowMs - tonumber(ARGV[4]) + tonumber(ARGV[3]) })
+redis.call('SET', p .. 'epoch', out)
+return out
+`;
+
+/** ARGV: prefix, jobJSON, createdMs, retentionSec. Writes the job only if absent; QUEUED re-enters the queue. */
+export const RESTORE_JOB = `${WRITE_JOB}
+local p = ARGV[1]
+local j = cjson.decode(ARGV[2])
+if redis.call('EXISTS', p .. 'job:' .. j.id) == 1 then return 0 end
+if j.status == 'QUEUED' then
+  local seq = redis.call('INCR', p .. 'queue:seq')
+  redis.call('ZADD', p .. 'queue', seq, j.id)
+  redis.call('HSET', p .. 'queue:meta', j.id, cjson.encode({ requestedChannel = j.requestedChannel, instance = j.instance, owner = j.owner }))
+end
+redis.call('ZADD', p .. 'index', ARGV[3], j.id)
+write_job(p, j, tonumber(ARGV[4]))
 return 1
 `;

@@ -3,6 +3,7 @@
  * acknowledgement, read the stored job, then forward only newer versions; re-read after every
  * reconnect; end after the terminal state, so a watcher never misses the final state.
  */
+import { AppError } from '../errors.js';
 import { isTerminal, type Job } from '../jobs/model.js';
 import { EVENT_ALL_JOBS, jobEventName, type Coordinator } from './coordinator.js';
 
@@ -27,6 +28,10 @@ function channel<T>(signal: AbortSignal) {
   };
 }
 
+/** How long a watcher waits for a vanished record to be restored, re-reading at this period. */
+const LOST_RECORD_WAIT_MS = 60_000;
+const LOST_RECORD_REREAD_MS = 500;
+
 type Signal = { kind: 'event'; job: Job } | { kind: 'reread' };
 
 export async function* watchJob(coordinator: Coordinator, id: string, signal: AbortSignal): AsyncGenerator<Job> {
@@ -35,10 +40,22 @@ export async function* watchJob(coordinator: Coordinator, id: string, signal: Ab
   const stopReconnect = coordinator.onReconnect(() => inbox.push({ kind: 'reread' }));
   try {
     let lastVersion = 0;
+    let missingSince: number | null = null;
     let pending: Signal | undefined = { kind: 'reread' };
     while (pending && !signal.aborted) {
       const job = pending.kind === 'event' ? pending.job : await coordinator.getJob(id);
-      if (!job) return;
+      if (!job) {
+        if (lastVersion === 0) return;
+        // Seen before, gone now: the store lost its data and the owning instance restores the
+        // record shortly (its event or our next re-read brings it back).
+        missingSince ??= Date.now();
+        if (Date.now() - missingSince > LOST_RECORD_WAIT_MS) throw new AppError('NOT_FOUND', 'The job record was lost by the job store and not restored');
+        const retry = setTimeout(() => inbox.push({ kind: 'reread' }), LOST_RECORD_REREAD_MS);
+        pending = await inbox.next();
+        clearTimeout(retry);
+        continue;
+      }
+      missingSince = null;
       if (job.version > lastVersion) {
         lastVersion = job.version;
         yield job;

@@ -22,7 +22,10 @@ export interface WorkerDeps {
 export interface RunningJob {
   jobId: string;
   abort(reason: AbortReason): void;
+  /** Resolves with the written record, or null when the store refused or could not take it. */
   done: Promise<Job | null>;
+  /** The outcome this run tried to write last (what to restore if the store lost the record). */
+  attemptedOutcome(): JobPatch | null;
 }
 
 /**
@@ -67,7 +70,9 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
    * The fenced terminal write, retried while Redis is unreachable. A null answer means the fence
    * refused it: another holder (or the reaper) owns the job now, and our outcome is discarded.
    */
+  let attempted: JobPatch | null = null;
   const finish = async (patch: JobPatch): Promise<Job | null> => {
+    attempted = { finishedAt: new Date(now()).toISOString(), ...patch };
     const change = { from: ['STARTED'] as const, patch: { finishedAt: new Date(now()).toISOString(), ...patch }, token, channel, retentionSec: deps.retentionSec };
     const giveUpAt = now() + WRITE_RETRY_WINDOW_MS;
     for (let attempt = 0; ; attempt++) {
@@ -131,5 +136,5 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
     }
   }
 
-  return { jobId: job.id, abort, done };
+  return { jobId: job.id, abort, done, attemptedOutcome: () => attempted };
 }

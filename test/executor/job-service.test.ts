@@ -54,7 +54,7 @@ async function untilTerminal(service: JobService, id: string, timeoutMs = 10_000
 
 const backends: [string, () => Promise<Coordinator>][] = [
   ['memory', async () => createMemoryCoordinator()],
-  ['redis', () => createRedisCoordinator({ url: REDIS_URL, prefix: `test:${randomUUID()}:`, logger })],
+  ['redis', () => createRedisCoordinator({ url: REDIS_URL, prefix: `test:${randomUUID()}:`, logger, leaseTtlMs: 1000 })],
 ];
 
 describe.each(backends)('job service on the %s coordinator', (_name, makeCoordinator) => {
@@ -171,7 +171,7 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
 describe('retention on Redis', () => {
   it('sets the retention TTL on terminal records and none on running ones', async () => {
     const prefix = `test:${randomUUID()}:`;
-    const coordinator = await createRedisCoordinator({ url: REDIS_URL, prefix, logger });
+    const coordinator = await createRedisCoordinator({ url: REDIS_URL, prefix, logger, leaseTtlMs: 1000 });
     const account = simulator.createAccount();
     await coordinator.upsertAccount({ channel: account.channelId, server: account.guildId, discord: account.token });
     const d = createDiscordDriver({ apiUrl: simulator.apiUrl, logger, timeoutMs: 3000 });
