@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -31,14 +31,20 @@ export interface UploadSpooler {
   discard(...files: (SpooledFile | null | undefined)[]): Promise<void>;
 }
 
+/**
+ * Each process spools under `<root>/p<pid>`; a process killed mid-job cannot clean up, so the next
+ * one to start sweeps the folders of processes that no longer exist. The root must be local to the
+ * host (process ids mean nothing across hosts).
+ */
 export function createUploadSpooler(options: { dir: string | null; maxFileBytes: number }): UploadSpooler {
-  const dir = options.dir ?? join(tmpdir(), 'picsi-graphql');
-  let dirReady: Promise<unknown> | null = null;
+  const root = options.dir ?? join(tmpdir(), 'picsi-graphql');
+  const dir = join(root, `p${process.pid}`);
+  let dirReady: Promise<unknown> | null = sweepOrphans(root).then(() => mkdir(dir, { recursive: true, mode: 0o700 }));
 
   async function spool(upload: unknown, field: string): Promise<SpooledFile> {
     const file = await resolveUpload(upload, field);
     dirReady ??= mkdir(dir, { recursive: true, mode: 0o700 });
-    await dirReady;
+    await dirReady.catch(() => (dirReady = mkdir(dir, { recursive: true, mode: 0o700 })));
     const path = join(dir, `${randomUUID()}-${field}`);
     let head = Buffer.alloc(0);
     let size = 0;
@@ -109,4 +115,21 @@ function toInputError(error: unknown, field: string, maxFileBytes: number | null
 function safeFilename(name: string, extension: string): string {
   const stem = (name || 'image').replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_').slice(0, 80) || 'image';
   return `${stem}.${extension}`;
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Removes the spool folders of processes that are gone (their jobs ended EXECUTOR_LOST). */
+export async function sweepOrphans(root: string): Promise<string[]> {
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+  const orphans = entries.filter((e) => e.isDirectory() && /^p\d+$/.test(e.name) && Number(e.name.slice(1)) !== process.pid && !isAlive(Number(e.name.slice(1))));
+  await Promise.all(orphans.map((e) => rm(join(root, e.name), { recursive: true, force: true })));
+  return orphans.map((e) => e.name);
 }

@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng, makePngOfSize } from '../helpers/images.js';
 import { PICSI_MUTATION, postMultipart } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { sweepOrphans } from '../../src/jobs/spool.js';
 
 const MAX_FILE = 50_000;
 // graphql-upload-ts spools into os.tmpdir(); give this test file its own so leftovers are countable.
@@ -20,7 +21,9 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-const leftovers = () => [...readdirSync(requestTmp), ...readdirSync(uploadDir)];
+/** Files only: the spooler keeps one folder per process under UPLOAD_DIR. */
+const filesIn = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+const leftovers = () => [...readdirSync(requestTmp), ...filesIn(uploadDir)];
 const files = (source: Buffer, target: Buffer = source) => ({
   'input.sourceImage': { bytes: source, filename: 'face.png', type: 'image/png' },
   'input.targetImage': { bytes: target, filename: 'target.png', type: 'image/png' },
@@ -56,5 +59,20 @@ describe('multipart uploads', () => {
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.picsi).toMatchObject({ status: 'COMPLETED', sourceImage: { size: png.length, type: 'image/png' } });
     await expect.poll(leftovers, { timeout: 2000 }).toEqual([]);
+  });
+});
+
+describe('spool folders of dead processes', () => {
+  it('are swept when a spooler starts; live ones are kept', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'picsi-sweep-'));
+    const dead = join(root, 'p999999999'); // above pid_max: never a live process
+    const live = join(root, `p${process.ppid}`);
+    for (const dir of [dead, live]) {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'x-sourceImage'), 'x');
+    }
+    expect(await sweepOrphans(root)).toEqual(['p999999999']);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(join(live, 'x-sourceImage'))).toBe(true);
   });
 });
