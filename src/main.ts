@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServices } from './services.js';
 import { startGraphQLServer } from './http/app.js';
+import { defaultSpoolRoot, keepRequestTempFilesUnder } from './jobs/spool.js';
 
 async function main() {
   let loaded;
@@ -18,7 +19,10 @@ async function main() {
     }
     throw error;
   }
-  const { config, defaultsApplied } = loaded;
+  const { defaultsApplied } = loaded;
+  const spoolRoot = loaded.config.uploads.dir ?? defaultSpoolRoot();
+  const config = { ...loaded.config, uploads: { ...loaded.config.uploads, dir: spoolRoot } };
+  keepRequestTempFilesUnder(spoolRoot);
   const logger = createLogger(config.logLevel);
   for (const { name, value } of defaultsApplied) logger.info({ variable: name, value }, `config: ${name} unset, using the embedded default ${value}`);
   if (config.auth.open) {

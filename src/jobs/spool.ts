@@ -4,7 +4,7 @@
  * checks on the way that it is an image type the bot accepts.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +36,21 @@ export interface UploadSpooler {
  * one to start sweeps the folders of processes that no longer exist. The root must be local to the
  * host (process ids mean nothing across hosts).
  */
+export const defaultSpoolRoot = () => join(tmpdir(), 'picsi-graphql');
+
+/**
+ * graphql-upload-ts buffers request files in os.tmpdir() and takes no option for it: point
+ * os.tmpdir() into this process's spool folder, so the files of a killed process are swept too.
+ */
+export function keepRequestTempFilesUnder(root: string): string {
+  const dir = join(root, `p${process.pid}`, 'requests');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  process.env['TMPDIR'] = dir;
+  return dir;
+}
+
 export function createUploadSpooler(options: { dir: string | null; maxFileBytes: number }): UploadSpooler {
-  const root = options.dir ?? join(tmpdir(), 'picsi-graphql');
+  const root = options.dir ?? defaultSpoolRoot();
   const dir = join(root, `p${process.pid}`);
   let dirReady: Promise<unknown> | null = sweepOrphans(root).then(() => mkdir(dir, { recursive: true, mode: 0o700 }));
 

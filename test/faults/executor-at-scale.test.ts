@@ -1,0 +1,276 @@
+/**
+ * The executor's properties at scale, under faults (issue 8): 3 server processes share 4 channels
+ * through one redis-server; 500 jobs; during the run one process is SIGKILLed (and replaced), Redis
+ * is SIGKILLed and restarted (append-only file, the recommended production setting), and every
+ * pub/sub connection is killed. Then: never two interactions on a channel, every job terminal,
+ * every subscriber's last event equals the stored final state, no lease and no temp file left.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
+import { PICSI_MUTATION, postJson, postMultipart } from '../helpers/graphql-http.js';
+import { makePng } from '../helpers/images.js';
+import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+
+const JOBS = 500;
+const CHANNELS = 4;
+const PROCESSES = 3;
+const SUBMIT_CONCURRENCY = 12;
+const BOT_DELAY_MS = 40;
+const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+
+interface JobState {
+  id: string;
+  status: string;
+  code: string | null;
+  version: number;
+}
+
+let redis: RedisServer;
+let simulator: DiscordSimulator;
+let accounts: SimulatedAccount[];
+const fleet: (ServerProcess | null)[] = [];
+const everyProcess: ServerProcess[] = [];
+const spoolRoot = mkdtempSync(join(tmpdir(), 'picsi-faults-spool-'));
+const prefix = `faults:${randomUUID()}:`;
+
+beforeAll(async () => {
+  [redis, simulator] = await Promise.all([startRedisServer({ persistent: true }), DiscordSimulator.start({ botDelayMs: BOT_DELAY_MS })]);
+  accounts = Array.from({ length: CHANNELS }, () => simulator.createAccount({ credits: 1_000_000 }));
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(everyProcess.map((p) => p.kill('SIGKILL')));
+  await simulator?.close();
+  await redis?.stop();
+});
+
+const serverEnv = () => ({
+  REDIS_URL: redis.url,
+  REDIS_PREFIX: prefix,
+  DISCORD_API_URL: simulator.apiUrl,
+  DISCORD_ACCOUNTS: JSON.stringify(accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token }))),
+  LEASE_TTL_MS: '1500',
+  REAPER_INTERVAL_MS: '200',
+  CREDITS_PER_DAY: '1000000',
+  QUEUE_MAX_PER_TOKEN: '1000',
+  SHUTDOWN_TIMEOUT_MS: '500',
+  UPLOAD_DIR: spoolRoot,
+  LOG_LEVEL: 'info', // the test helper waits for the info-level "ready" line
+});
+const launch = async (slot: number) => {
+  const server = await startServerProcess(serverEnv());
+  fleet[slot] = server;
+  everyProcess.push(server);
+  return server;
+};
+const isLive = (p: ServerProcess | null): p is ServerProcess => p !== null && p.child.exitCode === null && p.child.signalCode === null;
+const liveServer = (preferred: number): ServerProcess => {
+  for (let i = 0; i < PROCESSES; i++) {
+    const candidate = fleet[(preferred + i) % PROCESSES] ?? null;
+    if (isLive(candidate)) return candidate;
+  }
+  throw new Error('no live server');
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const completedInteractions = () => accounts.reduce((sum, a) => sum + simulator.stats(a.channelId).completed, 0);
+
+/**
+ * A UI-like subscriber: follows one job until it completes; when its server dies or the socket
+ * errors, it subscribes again on another server (the subscription starts with the current state).
+ */
+function follow(id: string, startAt: number) {
+  const events: JobState[] = [];
+  let resubscriptions = 0;
+  const done = (async () => {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const server = liveServer(startAt + attempt);
+      const client: Client = createClient({ url: server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+      const outcome = await new Promise<'complete' | 'error'>((resolve) => {
+        client.subscribe<{ jobUpdated: JobState }>(
+          { query: 'subscription ($id: ID!) { jobUpdated(id: $id) { id status code version } }', variables: { id } },
+          { next: (value) => value.data && events.push(value.data.jobUpdated), error: () => resolve('error'), complete: () => resolve('complete') },
+        );
+      });
+      await client.dispose();
+      if (outcome === 'complete' && events.length > 0 && TERMINAL.has(events.at(-1)!.status)) return;
+      resubscriptions++;
+      await sleep(200);
+    }
+  })();
+  return { events, done, resubscriptions: () => resubscriptions };
+}
+
+async function submit(index: number, files: Parameters<typeof postMultipart>[3], tally: Record<string, number>): Promise<string | null> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const server = liveServer(index + attempt);
+    try {
+      const res = await postMultipart<{ picsi: { id: string } }>(server.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files);
+      if (res.body.data?.picsi) return res.body.data.picsi.id;
+      const code = String(res.body.errors?.[0]?.extensions?.['code'] ?? `HTTP ${res.status}`);
+      tally[`refused ${code}`] = (tally[`refused ${code}`] ?? 0) + 1;
+      if (res.status >= 500 && code !== 'SERVICE_UNAVAILABLE') throw new Error(`5xx on submit: ${JSON.stringify(res.body)}`);
+      await sleep(Number(res.body.errors?.[0]?.extensions?.['retryAfter'] ?? 1) * 250);
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('5xx')) throw error;
+      tally['connection lost (server killed)'] = (tally['connection lost (server killed)'] ?? 0) + 1;
+      await sleep(100);
+    }
+  }
+  return null;
+}
+
+async function allStoredJobs(server: ServerProcess): Promise<JobState[]> {
+  const jobs: JobState[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page: Awaited<ReturnType<typeof postJson<{ jobs: { edges: { node: JobState }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>>> = await postJson(
+      server.url,
+      'query ($after: String) { jobs(first: 100, after: $after) { edges { node { id status code version } } pageInfo { hasNextPage endCursor } } }',
+      { after },
+    );
+    if (!page.body.data) throw new Error(`jobs query failed: ${JSON.stringify(page.body.errors)}`);
+    jobs.push(...page.body.data.jobs.edges.map((e) => e.node));
+    if (!page.body.data.jobs.pageInfo.hasNextPage) return jobs;
+    after = page.body.data.jobs.pageInfo.endCursor;
+  }
+}
+
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+
+it(`${JOBS} jobs, ${PROCESSES} processes, ${CHANNELS} channels, with a SIGKILL, a Redis restart and a pub/sub kill: every invariant holds`, async () => {
+  const startedAt = Date.now();
+  for (let slot = 0; slot < PROCESSES; slot++) await launch(slot);
+  const png = await makePng(32, 32);
+  const files = { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } };
+
+  const faults: { fault: string; atMs: number; detail: string }[] = [];
+  const tally: Record<string, number> = {};
+  const followers = new Map<string, ReturnType<typeof follow>>();
+
+  // Faults fire as the run progresses (by interactions completed on the simulator).
+  const faultPlan: { at: number; name: string; run: () => Promise<string> }[] = [
+    {
+      at: 0.2 * JOBS,
+      name: 'SIGKILL a server process',
+      run: async () => {
+        const slot = Math.floor(Math.random() * PROCESSES);
+        const victim = fleet[slot]!;
+        await victim.kill('SIGKILL');
+        fleet[slot] = null;
+        const replacement = await launch(slot);
+        return `pid ${victim.pid} killed; replaced by pid ${replacement.pid}`;
+      },
+    },
+    {
+      at: 0.45 * JOBS,
+      name: 'restart redis-server (SIGKILL, AOF)',
+      run: async () => {
+        await redis.restart();
+        return 'down and back';
+      },
+    },
+    {
+      at: 0.7 * JOBS,
+      name: 'CLIENT KILL TYPE pubsub',
+      run: async () => {
+        const killer = redis.client();
+        const killed = await killer.client('KILL', 'TYPE', 'pubsub');
+        killer.disconnect();
+        return `${String(killed)} subscriber connections killed`;
+      },
+    },
+  ];
+  let faultsRunning = true;
+  const injector = (async () => {
+    for (const step of faultPlan) {
+      while (faultsRunning && completedInteractions() < step.at) await sleep(20);
+      if (!faultsRunning) return;
+      const at = Date.now() - startedAt;
+      faults.push({ fault: step.name, atMs: at, detail: await step.run() });
+    }
+  })();
+
+  const ids: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: SUBMIT_CONCURRENCY }, async () => {
+      while (next < JOBS) {
+        const index = next++;
+        const id = await submit(index, files, tally);
+        if (!id) continue;
+        ids.push(id);
+        followers.set(id, follow(id, index + 1)); // follow on another server than the one that took it
+      }
+    }),
+  );
+  const submittedMs = Date.now() - startedAt;
+
+  // Every job in the store (including any whose response was lost with a killed server) ends.
+  let stored: JobState[] = [];
+  await expect
+    .poll(
+      async () => {
+        stored = await allStoredJobs(liveServer(0));
+        return stored.filter((j) => !TERMINAL.has(j.status)).length;
+      },
+      { timeout: 120_000, interval: 500 },
+    )
+    .toBe(0);
+  faultsRunning = false;
+  await injector;
+  await Promise.race([Promise.all([...followers.values()].map((f) => f.done)), sleep(60_000)]);
+  const finishedMs = Date.now() - startedAt;
+
+  const storedById = new Map(stored.map((j) => [j.id, j]));
+  const subscriberMismatches = [...followers.entries()].filter(([id, f]) => {
+    const last = f.events.at(-1);
+    const final = storedById.get(id);
+    return !last || !final || last.status !== final.status || last.version !== final.version;
+  });
+  const client = redis.client();
+  const leftoverLeases = await client.keys(`${prefix}lease:*`);
+  const stillRunning = await client.smembers(`${prefix}running`);
+  const stillQueued = await client.zcard(`${prefix}queue`);
+  const leftoverFiles = filesUnder(spoolRoot).filter((f) => !f.includes('/tsx-'));
+  const maxInFlight = Object.fromEntries(accounts.map((a, i) => [`channel ${i + 1}`, simulator.stats(a.channelId).maxInFlight]));
+  const byOutcome: Record<string, number> = {};
+  for (const j of stored) byOutcome[j.status === 'COMPLETED' ? 'COMPLETED' : `${j.status} ${j.code}`] = (byOutcome[j.status === 'COMPLETED' ? 'COMPLETED' : `${j.status} ${j.code}`] ?? 0) + 1;
+
+  console.log('\nFault suite summary');
+  console.table(faults);
+  console.table({
+    'jobs accepted': ids.length,
+    'jobs in the store': stored.length,
+    ...Object.fromEntries(Object.entries(byOutcome).map(([k, v]) => [`  ${k}`, v])),
+    ...Object.fromEntries(Object.entries(tally).map(([k, v]) => [`submit retries: ${k}`, v])),
+    ...Object.fromEntries(Object.entries(maxInFlight).map(([k, v]) => [`max interactions in flight, ${k}`, v])),
+    'subscribers': followers.size,
+    'subscribers re-subscribed after a fault': [...followers.values()].filter((f) => f.resubscriptions() > 0).length,
+    'subscribers whose last event != stored final': subscriberMismatches.length,
+    'leases left': leftoverLeases.length,
+    'jobs left running / queued': `${stillRunning.length} / ${stillQueued}`,
+    'temp or spool files left': leftoverFiles.length,
+    'all submitted (s)': (submittedMs / 1000).toFixed(1),
+    'all terminal (s)': (finishedMs / 1000).toFixed(1),
+  });
+
+  expect(faults.map((f) => f.fault)).toEqual(faultPlan.map((f) => f.name));
+  expect(ids).toHaveLength(JOBS);
+  expect(Object.values(maxInFlight).every((n) => n === 1)).toBe(true);
+  for (const id of ids) expect(TERMINAL.has(storedById.get(id)?.status ?? 'missing')).toBe(true);
+  expect(stored.every((j) => j.status === 'COMPLETED' || j.code === 'EXECUTOR_LOST')).toBe(true);
+  expect(subscriberMismatches.map(([id]) => id)).toEqual([]);
+  expect(leftoverLeases).toEqual([]);
+  expect(stillRunning).toEqual([]);
+  expect(stillQueued).toBe(0);
+  expect(leftoverFiles).toEqual([]);
+}, 300_000);
