@@ -4,7 +4,7 @@
  * not see these requests, hence the explicit check here.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { processRequest, type GraphQLOperation } from 'graphql-upload-ts';
+import { processRequest, Upload, type GraphQLOperation } from 'graphql-upload-ts';
 import type { Config } from '../config.js';
 
 export type MultipartOperations = GraphQLOperation | GraphQLOperation[];
@@ -34,10 +34,25 @@ export async function parseMultipart(req: IncomingMessage, res: ServerResponse, 
       maxFieldSize: limits.maxFieldBytes,
       maxFiles: limits.maxFiles,
     });
+    labelUploads(operations);
     return { ok: true, operations };
   } catch (error) {
     const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 400;
     const message = error instanceof Error ? error.message : 'Malformed multipart request';
     return { ok: false, status, code: 'BAD_USER_INPUT', message: `Malformed multipart request: ${message}` };
   }
+}
+
+/**
+ * graphql-js prints a variable's value in coercion errors ("got invalid value { … }"): without this
+ * an Upload showed its internals (promise callbacks, temp-file stream). It prints as <Upload>.
+ */
+function labelUploads(value: unknown, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 32) return;
+  if (value instanceof Upload) {
+    // One file may be mapped to several paths: label it once.
+    if (!Object.hasOwn(value, 'toJSON')) Object.defineProperty(value, 'toJSON', { value: () => '<Upload>' });
+    return;
+  }
+  for (const child of Object.values(value)) labelUploads(child, depth + 1);
 }
