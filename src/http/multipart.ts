@@ -34,7 +34,12 @@ export async function parseMultipart(req: IncomingMessage, res: ServerResponse, 
       maxFieldSize: limits.maxFieldBytes,
       maxFiles: limits.maxFiles,
     });
-    labelUploads(operations);
+    const uploads = findUploads(operations);
+    for (const upload of uploads) {
+      // One file may be mapped to several paths: label it once.
+      if (!Object.hasOwn(upload, 'toJSON')) Object.defineProperty(upload, 'toJSON', { value: () => '<Upload>' });
+    }
+    releaseLateFiles(uploads, res);
     return { ok: true, operations };
   } catch (error) {
     const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 400;
@@ -44,15 +49,29 @@ export async function parseMultipart(req: IncomingMessage, res: ServerResponse, 
 }
 
 /**
- * graphql-js prints a variable's value in coercion errors ("got invalid value { … }"): without this
- * an Upload showed its internals (promise callbacks, temp-file stream). It prints as <Upload>.
+ * Every Upload in the operations. Labelled as <Upload>: graphql-js prints a variable's value in
+ * coercion errors ("got invalid value { … }") and an Upload showed its internals (promise callbacks,
+ * temp-file stream).
  */
-function labelUploads(value: unknown, depth = 0): void {
-  if (value === null || typeof value !== 'object' || depth > 32) return;
-  if (value instanceof Upload) {
-    // One file may be mapped to several paths: label it once.
-    if (!Object.hasOwn(value, 'toJSON')) Object.defineProperty(value, 'toJSON', { value: () => '<Upload>' });
-    return;
+function findUploads(value: unknown, found: Upload[] = [], depth = 0): Upload[] {
+  if (value === null || typeof value !== 'object' || depth > 32) return found;
+  if (value instanceof Upload) found.push(value);
+  else for (const child of Object.values(value)) findUploads(child, found, depth + 1);
+  return found;
+}
+
+/**
+ * graphql-upload-ts deletes a request's temp files when the response closes, but only those whose
+ * part had arrived by then: a response sent early (401, 400, 413 while the body still streams) left
+ * the temp file of every later file part behind. Those are released as they arrive.
+ */
+function releaseLateFiles(uploads: Upload[], res: ServerResponse) {
+  for (const upload of uploads) {
+    upload.promise.then(
+      (file) => {
+        if (res.closed) (file as { capacitor?: { release(): void } }).capacitor?.release();
+      },
+      () => {},
+    );
   }
-  for (const child of Object.values(value)) labelUploads(child, depth + 1);
 }
