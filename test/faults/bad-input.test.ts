@@ -3,7 +3,7 @@
  * fields, auth, graphql-ws), each with its precise HTTP status (or websocket close code),
  * extensions.code and message. After each case the server must still answer; at the end no 5xx was
  * seen, no response leaked a stack trace, a real picsi completes, and no temp file, spooled image or
- * Redis channel lease is left.
+ * Redis channel lease is left. BADINPUT_DEBUG=1 prints every raw response.
  */
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -673,6 +673,12 @@ const cases: Case[] = [
     name: 'too many aliases',
     run: () => gql(`{ ${Array.from({ length: 20 }, (_, i) => `a${i}: job(id: "x") { id }`).join(' ')} }`),
     expect: { status: 400, code: 'GRAPHQL_VALIDATION_FAILED', message: 'Syntax Error: Aliases limit of 15 exceeded, found 20.' },
+  },
+  {
+    group: 'json',
+    name: 'too many directives',
+    run: () => gql(`{ ${Array.from({ length: 21 }, (_, i) => `t${i}: __typename @include(if: true)`).join(' ')} }`),
+    expect: { status: 400, code: 'GRAPHQL_VALIDATION_FAILED', message: 'Syntax Error: Directives limit of 20 exceeded, found 21.' },
   },
   {
     group: 'json',
