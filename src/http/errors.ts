@@ -40,7 +40,8 @@ const UPLOAD_VARIABLE_ERRORS: readonly { matches: RegExp; message: string }[] = 
 
 function withInputCode(error: GraphQLError): GraphQLError {
   const upload = UPLOAD_VARIABLE_ERRORS.find((e) => e.matches.test(error.message));
-  if (upload) return new GraphQLError(upload.message, { extensions: { code: 'BAD_USER_INPUT', detail: error.message } });
+  // Keep the other extensions (Yoga's http status: 400 like every variable coercion error).
+  if (upload) return new GraphQLError(upload.message, { extensions: { ...error.extensions, code: 'BAD_USER_INPUT', detail: error.message } });
   if (error.extensions['code'] === undefined && error.path === undefined) {
     return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } });
   }
@@ -66,6 +67,9 @@ export function createMaskError(logger: Logger) {
       return path ? new GraphQLError(gqlError.message, { path, extensions: gqlError.extensions }) : gqlError;
     }
     if (error instanceof GraphQLError && !error.originalError) return withInputCode(error); // syntax, validation, variables
+    // A variable coercion error wraps the scalar's own error; keep the outer message, which names the
+    // variable (graphql-ws reaches here without useInputErrorCodes, which only sees execute()).
+    if (error instanceof GraphQLError && error.originalError instanceof GraphQLError && error.path === undefined && error.message.startsWith('Variable "$')) return withInputCode(error);
     if (error instanceof GraphQLError && error.originalError instanceof GraphQLError) return error.originalError;
     logger.error({ err: original }, 'unexpected error in a GraphQL operation');
     return new GraphQLError(message, {

@@ -4,7 +4,7 @@
  * not see these requests, hence the explicit check here.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { processRequest, type GraphQLOperation } from 'graphql-upload-ts';
+import { processRequest, Upload, type GraphQLOperation } from 'graphql-upload-ts';
 import type { Config } from '../config.js';
 
 export type MultipartOperations = GraphQLOperation | GraphQLOperation[];
@@ -34,10 +34,44 @@ export async function parseMultipart(req: IncomingMessage, res: ServerResponse, 
       maxFieldSize: limits.maxFieldBytes,
       maxFiles: limits.maxFiles,
     });
+    const uploads = findUploads(operations);
+    for (const upload of uploads) {
+      // One file may be mapped to several paths: label it once.
+      if (!Object.hasOwn(upload, 'toJSON')) Object.defineProperty(upload, 'toJSON', { value: () => '<Upload>' });
+    }
+    releaseLateFiles(uploads, res);
     return { ok: true, operations };
   } catch (error) {
     const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 400;
     const message = error instanceof Error ? error.message : 'Malformed multipart request';
     return { ok: false, status, code: 'BAD_USER_INPUT', message: `Malformed multipart request: ${message}` };
+  }
+}
+
+/**
+ * Every Upload in the operations. Labelled as <Upload>: graphql-js prints a variable's value in
+ * coercion errors ("got invalid value { … }") and an Upload showed its internals (promise callbacks,
+ * temp-file stream).
+ */
+function findUploads(value: unknown, found: Upload[] = [], depth = 0): Upload[] {
+  if (value === null || typeof value !== 'object' || depth > 32) return found;
+  if (value instanceof Upload) found.push(value);
+  else for (const child of Object.values(value)) findUploads(child, found, depth + 1);
+  return found;
+}
+
+/**
+ * graphql-upload-ts deletes a request's temp files when the response closes, but only those whose
+ * part had arrived by then: a response sent early (401, 400, 413 while the body still streams) left
+ * the temp file of every later file part behind. Those are released as they arrive.
+ */
+function releaseLateFiles(uploads: Upload[], res: ServerResponse) {
+  for (const upload of uploads) {
+    upload.promise.then(
+      (file) => {
+        if (res.closed) (file as { capacitor?: { release(): void } }).capacitor?.release();
+      },
+      () => {},
+    );
   }
 }

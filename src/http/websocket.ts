@@ -53,7 +53,9 @@ export function attachWebSocketServer(server: Server, deps: { yoga: YogaApp; aut
         try {
           document = parse(payload.query);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('Syntax error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+          // Same code as over HTTP (Yoga adds it there; graphql-js's syntax errors carry none).
+          if (!(error instanceof GraphQLError)) return [new GraphQLError('Syntax error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+          return [new GraphQLError(error.message, { source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED', ...error.extensions } })];
         }
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;

@@ -1,5 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLSchema, ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -44,6 +44,17 @@ const toYogaParams = (operations: MultipartOperations) => {
   return Array.isArray(operations) ? operations.map(one) : one(operations);
 };
 
+/**
+ * graphql-armor's validation rules throw by default: a thrown error escapes graphql's validate(),
+ * so over HTTP it came back as 200 BAD_USER_INPUT and on graphql-ws it closed the socket with 4500.
+ * Reported on the validation context, a rejection is an ordinary validation error (400
+ * GRAPHQL_VALIDATION_FAILED; an error message on the socket).
+ */
+const reportAsValidationError = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
+
 export function createYogaApp({ schema, config, logger, authenticator, context }: YogaDeps): YogaApp {
   const development = config.env === 'development';
   return createYoga<ServerContext, GraphQLContext>({
@@ -68,11 +79,11 @@ export function createYogaApp({ schema, config, logger, authenticator, context }
       useParsedMultipart(),
       useInputErrorCodes(),
       EnvelopArmorPlugin({
-        maxDepth: { n: 8 },
-        maxAliases: { n: 15 },
-        costLimit: { maxCost: 5000 },
+        maxDepth: { n: 8, ...reportAsValidationError },
+        maxAliases: { n: 15, ...reportAsValidationError },
+        costLimit: { maxCost: 5000, ...reportAsValidationError },
         maxTokens: { n: 1000 },
-        maxDirectives: { n: 20 },
+        maxDirectives: { n: 20, ...reportAsValidationError },
         blockFieldSuggestion: { enabled: !development },
       }),
     ],
