@@ -31,7 +31,9 @@ const SPEC = 'https://github.com/jaydenseric/graphql-multipart-request-spec';
 const requestTmp = mkdtempSync(join(tmpdir(), 'picsi-badinput-tmp-'));
 const uploadDir = mkdtempSync(join(tmpdir(), 'picsi-badinput-spool-'));
 process.env['TMPDIR'] = requestTmp;
-const leftovers = () => [...readdirSync(requestTmp), ...readdirSync(uploadDir)];
+/** Files only: the spooler keeps one folder per process under UPLOAD_DIR. */
+const filesIn = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+const leftovers = () => [...filesIn(requestTmp), ...filesIn(uploadDir)];
 
 let stack: Stack;
 let redis: Redis;
