@@ -63,6 +63,8 @@ export const jobEventName = (id: string) => `job:${id}`;
 export interface Coordinator {
   createJob(job: Job, enqueue: boolean): Promise<void>;
   getJob(id: string): Promise<Job | null>;
+  /** The records that exist among `ids` (missing ones are skipped). */
+  getJobs(ids: string[]): Promise<Job[]>;
   /** 1-based position in the global FIFO queue, null when not queued. */
   queuePosition(id: string): Promise<number | null>;
   queueSize(owner: string): Promise<{ total: number; owner: number }>;

@@ -43,6 +43,9 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   const instanceId = deps.instanceId ?? `i-${randomBytes(6).toString('hex')}`;
   const logger = deps.logger.child({ instance: instanceId });
   const retentionSec = config.jobs.retentionDays * 86_400;
+  // Long enough to ride out a short Redis restart or a slow reaper pass: the queued jobs of an
+  // instance whose heartbeat lapsed are failed by the others.
+  const heartbeatTtlMs = Math.max(2 * config.jobs.leaseTtlMs, 5 * config.jobs.reaperIntervalMs);
   const localFiles = new Map<string, { source: SpooledFile; target: SpooledFile }>();
   /** The last record this instance wrote for each of its unfinished jobs: what it restores after a store loss. */
   const localJobs = new Map<string, Job>();
@@ -143,7 +146,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   let recovering: Promise<void> | null = null;
   function recover(): Promise<void> {
     recovering ??= (async () => {
-      await coordinator.heartbeat(instanceId, Math.max(config.jobs.leaseTtlMs, config.jobs.reaperIntervalMs * 3));
+      await coordinator.heartbeat(instanceId, heartbeatTtlMs);
       const accountsToRestore = new Map<string, DiscordAccount>();
       for (const a of [...lastAccounts, ...deps.configuredAccounts ?? []]) accountsToRestore.set(a.channel, { channel: a.channel, server: a.server, discord: a.discord, ...(a.label ? { label: a.label } : {}) });
       for (const account of accountsToRestore.values()) await coordinator.upsertAccount(account, { keepState: true });
@@ -180,13 +183,22 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     return (await coordinator.restoreJob(restored, retentionSec)) ? restored : null;
   }
 
+  /** A queued job of ours can end on another instance (cancelJob there, or its reaper): free its files. */
+  async function releaseFilesOfJobsEndedElsewhere() {
+    const waiting = [...localFiles.keys()].filter((id) => !running.has(id));
+    if (waiting.length === 0) return;
+    for (const job of await coordinator.getJobs(waiting)) {
+      if (isTerminal(job.status) && !running.has(job.id)) await releaseFiles(job.id);
+    }
+  }
+
   async function checkStore() {
     if ((await coordinator.checkStore()) === 'lost') await recover();
   }
 
   async function reap() {
     await checkStore();
-    await coordinator.heartbeat(instanceId, Math.max(config.jobs.leaseTtlMs, config.jobs.reaperIntervalMs * 3));
+    await coordinator.heartbeat(instanceId, heartbeatTtlMs);
     for (const id of await coordinator.runningJobIds()) {
       if (running.has(id)) continue;
       const lost = await coordinator.failIfLost(id, lostPatch(), retentionSec);
@@ -195,6 +207,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
         notifyTerminal(lost);
       }
     }
+    await releaseFilesOfJobsEndedElsewhere();
     const instances = new Map<string, boolean>();
     for (const job of await coordinator.queuedJobs()) {
       if (job.instance === instanceId) continue;
@@ -217,7 +230,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   const stopReconnect = coordinator.onReconnect(() => void checkStore().catch(() => undefined).finally(() => void dispatch()));
   const safetyTick = setInterval(() => void dispatch(), SAFETY_TICK_MS);
   const reaper = setInterval(() => reap().catch((error: unknown) => logger.warn({ err: error }, 'reaper pass failed')), config.jobs.reaperIntervalMs);
-  await coordinator.heartbeat(instanceId, Math.max(config.jobs.leaseTtlMs, config.jobs.reaperIntervalMs * 3));
+  await coordinator.heartbeat(instanceId, heartbeatTtlMs);
 
   const accounts = createAccountRegistry({ coordinator, config, now });
 

@@ -78,6 +78,9 @@ export function createMemoryCoordinator(now: () => number = Date.now): Coordinat
     async getJob(id) {
       return read(id);
     },
+    async getJobs(ids) {
+      return ids.map(read).filter((j): j is Job => j !== null);
+    },
     async queuePosition(id) {
       const index = queue.indexOf(id);
       return index < 0 ? null : index + 1;

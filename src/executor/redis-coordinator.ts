@@ -94,6 +94,7 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
       const raw = await commands.get(`${p}job:${id}`);
       return raw ? decodeJob(raw) : null;
     },
+    getJobs: mgetJobs,
     async queuePosition(id) {
       const rank = await commands.zrank(`${p}queue`, id);
       return rank === null ? null : rank + 1;

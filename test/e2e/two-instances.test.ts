@@ -1,5 +1,8 @@
 /** Two server instances on one Redis share jobs, channels and events. */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordSimulator } from '../../src/simulator/index.js';
 import { makePng } from '../helpers/images.js';
@@ -7,14 +10,16 @@ import { collect, PICSI_MUTATION, postJson, postMultipart, wsClient } from '../h
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const TOKEN = 'user-token-two-instances';
+const uploadDirA = mkdtempSync(join(tmpdir(), 'picsi-two-a-'));
+const filesIn = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
 let simulator: DiscordSimulator;
 let a: Stack;
 let b: Stack;
 beforeAll(async () => {
   simulator = await DiscordSimulator.start({ botDelayMs: 100 });
   const accounts = [simulator.createAccount()];
-  const env = { API_TOKENS: TOKEN, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: `test:${randomUUID()}:` };
-  a = await startStack({ simulator, accounts, env });
+  const env = { API_TOKENS: TOKEN, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: `test:${randomUUID()}:`, REAPER_INTERVAL_MS: '100' };
+  a = await startStack({ simulator, accounts, env: { ...env, UPLOAD_DIR: uploadDirA } });
   b = await startStack({ simulator, accounts, env });
 });
 afterAll(async () => {
@@ -63,5 +68,22 @@ describe('two instances, one Redis', () => {
     expect(results.every((r) => r.body.errors === undefined)).toBe(true);
     expect(simulator.stats(channel).maxInFlight).toBe(1);
     expect(simulator.stats(channel).completed).toBe(4);
+  });
+
+  it('a job queued on A and cancelled on B frees its spooled images on A', async () => {
+    const png = await makePng(32, 32);
+    const files = { 'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' } };
+    const channel = a.accounts[0]!.channelId;
+    simulator.script(channel, { kind: 'silence', holdMs: 0 });
+    const holder = (await postMultipart<{ picsi: { id: string } }>(a.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files, { token: TOKEN })).body.data!.picsi.id;
+    const queued = (await postMultipart<{ picsi: { id: string; status: string } }>(a.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files, { token: TOKEN })).body.data!.picsi;
+    expect(queued.status).toBe('QUEUED');
+    expect(filesIn(uploadDirA)).toHaveLength(4);
+
+    const cancelled = await postJson<{ cancelJob: { status: string } }>(b.url, 'mutation ($id: ID!) { cancelJob(id: $id) { status } }', { id: queued.id }, TOKEN);
+    expect(cancelled.body.data?.cancelJob.status).toBe('CANCELLED');
+    await expect.poll(() => filesIn(uploadDirA), { timeout: 2000, interval: 20 }).toHaveLength(2);
+    await postJson(b.url, 'mutation ($id: ID!) { cancelJob(id: $id) { status } }', { id: holder }, TOKEN);
+    await expect.poll(() => filesIn(uploadDirA), { timeout: 6000, interval: 20 }).toHaveLength(0);
   });
 });
