@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { makePngOfSize } from '../test/helpers/images.js';
+import { postJson } from '../test/helpers/graphql-http.js';
 import { startStack } from '../test/helpers/stack.js';
 import { DiscordSimulator } from '../src/simulator/index.js';
 import { benchEnv, cleanupRedis, newPrefix, openWs, round, submit, waitTerminal } from './common.js';
@@ -28,7 +29,10 @@ export async function run(): Promise<BenchResult> {
       const job = await submit(real.url, files);
       const status = await waitTerminal(client, job.id, 30_000);
       const dt = performance.now() - t0;
-      if (status !== 'COMPLETED') throw new Error(`job ${job.id} ended ${status}`);
+      if (status !== 'COMPLETED') {
+        const detail = await postJson(real.url, 'query ($id: ID!) { job(id: $id) { code error errorDetails } }', { id: job.id });
+        throw new Error(`job ${job.id} ended ${status}: ${JSON.stringify(detail.body.data)}`);
+      }
       if (i >= WARMUP) latencies.push(dt);
     }
     const log = simulator.interactionsLog(channel).slice(WARMUP);

@@ -34,6 +34,7 @@ const variables = {
   DISCORD_ACCOUNTS: { schema: z.string().min(1), default: undefined },
   DISCORD_API_URL: { schema: z.string().url().transform((u) => u.replace(/\/+$/, '')), default: 'https://discord.com/api' },
   LOG_LEVEL: { schema: z.enum(LOG_LEVELS), default: 'info' },
+  DISCORD_GLOBAL_RATE_LIMIT: { schema: int(1), default: '50' },
   NODE_ENV: { schema: z.enum(['development', 'production', 'test']), default: 'development' },
 
   UPLOAD_MAX_FILE_BYTES: { schema: int(1), default: String(25 * 1024 * 1024) },
@@ -79,7 +80,7 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   redis: { url: string | null; prefix: string };
   auth: { apiTokens: string[]; adminTokens: string[]; open: boolean };
-  discord: { apiUrl: string; accounts: DiscordAccount[] | null };
+  discord: { apiUrl: string; accounts: DiscordAccount[] | null; globalRequestsPerSecond: number };
   uploads: { maxFileBytes: number; maxFieldBytes: number; maxFiles: number; dir: string | null };
   jobs: {
     retentionDays: number;
@@ -151,7 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       logLevel: p.LOG_LEVEL,
       redis: { url: p.REDIS_URL ?? null, prefix: p.REDIS_PREFIX },
       auth: { apiTokens, adminTokens, open: apiTokens.length === 0 && adminTokens.length === 0 },
-      discord: { apiUrl: p.DISCORD_API_URL, accounts },
+      discord: { apiUrl: p.DISCORD_API_URL, accounts, globalRequestsPerSecond: p.DISCORD_GLOBAL_RATE_LIMIT },
       uploads: { maxFileBytes: p.UPLOAD_MAX_FILE_BYTES, maxFieldBytes: p.UPLOAD_MAX_FIELD_BYTES, maxFiles: p.UPLOAD_MAX_FILES, dir: p.UPLOAD_DIR ?? null },
       jobs: {
         retentionDays: p.JOB_RETENTION_DAYS,

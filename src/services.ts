@@ -25,7 +25,7 @@ export interface Services {
 
 export async function startServices(config: Config, logger: Logger, options: { instanceId?: string } = {}): Promise<Services> {
   const discord = await resolveDiscord(config, logger);
-  const driver = createDiscordDriver({ apiUrl: discord.apiUrl, logger: logger.child({ component: 'discord' }), timeoutMs: config.jobs.timeoutMs });
+  const driver = createDiscordDriver({ apiUrl: discord.apiUrl, logger: logger.child({ component: 'discord' }), timeoutMs: config.jobs.timeoutMs, globalRequestsPerSecond: config.discord.globalRequestsPerSecond });
 
   if (!config.redis.url) logger.info('REDIS_URL unset: using the in-process job store (single instance only; jobs are lost on restart)');
   const jobs = await createJobService({

@@ -23,6 +23,7 @@ export interface AccountSessionOptions {
   apiUrl: string;
   logger: Logger;
   gateway?: GatewayTuning;
+  globalRequestsPerSecond?: number;
 }
 
 
@@ -41,7 +42,7 @@ export class AccountSession {
     const masked = maskToken(options.token);
     // `account`, not `discord`: the app logger redacts any `discord` key, even a masked one.
     this.logger = options.logger.child({ account: masked, ...(options.label ? { label: options.label } : {}) });
-    this.rest = new DiscordRest({ apiUrl: options.apiUrl, token: options.token, logger: this.logger });
+    this.rest = new DiscordRest({ apiUrl: options.apiUrl, token: options.token, logger: this.logger, ...(options.globalRequestsPerSecond ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}) });
     this.gateway = new UserGateway({
       ...options.gateway,
       identify: identifyPayload(options.token),

@@ -18,6 +18,8 @@ export interface DiscordDriverOptions {
   logger: Logger;
   /** JOB_TIMEOUT_MS: the most one picsi() may take, from call to final reply. */
   timeoutMs: number;
+  /** DISCORD_GLOBAL_RATE_LIMIT: REST requests per second per account (the library paces to it). */
+  globalRequestsPerSecond?: number;
   now?: () => number;
   /** Nonce factory (default: snowflake-like from `now`). */
   newNonce?: () => string;
@@ -66,6 +68,7 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
         logger,
         ...(account.label ? { label: account.label } : {}),
         ...(options.gateway ? { gateway: options.gateway } : {}),
+        ...(options.globalRequestsPerSecond ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}),
       });
       sessions.set(account.discord, session);
     }

@@ -52,6 +52,8 @@ export const PICSI_OPTION_NAMES = {
 export const PICSI_CREDIT_COST = 3;
 /** Free credits per account per UTC day (inferred). */
 export const DAILY_FREE_CREDITS = 50;
+/** Discord's global REST limit per account (protocol.md §2): the default of DISCORD_GLOBAL_RATE_LIMIT. */
+export const GLOBAL_REQUESTS_PER_SECOND = 50;
 
 // --- Messages -------------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@
  * /interactions is never sent twice, and library rate-limit handling except on /interactions,
  * where a 429 is rejected at once (rejectOnRateLimit) and reported with Discord's body.
  */
-import { REST } from '@discordjs/rest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RateLimitError, REST } from '@discordjs/rest';
 import type { APIMessage, RESTGetAPIGatewayResult } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
 import { Agent } from 'undici';
@@ -16,9 +17,12 @@ import type {
   AttachmentSlotsResponse,
   SlashCommandInvokeBody,
 } from './protocol.js';
+import { GLOBAL_REQUESTS_PER_SECOND } from './protocol.js';
 
 export const API_VERSION = '9';
 const INTERACTIONS_ROUTE = '/interactions';
+/** Longest wait for the library's own rate-limit pacing before /interactions (nothing sent yet). */
+const PREEMPTIVE_WAIT_MAX_MS = 2_000;
 
 export interface DiscordRestOptions {
   apiUrl: string;
@@ -26,6 +30,7 @@ export interface DiscordRestOptions {
   logger: Logger;
   /** Per-request timeout of the library (default 15 s). */
   requestTimeoutMs?: number;
+  globalRequestsPerSecond?: number;
 }
 
 /** What happened on the wire to one /interactions request (by nonce). */
@@ -50,6 +55,7 @@ export class DiscordRest {
       retries: 0,
       rejectOnRateLimit: [INTERACTIONS_ROUTE],
       timeout: options.requestTimeoutMs ?? 15_000,
+      globalRequestsPerSecond: options.globalRequestsPerSecond ?? GLOBAL_REQUESTS_PER_SECOND,
       makeRequest: createTransport(this.agent, {
         sending: (req) => this.trace(req, (t) => (t.sent = true)),
         errorResponse: (req, status, text) => {
@@ -82,7 +88,20 @@ export class DiscordRest {
   /** POST /interactions (expects 204). Its wire trace stays readable by nonce until `forget`. */
   async invoke(body: SlashCommandInvokeBody, signal: AbortSignal): Promise<void> {
     this.traces.set(body.nonce, { sent: false });
-    await this.scoped(signal, (s) => this.rest.post(INTERACTIONS_ROUTE, { ...this.auth, body, signal: s }));
+    for (;;) {
+      try {
+        await this.scoped(signal, (s) => this.rest.post(INTERACTIONS_ROUTE, { ...this.auth, body, signal: s }));
+        return;
+      } catch (error) {
+        // The library's own pacing (its global 50 req/s, or a bucket it knows is spent) refused
+        // before anything was sent: a short wait is safe. A 429 Discord answered, or a long wait,
+        // is reported so the executor can cool the account down and use another channel.
+        const trace = this.invokeTrace(body.nonce);
+        const preemptive = error instanceof RateLimitError && !trace.sent && error.retryAfter <= PREEMPTIVE_WAIT_MAX_MS;
+        if (!preemptive) throw error;
+        await sleep(Math.max(1, error.retryAfter), undefined, { signal });
+      }
+    }
   }
 
   invokeTrace(nonce: string): InvokeTrace {

@@ -13,6 +13,7 @@ import { startServerProcess, type ServerProcess } from '../helpers/server-proces
 let redis: RedisServer;
 let simulator: DiscordSimulator;
 let servers: ServerProcess[] = [];
+const privateRedis: RedisServer[] = [];
 
 beforeAll(async () => {
   [redis, simulator] = await Promise.all([startRedisServer({ persistent: true }), DiscordSimulator.start({ botDelayMs: 40 })]);
@@ -21,6 +22,7 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.kill('SIGKILL')));
   await simulator?.close();
   await redis?.stop();
+  await Promise.all(privateRedis.map((r) => r.stop()));
 });
 
 it('keeps every process up and every job terminal across a redis-server restart', async () => {
@@ -61,6 +63,7 @@ it('keeps every process up and every job terminal across a redis-server restart'
 
 it('while Redis is down, picsi is refused with SERVICE_UNAVAILABLE (503, Retry-After), leaves no file behind, and works once Redis is back', async () => {
   const down = await startRedisServer();
+  privateRedis.push(down);
   const account = simulator.createAccount({ credits: 1_000_000 });
   const scratch = mkdtempSync(join(tmpdir(), 'picsi-down-'));
   const server = await startServerProcess({
@@ -99,6 +102,7 @@ it('while Redis is down, picsi is refused with SERVICE_UNAVAILABLE (503, Retry-A
 
 it('Redis restarted empty (no persistence) mid-run: queued jobs are restored and complete, running ones end EXECUTOR_LOST, never two on the channel, subscribers end on the stored state', async () => {
   const volatile = await startRedisServer();
+  privateRedis.push(volatile);
   const account = simulator.createAccount({ credits: 1_000_000 });
   simulator.setBotDelay(60);
   const env = {
