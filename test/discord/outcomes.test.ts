@@ -142,6 +142,15 @@ describe('Discord refusals', () => {
     expect(h.sim.requests.filter((r) => r.path.endsWith('/interactions')).map((r) => r.status)).toEqual([429, 204]);
   });
 
+  it("the library's own pacing (account global limit) delays /interactions instead of failing the job", async () => {
+    h = await startHarness({ driver: { globalRequestsPerSecond: 1 } });
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push(await run());
+    expect(outcomes.map((o) => o.error?.code ?? 'ok')).toEqual(['ok', 'ok', 'ok']);
+    expect(interactionPosts()).toBe(3);
+    expect(h.sim.requests.filter((r) => r.path.endsWith('/interactions')).map((r) => r.status)).toEqual([204, 204, 204]);
+  });
+
   it('INTERACTION_FAILURE → INTERACTION_FAILED with reason_code, without waiting for the timeout', async () => {
     h = await startHarness({ driver: { timeoutMs: 20_000 } });
     h.sim.script(h.account.channelId, { kind: 'interactionFailure' });
