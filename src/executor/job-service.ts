@@ -33,6 +33,8 @@ export interface JobServiceDeps {
 const TYPICAL_JOB_SECONDS = 10;
 const FAIL_FAST_RETRY_MS = 150;
 const SAFETY_TICK_MS = 500;
+/** How long dispatch reuses its list of accounts (it re-reads at once for a channel it does not know). */
+const ACCOUNTS_REREAD_MS = 1000;
 /** Finished jobs kept in memory to restore after a store loss (a few MB at most). */
 const RECENTLY_FINISHED_MAX = 2000;
 
@@ -71,17 +73,20 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
       }
     }
   };
-  const releaseFiles = async (jobId: string) => {
+  const releaseFiles = (jobId: string): Promise<unknown> => {
     const files = localFiles.get(jobId);
     localFiles.delete(jobId);
     localJobs.delete(jobId);
-    if (files) await Promise.all([rm(files.source.path, { force: true }), rm(files.target.path, { force: true })]);
+    return files ? Promise.all([rm(files.source.path, { force: true }), rm(files.target.path, { force: true })]) : Promise.resolve();
   };
 
-  // Dispatch: serialised per instance; a request while running schedules one more pass.
+  // Dispatch: serialised per instance; a request while running schedules one more pass. A channel
+  // just freed is tried first: it is the one most likely to be free.
   let dispatching: Promise<void> | null = null;
   let again = false;
-  const dispatch = (): Promise<void> => {
+  const freedFirst = new Set<string>();
+  const dispatch = (freedChannel?: string): Promise<void> => {
+    if (freedChannel) freedFirst.add(freedChannel);
     if (dispatching) {
       again = true;
       return dispatching;
@@ -95,10 +100,17 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     return dispatching;
   };
 
+  let accountsReadAt = -Infinity;
   async function dispatchOnce() {
+    const preferred = [...freedFirst];
+    freedFirst.clear();
     if (localFiles.size === running.size || closing) return; // nothing of ours waits
-    lastAccounts = await coordinator.listAccounts();
-    const accounts = shuffle([...lastAccounts]);
+    // The claim script re-checks every account atomically: a list a moment old only orders the tries.
+    if (now() - accountsReadAt > ACCOUNTS_REREAD_MS || preferred.some((c) => !lastAccounts.some((a) => a.channel === c))) {
+      lastAccounts = await coordinator.listAccounts();
+      accountsReadAt = now();
+    }
+    const accounts = shuffle([...lastAccounts]).sort((a, b) => Number(preferred.includes(b.channel)) - Number(preferred.includes(a.channel)));
     for (const account of accounts) {
       if (running.size >= localFiles.size) return;
       const token = randomBytes(12).toString('hex');
@@ -132,9 +144,10 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     void run.done.then(async (finished) => {
       running.delete(claimed.job.id);
       const outcome = finished ?? (await restoreLostRun(claimed.job.id, run.attemptedOutcome()).catch(() => null));
-      await releaseFiles(claimed.job.id);
+      const removal = releaseFiles(claimed.job.id);
+      void dispatch(claimed.job.channel ?? undefined);
       notifyTerminal(outcome);
-      void dispatch();
+      await removal;
     });
   }
 
@@ -221,7 +234,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
 
   // Wake-ups: a channel freed anywhere, a cancel request for a job running here.
   const unsubscribers = [
-    await coordinator.subscribe(EVENT_CHANNEL_FREED, () => void dispatch()),
+    await coordinator.subscribe(EVENT_CHANNEL_FREED, (channel) => void dispatch(channel)),
     await coordinator.subscribe(EVENT_CONTROL, (payload) => {
       const message = JSON.parse(payload) as { type: string; id: string };
       if (message.type === 'cancel') running.get(message.id)?.abort('cancel');
@@ -237,8 +250,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   async function submit(input: SubmitInput): Promise<JobView> {
     try {
       if (closing) throw new AppError('CHANNEL_BUSY', 'The server is shutting down; retry on another instance', { retryAfter: 5 });
-      const eligible = await eligibleChannels(input.requestedChannel);
-      const size = await coordinator.queueSize(input.owner);
+      const [eligible, size] = await Promise.all([eligibleChannels(input.requestedChannel), coordinator.queueSize(input.owner)]);
       const retryAfter = Math.min(300, Math.max(TYPICAL_JOB_SECONDS, Math.ceil((size.total + 1) / Math.max(1, eligible)) * TYPICAL_JOB_SECONDS));
       if (size.owner >= config.jobs.queueMaxPerToken || size.total >= config.jobs.queueMax) {
         throw new AppError('CHANNEL_BUSY', `Queue full: at most ${size.owner >= config.jobs.queueMaxPerToken ? `${config.jobs.queueMaxPerToken} queued jobs per API token` : `${config.jobs.queueMax} queued jobs`}`, { retryAfter });
@@ -258,6 +270,9 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
       await coordinator.createJob(job, true);
       if (input.mode === 'FAIL_FAST') return await failFast(job, retryAfter);
       await dispatch();
+      // Started by this very pass: the claim's record is here already.
+      const local = localJobs.get(job.id);
+      if (local && local.status !== 'QUEUED') return { ...local, queuePosition: null };
       return await toView((await coordinator.getJob(job.id)) ?? job);
     } catch (error) {
       await Promise.all([rm(input.source.path, { force: true }), rm(input.target.path, { force: true })]);
@@ -289,10 +304,8 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     const candidates = all.filter((a) => a.enabled && (requested === null || a.channel === requested));
     if (candidates.length === 0) throw new AppError('PAYMENT_REQUIRED', 'No enabled Discord account is configured for this request', { channel: requested });
     const day = utcDay(now());
-    let withCredits = 0;
-    for (const a of candidates) {
-      if (a.exhaustedDay !== day && (await coordinator.creditsUsed(a.channel, day)) + config.jobs.creditCost <= config.jobs.creditsPerDay) withCredits++;
-    }
+    const used = await Promise.all(candidates.map((a) => (a.exhaustedDay === day ? Infinity : coordinator.creditsUsed(a.channel, day))));
+    const withCredits = used.filter((u) => u + config.jobs.creditCost <= config.jobs.creditsPerDay).length;
     if (withCredits === 0) throw new AppError('PAYMENT_REQUIRED', `Account has no credits left today (UTC) on ${requested === null ? 'any configured channel' : `channel ${requested}`}`, { channel: requested });
     return withCredits;
   }
