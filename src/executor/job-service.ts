@@ -33,6 +33,12 @@ export interface JobServiceDeps {
 const TYPICAL_JOB_SECONDS = 10;
 const FAIL_FAST_RETRY_MS = 150;
 const SAFETY_TICK_MS = 500;
+/**
+ * A finished job only changes again when its callback is delivered: job(id) may answer from a copy
+ * this young (a callback state can show up to this late).
+ */
+const FINISHED_READ_CACHE_MS = 1000;
+const FINISHED_READ_CACHE_MAX = 10_000;
 /** How long dispatch reuses its list of accounts (it re-reads at once for a channel it does not know). */
 const ACCOUNTS_REREAD_MS = 1000;
 /** Finished jobs kept in memory to restore after a store loss (a few MB at most). */
@@ -51,6 +57,8 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   const localFiles = new Map<string, { source: SpooledFile; target: SpooledFile }>();
   /** The last record this instance wrote for each of its unfinished jobs: what it restores after a store loss. */
   const localJobs = new Map<string, Job>();
+  /** job(id) answers for finished jobs, kept briefly: clients poll finished jobs hardest. */
+  const finishedReads = new Map<string, { view: JobView; at: number }>();
   /** Jobs that recently ended here, newest last: restored too after a store loss. */
   const recentlyFinished = new Map<string, Job>();
   /** The accounts seen on the last dispatch pass: re-registered after a store loss. */
@@ -339,8 +347,17 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     submit,
     cancel,
     get: async (id) => {
+      const cached = finishedReads.get(id);
+      if (cached && now() - cached.at < FINISHED_READ_CACHE_MS) return cached.view;
       const job = await coordinator.getJob(id);
-      return job ? toView(job) : null;
+      if (!job) return null;
+      const view = await toView(job);
+      if (isTerminal(job.status)) {
+        finishedReads.delete(id);
+        finishedReads.set(id, { view, at: now() });
+        if (finishedReads.size > FINISHED_READ_CACHE_MAX) finishedReads.delete(finishedReads.keys().next().value!);
+      }
+      return view;
     },
     list: async (filter, page) => {
       const result = await coordinator.listJobs({ ...filter, first: page.first, after: page.after ?? null });
@@ -354,6 +371,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
       return () => terminalListeners.delete(listener);
     },
     async setCallbackState(id: string, state: CallbackState) {
+      finishedReads.delete(id);
       await coordinator.updateJob(id, { from: ['COMPLETED', 'FAILED', 'CANCELLED'], patch: { callback: state }, retentionSec });
     },
     ready: () => coordinator.ping(),
