@@ -118,9 +118,8 @@ export async function run(): Promise<BenchResult> {
       notes:
         `2 × 20 MB with Content-Length: ${withLength.status} (${withLength.requestMs} ms); same, chunked: ${chunked.status} (${chunked.requestMs} ms); ` +
         `2 × 11 MB: ${fallback.status}. ${ok ? '' : 'The 2 × 20 MB upload FAILS, so rssGrowthMB shows the 2 × 11 MB run. '}` +
-        "Cause: createYogaApp (src/http/yoga.ts) leaves graphql-yoga's maxRequestBodySize at its default 25,000,000 bytes; multipart requests parsed by " +
-        'graphql-upload-ts still pass through yoga, which refuses Content-Length > 25 MB with 413 REQUEST_ENTITY_TOO_LARGE, and on a chunked body (likely: its byte-counting ' +
-        'stream reader competes with busboy and errors after 25 MB, not verified in the yoga source path) the target upload is "interrupted". UPLOAD_MAX_FILE_BYTES (default 25 MB per file, × 2 files) is therefore unreachable. ' +
+        'Uploads stream to disk through graphql-upload-ts; the request reaches yoga with its parsed body, so the fetch adapter never buffers the raw stream ' +
+        '(before that fix: ~72 MB with Content-Length, ~42 MB chunked). The remaining growth with Content-Length is socket and stream buffers plus GC lag. ' +
         'Files streamed from disk (fs.openAsBlob); server VmRSS sampled every 10 ms until 300 ms after the reply; baseline = median of 10 samples after a warm-up job.',
     };
   } finally {

@@ -35,6 +35,9 @@ export function createHttpServer({ yoga, config, logger, readiness }: HttpServer
       if (!parsed.ok) {
         return sendJson(res, parsed.status, { errors: [{ message: parsed.message, extensions: { code: parsed.code } }] }, { connection: 'close' });
       }
+      // The body is graphql-upload-ts's now (files still streaming to disk). A parsed `body` tells
+      // the fetch adapter not to wrap the raw stream, which would buffer every file in memory too.
+      Object.assign(req, { body: parsed.operations });
       return yoga(req, res, { multipartOperations: parsed.operations });
     }
     return yoga(req, res, {});
