@@ -26,11 +26,18 @@ export interface ClaimRequest {
   creditsPerDay: number;
   /** Fields written on the job when it starts. */
   start: Pick<Job, 'server' | 'discord' | 'startedAt'>;
+  /**
+   * Written on a job still STARTED on this channel whose lease is gone (its holder died): the claim
+   * finishes it in the same step, so a channel never shows a new job while the old one looks alive.
+   */
+  lost: { patch: JobPatch; retentionSec: number };
 }
 
 export interface Claimed {
   job: Job;
   fence: number;
+  /** Jobs the claim finished as EXECUTOR_LOST (see ClaimRequest.lost). */
+  reaped: Job[];
 }
 
 /**

@@ -132,9 +132,14 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
         creditCost: config.jobs.creditCost,
         creditsPerDay: config.jobs.creditsPerDay,
         start: { server: account.server, discord: maskToken(account.discord), startedAt: new Date(now()).toISOString() },
+        lost: { patch: lostPatch(), retentionSec },
       });
       if (!claimed) continue;
       if (claimed === STORE_LOST) return void recover();
+      for (const job of claimed.reaped) {
+        logger.warn({ job: job.id, channel: job.channel }, 'finished a job whose holder vanished (EXECUTOR_LOST) while claiming its channel');
+        notifyTerminal(job);
+      }
       const files = localFiles.get(claimed.job.id);
       if (!files) {
         logger.error({ job: claimed.job.id }, 'claimed a job whose files are not here');

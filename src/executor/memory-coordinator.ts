@@ -104,6 +104,10 @@ export function createMemoryCoordinator(now: () => number = Date.now): Coordinat
       if ((credits.get(creditKey) ?? 0) + request.creditCost > request.creditsPerDay) return null;
       const head = queue.map(read).find((j) => j && (j.requestedChannel === null || j.requestedChannel === request.channel));
       if (!head || head.instance !== request.instance) return null;
+      const reaped = [...running]
+        .map(read)
+        .filter((j): j is Job => j !== null && j.status === 'STARTED' && j.channel === request.channel)
+        .map((j) => write(j, request.lost.patch, request.lost.retentionSec));
 
       const fence = (fences.get(request.channel) ?? 0) + 1;
       fences.set(request.channel, fence);
@@ -112,7 +116,7 @@ export function createMemoryCoordinator(now: () => number = Date.now): Coordinat
       queue.splice(queue.indexOf(head.id), 1);
       running.add(head.id);
       const job = write(head, { status: 'STARTED', channel: request.channel, attempt: head.attempt + 1, ...request.start }, 0);
-      return { job, fence };
+      return { job, fence, reaped };
     },
     async renew(channel, token, ttlMs) {
       const lease = liveLease(channel);

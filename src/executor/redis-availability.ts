@@ -4,7 +4,6 @@
  * reconnects waits a bounded moment for it, and a call that still cannot reach Redis becomes a
  * typed SERVICE_UNAVAILABLE instead of a masked internal error.
  */
-import { once } from 'node:events';
 import { ReplyError, type Redis } from 'ioredis';
 import { AppError } from '../errors.js';
 
@@ -12,10 +11,19 @@ import { AppError } from '../errors.js';
 export const REDIS_RETRY_AFTER_SECONDS = 1;
 
 /** Resolves once `connection` is ready, or after `timeoutMs` (the call then fails on its own). */
-export async function untilReady(connection: Redis, timeoutMs: number): Promise<void> {
-  if (connection.status === 'ready' || connection.status === 'end') return;
-  const signal = AbortSignal.timeout(timeoutMs);
-  await once(connection, 'ready', { signal }).catch(() => undefined);
+export function untilReady(connection: Redis, timeoutMs: number): Promise<void> {
+  if (connection.status === 'ready' || connection.status === 'end') return Promise.resolve();
+  // A plain timer, not AbortSignal.timeout(): that signal is only weakly held by its timer and a
+  // wait on it can be collected before it fires, leaving the caller hanging.
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      connection.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    connection.once('ready', done);
+  });
 }
 
 /** Replies Redis gives while it cannot serve yet (loading its AOF, a busy script, a failover). */
@@ -40,15 +48,32 @@ function mayBeOutOfStep(error: unknown): boolean {
   return true;
 }
 
-const RESET_MIN_INTERVAL_MS = 500;
-const lastReset = new WeakMap<Redis, number>();
 
-/** Drops the connection (everything pending on it fails) and starts a fresh one, in step again. */
+/**
+ * Every call ends within this many command timeouts, whatever state the client is in (a connection
+ * stuck in its ready check with a black-holed peer never answers and never times out by itself).
+ */
+const CALL_DEADLINE_FACTOR = 2;
+
+class CallDeadlineExceeded extends Error {
+  override readonly name = 'CallDeadlineExceeded';
+}
+
+function withDeadline<T>(call: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CallDeadlineExceeded(`no answer from Redis within ${ms} ms`)), ms)));
+  return Promise.race([call, deadline]).finally(() => clearTimeout(timer));
+}
+const resetSockets = new WeakMap<Redis, unknown>();
+
+/**
+ * Drops the connection (everything pending on it fails) and starts a fresh one, in step again.
+ * Once per socket: the failures of the commands it flushes do not reset the next socket.
+ */
 export function resetConnection(connection: Redis): void {
-  if (connection.status !== 'ready' && connection.status !== 'connect') return;
-  const now = Date.now();
-  if (now - (lastReset.get(connection) ?? 0) < RESET_MIN_INTERVAL_MS) return;
-  lastReset.set(connection, now);
+  if (connection.status !== 'ready' && connection.status !== 'connect' && connection.status !== 'connecting') return;
+  if (resetSockets.get(connection) === connection.stream) return;
+  resetSockets.set(connection, connection.stream);
   connection.disconnect(true);
 }
 
@@ -66,7 +91,7 @@ export function guardedByAvailability<T extends object>(target: T, connection: R
     guarded[key] = async (...args: unknown[]) => {
       await untilReady(connection, waitMs);
       try {
-        return await (method as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        return await withDeadline((method as (...a: unknown[]) => Promise<unknown>).apply(target, args), CALL_DEADLINE_FACTOR * waitMs);
       } catch (error) {
         if (mayBeOutOfStep(error)) resetConnection(connection);
         throw toServiceUnavailable(error);

@@ -19,7 +19,7 @@ const LIST_SCAN_LIMIT = 5000;
 
 type ScriptCommands = {
   picsiCreate(...args: string[]): Promise<number>;
-  picsiClaim(...args: string[]): Promise<[number, string] | [number] | null>;
+  picsiClaim(...args: string[]): Promise<[number, ...string[]] | null>;
   picsiEpoch(...args: string[]): Promise<string>;
   picsiRestore(...args: string[]): Promise<number>;
   picsiRenew(...args: string[]): Promise<string | number>;
@@ -27,9 +27,17 @@ type ScriptCommands = {
   picsiDiscard(...args: string[]): Promise<number>;
 };
 
-/** cjson writes an empty array as {}; the job model wants arrays. */
-export function decodeJob(raw: string): Job {
+/** A reply that is not the record asked for: the connection is out of step (see redis-availability). */
+export class ReplyOutOfStep extends Error {
+  override readonly name = 'ReplyOutOfStep';
+}
+
+/** cjson writes an empty array as {}; the job model wants arrays. `expectedId` checks the reply is the record asked for. */
+export function decodeJob(raw: string, expectedId?: string): Job {
   const job = JSON.parse(raw) as Job;
+  if (typeof job !== 'object' || job === null || typeof job.id !== 'string' || (expectedId !== undefined && job.id !== expectedId)) {
+    throw new ReplyOutOfStep(`expected job ${expectedId ?? '(any)'}, got another reply`);
+  }
   if (!Array.isArray(job.attachments)) job.attachments = [];
   return job;
 }
@@ -80,9 +88,9 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
   };
   const update = async (id: string, change: { from: readonly string[]; patch: JobPatch; token?: string; channel?: string; retentionSec: number }, mode = '') => {
     const out = await commands.picsiUpdate(p, id, change.from.join(','), JSON.stringify(change.patch), change.token ?? '', change.channel ?? '', String(change.retentionSec), nowIso(), mode);
-    return out ? decodeJob(out) : null;
+    return out ? decodeJob(out, id) : null;
   };
-  const mgetJobs = async (ids: string[]) => (ids.length ? await commands.mget(ids.map((id) => `${p}job:${id}`)) : []).filter((r): r is string => r !== null).map(decodeJob);
+  const mgetJobs = async (ids: string[]) => (ids.length ? await commands.mget(ids.map((id) => `${p}job:${id}`)) : []).filter((r): r is string => r !== null).map((r) => decodeJob(r));
 
   const coordinator: Coordinator = {
     async createJob(job: Job, enqueue: boolean) {
@@ -92,7 +100,7 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
     },
     async getJob(id) {
       const raw = await commands.get(`${p}job:${id}`);
-      return raw ? decodeJob(raw) : null;
+      return raw ? decodeJob(raw, id) : null;
     },
     getJobs: mgetJobs,
     async queuePosition(id) {
@@ -122,10 +130,12 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
       const result = await commands.picsiClaim(
         p, request.channel, request.instance, request.token, String(request.ttlMs), String(request.nowMs), request.day,
         String(request.creditCost), String(request.creditsPerDay), JSON.stringify(request.start), nowIso(),
+        JSON.stringify(request.lost.patch), String(request.lost.retentionSec),
       );
       if (!result) return null;
       if (result[0] === -1 || result[1] === undefined) return STORE_LOST;
-      return { fence: Number(result[0]), job: decodeJob(result[1]) };
+      const [fence, job, ...reaped] = result;
+      return { fence: Number(fence), job: decodeJob(job), reaped: reaped.map((r) => decodeJob(r)) };
     },
     async renew(channel, token, ttlMs) {
       return (await commands.picsiRenew(p, channel, token, String(ttlMs))) === token;

@@ -49,8 +49,10 @@ return 1
 `;
 
 /**
- * ARGV: prefix, channel, instance, token, ttlMs, nowMs, day, cost, perDay, startJSON, nowIso
- * Returns nil (nothing to claim), {-1} (no epoch: the store lost its data) or {fence, jobJSON}.
+ * ARGV: prefix, channel, instance, token, ttlMs, nowMs, day, cost, perDay, startJSON, nowIso,
+ * lostPatchJSON, lostRetentionSec
+ * Returns nil (nothing to claim), {-1} (no epoch: the store lost its data) or {fence, jobJSON,
+ * reapedJSON...}: jobs still STARTED on this channel without a lease are finished first.
  */
 export const CLAIM = `${WRITE_JOB}
 local p, ch = ARGV[1], ARGV[2]
@@ -82,6 +84,21 @@ if not head or meta.instance ~= ARGV[3] then return nil end
 local raw = redis.call('GET', p .. 'job:' .. head)
 if not raw then return nil end
 local j = cjson.decode(raw)
+local reaped = {}
+for _, rid in ipairs(redis.call('SMEMBERS', p .. 'running')) do
+  local rraw = redis.call('GET', p .. 'job:' .. rid)
+  if rraw then
+    local r = cjson.decode(rraw)
+    if r.status == 'STARTED' and r.channel == ch then
+      for k, v in pairs(cjson.decode(ARGV[12])) do r[k] = v end
+      r.version = r.version + 1
+      r.updated = ARGV[11]
+      table.insert(reaped, write_job(p, r, tonumber(ARGV[13])))
+    end
+  else
+    redis.call('SREM', p .. 'running', rid)
+  end
+end
 local fence = redis.call('INCR', p .. 'fence:' .. ch)
 redis.call('SET', p .. 'lease:' .. ch, ARGV[4] .. '|' .. head, 'PX', ARGV[5])
 redis.call('INCRBY', creditKey, ARGV[8])
@@ -98,7 +115,9 @@ j.startedAt = start.startedAt
 j.attempt = j.attempt + 1
 j.version = j.version + 1
 j.updated = ARGV[11]
-return { fence, write_job(p, j, 0) }
+local out = { fence, write_job(p, j, 0) }
+for _, r in ipairs(reaped) do table.insert(out, r) end
+return out
 `;
 
 /**
