@@ -20,6 +20,7 @@ import { isTerminal, type Job } from '../../src/jobs/model.js';
 import type { JobService, SubmitInput } from '../../src/jobs/service.js';
 import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
 import { makePng } from '../helpers/images.js';
+import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const logger = pino({ level: 'silent' });
@@ -52,10 +53,18 @@ async function untilTerminal(service: JobService, id: string, timeoutMs = 10_000
   return last;
 }
 
+const usedPrefixes: string[] = [];
 const backends: [string, () => Promise<Coordinator>][] = [
   ['memory', async () => createMemoryCoordinator()],
-  ['redis', () => createRedisCoordinator({ url: REDIS_URL, prefix: `test:${randomUUID()}:`, logger, leaseTtlMs: 1000 })],
+  ['redis', () => {
+    const prefix = `test:${randomUUID()}:`;
+    usedPrefixes.push(prefix);
+    return createRedisCoordinator({ url: REDIS_URL, prefix, logger, leaseTtlMs: 1000 });
+  }],
 ];
+afterAll(async () => {
+  for (const prefix of usedPrefixes) await deleteKeysWithPrefix(REDIS_URL, prefix);
+});
 
 describe.each(backends)('job service on the %s coordinator', (_name, makeCoordinator) => {
   let service: Awaited<ReturnType<typeof startJobService>>;
@@ -171,6 +180,7 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
 describe('retention on Redis', () => {
   it('sets the retention TTL on terminal records and none on running ones', async () => {
     const prefix = `test:${randomUUID()}:`;
+    usedPrefixes.push(prefix);
     const coordinator = await createRedisCoordinator({ url: REDIS_URL, prefix, logger, leaseTtlMs: 1000 });
     const account = simulator.createAccount();
     await coordinator.upsertAccount({ channel: account.channelId, server: account.guildId, discord: account.token });

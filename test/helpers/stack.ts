@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { startGraphQLServer, type RunningServer } from '../../src/http/app.js';
 import { startServices, type Services } from '../../src/services.js';
 import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
+import { deleteKeysWithPrefix } from './redis-keys.js';
 
 export interface StackOptions {
   /** Extra environment variables (REDIS_URL, API_TOKENS, UPLOAD_MAX_FILE_BYTES…). */
@@ -55,6 +56,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await server.stop();
       await services.close();
       if (!options.simulator) await simulator.close();
+      // Only a prefix the test chose is deleted (never the default one a real deployment may use).
+      if (config.redis.url && options.env?.['REDIS_PREFIX']) await deleteKeysWithPrefix(config.redis.url, config.redis.prefix);
     },
   };
 }
