@@ -35,6 +35,7 @@ export async function startGraphQLServer({ config, logger, jobs, readiness = [],
   const yoga = createYogaApp({ schema: buildSchema(), config, logger, authenticator, context: { jobs, spooler, config, logger, checkReplyUrl } });
   const server = createHttpServer({
     yoga,
+    authenticator,
     config,
     logger,
     readiness: [{ name: 'jobs', check: () => jobs.ready() }, ...readiness],

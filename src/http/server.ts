@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { isMultipart, parseMultipart } from './multipart.js';
 import type { YogaApp } from './yoga.js';
+import type { Authenticator } from './auth.js';
+import { AppError } from '../errors.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -15,6 +17,7 @@ export interface ReadinessCheck {
 
 export interface HttpServerDeps {
   yoga: YogaApp;
+  authenticator: Authenticator;
   config: Config;
   logger: Logger;
   readiness: ReadinessCheck[];
@@ -23,7 +26,7 @@ export interface HttpServerDeps {
 /** The server, and how many requests are being served right now (graceful shutdown waits for them). */
 export type HttpServer = Server & { inflight(): number };
 
-export function createHttpServer({ yoga, config, logger, readiness }: HttpServerDeps): HttpServer {
+export function createHttpServer({ yoga, authenticator, config, logger, readiness }: HttpServerDeps): HttpServer {
   let inflight = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -31,6 +34,11 @@ export function createHttpServer({ yoga, config, logger, readiness }: HttpServer
     if (req.method === 'GET' && path === '/readyz') return sendReadiness(res, readiness);
 
     if (path === '/graphql' && req.method === 'POST' && isMultipart(req)) {
+      // Refused before a byte of the body is read: an unauthenticated client cannot make us store files.
+      const refused = unauthenticated(authenticator, req);
+      if (refused) {
+        return sendJson(res, 401, { errors: [{ message: refused.message, extensions: { code: refused.code } }] }, { 'www-authenticate': 'Bearer', connection: 'close' });
+      }
       const parsed = await parseMultipart(req, res, config.uploads);
       if (!parsed.ok) {
         return sendJson(res, parsed.status, { errors: [{ message: parsed.message, extensions: { code: parsed.code } }] }, { connection: 'close' });
@@ -53,6 +61,16 @@ export function createHttpServer({ yoga, config, logger, readiness }: HttpServer
     });
   });
   return Object.assign(server, { inflight: () => inflight });
+}
+
+function unauthenticated(authenticator: Authenticator, req: IncomingMessage): AppError | null {
+  try {
+    authenticator.authenticate(req.headers.authorization);
+    return null;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
 }
 
 async function sendReadiness(res: ServerResponse, checks: ReadinessCheck[]) {

@@ -2,6 +2,7 @@
  * Every error case of the hosted API and of our own list, end to end over real HTTP: each asserts
  * its extensions.code and its message.
  */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng } from '../helpers/images.js';
 import { PICSI_MUTATION, postJson, postMultipart, type GraphQLResponse } from '../helpers/graphql-http.js';
@@ -154,5 +155,27 @@ describe('job failures carry a code (never a lost job)', () => {
     const res = await picsi({ wait: true });
     expect(res.body.data?.picsi).toMatchObject({ status: 'FAILED', code: 'DISCORD_RATE_LIMITED' });
     expect(res.body.data!.picsi.errorDetails).toContain('retry_after');
+  });
+});
+
+describe('uploads and authentication', () => {
+  it('refuses an upload without a valid token before reading any of its body (401 to the headers alone)', async () => {
+    const url = new URL(stack.url);
+    const boundary = 'picsi-boundary';
+    const response = await new Promise<{ status: number; body: string; authenticate: string | undefined }>((resolve, reject) => {
+      const req = request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(50 * 1024 * 1024), 'x-graphql-yoga-csrf': '1', authorization: 'Bearer not-a-token' } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, authenticate: res.headers['www-authenticate'] }));
+        },
+      );
+      req.on('error', reject);
+      req.flushHeaders(); // headers only: not even the operations field is sent
+    });
+    expect(response.status).toBe(401);
+    expect(response.authenticate).toBe('Bearer');
+    expect(JSON.parse(response.body)).toEqual({ errors: [{ message: 'Unauthorized: unknown API token', extensions: { code: 'UNAUTHENTICATED' } }] });
   });
 });
