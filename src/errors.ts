@@ -53,3 +53,8 @@ export class AppError extends Error {
     super(message, options);
   }
 }
+
+/** A client-supplied value as echoed in an error message: long values are cut, so errors stay small. */
+export function echoInput(value: string, max = 64): string {
+  return value.length <= max ? value : `${value.slice(0, max)}…`;
+}

@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { DiscordAccount, PicsiDriver, SpooledFile } from '../discord/types.js';
-import { AppError } from '../errors.js';
+import { AppError, echoInput } from '../errors.js';
 import { newJobId } from '../jobs/ids.js';
 import { isTerminal, maskToken, PICSI_VERB, type CallbackState, type Job } from '../jobs/model.js';
 import type { JobService, JobView, SubmitInput } from '../jobs/service.js';
@@ -312,7 +312,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   async function eligibleChannels(requested: string | null): Promise<number> {
     const all = await coordinator.listAccounts();
     if (requested !== null && !all.some((a) => a.channel === requested)) {
-      throw new AppError('BAD_USER_INPUT', `Configuration not found for channel ${requested}`, { channel: requested });
+      throw new AppError('BAD_USER_INPUT', `Configuration not found for channel ${echoInput(requested)}`, { channel: echoInput(requested) });
     }
     const candidates = all.filter((a) => a.enabled && (requested === null || a.channel === requested));
     if (candidates.length === 0) throw new AppError('PAYMENT_REQUIRED', 'No enabled Discord account is configured for this request', { channel: requested });

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError, echoInput } from '../errors.js';
 import type { AccountView, Credits } from '../jobs/service.js';
 import { builder } from './builder.js';
 
@@ -48,7 +48,7 @@ builder.queryField('account', (t) =>
     args: { channel: t.arg.string({ required: true }) },
     resolve: async (_r, { channel }, ctx) => {
       const account = await ctx.jobs.accounts.get(channel);
-      if (!account) throw new AppError('NOT_FOUND', `Configuration not found for channel ${channel}`, { channel });
+      if (!account) throw new AppError('NOT_FOUND', `Configuration not found for channel ${echoInput(channel)}`, { channel: echoInput(channel) });
       return account;
     },
   }),

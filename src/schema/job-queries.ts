@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError, echoInput } from '../errors.js';
 import { cursorOf, decodeCursor } from '../executor/paging.js';
 import type { JobView } from '../jobs/service.js';
 import type { GraphQLContext } from './context.js';
@@ -12,7 +12,7 @@ export const canSee = (ctx: GraphQLContext, job: JobView) => ctx.viewer.role ===
 
 export async function loadVisibleJob(ctx: GraphQLContext, id: string): Promise<JobView> {
   const job = await ctx.jobs.get(id);
-  if (!job || !canSee(ctx, job)) throw new AppError('NOT_FOUND', `Job ${id} not found`, { id });
+  if (!job || !canSee(ctx, job)) throw new AppError('NOT_FOUND', `Job ${echoInput(id)} not found`, { id: echoInput(id) });
   return job;
 }
 
@@ -64,7 +64,7 @@ builder.mutationField('cancelJob', (t) =>
     resolve: async (_root, { id }, ctx) => {
       const job = await loadVisibleJob(ctx, String(id));
       const cancelled = await ctx.jobs.cancel(job.id, ctx.viewer.role === 'admin' ? null : ctx.viewer.owner);
-      if (!cancelled) throw new AppError('NOT_FOUND', `Job ${id} not found`, { id });
+      if (!cancelled) throw new AppError('NOT_FOUND', `Job ${echoInput(id)} not found`, { id: echoInput(id) });
       return cancelled;
     },
   }),

@@ -775,7 +775,7 @@ const cases: Case[] = [
   { group: 'auth', name: "another owner's job", run: () => gql('query ($id: ID!) { job(id: $id) { id } }', { id: userJobId }, OTHER), expect: { status: 200, code: 'NOT_FOUND', message: /^Job \S+ not found$/ } },
   { group: 'auth', name: "cancelJob of another owner's job", run: () => gql('mutation ($id: ID!) { cancelJob(id: $id) { id } }', { id: userJobId }, OTHER), expect: { status: 200, code: 'NOT_FOUND', message: /^Job \S+ not found$/ } },
   { group: 'auth', name: 'job(id) with a garbage id', run: () => gql('{ job(id: "../../*?[]{}") { id } }'), expect: { status: 200, code: 'NOT_FOUND', message: 'Job ../../*?[]{} not found' } },
-  { group: 'auth', name: 'job(id) with a 10 kB id', run: () => gql('query ($id: ID!) { job(id: $id) { id } }', { id: 'x'.repeat(10_000) }), expect: { status: 200, code: 'NOT_FOUND', message: /^Job x+ not found$/ } },
+  { group: 'auth', name: 'job(id) with a 10 kB id', run: () => gql('query ($id: ID!) { job(id: $id) { id } }', { id: 'x'.repeat(10_000) }), expect: { status: 200, code: 'NOT_FOUND', message: `Job ${'x'.repeat(64)}… not found` } },
   { group: 'auth', name: 'user calls admin-only accounts', run: () => gql('{ accounts { channel } }', {}, USER), expect: { status: 200, code: 'FORBIDDEN', message: 'Forbidden: this operation needs an admin token' } },
   {
     group: 'auth',
