@@ -135,6 +135,15 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
       }
     },
 
+    async refreshUrls(account, urls, signal) {
+      const session = sessionFor(account);
+      try {
+        return await session.rest.refreshUrls(urls, AbortSignal.any([signal, shutdown.signal]));
+      } catch (err) {
+        throw new DriverError('DISCORD_ERROR', `refreshing attachment URLs failed: ${err instanceof Error ? err.message : String(err)}`, { commandSent: false, cause: err });
+      }
+    },
+
     isReady(channel) {
       const token = channelTokens.get(channel);
       return token !== undefined && (sessions.get(token)?.gateway.ready ?? false);

@@ -15,6 +15,8 @@ import type {
   ApplicationCommandIndex,
   AttachmentSlotsRequest,
   AttachmentSlotsResponse,
+  RefreshUrlsRequest,
+  RefreshUrlsResponse,
   SlashCommandInvokeBody,
 } from './protocol.js';
 import { GLOBAL_REQUESTS_PER_SECOND } from './protocol.js';
@@ -110,6 +112,13 @@ export class DiscordRest {
 
   forget(nonce: string): void {
     this.traces.delete(nonce);
+  }
+
+  /** POST /attachments/refresh-urls: fresh signed CDN URLs for expired ones (original → refreshed). */
+  async refreshUrls(urls: string[], signal: AbortSignal): Promise<Map<string, string>> {
+    const request: RefreshUrlsRequest = { attachment_urls: urls };
+    const body = (await this.scoped(signal, (s) => this.rest.post('/attachments/refresh-urls', { ...this.auth, body: request, signal: s }))) as Partial<RefreshUrlsResponse>;
+    return new Map((body.refreshed_urls ?? []).map((r) => [r.original, r.refreshed]));
   }
 
   async messages(channelId: string, limit: number, signal: AbortSignal): Promise<APIMessage[]> {

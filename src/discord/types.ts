@@ -101,5 +101,7 @@ export interface PicsiDriver {
   picsi(command: PicsiCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult>;
   /** True when the account's gateway session is ready (readyz). */
   isReady(channel: string): boolean;
+  /** Fresh signed CDN URLs for result URLs that expired (original → refreshed), through `account`. */
+  refreshUrls(account: DiscordAccount, urls: string[], signal: AbortSignal): Promise<Map<string, string>>;
   close(): Promise<void>;
 }

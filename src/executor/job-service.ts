@@ -14,6 +14,7 @@ import { isTerminal, maskToken, PICSI_VERB, type CallbackState, type Job } from 
 import type { JobService, JobView, SubmitInput } from '../jobs/service.js';
 import { createAccountRegistry } from './accounts.js';
 import { EVENT_CHANNEL_FREED, EVENT_CONTROL, STORE_LOST, utcDay, type AccountRecord, type Coordinator, type JobPatch } from './coordinator.js';
+import { expiringUrls, withRefreshedUrls } from './attachment-urls.js';
 import { watchAllJobs, watchJob } from './watch.js';
 import { runJob, type RunningJob } from './worker.js';
 
@@ -39,6 +40,7 @@ const SAFETY_TICK_MS = 500;
  */
 const FINISHED_READ_CACHE_MS = 1000;
 const FINISHED_READ_CACHE_MAX = 10_000;
+const URL_REFRESH_TIMEOUT_MS = 5000;
 /** How long dispatch reuses its list of accounts (it re-reads at once for a channel it does not know). */
 const ACCOUNTS_REREAD_MS = 1000;
 /** Finished jobs kept in memory to restore after a store loss (a few MB at most). */
@@ -218,6 +220,39 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     }
   }
 
+  /**
+   * A completed job whose result URLs lapsed (or are about to) gets fresh ones from Discord through
+   * its channel's account, stored on the job. One refresh per job at a time; on failure the job is
+   * served as it is.
+   */
+  const urlRefreshes = new Map<string, Promise<Job>>();
+  function withFreshUrls(job: Job): Promise<Job> {
+    const urls = expiringUrls(job, now());
+    if (urls.length === 0 || !job.channel) return Promise.resolve(job);
+    let pending = urlRefreshes.get(job.id);
+    if (!pending) {
+      pending = refreshUrls(job, job.channel, urls).finally(() => urlRefreshes.delete(job.id));
+      urlRefreshes.set(job.id, pending);
+    }
+    return pending.catch((error: unknown) => {
+      logger.warn({ err: error, job: job.id }, 'could not refresh the result URLs; serving the expired ones');
+      return job;
+    });
+  }
+  async function refreshUrls(job: Job, channel: string, urls: string[]): Promise<Job> {
+    const account = await coordinator.getAccount(channel);
+    if (!account) return job;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), URL_REFRESH_TIMEOUT_MS);
+    try {
+      const fresh = await driver.refreshUrls({ channel: account.channel, server: account.server, discord: account.discord }, urls, controller.signal);
+      const attachments = withRefreshedUrls(job.attachments, fresh);
+      return (await coordinator.updateJob(job.id, { from: ['COMPLETED'], patch: { attachments }, retentionSec })) ?? { ...job, attachments };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async function checkStore() {
     if ((await coordinator.checkStore()) === 'lost') await recover();
   }
@@ -354,8 +389,9 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     get: async (id) => {
       const cached = finishedReads.get(id);
       if (cached && now() - cached.at < FINISHED_READ_CACHE_MS) return cached.view;
-      const job = await coordinator.getJob(id);
-      if (!job) return null;
+      const stored = await coordinator.getJob(id);
+      if (!stored) return null;
+      const job = await withFreshUrls(stored);
       const view = await toView(job);
       if (isTerminal(job.status)) {
         finishedReads.delete(id);
@@ -366,7 +402,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     },
     list: async (filter, page) => {
       const result = await coordinator.listJobs({ ...filter, first: page.first, after: page.after ?? null });
-      return { ...result, jobs: await Promise.all(result.jobs.map(toView)) };
+      return { ...result, jobs: await Promise.all(result.jobs.map(async (job) => toView(await withFreshUrls(job)))) };
     },
     watch: (id, signal) => mapAsync(watchJob(coordinator, id, signal), toView),
     watchAll: (filter, signal) => mapAsync(watchAllJobs(coordinator, filter, signal), toView),
