@@ -59,7 +59,7 @@ class CallDeadlineExceeded extends Error {
   override readonly name = 'CallDeadlineExceeded';
 }
 
-function withDeadline<T>(call: Promise<T>, ms: number): Promise<T> {
+export function withDeadline<T>(call: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CallDeadlineExceeded(`no answer from Redis within ${ms} ms`)), ms)));
   return Promise.race([call, deadline]).finally(() => clearTimeout(timer));

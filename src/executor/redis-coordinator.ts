@@ -9,12 +9,13 @@ import type { DiscordAccount } from '../discord/types.js';
 import type { Job } from '../jobs/model.js';
 import { STORE_LOST, type AccountRecord, type Claimed, type ClaimRequest, type Coordinator, type JobPatch, type ListQuery } from './coordinator.js';
 import { decodeCursor, pageJobs } from './paging.js';
-import { guardedByAvailability, resetConnection } from './redis-availability.js';
+import { guardedByAvailability, resetConnection, withDeadline } from './redis-availability.js';
 import { randomBytes } from 'node:crypto';
 import { CLAIM, CREATE_JOB, DISCARD_QUEUED, ENSURE_EPOCH, RENEW, RESTORE_JOB, UPDATE_JOB } from './redis-scripts.js';
 
 const COMMAND_TIMEOUT_MS = 2000;
 const LIST_BATCH = 200;
+const SUBSCRIBER_PING_MAX_MS = 5000;
 const LIST_SCAN_LIMIT = 5000;
 
 type ScriptCommands = {
@@ -67,11 +68,30 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
     for (const listener of listeners.get(channel.slice(p.length)) ?? []) listener(payload);
   });
   const reconnectListeners = new Set<() => void>();
-  let firstReady = true;
+  // Registered after the first connect: every 'ready' from here on is a reconnect.
   subscriber.on('ready', () => {
-    if (firstReady) return void (firstReady = false);
     for (const listener of reconnectListeners) listener();
   });
+  // A subscriber sends nothing, so a dead link (a black-holed peer) would go unnoticed and every
+  // event after it be lost silently. A PING without an answer replaces the connection; the
+  // reconnect tells every watcher to re-read.
+  // A reconnect whose ready check got no answer waits forever too: it is replaced the same way.
+  let stuckSince: number | null = null;
+  const keepalive = setInterval(() => {
+    if (subscriber.status === 'ready') {
+      stuckSince = null;
+      withDeadline(subscriber.ping(), COMMAND_TIMEOUT_MS).catch(() => resetConnection(subscriber));
+    } else if (subscriber.status === 'connect' || subscriber.status === 'connecting') {
+      stuckSince ??= Date.now();
+      if (Date.now() - stuckSince > 2 * COMMAND_TIMEOUT_MS) {
+        stuckSince = null;
+        resetConnection(subscriber);
+      }
+    } else {
+      stuckSince = null;
+    }
+  }, Math.min(SUBSCRIBER_PING_MAX_MS, Math.max(250, Math.floor(options.leaseTtlMs / 3))));
+  keepalive.unref();
 
   const nowIso = () => new Date().toISOString();
   /** The epoch this instance works in; a different or missing one means the store lost its data. */
@@ -239,6 +259,7 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
       return reply === 'PONG';
     },
     async close() {
+      clearInterval(keepalive);
       listeners.clear();
       reconnectListeners.clear();
       commands.disconnect();
