@@ -152,8 +152,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   }
 
   function startWorker(claimed: Parameters<typeof runJob>[1], token: string, account: AccountRecord, files: { source: SpooledFile; target: SpooledFile }) {
-    const accountForDriver: DiscordAccount = { channel: account.channel, server: account.server, discord: account.discord, ...(account.label ? { label: account.label } : {}) };
-    const run = runJob({ coordinator, driver, logger, now, leaseTtlMs: config.jobs.leaseTtlMs, retentionSec }, claimed, token, accountForDriver, files);
+    const run = runJob({ coordinator, driver, logger, now, leaseTtlMs: config.jobs.leaseTtlMs, retentionSec }, claimed, token, discordAccountOf(account), files);
     running.set(claimed.job.id, run);
     localJobs.set(claimed.job.id, claimed.job);
     void run.done.then(async (finished) => {
@@ -176,7 +175,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     recovering ??= (async () => {
       await coordinator.heartbeat(instanceId, heartbeatTtlMs);
       const accountsToRestore = new Map<string, DiscordAccount>();
-      for (const a of [...lastAccounts, ...deps.configuredAccounts ?? []]) accountsToRestore.set(a.channel, { channel: a.channel, server: a.server, discord: a.discord, ...(a.label ? { label: a.label } : {}) });
+      for (const a of [...lastAccounts, ...deps.configuredAccounts ?? []]) accountsToRestore.set(a.channel, discordAccountOf(a));
       for (const account of accountsToRestore.values()) await coordinator.upsertAccount(account, { keepState: true });
       let restoredFinished = 0;
       for (const job of recentlyFinished.values()) if (await coordinator.restoreJob(job, retentionSec)) restoredFinished++;
@@ -245,7 +244,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), URL_REFRESH_TIMEOUT_MS);
     try {
-      const fresh = await driver.refreshUrls({ channel: account.channel, server: account.server, discord: account.discord }, urls, controller.signal);
+      const fresh = await driver.refreshUrls(discordAccountOf(account), urls, controller.signal);
       const attachments = withRefreshedUrls(job.attachments, fresh);
       return (await coordinator.updateJob(job.id, { from: ['COMPLETED'], patch: { attachments }, retentionSec })) ?? { ...job, attachments };
     } finally {
@@ -434,6 +433,9 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     },
   };
 }
+
+/** The account as the driver takes it: an account record without its runtime state. */
+const discordAccountOf = (a: DiscordAccount): DiscordAccount => ({ channel: a.channel, server: a.server, discord: a.discord, ...(a.label ? { label: a.label } : {}) });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 

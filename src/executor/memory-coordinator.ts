@@ -156,7 +156,7 @@ export function createMemoryCoordinator(now: () => number = Date.now): Coordinat
     },
     async restoreJob(job, retentionSec) {
       if (read(job.id)) return false;
-      const terminal = job.status === 'COMPLETED' || job.status === 'FAILED' || job.status === 'CANCELLED';
+      const terminal = isTerminal(job.status);
       jobs.set(job.id, { job, expiresAt: terminal ? now() + retentionSec * 1000 : null });
       if (job.status === 'QUEUED') queue.push(job.id);
       emitJob(job);

@@ -48,6 +48,10 @@ function mayBeOutOfStep(error: unknown): boolean {
   return true;
 }
 
+/** After a failed call: resets the connection when its replies may no longer match its commands. */
+export function resetIfOutOfStep(connection: Redis, error: unknown): void {
+  if (mayBeOutOfStep(error)) resetConnection(connection);
+}
 
 /**
  * Every call ends within this many command timeouts, whatever state the client is in (a connection
@@ -93,7 +97,7 @@ export function guardedByAvailability<T extends object>(target: T, connection: R
       try {
         return await withDeadline((method as (...a: unknown[]) => Promise<unknown>).apply(target, args), CALL_DEADLINE_FACTOR * waitMs);
       } catch (error) {
-        if (mayBeOutOfStep(error)) resetConnection(connection);
+        resetIfOutOfStep(connection, error);
         throw toServiceUnavailable(error);
       }
     };

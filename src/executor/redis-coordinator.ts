@@ -9,7 +9,7 @@ import type { DiscordAccount } from '../discord/types.js';
 import type { Job } from '../jobs/model.js';
 import { STORE_LOST, type AccountRecord, type Claimed, type ClaimRequest, type Coordinator, type JobPatch, type ListQuery } from './coordinator.js';
 import { decodeCursor, pageJobs } from './paging.js';
-import { guardedByAvailability, resetConnection, withDeadline } from './redis-availability.js';
+import { guardedByAvailability, resetConnection, resetIfOutOfStep, withDeadline } from './redis-availability.js';
 import { randomBytes } from 'node:crypto';
 import { CLAIM, CREATE_JOB, DISCARD_QUEUED, ENSURE_EPOCH, RENEW, RESTORE_JOB, UPDATE_JOB } from './redis-scripts.js';
 
@@ -253,7 +253,7 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
 
     async ping() {
       const reply = await commands.ping().catch((error: unknown) => {
-        if (error instanceof Error && error.message === 'Command timed out') resetConnection(commands);
+        resetIfOutOfStep(commands, error);
         return null;
       });
       return reply === 'PONG';

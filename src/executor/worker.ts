@@ -72,8 +72,9 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
    */
   let attempted: JobPatch | null = null;
   const finish = async (patch: JobPatch): Promise<Job | null> => {
-    attempted = { finishedAt: new Date(now()).toISOString(), ...patch };
-    const change = { from: ['STARTED'] as const, patch: { finishedAt: new Date(now()).toISOString(), ...patch }, token, channel, retentionSec: deps.retentionSec };
+    const outcome: JobPatch = { finishedAt: new Date(now()).toISOString(), ...patch };
+    attempted = outcome;
+    const change = { from: ['STARTED'] as const, patch: outcome, token, channel, retentionSec: deps.retentionSec };
     const giveUpAt = now() + WRITE_RETRY_WINDOW_MS;
     for (let attempt = 0; ; attempt++) {
       try {
