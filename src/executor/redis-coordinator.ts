@@ -96,11 +96,19 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
   const nowIso = () => new Date().toISOString();
   /** The epoch this instance works in; a different or missing one means the store lost its data. */
   let knownEpoch: string | null = null;
+  const epochIdOf = (raw: string): string => {
+    const epoch = JSON.parse(raw) as { id?: unknown; holdUntilMs?: unknown };
+    if (typeof epoch.id !== 'string' || typeof epoch.holdUntilMs !== 'number') throw new ReplyOutOfStep('expected the store epoch, got another reply');
+    return epoch.id;
+  };
   const ensureEpoch = async (): Promise<string> => {
+    // Checked on every reaper pass: the usual case is one GET. Only a missing epoch needs Redis's
+    // uptime (INFO) and the creating script, which keeps the first epoch written if two race.
+    const current = await commands.get(`${p}epoch`);
+    if (current) return epochIdOf(current);
     const info = await commands.info('server');
     const uptimeSec = Number(/uptime_in_seconds:(\d+)/.exec(info)?.[1] ?? 0);
-    const raw = await commands.picsiEpoch(p, randomBytes(8).toString('hex'), String(options.leaseTtlMs), String(uptimeSec * 1000));
-    return (JSON.parse(raw) as { id: string }).id;
+    return epochIdOf(await commands.picsiEpoch(p, randomBytes(8).toString('hex'), String(options.leaseTtlMs), String(uptimeSec * 1000)));
   };
   const readAccount = async (channel: string): Promise<AccountRecord | null> => {
     const raw = await commands.get(`${p}account:${channel}`);
