@@ -1,6 +1,6 @@
 /** Two server instances on one Redis share jobs, channels and events. */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,10 +8,10 @@ import { DiscordSimulator } from '../../src/simulator/index.js';
 import { makePng } from '../helpers/images.js';
 import { collect, PICSI_MUTATION, postJson, postMultipart, wsClient } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { filesUnder } from '../helpers/files.js';
 
 const TOKEN = 'user-token-two-instances';
 const uploadDirA = mkdtempSync(join(tmpdir(), 'picsi-two-a-'));
-const filesIn = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
 let simulator: DiscordSimulator;
 let a: Stack;
 let b: Stack;
@@ -78,12 +78,12 @@ describe('two instances, one Redis', () => {
     const holder = (await postMultipart<{ picsi: { id: string } }>(a.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files, { token: TOKEN })).body.data!.picsi.id;
     const queued = (await postMultipart<{ picsi: { id: string; status: string } }>(a.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files, { token: TOKEN })).body.data!.picsi;
     expect(queued.status).toBe('QUEUED');
-    expect(filesIn(uploadDirA)).toHaveLength(4);
+    expect(filesUnder(uploadDirA)).toHaveLength(4);
 
     const cancelled = await postJson<{ cancelJob: { status: string } }>(b.url, 'mutation ($id: ID!) { cancelJob(id: $id) { status } }', { id: queued.id }, TOKEN);
     expect(cancelled.body.data?.cancelJob.status).toBe('CANCELLED');
-    await expect.poll(() => filesIn(uploadDirA), { timeout: 2000, interval: 20 }).toHaveLength(2);
+    await expect.poll(() => filesUnder(uploadDirA), { timeout: 2000, interval: 20 }).toHaveLength(2);
     await postJson(b.url, 'mutation ($id: ID!) { cancelJob(id: $id) { status } }', { id: holder }, TOKEN);
-    await expect.poll(() => filesIn(uploadDirA), { timeout: 6000, interval: 20 }).toHaveLength(0);
+    await expect.poll(() => filesUnder(uploadDirA), { timeout: 6000, interval: 20 }).toHaveLength(0);
   });
 });

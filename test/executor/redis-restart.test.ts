@@ -1,6 +1,6 @@
 /** redis-server restarted under load or down: no process exits, every job ends, service resumes. */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { makePng } from '../helpers/images.js';
 import { PICSI_MUTATION, postJson, postMultipart, wsClient } from '../helpers/graphql-http.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { filesUnder } from '../helpers/files.js';
 
 let redis: RedisServer;
 let simulator: DiscordSimulator;
@@ -77,9 +78,6 @@ it('while Redis is down, picsi is refused with SERVICE_UNAVAILABLE (503, Retry-A
   servers.push(server);
   const png = await makePng(16, 16);
   const files = { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } };
-  // Upload temp files and spooled copies; tsx keeps its compile cache in the same TMPDIR.
-  const filesUnder = (dir: string): string[] =>
-    readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.parentPath.includes('/tsx-')).map((e) => join(e.parentPath, e.name));
 
   await down.stop();
   const refused = await postMultipart<{ picsi: { id: string } }>(server.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files);

@@ -16,6 +16,7 @@ import { MAX_OPERATIONS_PER_SOCKET } from '../../src/http/websocket.js';
 import { makePng, makePngOfSize } from '../helpers/images.js';
 import { PICSI_MUTATION, postJson, postMultipart } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { filesUnder } from '../helpers/files.js';
 
 const USER = 'badinput-user-token-1';
 const OTHER = 'badinput-user-token-2';
@@ -32,8 +33,7 @@ const requestTmp = mkdtempSync(join(tmpdir(), 'picsi-badinput-tmp-'));
 const uploadDir = mkdtempSync(join(tmpdir(), 'picsi-badinput-spool-'));
 process.env['TMPDIR'] = requestTmp;
 /** Files only: the spooler keeps one folder per process under UPLOAD_DIR. */
-const filesIn = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-const leftovers = () => [...filesIn(requestTmp), ...filesIn(uploadDir)];
+const leftovers = () => [...filesUnder(requestTmp), ...filesUnder(uploadDir)];
 
 let stack: Stack;
 let redis: Redis;

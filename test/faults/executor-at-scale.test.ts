@@ -6,7 +6,7 @@
  * every subscriber's last event equals the stored final state, no lease and no temp file left.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
@@ -17,6 +17,7 @@ import { PICSI_MUTATION, postJson, postMultipart } from '../helpers/graphql-http
 import { makePng } from '../helpers/images.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { filesUnder } from '../helpers/files.js';
 
 const JOBS = 500;
 const CHANNELS = 4;
@@ -141,10 +142,6 @@ async function allStoredJobs(server: ServerProcess): Promise<JobState[]> {
   }
 }
 
-const filesUnder = (dir: string): string[] =>
-  readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name));
 
 it(`${JOBS} jobs, ${PROCESSES} processes, ${CHANNELS} channels, with a SIGKILL, a Redis restart and a pub/sub kill: every invariant holds`, async () => {
   const startedAt = Date.now();
@@ -240,7 +237,7 @@ it(`${JOBS} jobs, ${PROCESSES} processes, ${CHANNELS} channels, with a SIGKILL, 
   const leftoverLeases = await client.keys(`${prefix}lease:*`);
   const stillRunning = await client.smembers(`${prefix}running`);
   const stillQueued = await client.zcard(`${prefix}queue`);
-  const leftoverFiles = filesUnder(spoolRoot).filter((f) => !f.includes('/tsx-'));
+  const leftoverFiles = filesUnder(spoolRoot);
   const maxInFlight = Object.fromEntries(accounts.map((a, i) => [`channel ${i + 1}`, simulator.stats(a.channelId).maxInFlight]));
   const byOutcome: Record<string, number> = {};
   for (const j of stored) byOutcome[j.status === 'COMPLETED' ? 'COMPLETED' : `${j.status} ${j.code}`] = (byOutcome[j.status === 'COMPLETED' ? 'COMPLETED' : `${j.status} ${j.code}`] ?? 0) + 1;

@@ -6,6 +6,7 @@ import { makePng, makePngOfSize } from '../helpers/images.js';
 import { PICSI_MUTATION, postMultipart } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { sweepOrphans } from '../../src/jobs/spool.js';
+import { filesUnder } from '../helpers/files.js';
 
 const MAX_FILE = 50_000;
 // graphql-upload-ts spools into os.tmpdir(); give this test file its own so leftovers are countable.
@@ -21,9 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-/** Files only: the spooler keeps one folder per process under UPLOAD_DIR. */
-const filesIn = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
-const leftovers = () => [...readdirSync(requestTmp), ...filesIn(uploadDir)];
+const leftovers = () => [...readdirSync(requestTmp), ...filesUnder(uploadDir)];
 const files = (source: Buffer, target: Buffer = source) => ({
   'input.sourceImage': { bytes: source, filename: 'face.png', type: 'image/png' },
   'input.targetImage': { bytes: target, filename: 'target.png', type: 'image/png' },
