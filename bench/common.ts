@@ -1,7 +1,7 @@
 /** Shared pieces of the benchmarks: Redis-backed env, cleanup, job submission and waiting. */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { PICSI_MUTATION, postJson, postMultipart, wsClient } from '../test/helpers/graphql-http.js';
+import { deleteKeysWithPrefix } from '../test/helpers/redis-keys.js';
 import type { Client } from 'graphql-ws';
 
 export const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -27,24 +27,8 @@ export function benchEnv(prefix: string, extra: Record<string, string> = {}): Re
   };
 }
 
-/** Deletes every key under the prefix (SCAN, bounded). */
-export async function cleanupRedis(prefix: string): Promise<number> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  let deleted = 0;
-  try {
-    await redis.connect();
-    let cursor = '0';
-    for (let round = 0; round < 10_000; round++) {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) deleted += await redis.del(...keys);
-      cursor = next;
-      if (cursor === '0') break;
-    }
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
-}
+/** Deletes every key under the prefix. */
+export const cleanupRedis = (prefix: string): Promise<number> => deleteKeysWithPrefix(REDIS_URL, prefix);
 
 export interface PicsiFiles {
   source: Buffer;
