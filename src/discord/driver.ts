@@ -7,9 +7,9 @@ import type { Logger } from 'pino';
 import { AccountSession } from './account-session.js';
 import type { GatewayTuning } from './account-session.js';
 import { createNonceFactory } from './ids.js';
-import { runPicsi } from './picsi-job.js';
+import { followPicsi, runPicsi, type JobDeps } from './picsi-job.js';
 import { DriverError } from './types.js';
-import type { DiscordAccount, PicsiCommand, PicsiDriver, PicsiHooks, PicsiResult } from './types.js';
+import type { DiscordAccount, FollowCommand, PicsiCommand, PicsiDriver, PicsiHooks, PicsiResult } from './types.js';
 import { GatewayFatalError } from './user-gateway.js';
 
 export interface DiscordDriverOptions {
@@ -89,6 +89,19 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
     await session.close();
   }
 
+  async function runOnSession(account: DiscordAccount, signal: AbortSignal, abortedMessage: string, run: (deps: JobDeps, signal: AbortSignal) => Promise<PicsiResult>): Promise<PicsiResult> {
+    // Aborted before anything: not even a gateway connection is opened.
+    if (signal.aborted) throw new DriverError('ABORTED', abortedMessage, { commandSent: false });
+    const session = sessionFor(account);
+    running += 1;
+    try {
+      const deps: JobDeps = { session, timeoutMs: options.timeoutMs, now, newNonce, historyPollMs: options.historyPollMs ?? 2000, historyLimit: options.historyLimit ?? 50 };
+      return await run(deps, AbortSignal.any([signal, shutdown.signal]));
+    } finally {
+      running -= 1;
+    }
+  }
+
   return {
     async connect(account) {
       const session = sessionFor(account);
@@ -111,28 +124,12 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
       }
     },
 
-    async picsi(command: PicsiCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult> {
-      // Aborted before anything: not even a gateway connection is opened.
-      if (signal.aborted) throw new DriverError('ABORTED', 'Job aborted before it started', { commandSent: false });
-      const session = sessionFor(command.account);
-      running += 1;
-      try {
-        return await runPicsi(
-          {
-            session,
-            timeoutMs: options.timeoutMs,
-            now,
-            newNonce,
-            historyPollMs: options.historyPollMs ?? 2000,
-            historyLimit: options.historyLimit ?? 50,
-          },
-          command,
-          AbortSignal.any([signal, shutdown.signal]),
-          hooks,
-        );
-      } finally {
-        running -= 1;
-      }
+    picsi(command: PicsiCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult> {
+      return runOnSession(command.account, signal, 'Job aborted before it started', (deps, s) => runPicsi(deps, command, s, hooks));
+    },
+
+    follow(command: FollowCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult> {
+      return runOnSession(command.account, signal, 'Job aborted before following its command', (deps, s) => followPicsi(deps, command, s, hooks));
     },
 
     async refreshUrls(account, urls, signal) {

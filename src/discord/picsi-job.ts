@@ -2,7 +2,9 @@
  * One /picsi on one account (protocol.md §2): gateway ready → command index → uploads → POST
  * /interactions (refreshing a stale command version once) → the bot's answer or a typed failure.
  * Every Discord call gets the job's signal; the job ends in exactly one result or DriverError.
+ * `followPicsi` waits for the answer to a command sent earlier, through the same reply path.
  */
+import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
 import type { APIAttachment } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
 import type { JobAttachment } from '../jobs/model.js';
@@ -14,7 +16,7 @@ import { JobScope, ScopeEndedError } from './job-scope.js';
 import type { ReplyOutcome, ReplyWaiter } from './reply-matcher.js';
 import { isInvalidCommandVersion, restFailure } from './rest-errors.js';
 import { DriverError } from './types.js';
-import type { PicsiCommand, PicsiHooks, PicsiResult } from './types.js';
+import type { FollowCommand, PicsiCommand, PicsiHooks, PicsiResult } from './types.js';
 import { uploadFiles } from './uploads.js';
 import { GatewayFatalError } from './user-gateway.js';
 
@@ -54,13 +56,25 @@ export async function runPicsi(deps: JobDeps, command: PicsiCommand, signal: Abo
       const nonce = deps.newNonce();
       nonces.push(nonce);
       waiter?.dispose();
-      waiter = session.matcher.register({ nonce, channelId: channel, sentAtMs: deps.now() });
+      const sentAtMs = deps.now();
+      waiter = session.matcher.register({ nonce, channelId: channel, sentAtMs });
       const body = picsiInvokeBody({ command: picsi, guildId: server, channelId: channel, sessionId, nonce, attachments, options: command.options });
       scope.check();
-      hooks.onCommandSending?.();
+      await scope.guard(Promise.resolve(hooks.onCommandSending?.({ nonce, interactionId: null, sentAt: new Date(sentAtMs).toISOString() })));
+      scope.check();
+      const reportInteraction = hooks.onInteractionId;
+      if (reportInteraction) waiter.onInteractionId((id) => reportInteraction(id));
       try {
         await scope.guard(session.rest.invoke(body, scope.signal));
       } catch (err) {
+        const sentButUnclear = !scope.endReason && session.rest.invokeTrace(nonce).sent && isAmbiguousAnswer(err);
+        if (sentButUnclear) {
+          // Discord may have run it (a 5xx after the bot started, a lost or garbled 204): the bot's
+          // answer, or the job timeout, decides. Sending again could run the command twice.
+          log.warn({ err: err instanceof Error ? err.message : String(err) }, 'POST /interactions got no clear answer; following the command to its outcome');
+          waiter.markSent();
+          break;
+        }
         if (scope.endReason || attempt > 1 || !isInvalidCommandVersion(err)) {
           throw restFailure(err, { step, commandSent: commandSent(), invoke: session.rest.invokeTrace(nonce) });
         }
@@ -74,18 +88,7 @@ export async function runPicsi(deps: JobDeps, command: PicsiCommand, signal: Abo
       break;
     }
     step = 'reply';
-    const sent = waiter;
-    sent.onOrphaned(() => {
-      log.warn('gateway session lost before the reply; looking in channel history');
-      void pollHistory(sent, {
-        fetchMessages: (s) => session.rest.messages(channel, deps.historyLimit, s),
-        pollMs: deps.historyPollMs,
-        signal: scope.signal,
-        logger: log,
-      });
-    });
-    const outcome = await scope.guard(sent.outcome);
-    const result = settle(outcome, commandSent());
+    const result = await awaitReply({ session, scope, waiter, channel, log, deps }, commandSent);
     log.info({ ms: deps.now() - started, message: result.messageId }, 'picsi completed');
     return result;
   } catch (err) {
@@ -97,6 +100,75 @@ export async function runPicsi(deps: JobDeps, command: PicsiCommand, signal: Abo
     waiter?.dispose();
     for (const n of nonces) session.rest.forget(n);
   }
+}
+
+/**
+ * Follows a command sent earlier (by another holder, or before this holder's restart) with the
+ * same reply matching as runPicsi after its send: its nonce, its interaction id, the bot's messages
+ * in the channel history. The job timeout counts from when it was sent (at least one history look).
+ */
+export async function followPicsi(deps: JobDeps, command: FollowCommand, signal: AbortSignal, hooks: PicsiHooks = {}): Promise<PicsiResult> {
+  const { session } = deps;
+  const { channel } = command.account;
+  const log = session.logger.child({ job: command.jobId, channel, nonce: command.command.nonce });
+  const sentAtMs = Date.parse(command.command.sentAt);
+  const remainingMs = Math.max(sentAtMs + deps.timeoutMs - deps.now(), 2 * deps.historyPollMs);
+  const scope = new JobScope(signal, remainingMs);
+  let step: Step = 'gateway';
+  let waiter: ReplyWaiter | undefined;
+  try {
+    scope.check();
+    await scope.guard(session.gateway.waitReady(scope.signal));
+    step = 'reply';
+    waiter = session.matcher.register({ nonce: command.command.nonce, channelId: channel, sentAtMs, followed: { interactionId: command.command.interactionId } });
+    const reportInteraction = hooks.onInteractionId;
+    if (reportInteraction && !command.command.interactionId) waiter.onInteractionId((id) => reportInteraction(id));
+    log.info({ interactionId: command.command.interactionId }, 'following a command sent earlier');
+    return await awaitReply({ session, scope, waiter, channel, log, deps }, () => true);
+  } catch (err) {
+    const failure = toFailure(err, { scope, step, commandSent: true, waiter, session, timeoutMs: remainingMs });
+    log.warn({ code: failure.code, reason: failure.reason }, `following the command failed: ${failure.message}`);
+    throw failure;
+  } finally {
+    scope.dispose();
+    waiter?.dispose();
+  }
+}
+
+interface ReplyContext {
+  session: AccountSession;
+  scope: JobScope;
+  waiter: ReplyWaiter;
+  channel: string;
+  log: Logger;
+  deps: JobDeps;
+}
+
+/** The bot's answer to a sent command: gateway events, and the channel history once they were lost. */
+async function awaitReply(c: ReplyContext, commandSent: () => boolean): Promise<PicsiResult> {
+  const { session, scope, waiter, log, deps } = c;
+  waiter.onOrphaned(() => {
+    log.warn('the command\'s gateway events may be lost; looking in channel history');
+    void pollHistory(waiter, {
+      fetchMessages: (s) => session.rest.messages(c.channel, deps.historyLimit, s),
+      pollMs: deps.historyPollMs,
+      signal: scope.signal,
+      logger: log,
+    });
+  });
+  const outcome = await scope.guard(waiter.outcome);
+  return settle(outcome, commandSent());
+}
+
+/**
+ * After a POST /interactions that reached the wire, whether its answer leaves it open if the command
+ * ran: Discord's own refusals (a parsed 4xx, a 429) say it did not; a 5xx, a timeout, a dropped
+ * connection or a 2xx body that does not parse say nothing.
+ */
+function isAmbiguousAnswer(err: unknown): boolean {
+  if (err instanceof RateLimitError) return false;
+  if (err instanceof DiscordAPIError || err instanceof HTTPError) return err.status >= 500;
+  return true;
 }
 
 /** The final outcome of a sent command: a result, or the bot's / Discord's refusal. */

@@ -37,6 +37,8 @@ export interface ReplyWaiter {
   markSent(): void;
   /** Called once when the waiter's events were lost to a new (not resumed) gateway session. */
   onOrphaned(listener: () => void): void;
+  /** Called once with the interaction id when it is learnt (INTERACTION_CREATE or the bot's message). */
+  onInteractionId(listener: (interactionId: string) => void): void;
   /** A message found by other means (GET messages), matched like a gateway update. */
   offer(message: APIMessage): void;
   dispose(): void;
@@ -47,6 +49,8 @@ export interface RegisterInit {
   channelId: string;
   /** When the command was sent (ms since epoch): orphaned waiters only match later messages. */
   sentAtMs: number;
+  /** A command sent earlier, possibly from another session: its events may be gone already. */
+  followed?: { interactionId: string | null };
 }
 
 interface Entry extends WaitProgress {
@@ -60,6 +64,7 @@ interface Entry extends WaitProgress {
   messages: Map<string, MatchedMessage>;
   resolve: (outcome: ReplyOutcome) => void;
   orphanListeners: (() => void)[];
+  interactionListeners: ((interactionId: string) => void)[];
 }
 
 /** Clock skew allowed between our clock and Discord's snowflakes when matching orphaned waiters. */
@@ -87,8 +92,9 @@ export class ReplyMatcher {
   register(init: RegisterInit): ReplyWaiter {
     let resolve!: (outcome: ReplyOutcome) => void;
     const outcome = new Promise<ReplyOutcome>((r) => (resolve = r));
+    const { followed, ...where } = init;
     const entry: Entry = {
-      ...init,
+      ...where,
       interactionId: null,
       acknowledged: false,
       placeholderId: null,
@@ -100,8 +106,15 @@ export class ReplyMatcher {
       messages: new Map(),
       resolve,
       orphanListeners: [],
+      interactionListeners: [],
     };
     this.byNonce.set(init.nonce, entry);
+    if (followed) {
+      // Sent and never seen by this session: only its later events, or the history, can answer it.
+      entry.sent = true;
+      entry.orphaned = true;
+      if (followed.interactionId) this.bind(entry, followed.interactionId);
+    }
     return {
       nonce: init.nonce,
       outcome,
@@ -123,6 +136,10 @@ export class ReplyMatcher {
       onOrphaned: (listener) => {
         if (entry.orphaned) listener();
         else entry.orphanListeners.push(listener);
+      },
+      onInteractionId: (listener) => {
+        if (entry.interactionId) listener(entry.interactionId);
+        else entry.interactionListeners.push(listener);
       },
       offer: (message) => {
         if (!entry.settled) this.onMessage(message, false);
@@ -239,7 +256,10 @@ export class ReplyMatcher {
   }
 
   private bind(entry: Entry, interactionId: string): void {
-    if (entry.interactionId === null) entry.interactionId = interactionId;
+    if (entry.interactionId === null) {
+      entry.interactionId = interactionId;
+      for (const listener of entry.interactionListeners.splice(0)) listener(interactionId);
+    }
     this.byInteraction.set(interactionId, entry);
     const early = this.recent.get(interactionId);
     this.recent.delete(interactionId);
@@ -258,5 +278,6 @@ export class ReplyMatcher {
     if (entry.interactionId && this.byInteraction.get(entry.interactionId) === entry) this.byInteraction.delete(entry.interactionId);
     for (const id of entry.messages.keys()) if (this.byMessage.get(id) === entry) this.byMessage.delete(id);
     entry.orphanListeners.length = 0;
+    entry.interactionListeners.length = 0;
   }
 }

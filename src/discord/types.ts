@@ -2,7 +2,8 @@
  * The contract between the executor and the Discord driver. The executor only ever sees these
  * types; the real driver (discord REST + user gateway) and test stubs implement `PicsiDriver`.
  */
-import type { JobAttachment } from '../jobs/model.js';
+import type { Readable } from 'node:stream';
+import type { JobAttachment, SentCommand } from '../jobs/model.js';
 
 /** One configured Discord user account bound to one channel (DISCORD_ACCOUNTS entries). */
 export interface DiscordAccount {
@@ -14,12 +15,15 @@ export interface DiscordAccount {
   label?: string;
 }
 
-/** A file spooled to local disk for the duration of a job. */
-export interface SpooledFile {
-  path: string;
+/**
+ * One image to upload to Discord: its metadata, and a way to read its bytes (from the blob store,
+ * on whichever instance runs the job). `open` may be called more than once (a retried upload).
+ */
+export interface UploadInput {
   filename: string;
   size: number;
   contentType: string;
+  open(signal: AbortSignal): Promise<Readable>;
 }
 
 export interface PicsiCommand {
@@ -27,8 +31,15 @@ export interface PicsiCommand {
   account: DiscordAccount;
   /** The options string as given (already validated against the option table), or null. */
   options: string | null;
-  source: SpooledFile;
-  target: SpooledFile;
+  source: UploadInput;
+  target: UploadInput;
+}
+
+/** A command another holder sent (or this one, before a restart): follow it, never send again. */
+export interface FollowCommand {
+  jobId: string;
+  account: DiscordAccount;
+  command: SentCommand;
 }
 
 export interface PicsiResult {
@@ -42,8 +53,13 @@ export interface PicsiResult {
 
 /** Progress callbacks, so the executor can record what reached Discord. */
 export interface PicsiHooks {
-  /** Called right before POST /interactions: from here on a retry could run the command twice. */
-  onCommandSending?(): void;
+  /**
+   * Awaited right before POST /interactions: from here on a retry could run the command twice, so
+   * the executor records the nonce first. If it throws, nothing is sent and picsi fails with it.
+   */
+  onCommandSending?(sent: SentCommand): Promise<void> | void;
+  /** The interaction id, once the gateway told it (INTERACTION_CREATE), for whoever follows later. */
+  onInteractionId?(interactionId: string): void;
 }
 
 export const DRIVER_FAILURE_CODES = [
@@ -99,6 +115,13 @@ export interface PicsiDriver {
    * DriverError. Aborting `signal` stops every further Discord call at once (rejects with ABORTED).
    */
   picsi(command: PicsiCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult>;
+  /**
+   * Follows a command already sent (by a holder that died, or whose POST got no clear answer) to its
+   * outcome, with the same reply matching as `picsi`: gateway events carrying its nonce or
+   * interaction id, then the channel history. Never sends a command. The job timeout counts from
+   * `command.sentAt`; it rejects with TIMEOUT when no answer came within it.
+   */
+  follow(command: FollowCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult>;
   /** True when the account's gateway session is ready (readyz). */
   isReady(channel: string): boolean;
   /** Fresh signed CDN URLs for result URLs that expired (original → refreshed), through `account`. */

@@ -1,20 +1,21 @@
 /**
  * Uploads the job's two files the way the client does: ask for attachment slots, then PUT each
- * file's bytes to its signed `upload_url` with no Authorization header, streamed from the spooled
- * file with a known Content-Length (never read into memory). Both PUTs run at once; if one fails
- * or the job's signal aborts, the other is cancelled.
+ * file's bytes to its signed `upload_url` with no Authorization header, streamed from wherever the
+ * input lives (the blob store) with a known Content-Length (never read into memory). Both PUTs run
+ * at once; if one fails or the job's signal aborts, the other is cancelled.
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
-import type { SpooledFile } from './types.js';
+import type { UploadInput } from './types.js';
 import { DriverError } from './types.js';
 import type { AttachmentSlotsRequest, AttachmentSlotsResponse, InteractionAttachmentRef } from './protocol.js';
 
 export type RequestSlots = (request: AttachmentSlotsRequest, signal: AbortSignal) => Promise<AttachmentSlotsResponse>;
 
 export async function uploadFiles(
-  files: readonly [SpooledFile, SpooledFile],
+  files: readonly [UploadInput, UploadInput],
   requestSlots: RequestSlots,
   dispatcher: Dispatcher,
   signal: AbortSignal,
@@ -42,9 +43,9 @@ export async function uploadFiles(
   }
 }
 
-async function putFile(url: string, file: SpooledFile, dispatcher: Dispatcher, signal: AbortSignal): Promise<void> {
+async function putFile(url: string, file: UploadInput, dispatcher: Dispatcher, signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
-  const body = createReadStream(file.path);
+  const body = await file.open(signal);
   try {
     const res = await request(url, {
       method: 'PUT',
@@ -62,4 +63,10 @@ async function putFile(url: string, file: SpooledFile, dispatcher: Dispatcher, s
 
 function uploadError(message: string, details: Record<string, unknown>): DriverError {
   return new DriverError('DISCORD_ERROR', message, { commandSent: false, details });
+}
+
+/** An upload read from a local file (tests, tools). */
+export async function localFileInput(path: string, filename: string, contentType: string): Promise<UploadInput> {
+  const { size } = await stat(path);
+  return { filename, size, contentType, open: async () => createReadStream(path) };
 }

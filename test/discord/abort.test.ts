@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DriverError, createDiscordDriver } from '../../src/discord/index.js';
-import type { SpooledFile } from '../../src/discord/index.js';
 import { makePngOfSize } from '../helpers/images.js';
-import { mark, never, removeSpooledImages, startHarness, until } from './harness.js';
+import { fileInput, mark, never, removeSpooledImages, startHarness, until } from './harness.js';
 import type { Harness } from './harness.js';
 import pino from 'pino';
 
@@ -32,7 +31,7 @@ describe('abort', () => {
     const controller = new AbortController();
     controller.abort();
     let sending = 0;
-    const error = await settle(h.driver.picsi(h.command(), controller.signal, { onCommandSending: () => (sending += 1) }));
+    const error = await settle(h.driver.picsi(h.command(), controller.signal, { onCommandSending: () => void (sending += 1) }));
     expect(error).toBeInstanceOf(DriverError);
     expect(error).toMatchObject({ code: 'ABORTED', commandSent: false });
     expect(sending).toBe(0);
@@ -64,7 +63,7 @@ describe('abort', () => {
     const dir = await mkdtemp(join(tmpdir(), 'picsi-abort-'));
     try {
       const big = await makePngOfSize(12 * 1024 * 1024);
-      const file = (name: string): SpooledFile => ({ path: join(dir, name), filename: name, size: big.length, contentType: 'image/png' });
+      const file = (name: string) => fileInput(join(dir, name), name, big.length, 'image/png');
       await writeFile(join(dir, 'a.png'), big);
       await writeFile(join(dir, 'b.png'), big);
       const controller = new AbortController();

@@ -2,6 +2,7 @@
  * Test harness for the Discord driver: an in-process simulator (bot delay 0), spooled sample
  * images on disk, a driver pointed at the simulator whose logs are captured, and leak checks.
  */
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createDiscordDriver } from '../../src/discord/index.js';
 import type { DiscordDriver, DiscordDriverOptions } from '../../src/discord/index.js';
-import type { DiscordAccount, PicsiCommand, SpooledFile } from '../../src/discord/types.js';
+import type { DiscordAccount, PicsiCommand, UploadInput } from '../../src/discord/types.js';
 import { DiscordSimulator } from '../../src/simulator/index.js';
 import type { SimulatedAccount, SimulatorOptions } from '../../src/simulator/index.js';
 import { makeImage } from '../helpers/images.js';
@@ -28,10 +29,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-let files: { dir: string; source: SpooledFile; target: SpooledFile } | undefined;
+let files: { dir: string; source: UploadInput; target: UploadInput } | undefined;
 
 /** Two real images on disk, spooled the way the upload layer leaves them. */
-export async function spooledImages(): Promise<{ source: SpooledFile; target: SpooledFile }> {
+export async function spooledImages(): Promise<{ source: UploadInput; target: UploadInput }> {
   if (files) return files;
   const dir = await mkdtemp(join(tmpdir(), 'picsi-driver-test-'));
   const source = await makeImage(64, 64, 'png', '#aa5533');
@@ -40,11 +41,14 @@ export async function spooledImages(): Promise<{ source: SpooledFile; target: Sp
   await writeFile(join(dir, 'scene.jpg'), target);
   files = {
     dir,
-    source: { path: join(dir, 'face.png'), filename: 'face.png', size: source.length, contentType: 'image/png' },
-    target: { path: join(dir, 'scene.jpg'), filename: 'scene.jpg', size: target.length, contentType: 'image/jpeg' },
+    source: fileInput(join(dir, 'face.png'), 'face.png', source.length, 'image/png'),
+    target: fileInput(join(dir, 'scene.jpg'), 'scene.jpg', target.length, 'image/jpeg'),
   };
   return files;
 }
+
+/** An upload read from a file on disk. */
+export const fileInput = (path: string, filename: string, size: number, contentType: string): UploadInput => ({ filename, size, contentType, open: async () => createReadStream(path) });
 
 export async function removeSpooledImages(): Promise<void> {
   if (files) await rm(files.dir, { recursive: true, force: true });

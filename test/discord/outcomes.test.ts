@@ -23,7 +23,7 @@ afterAll(removeSpooledImages);
 async function run(command = h.command(), signal = never()): Promise<{ result?: PicsiResult; error?: DriverError; sending: number }> {
   let sending = 0;
   try {
-    const result = await h.driver.picsi(command, signal, { onCommandSending: () => (sending += 1) });
+    const result = await h.driver.picsi(command, signal, { onCommandSending: () => void (sending += 1) });
     return { result, sending };
   } catch (error) {
     if (!(error instanceof DriverError)) throw error;
