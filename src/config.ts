@@ -51,6 +51,7 @@ const variables = {
   QUEUE_MAX_PER_TOKEN: { schema: int(1), default: '100' },
   QUEUE_MAX: { schema: int(1), default: '1000' },
   SHUTDOWN_TIMEOUT_MS: { schema: int(0), default: '30000' },
+  PUBLIC_URL: { schema: z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL').transform((u) => u.replace(/\/+$/, '')), default: undefined },
 
   CREDITS_PER_DAY: { schema: int(0), default: '50' },
   PICSI_CREDIT_COST: { schema: int(0), default: '3' },
@@ -97,6 +98,8 @@ export interface Config {
   callbacks: { secret: string | null; defaultUrl: string | null; maxAttempts: number; timeoutMs: number; allowHosts: string[] };
   simulator: { botDelayMs: number };
   shutdownTimeoutMs: number;
+  /** This server's public origin for links it serves (result downloads); null → each request's own origin. */
+  publicUrl: string | null;
 }
 
 export interface LoadedConfig {
@@ -175,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       simulator: { botDelayMs: p.SIMULATOR_BOT_DELAY_MS },
       shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
+      publicUrl: p.PUBLIC_URL ?? null,
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
- * Discord's CDN URLs of results are signed and expire (`ex`: hex unix seconds; protocol.md §2).
- * A finished job is kept for weeks, so its URLs are refreshed when it is read after they lapsed.
+ * Discord's CDN URLs of results are signed and expire (`ex`: hex unix seconds). Results are served
+ * from our own copy (results.ts); for a result whose copy failed, Discord's URLs are all there is,
+ * so they are refreshed when the job is read after they lapsed.
  */
 import type { Job, JobAttachment } from '../jobs/model.js';
 
@@ -21,10 +22,10 @@ export function urlExpiresAt(url: string): number | null {
 
 const urlsOf = (a: JobAttachment) => [a.url, ...(a.proxyUrl ? [a.proxyUrl] : [])];
 
-/** The URLs of a completed job that expire within the margin (empty: nothing to refresh). */
+/** The URLs of a completed job without a stored copy that expire within the margin (empty: nothing to refresh). */
 export function expiringUrls(job: Job, nowMs: number): string[] {
   if (job.status !== 'COMPLETED') return [];
-  return job.attachments.flatMap(urlsOf).filter((url) => {
+  return job.attachments.filter((a) => a.copy?.state !== 'STORED').flatMap(urlsOf).filter((url) => {
     const expiresAt = urlExpiresAt(url);
     return expiresAt !== null && expiresAt - nowMs < URL_REFRESH_MARGIN_MS;
   });

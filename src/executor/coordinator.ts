@@ -38,6 +38,8 @@ export interface Claimed {
   fence: number;
   /** Jobs the claim finished as EXECUTOR_LOST (see ClaimRequest.lost). */
   reaped: Job[];
+  /** The job was STARTED by a holder that died after sending its command: follow it, do not send. */
+  adopted?: boolean;
 }
 
 /**

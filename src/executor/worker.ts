@@ -1,12 +1,17 @@
 /**
  * Runs one claimed job: drives Discord while holding the channel lease, renews it, stops acting
  * by its own clock when the lease may have lapsed, and writes the outcome through the fenced update.
+ * The nonce is written on the job before POST /interactions, so a job whose holder dies after the
+ * send is followed (adopted) by the channel's next holder instead of being sent twice; an adopted
+ * job runs `driver.follow` instead of `driver.picsi`. Results are copied into the blob store before
+ * COMPLETED is written (see results.ts).
  */
 import type { Logger } from 'pino';
-import { DriverError, type DiscordAccount, type PicsiDriver, type SpooledFile } from '../discord/types.js';
-import type { Job } from '../jobs/model.js';
+import { DriverError, type DiscordAccount, type PicsiDriver, type PicsiResult, type UploadInput } from '../discord/types.js';
+import type { Job, SentCommand } from '../jobs/model.js';
 import type { Claimed, Coordinator, JobPatch } from './coordinator.js';
 import { utcDay } from './coordinator.js';
+import { copyResults, type CopyRemote } from './results.js';
 
 export type AbortReason = 'cancel' | 'shutdown' | 'lease-lost';
 
@@ -17,6 +22,7 @@ export interface WorkerDeps {
   now: () => number;
   leaseTtlMs: number;
   retentionSec: number;
+  copyResult: CopyRemote;
 }
 
 export interface RunningJob {
@@ -34,11 +40,13 @@ export interface RunningJob {
  */
 const WRITE_RETRY_WINDOW_MS = 5 * 60_000;
 const writeBackoffMs = (attempt: number) => Math.min(4000, 250 * 2 ** attempt);
+/** Attempts at recording the command before the send (the send waits for it). */
+const COMMAND_WRITE_ATTEMPTS = 3;
 
 /** Stop acting this long before the lease could expire, to absorb clock and network jitter. */
 const SAFETY_MARGIN_RATIO = 0.2;
 
-export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, account: DiscordAccount, files: { source: SpooledFile; target: SpooledFile }): RunningJob {
+export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, account: DiscordAccount, inputs: { source: UploadInput; target: UploadInput } | null): RunningJob {
   const { coordinator, driver, now, leaseTtlMs } = deps;
   const job = claimed.job;
   const channel = job.channel!;
@@ -66,6 +74,8 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
       .catch((error: unknown) => log.warn({ err: error }, 'lease renewal failed; will stop acting if it keeps failing'));
   }, Math.max(50, Math.floor(leaseTtlMs / 3)));
 
+  const fenced = (patch: JobPatch) => coordinator.updateJob(job.id, { from: ['STARTED'], patch, token, channel, retentionSec: deps.retentionSec });
+
   /**
    * The fenced terminal write, retried while Redis is unreachable. A null answer means the fence
    * refused it: another holder (or the reaper) owns the job now, and our outcome is discarded.
@@ -74,11 +84,10 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
   const finish = async (patch: JobPatch): Promise<Job | null> => {
     const outcome: JobPatch = { finishedAt: new Date(now()).toISOString(), ...patch };
     attempted = outcome;
-    const change = { from: ['STARTED'] as const, patch: outcome, token, channel, retentionSec: deps.retentionSec };
     const giveUpAt = now() + WRITE_RETRY_WINDOW_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        const written = await coordinator.updateJob(job.id, change);
+        const written = await fenced(outcome);
         if (!written) log.warn({ status: patch.status }, 'late write rejected by the fence: this instance no longer holds the channel');
         return written;
       } catch (error) {
@@ -89,21 +98,54 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
     }
   };
 
+  /** Recorded before the send: if it cannot be, nothing is sent (the run stops as if its lease were lost). */
+  let command: SentCommand | null = job.command ?? null;
+  const recordCommand = async (sent: SentCommand): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (await fenced({ command: sent })) {
+          command = sent;
+          return;
+        }
+        break;
+      } catch (error) {
+        if (attempt >= COMMAND_WRITE_ATTEMPTS || controller.signal.aborted) break;
+        await new Promise((resolve) => setTimeout(resolve, writeBackoffMs(attempt)));
+      }
+    }
+    abort('lease-lost');
+    throw new Error('could not record the command on the job; not sending it');
+  };
+  const recordInteractionId = (interactionId: string) => {
+    if (!command) return;
+    command = { ...command, interactionId };
+    fenced({ command }).catch((error: unknown) => log.debug({ err: error }, 'could not record the interaction id (the nonce and history still find the reply)'));
+  };
+  const hooks = { onCommandSending: recordCommand, onInteractionId: recordInteractionId };
+
+  const adopted = claimed.adopted === true && job.command != null;
+  const drive = (): Promise<PicsiResult> => {
+    if (adopted) return driver.follow({ jobId: job.id, account, command: job.command! }, controller.signal, hooks);
+    if (!inputs) throw new DriverError('DISCORD_ERROR', 'The job has no input images in the blob store', { commandSent: false });
+    return driver.picsi({ jobId: job.id, account, options: job.options, source: inputs.source, target: inputs.target }, controller.signal, hooks);
+  };
+
   const done = (async (): Promise<Job | null> => {
     try {
-      const result = await driver.picsi({ jobId: job.id, account, options: job.options, source: files.source, target: files.target }, controller.signal);
+      if (adopted) log.warn({ nonce: job.command!.nonce }, 'adopted a job whose command an earlier holder sent: following it');
+      const result = await drive();
       if (abortReason) return await finishAborted();
-      return await finish({ status: 'COMPLETED', messageId: result.messageId, content: result.content, attachments: result.attachments, timestamp: result.timestamp });
+      const attachments = await copyResults(job.id, result.attachments, deps.copyResult, controller.signal, log);
+      if (abortReason) return await finishAborted();
+      return await finish({ status: 'COMPLETED', messageId: result.messageId, content: result.content, attachments, timestamp: result.timestamp });
     } catch (error) {
       if (abortReason) return await finishAborted();
       if (error instanceof DriverError) {
         await applyAccountEffects(error).catch((e: unknown) => log.warn({ err: e }, 'could not record the account state'));
-        return await finish({
-          status: 'FAILED',
-          code: error.code === 'ABORTED' ? 'CANCELLED' : error.code,
-          error: error.message,
-          errorDetails: JSON.stringify({ ...(error.reason ? { reason: error.reason } : {}), ...(typeof error.details === 'object' && error.details !== null ? error.details : { details: error.details ?? null }), commandSent: error.commandSent }),
-        });
+        if (adopted && error.code === 'TIMEOUT') {
+          return await finish({ status: 'FAILED', code: 'EXECUTOR_LOST', error: 'The instance that sent this command stopped, and no answer of the bot was found within the job timeout', errorDetails: detailsOf(error) });
+        }
+        return await finish({ status: 'FAILED', code: error.code === 'ABORTED' ? 'CANCELLED' : error.code, error: error.message, errorDetails: detailsOf(error) });
       }
       log.error({ err: error }, 'unexpected error while running a job');
       return await finish({ status: 'FAILED', code: 'DISCORD_ERROR', error: 'Unexpected error while driving Discord', errorDetails: null });
@@ -139,3 +181,6 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
 
   return { jobId: job.id, abort, done, attemptedOutcome: () => attempted };
 }
+
+const detailsOf = (error: DriverError) =>
+  JSON.stringify({ ...(error.reason ? { reason: error.reason } : {}), ...(typeof error.details === 'object' && error.details !== null ? error.details : { details: error.details ?? null }), commandSent: error.commandSent });

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { JobService } from '../jobs/service.js';
 import { createUploadSpooler } from '../jobs/spool.js';
+import type { BlobStore } from '../storage/blob-store.js';
 import { buildSchema } from '../schema/index.js';
 import { createAuthenticator } from './auth.js';
 import { createHttpServer, type ReadinessCheck } from './server.js';
@@ -17,6 +18,8 @@ export interface GraphQLServerDeps {
   config: Config;
   logger: Logger;
   jobs: JobService;
+  /** Where uploads are streamed when a job is accepted. */
+  blobs: BlobStore;
   readiness?: ReadinessCheck[];
   checkReplyUrl?: (url: string) => Promise<void>;
 }
@@ -29,9 +32,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startGraphQLServer({ config, logger, jobs, readiness = [], checkReplyUrl = async () => {} }: GraphQLServerDeps): Promise<RunningServer> {
+export async function startGraphQLServer({ config, logger, jobs, blobs, readiness = [], checkReplyUrl = async () => {} }: GraphQLServerDeps): Promise<RunningServer> {
   const authenticator = createAuthenticator(config.auth);
-  const spooler = createUploadSpooler({ dir: config.uploads.dir, maxFileBytes: config.uploads.maxFileBytes });
+  const spooler = createUploadSpooler({ store: blobs, dir: config.uploads.dir, maxFileBytes: config.uploads.maxFileBytes });
   const yoga = createYogaApp({ schema: buildSchema(), config, logger, authenticator, context: { jobs, spooler, config, logger, checkReplyUrl } });
   const server = createHttpServer({
     yoga,

@@ -30,6 +30,19 @@ export interface FileInfo {
   filename: string;
 }
 
+/**
+ * Our copy of a result file in the blob store (copied off Discord's CDN when the job completed).
+ * STORED: `key` holds the bytes. FAILED: the copy did not succeed; Discord's URLs (refreshed when
+ * they lapse) are all there is.
+ */
+export type ResultCopyState = 'STORED' | 'FAILED';
+
+export interface ResultCopy {
+  state: ResultCopyState;
+  key: string | null;
+  error: string | null;
+}
+
 export interface JobAttachment {
   id: string;
   contentType: string | null;
@@ -39,6 +52,26 @@ export interface JobAttachment {
   size: number;
   width: number | null;
   height: number | null;
+  /** Our copy of the file; null on jobs completed before results were copied. */
+  copy?: ResultCopy | null;
+}
+
+/** Blob-store keys of a job's uploaded images; null once the job is terminal (they are deleted). */
+export interface JobInputs {
+  source: string;
+  target: string;
+}
+
+/**
+ * The /picsi command a holder sent for the job, written (fenced) right before POST /interactions:
+ * whoever holds the channel next follows this interaction to its outcome instead of sending again.
+ */
+export interface SentCommand {
+  nonce: string;
+  /** Learnt from the gateway (INTERACTION_CREATE) after the send; null until then. */
+  interactionId: string | null;
+  /** ISO 8601 UTC ms. */
+  sentAt: string;
 }
 
 export type CallbackStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
@@ -87,8 +120,12 @@ export interface Job {
   errorDetails: string | null;
   /** Run attempts (a job put back in the queue before anything reached Discord is attempted again). */
   attempt: number;
-  /** The server instance that accepted the job and holds its files. */
+  /** The server instance that accepted the job (informational: any instance may run it). */
   instance: string;
+  /** Where the uploaded images wait for the run (blob store keys). */
+  inputs?: JobInputs | null;
+  /** Set once a holder is about to send the command (see SentCommand). */
+  command?: SentCommand | null;
   callback: CallbackState | null;
 }
 

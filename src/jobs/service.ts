@@ -2,8 +2,9 @@
  * What the GraphQL layer needs from the job service (implemented by src/executor). Kept as an
  * interface so the schema depends on behaviour, not on Redis.
  */
-import type { DiscordAccount, SpooledFile } from '../discord/types.js';
+import type { DiscordAccount } from '../discord/types.js';
 import type { CallbackState, Job, JobStatus, WaitMode } from './model.js';
+import type { StagedFile } from './spool.js';
 
 export type JobView = Job & { queuePosition: number | null };
 
@@ -11,8 +12,9 @@ export interface SubmitInput {
   owner: string;
   requestedChannel: string | null;
   options: string | null;
-  source: SpooledFile;
-  target: SpooledFile;
+  /** Already in the blob store; the service owns them from the call on (deletes them on refusal). */
+  source: StagedFile;
+  target: StagedFile;
   replyUrl: string | null;
   replyRef: string | null;
   mode: WaitMode;
@@ -55,6 +57,13 @@ export interface AccountRegistry {
   delete(channel: string): Promise<boolean>;
 }
 
+/** A time-limited link to our copy of a result file. */
+export interface DownloadLink {
+  url: string;
+  /** ISO 8601 UTC ms. */
+  expiresAt: string;
+}
+
 export interface JobService {
   submit(input: SubmitInput): Promise<JobView>;
   get(id: string): Promise<JobView | null>;
@@ -66,6 +75,8 @@ export interface JobService {
   onTerminal(listener: (job: Job) => void): () => void;
   /** Records callback delivery progress on the job (bumps its version, publishes). */
   setCallbackState(id: string, state: CallbackState): Promise<void>;
+  /** A link to a stored result copy (`baseUrl`: this server's public origin, for /files/… links). */
+  downloadLink(key: string, filename: string, baseUrl: string): Promise<DownloadLink>;
   ready(): Promise<boolean>;
   close(deadlineMs: number): Promise<void>;
 }

@@ -1,18 +1,30 @@
 /**
- * Copies an uploaded file out of graphql-upload-ts's request-scoped temp file into a job-owned
- * file (the request's temp files are deleted when the response ends, the job lives longer), and
- * checks on the way that it is an image type the bot accepts.
+ * Streams an uploaded file out of graphql-upload-ts's request-scoped temp file into the blob store
+ * (the request's temp files are deleted when the response ends; the job lives longer and may run on
+ * any instance), and checks on the way that it is an image type the bot accepts. A refused or
+ * interrupted upload leaves no blob.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FileUpload } from 'graphql-upload-ts';
-import type { SpooledFile } from '../discord/types.js';
 import { AppError } from '../errors.js';
+import { BlobStoreUnavailableError, BlobTooLargeError, type BlobStore } from '../storage/blob-store.js';
+
+/** An uploaded image, stored in the blob store under `key` until its job is terminal. */
+export interface StagedFile {
+  key: string;
+  filename: string;
+  size: number;
+  contentType: string;
+}
+
+/** Blob keys of a job's inputs live under this prefix. */
+export const INPUT_KEY_PREFIX = 'inputs/';
 
 /** Image types the bot accepts, by magic bytes. Video is refused (the hosted API does not support it). */
 const IMAGE_SIGNATURES: readonly { type: string; extension: string; matches: (head: Buffer) => boolean }[] = [
@@ -27,14 +39,14 @@ export const sniffImageType = (head: Buffer) => IMAGE_SIGNATURES.find((s) => s.m
 
 export interface UploadSpooler {
   /** Spools one upload; `field` names the argument in error messages. Throws AppError BAD_USER_INPUT. */
-  spool(upload: unknown, field: string): Promise<SpooledFile>;
-  discard(...files: (SpooledFile | null | undefined)[]): Promise<void>;
+  spool(upload: unknown, field: string): Promise<StagedFile>;
+  discard(...files: (StagedFile | null | undefined)[]): Promise<void>;
 }
 
 /**
- * Each process spools under `<root>/p<pid>`; a process killed mid-job cannot clean up, so the next
- * one to start sweeps the folders of processes that no longer exist. The root must be local to the
- * host (process ids mean nothing across hosts).
+ * graphql-upload-ts's request files live under `<root>/p<pid>/requests`; a process killed
+ * mid-request cannot clean up, so the next one to start sweeps the folders of processes that no
+ * longer exist. The root must be local to the host (process ids mean nothing across hosts).
  */
 export const defaultSpoolRoot = () => join(tmpdir(), 'picsi-graphql');
 
@@ -49,16 +61,14 @@ export function keepRequestTempFilesUnder(root: string): string {
   return dir;
 }
 
-export function createUploadSpooler(options: { dir: string | null; maxFileBytes: number }): UploadSpooler {
+export function createUploadSpooler(options: { store: BlobStore; dir: string | null; maxFileBytes: number; newKey?: (field: string) => string }): UploadSpooler {
   const root = options.dir ?? defaultSpoolRoot();
-  const dir = join(root, `p${process.pid}`);
-  let dirReady: Promise<unknown> | null = sweepOrphans(root).then(() => mkdir(dir, { recursive: true, mode: 0o700 }));
+  void sweepOrphans(root);
+  const newKey = options.newKey ?? ((field: string) => `${INPUT_KEY_PREFIX}${randomUUID()}-${field}`);
 
-  async function spool(upload: unknown, field: string): Promise<SpooledFile> {
+  async function spool(upload: unknown, field: string): Promise<StagedFile> {
     const file = await resolveUpload(upload, field);
-    dirReady ??= mkdir(dir, { recursive: true, mode: 0o700 });
-    await dirReady.catch(() => (dirReady = mkdir(dir, { recursive: true, mode: 0o700 })));
-    const path = join(dir, `${randomUUID()}-${field}`);
+    const key = newKey(field);
     let head = Buffer.alloc(0);
     let size = 0;
     const inspect = new Transform({
@@ -72,13 +82,14 @@ export function createUploadSpooler(options: { dir: string | null; maxFileBytes:
       },
     });
     try {
-      await pipeline(file.createReadStream(), inspect, createWriteStream(path, { mode: 0o600 }));
+      const stored = (source: AsyncIterable<Buffer>) => options.store.put(key, Readable.from(source, { objectMode: false }), { contentType: file.mimetype || 'application/octet-stream', maxBytes: options.maxFileBytes });
+      await pipeline(file.createReadStream(), inspect, stored);
       const kind = sniffImageType(head);
       if (size === 0) throw missing(field);
       if (!kind) throw notAnImage(field, file.mimetype);
-      return { path, filename: safeFilename(file.filename, kind.extension), size, contentType: kind.type };
+      return { key, filename: safeFilename(file.filename, kind.extension), size, contentType: kind.type };
     } catch (error) {
-      await rm(path, { force: true });
+      await options.store.delete([key]).catch(() => undefined);
       throw toInputError(error, field, options.maxFileBytes);
     }
   }
@@ -86,7 +97,8 @@ export function createUploadSpooler(options: { dir: string | null; maxFileBytes:
   return {
     spool,
     async discard(...files) {
-      await Promise.all(files.map((f) => (f ? rm(f.path, { force: true }) : undefined)));
+      const keys = files.flatMap((f) => (f ? [f.key] : []));
+      if (keys.length > 0) await options.store.delete(keys);
     },
   };
 }
@@ -115,6 +127,12 @@ function notAnImage(field: string, declared: string) {
 
 function toInputError(error: unknown, field: string, maxFileBytes: number | null): AppError {
   if (error instanceof AppError) return error;
+  if (error instanceof BlobStoreUnavailableError) {
+    return new AppError('SERVICE_UNAVAILABLE', 'The file store is unavailable or full; retry later', { field, retryAfter: 5 }, { cause: error });
+  }
+  if (error instanceof BlobTooLargeError) {
+    return new AppError('BAD_USER_INPUT', `Param ${field} exceeds the upload size limit of ${error.maxBytes} bytes`, { field, limit: error.maxBytes });
+  }
   const status = (error as { status?: number }).status;
   if (status === 413) {
     const limit = maxFileBytes === null ? '' : ` of ${maxFileBytes} bytes`;
@@ -139,7 +157,7 @@ const isAlive = (pid: number) => {
   }
 };
 
-/** Removes the spool folders of processes that are gone (their jobs ended EXECUTOR_LOST). */
+/** Removes the request-file folders of processes that are gone. */
 export async function sweepOrphans(root: string): Promise<string[]> {
   const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
   const orphans = entries.filter((e) => e.isDirectory() && /^p\d+$/.test(e.name) && Number(e.name.slice(1)) !== process.pid && !isAlive(Number(e.name.slice(1))));

@@ -1,6 +1,7 @@
 import { JOB_STATUSES, type CallbackState, type FileInfo, type JobAttachment } from '../jobs/model.js';
-import type { JobView } from '../jobs/service.js';
+import type { DownloadLink, JobView } from '../jobs/service.js';
 import { builder } from './builder.js';
+import { publicOrigin } from './origin.js';
 
 export const JobStatusEnum = builder.enumType('JobStatus', {
   description: 'QUEUED → STARTED → COMPLETED | FAILED | CANCELLED. A job always ends in one of the last three.',
@@ -24,8 +25,24 @@ const FileInfoRef = builder.objectRef<FileInfo>('FileInfo').implement({
   }),
 });
 
+const ResultCopyStateEnum = builder.enumType('ResultCopyState', {
+  description: "Our copy of a result file, made off Discord's CDN before the job is COMPLETED.",
+  values: {
+    STORED: { value: 'STORED', description: 'Stored: `download` serves it for JOB_RETENTION_DAYS, whatever happens to the Discord URL, the account or Discord.' },
+    FAILED: { value: 'FAILED', description: "The copy failed: only Discord's URLs remain (refreshed when read after they expired)." },
+  } as const,
+});
+
+const DownloadRef = builder.objectRef<DownloadLink>('Download').implement({
+  description: 'A time-limited link to our copy of a result file; ask again for a fresh one.',
+  fields: (t) => ({
+    url: t.exposeString('url'),
+    expiresAt: t.field({ type: 'DateTime', resolve: (d) => d.expiresAt }),
+  }),
+});
+
 const AttachmentRef = builder.objectRef<JobAttachment>('Attachment').implement({
-  description: "A file of the bot's reply (the result image). Discord CDN URLs expire after hours to days.",
+  description: "A file of the bot's reply (the result image). Discord CDN URLs expire after hours to days; `download` is our own copy.",
   fields: (t) => ({
     id: t.exposeID('id'),
     contentType: t.exposeString('contentType', { nullable: true }),
@@ -35,6 +52,13 @@ const AttachmentRef = builder.objectRef<JobAttachment>('Attachment').implement({
     size: t.exposeInt('size'),
     width: t.exposeInt('width', { nullable: true }),
     height: t.exposeInt('height', { nullable: true }),
+    copyState: t.field({ type: ResultCopyStateEnum, nullable: true, description: 'Null for jobs completed before results were copied.', resolve: (a) => a.copy?.state ?? null }),
+    download: t.field({
+      type: DownloadRef,
+      nullable: true,
+      description: 'Our stored copy (null unless copyState is STORED).',
+      resolve: (a, _args, ctx) => (a.copy?.state === 'STORED' && a.copy.key ? ctx.jobs.downloadLink(a.copy.key, a.filename, publicOrigin(ctx)) : null),
+    }),
   }),
 });
 

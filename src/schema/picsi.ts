@@ -1,8 +1,8 @@
-import type { SpooledFile } from '../discord/types.js';
 import { AppError } from '../errors.js';
 import { isTerminal } from '../jobs/model.js';
 import { parsePicsiOptions } from '../jobs/options.js';
 import type { JobView } from '../jobs/service.js';
+import type { StagedFile } from '../jobs/spool.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
 import { JobRef, WaitModeEnum } from './job.js';
@@ -36,8 +36,8 @@ builder.mutationField('picsi', (t) =>
         throw new AppError('BAD_USER_INPUT', 'Optional param replyUrl or replyRef is too long', { field: 'replyRef', max: MAX_REPLY_FIELD_LENGTH });
       }
 
-      let source: SpooledFile | undefined;
-      let target: SpooledFile | undefined;
+      let source: StagedFile | undefined;
+      let target: StagedFile | undefined;
       try {
         [source, target] = await spoolBoth(ctx, input.sourceImage, input.targetImage);
         const job = await ctx.jobs.submit({
@@ -52,9 +52,9 @@ builder.mutationField('picsi', (t) =>
         });
         return input.wait ? await waitForTerminal(ctx, job) : job;
       } catch (error) {
-        // submit() owns the files once it accepted them (and deletes them on refusal): discarding
-        // an already-deleted file is a no-op, so this is only the spool-time cleanup.
-        if (!(error instanceof AppError) || error.code === 'BAD_USER_INPUT') await ctx.spooler.discard(source, target);
+        // submit() owns the blobs from the call on (and deletes them on refusal): discarding an
+        // already-deleted key is a no-op, so this is only the cleanup when submit was never reached.
+        if (!(error instanceof AppError) || error.code === 'BAD_USER_INPUT' || error.code === 'SERVICE_UNAVAILABLE') await ctx.spooler.discard(source, target).catch(() => undefined);
         throw error;
       }
     },
@@ -62,7 +62,7 @@ builder.mutationField('picsi', (t) =>
 );
 
 /** Spools both uploads; if one fails the other is deleted, so no temp file outlives the request. */
-async function spoolBoth(ctx: GraphQLContext, source: unknown, target: unknown): Promise<[SpooledFile, SpooledFile]> {
+async function spoolBoth(ctx: GraphQLContext, source: unknown, target: unknown): Promise<[StagedFile, StagedFile]> {
   const results = await Promise.allSettled([ctx.spooler.spool(source, 'source_image'), ctx.spooler.spool(target, 'target_image_gif_or_video')]);
   const [s, t] = results;
   if (s.status === 'fulfilled' && t.status === 'fulfilled') return [s.value, t.value];

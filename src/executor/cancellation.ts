@@ -1,0 +1,66 @@
+/**
+ * Cancel and shutdown. A queued job is cancelled in the store directly (any instance); a running
+ * one is asked to stop through the control event (whichever instance runs it aborts its Discord
+ * calls) and answered once it is terminal. Shutdown cancels nothing queued (another instance runs
+ * it), lets running jobs finish within the deadline, then aborts them.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isTerminal } from '../jobs/model.js';
+import type { JobView } from '../jobs/service.js';
+import { EVENT_CONTROL } from './coordinator.js';
+import type { ExecutorContext } from './context.js';
+import type { RunningJobs } from './runs.js';
+import type { TerminalEffects } from './terminal-effects.js';
+import { watchJob } from './watch.js';
+
+/** How long cancel waits for a running job to stop before answering with its current state. */
+const CANCEL_WAIT_MS = 5000;
+/** After the shutdown deadline, how long aborted runs get to write their outcome. */
+const ABORT_GRACE_MS = 2000;
+
+export const cancelMessage = (id: string) => JSON.stringify({ type: 'cancel', id });
+
+export function parseControl(payload: string): { type: 'cancel'; id: string } | null {
+  try {
+    const message = JSON.parse(payload) as { type?: unknown; id?: unknown };
+    return message.type === 'cancel' && typeof message.id === 'string' ? { type: 'cancel', id: message.id } : null;
+  } catch {
+    return null;
+  }
+}
+
+export class Cancellation {
+  constructor(
+    private readonly ctx: ExecutorContext,
+    private readonly runs: RunningJobs,
+    private readonly terminal: TerminalEffects,
+    private readonly toView: (job: NonNullable<Awaited<ReturnType<ExecutorContext['coordinator']['getJob']>>>) => Promise<JobView>,
+  ) {}
+
+  async cancel(id: string, owner: string | null): Promise<JobView | null> {
+    const { coordinator, now, retentionSec } = this.ctx;
+    const job = await coordinator.getJob(id);
+    if (!job || (owner !== null && job.owner !== owner)) return null;
+    if (job.status === 'QUEUED') {
+      const cancelled = await coordinator.updateJob(id, { from: ['QUEUED'], patch: { status: 'CANCELLED', code: 'CANCELLED', error: 'Cancelled by request', finishedAt: new Date(now()).toISOString() }, retentionSec });
+      if (cancelled) {
+        await this.terminal.apply(cancelled);
+        return this.toView(cancelled);
+      }
+    } else if (job.status === 'STARTED') {
+      await coordinator.publish(EVENT_CONTROL, cancelMessage(id));
+      for await (const update of watchJob(coordinator, id, AbortSignal.timeout(CANCEL_WAIT_MS))) if (isTerminal(update.status)) return this.toView(update);
+    }
+    const latest = await coordinator.getJob(id);
+    return latest ? this.toView(latest) : null;
+  }
+
+  /** Lets the runs here finish within `deadlineMs`, then aborts them (they end CANCELLED). */
+  async shutdown(deadlineMs: number): Promise<void> {
+    const drained = this.runs.drained();
+    const timedOut = await Promise.race([drained.then(() => false), sleep(deadlineMs, true, { ref: false })]);
+    if (!timedOut) return;
+    this.runs.abortAll('shutdown');
+    await Promise.race([drained, sleep(ABORT_GRACE_MS, undefined, { ref: false })]);
+  }
+}

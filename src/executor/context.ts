@@ -1,0 +1,28 @@
+/** What every part of the job service shares: configuration, the stores, the driver, the clock. */
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { DiscordAccount, PicsiDriver } from '../discord/types.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import type { Coordinator } from './coordinator.js';
+
+export interface ExecutorContext {
+  config: Config;
+  coordinator: Coordinator;
+  driver: PicsiDriver;
+  blobs: BlobStore;
+  logger: Logger;
+  instanceId: string;
+  now: () => number;
+  /** How long a terminal job (and its result files) is kept: JOB_RETENTION_DAYS. */
+  retentionSec: number;
+}
+
+/** The account as the driver takes it: an account record without its runtime state. */
+export const discordAccountOf = (a: DiscordAccount): DiscordAccount => ({ channel: a.channel, server: a.server, discord: a.discord, ...(a.label ? { label: a.label } : {}) });
+
+export const lostPatch = (now: number) => ({
+  status: 'FAILED' as const,
+  code: 'EXECUTOR_LOST',
+  error: 'The server instance holding this job stopped before it finished',
+  finishedAt: new Date(now).toISOString(),
+});

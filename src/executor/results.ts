@@ -1,0 +1,31 @@
+/**
+ * Copies a completed job's result files off Discord's CDN into the blob store, so they outlive the
+ * CDN URLs (which expire), the account and Discord itself. Runs before COMPLETED is written, while
+ * the channel is still held: the job is never seen COMPLETED without its copy state, there is one
+ * write, and a holder that dies mid-copy leaves a STARTED job whose reply the next holder finds in
+ * the channel history and copies. The cost is the copy time (bounded) on the channel's hold.
+ */
+import type { Logger } from 'pino';
+import type { JobAttachment } from '../jobs/model.js';
+
+/** Streams `url` into the blob store under `key`, bounded in size and time, retried (storage's copy-remote). */
+export type CopyRemote = (url: string, key: string, options: { contentType: string; signal: AbortSignal }) => Promise<unknown>;
+
+export const RESULT_KEY_PREFIX = 'results/';
+export const resultKey = (jobId: string, attachmentId: string) => `${RESULT_KEY_PREFIX}${jobId}/${attachmentId.replace(/[^\w.=-]/g, '_')}`;
+
+export async function copyResults(jobId: string, attachments: JobAttachment[], copy: CopyRemote, signal: AbortSignal, logger: Logger): Promise<JobAttachment[]> {
+  return Promise.all(
+    attachments.map(async (a): Promise<JobAttachment> => {
+      const key = resultKey(jobId, a.id);
+      try {
+        await copy(a.url, key, { contentType: a.contentType ?? 'application/octet-stream', signal });
+        return { ...a, copy: { state: 'STORED', key, error: null } };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        logger.warn({ job: jobId, attachment: a.id, err: message }, 'could not copy a result file into the blob store; Discord URLs only');
+        return { ...a, copy: { state: 'FAILED', key: null, error: message.slice(0, 300) } };
+      }
+    }),
+  );
+}

@@ -1,0 +1,63 @@
+/** The jobs this instance is running right now: started from a claim, aborted on cancel or shutdown. */
+import type { Job } from '../jobs/model.js';
+import type { AccountRecord, Claimed } from './coordinator.js';
+import { discordAccountOf, type ExecutorContext } from './context.js';
+import { inputsOf } from './inputs.js';
+import type { StoreLossJournal } from './store-loss-journal.js';
+import type { CopyRemote } from './results.js';
+import type { TerminalEffects } from './terminal-effects.js';
+import { runJob, type AbortReason, type RunningJob } from './worker.js';
+
+export interface RunsDeps {
+  ctx: ExecutorContext;
+  journal: StoreLossJournal;
+  terminal: TerminalEffects;
+  copyResult: CopyRemote;
+  /** Restores the outcome of a run whose record the store lost (recovery.ts). */
+  restoreLostRun(id: string, attempted: ReturnType<RunningJob['attemptedOutcome']>): Promise<Job | null>;
+  /** Called when a run ended and its channel is free. */
+  onChannelFreed(channel: string): void;
+}
+
+export class RunningJobs {
+  private readonly runs = new Map<string, RunningJob>();
+
+  constructor(private readonly deps: RunsDeps) {}
+
+  get size(): number {
+    return this.runs.size;
+  }
+
+  has(id: string): boolean {
+    return this.runs.has(id);
+  }
+
+  start(claimed: Claimed, token: string, account: AccountRecord): void {
+    const { ctx } = this.deps;
+    const job = claimed.job;
+    const workerDeps = { coordinator: ctx.coordinator, driver: ctx.driver, logger: ctx.logger, now: ctx.now, leaseTtlMs: ctx.config.jobs.leaseTtlMs, retentionSec: ctx.retentionSec, copyResult: this.deps.copyResult };
+    const run = runJob(workerDeps, claimed, token, discordAccountOf(account), inputsOf(job, ctx.blobs));
+    this.runs.set(job.id, run);
+    this.deps.journal.record(job);
+    void run.done.then(async (finished) => {
+      this.runs.delete(job.id);
+      const outcome = finished ?? (await this.deps.restoreLostRun(job.id, run.attemptedOutcome()).catch(() => null));
+      this.deps.onChannelFreed(job.channel!);
+      if (!outcome) this.deps.journal.forget(job.id);
+      await this.deps.terminal.apply(outcome ?? null);
+    });
+  }
+
+  abort(id: string, reason: AbortReason): void {
+    this.runs.get(id)?.abort(reason);
+  }
+
+  abortAll(reason: AbortReason): void {
+    for (const run of this.runs.values()) run.abort(reason);
+  }
+
+  /** Resolves when every run that is running now has ended. */
+  drained(): Promise<unknown> {
+    return Promise.all([...this.runs.values()].map((r) => r.done));
+  }
+}
