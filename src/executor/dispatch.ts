@@ -88,8 +88,10 @@ export class Dispatcher {
       day: utcDay(now),
       creditCost: ctx.config.jobs.creditCost,
       creditsPerDay: ctx.config.jobs.creditsPerDay,
+      // Any queued job, whichever instance accepted it: its inputs are in the blob store.
+      recordsCommands: true,
       start: { server: account.server, discord: maskToken(account.discord), startedAt: new Date(now).toISOString() },
-      lost: { patch: lostPatch(now), retentionSec: ctx.retentionSec },
+      lost: { patch: lostPatch(now), retentionSec: ctx.retentionSec, jobTimeoutMs: ctx.config.jobs.timeoutMs },
     });
     if (!claimed) return 'nothing';
     if (claimed === STORE_LOST) {
@@ -97,7 +99,7 @@ export class Dispatcher {
       return 'store-lost';
     }
     for (const job of claimed.reaped) {
-      ctx.logger.warn({ job: job.id, channel: job.channel }, 'finished a job whose holder vanished (EXECUTOR_LOST) while claiming its channel');
+      ctx.logger.warn({ job: job.id, channel: job.channel }, 'finished a job whose holder vanished and whose command is too old to follow (EXECUTOR_LOST)');
       void this.deps.terminal.apply(job);
     }
     this.deps.runs.start(claimed, token, account);

@@ -41,7 +41,7 @@ export class ReadModel {
 
   async list(filter: JobFilter, page: { first: number; after?: string | null }): Promise<JobPage> {
     const result = await this.ctx.coordinator.listJobs({ ...filter, first: page.first, after: page.after ?? null });
-    return { ...result, jobs: await Promise.all(result.jobs.map(async (job) => this.toView(await this.withFreshUrls(job)))) };
+    return { ...result, edges: await Promise.all(result.edges.map(async ({ job, cursor }) => ({ job: await this.toView(await this.withFreshUrls(job)), cursor }))) };
   }
 
   watch(id: string, signal: AbortSignal): AsyncIterable<JobView> {

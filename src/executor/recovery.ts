@@ -20,9 +20,12 @@ export interface RecoveryDeps {
   isRunningHere(id: string): boolean;
   /** How many runs are active here (for the recovery log line). */
   runningHere(): number;
-  /** Recovery done: dispatch may claim again. */
+  /** Jobs are back in the queue (recovery done, or requeued by the reaper): dispatch. */
   onRecovered(): void;
 }
+
+/** Expired holders settled per reap call. */
+const REAP_BATCH = 100;
 
 export class Recovery {
   private recovering: Promise<void> | null = null;
@@ -35,15 +38,17 @@ export class Recovery {
 
   /** One reaper pass. */
   async reap(): Promise<void> {
-    const { coordinator, retentionSec, now, logger } = this.deps.ctx;
+    const { coordinator, retentionSec, now, logger, config } = this.deps.ctx;
     await this.checkStore();
-    for (const id of await coordinator.runningJobIds()) {
-      if (this.deps.isRunningHere(id)) continue;
-      const lost = await coordinator.failIfLost(id, lostPatch(now()), retentionSec);
-      if (lost) {
-        logger.warn({ job: id, channel: lost.channel, status: lost.status }, 'reaped a job whose holder vanished');
-        await this.deps.terminal.apply(lost);
+    for (let more = true; more; ) {
+      const reaped = await coordinator.reap({ nowMs: now(), limit: REAP_BATCH, lost: { patch: lostPatch(now()), retentionSec, jobTimeoutMs: config.jobs.timeoutMs } });
+      for (const job of reaped.requeued) logger.warn({ job: job.id, channel: job.channel }, 'a job whose holder vanished before sending anything is back at the head of the queue');
+      for (const job of reaped.failed) {
+        logger.warn({ job: job.id, channel: job.channel }, 'reaped a job whose holder vanished and whose command is too old to follow (EXECUTOR_LOST)');
+        await this.deps.terminal.apply(job);
       }
+      if (reaped.requeued.length > 0) this.deps.onRecovered();
+      more = reaped.more;
     }
     await this.refreshJournal();
   }

@@ -74,7 +74,6 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
       .catch((error: unknown) => log.warn({ err: error }, 'lease renewal failed; will stop acting if it keeps failing'));
   }, Math.max(50, Math.floor(leaseTtlMs / 3)));
 
-  const fenced = (patch: JobPatch) => coordinator.updateJob(job.id, { from: ['STARTED'], patch, token, channel, retentionSec: deps.retentionSec });
 
   /**
    * The fenced terminal write, retried while Redis is unreachable. A null answer means the fence
@@ -87,7 +86,7 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
     const giveUpAt = now() + WRITE_RETRY_WINDOW_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        const written = await fenced(outcome);
+        const written = await coordinator.updateJob(job.id, { from: ['STARTED'], patch: outcome, token, channel, retentionSec: deps.retentionSec });
         if (!written) log.warn({ status: patch.status }, 'late write rejected by the fence: this instance no longer holds the channel');
         return written;
       } catch (error) {
@@ -103,7 +102,7 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
   const recordCommand = async (sent: SentCommand): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        if (await fenced({ command: sent })) {
+        if (await coordinator.markCommandSent(job.id, channel, token, sent)) {
           command = sent;
           return;
         }
@@ -119,11 +118,11 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
   const recordInteractionId = (interactionId: string) => {
     if (!command) return;
     command = { ...command, interactionId };
-    fenced({ command }).catch((error: unknown) => log.debug({ err: error }, 'could not record the interaction id (the nonce and history still find the reply)'));
+    coordinator.markCommandSent(job.id, channel, token, command).catch((error: unknown) => log.debug({ err: error }, 'could not record the interaction id (the nonce and history still find the reply)'));
   };
   const hooks = { onCommandSending: recordCommand, onInteractionId: recordInteractionId };
 
-  const adopted = claimed.adopted === true && job.command != null;
+  const adopted = claimed.adopted && job.command != null;
   const drive = (): Promise<PicsiResult> => {
     if (adopted) return driver.follow({ jobId: job.id, account, command: job.command! }, controller.signal, hooks);
     if (!inputs) throw new DriverError('DISCORD_ERROR', 'The job has no input images in the blob store', { commandSent: false });
