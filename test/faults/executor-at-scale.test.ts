@@ -1,19 +1,23 @@
 /**
- * The executor's properties at scale, under faults (issue 8): 3 server processes share 4 channels
- * through one redis-server; 500 jobs; during the run one process is SIGKILLed (and replaced), Redis
- * is SIGKILLed and restarted (append-only file, the recommended production setting), and every
- * pub/sub connection is killed. Then: never two interactions on a channel, every job terminal,
- * every subscriber's last event equals the stored final state, no lease and no temp file left.
+ * The executor's properties at scale, under faults: 3 server processes share 4 channels through one
+ * redis-server and one blob store; 500 jobs; during the run one process is SIGKILLed (and replaced),
+ * Redis is SIGKILLed and restarted (append-only file, the recommended production setting), and every
+ * pub/sub connection is killed. Then: never two interactions on a channel, every job COMPLETED
+ * except the ones scripted to fail (a source image the bot finds no face in), exactly one
+ * interaction per job, every subscriber's last event equals the stored final state, no lease, no
+ * input blob and no temp file left.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
 import { PICSI_MUTATION, postJson, postMultipart } from '../helpers/graphql-http.js';
+import { executorKeys } from '../../src/executor/keys.js';
 import { makePng } from '../helpers/images.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
@@ -24,6 +28,8 @@ const CHANNELS = 4;
 const PROCESSES = 3;
 const SUBMIT_CONCURRENCY = 12;
 const BOT_DELAY_MS = 40;
+/** Every this many jobs, the source image is one the bot finds no face in (a corrupt PNG body). */
+const SCRIPTED_FAILURE_EVERY = 25;
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 
 interface JobState {
@@ -39,6 +45,7 @@ let accounts: SimulatedAccount[];
 const fleet: (ServerProcess | null)[] = [];
 const everyProcess: ServerProcess[] = [];
 const spoolRoot = mkdtempSync(join(tmpdir(), 'picsi-faults-spool-'));
+const blobRoot = mkdtempSync(join(tmpdir(), 'picsi-faults-blobs-'));
 const prefix = `faults:${randomUUID()}:`;
 
 beforeAll(async () => {
@@ -62,6 +69,7 @@ const serverEnv = () => ({
   QUEUE_MAX_PER_TOKEN: '1000',
   SHUTDOWN_TIMEOUT_MS: '500',
   UPLOAD_DIR: spoolRoot,
+  STORAGE_URL: pathToFileURL(blobRoot).href,
   LOG_LEVEL: 'info', // the test helper waits for the info-level "ready" line
 });
 const launch = async (slot: number) => {
@@ -148,6 +156,8 @@ it(`${JOBS} jobs, ${PROCESSES} processes, ${CHANNELS} channels, with a SIGKILL, 
   for (let slot = 0; slot < PROCESSES; slot++) await launch(slot);
   const png = await makePng(32, 32);
   const files = { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } };
+  const faceless = { ...files, 'input.sourceImage': { bytes: corruptPngBody(png), filename: 'noface.png', type: 'image/png' } };
+  const scriptedToFail = new Set<string>();
 
   const faults: { fault: string; atMs: number; detail: string }[] = [];
   const tally: Record<string, number> = {};
@@ -202,9 +212,11 @@ it(`${JOBS} jobs, ${PROCESSES} processes, ${CHANNELS} channels, with a SIGKILL, 
     Array.from({ length: SUBMIT_CONCURRENCY }, async () => {
       while (next < JOBS) {
         const index = next++;
-        const id = await submit(index, files, tally);
+        const failing = index % SCRIPTED_FAILURE_EVERY === 0;
+        const id = await submit(index, failing ? faceless : files, tally);
         if (!id) continue;
         ids.push(id);
+        if (failing) scriptedToFail.add(id);
         followers.set(id, follow(id, index + 1)); // follow on another server than the one that took it
       }
     }),
@@ -234,10 +246,14 @@ it(`${JOBS} jobs, ${PROCESSES} processes, ${CHANNELS} channels, with a SIGKILL, 
     return !last || !final || last.status !== final.status || last.version !== final.version;
   });
   const client = redis.client();
-  const leftoverLeases = await client.keys(`${prefix}lease:*`);
-  const stillRunning = await client.smembers(`${prefix}running`);
-  const stillQueued = await client.zcard(`${prefix}queue`);
+  const keys = executorKeys(prefix);
+  const leftoverLeases = await client.keys(`${keys.leasePrefix}*`);
+  const stillRunning = await client.zrange(keys.running, 0, -1);
+  const stillQueued = (await client.keys(`${keys.queuePrefix}*`)).filter((k) => k !== keys.seq).length;
   const leftoverFiles = filesUnder(spoolRoot);
+  const leftoverInputs = filesUnder(join(blobRoot, 'inputs'));
+  const interactions = accounts.reduce((sum, a) => sum + simulator.interactionsLog(a.channelId).length, 0);
+  const unexpected = stored.filter((j) => (scriptedToFail.has(j.id) ? !(j.status === 'FAILED' && j.code === 'BOT_ERROR') : j.status !== 'COMPLETED'));
   const maxInFlight = Object.fromEntries(accounts.map((a, i) => [`channel ${i + 1}`, simulator.stats(a.channelId).maxInFlight]));
   const byOutcome: Record<string, number> = {};
   for (const j of stored) byOutcome[j.status === 'COMPLETED' ? 'COMPLETED' : `${j.status} ${j.code}`] = (byOutcome[j.status === 'COMPLETED' ? 'COMPLETED' : `${j.status} ${j.code}`] ?? 0) + 1;
@@ -247,6 +263,9 @@ it(`${JOBS} jobs, ${PROCESSES} processes, ${CHANNELS} channels, with a SIGKILL, 
   console.table({
     'jobs accepted': ids.length,
     'jobs in the store': stored.length,
+    'scripted to fail (no face)': scriptedToFail.size,
+    'not as scripted (must be 0)': unexpected.length,
+    'interactions sent': interactions,
     ...Object.fromEntries(Object.entries(byOutcome).map(([k, v]) => [`  ${k}`, v])),
     ...Object.fromEntries(Object.entries(tally).map(([k, v]) => [`submit retries: ${k}`, v])),
     ...Object.fromEntries(Object.entries(maxInFlight).map(([k, v]) => [`max interactions in flight, ${k}`, v])),
@@ -256,6 +275,7 @@ it(`${JOBS} jobs, ${PROCESSES} processes, ${CHANNELS} channels, with a SIGKILL, 
     'leases left': leftoverLeases.length,
     'jobs left running / queued': `${stillRunning.length} / ${stillQueued}`,
     'temp or spool files left': leftoverFiles.length,
+    'input blobs left': leftoverInputs.length,
     'all submitted (s)': (submittedMs / 1000).toFixed(1),
     'all terminal (s)': (finishedMs / 1000).toFixed(1),
   });
@@ -264,10 +284,23 @@ it(`${JOBS} jobs, ${PROCESSES} processes, ${CHANNELS} channels, with a SIGKILL, 
   expect(ids).toHaveLength(JOBS);
   expect(Object.values(maxInFlight).every((n) => n === 1)).toBe(true);
   for (const id of ids) expect(TERMINAL.has(storedById.get(id)?.status ?? 'missing')).toBe(true);
-  expect(stored.every((j) => j.status === 'COMPLETED' || j.code === 'EXECUTOR_LOST')).toBe(true);
+  // Nothing is lost to the faults: every job ends as the bot answered it.
+  expect(unexpected.map((j) => `${j.id} ${j.status} ${j.code}`)).toEqual([]);
+  expect(scriptedToFail.size).toBe(Math.ceil(JOBS / SCRIPTED_FAILURE_EVERY));
+  // Exactly one interaction per stored job (a job whose response died with a killed server counts too).
+  expect(interactions).toBe(stored.length);
   expect(subscriberMismatches.map(([id]) => id)).toEqual([]);
   expect(leftoverLeases).toEqual([]);
   expect(stillRunning).toEqual([]);
   expect(stillQueued).toBe(0);
   expect(leftoverFiles).toEqual([]);
+  expect(leftoverInputs).toEqual([]);
 }, 300_000);
+
+/** A PNG whose header is valid (it passes upload checks) and whose pixel data is not: the bot sees no face. */
+function corruptPngBody(png: Buffer): Buffer {
+  const bad = Buffer.from(png);
+  const idat = bad.indexOf(Buffer.from('IDAT'));
+  for (let i = idat + 8; i < Math.min(idat + 30, bad.length - 12); i++) bad[i] = 0x55;
+  return bad;
+}
