@@ -12,10 +12,14 @@ import type { DiscordAccount } from './discord/types.js';
 import { createJobService } from './executor/index.js';
 import type { ReadinessCheck } from './http/server.js';
 import type { JobService } from './jobs/service.js';
+import { resultCopier } from './executor/results.js';
 import { DiscordSimulator } from './simulator/index.js';
+import { createBlobStore, type BlobStore } from './storage/index.js';
 
 export interface Services {
   jobs: JobService;
+  /** Job inputs and result copies (STORAGE_URL, or the embedded default under DATA_DIR). */
+  blobs: BlobStore;
   readiness: ReadinessCheck[];
   checkReplyUrl(url: string): Promise<void>;
   /** The built-in simulator when no DISCORD_ACCOUNTS are configured. */
@@ -27,11 +31,14 @@ export async function startServices(config: Config, logger: Logger, options: { i
   const discord = await resolveDiscord(config, logger);
   const driver = createDiscordDriver({ apiUrl: discord.apiUrl, logger: logger.child({ component: 'discord' }), timeoutMs: config.jobs.timeoutMs, globalRequestsPerSecond: config.discord.globalRequestsPerSecond });
 
+  const blobs = await createBlobStore(config, logger.child({ component: 'storage' }));
   if (!config.redis.url) logger.info('REDIS_URL unset: using the in-process job store (single instance only; jobs are lost on restart)');
   const jobs = await createJobService({
     config,
     redis: config.redis.url ? { url: config.redis.url } : null,
     driver,
+    blobs,
+    copyResult: resultCopier(blobs),
     accounts: discord.accounts,
     logger: logger.child({ component: 'executor' }),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
@@ -60,9 +67,11 @@ export async function startServices(config: Config, logger: Logger, options: { i
 
   return {
     jobs,
+    blobs,
     simulator: discord.simulator,
     checkReplyUrl: (url) => callbacks.checkUrl(url),
     readiness: [
+      { name: 'storage', check: () => blobs.ping() },
       {
         name: 'discord',
         check: async () => {
@@ -77,6 +86,7 @@ export async function startServices(config: Config, logger: Logger, options: { i
       await callbacks.close();
       callbackRedis?.disconnect();
       await driver.close();
+      await blobs.close();
       await discord.simulator?.close();
     },
   };

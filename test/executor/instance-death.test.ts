@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
-import { filesUnder } from '../helpers/files.js';
+import { inputBlobsUnder } from '../helpers/files.js';
 import { PICSI_MUTATION, postJson, postMultipart } from '../helpers/graphql-http.js';
 import { makePng } from '../helpers/images.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
@@ -91,7 +91,7 @@ it('instance A accepts 20 jobs queued behind a slow bot and is SIGKILLed; instan
   expect(simulator.interactionsLog(account.channelId)).toHaveLength(20);
   expect(simulator.stats(account.channelId).maxInFlight).toBe(1);
   // Inputs are deleted once terminal: only the 20 results remain.
-  await expect.poll(() => filesUnder(blobs).filter((f) => f.includes('inputs')).length, { timeout: 5000 }).toBe(0);
+  await expect.poll(() => inputBlobsUnder(blobs).length, { timeout: 5000 }).toBe(0);
   await b.kill();
 }, 120_000);
 

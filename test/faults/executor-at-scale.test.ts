@@ -21,7 +21,7 @@ import { executorKeys } from '../../src/executor/keys.js';
 import { makePng } from '../helpers/images.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
-import { filesUnder } from '../helpers/files.js';
+import { filesUnder, inputBlobsUnder } from '../helpers/files.js';
 
 const JOBS = 500;
 const CHANNELS = 4;
@@ -251,7 +251,7 @@ it(`${JOBS} jobs, ${PROCESSES} processes, ${CHANNELS} channels, with a SIGKILL, 
   const stillRunning = await client.zrange(keys.running, 0, -1);
   const stillQueued = (await client.keys(`${keys.queuePrefix}*`)).filter((k) => k !== keys.seq).length;
   const leftoverFiles = filesUnder(spoolRoot);
-  const leftoverInputs = filesUnder(join(blobRoot, 'inputs'));
+  const leftoverInputs = inputBlobsUnder(blobRoot);
   const interactions = accounts.reduce((sum, a) => sum + simulator.interactionsLog(a.channelId).length, 0);
   const unexpected = stored.filter((j) => (scriptedToFail.has(j.id) ? !(j.status === 'FAILED' && j.code === 'BOT_ERROR') : j.status !== 'COMPLETED'));
   const maxInFlight = Object.fromEntries(accounts.map((a, i) => [`channel ${i + 1}`, simulator.stats(a.channelId).maxInFlight]));
