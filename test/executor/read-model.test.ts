@@ -1,0 +1,55 @@
+/** The read model on its own, with an injected clock: the one-second copy of finished jobs. */
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import type { ExecutorContext } from '../../src/executor/context.js';
+import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
+import { ReadModel } from '../../src/executor/read-model.js';
+import type { Job } from '../../src/jobs/model.js';
+import { createDiscordDriver } from '../../src/discord/index.js';
+import { tempBlobStore } from '../helpers/blobs.js';
+
+const job = (id: string, at: number): Job => {
+  const iso = new Date(at).toISOString();
+  return {
+    id, verb: 'faceswap-picsi', status: 'QUEUED', version: 1, owner: 'o', mode: 'QUEUE', requestedChannel: null, channel: null, server: null, discord: null,
+    options: null, sourceImage: { size: 1, type: 'image/png', filename: 's.png' }, targetImage: { size: 1, type: 'image/png', filename: 't.png' },
+    replyUrl: null, replyRef: null, created: iso, updated: iso, startedAt: null, finishedAt: null, messageId: null, content: null, attachments: [],
+    timestamp: null, code: null, error: null, errorDetails: null, attempt: 0, instance: 'i-test', callback: null, inputs: null, command: null,
+  };
+};
+
+describe('read model', () => {
+  it('answers a finished job from a copy for one second of the injected clock, then reads the store again', async () => {
+    let clock = Date.parse('2026-12-01T08:00:00.000Z');
+    const coordinator = createMemoryCoordinator();
+    const reads: string[] = [];
+    const getJob = coordinator.getJob.bind(coordinator);
+    coordinator.getJob = async (id) => (reads.push(id), getJob(id));
+    const ctx: ExecutorContext = {
+      config: loadConfig({}).config,
+      coordinator,
+      driver: createDiscordDriver({ apiUrl: 'http://127.0.0.1:9/api', logger: pino({ level: 'silent' }), timeoutMs: 1000 }),
+      blobs: await tempBlobStore(),
+      logger: pino({ level: 'silent' }),
+      instanceId: 'i-test',
+      now: () => clock,
+      retentionSec: 60,
+    };
+    const model = new ReadModel(ctx);
+    await coordinator.createJob(job('j1', clock), true);
+    await coordinator.updateJob('j1', { patch: { status: 'CANCELLED', code: 'CANCELLED', finishedAt: new Date(clock).toISOString() }, retentionSec: 60 });
+
+    expect((await model.get('j1'))?.status).toBe('CANCELLED');
+    clock += 999;
+    expect((await model.get('j1'))?.status).toBe('CANCELLED');
+    expect(reads).toEqual(['j1']);
+    clock += 1;
+    await model.get('j1');
+    expect(reads).toEqual(['j1', 'j1']);
+    model.invalidate('j1');
+    await model.get('j1');
+    expect(reads).toEqual(['j1', 'j1', 'j1']);
+    await ctx.driver.close();
+  });
+});
