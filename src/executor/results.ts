@@ -12,12 +12,16 @@ import type { JobAttachment } from '../jobs/model.js';
 export type CopyRemote = (url: string, key: string, options: { contentType: string; signal: AbortSignal }) => Promise<unknown>;
 
 export const RESULT_KEY_PREFIX = 'results/';
-export const resultKey = (jobId: string, attachmentId: string) => `${RESULT_KEY_PREFIX}${jobId}/${attachmentId.replace(/[^\w.=-]/g, '_')}`;
+/**
+ * `results/<UTC day>/<job>/<attachment>`: the day first, so a retention rule (an S3 lifecycle rule
+ * on the prefix, a sweep of old day folders) can drop whole days after JOB_RETENTION_DAYS.
+ */
+export const resultKey = (day: string, jobId: string, attachmentId: string) => `${RESULT_KEY_PREFIX}${day}/${jobId}/${attachmentId.replace(/[^\w.=-]/g, '_')}`;
 
-export async function copyResults(jobId: string, attachments: JobAttachment[], copy: CopyRemote, signal: AbortSignal, logger: Logger): Promise<JobAttachment[]> {
+export async function copyResults(jobId: string, day: string, attachments: JobAttachment[], copy: CopyRemote, signal: AbortSignal, logger: Logger): Promise<JobAttachment[]> {
   return Promise.all(
     attachments.map(async (a): Promise<JobAttachment> => {
-      const key = resultKey(jobId, a.id);
+      const key = resultKey(day, jobId, a.id);
       try {
         await copy(a.url, key, { contentType: a.contentType ?? 'application/octet-stream', signal });
         return { ...a, copy: { state: 'STORED', key, error: null } };

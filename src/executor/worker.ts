@@ -134,7 +134,7 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
       if (adopted) log.warn({ nonce: job.command!.nonce }, 'adopted a job whose command an earlier holder sent: following it');
       const result = await drive();
       if (abortReason) return await finishAborted();
-      const attachments = await copyResults(job.id, result.attachments, deps.copyResult, controller.signal, log);
+      const attachments = await copyResults(job.id, utcDay(now()), result.attachments, deps.copyResult, controller.signal, log);
       if (abortReason) return await finishAborted();
       return await finish({ status: 'COMPLETED', messageId: result.messageId, content: result.content, attachments, timestamp: result.timestamp });
     } catch (error) {
