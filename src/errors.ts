@@ -31,7 +31,7 @@ export const ERROR_CODES = {
   TIMEOUT: { httpStatus: null, appearsOn: 'job', description: 'The bot did not reply within JOB_TIMEOUT_MS.' },
   EXECUTOR_LOST: { httpStatus: null, appearsOn: 'job', description: 'The server instance running or holding the job vanished (crash, partition) before it finished.' },
   CANCELLED: { httpStatus: null, appearsOn: 'job', description: 'Cancelled by its owner (cancelJob) or by shutdown.' },
-  SERVICE_UNAVAILABLE: { httpStatus: 503, appearsOn: 'request', description: 'The job store (Redis) is unreachable for the moment; retry after extensions.retryAfter seconds. Jobs already accepted are kept and finish once it is back.' },
+  SERVICE_UNAVAILABLE: { httpStatus: 503, appearsOn: 'request', description: 'The job store (Redis) or the blob store is unreachable (or the blob store is full) for the moment; retry after extensions.retryAfter seconds. Jobs already accepted are kept and finish once it is back; a refused upload leaves nothing stored.' },
   INTERNAL_SERVER_ERROR: { httpStatus: 500, appearsOn: 'both', description: 'An unexpected error; details are logged, never sent to the client.' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

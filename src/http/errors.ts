@@ -7,6 +7,19 @@ import { GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { AppError, ERROR_CODES, type ErrorCode } from '../errors.js';
+import { BlobStoreUnavailableError } from '../storage/blob-store.js';
+
+/** Seconds a client should wait before retrying when the blob store is down or full. */
+const BLOB_STORE_RETRY_AFTER_SECONDS = 5;
+
+/** Failures of a dependency that are typed errors for the client, not internal ones. */
+function asAppError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (error instanceof BlobStoreUnavailableError) {
+    return new AppError('SERVICE_UNAVAILABLE', 'The file store is unavailable or full; retry shortly', { retryAfter: BLOB_STORE_RETRY_AFTER_SECONDS }, { cause: error });
+  }
+  return null;
+}
 
 export function toGraphQLError(error: AppError, http?: { status: number; headers?: Record<string, string> }): GraphQLError {
   return new GraphQLError(error.message, {
@@ -61,9 +74,10 @@ export const useInputErrorCodes = (): Plugin => ({
 export function createMaskError(logger: Logger) {
   return (error: unknown, message: string): Error => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    if (original instanceof AppError) {
+    const typed = asAppError(original);
+    if (typed) {
       const path = error instanceof GraphQLError ? error.path : undefined;
-      const gqlError = toGraphQLError(original, httpStatusOf(original));
+      const gqlError = toGraphQLError(typed, httpStatusOf(typed));
       return path ? new GraphQLError(gqlError.message, { path, extensions: gqlError.extensions }) : gqlError;
     }
     if (error instanceof GraphQLError && !error.originalError) return withInputCode(error); // syntax, validation, variables
