@@ -90,7 +90,8 @@ export function createUploadSpooler(options: { store: BlobStore; dir: string | n
       return { key, filename: safeFilename(file.filename, kind.extension), size, contentType: kind.type };
     } catch (error) {
       await options.store.delete([key]).catch(() => undefined);
-      throw toInputError(error, field, options.maxFileBytes);
+      // A store that is down or full is the server's problem (SERVICE_UNAVAILABLE, see src/http/errors.ts).
+      throw error instanceof BlobStoreUnavailableError ? error : toInputError(error, field, options.maxFileBytes);
     }
   }
 
@@ -127,9 +128,6 @@ function notAnImage(field: string, declared: string) {
 
 function toInputError(error: unknown, field: string, maxFileBytes: number | null): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof BlobStoreUnavailableError) {
-    return new AppError('SERVICE_UNAVAILABLE', 'The file store is unavailable or full; retry later', { field, retryAfter: 5 }, { cause: error });
-  }
   if (error instanceof BlobTooLargeError) {
     return new AppError('BAD_USER_INPUT', `Param ${field} exceeds the upload size limit of ${error.maxBytes} bytes`, { field, limit: error.maxBytes });
   }

@@ -54,7 +54,7 @@ builder.mutationField('picsi', (t) =>
       } catch (error) {
         // submit() owns the blobs from the call on (and deletes them on refusal): discarding an
         // already-deleted key is a no-op, so this is only the cleanup when submit was never reached.
-        if (!(error instanceof AppError) || error.code === 'BAD_USER_INPUT' || error.code === 'SERVICE_UNAVAILABLE') await ctx.spooler.discard(source, target).catch(() => undefined);
+        if (!(error instanceof AppError) || error.code === 'BAD_USER_INPUT') await ctx.spooler.discard(source, target).catch(() => undefined);
         throw error;
       }
     },
