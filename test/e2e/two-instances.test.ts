@@ -3,23 +3,24 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordSimulator } from '../../src/simulator/index.js';
 import { makePng } from '../helpers/images.js';
 import { collect, PICSI_MUTATION, postJson, postMultipart, wsClient } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { filesUnder } from '../helpers/files.js';
+import { inputBlobsUnder } from '../helpers/files.js';
 
 const TOKEN = 'user-token-two-instances';
-const uploadDirA = mkdtempSync(join(tmpdir(), 'picsi-two-a-'));
+const blobRoot = mkdtempSync(join(tmpdir(), 'picsi-two-blobs-'));
 let simulator: DiscordSimulator;
 let a: Stack;
 let b: Stack;
 beforeAll(async () => {
   simulator = await DiscordSimulator.start({ botDelayMs: 100 });
   const accounts = [simulator.createAccount()];
-  const env = { API_TOKENS: TOKEN, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: `test:${randomUUID()}:`, REAPER_INTERVAL_MS: '100' };
-  a = await startStack({ simulator, accounts, env: { ...env, UPLOAD_DIR: uploadDirA } });
+  const env = { API_TOKENS: TOKEN, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: `test:${randomUUID()}:`, REAPER_INTERVAL_MS: '100', STORAGE_URL: pathToFileURL(blobRoot).href };
+  a = await startStack({ simulator, accounts, env });
   b = await startStack({ simulator, accounts, env });
 });
 afterAll(async () => {
@@ -70,7 +71,7 @@ describe('two instances, one Redis', () => {
     expect(simulator.stats(channel).completed).toBe(4);
   });
 
-  it('a job queued on A and cancelled on B frees its spooled images on A', async () => {
+  it('a job queued on A and cancelled on B: its input images leave the shared blob store', async () => {
     const png = await makePng(32, 32);
     const files = { 'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' } };
     const channel = a.accounts[0]!.channelId;
@@ -78,12 +79,12 @@ describe('two instances, one Redis', () => {
     const holder = (await postMultipart<{ picsi: { id: string } }>(a.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files, { token: TOKEN })).body.data!.picsi.id;
     const queued = (await postMultipart<{ picsi: { id: string; status: string } }>(a.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files, { token: TOKEN })).body.data!.picsi;
     expect(queued.status).toBe('QUEUED');
-    expect(filesUnder(uploadDirA)).toHaveLength(4);
+    expect(inputBlobsUnder(blobRoot)).toHaveLength(4);
 
     const cancelled = await postJson<{ cancelJob: { status: string } }>(b.url, 'mutation ($id: ID!) { cancelJob(id: $id) { status } }', { id: queued.id }, TOKEN);
     expect(cancelled.body.data?.cancelJob.status).toBe('CANCELLED');
-    await expect.poll(() => filesUnder(uploadDirA), { timeout: 2000, interval: 20 }).toHaveLength(2);
+    await expect.poll(() => inputBlobsUnder(blobRoot), { timeout: 2000, interval: 20 }).toHaveLength(2);
     await postJson(b.url, 'mutation ($id: ID!) { cancelJob(id: $id) { status } }', { id: holder }, TOKEN);
-    await expect.poll(() => filesUnder(uploadDirA), { timeout: 6000, interval: 20 }).toHaveLength(0);
+    await expect.poll(() => inputBlobsUnder(blobRoot), { timeout: 6000, interval: 20 }).toHaveLength(0);
   });
 });

@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -16,7 +17,7 @@ import { MAX_OPERATIONS_PER_SOCKET } from '../../src/http/websocket.js';
 import { makePng, makePngOfSize } from '../helpers/images.js';
 import { PICSI_MUTATION, postJson, postMultipart } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { filesUnder } from '../helpers/files.js';
+import { filesUnder, inputBlobsUnder } from '../helpers/files.js';
 
 const USER = 'badinput-user-token-1';
 const OTHER = 'badinput-user-token-2';
@@ -31,9 +32,10 @@ const SPEC = 'https://github.com/jaydenseric/graphql-multipart-request-spec';
 // graphql-upload-ts spools into os.tmpdir(): this file gets its own, so leftovers are countable.
 const requestTmp = mkdtempSync(join(tmpdir(), 'picsi-badinput-tmp-'));
 const uploadDir = mkdtempSync(join(tmpdir(), 'picsi-badinput-spool-'));
+const blobRoot = mkdtempSync(join(tmpdir(), 'picsi-badinput-blobs-'));
 process.env['TMPDIR'] = requestTmp;
-/** Files only: the spooler keeps one folder per process under UPLOAD_DIR. */
-const leftovers = () => [...filesUnder(requestTmp), ...filesUnder(uploadDir)];
+/** Files only (request files keep one folder per process under UPLOAD_DIR), and job inputs in the blob store. */
+const leftovers = () => [...filesUnder(requestTmp), ...filesUnder(uploadDir), ...inputBlobsUnder(blobRoot)];
 
 let stack: Stack;
 let redis: Redis;
@@ -52,6 +54,7 @@ beforeAll(async () => {
       UPLOAD_MAX_FIELD_BYTES: String(MAX_FIELD),
       UPLOAD_MAX_FILES: String(MAX_FILES),
       UPLOAD_DIR: uploadDir,
+      STORAGE_URL: pathToFileURL(blobRoot).href,
       JOB_TIMEOUT_MS: '10000',
     },
   });

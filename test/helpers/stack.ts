@@ -2,6 +2,9 @@
  * The whole product on loopback for end-to-end tests: a Discord simulator, the real services
  * (driver, executor, store: in-process, or Redis when REDIS_URL is given) and the GraphQL server.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startGraphQLServer, type RunningServer } from '../../src/http/app.js';
@@ -38,6 +41,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
     SHUTDOWN_TIMEOUT_MS: '500',
+    // Each stack its own embedded stores (job journal, blobs) unless the test shares them.
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'picsi-stack-data-')),
     DISCORD_API_URL: simulator.apiUrl,
     DISCORD_ACCOUNTS: JSON.stringify(accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token }))),
     ...options.env,

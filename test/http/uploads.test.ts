@@ -1,28 +1,30 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng, makePngOfSize } from '../helpers/images.js';
 import { PICSI_MUTATION, postMultipart } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { sweepOrphans } from '../../src/jobs/spool.js';
-import { filesUnder } from '../helpers/files.js';
+import { filesUnder, inputBlobsUnder } from '../helpers/files.js';
 
 const MAX_FILE = 50_000;
 // graphql-upload-ts spools into os.tmpdir(); give this test file its own so leftovers are countable.
 const requestTmp = mkdtempSync(join(tmpdir(), 'picsi-upload-test-'));
 const uploadDir = mkdtempSync(join(tmpdir(), 'picsi-upload-dir-'));
+const blobRoot = mkdtempSync(join(tmpdir(), 'picsi-upload-blobs-'));
 process.env['TMPDIR'] = requestTmp;
 
 let stack: Stack;
 let png: Buffer;
 beforeAll(async () => {
-  stack = await startStack({ env: { UPLOAD_MAX_FILE_BYTES: String(MAX_FILE), UPLOAD_DIR: uploadDir } });
+  stack = await startStack({ env: { UPLOAD_MAX_FILE_BYTES: String(MAX_FILE), UPLOAD_DIR: uploadDir, STORAGE_URL: pathToFileURL(blobRoot).href } });
   png = await makePng(32, 32);
 });
 afterAll(() => stack.stop());
 
-const leftovers = () => [...readdirSync(requestTmp), ...filesUnder(uploadDir)];
+const leftovers = () => [...readdirSync(requestTmp), ...filesUnder(uploadDir), ...inputBlobsUnder(blobRoot)];
 const files = (source: Buffer, target: Buffer = source) => ({
   'input.sourceImage': { bytes: source, filename: 'face.png', type: 'image/png' },
   'input.targetImage': { bytes: target, filename: 'target.png', type: 'image/png' },
@@ -48,7 +50,7 @@ describe('multipart uploads', () => {
     await expect.poll(leftovers, { timeout: 2000 }).toEqual([]);
   });
 
-  it('accepts a valid upload and spools it only for the life of the job', async () => {
+  it('accepts a valid upload and keeps it in the blob store only for the life of the job', async () => {
     const res = await postMultipart<{ picsi: { id: string; status: string; sourceImage: { size: number; type: string } } }>(
       stack.url,
       PICSI_MUTATION,
@@ -61,7 +63,7 @@ describe('multipart uploads', () => {
   });
 });
 
-describe('spool folders of dead processes', () => {
+describe('request-file folders of dead processes', () => {
   it('are swept when a spooler starts; live ones are kept', async () => {
     const root = mkdtempSync(join(tmpdir(), 'picsi-sweep-'));
     const dead = join(root, 'p999999999'); // above pid_max: never a live process
