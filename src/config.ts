@@ -3,8 +3,10 @@
  * The names in the first block are fixed by shared/docs/config.md. No other module reads process.env.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { DiscordAccount } from './discord/types.js';
+import { parseStorageUrl, type StorageUrl } from './storage/storage-url.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -69,6 +71,11 @@ const variables = {
   CALLBACK_ALLOW_HOSTS: { schema: z.string().transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean)), default: undefined },
 
   SIMULATOR_BOT_DELAY_MS: { schema: int(0), default: '3000' },
+
+  DATA_DIR: { schema: z.string().min(1).transform((dir) => resolve(dir)), default: './data' },
+  STORAGE_URL: { schema: z.string().transform((url, ctx) => parseStorageUrl(url) ?? (ctx.addIssue('must be file:///absolute/path or s3://bucket/prefix'), z.NEVER)), default: undefined },
+  S3_FORCE_PATH_STYLE: { schema: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'), default: 'false' },
+  FILES_SIGNING_SECRET: { schema: z.string().min(32, 'must be at least 32 characters'), default: undefined },
 } as const satisfies Record<string, { schema: z.ZodType; default: string | undefined }>;
 
 type Variables = typeof variables;
@@ -100,6 +107,9 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** This server's public origin for links it serves (result downloads); null → each request's own origin. */
   publicUrl: string | null;
+  /** Absolute; the embedded stores keep their files under it (blobs in DATA_DIR/blobs). */
+  dataDir: string;
+  storage: { url: StorageUrl | null; s3ForcePathStyle: boolean; filesSigningSecret: string | null };
 }
 
 export interface LoadedConfig {
@@ -179,6 +189,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       simulator: { botDelayMs: p.SIMULATOR_BOT_DELAY_MS },
       shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
       publicUrl: p.PUBLIC_URL ?? null,
+      dataDir: p.DATA_DIR,
+      storage: { url: p.STORAGE_URL ?? null, s3ForcePathStyle: p.S3_FORCE_PATH_STYLE, filesSigningSecret: p.FILES_SIGNING_SECRET ?? null },
     },
   };
 }
@@ -212,5 +224,5 @@ function readAccountsFile(path: string): string {
   }
 }
 
-const SECRET_VARIABLES = new Set(['API_TOKENS', 'ADMIN_TOKENS', 'DISCORD_ACCOUNTS', 'CALLBACK_SECRET', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['API_TOKENS', 'ADMIN_TOKENS', 'DISCORD_ACCOUNTS', 'CALLBACK_SECRET', 'REDIS_URL', 'FILES_SIGNING_SECRET']);
 const truncate = (s: string) => (s.length > 40 ? `${s.slice(0, 37)}...` : s);

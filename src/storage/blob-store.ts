@@ -57,7 +57,7 @@ export interface BlobStore {
    * BlobStoreUnavailableError, InvalidBlobKeyError, the signal's reason, or the body's own error.
    */
   put(key: string, body: Readable, options: PutOptions): Promise<BlobInfo>;
-  /** The blob's bytes as a stream, or null when there is no such key. */
+  /** The blob's bytes as a stream, or null when there is no such key. Consume or destroy the body: it holds a file or socket open. */
   get(key: string, signal?: AbortSignal): Promise<{ body: Readable; size: number; contentType: string } | null>;
   /** Deletes the keys; missing keys are not an error. */
   delete(keys: readonly string[]): Promise<void>;
