@@ -5,8 +5,10 @@
  * write, and a holder that dies mid-copy leaves a STARTED job whose reply the next holder finds in
  * the channel history and copies. The cost is the copy time (bounded) on the channel's hold.
  */
+import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { JobAttachment } from '../jobs/model.js';
+import type { BlobStore } from '../storage/blob-store.js';
 
 /** Streams `url` into the blob store under `key`, bounded in size and time, retried (storage's copy-remote). */
 export type CopyRemote = (url: string, key: string, options: { contentType: string; signal: AbortSignal }) => Promise<unknown>;
@@ -32,4 +34,17 @@ export async function copyResults(jobId: string, day: string, attachments: JobAt
       }
     }),
   );
+}
+
+/** Result files larger than this are not copied (the bot's output is at most 2048 px; GIFs stay far below). */
+export const RESULT_COPY_MAX_BYTES = 50 * 1024 * 1024;
+const RESULT_COPY_TIMEOUT_MS = 30_000;
+
+/** The copy into `blobs`: one bounded streamed GET. */
+export function resultCopier(blobs: BlobStore): CopyRemote {
+  return async (url, key, { contentType, signal }) => {
+    const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(RESULT_COPY_TIMEOUT_MS)]) });
+    if (!response.ok || !response.body) throw new Error(`GET of the result answered HTTP ${response.status}`);
+    return blobs.put(key, Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), { contentType: response.headers.get('content-type') ?? contentType, maxBytes: RESULT_COPY_MAX_BYTES, signal });
+  };
 }
