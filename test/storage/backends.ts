@@ -8,12 +8,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import pino from 'pino';
 import { createFilesRoute } from '../../src/http/files-route.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
 import { FsBlobStore } from '../../src/storage/fs-store.js';
+import { S3BlobStore } from '../../src/storage/s3-store.js';
 import { createLinkSigner } from '../../src/storage/signed-links.js';
 import { makeReadOnly } from '../helpers/read-only-dir.js';
+import { startS3Server } from '../helpers/s3-server.js';
 
 export interface TestClock {
   now(): number;
@@ -63,6 +66,33 @@ export const fsBackend: Backend = {
         await new Promise((resolve) => server.close(resolve));
         await undoReadOnly?.();
         await rm(root, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+/** A real s3rver process per harness; keys under a prefix, so the prefix handling is exercised too. */
+export const s3Backend: Backend = {
+  name: 's3',
+  async open() {
+    const server = await startS3Server();
+    const clock = testClock();
+    const prefix = 'picsi/blobs/';
+    const store = await S3BlobStore.create({ bucket: server.bucket, prefix, forcePathStyle: true, clientConfig: { ...server.clientConfig, maxAttempts: 2 }, now: clock.now });
+    const inspector = new S3Client(server.clientConfig);
+    return {
+      store,
+      clock,
+      baseUrl: 'http://unused.invalid',
+      async leftovers() {
+        const listed = await inspector.send(new ListObjectsV2Command({ Bucket: server.bucket }));
+        return (listed.Contents ?? []).map((o) => o.Key ?? '');
+      },
+      takeDown: () => server.stop(),
+      async close() {
+        await store.close();
+        inspector.destroy();
+        await server.close();
       },
     };
   },

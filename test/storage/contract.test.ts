@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobStoreUnavailableError, BlobTooLargeError, InvalidBlobKeyError, type BlobStore } from '../../src/storage/blob-store.js';
-import { fsBackend, type BackendHarness } from './backends.js';
+import { fsBackend, s3Backend, type BackendHarness } from './backends.js';
 
 const MB = 1024 * 1024;
 
@@ -34,7 +34,7 @@ async function readBlob(store: BlobStore, key: string) {
   return { bytes: await buffer(blob.body), size: blob.size, contentType: blob.contentType };
 }
 
-describe.each([fsBackend])('blob store contract: $name', (backend) => {
+describe.each([fsBackend, s3Backend])('blob store contract: $name', (backend) => {
   let h: BackendHarness;
   beforeAll(async () => {
     h = await backend.open();
@@ -73,6 +73,22 @@ describe.each([fsBackend])('blob store contract: $name', (backend) => {
     await expect(put).rejects.toBeInstanceOf(BlobTooLargeError);
     await expect(put).rejects.toMatchObject({ maxBytes: 2 * MB });
     expect(await h.store.get('too/large')).toBeNull();
+    expect(await h.leftovers()).toEqual([]);
+  });
+
+  it('streams a blob bigger than one S3 part (multipart) intact', async () => {
+    const bytes = randomBytes(12 * MB + 5);
+    await h.store.put('big/multipart', streamOf(bytes), { contentType: 'image/png', maxBytes: 25 * MB });
+    const read = await readBlob(h.store, 'big/multipart');
+    expect(read?.size).toBe(bytes.length);
+    expect(read?.bytes.equals(bytes)).toBe(true);
+    await h.store.delete(['big/multipart']);
+  });
+
+  it('refuses a blob over maxBytes after parts went up, leaving nothing', async () => {
+    const put = h.store.put('big/too-large', streamOf(randomBytes(9 * MB)), { contentType: 'image/png', maxBytes: 8 * MB });
+    await expect(put).rejects.toBeInstanceOf(BlobTooLargeError);
+    expect(await h.store.get('big/too-large')).toBeNull();
     expect(await h.leftovers()).toEqual([]);
   });
 
