@@ -5,7 +5,7 @@
  */
 import { afterAll, expect, it } from 'vitest';
 import { DiscordSimulator } from '../../src/simulator/index.js';
-import { postJson, postMultipart } from '../helpers/graphql-http.js';
+import { postJson, submitPicsi } from '../helpers/graphql-http.js';
 import { makePng } from '../helpers/images.js';
 import { startInteractionsProxy, type InteractionAnswer } from '../helpers/interactions-proxy.js';
 import { startStack } from '../helpers/stack.js';
@@ -29,8 +29,7 @@ it.each<InteractionAnswer>(['status-502', 'drop'])('%s after the send: the next 
   proxy.spoil(answer);
 
   const png = await makePng(16, 16);
-  const files = { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } };
-  const submit = async () => (await postMultipart<{ picsi: { id: string } }>(stack.url, 'mutation ($input: PicsiInput!) { picsi(input: $input) { id } }', { input: { sourceImage: null, targetImage: null } }, files)).body.data!.picsi.id;
+  const submit = async () => (await submitPicsi(stack.url, png)).body.data!.picsi.id;
   const [first, second] = [await submit(), await submit()];
   const read = async (id: string) => (await postJson<{ job: JobState }>(stack.url, JOB_QUERY, { id })).body.data!.job;
   await expect.poll(async () => (await read(second)).status, { timeout: 20_000, interval: 50 }).toBe('COMPLETED');

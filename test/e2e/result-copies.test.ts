@@ -6,9 +6,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DiscordSimulator } from '../../src/simulator/index.js';
 import { makePng } from '../helpers/images.js';
-import { postJson, postMultipart } from '../helpers/graphql-http.js';
+import { postJson, submitPicsi } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { storageBackends } from '../helpers/storage-backends.js';
+import { storageBackends, withSdkEnv } from '../helpers/storage-backends.js';
 
 const CDN_URL_TTL_MS = 30_000;
 const ADMIN = 'admin-token-for-result-copies';
@@ -29,16 +29,12 @@ describe.each(storageBackends())('result copies on the $name blob store', (backe
     const account = simulator.createAccount({ credits: 1000 });
     const storage = await backend.start();
     cleanups.push(storage.stop);
+    const restoreEnv = withSdkEnv(storage.sdkEnv);
+    cleanups.push(async () => restoreEnv());
     const stack: Stack = await startStack({ simulator, accounts: [account], env: { ...storage.env, ADMIN_TOKENS: ADMIN, API_TOKENS: 'user-token-for-result-copies' } });
     cleanups.push(() => stack.stop());
     const png = await makePng(40, 40);
-    const res = await postMultipart<{ picsi: { id: string; status: string; attachments: Attachment[] } }>(
-      stack.url,
-      PICSI,
-      { input: { sourceImage: null, targetImage: null, wait: true } },
-      { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } },
-      { token: ADMIN },
-    );
+    const res = await submitPicsi<{ picsi: { id: string; status: string; attachments: Attachment[] } }>(stack.url, png, { query: PICSI, wait: true, token: ADMIN });
     expect(res.body.errors).toBeUndefined();
     const { id, status, attachments: [first] } = res.body.data!.picsi;
     expect(status).toBe('COMPLETED');

@@ -57,6 +57,22 @@ export const PICSI_MUTATION = /* GraphQL */ `
   }
 `;
 
+/** The two files of a picsi request, as postMultipart maps them. */
+export const picsiFiles = (source: Buffer, target: Buffer = source): Record<string, UploadFile> => ({
+  'input.sourceImage': { bytes: source, filename: 's.png', type: 'image/png' },
+  'input.targetImage': { bytes: target, filename: 't.png', type: 'image/png' },
+});
+
+/** Submits a picsi of `source` onto `target` (PNG), `query` selecting the returned job's fields. */
+export const submitPicsi = <T = { picsi: { id: string; status: string } }>(url: string, source: Buffer, options: { query?: string; wait?: boolean; token?: string; target?: Buffer } = {}) =>
+  postMultipart<T>(
+    url,
+    options.query ?? 'mutation ($input: PicsiInput!) { picsi(input: $input) { id status } }',
+    { input: { sourceImage: null, targetImage: null, ...(options.wait ? { wait: true } : {}) } },
+    picsiFiles(source, options.target),
+    options.token ? { token: options.token } : {},
+  );
+
 export function wsClient(httpUrl: string, token?: string, extra: { lazy?: boolean; retryAttempts?: number } = {}): Client {
   return createClient({
     url: httpUrl.replace(/^http/, 'ws'),
