@@ -9,6 +9,7 @@ import type { JobService } from '../jobs/service.js';
 import { createUploadSpooler } from '../jobs/spool.js';
 import { buildSchema } from '../schema/index.js';
 import { createAuthenticator } from './auth.js';
+import type { FilesRequestHandler } from './files-route.js';
 import { createHttpServer, type ReadinessCheck } from './server.js';
 import { attachWebSocketServer } from './websocket.js';
 import { createYogaApp } from './yoga.js';
@@ -19,6 +20,8 @@ export interface GraphQLServerDeps {
   jobs: JobService;
   readiness?: ReadinessCheck[];
   checkReplyUrl?: (url: string) => Promise<void>;
+  /** GET /files/… download links (src/http/files-route.ts), when the blob store needs them. */
+  files?: FilesRequestHandler | null;
 }
 
 export interface RunningServer {
@@ -29,7 +32,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startGraphQLServer({ config, logger, jobs, readiness = [], checkReplyUrl = async () => {} }: GraphQLServerDeps): Promise<RunningServer> {
+export async function startGraphQLServer({ config, logger, jobs, readiness = [], checkReplyUrl = async () => {}, files = null }: GraphQLServerDeps): Promise<RunningServer> {
   const authenticator = createAuthenticator(config.auth);
   const spooler = createUploadSpooler({ dir: config.uploads.dir, maxFileBytes: config.uploads.maxFileBytes });
   const yoga = createYogaApp({ schema: buildSchema(), config, logger, authenticator, context: { jobs, spooler, config, logger, checkReplyUrl } });
@@ -39,6 +42,7 @@ export async function startGraphQLServer({ config, logger, jobs, readiness = [],
     config,
     logger,
     readiness: [{ name: 'jobs', check: () => jobs.ready() }, ...readiness],
+    files,
   });
   const ws = attachWebSocketServer(server, { yoga, authenticator, logger });
 

@@ -2,6 +2,9 @@
  * The whole product on loopback for end-to-end tests: a Discord simulator, the real services
  * (driver, executor, store: in-process, or Redis when REDIS_URL is given) and the GraphQL server.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startGraphQLServer, type RunningServer } from '../../src/http/app.js';
@@ -32,7 +35,10 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const simulator = options.simulator ?? (await DiscordSimulator.start({ botDelayMs: options.botDelayMs ?? 0 }));
   const accounts = options.accounts ?? Array.from({ length: options.channels ?? 1 }, () => simulator.createAccount());
+  // Its own data directory (blobs, link secret) unless the test shares one between stacks.
+  const dataDir = options.env?.['DATA_DIR'] ? null : await mkdtemp(join(tmpdir(), 'picsi-data-'));
   const { config } = loadConfig({
+    ...(dataDir ? { DATA_DIR: dataDir } : {}),
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
@@ -44,7 +50,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
   const services = await startServices(config, logger);
-  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, readiness: services.readiness, checkReplyUrl: services.checkReplyUrl });
+  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, readiness: services.readiness, checkReplyUrl: services.checkReplyUrl, files: services.files });
   return {
     url: server.url,
     simulator,
@@ -58,6 +64,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (!options.simulator) await simulator.close();
       // Only a prefix the test chose is deleted (never the default one a real deployment may use).
       if (config.redis.url && options.env?.['REDIS_PREFIX']) await deleteKeysWithPrefix(config.redis.url, config.redis.prefix);
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
