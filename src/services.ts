@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { createDiscordDriver } from './discord/index.js';
 import type { DiscordAccount } from './discord/types.js';
 import { createJobService } from './executor/index.js';
+import { filesRouteFor, type FilesRequestHandler } from './http/files-route.js';
 import type { ReadinessCheck } from './http/server.js';
 import type { JobService } from './jobs/service.js';
 import { resultCopier } from './executor/results.js';
@@ -22,16 +23,18 @@ export interface Services {
   blobs: BlobStore;
   readiness: ReadinessCheck[];
   checkReplyUrl(url: string): Promise<void>;
+  /** The /files/… route when the blob store's links are served by this server. */
+  files: FilesRequestHandler | null;
   /** The built-in simulator when no DISCORD_ACCOUNTS are configured. */
   simulator: DiscordSimulator | null;
   close(): Promise<void>;
 }
 
 export async function startServices(config: Config, logger: Logger, options: { instanceId?: string } = {}): Promise<Services> {
+  const blobs = await createBlobStore(config, logger.child({ component: 'storage' }));
   const discord = await resolveDiscord(config, logger);
   const driver = createDiscordDriver({ apiUrl: discord.apiUrl, logger: logger.child({ component: 'discord' }), timeoutMs: config.jobs.timeoutMs, globalRequestsPerSecond: config.discord.globalRequestsPerSecond });
 
-  const blobs = await createBlobStore(config, logger.child({ component: 'storage' }));
   if (!config.redis.url) logger.info('REDIS_URL unset: using the in-process job store (single instance only; jobs are lost on restart)');
   const jobs = await createJobService({
     config,
@@ -68,10 +71,10 @@ export async function startServices(config: Config, logger: Logger, options: { i
   return {
     jobs,
     blobs,
+    files: filesRouteFor(blobs, logger.child({ component: 'files' })),
     simulator: discord.simulator,
     checkReplyUrl: (url) => callbacks.checkUrl(url),
     readiness: [
-      { name: 'storage', check: () => blobs.ping() },
       {
         name: 'discord',
         check: async () => {
@@ -79,6 +82,7 @@ export async function startServices(config: Config, logger: Logger, options: { i
           return accounts.some((a) => a.enabled && driver.isReady(a.channel));
         },
       },
+      { name: 'storage', check: () => blobs.ping() },
     ],
     async close() {
       stopForwarding();
@@ -86,8 +90,8 @@ export async function startServices(config: Config, logger: Logger, options: { i
       await callbacks.close();
       callbackRedis?.disconnect();
       await driver.close();
-      await blobs.close();
       await discord.simulator?.close();
+      await blobs.close();
     },
   };
 }

@@ -10,6 +10,7 @@ import { createUploadSpooler } from '../jobs/spool.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { buildSchema } from '../schema/index.js';
 import { createAuthenticator } from './auth.js';
+import type { FilesRequestHandler } from './files-route.js';
 import { createHttpServer, type ReadinessCheck } from './server.js';
 import { attachWebSocketServer } from './websocket.js';
 import { createYogaApp } from './yoga.js';
@@ -22,6 +23,8 @@ export interface GraphQLServerDeps {
   blobs: BlobStore;
   readiness?: ReadinessCheck[];
   checkReplyUrl?: (url: string) => Promise<void>;
+  /** GET /files/… download links (src/http/files-route.ts), when the blob store needs them. */
+  files?: FilesRequestHandler | null;
 }
 
 export interface RunningServer {
@@ -32,7 +35,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startGraphQLServer({ config, logger, jobs, blobs, readiness = [], checkReplyUrl = async () => {} }: GraphQLServerDeps): Promise<RunningServer> {
+export async function startGraphQLServer({ config, logger, jobs, blobs, readiness = [], checkReplyUrl = async () => {}, files = null }: GraphQLServerDeps): Promise<RunningServer> {
   const authenticator = createAuthenticator(config.auth);
   const spooler = createUploadSpooler({ store: blobs, dir: config.uploads.dir, maxFileBytes: config.uploads.maxFileBytes });
   const yoga = createYogaApp({ schema: buildSchema(), config, logger, authenticator, context: { jobs, spooler, config, logger, checkReplyUrl } });
@@ -42,6 +45,7 @@ export async function startGraphQLServer({ config, logger, jobs, blobs, readines
     config,
     logger,
     readiness: [{ name: 'jobs', check: () => jobs.ready() }, ...readiness],
+    files,
   });
   const ws = attachWebSocketServer(server, { yoga, authenticator, logger });
 

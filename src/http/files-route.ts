@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import { BlobStoreUnavailableError, isValidBlobKey, type BlobStore } from '../storage/blob-store.js';
 import { contentDisposition } from '../storage/http-headers.js';
+import { FsBlobStore } from '../storage/fs-store.js';
 import type { LinkSigner } from '../storage/signed-links.js';
 
 export const FILES_PATH_PREFIX = '/files/';
@@ -59,6 +60,11 @@ export function createFilesRoute({ store, signer, logger }: FilesRouteDeps): Fil
       if (!res.writableFinished) logger.debug({ err: error, key }, 'files: download ended early');
     });
   };
+}
+
+/** The route for stores whose links this server serves (the filesystem store); null for the others. */
+export function filesRouteFor(store: BlobStore, logger: Logger): FilesRequestHandler | null {
+  return store instanceof FsBlobStore ? createFilesRoute({ store, signer: store.signer, logger }) : null;
 }
 
 function decodedKey(pathname: string): string | null {

@@ -2,7 +2,7 @@
  * The whole product on loopback for end-to-end tests: a Discord simulator, the real services
  * (driver, executor, store: in-process, or Redis when REDIS_URL is given) and the GraphQL server.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -35,21 +35,22 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const simulator = options.simulator ?? (await DiscordSimulator.start({ botDelayMs: options.botDelayMs ?? 0 }));
   const accounts = options.accounts ?? Array.from({ length: options.channels ?? 1 }, () => simulator.createAccount());
+  // Its own data directory (blobs, link secret) unless the test shares one between stacks.
+  const dataDir = options.env?.['DATA_DIR'] ? null : await mkdtemp(join(tmpdir(), 'picsi-data-'));
   const { config } = loadConfig({
+    ...(dataDir ? { DATA_DIR: dataDir } : {}),
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
     SHUTDOWN_TIMEOUT_MS: '500',
-    // Each stack its own embedded stores (job journal, blobs) unless the test shares them.
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'picsi-stack-data-')),
     DISCORD_API_URL: simulator.apiUrl,
     DISCORD_ACCOUNTS: JSON.stringify(accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token }))),
     ...options.env,
   });
   const logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
   const services = await startServices(config, logger);
-  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, blobs: services.blobs, readiness: services.readiness, checkReplyUrl: services.checkReplyUrl });
+  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, blobs: services.blobs, readiness: services.readiness, checkReplyUrl: services.checkReplyUrl, files: services.files });
   return {
     url: server.url,
     simulator,
@@ -63,6 +64,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (!options.simulator) await simulator.close();
       // Only a prefix the test chose is deleted (never the default one a real deployment may use).
       if (config.redis.url && options.env?.['REDIS_PREFIX']) await deleteKeysWithPrefix(config.redis.url, config.redis.prefix);
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
