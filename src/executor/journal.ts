@@ -39,13 +39,18 @@ export interface Journal {
   close(): void;
 }
 
+/** Lock files this process holds (a second journal on one directory in one process is refused too). */
+const held = new Set<string>();
+
 /** Takes the directory's lock: a live process holding it is an error; a dead one's lock is taken over. */
 function lock(path: string): void {
+  if (held.has(path)) throw new JournalLocked(`the data directory ${path.replace(/\/jobs\/lock$/, '')} is already open in this process`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      held.add(path);
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -162,6 +167,7 @@ export function openJournal(dataDir: string, now: () => number = Date.now): Jour
       closeSync(fd);
       fd = null;
       rmSync(lockPath, { force: true });
+      held.delete(lockPath);
     },
   };
 }

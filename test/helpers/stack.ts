@@ -2,6 +2,9 @@
  * The whole product on loopback for end-to-end tests: a Discord simulator, the real services
  * (driver, executor, store: in-process, or Redis when REDIS_URL is given) and the GraphQL server.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startGraphQLServer, type RunningServer } from '../../src/http/app.js';
@@ -32,7 +35,10 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const simulator = options.simulator ?? (await DiscordSimulator.start({ botDelayMs: options.botDelayMs ?? 0 }));
   const accounts = options.accounts ?? Array.from({ length: options.channels ?? 1 }, () => simulator.createAccount());
+  // Without Redis the embedded store journals under DATA_DIR: each stack gets its own (removed at stop).
+  const dataDir = options.env?.['DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'picsi-stack-'));
   const { config } = loadConfig({
+    DATA_DIR: dataDir,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
@@ -56,6 +62,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await server.stop();
       await services.close();
       if (!options.simulator) await simulator.close();
+      if (!options.env?.['DATA_DIR']) rmSync(dataDir, { recursive: true, force: true });
       // Only a prefix the test chose is deleted (never the default one a real deployment may use).
       if (config.redis.url && options.env?.['REDIS_PREFIX']) await deleteKeysWithPrefix(config.redis.url, config.redis.prefix);
     },
