@@ -12,6 +12,9 @@ import { startServices, type Services } from '../../src/services.js';
 import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
 import { deleteKeysWithPrefix } from './redis-keys.js';
 
+/** Read once at import: a test may point TMPDIR at a folder whose leftovers it counts. */
+const TEMP_ROOT = tmpdir();
+
 export interface StackOptions {
   /** Extra environment variables (REDIS_URL, API_TOKENS, UPLOAD_MAX_FILE_BYTES…). */
   env?: Record<string, string>;
@@ -36,7 +39,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const simulator = options.simulator ?? (await DiscordSimulator.start({ botDelayMs: options.botDelayMs ?? 0 }));
   const accounts = options.accounts ?? Array.from({ length: options.channels ?? 1 }, () => simulator.createAccount());
   // Without Redis the embedded store journals under DATA_DIR: each stack gets its own (removed at stop).
-  const dataDir = options.env?.['DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'picsi-stack-'));
+  const dataDir = options.env?.['DATA_DIR'] ?? mkdtempSync(join(TEMP_ROOT, 'picsi-stack-'));
   const { config } = loadConfig({
     DATA_DIR: dataDir,
     PORT: '0',
