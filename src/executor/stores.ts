@@ -28,7 +28,7 @@ export async function openExecutorStores(config: Config, logger: Logger, now: ()
     connection.on('error', (error: Error) => logger.warn({ err: error.message }, 'callbacks: redis connection error'));
     return { coordinator, callbackStore: createRedisStore(connection, { prefix: config.redis.prefix, doneTtlMs: callbacks.doneTtlMs, now }), close: async () => connection.disconnect() };
   }
-  const journal = openJournal(config.dataDir, now);
+  const journal = openJournal(config.dataDir, { now });
   const callbackStore = createMemoryStore({
     doneTtlMs: callbacks.doneTtlMs,
     now,
