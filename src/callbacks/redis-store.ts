@@ -10,7 +10,7 @@
  *                                     score is its lease end, a finished task is not in it
  */
 import type { Redis } from 'ioredis';
-import { decodeJob } from '../executor/redis-coordinator.js';
+import { decodeJob } from '../executor/job-json.js';
 import { executorKeys } from '../executor/keys.js';
 import type { CallbackStatus } from '../jobs/model.js';
 import { defineScripts } from '../redis/scripts.js';

@@ -22,6 +22,9 @@ type Line =
   | { credits: string; n: number }
   | { task: string; value: unknown };
 
+/** The journal is rewritten once it has grown by this much and by twice its last snapshot. */
+const COMPACT_MIN_BYTES = 16 * 1024 * 1024;
+
 export class JournalLocked extends Error {
   override readonly name = 'JournalLocked';
 }
@@ -39,13 +42,18 @@ export interface Journal {
   close(): void;
 }
 
+/** Lock files this process holds (a second journal on one directory in one process is refused too). */
+const held = new Set<string>();
+
 /** Takes the directory's lock: a live process holding it is an error; a dead one's lock is taken over. */
 function lock(path: string): void {
+  if (held.has(path)) throw new JournalLocked(`the data directory ${path.replace(/\/jobs\/lock$/, '')} is already open in this process`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      held.add(path);
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -106,7 +114,9 @@ function replay(state: MemoryState, tasks: Map<string, unknown>, text: string, n
   }
 }
 
-export function openJournal(dataDir: string, now: () => number = Date.now): Journal {
+export function openJournal(dataDir: string, options: { now?: () => number; compactMinBytes?: number } = {}): Journal {
+  const now = options.now ?? Date.now;
+  const compactMinBytes = options.compactMinBytes ?? COMPACT_MIN_BYTES;
   const dir = join(dataDir, 'jobs');
   mkdirSync(dir, { recursive: true });
   const lockPath = join(dir, 'lock');
@@ -127,20 +137,32 @@ export function openJournal(dataDir: string, now: () => number = Date.now): Jour
     return account ? { account } : { noAccount: channel };
   };
 
-  // Compaction: the live state, one line per record, replaces the journal in one rename.
-  const compacted = [
-    ...[...state.jobs.keys()].map(jobLine),
-    ...[...state.accounts.keys()].map(accountLine),
-    ...[...state.credits].map(([credits, n]): Line => ({ credits, n })),
-    ...[...callbackTasks].map(([task, value]): Line => ({ task, value })),
-  ];
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, compacted.map((l) => `${JSON.stringify(l)}\n`).join(''));
-  const tmpFd = openSync(tmp, 'r+');
-  fsyncSync(tmpFd);
-  closeSync(tmpFd);
-  renameSync(tmp, path);
-  let fd: number | null = openSync(path, 'a');
+  // Compaction: the live state, one line per record, replaces the journal in one rename. At start,
+  // and again whenever the appended lines outgrow the last snapshot (a running instance's journal
+  // stays within a few times its live state).
+  let fd: number | null = null;
+  let snapshotBytes = 0;
+  let appendedBytes = 0;
+  const compact = () => {
+    for (const stored of [...state.jobs.values()]) if (stored.expiresAt !== null && stored.expiresAt <= now()) state.remove(stored.job);
+    const text = [
+      ...[...state.jobs.keys()].map(jobLine),
+      ...[...state.accounts.keys()].map(accountLine),
+      ...[...state.credits].map(([credits, n]): Line => ({ credits, n })),
+      ...[...callbackTasks].map(([task, value]): Line => ({ task, value })),
+    ].map((l) => `${JSON.stringify(l)}\n`).join('');
+    const tmp = `${path}.tmp`;
+    writeFileSync(tmp, text);
+    const tmpFd = openSync(tmp, 'r+');
+    fsyncSync(tmpFd);
+    closeSync(tmpFd);
+    if (fd !== null) closeSync(fd);
+    renameSync(tmp, path);
+    fd = openSync(path, 'a');
+    snapshotBytes = Buffer.byteLength(text);
+    appendedBytes = 0;
+  };
+  compact();
 
   const pending: (() => Line)[] = [];
   return {
@@ -149,12 +171,18 @@ export function openJournal(dataDir: string, now: () => number = Date.now): Jour
     job: (id) => void pending.push(() => jobLine(id)),
     account: (channel) => void pending.push(() => accountLine(channel)),
     credits: (key) => void pending.push(() => ({ credits: key, n: state.credits.get(key) ?? 0 })),
-    callbackTask: (task, value) => void pending.push(() => ({ task, value })),
+    callbackTask: (task, value) => {
+      if (value === null) callbackTasks.delete(task);
+      else callbackTasks.set(task, value);
+      pending.push(() => ({ task, value }));
+    },
     flush() {
       if (pending.length === 0 || fd === null) return;
       const text = pending.map((line) => `${JSON.stringify(line())}\n`).join('');
       pending.length = 0;
       writeSync(fd, text);
+      appendedBytes += Buffer.byteLength(text);
+      if (appendedBytes > Math.max(compactMinBytes, 2 * snapshotBytes)) compact();
     },
     close() {
       if (fd === null) return;
@@ -162,6 +190,7 @@ export function openJournal(dataDir: string, now: () => number = Date.now): Jour
       closeSync(fd);
       fd = null;
       rmSync(lockPath, { force: true });
+      held.delete(lockPath);
     },
   };
 }

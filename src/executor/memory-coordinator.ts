@@ -22,16 +22,13 @@ import { indexNameOf } from './keys.js';
 import { cursorOf, entryOfCursor } from './paging.js';
 import { MemoryState } from './memory-state.js';
 import type { Journal } from './journal.js';
-
-/** The memory callback store's side of a terminal write (src/callbacks/store.ts). */
-export interface CallbackTaskSink {
-  createFromTerminal(job: Job, url: string, dueAt: number): boolean;
-}
+import { callbackUrlOf, type MemoryCallbackStore } from '../callbacks/store.js';
 
 export interface MemoryCoordinatorOptions {
   now?: () => number;
   callbacks?: CallbackTaskRule;
-  callbackTasks?: CallbackTaskSink;
+  /** The in-process callback store: terminal writes create their task in it in the same step. */
+  callbackTasks?: MemoryCallbackStore;
   journal?: Journal;
 }
 
@@ -59,7 +56,7 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
     events.emit(EVENT_ALL_JOBS, payload);
   };
   const createCallback = (job: Job): Job => {
-    const url = job.replyUrl || options.callbacks?.defaultUrl;
+    const url = callbackUrlOf(job, options.callbacks?.defaultUrl ?? null);
     if (!url || !options.callbackTasks) return job;
     const withCallback: Job = { ...job, callback: { status: 'PENDING', attempts: 0, lastError: null, deliveredAt: null } };
     return options.callbackTasks.createFromTerminal(withCallback, url, now()) ? withCallback : job;
@@ -280,10 +277,8 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
     },
     onReconnect: () => () => {},
     ping: async () => true,
-    close: async () => {
-      events.removeAllListeners();
-      journal?.close();
-    },
+    // The journal is closed by its opener (./stores.ts): the callback store writes to it until the end.
+    close: async () => void events.removeAllListeners(),
   };
   return coordinator;
 }

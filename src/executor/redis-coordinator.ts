@@ -13,6 +13,7 @@ import { defineScripts, type ScriptArg } from '../redis/scripts.js';
 import { STORE_LOST, type CallbackTaskRule, type Claimed, type ClaimRequest, type Coordinator, type JobWrite, type ListQuery, type ReapRequest } from './coordinator.js';
 import { executorKeys, indexNameOf } from './keys.js';
 import { cursorOf, entryOfCursor } from './paging.js';
+import { decodeJob, ReplyOutOfStep } from './job-json.js';
 import { guardedByAvailability, resetIfOutOfStep } from './redis-availability.js';
 import { accountOfFields } from './redis-accounts.js';
 import { createRedisEvents } from './redis-events.js';
@@ -22,21 +23,6 @@ const SCRIPTS = ['create-job', 'claim', 'renew', 'update-job', 'mark-command-sen
 const TRANSITIONS = JSON.stringify(NEXT_STATUSES);
 /** Listing indexes keep entries this much past the retention (a job expires retention after it ends). */
 const INDEX_SLACK_MS = 7 * 86_400_000;
-
-/** A reply that is not the record asked for: the connection is out of step (see redis-availability). */
-export class ReplyOutOfStep extends Error {
-  override readonly name = 'ReplyOutOfStep';
-}
-
-/** cjson writes an empty array as {}; the job model wants arrays. `expectedId` checks the reply is the record asked for. */
-export function decodeJob(raw: unknown, expectedId?: string): Job {
-  const job = (typeof raw === 'string' ? JSON.parse(raw) : null) as Job | null;
-  if (typeof job !== 'object' || job === null || typeof job.id !== 'string' || (expectedId !== undefined && job.id !== expectedId)) {
-    throw new ReplyOutOfStep(`expected job ${expectedId ?? '(any)'}, got another reply`);
-  }
-  if (!Array.isArray(job.attachments)) job.attachments = [];
-  return job;
-}
 
 export interface RedisCoordinatorOptions {
   url: string;

@@ -26,8 +26,9 @@ for i, id in ipairs(ids) do
       if fate == 'adopt' then
         redis.call('ZADD', KEYS[6], now + left, id)
       elseif fate == 'requeue' then
+        local channel = j.channel
         table.insert(requeued, requeue(j, cjson.decode(raw)))
-        if not lease then redis.call('PUBLISH', ARGV[1] .. 'freed', j.channel) end
+        if not lease then redis.call('PUBLISH', ARGV[1] .. 'freed', channel) end
       else
         table.insert(failed, finish_lost(j, cjson.decode(raw), ARGV[5], tonumber(ARGV[6])))
       end
