@@ -31,6 +31,9 @@ export interface Services {
 
 export async function startServices(config: Config, logger: Logger, options: { instanceId?: string } = {}): Promise<Services> {
   const blobs = await createBlobStore(config, logger.child({ component: 'storage' }));
+  if (config.redis.url && !config.storage.url) {
+    logger.warn('REDIS_URL is set but STORAGE_URL is not: every instance must share one blob store (a shared directory or s3://), or a job accepted by one instance cannot run on another');
+  }
   const discord = await resolveDiscord(config, logger);
   const driver = createDiscordDriver({ apiUrl: discord.apiUrl, logger: logger.child({ component: 'discord' }), timeoutMs: config.jobs.timeoutMs, globalRequestsPerSecond: config.discord.globalRequestsPerSecond });
 

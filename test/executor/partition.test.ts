@@ -9,6 +9,7 @@ import { makePng } from '../helpers/images.js';
 import { PICSI_MUTATION, postJson, postMultipart } from '../helpers/graphql-http.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { tempStorageUrl } from '../helpers/files.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 const LEASE_TTL_MS = 1000;
@@ -44,6 +45,7 @@ it('the partitioned holder stops before the other process takes the channel; its
     CREDITS_PER_DAY: '1000000',
     SHUTDOWN_TIMEOUT_MS: '500',
     LOG_LEVEL: 'info',
+    STORAGE_URL: tempStorageUrl(),
   };
   const [isolated, healthy] = await Promise.all([
     startServerProcess({ ...env, REDIS_URL: `redis://127.0.0.1:${proxy.port}` }),

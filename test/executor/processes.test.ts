@@ -10,6 +10,7 @@ import { makePng } from '../helpers/images.js';
 import { collect, PICSI_MUTATION, postJson, postMultipart, wsClient } from '../helpers/graphql-http.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { tempStorageUrl } from '../helpers/files.js';
 
 const LEASE_TTL_MS = 1000;
 const REAPER_INTERVAL_MS = 200;
@@ -18,6 +19,8 @@ let redis: RedisServer;
 let simulator: DiscordSimulator;
 let account: SimulatedAccount;
 let png: Buffer;
+/** The processes share a blob store, as instances must. */
+const storageUrl = tempStorageUrl();
 const servers: ServerProcess[] = [];
 
 async function startServer(prefix: string, env: Record<string, string> = {}): Promise<ServerProcess> {
@@ -32,6 +35,7 @@ async function startServer(prefix: string, env: Record<string, string> = {}): Pr
     CREDITS_PER_DAY: '1000000',
     JOB_TIMEOUT_MS: '20000',
     SHUTDOWN_TIMEOUT_MS: '500',
+    STORAGE_URL: storageUrl,
     ...env,
   });
   servers.push(server);

@@ -9,6 +9,7 @@ import { makePng } from '../helpers/images.js';
 import { PICSI_MUTATION, postJson, postMultipart, wsClient } from '../helpers/graphql-http.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { tempStorageUrl } from '../helpers/files.js';
 import { filesUnder } from '../helpers/files.js';
 
 let redis: RedisServer;
@@ -38,6 +39,7 @@ it('keeps every process up and every job terminal across a redis-server restart'
     CREDITS_PER_DAY: '1000000',
     QUEUE_MAX_PER_TOKEN: '1000',
     SHUTDOWN_TIMEOUT_MS: '500',
+    STORAGE_URL: tempStorageUrl(),
   };
   servers = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   const png = await makePng(16, 16);
@@ -112,6 +114,7 @@ it('Redis restarted empty (no persistence) mid-run: queued jobs are restored and
     REAPER_INTERVAL_MS: '200',
     CREDITS_PER_DAY: '1000000',
     QUEUE_MAX_PER_TOKEN: '1000',
+    STORAGE_URL: tempStorageUrl(),
   };
   const pair = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   servers.push(...pair);
