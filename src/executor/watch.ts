@@ -6,6 +6,7 @@
 import { AppError } from '../errors.js';
 import { isTerminal, type Job } from '../jobs/model.js';
 import { EVENT_ALL_JOBS, jobEventName, type Coordinator } from './coordinator.js';
+import { decodeJob } from './job-json.js';
 
 /** A tiny async queue fed by callbacks and drained by a generator. */
 function channel<T>(signal: AbortSignal) {
@@ -36,7 +37,7 @@ type Signal = { kind: 'event'; job: Job } | { kind: 'reread' };
 
 export async function* watchJob(coordinator: Coordinator, id: string, signal: AbortSignal): AsyncGenerator<Job> {
   const inbox = channel<Signal>(signal);
-  const unsubscribe = await coordinator.subscribe(jobEventName(id), (payload) => inbox.push({ kind: 'event', job: JSON.parse(payload) as Job }));
+  const unsubscribe = await coordinator.subscribe(jobEventName(id), (payload) => inbox.push({ kind: 'event', job: decodeJob(payload) }));
   const stopReconnect = coordinator.onReconnect(() => inbox.push({ kind: 'reread' }));
   try {
     let lastVersion = 0;
@@ -73,7 +74,7 @@ export async function* watchJob(coordinator: Coordinator, id: string, signal: Ab
 export async function* watchAllJobs(coordinator: Coordinator, filter: { channel?: string; owner?: string }, signal: AbortSignal): AsyncGenerator<Job> {
   const inbox = channel<Job>(signal);
   const unsubscribe = await coordinator.subscribe(EVENT_ALL_JOBS, (payload) => {
-    const job = JSON.parse(payload) as Job;
+    const job = decodeJob(payload);
     if (filter.owner !== undefined && job.owner !== filter.owner) return;
     if (filter.channel !== undefined && (job.channel ?? job.requestedChannel) !== filter.channel) return;
     inbox.push(job);
