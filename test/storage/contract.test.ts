@@ -112,6 +112,15 @@ describe.each([fsBackend, s3Backend])('blob store contract: $name', (backend) =>
     expect(await h.leftovers()).toEqual([]);
   });
 
+  it('a source stream that failed before the put started rejects with its error, not as the store being down', async () => {
+    const broken = new Error('reset before we began');
+    const source = new Readable({ read() {} });
+    source.on('error', () => {});
+    source.destroy(broken);
+    await expect(h.store.put('early/broken', source, { contentType: 'image/png', maxBytes: MB })).rejects.toBe(broken);
+    expect(await h.leftovers()).toEqual([]);
+  });
+
   it('an aborted put rejects and leaves nothing', async () => {
     const controller = new AbortController();
     const source = new Readable({ read() {} });
