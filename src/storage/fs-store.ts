@@ -102,8 +102,8 @@ export class FsBlobStore implements BlobStore {
     } catch (error) {
       if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await rm(temp, { force: true }).catch(() => {});
-      const diskFault = firstFailure === 'disk' && !(error instanceof BlobTooLargeError) && !signal?.aborted;
-      throw diskFault ? unavailable(error) : error;
+      if (signal?.aborted) throw signal.reason;
+      throw firstFailure === 'disk' && !(error instanceof BlobTooLargeError) ? unavailable(error) : error;
     }
     return { key, size, contentType: type };
   }
