@@ -32,11 +32,14 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** Taken at import: tests that point TMPDIR at a folder to count their upload leftovers find no data directory in it. */
+const DATA_DIR_PARENT = tmpdir();
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const simulator = options.simulator ?? (await DiscordSimulator.start({ botDelayMs: options.botDelayMs ?? 0 }));
   const accounts = options.accounts ?? Array.from({ length: options.channels ?? 1 }, () => simulator.createAccount());
   // Its own data directory (blobs, link secret) unless the test shares one between stacks.
-  const dataDir = options.env?.['DATA_DIR'] ? null : await mkdtemp(join(tmpdir(), 'picsi-data-'));
+  const dataDir = options.env?.['DATA_DIR'] ? null : await mkdtemp(join(DATA_DIR_PARENT, 'picsi-data-'));
   const { config } = loadConfig({
     ...(dataDir ? { DATA_DIR: dataDir } : {}),
     PORT: '0',
