@@ -16,6 +16,12 @@ const tokenList = z
   .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
   .refine((list) => list.length > 0, 'must name at least one token');
 
+const storageUrl = z.string().transform((value, ctx) => {
+  const parsed = parseStorageUrl(value);
+  if (!parsed) ctx.addIssue({ code: 'custom', message: 'must be file:///absolute/path or s3://bucket/prefix' });
+  return parsed ?? z.NEVER;
+});
+
 const accountSchema = z
   .object({
     channel: z.string().regex(/^\d{5,25}$/, 'channel must be a Discord snowflake id'),
@@ -73,7 +79,7 @@ const variables = {
   SIMULATOR_BOT_DELAY_MS: { schema: int(0), default: '3000' },
 
   DATA_DIR: { schema: z.string().min(1).transform((dir) => resolve(dir)), default: './data' },
-  STORAGE_URL: { schema: z.string().transform((url, ctx) => parseStorageUrl(url) ?? (ctx.addIssue('must be file:///absolute/path or s3://bucket/prefix'), z.NEVER)), default: undefined },
+  STORAGE_URL: { schema: storageUrl, default: undefined },
   S3_FORCE_PATH_STYLE: { schema: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'), default: 'false' },
   FILES_SIGNING_SECRET: { schema: z.string().min(32, 'must be at least 32 characters'), default: undefined },
 } as const satisfies Record<string, { schema: z.ZodType; default: string | undefined }>;

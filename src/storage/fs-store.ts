@@ -62,17 +62,24 @@ export class FsBlobStore implements BlobStore {
   }
 
   async put(key: string, body: Readable, { contentType, maxBytes, signal }: PutOptions): Promise<BlobInfo> {
-    assertValidBlobKey(key);
-    signal?.throwIfAborted();
+    // Whichever side fails first is the cause; pipeline then destroys the other with the same error.
+    // Listening starts before any await: the body may break while the directory is being made.
+    let firstFailure = (body.errored ? 'body' : undefined) as 'body' | 'disk' | undefined;
+    body.once('error', () => (firstFailure ??= 'body'));
+    let path: string;
+    try {
+      assertValidBlobKey(key);
+      signal?.throwIfAborted();
+      path = this.pathOf(key);
+      await storeCall(() => mkdir(dirname(path), { recursive: true }));
+    } catch (error) {
+      body.destroy();
+      throw error;
+    }
     const type = normalizeContentType(contentType);
-    const path = this.pathOf(key);
-    await storeCall(() => mkdir(dirname(path), { recursive: true }));
     const temp = join(dirname(path), `.tmp-${this.randomId()}`);
     // flush: fsync before close, so a crash cannot leave a renamed but empty file.
     const out = createWriteStream(temp, { flags: 'wx', mode: 0o644, flush: true });
-    // Whichever side fails first is the cause; pipeline then destroys the other with the same error.
-    let firstFailure: 'body' | 'disk' | undefined;
-    body.once('error', () => (firstFailure ??= 'body'));
     out.once('error', () => (firstFailure ??= 'disk'));
 
     let size = 0;
@@ -95,8 +102,8 @@ export class FsBlobStore implements BlobStore {
     } catch (error) {
       if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await rm(temp, { force: true }).catch(() => {});
-      const diskFault = firstFailure === 'disk' && !(error instanceof BlobTooLargeError) && !signal?.aborted;
-      throw diskFault ? unavailable(error) : error;
+      if (signal?.aborted) throw signal.reason;
+      throw firstFailure === 'disk' && !(error instanceof BlobTooLargeError) ? unavailable(error) : error;
     }
     return { key, size, contentType: type };
   }

@@ -79,9 +79,10 @@ export class S3BlobStore implements BlobStore {
     let failure: unknown;
     let size = 0;
     const counted = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        size += chunk.length;
-        if (size <= maxBytes) return callback(null, chunk);
+      transform(chunk: Buffer | string, _encoding, callback) {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        size += bytes.length;
+        if (size <= maxBytes) return callback(null, bytes);
         failure ??= new BlobTooLargeError(maxBytes);
         callback(failure as Error);
       },
@@ -105,9 +106,10 @@ export class S3BlobStore implements BlobStore {
     try {
       await upload.done();
     } catch (error) {
+      const cause = failure ?? unavailable('put', error);
       body.destroy();
       counted.destroy();
-      throw failure ?? unavailable('put', error);
+      throw cause;
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

@@ -112,6 +112,15 @@ describe.each([fsBackend, s3Backend])('blob store contract: $name', (backend) =>
     expect(await h.leftovers()).toEqual([]);
   });
 
+  it('a source stream that failed before the put started rejects with its error, not as the store being down', async () => {
+    const broken = new Error('reset before we began');
+    const source = new Readable({ read() {} });
+    source.on('error', () => {});
+    source.destroy(broken);
+    await expect(h.store.put('early/broken', source, { contentType: 'image/png', maxBytes: MB })).rejects.toBe(broken);
+    expect(await h.leftovers()).toEqual([]);
+  });
+
   it('an aborted put rejects and leaves nothing', async () => {
     const controller = new AbortController();
     const source = new Readable({ read() {} });
@@ -120,8 +129,17 @@ describe.each([fsBackend, s3Backend])('blob store contract: $name', (backend) =>
     // The store has taken the first megabyte and waits for more (the source never ends); abort then.
     await new Promise((resolve) => setImmediate(resolve));
     controller.abort(new Error('client went away'));
-    await expect(put).rejects.toThrow();
+    await expect(put).rejects.toThrow('client went away');
     expect(await h.store.get('aborted/put')).toBeNull();
+    expect(await h.leftovers()).toEqual([]);
+  });
+
+  it('a put aborted once its last byte was read still rejects and leaves nothing', async () => {
+    const controller = new AbortController();
+    const source = streamOf(randomBytes(100_000));
+    source.once('end', () => controller.abort(new Error('job cancelled')));
+    await expect(h.store.put('aborted/at-end', source, { contentType: 'image/png', maxBytes: MB, signal: controller.signal })).rejects.toThrow('job cancelled');
+    expect(await h.store.get('aborted/at-end')).toBeNull();
     expect(await h.leftovers()).toEqual([]);
   });
 

@@ -12,6 +12,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFilesRoute } from '../../src/http/files-route.js';
 import { FsBlobStore } from '../../src/storage/fs-store.js';
+import { S3BlobStore } from '../../src/storage/s3-store.js';
 import { createLinkSigner } from '../../src/storage/signed-links.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
@@ -130,6 +131,35 @@ describe('files route', () => {
     expect(res.status).toBe(405);
     expect(res.headers['allow']).toBe('GET, HEAD');
     expect(await store.get('jobs/j1/result-0.png')).not.toBeNull();
+  });
+});
+
+describe('files route over a store that is down', () => {
+  it('503 with Retry-After, after the signature was checked', async () => {
+    // A real store whose server is gone: an S3 endpoint on a port nothing listens on.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const store = await S3BlobStore.create({
+      bucket: 'picsi',
+      prefix: '',
+      forcePathStyle: true,
+      clientConfig: { endpoint: `http://127.0.0.1:${deadPort}`, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 },
+    });
+    const signer = createLinkSigner('d'.repeat(32));
+    const server = createServer(createFilesRoute({ store, signer, logger: pino({ level: 'silent' }) }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const res = await rawRequest(port, `/files/jobs/j1/r.png?${signer.sign('jobs/j1/r.png', 60)}`);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect((await rawRequest(port, '/files/jobs/j1/r.png?exp=1&sig=x')).status).toBe(403);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await store.close();
+    }
   });
 });
 
