@@ -5,7 +5,7 @@
  * (the whole executor on one slot) is described in the README.
  *
  *   job:<id>              string  the job (JSON); a retention TTL once terminal
- *   q:seq                 string  global queue sequence number
+ *   q:seq                 string  global queue sequence number (written by the scripts under the queue prefix)
  *   q:any / q:ch:<ch>     zset    queued job ids by sequence: jobs for any channel / that asked for <ch>
  *   qseq                  hash    job id → its sequence number (kept while it runs: a requeue goes back to its place)
  *   qchannels             set     channels that have a q:ch queue (queue positions count them)
@@ -27,10 +27,8 @@ export const hashTagOf = (prefix: string) => `{${prefix.replace(/:+$/, '')}}:`;
 export function executorKeys(prefix: string) {
   const k = hashTagOf(prefix);
   return {
-    tag: k,
     job: (id: string) => `${k}job:${id}`,
     jobPrefix: `${k}job:`,
-    seq: `${k}q:seq`,
     queuePrefix: `${k}q:`,
     anyQueue: `${k}q:any`,
     channelQueue: (channel: string) => `${k}q:ch:${channel}`,

@@ -87,7 +87,6 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
     if (job.channel && state.holders.get(job.channel) === job.id) state.holders.delete(job.channel);
     const next = write(job, { status: 'QUEUED', channel: job.requestedChannel, server: null, discord: null, startedAt: null }, 0);
     state.enqueue(next);
-    journal?.job(next.id);
     return next;
   };
   const takeLease = (channel: string, token: string, jobId: string, ttlMs: number) => {

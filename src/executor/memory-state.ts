@@ -15,7 +15,7 @@ export interface StoredJob {
   expiresAt: number | null;
 }
 
-export const queueNameOf = (job: Pick<Job, 'requestedChannel'>) => (job.requestedChannel === null ? 'any' : `ch:${job.requestedChannel}`);
+const queueNameOf = (job: Pick<Job, 'requestedChannel'>) => (job.requestedChannel === null ? 'any' : `ch:${job.requestedChannel}`);
 
 export class MemoryState {
   readonly jobs = new Map<string, StoredJob>();

@@ -45,13 +45,6 @@ export class SortedList<T extends string | number> {
     return this.items.slice(Math.max(0, end - count), end).reverse();
   }
 
-  /** Items ≤ value, smallest first. */
-  upTo(value: T, count: number): T[] {
-    let end = this.lowerBound(value);
-    while (end < this.items.length && this.items[end] === value) end++;
-    return this.items.slice(0, Math.min(end, count));
-  }
-
   values(): readonly T[] {
     return this.items;
   }

@@ -292,5 +292,18 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
       expect((await c.queuedJobs()).map((j) => j.id)).toEqual([jobs[0]!.id, jobs[2]!.id]);
       expect((await c.listJobs({ first: 10 })).edges.map((e) => e.job.id)).toEqual([...jobs].reverse().map((j) => j.id));
     });
+
+    it('survives a restart: a started job whose command was sent is adopted by the next claim of its channel', async () => {
+      await setUp();
+      const job = newJob();
+      await c.createJob(job, true);
+      const first = claimRequest(A, { recordsCommands: true, ttlMs: 60_000 });
+      claimed(await c.claim(first));
+      await c.markCommandSent(job.id, A, first.token, command());
+      c = await backend.reopen!();
+      expect(await c.lease(A)).toBeNull(); // the holder was the process that stopped
+      expect(await c.reap({ nowMs: Date.now(), limit: 10, lost: first.lost })).toEqual({ failed: [], requeued: [], more: false });
+      expect(claimed(await c.claim(claimRequest(A)))).toMatchObject({ adopted: true, job: { id: job.id, command: { nonce: 'n1' } } });
+    });
   }
 });
