@@ -5,12 +5,12 @@
  * write, and a holder that dies mid-copy leaves a STARTED job whose reply the next holder finds in
  * the channel history and copies. The cost is the copy time (bounded) on the channel's hold.
  */
-import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { JobAttachment } from '../jobs/model.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { copyRemoteToStore } from '../storage/copy-remote.js';
 
-/** Streams `url` into the blob store under `key`, bounded in size and time, retried (storage's copy-remote). */
+/** Streams `url` into the blob store under `key`, bounded in size and time, retried (see resultCopier). */
 export type CopyRemote = (url: string, key: string, options: { contentType: string; signal: AbortSignal }) => Promise<unknown>;
 
 export const RESULT_KEY_PREFIX = 'results/';
@@ -38,13 +38,10 @@ export async function copyResults(jobId: string, day: string, attachments: JobAt
 
 /** Result files larger than this are not copied (the bot's output is at most 2048 px; GIFs stay far below). */
 export const RESULT_COPY_MAX_BYTES = 50 * 1024 * 1024;
-const RESULT_COPY_TIMEOUT_MS = 30_000;
+/** The whole copy of one file, retries included; the channel is held meanwhile. */
+const RESULT_COPY_TIMEOUT_MS = 20_000;
 
-/** The copy into `blobs`: one bounded streamed GET. */
+/** The copy into `blobs`: streamed, bounded and retried by storage's copy-remote. */
 export function resultCopier(blobs: BlobStore): CopyRemote {
-  return async (url, key, { contentType, signal }) => {
-    const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(RESULT_COPY_TIMEOUT_MS)]) });
-    if (!response.ok || !response.body) throw new Error(`GET of the result answered HTTP ${response.status}`);
-    return blobs.put(key, Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), { contentType: response.headers.get('content-type') ?? contentType, maxBytes: RESULT_COPY_MAX_BYTES, signal });
-  };
+  return (url, key, { contentType, signal }) => copyRemoteToStore({ url, store: blobs, key, maxBytes: RESULT_COPY_MAX_BYTES, timeoutMs: RESULT_COPY_TIMEOUT_MS, signal, contentType });
 }
