@@ -21,6 +21,7 @@ import { Dispatcher } from './dispatch.js';
 import { StoreLossJournal } from './store-loss-journal.js';
 import { ReadModel } from './read-model.js';
 import { Recovery } from './recovery.js';
+import { ResultRetention, RETENTION_SWEEP_MS } from './result-retention.js';
 import type { CopyRemote } from './results.js';
 import { RunningJobs } from './runs.js';
 import { TerminalEffects } from './terminal-effects.js';
@@ -94,6 +95,9 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   const stopReconnect = ctx.coordinator.onReconnect(() => void recovery.checkStore().catch(() => undefined).finally(() => void dispatcher.wake()));
   const safetyTick = setInterval(() => void dispatcher.wake(), SAFETY_TICK_MS);
   const reaper = setInterval(() => recovery.reap().catch((error: unknown) => ctx.logger.warn({ err: error }, 'reaper pass failed')), deps.config.jobs.reaperIntervalMs);
+  const retention = new ResultRetention(ctx);
+  const retentionSweep = setInterval(() => retention.sweep().catch((error: unknown) => ctx.logger.warn({ err: error }, 'result retention sweep failed')), RETENTION_SWEEP_MS);
+  retentionSweep.unref();
   void dispatcher.wake();
 
   return {
@@ -119,6 +123,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
       dispatcher.stop();
       await cancellation.shutdown(deadlineMs);
       clearInterval(reaper);
+      clearInterval(retentionSweep);
       stopReconnect();
       await Promise.all(unsubscribers.map((u) => u().catch(() => undefined)));
       await ctx.coordinator.close();

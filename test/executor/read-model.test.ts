@@ -1,10 +1,12 @@
-/** The read model on its own, with an injected clock: the one-second copy of finished jobs. */
+/** Read-side parts on their own, with an injected clock: the one-second copy of finished jobs, result retention. */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { ExecutorContext } from '../../src/executor/context.js';
 import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
 import { ReadModel } from '../../src/executor/read-model.js';
+import { ResultRetention } from '../../src/executor/result-retention.js';
+import { Readable } from 'node:stream';
 import type { Job } from '../../src/jobs/model.js';
 import { createDiscordDriver } from '../../src/discord/index.js';
 import { tempBlobStore } from '../helpers/blobs.js';
@@ -51,5 +53,28 @@ describe('read model', () => {
     await model.get('j1');
     expect(reads).toEqual(['j1', 'j1', 'j1']);
     await ctx.driver.close();
+  });
+});
+
+describe('result retention', () => {
+  it("deletes a completed job's stored result once its retention ends within the next sweep, not before", async () => {
+    const day = 86_400_000;
+    let clock = Date.parse('2026-12-01T08:00:00.000Z');
+    const coordinator = createMemoryCoordinator();
+    const blobs = await tempBlobStore();
+    const key = 'results/2026-12-01/j1/a1';
+    await blobs.put(key, Readable.from([Buffer.from('png')]), { contentType: 'image/png', maxBytes: 10 });
+    const attachment = { id: 'a1', contentType: 'image/png', filename: 'r.png', url: 'http://cdn/r.png', proxyUrl: null, size: 3, width: 1, height: 1, copy: { state: 'STORED' as const, key, error: null } };
+    await coordinator.restoreJob({ ...job('j1', clock), status: 'COMPLETED', finishedAt: new Date(clock).toISOString(), attachments: [attachment] }, 2 * 86_400);
+    const retention = new ResultRetention({ coordinator, blobs, now: () => clock, retentionSec: 2 * 86_400 });
+
+    clock += 2 * day - 2 * 3_600_000; // two hours before the job expires
+    expect(await retention.sweep()).toBe(0);
+    const kept = await blobs.get(key);
+    expect(kept).not.toBeNull();
+    kept?.body.destroy();
+    clock += 3_600_000; // within the next sweep period
+    expect(await retention.sweep()).toBe(1);
+    expect(await blobs.get(key)).toBeNull();
   });
 });
