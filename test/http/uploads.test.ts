@@ -8,6 +8,7 @@ import { PICSI_MUTATION, postMultipart } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { sweepOrphans } from '../../src/jobs/spool.js';
 import { filesUnder, inputBlobsUnder } from '../helpers/files.js';
+import { makeReadOnly } from '../helpers/read-only-dir.js';
 
 const MAX_FILE = 50_000;
 // graphql-upload-ts spools into os.tmpdir(); give this test file its own so leftovers are countable.
@@ -59,6 +60,25 @@ describe('multipart uploads', () => {
     );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.picsi).toMatchObject({ status: 'COMPLETED', sourceImage: { size: png.length, type: 'image/png' } });
+    await expect.poll(leftovers, { timeout: 2000 }).toEqual([]);
+  });
+});
+
+describe('the blob store down or full', () => {
+  it('refuses picsi with SERVICE_UNAVAILABLE (503, Retry-After), runs nothing and leaves nothing', async () => {
+    const interactions = stack.simulator.interactionsLog().length;
+    const undo = await makeReadOnly(blobRoot);
+    let res;
+    try {
+      res = await postMultipart(stack.url, PICSI_MUTATION, { input }, files(png));
+    } finally {
+      await undo();
+    }
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(res.body.errors?.[0]?.extensions?.['code']).toBe('SERVICE_UNAVAILABLE');
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts|EROFS|EACCES/);
+    expect(stack.simulator.interactionsLog()).toHaveLength(interactions);
     await expect.poll(leftovers, { timeout: 2000 }).toEqual([]);
   });
 });
