@@ -1,16 +1,18 @@
 /**
- * Runs one claimed job: drives Discord while holding the channel lease, renews it, stops acting
- * by its own clock when the lease may have lapsed, and writes the outcome through the fenced update.
- * The nonce is written on the job before POST /interactions, so a job whose holder dies after the
- * send is followed (adopted) by the channel's next holder instead of being sent twice; an adopted
- * job runs `driver.follow` instead of `driver.picsi`. Results are copied into the blob store before
- * COMPLETED is written (see results.ts).
+ * Runs one claimed job: drives Discord while holding the channel lease (lease-keeper.ts) and
+ * writes the outcome through the fenced update. The nonce is written on the job before POST
+ * /interactions (command-record.ts), so a job whose holder dies after the send is followed (adopted)
+ * by the channel's next holder instead of being sent twice; an adopted job runs `driver.follow`
+ * instead of `driver.picsi`. Results are copied into the blob store before COMPLETED is written
+ * (results.ts).
  */
 import type { Logger } from 'pino';
 import { DriverError, type DiscordAccount, type PicsiDriver, type PicsiResult, type UploadInput } from '../discord/types.js';
-import type { Job, SentCommand } from '../jobs/model.js';
-import type { Claimed, Coordinator, JobPatch } from './coordinator.js';
+import type { Job } from '../jobs/model.js';
+import { commandRecordHooks } from './command-record.js';
+import type { AccountState, Claimed, Coordinator, JobPatch } from './coordinator.js';
 import { utcDay } from './coordinator.js';
+import { keepLease } from './lease-keeper.js';
 import { copyResults, type CopyRemote } from './results.js';
 
 export type AbortReason = 'cancel' | 'shutdown' | 'lease-lost';
@@ -40,11 +42,6 @@ export interface RunningJob {
  */
 const WRITE_RETRY_WINDOW_MS = 5 * 60_000;
 const writeBackoffMs = (attempt: number) => Math.min(4000, 250 * 2 ** attempt);
-/** Attempts at recording the command before the send (the send waits for it). */
-const COMMAND_WRITE_ATTEMPTS = 3;
-
-/** Stop acting this long before the lease could expire, to absorb clock and network jitter. */
-const SAFETY_MARGIN_RATIO = 0.2;
 
 export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, account: DiscordAccount, inputs: { source: UploadInput; target: UploadInput } | null): RunningJob {
   const { coordinator, driver, now, leaseTtlMs } = deps;
@@ -59,21 +56,7 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
     controller.abort(new Error(reason));
   };
 
-  let lastRenew = now();
-  const deadlineGuard = setInterval(() => {
-    if (now() > lastRenew + leaseTtlMs * (1 - SAFETY_MARGIN_RATIO)) abort('lease-lost');
-  }, Math.max(20, Math.floor(leaseTtlMs / 10)));
-  const renewer = setInterval(() => {
-    const sentAt = now();
-    coordinator
-      .renew(channel, token, leaseTtlMs)
-      .then((ok) => {
-        if (ok) lastRenew = sentAt;
-        else abort('lease-lost');
-      })
-      .catch((error: unknown) => log.warn({ err: error }, 'lease renewal failed; will stop acting if it keeps failing'));
-  }, Math.max(50, Math.floor(leaseTtlMs / 3)));
-
+  const lease = keepLease({ coordinator, channel, token, ttlMs: leaseTtlMs, now, logger: log, onLost: () => abort('lease-lost') });
 
   /**
    * The fenced terminal write, retried while Redis is unreachable. A null answer means the fence
@@ -97,30 +80,7 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
     }
   };
 
-  /** Recorded before the send: if it cannot be, nothing is sent (the run stops as if its lease were lost). */
-  let command: SentCommand | null = job.command ?? null;
-  const recordCommand = async (sent: SentCommand): Promise<void> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (await coordinator.markCommandSent(job.id, channel, token, sent)) {
-          command = sent;
-          return;
-        }
-        break;
-      } catch (error) {
-        if (attempt >= COMMAND_WRITE_ATTEMPTS || controller.signal.aborted) break;
-        await new Promise((resolve) => setTimeout(resolve, writeBackoffMs(attempt)));
-      }
-    }
-    abort('lease-lost');
-    throw new Error('could not record the command on the job; not sending it');
-  };
-  const recordInteractionId = (interactionId: string) => {
-    if (!command) return;
-    command = { ...command, interactionId };
-    coordinator.markCommandSent(job.id, channel, token, command).catch((error: unknown) => log.debug({ err: error }, 'could not record the interaction id (the nonce and history still find the reply)'));
-  };
-  const hooks = { onCommandSending: recordCommand, onInteractionId: recordInteractionId };
+  const hooks = commandRecordHooks({ coordinator, jobId: job.id, channel, token, signal: controller.signal, logger: log, onUnrecorded: () => abort('lease-lost') }, job.command ?? null);
 
   const adopted = claimed.adopted && job.command != null;
   const drive = (): Promise<PicsiResult> => {
@@ -140,7 +100,11 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
     } catch (error) {
       if (abortReason) return await finishAborted();
       if (error instanceof DriverError) {
-        await applyAccountEffects(error).catch((e: unknown) => log.warn({ err: e }, 'could not record the account state'));
+        const accountState = accountStateAfter(error, now());
+        if (accountState) {
+          if (error.disableAccount) log.error('Discord refused the account: taken out of rotation');
+          await coordinator.setAccountState(channel, accountState).catch((e: unknown) => log.warn({ err: e }, 'could not record the account state'));
+        }
         if (adopted && error.code === 'TIMEOUT') {
           return await finish({ status: 'FAILED', code: 'EXECUTOR_LOST', error: 'The instance that sent this command stopped, and no answer of the bot was found within the job timeout', errorDetails: detailsOf(error) });
         }
@@ -149,8 +113,7 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
       log.error({ err: error }, 'unexpected error while running a job');
       return await finish({ status: 'FAILED', code: 'DISCORD_ERROR', error: 'Unexpected error while driving Discord', errorDetails: null });
     } finally {
-      clearInterval(deadlineGuard);
-      clearInterval(renewer);
+      lease.stop();
     }
   })().catch((error: unknown) => {
     // The store is unreachable: the reaper of a live instance finishes the job (EXECUTOR_LOST).
@@ -167,19 +130,16 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
     return finish({ status: 'CANCELLED', code: 'CANCELLED', error: message });
   }
 
-  async function applyAccountEffects(error: DriverError) {
-    if (error.disableAccount) {
-      await coordinator.setAccountState(channel, { enabled: false, disabledReason: `${error.code}: ${error.message}` });
-      log.error('Discord refused the account: taken out of rotation');
-    } else if (error.code === 'DISCORD_RATE_LIMITED') {
-      await coordinator.setAccountState(channel, { cooldownUntil: now() + (error.retryAfterMs ?? 10_000) });
-    } else if (error.code === 'BOT_ERROR' && (error.reason === 'CREDITS_EXHAUSTED' || error.reason === 'DAILY_LIMIT')) {
-      await coordinator.setAccountState(channel, { exhaustedDay: utcDay(now()) });
-    }
-  }
-
   return { jobId: job.id, abort, done, attemptedOutcome: () => attempted };
 }
 
 const detailsOf = (error: DriverError) =>
   JSON.stringify({ ...(error.reason ? { reason: error.reason } : {}), ...(typeof error.details === 'object' && error.details !== null ? error.details : { details: error.details ?? null }), commandSent: error.commandSent });
+
+/** What a failure says about the account: out of rotation, cooling down, or out of credits today. */
+function accountStateAfter(error: DriverError, nowMs: number): AccountState | null {
+  if (error.disableAccount) return { enabled: false, disabledReason: `${error.code}: ${error.message}` };
+  if (error.code === 'DISCORD_RATE_LIMITED') return { cooldownUntil: nowMs + (error.retryAfterMs ?? 10_000) };
+  if (error.code === 'BOT_ERROR' && (error.reason === 'CREDITS_EXHAUSTED' || error.reason === 'DAILY_LIMIT')) return { exhaustedDay: utcDay(nowMs) };
+  return null;
+}

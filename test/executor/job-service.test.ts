@@ -176,6 +176,16 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
     expect(simulator.interactionsLog(accounts[0]!.channelId)).toHaveLength(1);
   });
 
+  it('a command that cannot be recorded on the job is never sent (the run stops as if its lease were lost)', async () => {
+    await start();
+    coordinator.markCommandSent = async () => {
+      throw new Error('Command timed out');
+    };
+    const done = await untilTerminal(service, (await service.submit(await input())).id);
+    expect(done).toMatchObject({ status: 'FAILED', code: 'EXECUTOR_LOST' });
+    expect(simulator.interactionsLog(accounts[0]!.channelId)).toHaveLength(0);
+  });
+
   it("deletes a job's inputs once it is terminal and keeps a stored copy of its result", async () => {
     await start();
     const staged = await input();
