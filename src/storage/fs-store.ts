@@ -31,6 +31,8 @@ import { normalizeContentType } from './http-headers.js';
 import type { LinkSigner } from './signed-links.js';
 
 const MAGIC = 'PICSIBLOB1 ';
+/** Names of files still being written (no key starts with a dot). */
+export const TEMP_FILE_PREFIX = '.tmp-';
 const MAX_HEADER_BYTES = MAGIC.length + 200 + 1;
 
 export interface FsBlobStoreOptions {
@@ -77,7 +79,7 @@ export class FsBlobStore implements BlobStore {
       throw error;
     }
     const type = normalizeContentType(contentType);
-    const temp = join(dirname(path), `.tmp-${this.randomId()}`);
+    const temp = join(dirname(path), `${TEMP_FILE_PREFIX}${this.randomId()}`);
     // flush: fsync before close, so a crash cannot leave a renamed but empty file.
     const out = createWriteStream(temp, { flags: 'wx', mode: 0o644, flush: true });
     out.once('error', () => (firstFailure ??= 'disk'));

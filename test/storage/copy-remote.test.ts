@@ -14,6 +14,7 @@ import { BlobTooLargeError } from '../../src/storage/blob-store.js';
 import { copyRemoteToStore, RemoteCopyError, type CopyRemoteOptions } from '../../src/storage/copy-remote.js';
 import { FsBlobStore } from '../../src/storage/fs-store.js';
 import { createLinkSigner } from '../../src/storage/signed-links.js';
+import { freePort } from '../helpers/redis-server.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, attempt: number) => void;
 
@@ -118,10 +119,7 @@ describe('copyRemoteToStore', () => {
   });
 
   it('retries a refused connection, then reports it as a network failure', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await freePort();
     await expect(copy({ url: `http://127.0.0.1:${port}/x.png`, attempts: 2 })).rejects.toMatchObject({ failure: 'network' });
   });
 

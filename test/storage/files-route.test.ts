@@ -14,6 +14,7 @@ import { createFilesRoute } from '../../src/http/files-route.js';
 import { FsBlobStore } from '../../src/storage/fs-store.js';
 import { S3BlobStore } from '../../src/storage/s3-store.js';
 import { createLinkSigner } from '../../src/storage/signed-links.js';
+import { freePort } from '../helpers/redis-server.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 interface RawResponse {
@@ -137,10 +138,7 @@ describe('files route', () => {
 describe('files route over a store that is down', () => {
   it('503 with Retry-After, after the signature was checked', async () => {
     // A real store whose server is gone: an S3 endpoint on a port nothing listens on.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const deadPort = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const deadPort = await freePort();
     const store = await S3BlobStore.create({
       bucket: 'picsi',
       prefix: '',

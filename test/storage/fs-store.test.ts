@@ -3,7 +3,7 @@
  * a full disk, a file that is not a blob.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BlobStoreUnavailableError } from '../../src/storage/blob-store.js';
-import { FsBlobStore } from '../../src/storage/fs-store.js';
+import { FsBlobStore, TEMP_FILE_PREFIX } from '../../src/storage/fs-store.js';
+import { sweepFsBlobs } from '../../src/storage/fs-sweep.js';
 import { createLinkSigner } from '../../src/storage/signed-links.js';
 
 const run = promisify(execFile);
@@ -99,4 +100,42 @@ describe('filesystem blob store', () => {
     expect(await allFiles(root)).toEqual([]);
     await store.put('small', Readable.from([Buffer.from('still works')]), { contentType: 'text/plain', maxBytes: 100 });
   });
+
+  it('a sweep removes stale temp files and, when asked, blobs older than the retention; fresh ones stay', async () => {
+    const root = await tempRoot();
+    const store = await open(root);
+    const now = Date.UTC(2026, 11, 1);
+    const day = 86_400_000;
+    const put = (key: string) => store.put(key, Readable.from([Buffer.from(key)]), { contentType: 'text/plain', maxBytes: 100 });
+    const age = async (key: string, ms: number) => {
+      const [path] = (await allFiles(root)).filter((f) => f.endsWith(key.replaceAll('/', '~')));
+      await utimes(path!, (now - ms) / 1000, (now - ms) / 1000);
+      return path!;
+    };
+    await put('results/old');
+    await put('results/new');
+    await age('results/old', 40 * day);
+    await age('results/new', 1 * day);
+    const dir = join(root, 'ab', 'cd');
+    await mkdir(dir, { recursive: true });
+    const staleTemp = join(dir, `${TEMP_FILE_PREFIX}crashed`);
+    const liveTemp = join(dir, `${TEMP_FILE_PREFIX}in-flight`);
+    await writeFile(staleTemp, 'half');
+    await writeFile(liveTemp, 'half');
+    await utimes(staleTemp, (now - 2 * 3_600_000) / 1000, (now - 2 * 3_600_000) / 1000);
+    await utimes(liveTemp, (now - 60_000) / 1000, (now - 60_000) / 1000);
+
+    expect(await sweepFsBlobs(root, { tempMaxAgeMs: 3_600_000, now: () => now })).toEqual({ tempFiles: 1, blobs: 0 });
+    expect(await store.get('results/old').then((b) => (b?.body.destroy(), b !== null))).toBe(true);
+
+    expect(await sweepFsBlobs(root, { tempMaxAgeMs: 3_600_000, blobMaxAgeMs: 31 * day, now: () => now })).toEqual({ tempFiles: 0, blobs: 1 });
+    expect(await store.get('results/old')).toBeNull();
+    expect((await readBlobText(store, 'results/new'))).toBe('results/new');
+    expect((await allFiles(root)).filter((f) => f.includes(TEMP_FILE_PREFIX))).toEqual([liveTemp]);
+  });
 });
+
+async function readBlobText(store: FsBlobStore, key: string): Promise<string | null> {
+  const blob = await store.get(key);
+  return blob ? (await buffer(blob.body)).toString() : null;
+}

@@ -1,5 +1,5 @@
 /** STORAGE_URL, DATA_DIR, S3_FORCE_PATH_STYLE and FILES_SIGNING_SECRET: parsed in src/config.ts, used by createBlobStore. */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
@@ -73,6 +73,18 @@ describe('createBlobStore', () => {
     expect((await stat(join(dir, 'blobs'))).isDirectory()).toBe(true);
     expect((await stat(join(dir, 'files-secret'))).mode & 0o777).toBe(0o600);
     expect(lines.join('')).toContain(`STORAGE_URL unset, using the embedded default file://${join(dir, 'blobs')}`);
+  });
+
+  it('removes temp files that interrupted writes left, in the background at start', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'picsi-storage-'));
+    const fanOut = join(dir, 'blobs', '0a', '1b');
+    await mkdir(fanOut, { recursive: true });
+    const stale = join(fanOut, '.tmp-crashed-put');
+    await writeFile(stale, 'half a blob');
+    const twoHoursAgo = (Date.now() - 2 * 3_600_000) / 1000;
+    await utimes(stale, twoHoursAgo, twoHoursAgo);
+    await createBlobStore(loadConfig({ DATA_DIR: dir }).config, pino({ level: 'silent' }));
+    await expect.poll(() => stat(stale).then(() => 'present', () => 'removed')).toBe('removed');
   });
 
   it('file:// URL: that directory, and still a secret in DATA_DIR', async () => {
