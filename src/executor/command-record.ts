@@ -23,10 +23,11 @@ export interface CommandRecordDeps {
   onUnrecorded(): void;
 }
 
-export function commandRecordHooks(d: CommandRecordDeps, initial: SentCommand | null): Required<PicsiHooks> {
+export function commandRecordHooks(d: CommandRecordDeps, initial: SentCommand | null): Required<PicsiHooks> & { sent(): boolean } {
   let command = initial;
   const record = (sent: SentCommand) => d.coordinator.markCommandSent(d.jobId, d.channel, d.token, sent);
   return {
+    sent: () => command !== null,
     async onCommandSending(sent) {
       for (let attempt = 1; attempt <= ATTEMPTS && !d.signal.aborted; attempt++) {
         try {

@@ -126,8 +126,13 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
       log.warn('lease lost: stopped acting on Discord');
       return finish({ status: 'FAILED', code: 'EXECUTOR_LOST', error: 'This instance lost its lease on the channel (Redis unreachable) and stopped' });
     }
-    const message = abortReason === 'shutdown' ? 'Cancelled: the server is shutting down' : 'Cancelled by request';
-    return finish({ status: 'CANCELLED', code: 'CANCELLED', error: message });
+    if (abortReason === 'shutdown') {
+      // Handed over, not cancelled: once the lease lapses the job goes back to the queue (nothing
+      // sent) or is adopted by the channel's next holder (command sent), here after a restart or elsewhere.
+      log.info({ commandSent: hooks.sent() }, 'shutting down: the job is left to the next holder of the channel');
+      return null;
+    }
+    return finish({ status: 'CANCELLED', code: 'CANCELLED', error: 'Cancelled by request' });
   }
 
   return { jobId: job.id, abort, done, attemptedOutcome: () => attempted };

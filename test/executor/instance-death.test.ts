@@ -111,3 +111,18 @@ it("a job's command is sent from A, A is SIGKILLed before the reply: B adopts it
   expect(b.logs.some((l) => l.includes('adopted a job'))).toBe(true);
   await b.kill();
 }, 60_000);
+
+it('SIGTERM with a job still running past the shutdown deadline: the job is handed over, not cancelled, and completes on B', async () => {
+  const account = simulator.createAccount({ credits: 1_000_000 });
+  simulator.setDefaultBehaviour(account.channelId, { kind: 'success', delayMs: 4000 });
+  const { start } = fleet(account);
+  const a = await start();
+  const id = (await submit(a)).body.data!.picsi.id;
+  await expect.poll(() => simulator.interactionsLog(account.channelId).length, { timeout: 10_000, interval: 20 }).toBe(1);
+  await a.kill('SIGTERM'); // SHUTDOWN_TIMEOUT_MS is 500: the bot is still working when A exits
+  expect(simulator.stats(account.channelId).inFlight).toBe(1);
+  const b = await start();
+  await expect.poll(async () => (await getJob(b, id)).status, { timeout: 25_000, interval: 100 }).toBe('COMPLETED');
+  expect(simulator.interactionsLog(account.channelId)).toHaveLength(1);
+  await b.kill();
+}, 60_000);
