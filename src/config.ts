@@ -37,10 +37,13 @@ const variables = {
   DISCORD_GLOBAL_RATE_LIMIT: { schema: int(1), default: '50' },
   NODE_ENV: { schema: z.enum(['development', 'production', 'test']), default: 'development' },
 
-  UPLOAD_MAX_FILE_BYTES: { schema: int(1), default: String(25 * 1024 * 1024) },
+  // Inferred: 10 MB is what a Discord account without Nitro may upload per file.
+  UPLOAD_MAX_FILE_BYTES: { schema: int(1), default: String(10 * 1024 * 1024) },
   UPLOAD_MAX_FIELD_BYTES: { schema: int(1024), default: String(64 * 1024) },
   UPLOAD_MAX_FILES: { schema: int(1, 10), default: '2' },
   UPLOAD_DIR: { schema: z.string().min(1), default: undefined },
+  /** Width × height read from the image header; refuses decompression bombs before the job is accepted. */
+  UPLOAD_MAX_PIXELS: { schema: int(1), default: String(64_000_000) },
 
   JOB_RETENTION_DAYS: { schema: int(1, 3650), default: '31' },
   JOB_TIMEOUT_MS: { schema: int(1000), default: '120000' },
@@ -81,7 +84,7 @@ export interface Config {
   redis: { url: string | null; prefix: string };
   auth: { apiTokens: string[]; adminTokens: string[]; open: boolean };
   discord: { apiUrl: string; accounts: DiscordAccount[] | null; globalRequestsPerSecond: number };
-  uploads: { maxFileBytes: number; maxFieldBytes: number; maxFiles: number; dir: string | null };
+  uploads: { maxFileBytes: number; maxFieldBytes: number; maxFiles: number; dir: string | null; maxPixels: number };
   jobs: {
     retentionDays: number;
     timeoutMs: number;
@@ -153,7 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       redis: { url: p.REDIS_URL ?? null, prefix: p.REDIS_PREFIX },
       auth: { apiTokens, adminTokens, open: apiTokens.length === 0 && adminTokens.length === 0 },
       discord: { apiUrl: p.DISCORD_API_URL, accounts, globalRequestsPerSecond: p.DISCORD_GLOBAL_RATE_LIMIT },
-      uploads: { maxFileBytes: p.UPLOAD_MAX_FILE_BYTES, maxFieldBytes: p.UPLOAD_MAX_FIELD_BYTES, maxFiles: p.UPLOAD_MAX_FILES, dir: p.UPLOAD_DIR ?? null },
+      uploads: { maxFileBytes: p.UPLOAD_MAX_FILE_BYTES, maxFieldBytes: p.UPLOAD_MAX_FIELD_BYTES, maxFiles: p.UPLOAD_MAX_FILES, dir: p.UPLOAD_DIR ?? null, maxPixels: p.UPLOAD_MAX_PIXELS },
       jobs: {
         retentionDays: p.JOB_RETENTION_DAYS,
         timeoutMs: p.JOB_TIMEOUT_MS,

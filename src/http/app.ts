@@ -31,7 +31,7 @@ export interface RunningServer {
 
 export async function startGraphQLServer({ config, logger, jobs, readiness = [], checkReplyUrl = async () => {} }: GraphQLServerDeps): Promise<RunningServer> {
   const authenticator = createAuthenticator(config.auth);
-  const spooler = createUploadSpooler({ dir: config.uploads.dir, maxFileBytes: config.uploads.maxFileBytes });
+  const spooler = createUploadSpooler({ dir: config.uploads.dir, maxFileBytes: config.uploads.maxFileBytes, maxPixels: config.uploads.maxPixels });
   const yoga = createYogaApp({ schema: buildSchema(), config, logger, authenticator, context: { jobs, spooler, config, logger, checkReplyUrl } });
   const server = createHttpServer({
     yoga,
