@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { JobService } from '../jobs/service.js';
 import { createUploadSpooler } from '../jobs/spool.js';
 import { buildSchema } from '../schema/index.js';
+import { createWebAssets } from '../web/assets.js';
 import { createAuthenticator } from './auth.js';
 import { createHttpServer, type ReadinessCheck } from './server.js';
 import { attachWebSocketServer } from './websocket.js';
@@ -24,6 +25,8 @@ export interface GraphQLServerDeps {
 export interface RunningServer {
   /** http://host:port/graphql */
   url: string;
+  /** http://host:port/ (the web page) */
+  pageUrl: string;
   port: number;
   /** Stops accepting, lets running jobs finish up to SHUTDOWN_TIMEOUT_MS, closes sockets. */
   stop(): Promise<void>;
@@ -39,6 +42,7 @@ export async function startGraphQLServer({ config, logger, jobs, readiness = [],
     config,
     logger,
     readiness: [{ name: 'jobs', check: () => jobs.ready() }, ...readiness],
+    web: createWebAssets({ authRequired: !config.auth.open, maxFileBytes: config.uploads.maxFileBytes, maxPixels: config.uploads.maxPixels }),
   });
   const ws = attachWebSocketServer(server, { yoga, authenticator, logger });
 
@@ -55,6 +59,7 @@ export async function startGraphQLServer({ config, logger, jobs, readiness = [],
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${port}/graphql`,
+    pageUrl: `http://${shownHost}:${port}/`,
     port,
     stop: () =>
       (stopping ??= (async () => {
@@ -64,6 +69,7 @@ export async function startGraphQLServer({ config, logger, jobs, readiness = [],
         await jobs.close(config.shutdownTimeoutMs);
         // Requests still being served (an upload in progress, a wait: true) get their answer.
         while (server.inflight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        server.endStreams();
         await ws.close();
         server.closeAllConnections();
         await closed;

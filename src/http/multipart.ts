@@ -15,6 +15,9 @@ export const isMultipart = (req: IncomingMessage) => (req.headers['content-type'
 
 export const hasPreflightHeader = (req: IncomingMessage) => PREFLIGHT_HEADERS.some((h) => (req.headers[h] ?? '') !== '');
 
+/** The largest body an upload request may have: every file at its limit plus the two JSON fields and slack for part headers. */
+export const maxRequestBytes = (limits: Config['uploads']) => limits.maxFiles * limits.maxFileBytes + 2 * limits.maxFieldBytes + 1024 * 1024;
+
 export type MultipartResult =
   | { ok: true; operations: MultipartOperations }
   | { ok: false; status: number; code: string; message: string };
@@ -42,10 +45,24 @@ export async function parseMultipart(req: IncomingMessage, res: ServerResponse, 
     releaseLateFiles(uploads, res);
     return { ok: true, operations };
   } catch (error) {
-    const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 400;
-    const message = error instanceof Error ? error.message : 'Malformed multipart request';
-    return { ok: false, status, code: 'BAD_USER_INPUT', message: `Malformed multipart request: ${message}` };
+    return { ok: false, ...describeParseError(error) };
   }
+}
+
+const SPEC_URL = 'https://github.com/jaydenseric/graphql-multipart-request-spec';
+
+/**
+ * graphql-upload-ts's errors, kept verbatim where they are clear. Its "Disordered multipart fields;
+ * files should follow ‘map’" is what a request without a map gets once a file part arrives, so it
+ * says the map is missing; every over-a-limit refusal (413) is REQUEST_ENTITY_TOO_LARGE.
+ */
+function describeParseError(error: unknown): { status: number; code: string; message: string } {
+  const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 400;
+  let message = error instanceof Error ? error.message : 'Malformed multipart request';
+  if (message.startsWith('Disordered multipart fields; files should follow ‘map’')) {
+    message = `Missing multipart field ‘map’ before the first file: send ‘operations’, then ‘map’, then the files (${SPEC_URL}).`;
+  }
+  return { status, code: status === 413 ? 'REQUEST_ENTITY_TOO_LARGE' : 'BAD_USER_INPUT', message: `Malformed multipart request: ${message}` };
 }
 
 /**
