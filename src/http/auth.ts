@@ -36,10 +36,10 @@ export function createAuthenticator(auth: Config['auth']): Authenticator {
   return {
     authenticate(authorization) {
       if (auth.open) return { owner: OPEN_MODE_OWNER, role: 'admin', open: true };
-      if (typeof authorization !== 'string' || authorization === '') {
+      if (authorization === undefined || authorization === null || authorization === '') {
         throw new AppError('UNAUTHENTICATED', 'Unauthorized: send Authorization: Bearer <API token>', { reason: 'missing token' satisfies AuthFailure });
       }
-      const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+      const match = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization.trim()) : null;
       if (!match) throw new AppError('UNAUTHENTICATED', 'Unauthorized: the Authorization header must be "Bearer <API token>"', { reason: 'malformed token' satisfies AuthFailure });
       const token = Buffer.from(match[1]!);
       if (matches(adminTokens, token)) return { owner: ownerIdOf(match[1]!), role: 'admin', open: false };

@@ -38,16 +38,21 @@ describe('graphql-ws on the same port and path', () => {
     }
   });
 
-  it('closes a connection without valid credentials with 4403', async () => {
+  it('closes a connection without a token with 4401, with an unknown token with 4403, each saying why', async () => {
+    const closes = [];
     for (const token of [undefined, 'wrong-token']) {
       const client = wsClient(stack.url, token);
-      const closed = await new Promise<{ code: number }>((resolve) => {
-        client.on('closed', (event) => resolve(event as { code: number }));
+      const closed = await new Promise<{ code: number; reason: string }>((resolve) => {
+        client.on('closed', (event) => resolve(event as { code: number; reason: string }));
         client.subscribe({ query: '{ __typename }' }, { next: () => {}, error: () => {}, complete: () => {} });
       });
-      expect(closed.code).toBe(4403);
+      closes.push({ code: closed.code, reason: closed.reason });
       await client.dispose();
     }
+    expect(closes).toEqual([
+      { code: 4401, reason: 'missing token' },
+      { code: 4403, reason: 'unknown token' },
+    ]);
   });
 
   it('reports NOT_FOUND for another token’s or an unknown job, and completes', async () => {
