@@ -56,7 +56,7 @@ describe('picsi input errors (hosted API 400s)', () => {
 
   it('a file that is not an image, and a video', async () => {
     const text = await picsi({}, { 'input.sourceImage': image(png), 'input.targetImage': image(Buffer.from('hello, this is text'), 'x.txt', 'text/plain') });
-    expect(firstError(text)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/must be a PNG, JPEG, GIF or WebP image \(video is not supported\); got text\/plain/) });
+    expect(firstError(text)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/must be a PNG, JPEG, GIF or WebP image \(video is not supported\); got plain text \(declared text\/plain\)/) });
     const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom'), Buffer.alloc(64)]);
     const video = await picsi({}, { 'input.sourceImage': image(png), 'input.targetImage': image(mp4, 'clip.mp4', 'video/mp4') });
     expect(firstError(video)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/video is not supported/) });
