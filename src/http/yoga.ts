@@ -68,10 +68,6 @@ const costLimitRejection = {
   onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(pageSizeErrorIn(context.getDocument()) ?? error)],
 };
 
-/**
- * GraphiQL sends subscriptions over SSE (a POST with Accept: text/event-stream): they carry the
- * Headers tab's Authorization like queries do, where graphql-ws's connectionParams could not.
- */
 const GRAPHIQL_DEFAULT_QUERY = `# picsi-graphql. With API_TOKENS set, open the Headers tab below and enter
 #   { "Authorization": "Bearer <your API token>" }
 # Queries and subscriptions (sent over SSE) both use it.
@@ -97,6 +93,8 @@ export function createYogaApp({ schema, config, logger, authenticator, context }
     landingPage: false,
     cors: CORS_OPTIONS,
     logging: yogaLogger(logger.child({ component: 'graphql' })),
+    // Subscriptions over SSE (a POST with Accept: text/event-stream) carry the Headers tab's
+    // Authorization like queries do; GraphiQL's graphql-ws transport sent no token in connection_init.
     graphiql: { title: 'picsi-graphql', subscriptionsProtocol: 'SSE', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
     renderGraphiQL: offlineGraphiQL(),
     maskedErrors: { maskError: createMaskError() },

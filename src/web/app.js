@@ -81,6 +81,8 @@ function follow(id) {
 }
 
 async function refreshJobs() {
+  // Without a token there is nothing to list yet: the token box says what to do.
+  if (settings.authRequired && !localStorage.getItem(TOKEN_KEY)) return showJobs([]);
   const { data, errors } = await api.recentJobs(10);
   if (!data) {
     showJobs([]);
