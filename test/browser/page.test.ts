@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeImage } from '../helpers/images.js';
+import { makeImage, makePng } from '../helpers/images.js';
+import { PICSI_MUTATION, postMultipart } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { blockNonLoopback, launchChromium, type Browser } from './chromium.js';
 
@@ -78,6 +79,33 @@ describe('the web page at /', () => {
       // The recent-jobs table lists it with its result.
       await expect.poll(() => browser.page.locator('#jobs tbody img').count()).toBe(1);
       await browser.page.screenshot({ path: SCREENSHOT, fullPage: true });
+    });
+
+    it('a job waiting for the busy channel shows its queue position, then its result', async () => {
+      const png = await makePng(16, 16);
+      const running = await postMultipart<{ picsi: { id: string } }>(
+        stack.url,
+        PICSI_MUTATION,
+        { input: { sourceImage: null, targetImage: null } },
+        { 'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' } },
+      );
+      expect(running.body.errors).toBeUndefined();
+      const { page } = browser;
+      const texts: string[] = [];
+      await page.exposeFunction('recordText', (text: string) => texts.push(text));
+      await page.evaluate(() => {
+        const status = document.getElementById('job-status')!;
+        new MutationObserver(() => (window as unknown as { recordText(s: string): void }).recordText(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
+      });
+      const previous = await page.locator('#job-id').textContent();
+      await page.click('#submit');
+      await page.waitForFunction(
+        (previousId) => document.getElementById('job-id')?.textContent !== previousId && document.getElementById('job-status')?.dataset['status'] === 'COMPLETED',
+        previous,
+        { timeout: 2 * BOT_DELAY_MS + 8000 },
+      );
+      expect(texts).toContain('Queued — position 1 in line');
+      expect(texts.at(-1)).toBe('Completed');
     });
   });
 
