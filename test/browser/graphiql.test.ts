@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng } from '../helpers/images.js';
-import { PICSI_MUTATION, postMultipart } from '../helpers/graphql-http.js';
+import { submitPicsi } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { blockNonLoopback, launchChromium, type Browser } from './chromium.js';
 
@@ -41,14 +41,7 @@ describe('GraphiQL, offline', () => {
 
   it('runs a jobUpdated subscription with the Headers tab token until COMPLETED', async () => {
     const png = await makePng(32, 32);
-    const created = await postMultipart<{ picsi: { id: string } }>(
-      stack.url,
-      PICSI_MUTATION,
-      { input: { sourceImage: null, targetImage: null } },
-      { 'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' } },
-      { token: TOKEN },
-    );
-    const id = created.body.data!.picsi.id;
+    const id = await submitPicsi(stack.url, png, TOKEN);
     const { page } = browser;
     await page.goto(`${stack.url}?query=${encodeURIComponent(`subscription { jobUpdated(id: "${id}") { id status } }`)}`);
     await page.locator('.graphiql-execute-button').waitFor({ timeout: 20_000 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng } from '../helpers/images.js';
-import { collect, PICSI_MUTATION, postMultipart, wsClient } from '../helpers/graphql-http.js';
+import { collect, submitPicsi, wsClient } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const TOKEN = 'user-token-ws-test';
@@ -15,14 +15,7 @@ const JOB_UPDATED = 'subscription ($id: ID!) { jobUpdated(id: $id) { id status v
 describe('graphql-ws on the same port and path', () => {
   it('connects, subscribes, receives every state and completes after the terminal one', async () => {
     const png = await makePng(40, 40);
-    const created = await postMultipart<{ picsi: { id: string } }>(
-      stack.url,
-      PICSI_MUTATION,
-      { input: { sourceImage: null, targetImage: null } },
-      { 'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' } },
-      { token: TOKEN },
-    );
-    const id = created.body.data!.picsi.id;
+    const id = await submitPicsi(stack.url, png, TOKEN);
     const client = wsClient(stack.url, TOKEN);
     try {
       const { results, errors } = await collect<{ jobUpdated: { status: string; version: number; attachments: unknown[] } }>(client, JOB_UPDATED, { id });
