@@ -38,7 +38,12 @@ const pathOf = (error: unknown) => (error instanceof GraphQLError && error.path 
 export function logError(logger: Logger, error: unknown, message = 'unexpected error in a GraphQL operation') {
   const client = clientErrorOf(error);
   if (!client) return logger.error({ err: error }, message);
-  logger[WARN_CODES.has(client.code) ? 'warn' : 'info'](client, `client error ${client.code}: ${client.message}`);
+  logClientError(logger, client);
+}
+
+/** One line, no stack: info, or warn for the codes that also tell about the service's state. */
+export function logClientError(logger: Logger, error: ClientError & { status?: number; close?: number }) {
+  logger[WARN_CODES.has(error.code) ? 'warn' : 'info'](error, `client error ${error.code}: ${error.message}`);
 }
 
 /** Yoga's logger: its error() calls go through the policy above, each error once. */

@@ -6,6 +6,8 @@
  * connection closes. Nothing read here is stored.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { logClientError } from './error-log.js';
 import { errorBody, sendJson } from './respond.js';
 
 export interface Refusal {
@@ -24,7 +26,8 @@ export interface DrainLimits {
 /** How long a refused upload may take to finish sending its body before the connection is closed. */
 export const REFUSED_BODY_DEADLINE_MS = 5000;
 
-export async function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal, limits: DrainLimits): Promise<void> {
+export async function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal, limits: DrainLimits, logger: Logger): Promise<void> {
+  logClientError(logger, { code: refusal.code, message: refusal.message, status: refusal.status });
   const drained = await discardBody(req, limits);
   if (res.writableEnded || res.destroyed) return;
   sendJson(req, res, refusal.status, errorBody(refusal.code, refusal.message), { ...refusal.headers, ...(drained ? {} : { connection: 'close' }) });

@@ -48,9 +48,9 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
     if (path === '/graphql' && req.method === 'POST' && isMultipart(req)) {
       // Refused from its headers: nothing of an unauthenticated upload is stored (its body is discarded).
       const refused = unauthenticated(authenticator, req);
-      if (refused) return refuse(req, res, { status: 401, code: refused.code, message: refused.message, headers: { 'www-authenticate': 'Bearer' } }, drainLimits);
+      if (refused) return refuse(req, res, { status: 401, code: refused.code, message: refused.message, headers: { 'www-authenticate': 'Bearer' } }, drainLimits, logger);
       const parsed = await parseMultipart(req, res, config.uploads);
-      if (!parsed.ok) return refuse(req, res, parsed, drainLimits);
+      if (!parsed.ok) return refuse(req, res, parsed, drainLimits, logger);
       // The body is graphql-upload-ts's now (files still streaming to disk). A parsed `body` tells
       // the fetch adapter not to wrap the raw stream, which would buffer every file in memory too.
       Object.assign(req, { body: parsed.operations });

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { AppError } from '../errors.js';
 import type { AuthFailure, Authenticator, Viewer } from './auth.js';
+import { logClientError } from './error-log.js';
 import type { YogaApp } from './yoga.js';
 
 /** Operations one socket may run at once: a subscription flood from one client is refused. */
@@ -39,7 +40,9 @@ export function attachWebSocketServer(server: Server, deps: { yoga: YogaApp; aut
         } catch (error) {
           const reason = (error instanceof AppError ? error.extensions['reason'] : undefined) as AuthFailure | undefined;
           // Closed here with the reason; graphql-ws's own close (4403 "Forbidden") then finds it closing.
-          ctx.extra.socket.close(reason === 'missing token' ? 4401 : 4403, reason ?? 'unknown token');
+          const close = { code: reason === 'missing token' ? 4401 : 4403, reason: reason ?? 'unknown token' };
+          logClientError(deps.logger, { code: 'UNAUTHENTICATED', message: `websocket refused: ${close.reason}`, close: close.code });
+          ctx.extra.socket.close(close.code, close.reason);
           return false;
         }
       },
