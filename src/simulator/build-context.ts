@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { APIUser } from 'discord-api-types/v10';
 import { pino } from 'pino';
-import { INSIGHTFACESWAP_APPLICATION_ID } from '../discord/protocol.js';
+import { BOT_APPLICATION_ID, BOT_USERNAME } from './bot/insightfaceswap.js';
 import { PicsiBot } from './bot/picsi-bot.js';
 import type { SimulatorContext } from './context.js';
 import { GATEWAY_PATH, GatewayServer, RESUME_PATH } from './gateway/server.js';
@@ -38,7 +38,7 @@ export function buildContext(options: SimulatorOptions, origin: () => string): S
   const logger = options.logger ?? pino({ level: 'silent' });
   const newId = snowflakeFactory(now);
   const nowIso = (): string => new Date(now()).toISOString();
-  const applicationId = INSIGHTFACESWAP_APPLICATION_ID;
+  const applicationId = BOT_APPLICATION_ID;
   const settings = { botDelayMs: options.botDelayMs ?? DEFAULT_BOT_DELAY_MS };
   const accounts = new AccountRegistry(newId, now);
   const sessions = new SessionRegistry();
@@ -47,9 +47,9 @@ export function buildContext(options: SimulatorOptions, origin: () => string): S
   const cdn = new CdnStore(origin, now, options.cdnUrlTtlMs ?? DAY_MS);
   const botUser: APIUser = {
     id: applicationId,
-    username: 'InsightFaceSwap',
+    username: BOT_USERNAME,
     discriminator: '0',
-    global_name: 'InsightFaceSwap',
+    global_name: BOT_USERNAME,
     avatar: null,
     bot: true,
   };

@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIUser } from 'discord-api-types/v10';
-import { GatewayCloseCodes, INSIGHTFACESWAP_APPLICATION_ID } from '../discord/protocol.js';
+import { GatewayCloseCodes } from 'discord-api-types/v10';
+import { BOT_APPLICATION_ID } from './bot/insightfaceswap.js';
 import { buildContext, buildGateway, buildRouters, tokenPart } from './build-context.js';
 import type { SimulatorContext } from './context.js';
 import { guildCreate, textChannel } from './gateway/payloads.js';
@@ -27,7 +28,7 @@ export class DiscordSimulator {
   readonly apiUrl: string;
   /** `ws://127.0.0.1:PORT/gateway`, also returned by GET /gateway. */
   readonly gatewayUrl: string;
-  readonly applicationId = INSIGHTFACESWAP_APPLICATION_ID;
+  readonly applicationId = BOT_APPLICATION_ID;
   /** Token of the InsightFaceSwap bot itself, for a discord.js Client (`Bot ` prefix on REST). */
   readonly botToken: string;
   readonly botUser: APIUser;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BotErrorKind } from '../discord/bot-replies.js';
+import type { BotErrorKind } from './bot/insightfaceswap.js';
 
 export type { BotErrorKind };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AttachmentSlotsResponse, RefreshUrlsResponse } from '../../discord/protocol.js';
+import type { RefreshedUrlsBody, UploadSlotsBody } from '../wire.js';
 import type { Route } from '../http/router.js';
 import { canSee, caller, jsonBody } from '../http/request.js';
 import type { HttpResponse } from '../http/responses.js';
@@ -41,7 +41,7 @@ export const attachmentApiRoutes: Route[] = [
       const parsed = validate(slotsSchema, body);
       if (!parsed.ok) return parsed.response;
       const owner = who.kind === 'user' ? who.user.token : sim.botToken;
-      const response: AttachmentSlotsResponse = {
+      const response: UploadSlotsBody = {
         attachments: parsed.value.files.map((file) => {
           const slot = sim.uploads.create(owner, channel.channelId, file.filename, file.file_size);
           const [uuid] = slot.uploadFilename.split('/');
@@ -61,7 +61,7 @@ export const attachmentApiRoutes: Route[] = [
       if (body === undefined) return invalidJson();
       const parsed = validate(refreshSchema, body);
       if (!parsed.ok) return parsed.response;
-      const response: RefreshUrlsResponse = {
+      const response: RefreshedUrlsBody = {
         refreshed_urls: parsed.value.attachment_urls.map((original) => ({ original, refreshed: sim.cdn.refresh(original) ?? original })),
       };
       return json(200, response);

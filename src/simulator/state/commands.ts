@@ -1,25 +1,10 @@
 import type { APIApplicationCommand, APIApplicationCommandOption } from 'discord-api-types/v10';
-import {
-  ApplicationCommandOptionType,
-  ApplicationCommandType,
-  PICSI_COMMAND_NAME,
-  PICSI_OPTION_NAMES,
-} from '../../discord/protocol.js';
-import type { ApplicationCommandIndex } from '../../discord/protocol.js';
+import { ApplicationCommandType } from 'discord-api-types/v10';
+import { PICSI, PICSI_OPTIONS, SAVEID_OPTIONS } from '../bot/insightfaceswap.js';
+import type { CommandIndexBody } from '../wire.js';
 
 /** An unrelated application whose index entries a driver must skip. */
 export const DECOY_APPLICATION_ID = '1100000000000000001';
-
-const PICSI_OPTIONS: APIApplicationCommandOption[] = [
-  { type: ApplicationCommandOptionType.Attachment, name: PICSI_OPTION_NAMES.source, description: 'Source face image', required: true },
-  {
-    type: ApplicationCommandOptionType.Attachment,
-    name: PICSI_OPTION_NAMES.target,
-    description: 'Target image or gif',
-    required: true,
-  },
-  { type: ApplicationCommandOptionType.String, name: PICSI_OPTION_NAMES.options, description: 'Extra options, e.g. -m', required: false },
-];
 
 /**
  * The slash commands visible in a guild's command index. Only InsightFaceSwap's /picsi can be run;
@@ -40,15 +25,13 @@ export class CommandRegistry {
     this.indexVersion = newId();
     // A decoy /picsi of another app comes first, so taking the first match by name is wrong.
     this.others = [
-      command(newId(), DECOY_APPLICATION_ID, newId(), PICSI_COMMAND_NAME, 'A different bot with the same command name', []),
-      command(newId(), applicationId, newId(), 'saveid', 'Save a face id', [
-        { type: ApplicationCommandOptionType.String, name: 'idname', description: 'Name', required: true },
-      ]),
+      command(newId(), DECOY_APPLICATION_ID, newId(), PICSI.name, 'A different bot with the same command name', []),
+      command(newId(), applicationId, newId(), 'saveid', 'Save Identity Feature by Name and Image', SAVEID_OPTIONS),
     ];
   }
 
   get picsi(): APIApplicationCommand {
-    return command(this.picsiId, this.applicationId, this.picsiVersion, PICSI_COMMAND_NAME, 'Swap a face onto an image', PICSI_OPTIONS);
+    return command(this.picsiId, this.applicationId, this.picsiVersion, PICSI.name, PICSI.description, PICSI_OPTIONS);
   }
 
   bump(): void {
@@ -62,7 +45,7 @@ export class CommandRegistry {
   }
 
   /** The index is the same for every guild: InsightFaceSwap's commands are global. */
-  index(): ApplicationCommandIndex {
+  index(): CommandIndexBody {
     const commands = [this.others[0], this.picsi, this.others[1]].filter((c) => c !== undefined);
     return {
       applications: [
