@@ -119,6 +119,14 @@ export class DiscordSimulator {
     return this.sim.stats.interactions(channelId);
   }
 
+  /**
+   * Resolves when the interaction sent with this nonce leaves the in-flight set (final reply,
+   * INTERACTION_FAILURE, or the end of a silence), at once if it already has.
+   */
+  interactionEnded(nonce: string): Promise<InteractionLogEntry> {
+    return this.sim.stats.ended(nonce);
+  }
+
   /** Closes gateway sockets (of one token, else all) with 4000: sessions stay resumable. */
   dropSessions(token?: string): void {
     for (const session of this.sim.sessions.live()) {
