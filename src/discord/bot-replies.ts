@@ -50,7 +50,7 @@ export const UNKNOWN_BOT_ERROR = 'UNKNOWN';
 
 /** Wording that makes a reply an error even when no row knows it (inferred). */
 export const ERROR_WORDING =
-  /\b(?:error|failed|failure|unable to|cannot|can ?not|could ?n[o']t|went wrong|sorry|not (?:allowed|supported|permitted)|invalid|denied|forbidden|banned)\b/i;
+  /\b(?:error|failed|failure|unable to|cannot|can ?not|could ?n[o']t|went wrong|sorry|not (?:allowed|supported|permitted)|invalid|denied|forbidden|banned|timed out)\b/i;
 
 /**
  * Embed colours that mark an error reply (inferred): pure red by convention, and the reds of
