@@ -1,5 +1,5 @@
 import { GatewayCloseCodes, GatewayOpcodes } from 'discord-api-types/v10';
-import { describe, expect } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import WebSocket from 'ws';
 import { RawGateway } from '../helpers/raw-gateway.js';
 import { simTest } from '../helpers/sim-fixture.js';
@@ -24,10 +24,19 @@ describe('gateway protocol', () => {
     await gw.close();
   });
 
-  simTest('a client that stops heartbeating is disconnected', async ({ sim }) => {
-    const gw = await RawGateway.connect(sim.gatewayUrl);
-    const closed = await gw.closed;
-    expect(closed.code).toBe(GatewayCloseCodes.SessionTimedOut);
+  simTest('a client that stops heartbeating is disconnected after 1.5 intervals plus a second of grace', async ({ sim }) => {
+    // Only the timers are faked: sockets stay real. The deadline is armed when the socket opens.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const gw = await RawGateway.connect(sim.gatewayUrl);
+      await vi.advanceTimersByTimeAsync(200 * 1.5 + 1000 - 10);
+      expect(gw.isOpen).toBe(true);
+      await vi.advanceTimersByTimeAsync(10);
+      vi.useRealTimers();
+      expect((await gw.closed).code).toBe(GatewayCloseCodes.SessionTimedOut);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   simTest.for([
