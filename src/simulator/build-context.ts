@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { APIUser } from 'discord-api-types/v10';
 import { pino } from 'pino';
-import { BOT_APPLICATION_ID, BOT_USERNAME } from './bot/insightfaceswap.js';
+import { BOT_APPLICATION_ID, BOT_USERNAME, PICSI } from './bot/insightfaceswap.js';
 import { PicsiBot } from './bot/picsi-bot.js';
 import type { SimulatorContext } from './context.js';
 import { GATEWAY_PATH, GatewayServer, RESUME_PATH } from './gateway/server.js';
@@ -72,7 +72,7 @@ export function buildContext(options: SimulatorOptions, origin: () => string): S
     botToken: `${Buffer.from(applicationId).toString('base64url')}.${tokenPart(4)}.${tokenPart(20)}`,
     botUser,
     accounts,
-    commands: new CommandRegistry(applicationId, newId),
+    commands: new CommandRegistry(applicationId, newId, { ...PICSI.optionNames, ...options.picsiOptionNames }),
     uploads: new UploadStore(),
     cdn,
     messages,

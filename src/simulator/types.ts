@@ -50,6 +50,8 @@ export interface SimulatorOptions {
   cdnUrlTtlMs?: number;
   /** Wall clock (ms since epoch) for snowflakes, timestamps, CDN expiry and credit days. */
   now?: () => number;
+  /** Names /picsi declares its options under, as after a bot update (default: PICSI.optionNames). */
+  picsiOptionNames?: Partial<Record<'source' | 'target' | 'options', string>>;
 }
 
 /**

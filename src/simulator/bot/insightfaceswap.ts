@@ -18,11 +18,16 @@ export const PICSI = {
   optionNames: { source: 'source_image', target: 'target_image_gif_or_video', options: 'options' },
 } as const;
 
-export const PICSI_OPTIONS: APIApplicationCommandOption[] = [
-  { type: ApplicationCommandOptionType.Attachment, name: PICSI.optionNames.source, description: 'Source face image', required: true },
-  { type: ApplicationCommandOptionType.Attachment, name: PICSI.optionNames.target, description: 'Target image or gif', required: true },
-  { type: ApplicationCommandOptionType.String, name: PICSI.optionNames.options, description: 'Extra options, e.g. -m', required: false },
-];
+export type PicsiOptionNames = Record<keyof typeof PICSI.optionNames, string>;
+
+/** The /picsi options as declared in the command index, under the given names. */
+export function picsiOptions(names: PicsiOptionNames): APIApplicationCommandOption[] {
+  return [
+    { type: ApplicationCommandOptionType.Attachment, name: names.source, description: 'Source face image', required: true },
+    { type: ApplicationCommandOptionType.Attachment, name: names.target, description: 'Target image or gif', required: true },
+    { type: ApplicationCommandOptionType.String, name: names.options, description: 'Extra options, e.g. -m', required: false },
+  ];
+}
 
 /** `/saveid`, as public automation code shows it: listed in the index, not runnable here. */
 export const SAVEID_OPTIONS: APIApplicationCommandOption[] = [

@@ -128,11 +128,11 @@ function resolveFiles(
     }
     return { ok: true, value: { bytes: slot.bytes, filename: ref.filename, uploadedFilename: slot.uploadFilename } };
   };
-  const source = file(PICSI.optionNames.source);
+  const source = file(sim.commands.picsiOptionNames.source);
   if (!source.ok) return source;
-  const target = file(PICSI.optionNames.target);
+  const target = file(sim.commands.picsiOptionNames.target);
   if (!target.ok) return target;
-  const options = given.find((o) => o.name === PICSI.optionNames.options)?.value;
+  const options = given.find((o) => o.name === sim.commands.picsiOptionNames.options)?.value;
   return { ok: true, value: { source: source.value, target: target.value, optionsText: typeof options === 'string' ? options : undefined } };
 }
 

@@ -1,6 +1,7 @@
 import type { APIApplicationCommand, APIApplicationCommandOption } from 'discord-api-types/v10';
 import { ApplicationCommandType } from 'discord-api-types/v10';
-import { PICSI, PICSI_OPTIONS, SAVEID_OPTIONS } from '../bot/insightfaceswap.js';
+import { PICSI, SAVEID_OPTIONS, picsiOptions } from '../bot/insightfaceswap.js';
+import type { PicsiOptionNames } from '../bot/insightfaceswap.js';
 import type { CommandIndexBody } from '../wire.js';
 
 /** An unrelated application whose index entries a driver must skip. */
@@ -19,6 +20,8 @@ export class CommandRegistry {
   constructor(
     private readonly applicationId: string,
     private readonly newId: () => string,
+    /** The names /picsi declares its options under (and reads them by). */
+    readonly picsiOptionNames: PicsiOptionNames = PICSI.optionNames,
   ) {
     this.picsiId = newId();
     this.picsiVersion = newId();
@@ -31,7 +34,7 @@ export class CommandRegistry {
   }
 
   get picsi(): APIApplicationCommand {
-    return command(this.picsiId, this.applicationId, this.picsiVersion, PICSI.name, PICSI.description, PICSI_OPTIONS);
+    return command(this.picsiId, this.applicationId, this.picsiVersion, PICSI.name, PICSI.description, picsiOptions(this.picsiOptionNames));
   }
 
   bump(): void {
