@@ -6,7 +6,10 @@ import type { HttpResponse } from '../http/responses.js';
 import { invalidJson, json, missingAccess, unauthorized, unknownChannel } from '../http/responses.js';
 import { validate } from '../http/validate.js';
 
-/** Discord's default upload limit per file for accounts without Nitro. */
+/**
+ * Per-file limit of upload slots. Generous on purpose (the server's own default is 25 MiB): real
+ * accounts without Nitro are limited to about 10 MB (inferred, docs/discord-protocol.md).
+ */
 const MAX_FILE_BYTES = 25 * 1024 * 1024;
 
 const slotsSchema = z.object({
