@@ -3,8 +3,9 @@ import type { SimulatorContext } from '../context.js';
 import { guildCreate, textChannel } from '../gateway/payloads.js';
 import type { Route } from '../http/router.js';
 import { canSee, caller } from '../http/request.js';
-import { json, missingAccess, unauthorized, unknownChannel, unknownGuild } from '../http/responses.js';
+import { json, missingAccess, unauthorized, unknownGuild } from '../http/responses.js';
 import type { SimGuild } from '../state/accounts.js';
+import { visibleChannel } from './messages.js';
 
 /** Read-only lookups a client makes before using an account: who it is, a guild, a channel. */
 export const lookupRoutes: Route[] = [
@@ -34,11 +35,9 @@ export const lookupRoutes: Route[] = [
     method: 'GET',
     pattern: '/channels/:channelId',
     handler: (ctx, sim) => {
-      const who = caller(ctx, sim);
-      if (!who) return unauthorized();
-      const channel = sim.accounts.channel(ctx.params.channelId ?? '');
-      if (!channel) return unknownChannel();
-      if (!canSee(who, channel.guildId, sim)) return missingAccess();
+      const found = visibleChannel(ctx, sim);
+      if ('response' in found) return found.response;
+      const { channel } = found;
       const position = sim.accounts.guild(channel.guildId)?.channelIds.indexOf(channel.channelId) ?? 0;
       const body: RESTGetAPIChannelResult = textChannel(channel, Math.max(0, position));
       return json(200, body);
