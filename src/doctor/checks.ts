@@ -68,7 +68,7 @@ const commands: Check = {
 const gateway: Check = {
   name: 'gateway',
   needs: ['token'],
-  request: () => 'a gateway session (IDENTIFY → READY)',
+  request: () => 'the gateway (IDENTIFY → READY)',
   async run({ session }, signal) {
     await session.gateway.waitReady(signal);
     const userId = session.gateway.userId ?? null;

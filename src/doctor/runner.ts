@@ -31,7 +31,7 @@ export async function checkAccount(account: DiscordAccount, options: RunOptions)
     apiUrl: options.apiUrl,
     logger: options.logger,
     ...(account.label ? { label: account.label } : {}),
-    // One attempt's worth: a session that cannot reach READY in time is the finding.
+    // Quick retries inside the check's timeout: a session that cannot reach READY in time is the finding.
     gateway: { handshakeTimeoutMs: options.timeoutMs, reconnect: { initialMs: 250, maxMs: 1000 } },
   });
   const results = new Map<CheckName, CheckOutcome>();

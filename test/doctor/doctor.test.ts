@@ -107,7 +107,8 @@ describe('npm run doctor against the simulator', () => {
       expect(failed.checks[name]).toEqual({ status: 'skip', summary: 'skipped (token failed)' });
     }
 
-    const text = await doctor([configured(good), bad]);
+    const text = await doctor([configured(good), bad], ['--verbose']);
+    expect(text.stderr).toContain('gateway session ready');
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(`channel ${victim.channelId}:\n  - token: token rejected (401): copy a fresh user token`);
     expect(text.stdout).toContain('1 of 2 accounts failed.');
