@@ -51,16 +51,20 @@ export function formatFixes(accounts: readonly AccountReport[]): string {
     .join('\n');
 }
 
-/** InsightFaceSwap's commands as each account's guild index lists them (ids, versions, options). */
+/** InsightFaceSwap's commands as each checked guild's index lists them (ids, versions, options), once per guild. */
 export function formatCommands(accounts: readonly AccountReport[]): string {
-  return accounts
-    .flatMap((a) => {
-      const found = a.checks.commands?.details?.commands as FoundCommand[] | undefined;
-      if (!found?.length) return [];
-      const lines = found.map((c) => `  ${`/${c.name}`.padEnd(8)}  id ${c.id}  version ${c.version}  options: ${c.options.join(', ') || '(none)'}`);
-      return [`guild ${a.server} (channel ${a.channel}):`, ...lines];
-    })
-    .join('\n');
+  const guilds = new Map<string, { channels: string[]; commands: FoundCommand[] }>();
+  for (const a of accounts) {
+    const found = a.checks.commands?.details?.commands as FoundCommand[] | undefined;
+    if (!found?.length) continue;
+    const guild = guilds.get(a.server) ?? { channels: [], commands: found };
+    guild.channels.push(a.channel);
+    guilds.set(a.server, guild);
+  }
+  return [...guilds].flatMap(([server, { channels, commands }]) => [
+    `guild ${server} (channel${channels.length === 1 ? '' : 's'} ${channels.join(', ')}):`,
+    ...commands.map((c) => `  ${`/${c.name}`.padEnd(8)}  id ${c.id}  version ${c.version}  options: ${c.options.join(', ') || '(none)'}`),
+  ]).join('\n');
 }
 
 export function formatReport(report: DoctorReport): string {
