@@ -185,6 +185,22 @@ describe('npm run doctor against the simulator', () => {
     }
   });
 
+  it('a gateway that never becomes reachable times out the gateway check only', async () => {
+    const good = account();
+    const proxy = await startHangingProxy(new URL(sim.apiUrl).origin, /\/gateway$/);
+    try {
+      const { run, report } = await json([configured(good)], ['--timeout-ms', '500'], proxy.apiUrl);
+
+      expect(run.code).toBe(1);
+      expect(proxy.held).toBeGreaterThanOrEqual(1);
+      const a = byChannel(report, good.channelId);
+      expect(a.checks.gateway).toMatchObject({ status: 'fail', summary: 'timed out (500 ms)', fix: expect.stringContaining('the gateway (IDENTIFY → READY) got no answer within 500 ms') });
+      for (const name of ['token', 'guild', 'channel', 'commands', 'upload'] as const) expect(a.checks[name].status).toBe('pass');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('an unreachable DISCORD_API_URL fails with the connection error', async () => {
     const good = account();
     const proxy = await startHangingProxy(new URL(sim.apiUrl).origin, /never/);
