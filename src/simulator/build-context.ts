@@ -14,6 +14,7 @@ import { cdnRoutes } from './routes/cdn.js';
 import { commandRoutes } from './routes/commands.js';
 import { gatewayRoutes } from './routes/gateway.js';
 import { interactionRoutes } from './routes/interactions.js';
+import { lookupRoutes } from './routes/lookups.js';
 import { messageRoutes } from './routes/messages.js';
 import { snowflakeFactory } from './snowflake.js';
 import { AccountRegistry } from './state/accounts.js';
@@ -92,7 +93,7 @@ export function buildContext(options: SimulatorOptions, origin: () => string): S
 
 export function buildRouters(): HttpRouters {
   return {
-    api: new Router([...gatewayRoutes, ...commandRoutes, ...attachmentApiRoutes, ...interactionRoutes, ...messageRoutes]),
+    api: new Router([...gatewayRoutes, ...commandRoutes, ...attachmentApiRoutes, ...interactionRoutes, ...messageRoutes, ...lookupRoutes]),
     root: new Router([...uploadRoutes, ...cdnRoutes]),
   };
 }

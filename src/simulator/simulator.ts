@@ -139,6 +139,11 @@ export class DiscordSimulator {
     this.sim.commands.bump();
   }
 
+  /** Models InsightFaceSwap not added to a guild: its commands are missing from the guild's command index. */
+  removeBotFromGuild(guildId: string): void {
+    this.sim.commands.removeApplicationFrom(guildId);
+  }
+
   /** Today's credits of a user, by token or by one of its channels. */
   credits(channelOrToken: string): Credits {
     return this.sim.accounts.credits(channelOrToken);

@@ -16,6 +16,7 @@ export class CommandRegistry {
   private picsiVersion: string;
   private readonly others: APIApplicationCommand[];
   private indexVersion: string;
+  private readonly guildsWithoutApplication = new Set<string>();
 
   constructor(
     private readonly applicationId: string,
@@ -47,14 +48,20 @@ export class CommandRegistry {
     return id === picsi.id ? picsi : this.others.find((c) => c.id === id);
   }
 
-  /** The index is the same for every guild: InsightFaceSwap's commands are global. */
-  index(): CommandIndexBody {
-    const commands = [this.others[0], this.picsi, this.others[1]].filter((c) => c !== undefined);
+  /** Models the application not added to a guild: its commands leave that guild's index. */
+  removeApplicationFrom(guildId: string): void {
+    this.guildsWithoutApplication.add(guildId);
+  }
+
+  /** The same index for every guild (InsightFaceSwap's commands are global), unless it was removed from `guildId`. */
+  index(guildId?: string): CommandIndexBody {
+    const keep = (applicationId: string): boolean => applicationId !== this.applicationId || !this.guildsWithoutApplication.has(guildId ?? '');
+    const commands = [this.others[0], this.picsi, this.others[1]].filter((c) => c !== undefined).filter((c) => keep(c.application_id));
     return {
       applications: [
         { id: DECOY_APPLICATION_ID, name: 'Decoy Swapper', description: '', icon: null, bot_id: DECOY_APPLICATION_ID },
         { id: this.applicationId, name: 'InsightFaceSwap', description: '', icon: null, bot_id: this.applicationId },
-      ],
+      ].filter((a) => keep(a.id)),
       application_commands: commands,
       version: this.indexVersion,
     };
