@@ -9,33 +9,14 @@ import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
   GatewayCloseCodes,
-  GatewayDispatchEvents,
-  GatewayIntentBits,
   GatewayOpcodes,
   InteractionType,
-  MessageFlags,
   RESTJSONErrorCodes,
 } from 'discord-api-types/v10';
-import type {
-  APIApplicationCommand,
-  GatewayPresenceUpdateData,
-  RESTError,
-  RESTRateLimit,
-  Snowflake,
-} from 'discord-api-types/v10';
+import type { APIApplicationCommand, GatewayPresenceUpdateData, Snowflake } from 'discord-api-types/v10';
 
-export {
-  ApplicationCommandOptionType,
-  ApplicationCommandType,
-  GatewayCloseCodes,
-  GatewayDispatchEvents,
-  GatewayIntentBits,
-  GatewayOpcodes,
-  InteractionType,
-  MessageFlags,
-  RESTJSONErrorCodes,
-};
-export type { APIApplicationCommand, RESTError, RESTRateLimit, Snowflake };
+export { ApplicationCommandOptionType, ApplicationCommandType, GatewayCloseCodes, GatewayOpcodes, InteractionType };
+export type { APIApplicationCommand, Snowflake };
 
 /**
  * Every inferred wire fact the driver relies on. The bot's reply wordings are inferred too; they
