@@ -1,6 +1,6 @@
 import { GatewayCloseCodes } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
-import { eventually, loginUser, startPicsi, startSimulator } from '../helpers/sim-session.js';
+import { loginUser, startPicsi, startSimulator } from '../helpers/sim-session.js';
 
 const count = (kind: string): number => process.getActiveResourcesInfo().filter((r) => r === kind).length;
 
@@ -30,8 +30,9 @@ describe('close()', () => {
     const closed = await user.gateway.closed;
     expect(closed.code).toBe(1006); // terminated, no close frame: like a dropped connection
     expect(closed.code).not.toBe(GatewayCloseCodes.UnknownError);
-    // libuv releases the listening handle a tick after the 'close' callback.
-    await eventually(() => count('TCPServerWrap') === servers, 1000);
+    // libuv releases the listening handle one turn of the event loop after the 'close' callback.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(count('TCPServerWrap')).toBe(servers);
     // Two bot sleeps and the connection's heartbeat deadline were pending; all are cleared.
     expect(count('Timeout')).toBeLessThanOrEqual(timersBefore - 3);
     await expect(fetch(`${sim.apiUrl}/v9/gateway`)).rejects.toThrow();
