@@ -1,6 +1,6 @@
 import { GatewayOpcodes, MessageFlags } from 'discord-api-types/v10';
 import type { APIMessage, RESTError } from 'discord-api-types/v10';
-import { describe, expect } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { BOT_ERROR_KINDS, BOT_ERRORS, ERROR_COLOUR, PICSI_CREDIT_COST } from '../../src/simulator/index.js';
 import type { BotErrorKind } from '../../src/simulator/index.js';
 import { makeImage } from '../helpers/images.js';
@@ -95,16 +95,23 @@ describe('scripted bot behaviours', () => {
     expect(sim.stats(channel)).toMatchObject({ inFlight: 0, completed: 1 });
   });
 
-  simTest('silence: acknowledged with a placeholder that never changes; in flight for holdMs', async ({ sim, user, channel }) => {
-    sim.script(channel, { kind: 'silence', holdMs: 150 });
-    const { response, nonce } = await startPicsi(user);
-    expect(response.status).toBe(204);
-    await user.gateway.waitForDispatch('INTERACTION_SUCCESS', (d) => d.nonce === nonce);
-    const placeholder = await user.gateway.waitForDispatch('MESSAGE_CREATE');
-    expect((placeholder.d as APIMessage).flags).toBe(MessageFlags.Loading);
-    expect(sim.stats(channel).inFlight).toBe(1);
-    const ended = await sim.interactionEnded(nonce);
-    expect((ended.endedAt ?? 0) - ended.at).toBeGreaterThanOrEqual(149);
+  simTest('silence: acknowledged with a placeholder that never changes; in flight for exactly holdMs', async ({ sim, user, channel }) => {
+    sim.script(channel, { kind: 'silence', holdMs: 60_000 });
+    // Timers only: sockets stay real, the bot's hold is advanced by hand.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { response, nonce } = await startPicsi(user);
+      expect(response.status).toBe(204);
+      await user.gateway.waitForDispatch('INTERACTION_SUCCESS', (d) => d.nonce === nonce);
+      const placeholder = await user.gateway.waitForDispatch('MESSAGE_CREATE');
+      expect((placeholder.d as APIMessage).flags).toBe(MessageFlags.Loading);
+      await vi.advanceTimersByTimeAsync(59_999);
+      expect(sim.stats(channel).inFlight).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      await sim.interactionEnded(nonce);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(sim.stats(channel)).toMatchObject({ inFlight: 0, interactions: 1, completed: 0 });
     expect(user.gateway.dispatches('MESSAGE_UPDATE')).toHaveLength(0);
     expect(sim.interactionsLog(channel)[0]?.outcome).toBe('silence');
