@@ -60,7 +60,7 @@ describe('success', () => {
     expect(h.sim.credits(h.account.channelId).used).toBe(PICSI_CREDIT_COST);
   });
 
-  it('speaks the §2 sequence: gateway, command index, upload slots, two PUTs, /interactions', async () => {
+  it('speaks the documented sequence (docs/discord-protocol.md): gateway, command index, upload slots, two PUTs, /interactions', async () => {
     h = await startHarness();
     await run();
     const seq = h.sim.requests.map((r) => `${r.method} ${r.path.replace(/\d{5,}/g, ':id').replace(/\/upload\/[^/]+\/[^/]+$/, '/upload/…')} ${r.status}`);
