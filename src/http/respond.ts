@@ -9,4 +9,4 @@ export function sendJson(req: IncomingMessage, res: ServerResponse, status: numb
 }
 
 /** A GraphQL-over-HTTP error body: one error with its code. */
-export const errorBody = (code: string, message: string) => ({ errors: [{ message, extensions: { code } }] });
+export const errorBody = (code: string, message: string, extensions: Record<string, unknown> = {}) => ({ errors: [{ message, extensions: { code, ...extensions } }] });

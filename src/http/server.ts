@@ -10,7 +10,7 @@ import { AppError } from '../errors.js';
 import type { WebAssets } from '../web/assets.js';
 import type { Authenticator } from './auth.js';
 import { isMultipart, maxRequestBytes, parseMultipart } from './multipart.js';
-import { refuse, REFUSED_BODY_DEADLINE_MS, type DrainLimits } from './refusal.js';
+import { refuse, REFUSED_BODY_LIMITS, type DrainLimits } from './refusal.js';
 import { errorBody, sendJson } from './respond.js';
 import type { YogaApp } from './yoga.js';
 
@@ -37,7 +37,7 @@ export type HttpServer = Server & { inflight(): number; endStreams(): void };
 export function createHttpServer({ yoga, authenticator, config, logger, readiness, web }: HttpServerDeps): HttpServer {
   let inflight = 0;
   const streams = new Set<ServerResponse>();
-  const drainLimits: DrainLimits = { maxBytes: maxRequestBytes(config.uploads), deadlineMs: REFUSED_BODY_DEADLINE_MS };
+  const drainLimits: DrainLimits = { maxBytes: maxRequestBytes(config.uploads), ...REFUSED_BODY_LIMITS };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -48,7 +48,10 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
     if (path === '/graphql' && req.method === 'POST' && isMultipart(req)) {
       // Refused from its headers: nothing of an unauthenticated upload is stored (its body is discarded).
       const refused = unauthenticated(authenticator, req);
-      if (refused) return refuse(req, res, { status: 401, code: refused.code, message: refused.message, headers: { 'www-authenticate': 'Bearer' } }, drainLimits, logger);
+      if (refused) {
+        const unauthorized = { status: 401, code: refused.code, message: refused.message, headers: { 'www-authenticate': 'Bearer' }, extensions: refused.extensions };
+        return refuse(req, res, unauthorized, drainLimits, logger);
+      }
       const parsed = await parseMultipart(req, res, config.uploads);
       if (!parsed.ok) return refuse(req, res, parsed, drainLimits, logger);
       // The body is graphql-upload-ts's now (files still streaming to disk). A parsed `body` tells

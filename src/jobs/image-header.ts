@@ -207,4 +207,12 @@ export function headerRefusal(state: HeaderState, { field, declared, maxPixels }
   }
 }
 
+/** The image of a finished header (ImageHeaderReader.finish()), or the BAD_USER_INPUT error that refuses it. */
+export function acceptedImage(state: HeaderState, limits: HeaderLimits): { kind: ImageType; dimensions: Dimensions } {
+  const refused = headerRefusal(state.status === 'reading' ? { status: 'not-an-image', content: 'an unreadable file' } : state, limits);
+  if (refused) throw refused;
+  if (state.status !== 'image') throw new Error(`headerRefusal accepted a ${state.status} header`);
+  return state;
+}
+
 const megapixels = (pixels: number) => `${Math.round(pixels / 100_000) / 10} megapixels`;

@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FileUpload } from 'graphql-upload-ts';
 import type { SpooledFile } from '../discord/types.js';
 import { AppError } from '../errors.js';
-import { headerRefusal, ImageHeaderReader } from './image-header.js';
+import { acceptedImage, headerRefusal, ImageHeaderReader } from './image-header.js';
 
 export { sniffImageType } from './image-header.js';
 
@@ -64,10 +64,8 @@ export function createUploadSpooler(options: { dir: string | null; maxFileBytes:
     try {
       await pipeline(file.createReadStream(), inspect, createWriteStream(path, { mode: 0o600 }));
       if (size === 0) throw missing(field);
-      const state = header.finish();
-      const refused = headerRefusal(state, { field, declared: file.mimetype, maxPixels: options.maxPixels });
-      if (refused || state.status !== 'image') throw refused;
-      return { path, filename: safeFilename(file.filename, state.kind.extension), size, contentType: state.kind.type };
+      const { kind } = acceptedImage(header.finish(), { field, declared: file.mimetype, maxPixels: options.maxPixels });
+      return { path, filename: safeFilename(file.filename, kind.extension), size, contentType: kind.type };
     } catch (error) {
       await rm(path, { force: true });
       throw toInputError(error, field, options.maxFileBytes);

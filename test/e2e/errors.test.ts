@@ -159,7 +159,7 @@ describe('job failures carry a code (never a lost job)', () => {
 });
 
 describe('uploads and authentication', () => {
-  it('refuses an upload without a valid token before reading any of its body (401 to the headers alone)', async () => {
+  it('refuses an upload without a valid token from its headers alone (401 once the client pauses)', async () => {
     const url = new URL(stack.url);
     const boundary = 'picsi-boundary';
     const response = await new Promise<{ status: number; body: string; authenticate: string | undefined }>((resolve, reject) => {
@@ -176,6 +176,6 @@ describe('uploads and authentication', () => {
     });
     expect(response.status).toBe(401);
     expect(response.authenticate).toBe('Bearer');
-    expect(JSON.parse(response.body)).toEqual({ errors: [{ message: 'Unauthorized: unknown API token', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(JSON.parse(response.body)).toEqual({ errors: [{ message: 'Unauthorized: unknown API token', extensions: { code: 'UNAUTHENTICATED', reason: 'unknown token' } }] });
   });
 });
