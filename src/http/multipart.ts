@@ -4,7 +4,7 @@
  * not see these requests, hence the explicit check here.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { processRequest, Upload, type GraphQLOperation } from 'graphql-upload-ts';
+import { GRAPHQL_MULTIPART_REQUEST_SPEC_URL, processRequest, Upload, type GraphQLOperation } from 'graphql-upload-ts';
 import type { Config } from '../config.js';
 
 export type MultipartOperations = GraphQLOperation | GraphQLOperation[];
@@ -49,8 +49,6 @@ export async function parseMultipart(req: IncomingMessage, res: ServerResponse, 
   }
 }
 
-const SPEC_URL = 'https://github.com/jaydenseric/graphql-multipart-request-spec';
-
 /**
  * graphql-upload-ts's errors, kept verbatim where they are clear. Its "Disordered multipart fields;
  * files should follow ‘map’" is what a request without a map gets once a file part arrives, so it
@@ -60,7 +58,7 @@ function describeParseError(error: unknown): { status: number; code: string; mes
   const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 400;
   let message = error instanceof Error ? error.message : 'Malformed multipart request';
   if (message.startsWith('Disordered multipart fields; files should follow ‘map’')) {
-    message = `Missing multipart field ‘map’ before the first file: send ‘operations’, then ‘map’, then the files (${SPEC_URL}).`;
+    message = `Missing multipart field ‘map’ before the first file: send ‘operations’, then ‘map’, then the files (${GRAPHQL_MULTIPART_REQUEST_SPEC_URL}).`;
   }
   return { status, code: status === 413 ? 'REQUEST_ENTITY_TOO_LARGE' : 'BAD_USER_INPUT', message: `Malformed multipart request: ${message}` };
 }
