@@ -20,9 +20,14 @@ export interface FailoverWritesOptions {
   burst: number;
   /** Send WAIT 1 100 after each burst. */
   wait: boolean;
-  /** Called once, after this many writes were attempted; resolves when the failover is over. */
+  /** Bytes of each value. */
+  valueBytes?: number;
+  /**
+   * Called once, after this many writes were attempted; resolves when the failover is over.
+   * `progress(n)` resolves once n more writes were attempted.
+   */
   failoverAfter: number;
-  failover: () => Promise<void>;
+  failover: (progress: (writes: number) => Promise<void>) => Promise<void>;
   /** Successful writes needed after the failover before the loop ends. */
   writesAfterFailover: number;
   stopped: () => boolean;
@@ -45,17 +50,24 @@ export async function writeThroughFailover(options: FailoverWritesOptions): Prom
   const writes: Write[] = [];
   let failoverAt = 0;
   let failover: Promise<void> | null = null;
+  const value = 'v'.repeat(options.valueBytes ?? 1);
+  const waiters: { at: number; resolve: () => void }[] = [];
+  const progress = (n: number) => new Promise<void>((resolve) => waiters.push({ at: writes.length + n, resolve }));
   const okAfterFailover = () => (failoverAt ? writes.filter((w) => w.ok && w.at > failoverAt).length : 0);
   while (!options.stopped() && okAfterFailover() < options.writesAfterFailover) {
     const keys = Array.from({ length: options.burst }, (_, i) => `{picsi}:w:${writes.length + i}`);
-    const results = await Promise.allSettled(keys.map((key) => client.set(key, '1')));
+    const results = await Promise.allSettled(keys.map((key) => client.set(key, value)));
     const replicas = options.wait && results.some((r) => r.status === 'fulfilled') ? await client.wait(1, 100).catch(() => null) : null;
     const at = Date.now();
     results.forEach((r, i) => writes.push({ key: keys[i]!, ok: r.status === 'fulfilled', at, replicas: r.status === 'fulfilled' ? replicas : null }));
     // No offline queue on the commands role: wait for the reconnect (or a moment) instead of spinning.
     if (results.some((r) => r.status === 'rejected')) await readyOrAfter(client, 200);
+    for (const waiter of waiters.filter((w) => writes.length >= w.at)) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
     if (!failover && writes.length >= options.failoverAfter) {
-      failover = options.failover().then(() => {
+      failover = options.failover(progress).then(() => {
         failoverAt = Date.now();
       });
     }

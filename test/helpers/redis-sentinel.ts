@@ -27,8 +27,13 @@ export interface RedisSentinelRig {
   endpoints: RedisEndpoint[];
   /** The primary's port as the sentinels report it now. */
   currentPrimaryPort(): Promise<number>;
-  /** SIGKILLs the current primary and resolves once a sentinel announces the promoted replica. */
-  killPrimaryAndAwaitFailover(): Promise<Failover>;
+  /**
+   * SIGKILLs the current primary and resolves once a sentinel announces the promoted replica.
+   * `whileReplicaPaused`: the replica is SIGSTOPped first, so the writes acknowledged meanwhile
+   * (until `whileReplicaPaused` resolves) pile up in the primary's replication buffer: the window
+   * asynchronous replication loses. The replica is resumed at the kill, in time to be promoted.
+   */
+  killPrimaryAndAwaitFailover(options?: { whileReplicaPaused?: () => Promise<void> }): Promise<Failover>;
   stop(): Promise<void>;
 }
 
@@ -89,8 +94,9 @@ export async function startRedisSentinel(name = 'picsi-primary'): Promise<RedisS
       sentinels,
       endpoints: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
       currentPrimaryPort,
-      async killPrimaryAndAwaitFailover() {
+      async killPrimaryAndAwaitFailover(options = {}) {
         const old = byPort(await currentPrimaryPort())!;
+        const lagging = processes.find((p) => p !== old && !sentinels.includes(p))!;
         const watcher = sentinels[0]!.client();
         const switched = new Promise<number>((resolve) => {
           // "+switch-master <name> <old-ip> <old-port> <new-ip> <new-port>"
@@ -100,8 +106,13 @@ export async function startRedisSentinel(name = 'picsi-primary'): Promise<RedisS
           });
         });
         await watcher.subscribe('+switch-master');
+        if (options.whileReplicaPaused) {
+          await lagging.signal('SIGSTOP');
+          await options.whileReplicaPaused();
+        }
         const killedAt = Date.now();
         await old.signal('SIGKILL');
+        await lagging.signal('SIGCONT');
         const port = await switched;
         watcher.disconnect();
         return { primary: byPort(port)!, elapsedMs: Date.now() - killedAt };
