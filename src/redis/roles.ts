@@ -6,7 +6,8 @@
  *   drops a black-holed link instead of leaving replies out of step with timed-out commands.
  * - `subscriber`: pub/sub only. Retries forever, its SUBSCRIBEs wait for the connection.
  * - `callbacks`: the callback delivery store; queued commands are fine (its scripts are idempotent
- *   per token), a couple of retries per command.
+ *   per token). A command waits out about 3 s of reconnecting (10 attempts), then fails and the
+ *   dispatcher's next pass retries.
  */
 import type { RedisOptions } from 'ioredis';
 
@@ -43,7 +44,7 @@ export const ROLE_OPTIONS: Record<RedisRole, RoleOptions> = {
     shardedSubscribers: true,
   },
   callbacks: {
-    node: { maxRetriesPerRequest: 2, reconnectOnError: reconnectOnReadonly(true) },
+    node: { maxRetriesPerRequest: 10, reconnectOnError: reconnectOnReadonly(true) },
     enableOfflineQueue: true,
     shardedSubscribers: false,
   },

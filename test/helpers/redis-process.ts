@@ -13,15 +13,18 @@ export interface RedisProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `redis-server ...args` (args must include `--port port`) and resolves once it answers PING. */
-export async function startRedisProcess(port: number, args: string[]): Promise<RedisProcess> {
+/**
+ * Starts `redis-server ...args` (args must include `--port port`) and resolves once it answers
+ * PING. `password`: the server's requirepass, used by its own clients.
+ */
+export async function startRedisProcess(port: number, args: string[], options: { password?: string } = {}): Promise<RedisProcess> {
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const clients: Redis[] = [];
   const client = () => {
-    const c = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+    const c = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 100, ...(options.password ? { password: options.password } : {}) });
     c.on('error', () => undefined);
     clients.push(c);
     return c;
@@ -56,7 +59,7 @@ export async function startRedisProcess(port: number, args: string[]): Promise<R
  * Polls `check` until it holds. Only for states that Redis has no event for (cluster_state, a
  * sentinel's view of its replicas); fails with `what` after `timeoutMs`.
  */
-export async function until(check: () => Promise<boolean>, what: string, detail: () => string = () => '', timeoutMs = 30_000): Promise<void> {
+export async function until(check: () => Promise<boolean>, what: string, detail: () => string = () => '', timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
