@@ -39,6 +39,9 @@ export async function startRedisProcess(port: number, args: string[], options: {
   const probe = client();
   try {
     await until(async () => running() && (await probe.ping().catch(() => null)) === 'PONG', `redis-server on ${port} answering PING`, () => (running() ? '' : `exited: ${stderr}`));
+  } catch (error) {
+    await signal('SIGKILL');
+    throw error;
   } finally {
     probe.disconnect();
   }

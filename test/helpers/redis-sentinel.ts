@@ -14,7 +14,7 @@ export const DOWN_AFTER_MS = 1000;
 export interface Failover {
   /** The promoted replica. */
   primary: RedisProcess;
-  /** From the SIGKILL to the sentinels' +switch-master. */
+  /** From the SIGKILL (or SIGSTOP) to the sentinels' +switch-master. */
   elapsedMs: number;
 }
 
@@ -34,6 +34,11 @@ export interface RedisSentinelRig {
    * asynchronous replication loses. The replica is resumed at the kill, in time to be promoted.
    */
   killPrimaryAndAwaitFailover(options?: { whileReplicaPaused?: () => Promise<void> }): Promise<Failover>;
+  /**
+   * SIGSTOPs the current primary (alive to TCP, silent: like a partition) and resolves once the
+   * replica is promoted; `failover.old` is the stopped one, to SIGCONT (it then becomes a replica).
+   */
+  pausePrimaryAndAwaitFailover(): Promise<Failover & { old: RedisProcess }>;
   stop(): Promise<void>;
 }
 
@@ -87,6 +92,29 @@ export async function startRedisSentinel(name = 'picsi-primary'): Promise<RedisS
       const [, port] = (await probes[0]!.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as [string, string];
       return Number(port);
     };
+    const failPrimary = async (signal: 'SIGKILL' | 'SIGSTOP', whileReplicaPaused?: () => Promise<void>) => {
+      const old = byPort(await currentPrimaryPort())!;
+      const lagging = processes.find((p) => p !== old && !sentinels.includes(p))!;
+      const watcher = sentinels[0]!.client();
+      const switched = new Promise<number>((resolve) => {
+        // "+switch-master <name> <old-ip> <old-port> <new-ip> <new-port>"
+        watcher.on('message', (_channel: string, message: string) => {
+          const parts = message.split(' ');
+          if (parts[0] === name) resolve(Number(parts[4]));
+        });
+      });
+      await watcher.subscribe('+switch-master');
+      if (whileReplicaPaused) {
+        await lagging.signal('SIGSTOP');
+        await whileReplicaPaused();
+      }
+      const failedAt = Date.now();
+      await old.signal(signal);
+      await lagging.signal('SIGCONT');
+      const port = await switched;
+      watcher.disconnect();
+      return { old, primary: byPort(port)!, elapsedMs: Date.now() - failedAt };
+    };
     return {
       name,
       primary,
@@ -95,28 +123,10 @@ export async function startRedisSentinel(name = 'picsi-primary'): Promise<RedisS
       endpoints: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
       currentPrimaryPort,
       async killPrimaryAndAwaitFailover(options = {}) {
-        const old = byPort(await currentPrimaryPort())!;
-        const lagging = processes.find((p) => p !== old && !sentinels.includes(p))!;
-        const watcher = sentinels[0]!.client();
-        const switched = new Promise<number>((resolve) => {
-          // "+switch-master <name> <old-ip> <old-port> <new-ip> <new-port>"
-          watcher.on('message', (_channel: string, message: string) => {
-            const parts = message.split(' ');
-            if (parts[0] === name) resolve(Number(parts[4]));
-          });
-        });
-        await watcher.subscribe('+switch-master');
-        if (options.whileReplicaPaused) {
-          await lagging.signal('SIGSTOP');
-          await options.whileReplicaPaused();
-        }
-        const killedAt = Date.now();
-        await old.signal('SIGKILL');
-        await lagging.signal('SIGCONT');
-        const port = await switched;
-        watcher.disconnect();
-        return { primary: byPort(port)!, elapsedMs: Date.now() - killedAt };
+        const { elapsedMs, primary } = await failPrimary('SIGKILL', options.whileReplicaPaused);
+        return { elapsedMs, primary };
       },
+      pausePrimaryAndAwaitFailover: () => failPrimary('SIGSTOP'),
       stop,
     };
   } catch (error) {

@@ -9,6 +9,7 @@ import { createRedisClient, type RedisClient } from '../../src/redis/connect.js'
 import { onMessage, onResubscribed, publish, subscribe } from '../../src/redis/pubsub.js';
 import type { RedisRole } from '../../src/redis/roles.js';
 import { reportFailover, writeThroughFailover } from '../helpers/failover-writes.js';
+import { until, type RedisProcess } from '../helpers/redis-process.js';
 import { startRedisSentinel, type Failover, type RedisSentinelRig } from '../helpers/redis-sentinel.js';
 
 const rigs: RedisSentinelRig[] = [];
@@ -96,5 +97,27 @@ it('SIGKILL of the primary under pipelined bursts without WAIT: writes resume; w
   console.log('failover without WAIT, bursts of 200:', JSON.stringify({ failoverMs: failover!.elapsedMs, ...report }));
   expect(report.writesAcknowledged).toBeGreaterThanOrEqual(20_000);
   expect(report.resumedAfterSwitchMs).not.toBeNull();
+  expect(unhandled).toEqual([]);
+}, 120_000);
+
+it('a primary that stops answering (SIGSTOP) is replaced; its clients move to the promoted replica, and once it resumes as a replica it refuses writes (READONLY)', async () => {
+  const rig = await sentinelRig();
+  const commands = client(sentinelEnv(rig), 'commands');
+  await commands.connect();
+  let failover: (Failover & { old: RedisProcess }) | undefined;
+  const run = await writeThroughFailover({
+    client: commands, burst: 1, wait: false, failoverAfter: 100, writesAfterFailover: 20, stopped: () => stopped,
+    failover: async () => void (failover = await rig.pausePrimaryAndAwaitFailover()),
+  });
+  expect(await portOf(commands)).toBe(rig.replica.port);
+  const report = await reportFailover(run, failover!.primary.client());
+  console.log('failover of a stopped primary:', JSON.stringify({ failoverMs: failover!.elapsedMs, ...report }));
+
+  await failover!.old.signal('SIGCONT');
+  const demoted = failover!.old.client();
+  await until(async () => (await demoted.info('replication')).includes('role:slave'), 'the old primary demoted to a replica');
+  await expect(demoted.set('{picsi}:late', '1')).rejects.toThrow(/^READONLY/);
+  expect(await commands.set('{picsi}:after', '1')).toBe('OK');
+  expect(await portOf(commands)).toBe(rig.replica.port);
   expect(unhandled).toEqual([]);
 }, 120_000);
