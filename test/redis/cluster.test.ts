@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Cluster } from 'ioredis';
 import { loadConfig } from '../../src/config.js';
 import { createRedisClient, type RedisClient } from '../../src/redis/connect.js';
-import { onMessage, publish, publishCommand, subscribe } from '../../src/redis/pubsub.js';
+import { onMessage, onResubscribed, publish, publishCommand, subscribe } from '../../src/redis/pubsub.js';
 import type { RedisConnectionConfig } from '../../src/redis/settings.js';
 import { startRedisCluster, type RedisClusterRig } from '../helpers/redis-cluster.js';
 
@@ -95,3 +95,21 @@ async function distinctOwners(): Promise<[string, string]> {
   }
   throw new Error('every key landed on one node');
 }
+
+it('the sharded subscriber recovers when its connection is killed (CLIENT KILL TYPE pubsub): re-subscribed, reported, delivering again', async () => {
+  const channel = '{picsi}:events:killed';
+  const [subscriber, publisher] = await Promise.all([connected(0, 'subscriber'), connected(1, 'commands')]);
+  await subscribe(subscriber, channel);
+  expect(await publish(publisher, channel, 'before')).toBe(1);
+
+  const resubscribed = new Promise<void>((resolve) => onResubscribed(subscriber, resolve));
+  const ownerPort = await rig.ownerOf(channel);
+  const killed = await rig.nodes.find((n) => n.port === ownerPort)!.client().client('KILL', 'TYPE', 'pubsub');
+  expect(Number(killed)).toBeGreaterThanOrEqual(1);
+  await resubscribed;
+
+  const received = new Promise<string>((resolve) => onMessage(subscriber, (ch, message) => ch === channel && message === 'after' && resolve(message)));
+  // The killed subscription counted no receiver: a receiver counted again is the new subscription.
+  await expect.poll(() => publish(publisher, channel, 'after'), { timeout: 10_000, interval: 100 }).toBe(1);
+  expect(await received).toBe('after');
+});
