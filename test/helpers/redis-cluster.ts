@@ -1,4 +1,4 @@
-/** A private 3-primary Redis Cluster (no replicas) on free ports, for tests of the Cluster mode. */
+/** A private Redis Cluster on free ports (3 primaries, optionally a replica each), for tests of the Cluster mode. */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,10 +16,14 @@ export interface RedisClusterRig {
   seeds: RedisEndpoint[];
   /** The port of the primary serving `key`'s slot. */
   ownerOf(key: string): Promise<number>;
+  /** SIGKILLs the primary of `key`'s slot; resolves once its replica serves the slot and the cluster is ok. */
+  killOwnerAndAwaitFailover(key: string): Promise<{ ownerPort: number; elapsedMs: number }>;
   stop(): Promise<void>;
 }
 
-export async function startRedisCluster(size = 3): Promise<RedisClusterRig> {
+export async function startRedisCluster(options: { primaries?: number; replicasPerPrimary?: number } = {}): Promise<RedisClusterRig> {
+  const replicas = options.replicasPerPrimary ?? 0;
+  const size = (options.primaries ?? 3) * (1 + replicas);
   const dir = mkdtempSync(join(tmpdir(), 'picsi-cluster-'));
   const nodes: RedisProcess[] = [];
   const stop = async () => {
@@ -38,23 +42,39 @@ export async function startRedisCluster(size = 3): Promise<RedisClusterRig> {
         ]),
       );
     }
-    await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
+    await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 30_000 });
     const probes = nodes.map((n) => n.client());
     await until(async () => (await Promise.all(probes.map((p) => p.cluster('INFO')))).every((info) => /^cluster_state:ok\r?$/m.test(String(info))), 'cluster_state:ok on every node');
+    // A replica can take over only once it has synced with its primary.
+    await until(async () => (await Promise.all(probes.map((p) => p.info('replication')))).every((info) => info.includes('role:master') || info.includes('master_link_status:up')), 'every replica in sync');
   } catch (error) {
     await stop();
     throw error;
   }
-  const probe = nodes[0]!.client();
+  const probes = new Map(nodes.map((n) => [n, n.client()]));
+  const anyProbe = () => [...probes].find(([n]) => n.child.exitCode === null && n.child.signalCode === null)![1];
+  const ownerOf = async (key: string, probe = anyProbe()) => {
+    const slot = Number(await probe.cluster('KEYSLOT', key));
+    const range = (await probe.cluster('SLOTS')).find(([from, to]) => slot >= from && slot <= to);
+    const primary = range?.[2];
+    if (!primary) throw new Error(`no node serves slot ${slot}`);
+    return primary[1];
+  };
   return {
     nodes,
     seeds: nodes.map((n) => ({ host: '127.0.0.1', port: n.port })),
-    async ownerOf(key) {
-      const slot = Number(await probe.cluster('KEYSLOT', key));
-      const range = (await probe.cluster('SLOTS')).find(([from, to]) => slot >= from && slot <= to);
-      const primary = range?.[2];
-      if (!primary) throw new Error(`no node serves slot ${slot}`);
-      return primary[1];
+    ownerOf,
+    async killOwnerAndAwaitFailover(key) {
+      const old = await ownerOf(key);
+      const killedAt = Date.now();
+      await nodes.find((n) => n.port === old)!.signal('SIGKILL');
+      const survivor = anyProbe();
+      let ownerPort = old;
+      await until(async () => {
+        ownerPort = await ownerOf(key, survivor);
+        return ownerPort !== old && /^cluster_state:ok\r?$/m.test(String(await survivor.cluster('INFO')));
+      }, `a replica to take over ${key}'s slot`);
+      return { ownerPort, elapsedMs: Date.now() - killedAt };
     },
     stop,
   };
