@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { DiscordAccount } from './discord/types.js';
+import { booleanFlag, endpointList, resolveRedisConnection, type RedisConnectionConfig, type RedisMode } from './redis/settings.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -28,6 +29,14 @@ const variables = {
   PORT: { schema: int(0, 65535), default: '4000' },
   HOST: { schema: z.string().min(1), default: '0.0.0.0' },
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'), default: undefined },
+  REDIS_SENTINELS: { schema: endpointList(26379), default: undefined },
+  REDIS_SENTINEL_NAME: { schema: z.string().regex(/^[\w.-]+$/, 'letters, digits, and . _ - only'), default: undefined },
+  REDIS_SENTINEL_PASSWORD: { schema: z.string().min(1), default: undefined },
+  REDIS_CLUSTER_NODES: { schema: endpointList(6379), default: undefined },
+  REDIS_USERNAME: { schema: z.string().min(1), default: undefined },
+  REDIS_PASSWORD: { schema: z.string().min(1), default: undefined },
+  REDIS_TLS: { schema: booleanFlag, default: undefined },
+  REDIS_DB: { schema: int(0, 10_000), default: undefined },
   REDIS_PREFIX: { schema: z.string().regex(/^[\w:.-]+$/, 'letters, digits, and : . _ - only'), default: 'picsi:' },
   API_TOKENS: { schema: tokenList, default: undefined },
   ADMIN_TOKENS: { schema: tokenList, default: undefined },
@@ -81,7 +90,15 @@ export interface Config {
   host: string;
   env: 'development' | 'production' | 'test';
   logLevel: (typeof LOG_LEVELS)[number];
-  redis: { url: string | null; prefix: string };
+  redis: {
+    /** REDIS_URL in single mode, else null. */
+    url: string | null;
+    prefix: string;
+    /** null: no Redis, the in-process store (single instance). */
+    mode: RedisMode | null;
+    /** The connection to hand to createRedisClient (src/redis/connect.ts), with the parsed endpoints. */
+    connection: RedisConnectionConfig | null;
+  };
   auth: { apiTokens: string[]; adminTokens: string[]; open: boolean };
   discord: { apiUrl: string; accounts: DiscordAccount[] | null; globalRequestsPerSecond: number };
   uploads: { maxFileBytes: number; maxFieldBytes: number; maxFiles: number; dir: string | null; maxPixels: number };
@@ -142,6 +159,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(`DISCORD_ACCOUNTS: ${(error as Error).message}`);
     }
   }
+  // Cross-checked only once each Redis variable is valid on its own (a bad one reads as unset).
+  const redisConnection = problems.some((m) => m.startsWith('REDIS_')) ? null : resolveRedisConnection(p, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const apiTokens = p.API_TOKENS ?? [];
@@ -153,7 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       host: p.HOST,
       env: p.NODE_ENV,
       logLevel: p.LOG_LEVEL,
-      redis: { url: p.REDIS_URL ?? null, prefix: p.REDIS_PREFIX },
+      redis: { url: p.REDIS_URL ?? null, prefix: p.REDIS_PREFIX, mode: redisConnection?.mode ?? null, connection: redisConnection },
       auth: { apiTokens, adminTokens, open: apiTokens.length === 0 && adminTokens.length === 0 },
       discord: { apiUrl: p.DISCORD_API_URL, accounts, globalRequestsPerSecond: p.DISCORD_GLOBAL_RATE_LIMIT },
       uploads: { maxFileBytes: p.UPLOAD_MAX_FILE_BYTES, maxFieldBytes: p.UPLOAD_MAX_FIELD_BYTES, maxFiles: p.UPLOAD_MAX_FILES, dir: p.UPLOAD_DIR ?? null, maxPixels: p.UPLOAD_MAX_PIXELS },
@@ -211,5 +230,5 @@ function readAccountsFile(path: string): string {
   }
 }
 
-const SECRET_VARIABLES = new Set(['API_TOKENS', 'ADMIN_TOKENS', 'DISCORD_ACCOUNTS', 'CALLBACK_SECRET', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['API_TOKENS', 'ADMIN_TOKENS', 'DISCORD_ACCOUNTS', 'CALLBACK_SECRET', 'REDIS_URL', 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD']);
 const truncate = (s: string) => (s.length > 40 ? `${s.slice(0, 37)}...` : s);
