@@ -3,6 +3,7 @@
  * The names in the first block are fixed by shared/docs/config.md. No other module reads process.env.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { DiscordAccount } from './discord/types.js';
 import { booleanFlag, endpointList, resolveRedisConnection, type RedisConnectionConfig, type RedisMode } from './redis/settings.js';
@@ -80,6 +81,8 @@ const variables = {
   CALLBACK_ALLOW_HOSTS: { schema: z.string().transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean)), default: undefined },
 
   SIMULATOR_BOT_DELAY_MS: { schema: int(0), default: '3000' },
+
+  DATA_DIR: { schema: z.string().min(1).transform((dir) => resolve(dir)), default: './data' },
 } as const satisfies Record<string, { schema: z.ZodType; default: string | undefined }>;
 
 type Variables = typeof variables;
@@ -117,6 +120,8 @@ export interface Config {
   callbacks: { secret: string | null; defaultUrl: string | null; maxAttempts: number; timeoutMs: number; allowHosts: string[] };
   simulator: { botDelayMs: number };
   shutdownTimeoutMs: number;
+  /** Absolute; the embedded stores keep their files under it (blobs in DATA_DIR/blobs). */
+  dataDir: string;
 }
 
 export interface LoadedConfig {
@@ -197,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       simulator: { botDelayMs: p.SIMULATOR_BOT_DELAY_MS },
       shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
+      dataDir: p.DATA_DIR,
     },
   };
 }
