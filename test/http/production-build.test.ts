@@ -14,7 +14,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 it('npm run build, then node dist/main.js serves / and /graphql and exits 0 on SIGTERM', async () => {
   await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT });
   expect(existsSync(`${ROOT}dist/web/index.html`)).toBe(true);
-  expect(existsSync(`${ROOT}dist/callbacks/lua/claim.lua`)).toBe(true);
+  expect(existsSync(`${ROOT}dist/callbacks/lua/claim-due-2.lua`)).toBe(true);
+  expect(existsSync(`${ROOT}dist/executor/lua/claim-13.lua`)).toBe(true);
 
   const server = spawn(process.execPath, ['dist/main.js'], {
     cwd: ROOT,
