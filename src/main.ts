@@ -30,7 +30,7 @@ async function main() {
   }
 
   const services = await startServices(config, logger);
-  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, readiness: services.readiness, checkReplyUrl: services.checkReplyUrl });
+  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, readiness: services.readiness, checkReplyUrl: services.checkReplyUrl, metrics: services.metrics.registry });
   logger.info({ url: server.url }, `picsi-graphql ready: GraphiQL at ${server.url}`);
 
   let shuttingDown = false;

@@ -12,11 +12,14 @@ import type { DiscordAccount } from './discord/types.js';
 import { createJobService } from './executor/index.js';
 import type { ReadinessCheck } from './http/server.js';
 import type { JobService } from './jobs/service.js';
+import { instrumentJobService, jobServiceSources } from './metrics/job-service.js';
+import { createMetricsRegistry, type MetricsRegistry } from './metrics/registry.js';
 import { DiscordSimulator } from './simulator/index.js';
 
 export interface Services {
   jobs: JobService;
   readiness: ReadinessCheck[];
+  metrics: MetricsRegistry;
   checkReplyUrl(url: string): Promise<void>;
   /** The built-in simulator when no DISCORD_ACCOUNTS are configured. */
   simulator: DiscordSimulator | null;
@@ -36,7 +39,8 @@ export async function startServices(config: Config, logger: Logger, options: { i
     logger: logger.child({ component: 'executor' }),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
   });
-
+  const metrics = createMetricsRegistry(jobServiceSources(jobs));
+  const instrumented = instrumentJobService(jobs, metrics.metrics);
 
   const callbackRedis = config.redis.url ? new Redis(config.redis.url, { maxRetriesPerRequest: 2 }) : null;
   callbackRedis?.on('error', (error: Error) => logger.warn({ err: error.message }, 'callbacks: redis connection error'));
@@ -59,7 +63,8 @@ export async function startServices(config: Config, logger: Logger, options: { i
   }
 
   return {
-    jobs,
+    jobs: instrumented.jobs,
+    metrics,
     simulator: discord.simulator,
     checkReplyUrl: (url) => callbacks.checkUrl(url),
     readiness: [
@@ -73,6 +78,7 @@ export async function startServices(config: Config, logger: Logger, options: { i
     ],
     async close() {
       stopForwarding();
+      instrumented.stop();
       await jobs.close(config.shutdownTimeoutMs);
       await callbacks.close();
       callbackRedis?.disconnect();

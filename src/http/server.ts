@@ -9,6 +9,7 @@ import { isMultipart, parseMultipart } from './multipart.js';
 import type { YogaApp } from './yoga.js';
 import type { Authenticator } from './auth.js';
 import { AppError } from '../errors.js';
+import type { MetricsRoute } from './metrics-route.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -21,17 +22,19 @@ export interface HttpServerDeps {
   config: Config;
   logger: Logger;
   readiness: ReadinessCheck[];
+  metrics?: MetricsRoute;
 }
 
 /** The server, and how many requests are being served right now (graceful shutdown waits for them). */
 export type HttpServer = Server & { inflight(): number };
 
-export function createHttpServer({ yoga, authenticator, config, logger, readiness }: HttpServerDeps): HttpServer {
+export function createHttpServer({ yoga, authenticator, config, logger, readiness, metrics }: HttpServerDeps): HttpServer {
   let inflight = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz') return sendReadiness(res, readiness);
+    if (req.method === 'GET' && path === '/metrics' && metrics) return metrics(req, res);
 
     if (path === '/graphql' && req.method === 'POST' && isMultipart(req)) {
       // Refused before a byte of the body is read: an unauthenticated client cannot make us store files.
