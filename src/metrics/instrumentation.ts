@@ -32,9 +32,9 @@ export interface Metrics {
   /** A channel was held by a job for `seconds` (claim to release). */
   channelBusy(channel: string, seconds: number): void;
   callbackOutcome(outcome: CallbackOutcome): void;
-  /** Discord answered 429 (or the client refused to send while a 429 bucket was exhausted). */
+  /** Discord answered a REST request with 429. */
   discordRateLimited(route: DiscordRoute): void;
-  /** A gateway session dropped and reconnects (resume or re-identify). */
+  /** A gateway session schedules a reconnect attempt after its socket dropped (resume or re-identify). */
   gatewayReconnect(): void;
   blobStoreError(operation: BlobOperation): void;
 }

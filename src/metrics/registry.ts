@@ -47,7 +47,7 @@ export function createMetricsRegistry(sources: MetricsSources = {}, options: { d
   });
   const callbacks = new Counter({ name: 'picsi_callback_deliveries_total', help: 'Callback delivery attempts by outcome.', labelNames: ['outcome'] as const, registers });
   const rateLimited = new Counter({ name: 'picsi_discord_rate_limited_total', help: 'Discord REST 429s by route.', labelNames: ['route'] as const, registers });
-  const reconnects = new Counter({ name: 'picsi_discord_gateway_reconnects_total', help: 'Discord gateway sessions that dropped and reconnected.', registers });
+  const reconnects = new Counter({ name: 'picsi_discord_gateway_reconnects_total', help: 'Discord gateway reconnect attempts (resume or re-identify after a dropped socket).', registers });
   const blobErrors = new Counter({ name: 'picsi_blob_store_errors_total', help: 'Failed blob store operations by operation.', labelNames: ['operation'] as const, registers });
 
   if (sources.jobCounts) registerSnapshotGauges(registers, sources.jobCounts, {
