@@ -38,10 +38,13 @@ const variables = {
   DISCORD_GLOBAL_RATE_LIMIT: { schema: int(1), default: '50' },
   NODE_ENV: { schema: z.enum(['development', 'production', 'test']), default: 'development' },
 
-  UPLOAD_MAX_FILE_BYTES: { schema: int(1), default: String(25 * 1024 * 1024) },
+  // Inferred: 10 MB is what a Discord account without Nitro may upload per file.
+  UPLOAD_MAX_FILE_BYTES: { schema: int(1), default: String(10 * 1024 * 1024) },
   UPLOAD_MAX_FIELD_BYTES: { schema: int(1024), default: String(64 * 1024) },
   UPLOAD_MAX_FILES: { schema: int(1, 10), default: '2' },
   UPLOAD_DIR: { schema: z.string().min(1), default: undefined },
+  /** Width × height read from the image header; refuses decompression bombs before the job is accepted. */
+  UPLOAD_MAX_PIXELS: { schema: int(1), default: String(64_000_000) },
 
   JOB_RETENTION_DAYS: { schema: int(1, 3650), default: '31' },
   JOB_TIMEOUT_MS: { schema: int(1000), default: '120000' },
@@ -84,7 +87,7 @@ export interface Config {
   /** Bearer token that may read /metrics when auth is on (admin tokens may too). */
   metrics: { token: string | null };
   discord: { apiUrl: string; accounts: DiscordAccount[] | null; globalRequestsPerSecond: number };
-  uploads: { maxFileBytes: number; maxFieldBytes: number; maxFiles: number; dir: string | null };
+  uploads: { maxFileBytes: number; maxFieldBytes: number; maxFiles: number; dir: string | null; maxPixels: number };
   jobs: {
     retentionDays: number;
     timeoutMs: number;
@@ -157,7 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       auth: { apiTokens, adminTokens, open: apiTokens.length === 0 && adminTokens.length === 0 },
       metrics: { token: p.METRICS_TOKEN ?? null },
       discord: { apiUrl: p.DISCORD_API_URL, accounts, globalRequestsPerSecond: p.DISCORD_GLOBAL_RATE_LIMIT },
-      uploads: { maxFileBytes: p.UPLOAD_MAX_FILE_BYTES, maxFieldBytes: p.UPLOAD_MAX_FIELD_BYTES, maxFiles: p.UPLOAD_MAX_FILES, dir: p.UPLOAD_DIR ?? null },
+      uploads: { maxFileBytes: p.UPLOAD_MAX_FILE_BYTES, maxFieldBytes: p.UPLOAD_MAX_FIELD_BYTES, maxFiles: p.UPLOAD_MAX_FILES, dir: p.UPLOAD_DIR ?? null, maxPixels: p.UPLOAD_MAX_PIXELS },
       jobs: {
         retentionDays: p.JOB_RETENTION_DAYS,
         timeoutMs: p.JOB_TIMEOUT_MS,

@@ -4,11 +4,12 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { JobService } from '../jobs/service.js';
 import { createUploadSpooler } from '../jobs/spool.js';
 import { buildSchema } from '../schema/index.js';
-import type { Registry } from 'prom-client';
+import { createWebAssets } from '../web/assets.js';
 import { createAuthenticator } from './auth.js';
 import { createMetricsRoute } from './metrics-route.js';
 import { createHttpServer, type ReadinessCheck } from './server.js';
@@ -28,6 +29,8 @@ export interface GraphQLServerDeps {
 export interface RunningServer {
   /** http://host:port/graphql */
   url: string;
+  /** http://host:port/ (the web page) */
+  pageUrl: string;
   port: number;
   /** Stops accepting, lets running jobs finish up to SHUTDOWN_TIMEOUT_MS, closes sockets. */
   stop(): Promise<void>;
@@ -35,7 +38,7 @@ export interface RunningServer {
 
 export async function startGraphQLServer({ config, logger, jobs, readiness = [], checkReplyUrl = async () => {}, metrics }: GraphQLServerDeps): Promise<RunningServer> {
   const authenticator = createAuthenticator(config.auth);
-  const spooler = createUploadSpooler({ dir: config.uploads.dir, maxFileBytes: config.uploads.maxFileBytes });
+  const spooler = createUploadSpooler({ dir: config.uploads.dir, maxFileBytes: config.uploads.maxFileBytes, maxPixels: config.uploads.maxPixels });
   const yoga = createYogaApp({ schema: buildSchema(), config, logger, authenticator, context: { jobs, spooler, config, logger, checkReplyUrl } });
   const server = createHttpServer({
     yoga,
@@ -43,6 +46,7 @@ export async function startGraphQLServer({ config, logger, jobs, readiness = [],
     config,
     logger,
     readiness: [{ name: 'jobs', check: () => jobs.ready() }, ...readiness],
+    web: createWebAssets({ authRequired: !config.auth.open, maxFileBytes: config.uploads.maxFileBytes, maxPixels: config.uploads.maxPixels }),
     ...(metrics ? { metrics: createMetricsRoute({ registry: metrics, authenticator, metricsToken: config.metrics.token }) } : {}),
   });
   const ws = attachWebSocketServer(server, { yoga, authenticator, logger });
@@ -60,6 +64,7 @@ export async function startGraphQLServer({ config, logger, jobs, readiness = [],
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${port}/graphql`,
+    pageUrl: `http://${shownHost}:${port}/`,
     port,
     stop: () =>
       (stopping ??= (async () => {
@@ -69,6 +74,7 @@ export async function startGraphQLServer({ config, logger, jobs, readiness = [],
         await jobs.close(config.shutdownTimeoutMs);
         // Requests still being served (an upload in progress, a wait: true) get their answer.
         while (server.inflight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        server.endStreams();
         await ws.close();
         server.closeAllConnections();
         await closed;

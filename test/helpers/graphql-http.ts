@@ -57,6 +57,20 @@ export const PICSI_MUTATION = /* GraphQL */ `
   }
 `;
 
+/** Submits a picsi job with `png` as face and target (queued, not waited for); resolves its id. */
+export async function submitPicsi(url: string, png: Buffer, token?: string): Promise<string> {
+  const res = await postMultipart<{ picsi: { id: string } }>(
+    url,
+    PICSI_MUTATION,
+    { input: { sourceImage: null, targetImage: null } },
+    { 'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' } },
+    token ? { token } : {},
+  );
+  const id = res.body.data?.picsi.id;
+  if (!id) throw new Error(`picsi was refused: ${JSON.stringify(res.body.errors)}`);
+  return id;
+}
+
 export function wsClient(httpUrl: string, token?: string, extra: { lazy?: boolean; retryAttempts?: number } = {}): Client {
   return createClient({
     url: httpUrl.replace(/^http/, 'ws'),
