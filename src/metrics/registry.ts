@@ -6,7 +6,7 @@
  * the stock Node.js dashboards and alerts query; the scrape's job/instance labels tell services apart.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { jobCodeLabel, type Metrics } from './instrumentation.js';
+import { BLOB_OPERATIONS, CALLBACK_OUTCOMES, DISCORD_ROUTES, jobCodeLabel, type Metrics } from './instrumentation.js';
 
 /**
  * Numbers read at scrape time. They describe the shared queue and channels, so every instance
@@ -49,6 +49,12 @@ export function createMetricsRegistry(sources: MetricsSources = {}, options: { d
   const rateLimited = new Counter({ name: 'picsi_discord_rate_limited_total', help: 'Discord REST 429s by route.', labelNames: ['route'] as const, registers });
   const reconnects = new Counter({ name: 'picsi_discord_gateway_reconnects_total', help: 'Discord gateway reconnect attempts (resume or re-identify after a dropped socket).', registers });
   const blobErrors = new Counter({ name: 'picsi_blob_store_errors_total', help: 'Failed blob store operations by operation.', labelNames: ['operation'] as const, registers });
+
+  // Known label values start at 0, so rate() and absent() work before the first event.
+  finished.inc({ status: 'COMPLETED', code: 'NONE' }, 0);
+  for (const outcome of CALLBACK_OUTCOMES) callbacks.inc({ outcome }, 0);
+  for (const route of DISCORD_ROUTES) rateLimited.inc({ route }, 0);
+  for (const operation of BLOB_OPERATIONS) blobErrors.inc({ operation }, 0);
 
   if (sources.jobCounts) registerSnapshotGauges(registers, sources.jobCounts, {
     queued: { name: 'picsi_queue_depth', help: 'Jobs waiting in the shared queue (same on every instance: use max()). NaN when the store cannot be read.' },

@@ -39,6 +39,14 @@ describe('metric names and types', () => {
     expect(types.get('nodejs_eventloop_lag_seconds')).toBe('gauge');
   });
 
+  it('exports every known label value at 0 before the first event', async () => {
+    const { samples } = await scrape();
+    expect(valueOf(samples, 'picsi_jobs_finished_total', { status: 'COMPLETED', code: 'NONE' })).toBe(0);
+    expect(samples.filter((s) => s.name === 'picsi_callback_deliveries_total').map((s) => [s.labels['outcome'], s.value])).toEqual([['delivered', 0], ['retry', 0], ['rejected', 0], ['exhausted', 0]]);
+    expect(samples.filter((s) => s.name === 'picsi_discord_rate_limited_total')).toHaveLength(6);
+    expect(samples.filter((s) => s.name === 'picsi_blob_store_errors_total')).toHaveLength(5);
+  });
+
   it('keeps registries apart: two in one process count separately', async () => {
     const a = createMetricsRegistry({}, { defaultMetrics: false });
     const b = createMetricsRegistry({}, { defaultMetrics: false });
