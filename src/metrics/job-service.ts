@@ -17,14 +17,19 @@ export interface InstrumentedJobService<S extends JobService> {
 }
 
 export function instrumentJobService<S extends JobService & { instanceId: string }>(service: S, metrics: Metrics): InstrumentedJobService<S> {
-  const jobs: S = {
-    ...service,
-    async submit(input) {
-      const job = await service.submit(input);
-      metrics.jobAccepted();
-      return job;
-    },
+  const submit: JobService['submit'] = async (input) => {
+    const job = await service.submit(input);
+    metrics.jobAccepted();
+    return job;
   };
+  // A proxy rather than a copy: whatever else the service has (a class's methods too) stays its own.
+  const jobs = new Proxy(service, {
+    get(target, key) {
+      if (key === 'submit') return submit;
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
   const stop = service.onTerminal((job) => recordFinished(job, service.instanceId, metrics));
   return { jobs, stop };
 }

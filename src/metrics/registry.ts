@@ -37,11 +37,11 @@ export function createMetricsRegistry(sources: MetricsSources = {}, options: { d
     labelNames: ['status', 'code'] as const,
     registers,
   });
-  const queueWait = new Histogram({ name: 'picsi_job_queue_wait_seconds', help: 'Time from acceptance to start on a channel.', buckets: JOB_SECONDS_BUCKETS, registers });
-  const runTime = new Histogram({ name: 'picsi_job_run_seconds', help: 'Time from start on a channel to the terminal state.', buckets: JOB_SECONDS_BUCKETS, registers });
+  const queueWait = new Histogram({ name: 'picsi_job_queue_wait_seconds', help: 'Time from acceptance to start on a channel, for jobs run by this instance.', buckets: JOB_SECONDS_BUCKETS, registers });
+  const runTime = new Histogram({ name: 'picsi_job_run_seconds', help: 'Time from start on a channel to the terminal state, for jobs run by this instance.', buckets: JOB_SECONDS_BUCKETS, registers });
   const channelBusySeconds = new Counter({
     name: 'picsi_channel_busy_seconds_total',
-    help: 'Seconds each channel spent running jobs finished by this instance (channel ids come from configuration, so the label is bounded).',
+    help: 'Seconds each channel spent running jobs of this instance (channel ids come from configuration, so the label is bounded).',
     labelNames: ['channel'] as const,
     registers,
   });

@@ -2,7 +2,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Job } from '../../src/jobs/model.js';
 import { discordRouteOf, jobCodeLabel, noopMetrics, type Metrics } from '../../src/metrics/instrumentation.js';
-import { recordFinished } from '../../src/metrics/job-service.js';
+import { instrumentJobService, recordFinished } from '../../src/metrics/job-service.js';
+import type { JobService } from '../../src/jobs/service.js';
 import { createMetricsRegistry, JOB_SECONDS_BUCKETS, type MetricsSources } from '../../src/metrics/registry.js';
 import { parseExposition, valueOf } from './exposition.js';
 
@@ -182,5 +183,31 @@ describe('recordFinished (the job-service wiring)', () => {
     expect(m.jobFinished).toHaveBeenCalledWith('FAILED', 'EXECUTOR_LOST', null);
     expect(m.jobStarted).not.toHaveBeenCalled();
     expect(m.channelBusy).not.toHaveBeenCalled();
+  });
+});
+
+describe('instrumentJobService', () => {
+  it('counts a submit only when it succeeds, forwards everything else, and stops listening on stop()', async () => {
+    const listeners = new Set<(job: Job) => void>();
+    const submit = vi.fn().mockResolvedValueOnce({ id: 'j1' }).mockRejectedValueOnce(new Error('queue full'));
+    const service = {
+      instanceId: 'i-here',
+      submit,
+      ready: async () => true,
+      onTerminal: (listener: (job: Job) => void) => (listeners.add(listener), () => listeners.delete(listener)),
+    } as unknown as JobService & { instanceId: string };
+    const metrics = { ...noopMetrics, jobAccepted: vi.fn(), jobFinished: vi.fn() };
+    const { jobs, stop } = instrumentJobService(service, metrics);
+
+    await expect(jobs.submit({} as never)).resolves.toEqual({ id: 'j1' });
+    await expect(jobs.submit({} as never)).rejects.toThrow('queue full');
+    expect(metrics.jobAccepted).toHaveBeenCalledTimes(1);
+    expect(await jobs.ready()).toBe(true);
+    expect(jobs.instanceId).toBe('i-here');
+
+    for (const listener of listeners) listener({ status: 'CANCELLED', code: 'CANCELLED', instance: 'i-here', startedAt: null } as Job);
+    expect(metrics.jobFinished).toHaveBeenCalledWith('CANCELLED', 'CANCELLED', null);
+    stop();
+    expect(listeners.size).toBe(0);
   });
 });
