@@ -11,6 +11,7 @@ const ALL: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = {
   P4: () => import('./p4-fanout.js'),
   P5: () => import('./p5-upload-memory.js'),
   P6: () => import('./p6-throughput.js'),
+  P7: () => import('./p7-claim-cost.js'),
 };
 
 async function main() {

@@ -3,8 +3,10 @@
  * The names in the first block are fixed by shared/docs/config.md. No other module reads process.env.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { DiscordAccount } from './discord/types.js';
+import { booleanFlag, endpointList, resolveRedisConnection, type RedisConnectionConfig, type RedisMode } from './redis/settings.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -28,6 +30,14 @@ const variables = {
   PORT: { schema: int(0, 65535), default: '4000' },
   HOST: { schema: z.string().min(1), default: '0.0.0.0' },
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'), default: undefined },
+  REDIS_SENTINELS: { schema: endpointList(26379), default: undefined },
+  REDIS_SENTINEL_NAME: { schema: z.string().regex(/^[\w.-]+$/, 'letters, digits, and . _ - only'), default: undefined },
+  REDIS_SENTINEL_PASSWORD: { schema: z.string().min(1), default: undefined },
+  REDIS_CLUSTER_NODES: { schema: endpointList(6379), default: undefined },
+  REDIS_USERNAME: { schema: z.string().min(1), default: undefined },
+  REDIS_PASSWORD: { schema: z.string().min(1), default: undefined },
+  REDIS_TLS: { schema: booleanFlag, default: undefined },
+  REDIS_DB: { schema: int(0, 10_000), default: undefined },
   REDIS_PREFIX: { schema: z.string().regex(/^[\w:.-]+$/, 'letters, digits, and : . _ - only'), default: 'picsi:' },
   API_TOKENS: { schema: tokenList, default: undefined },
   ADMIN_TOKENS: { schema: tokenList, default: undefined },
@@ -72,6 +82,8 @@ const variables = {
   CALLBACK_ALLOW_HOSTS: { schema: z.string().transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean)), default: undefined },
 
   SIMULATOR_BOT_DELAY_MS: { schema: int(0), default: '3000' },
+
+  DATA_DIR: { schema: z.string().min(1).transform((dir) => resolve(dir)), default: './data' },
 } as const satisfies Record<string, { schema: z.ZodType; default: string | undefined }>;
 
 type Variables = typeof variables;
@@ -82,7 +94,15 @@ export interface Config {
   host: string;
   env: 'development' | 'production' | 'test';
   logLevel: (typeof LOG_LEVELS)[number];
-  redis: { url: string | null; prefix: string };
+  redis: {
+    /** REDIS_URL in single mode, else null. */
+    url: string | null;
+    prefix: string;
+    /** null: no Redis, the in-process store (single instance). */
+    mode: RedisMode | null;
+    /** The connection to hand to createRedisClient (src/redis/connect.ts), with the parsed endpoints. */
+    connection: RedisConnectionConfig | null;
+  };
   auth: { apiTokens: string[]; adminTokens: string[]; open: boolean };
   /** Bearer token that may read /metrics when auth is on (admin tokens may too). */
   metrics: { token: string | null };
@@ -103,6 +123,8 @@ export interface Config {
   callbacks: { secret: string | null; defaultUrl: string | null; maxAttempts: number; timeoutMs: number; allowHosts: string[] };
   simulator: { botDelayMs: number };
   shutdownTimeoutMs: number;
+  /** Absolute; the embedded stores keep their files under it (blobs in DATA_DIR/blobs). */
+  dataDir: string;
 }
 
 export interface LoadedConfig {
@@ -145,6 +167,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(`DISCORD_ACCOUNTS: ${(error as Error).message}`);
     }
   }
+  // Cross-checked only once each Redis variable is valid on its own (a bad one reads as unset).
+  const redisConnection = problems.some((m) => m.startsWith('REDIS_')) ? null : resolveRedisConnection(p, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const apiTokens = p.API_TOKENS ?? [];
@@ -156,7 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       host: p.HOST,
       env: p.NODE_ENV,
       logLevel: p.LOG_LEVEL,
-      redis: { url: p.REDIS_URL ?? null, prefix: p.REDIS_PREFIX },
+      redis: { url: p.REDIS_URL ?? null, prefix: p.REDIS_PREFIX, mode: redisConnection?.mode ?? null, connection: redisConnection },
       auth: { apiTokens, adminTokens, open: apiTokens.length === 0 && adminTokens.length === 0 },
       metrics: { token: p.METRICS_TOKEN ?? null },
       discord: { apiUrl: p.DISCORD_API_URL, accounts, globalRequestsPerSecond: p.DISCORD_GLOBAL_RATE_LIMIT },
@@ -182,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       simulator: { botDelayMs: p.SIMULATOR_BOT_DELAY_MS },
       shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
+      dataDir: p.DATA_DIR,
     },
   };
 }
@@ -215,5 +240,5 @@ function readAccountsFile(path: string): string {
   }
 }
 
-const SECRET_VARIABLES = new Set(['API_TOKENS', 'ADMIN_TOKENS', 'METRICS_TOKEN', 'DISCORD_ACCOUNTS', 'CALLBACK_SECRET', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['API_TOKENS', 'ADMIN_TOKENS', 'METRICS_TOKEN', 'DISCORD_ACCOUNTS', 'CALLBACK_SECRET', 'REDIS_URL', 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD']);
 const truncate = (s: string) => (s.length > 40 ? `${s.slice(0, 37)}...` : s);

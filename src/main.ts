@@ -4,6 +4,7 @@
  * over HTTP and websockets. SIGTERM/SIGINT shut down gracefully.
  */
 import { ConfigError, loadConfig } from './config.js';
+import { JournalLocked } from './executor/journal.js';
 import { createLogger } from './logger.js';
 import { startServices } from './services.js';
 import { startGraphQLServer } from './http/app.js';
@@ -57,6 +58,10 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof JournalLocked) {
+    console.error(`picsi-graphql failed to start: ${error.message}`);
+    process.exit(2);
+  }
   console.error('picsi-graphql failed to start:', error);
   process.exit(1);
 });

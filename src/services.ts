@@ -3,13 +3,12 @@
  * simulator when no account is configured), the driver, the job service (Redis, or in-process when
  * REDIS_URL is unset) and callbacks.
  */
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createCallbackDispatcher } from './callbacks/index.js';
 import type { Config } from './config.js';
 import { createDiscordDriver } from './discord/index.js';
 import type { DiscordAccount } from './discord/types.js';
-import { createJobService } from './executor/index.js';
+import { createJobService, openExecutorStores } from './executor/index.js';
 import type { ReadinessCheck } from './http/server.js';
 import type { JobService } from './jobs/service.js';
 import { instrumentJobService, jobServiceSources } from './metrics/job-service.js';
@@ -30,10 +29,10 @@ export async function startServices(config: Config, logger: Logger, options: { i
   const discord = await resolveDiscord(config, logger);
   const driver = createDiscordDriver({ apiUrl: discord.apiUrl, logger: logger.child({ component: 'discord' }), timeoutMs: config.jobs.timeoutMs, globalRequestsPerSecond: config.discord.globalRequestsPerSecond });
 
-  if (!config.redis.url) logger.info('REDIS_URL unset: using the in-process job store (single instance only; jobs are lost on restart)');
+  const stores = await openExecutorStores(config, logger.child({ component: 'executor' }));
   const jobs = await createJobService({
     config,
-    redis: config.redis.url ? { url: config.redis.url } : null,
+    coordinator: stores.coordinator,
     driver,
     accounts: discord.accounts,
     logger: logger.child({ component: 'executor' }),
@@ -42,20 +41,15 @@ export async function startServices(config: Config, logger: Logger, options: { i
   const metrics = createMetricsRegistry(jobServiceSources(jobs));
   const instrumented = instrumentJobService(jobs, metrics.metrics);
 
-  const callbackRedis = config.redis.url ? new Redis(config.redis.url, { maxRetriesPerRequest: 2 }) : null;
-  callbackRedis?.on('error', (error: Error) => logger.warn({ err: error.message }, 'callbacks: redis connection error'));
+  // The store creates each job's callback task with its terminal state; the dispatcher delivers.
   const callbacks = createCallbackDispatcher({
     config: config.callbacks,
-    redis: callbackRedis,
-    prefix: config.redis.prefix,
+    store: stores.callbackStore,
     jobs: { get: (id) => jobs.get(id), setCallbackState: (id, state) => jobs.setCallbackState(id, state) },
     logger: logger.child({ component: 'callbacks' }),
-    doneTtlMs: config.jobs.retentionDays * 86_400_000,
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
   });
-  const stopForwarding = jobs.onTerminal((job) => {
-    callbacks.onTerminal(job).catch((error: unknown) => logger.error({ err: error, job: job.id }, 'callbacks: could not schedule the delivery'));
-  });
+  const stopWaking = jobs.onTerminal(() => callbacks.wake());
   callbacks.start();
 
   for (const account of discord.accounts) {
@@ -77,11 +71,11 @@ export async function startServices(config: Config, logger: Logger, options: { i
       },
     ],
     async close() {
-      stopForwarding();
+      stopWaking();
       instrumented.stop();
       await jobs.close(config.shutdownTimeoutMs);
       await callbacks.close();
-      callbackRedis?.disconnect();
+      await stores.close();
       await driver.close();
       await discord.simulator?.close();
     },

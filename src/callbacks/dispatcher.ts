@@ -1,26 +1,23 @@
 /**
- * The callback dispatcher: turns a job's terminal transition into exactly one delivery task, and
- * runs due attempts in the background with bounded concurrency, so no receiver can hold up a job
- * or another delivery.
+ * The callback dispatcher: runs the due attempts of delivery tasks in the background with bounded
+ * concurrency, so no receiver can hold up a job or another delivery. It never creates tasks: the
+ * executor's store writes a job's task in the same atomic step as its terminal state (see
+ * src/executor/coordinator.ts), so a crash between the two cannot lose a callback.
  *
- * Per job: create the task (once, whichever instance asks first) → publish PENDING on the job →
- * make it due → [claim attempt → POST → publish the result → commit it, scheduling a retry] until
+ * Per task: [claim attempt → POST → publish the result → commit it, scheduling a retry] until
  * DELIVERED or FAILED. Publishing before committing keeps the job's callback state in attempt order
  * across instances: the next attempt cannot be claimed before the previous result is on the job.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import { isTerminal, type CallbackState, type Job } from '../jobs/model.js';
+import type { CallbackState, Job } from '../jobs/model.js';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.js';
 import { attemptDelivery, systemResolveHost, type ResolveHost } from './delivery.js';
-import { toSeedJson } from './payload.js';
-import { createRedisStore } from './redis-store.js';
 import { createSigner, webhookId } from './signing.js';
 import { createHostPolicy } from './ssrf-guard.js';
-import { createMemoryStore, type CallbackStore, type ClaimedAttempt } from './store.js';
+import type { CallbackStore, ClaimedAttempt } from './store.js';
 import { fetchTransport, pinnedTransport } from './transport.js';
 
 /** What the dispatcher needs from the job service (implemented there at integration time). */
@@ -32,9 +29,8 @@ export interface CallbackJobAccess {
 
 export interface CallbackDispatcherDeps {
   config: Config['callbacks'];
-  /** null → an in-process store: a single instance, pending retries lost on restart. */
-  redis: Redis | null;
-  prefix: string;
+  /** Where tasks live: the Redis store (src/callbacks/redis-store.ts) or the in-process one shared with the embedded coordinator. */
+  store: CallbackStore;
   jobs: CallbackJobAccess;
   logger: Logger;
   /** Send through this fetch instead of the pinned node:http transport (the connection is then not pinned). */
@@ -49,8 +45,6 @@ export interface CallbackDispatcherDeps {
   backoff?: Partial<BackoffPolicy>;
   /** A claimed attempt's lease is timeoutMs + this; after it, another instance may retry. Default 15000. */
   leaseMarginMs?: number;
-  /** How long a finished task is kept, so a repeated onTerminal never delivers twice. Default 31 days. */
-  doneTtlMs?: number;
   /** Names this instance in lease tokens. Default: random. */
   instanceId?: string;
 }
@@ -58,8 +52,8 @@ export interface CallbackDispatcherDeps {
 export interface CallbackDispatcher {
   /** picsi-time guard: throws AppError BAD_USER_INPUT when the URL is refused (no DNS here; delivery re-checks). */
   checkUrl(url: string): Promise<void>;
-  /** Any instance that sees a job become terminal calls this (repeats are harmless): creates the one delivery task. */
-  onTerminal(job: Job): Promise<void>;
+  /** A hint that a task may be due now (a job ended on this instance); tasks are found without it too. */
+  wake(): void;
   /** Starts delivering due attempts. */
   start(): void;
   /** Stops; in-flight attempts are aborted and handed back (not counted); tasks stay stored for the next start. */
@@ -80,14 +74,11 @@ export function createCallbackDispatcher(deps: CallbackDispatcherDeps): Callback
   const concurrency = deps.concurrency ?? 16;
   const backoff: BackoffPolicy = { ...DEFAULT_BACKOFF, ...deps.backoff };
   const leaseMs = config.timeoutMs + (deps.leaseMarginMs ?? 15_000);
-  const doneTtlMs = deps.doneTtlMs ?? 31 * 24 * 3600_000;
   const tokenBase = deps.instanceId ?? randomUUID();
 
   const policy = createHostPolicy(config.allowHosts);
   const signer = createSigner(config.secret);
-  const store: CallbackStore = deps.redis
-    ? createRedisStore(deps.redis, { prefix: deps.prefix, doneTtlMs, now })
-    : createMemoryStore({ doneTtlMs, now });
+  const { store } = deps;
   const attemptDeps = {
     policy,
     resolveHost: deps.resolveHost ?? systemResolveHost,
@@ -216,20 +207,8 @@ export function createCallbackDispatcher(deps: CallbackDispatcherDeps): Callback
       if (refusal !== null) throw new AppError('BAD_USER_INPUT', `replyUrl ${refusal}`, { field: 'replyUrl' });
     },
 
-    async onTerminal(job) {
-      if (!isTerminal(job.status)) return;
-      const url = job.replyUrl || config.defaultUrl;
-      if (!url) return;
-      const body = JSON.stringify(toSeedJson(job));
-      // Due only after the lease margin until PENDING is on the job (a crash here still delivers, later).
-      if (!(await store.create(job.id, url, body, now() + leaseMs))) return;
-      try {
-        await jobs.setCallbackState(job.id, { status: 'PENDING', attempts: 0, lastError: null, deliveredAt: null });
-      } catch (error) {
-        log.warn({ err: error, jobId: job.id }, 'could not store the callback state on the job');
-      }
-      await store.schedule(job.id, now());
-      wake();
+    wake() {
+      if (started && !closed) wake();
     },
 
     start() {

@@ -1,5 +1,5 @@
 /**
- * replyUrl callbacks (issue 7): the one entry point the job service and the GraphQL layer use.
+ * replyUrl callbacks: the one entry point the job service and the GraphQL layer use.
  * See README.md in this folder for the payload, headers, retry and SSRF policies.
  */
 export {

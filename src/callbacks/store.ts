@@ -7,7 +7,8 @@
  * the lease's end and hands out a token. Committing the attempt's result requires that token; an
  * attempt whose instance died becomes due again when the lease ends (and counts as an attempt).
  */
-import type { CallbackState } from '../jobs/model.js';
+import type { CallbackState, Job } from '../jobs/model.js';
+import { toSeedJson } from './payload.js';
 
 export interface ClaimedAttempt {
   jobId: string;
@@ -42,37 +43,69 @@ export interface CallbackStore {
   get(jobId: string): Promise<StoredTask | null>;
 }
 
-interface MemoryTask extends StoredTask {
+/** Where a terminal job's callback goes: its replyUrl, else the default (CALLBACK_DEFAULT_URL); null = none. */
+export const callbackUrlOf = (job: Pick<Job, 'replyUrl'>, defaultUrl: string | null): string | null => job.replyUrl || defaultUrl || null;
+
+export interface MemoryTask extends StoredTask {
   body: string;
   token: string | null;
+  /** When a finished task is forgotten (epoch ms). */
+  forgetAt?: number;
 }
 
-/** The single-instance store (REDIS_URL unset): same semantics, nothing survives a restart. */
-export function createMemoryStore(options: { doneTtlMs: number; now: () => number }): CallbackStore {
-  const tasks = new Map<string, MemoryTask>();
+/** The in-process store, shared with the embedded coordinator: its terminal write creates tasks synchronously. */
+export interface MemoryCallbackStore extends CallbackStore {
+  /** Creates the task of a job that just ended (body made from it) unless one exists; true when created. */
+  createFromTerminal(job: Job, url: string, dueAt: number): boolean;
+}
+
+export interface MemoryStoreOptions {
+  doneTtlMs: number;
+  now: () => number;
+  /** Tasks to start from (the embedded coordinator's journal). */
+  initial?: Iterable<[string, MemoryTask]>;
+  /** Called after every change of a task (null: forgotten), to persist it. */
+  onChange?: (jobId: string, task: MemoryTask | null) => void;
+}
+
+/** The single-instance store (REDIS_URL unset): same semantics; persisted through `onChange` if given. */
+export function createMemoryStore(options: MemoryStoreOptions): MemoryCallbackStore {
+  const tasks = new Map<string, MemoryTask>(options.initial);
+  const changed = (jobId: string) => options.onChange?.(jobId, tasks.get(jobId) ?? null);
   /** Unfinished tasks, so claiming does not scan the finished markers. */
-  const pending = new Set<string>();
+  const pending = new Set([...tasks].filter(([, t]) => t.dueAt !== null).map(([id]) => id));
   /** Finished tasks in expiry order (the TTL is constant and time moves forward). */
-  const expiries: { jobId: string; at: number }[] = [];
+  const expiries = [...tasks].filter(([, t]) => t.forgetAt !== undefined).map(([jobId, t]) => ({ jobId, at: t.forgetAt! })).sort((a, b) => a.at - b.at);
   const sweep = () => {
     const now = options.now();
     while (expiries.length > 0 && (expiries[0] as { at: number }).at <= now) {
       const { jobId } = expiries.shift() as { jobId: string };
-      if (tasks.get(jobId)?.dueAt === null) tasks.delete(jobId);
+      if (tasks.get(jobId)?.dueAt === null) {
+        tasks.delete(jobId);
+        changed(jobId);
+      }
     }
+  };
+  const createNow = (jobId: string, url: string, body: string, dueAt: number): boolean => {
+    sweep();
+    if (tasks.has(jobId)) return false;
+    tasks.set(jobId, { url, body, status: 'PENDING', attempts: 0, lastError: null, deliveredAt: null, dueAt, token: null });
+    pending.add(jobId);
+    changed(jobId);
+    return true;
   };
 
   return {
+    createFromTerminal: (job, url, dueAt) => createNow(job.id, url, JSON.stringify(toSeedJson(job)), dueAt),
     async create(jobId, url, body, dueAt) {
-      sweep();
-      if (tasks.has(jobId)) return false;
-      tasks.set(jobId, { url, body, status: 'PENDING', attempts: 0, lastError: null, deliveredAt: null, dueAt, token: null });
-      pending.add(jobId);
-      return true;
+      return createNow(jobId, url, body, dueAt);
     },
     async schedule(jobId, at) {
       const task = tasks.get(jobId);
-      if (task && task.attempts === 0 && task.dueAt !== null) task.dueAt = at;
+      if (task && task.attempts === 0 && task.dueAt !== null) {
+        task.dueAt = at;
+        changed(jobId);
+      }
     },
     async claimDue(now, leaseUntil, limit, tokenBase) {
       sweep();
@@ -86,6 +119,7 @@ export function createMemoryStore(options: { doneTtlMs: number; now: () => numbe
         task.attempts += 1;
         task.dueAt = leaseUntil;
         task.token = `${tokenBase}:${jobId}:${task.attempts}`;
+        changed(jobId);
         return { jobId, url: task.url, body: task.body, attempt: task.attempts, token: task.token, lastError };
       });
     },
@@ -96,8 +130,10 @@ export function createMemoryStore(options: { doneTtlMs: number; now: () => numbe
       if (nextAt === null) {
         pending.delete(jobId);
         task.body = '';
-        expiries.push({ jobId, at: options.now() + options.doneTtlMs });
+        task.forgetAt = options.now() + options.doneTtlMs;
+        expiries.push({ jobId, at: task.forgetAt });
       }
+      changed(jobId);
       return true;
     },
     async get(jobId) {

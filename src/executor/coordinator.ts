@@ -1,7 +1,8 @@
 /**
- * The shared state behind the executor: jobs, the FIFO queue, channel leases, accounts and events.
- * Every method is atomic. Two implementations keep the same contract: Redis (Lua scripts; any
- * number of instances) and in-process memory (a single instance, no REDIS_URL).
+ * The shared state behind the executor: jobs, the FIFO queues, channel leases, accounts, callback
+ * tasks and events. Every method is atomic. Two implementations keep the same contract (see
+ * test/executor/coordinator-contract.test.ts): Redis (Lua scripts in ./lua; any number of
+ * instances) and the embedded one (in-process, journaled under DATA_DIR; a single instance).
  */
 import type { DiscordAccount } from '../discord/types.js';
 import type { Job, JobStatus } from '../jobs/model.js';
@@ -15,28 +16,65 @@ export interface AccountRecord extends DiscordAccount {
   exhaustedDay: string | null;
 }
 
+export type AccountState = Partial<Pick<AccountRecord, 'enabled' | 'disabledReason' | 'cooldownUntil' | 'exhaustedDay'>>;
+
+export type JobPatch = Partial<Omit<Job, 'id' | 'version' | 'owner'>>;
+
+/**
+ * The command a holder sent to Discord for a job, stored on the job record (field `command`) before
+ * the holder relies on it: a job with a sent command is never sent again, its next holder follows it.
+ */
+export interface SentCommand {
+  nonce: string;
+  interactionId: string | null;
+  /** ISO 8601, the sender's clock. */
+  sentAt: string;
+}
+
+/** What a job whose holder vanished becomes when it cannot be requeued or adopted (EXECUTOR_LOST). */
+export interface LostRule {
+  patch: JobPatch;
+  retentionSec: number;
+  /** A sent command older than this (from its `sentAt` to the request's `nowMs`) is given up. */
+  jobTimeoutMs: number;
+}
+
 export interface ClaimRequest {
   channel: string;
+  /** The claiming instance: recorded as the holder. */
   instance: string;
+  /**
+   * Only a job accepted by this instance (its inputs are local to it). Omitted: the earliest queued
+   * job that may run on the channel, whichever instance accepted it.
+   */
+  acceptedBy?: string;
   token: string;
   ttlMs: number;
+  /** The caller's clock: cooldowns and the age of a sent command. Lease expiry is the store's clock. */
   nowMs: number;
   day: string;
   creditCost: number;
   creditsPerDay: number;
-  /** Fields written on the job when it starts. */
-  start: Pick<Job, 'server' | 'discord' | 'startedAt'>;
   /**
-   * Written on a job still STARTED on this channel whose lease is gone (its holder died): the claim
-   * finishes it in the same step, so a channel never shows a new job while the old one looks alive.
+   * The holder calls markCommandSent before it sends anything: the job starts with `command: null`,
+   * and if the holder dies before recording a command the job goes back to the head of its queue.
+   * Without it, a dead holder may have sent a command the store does not know: the job is lost.
    */
-  lost: { patch: JobPatch; retentionSec: number };
+  recordsCommands?: boolean;
+  /** Fields written on the job when it starts (not on an adopted job: it keeps its own). */
+  start: Pick<Job, 'server' | 'discord' | 'startedAt'>;
+  /** Applied to the channel's previous job when its holder vanished and it can be neither requeued nor adopted. */
+  lost: LostRule;
 }
 
 export interface Claimed {
   job: Job;
-  fence: number;
-  /** Jobs the claim finished as EXECUTOR_LOST (see ClaimRequest.lost). */
+  /**
+   * The job was STARTED by a holder that died after sending its command: the new holder follows
+   * that command (`job.command`) to its real outcome and sends nothing new. No credits are charged.
+   */
+  adopted: boolean;
+  /** Jobs the claim finished as EXECUTOR_LOST (their command was sent too long ago to follow). */
   reaped: Job[];
 }
 
@@ -51,15 +89,51 @@ export interface Lease {
   jobId: string;
 }
 
-export type JobPatch = Partial<Omit<Job, 'id' | 'version' | 'owner'>>;
+export interface ReapRequest {
+  nowMs: number;
+  lost: LostRule;
+  /** At most this many expired holders per call (the reaper calls again while `more`). */
+  limit: number;
+}
+
+export interface ReapResult {
+  /** STARTED jobs whose command was sent longer than jobTimeoutMs ago and no holder follows: now FAILED. */
+  failed: Job[];
+  /** STARTED jobs whose holder died before sending anything: back at the head of their queue (QUEUED). */
+  requeued: Job[];
+  /** More expired holders are waiting than `limit`. */
+  more: boolean;
+}
 
 export interface ListQuery {
   owner?: string;
   status?: JobStatus;
+  /** The channel that ran the job, or the one it asked for while it has not started. */
   channel?: string;
   first: number;
-  /** Opaque cursor: `${createdMs}:${id}` of the last job of the previous page. */
+  /** A cursor from an earlier page's edge; a string that is not one is BAD_USER_INPUT. */
   after?: string | null;
+}
+
+export interface JobEdge {
+  job: Job;
+  cursor: string;
+}
+
+export interface JobListPage {
+  edges: JobEdge[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+export interface JobWrite {
+  patch: JobPatch;
+  /** Only while this token holds `channel`'s lease on this job (required to write a STARTED job). */
+  token?: string;
+  channel?: string;
+  /** An extra precondition of the caller: only from these statuses. The transition rule itself is the store's (NEXT_STATUSES in src/jobs/model.ts). */
+  from?: readonly JobStatus[];
+  retentionSec: number;
 }
 
 export const EVENT_ALL_JOBS = 'jobs';
@@ -68,32 +142,45 @@ export const EVENT_CONTROL = 'control';
 export const jobEventName = (id: string) => `job:${id}`;
 
 export interface Coordinator {
+  /** Stores a new job; `enqueue` puts it at the tail of its queue (its channel's, or the any-channel one). */
   createJob(job: Job, enqueue: boolean): Promise<void>;
   getJob(id: string): Promise<Job | null>;
   /** The records that exist among `ids` (missing ones are skipped). */
   getJobs(ids: string[]): Promise<Job[]>;
-  /** 1-based position in the global FIFO queue, null when not queued. */
+  /** 1-based position in the global FIFO order of every queue, null when not queued. */
   queuePosition(id: string): Promise<number | null>;
   queueSize(owner: string): Promise<{ total: number; owner: number }>;
+  /** Every queued job, in FIFO order (walks every queue: not for hot paths). */
   queuedJobs(): Promise<Job[]>;
-  listJobs(query: ListQuery): Promise<{ jobs: Job[]; endCursor: string | null; hasNextPage: boolean }>;
+  /** Newest first (created, then id), from sorted indexes: O(log n + page), no scan cap. */
+  listJobs(query: ListQuery): Promise<JobListPage>;
 
   /**
-   * If the channel is free and eligible (enabled, not cooling down, credits left), gives its lease
-   * to the earliest queued job that may run on it — only if that job was accepted by
-   * `request.instance` (its files live there). Charges the credits; the job becomes STARTED.
+   * If the channel is free and eligible (enabled, not cooling down, credits left): first settles the
+   * channel's previous job if its holder vanished (a sent command → adopted by this claim; nothing
+   * sent → back to the head of its queue; sent too long ago → `lost`). Otherwise gives the lease to
+   * the earliest queued job that may run on the channel (heads of the channel's queue and of the
+   * any-channel queue, smaller sequence first), charges the credits; the job becomes STARTED.
    */
   claim(request: ClaimRequest): Promise<Claimed | null | typeof STORE_LOST>;
   renew(channel: string, token: string, ttlMs: number): Promise<boolean>;
   lease(channel: string): Promise<Lease | null>;
   /**
-   * Writes a change of a job. With `token`, only while that token holds `channel`'s lease (a stale
-   * holder's writes are rejected). Only from `from` statuses. A terminal status releases the lease,
-   * sets the record's retention TTL and wakes the queue. Bumps the version and publishes.
+   * Writes a change of a job: a terminal status, or fields without a status change. A STARTED job
+   * only with its holder's `token` (a stale holder's writes are refused). A terminal status releases
+   * the lease, sets the record's retention TTL, creates the callback task (replyUrl or the default
+   * callback URL) in the same atomic step, and wakes the queue. Bumps the version and publishes.
+   * null when refused.
    */
-  updateJob(id: string, change: { from: readonly JobStatus[]; patch: JobPatch; token?: string; channel?: string; retentionSec: number }): Promise<Job | null>;
-  /** A STARTED job whose lease is gone or held by another job → the patch (EXECUTOR_LOST). */
-  failIfLost(id: string, patch: JobPatch, retentionSec: number): Promise<Job | null>;
+  updateJob(id: string, write: JobWrite): Promise<Job | null>;
+  /** Records the command sent for a STARTED job (token-checked like updateJob). null when refused. */
+  markCommandSent(id: string, channel: string, token: string, command: SentCommand): Promise<Job | null>;
+  /**
+   * Settles up to `limit` STARTED jobs whose lease expired (running set ordered by lease deadline;
+   * only expired entries are read): nothing sent → requeued at the head; a sent command younger
+   * than jobTimeoutMs → left for the channel's next claim to adopt; older → failed with `lost`.
+   */
+  reap(request: ReapRequest): Promise<ReapResult>;
   /**
    * Compares the store's epoch with the one this instance knows. 'lost' once after the store came
    * back empty: the caller re-creates what only it knows (its queued jobs, its accounts). A new
@@ -105,16 +192,20 @@ export interface Coordinator {
   restoreJob(job: Job, retentionSec: number): Promise<boolean>;
   /** Deletes a QUEUED job outright (a fail-fast request refused before it was accepted). */
   discardQueued(id: string): Promise<boolean>;
-  runningJobIds(): Promise<string[]>;
 
   heartbeat(instance: string, ttlMs: number): Promise<void>;
   isAlive(instance: string): Promise<boolean>;
 
+  /**
+   * Creates or changes an account's identity (server, token, label) atomically. New accounts, and
+   * existing ones without `keepState`, start enabled with no exhaustion; a cooldown is kept.
+   */
   upsertAccount(account: DiscordAccount, options?: { keepState?: boolean }): Promise<AccountRecord>;
   getAccount(channel: string): Promise<AccountRecord | null>;
   listAccounts(): Promise<AccountRecord[]>;
   deleteAccount(channel: string): Promise<boolean>;
-  setAccountState(channel: string, state: Partial<Pick<AccountRecord, 'enabled' | 'disabledReason' | 'cooldownUntil' | 'exhaustedDay'>>): Promise<void>;
+  /** Writes only the given state fields (never the identity), atomically; nothing for an unknown channel. */
+  setAccountState(channel: string, state: AccountState): Promise<void>;
   creditsUsed(channel: string, day: string): Promise<number>;
 
   publish(event: string, payload: string): Promise<void>;
@@ -125,6 +216,14 @@ export interface Coordinator {
 
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** What the terminal write needs to create a callback task in the same step. */
+export interface CallbackTaskRule {
+  /** CALLBACK_DEFAULT_URL: used for a job without a replyUrl; null → no task for such jobs. */
+  defaultUrl: string | null;
+  /** How long a finished task is kept (so a job is never delivered twice). */
+  doneTtlMs: number;
 }
 
 export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);

@@ -2,14 +2,14 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { DiscordAccount, PicsiDriver } from '../discord/types.js';
 import type { JobService } from '../jobs/service.js';
+import type { Coordinator } from './coordinator.js';
 import { startJobService } from './job-service.js';
-import { createMemoryCoordinator } from './memory-coordinator.js';
-import { createRedisCoordinator } from './redis-coordinator.js';
+
+export { openExecutorStores, type ExecutorStores } from './stores.js';
 
 export interface CreateJobServiceDeps {
   config: Config;
-  /** null → the in-process coordinator (single instance). */
-  redis: { url: string } | null;
+  coordinator: Coordinator;
   driver: PicsiDriver;
   /** Accounts from configuration, upserted at start (their runtime state is kept). */
   accounts: DiscordAccount[];
@@ -18,7 +18,7 @@ export interface CreateJobServiceDeps {
 }
 
 export async function createJobService(deps: CreateJobServiceDeps): Promise<JobService & { instanceId: string }> {
-  const coordinator = deps.redis ? await createRedisCoordinator({ url: deps.redis.url, prefix: deps.config.redis.prefix, logger: deps.logger, leaseTtlMs: deps.config.jobs.leaseTtlMs }) : createMemoryCoordinator();
+  const { coordinator } = deps;
   for (const account of deps.accounts) await coordinator.upsertAccount(account, { keepState: true });
   return startJobService({ config: deps.config, coordinator, driver: deps.driver, logger: deps.logger, configuredAccounts: deps.accounts, ...(deps.instanceId ? { instanceId: deps.instanceId } : {}) });
 }

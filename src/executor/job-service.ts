@@ -127,6 +127,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
       const claimed = await coordinator.claim({
         channel: account.channel,
         instance: instanceId,
+        acceptedBy: instanceId,
         token,
         ttlMs: config.jobs.leaseTtlMs,
         nowMs: now(),
@@ -134,7 +135,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
         creditCost: config.jobs.creditCost,
         creditsPerDay: config.jobs.creditsPerDay,
         start: { server: account.server, discord: maskToken(account.discord), startedAt: new Date(now()).toISOString() },
-        lost: { patch: lostPatch(), retentionSec },
+        lost: { patch: lostPatch(), retentionSec, jobTimeoutMs: config.jobs.timeoutMs },
       });
       if (!claimed) continue;
       if (claimed === STORE_LOST) return void recover();
@@ -259,13 +260,13 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   async function reap() {
     await checkStore();
     await coordinator.heartbeat(instanceId, heartbeatTtlMs);
-    for (const id of await coordinator.runningJobIds()) {
-      if (running.has(id)) continue;
-      const lost = await coordinator.failIfLost(id, lostPatch(), retentionSec);
-      if (lost) {
-        logger.warn({ job: id, channel: lost.channel }, 'reaped a job whose holder vanished (EXECUTOR_LOST)');
+    for (let more = true; more; ) {
+      const reaped = await coordinator.reap({ nowMs: now(), limit: 100, lost: { patch: lostPatch(), retentionSec, jobTimeoutMs: config.jobs.timeoutMs } });
+      for (const lost of reaped.failed) {
+        logger.warn({ job: lost.id, channel: lost.channel }, 'reaped a job whose holder vanished (EXECUTOR_LOST)');
         notifyTerminal(lost);
       }
+      more = reaped.more;
     }
     await releaseFilesOfJobsEndedElsewhere();
     const instances = new Map<string, boolean>();
@@ -401,7 +402,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     },
     list: async (filter, page) => {
       const result = await coordinator.listJobs({ ...filter, first: page.first, after: page.after ?? null });
-      return { ...result, jobs: await Promise.all(result.jobs.map(async (job) => toView(await withFreshUrls(job)))) };
+      return { ...result, edges: await Promise.all(result.edges.map(async ({ job, cursor }) => ({ job: await toView(await withFreshUrls(job)), cursor }))) };
     },
     watch: (id, signal) => mapAsync(watchJob(coordinator, id, signal), toView),
     watchAll: (filter, signal) => mapAsync(watchAllJobs(coordinator, filter, signal), toView),

@@ -1,225 +1,283 @@
 /**
  * The in-process coordinator: the same contract as Redis for a single instance (no REDIS_URL).
- * JavaScript runs one method body at a time, so each method is atomic like a Lua script.
+ * JavaScript runs one method body at a time, so each method is atomic like a Lua script. With a
+ * journal (./journal.ts) every change is written to disk before the call returns.
  */
 import { EventEmitter } from 'node:events';
 import type { DiscordAccount } from '../discord/types.js';
-import { isTerminal, type Job } from '../jobs/model.js';
+import { isTerminal, mayMove, type Job } from '../jobs/model.js';
 import {
   EVENT_ALL_JOBS,
   EVENT_CHANNEL_FREED,
   jobEventName,
-  type AccountRecord,
+  type CallbackTaskRule,
   type Claimed,
   type ClaimRequest,
   type Coordinator,
   type JobPatch,
-  type Lease,
-  type ListQuery,
+  type LostRule,
+  type SentCommand,
 } from './coordinator.js';
-import { pageJobs } from './paging.js';
+import { indexNameOf } from './keys.js';
+import { cursorOf, entryOfCursor } from './paging.js';
+import { MemoryState } from './memory-state.js';
+import type { Journal } from './journal.js';
+import { callbackUrlOf, type MemoryCallbackStore } from '../callbacks/store.js';
 
-interface StoredLease extends Lease {
-  expiresAt: number;
+export interface MemoryCoordinatorOptions {
+  now?: () => number;
+  callbacks?: CallbackTaskRule;
+  /** The in-process callback store: terminal writes create their task in it in the same step. */
+  callbackTasks?: MemoryCallbackStore;
+  journal?: Journal;
 }
 
-export function createMemoryCoordinator(now: () => number = Date.now): Coordinator {
-  const jobs = new Map<string, { job: Job; expiresAt: number | null }>();
-  const queue: string[] = [];
-  const leases = new Map<string, StoredLease>();
-  const fences = new Map<string, number>();
-  const running = new Set<string>();
-  const accounts = new Map<string, AccountRecord>();
-  const credits = new Map<string, number>();
-  const alive = new Map<string, number>();
-  const events = new EventEmitter().setMaxListeners(0);
+type Fate = { kind: 'requeue' } | { kind: 'adopt'; leftMs: number } | { kind: 'lost' };
 
-  const read = (id: string): Job | null => {
-    const entry = jobs.get(id);
-    if (!entry) return null;
-    if (entry.expiresAt !== null && entry.expiresAt <= now()) {
-      jobs.delete(id);
-      return null;
-    }
-    return entry.job;
-  };
-  const liveLease = (channel: string): StoredLease | null => {
-    const lease = leases.get(channel);
-    if (lease && lease.expiresAt > now()) return lease;
-    leases.delete(channel);
-    return null;
-  };
+/** What becomes of a STARTED job whose holder is gone (the same rule as lua/includes/job-writes.lua). */
+function fateOf(job: Job, nowMs: number, timeoutMs: number): Fate {
+  const command = (job as Job & { command?: SentCommand | null }).command;
+  if (command === null) return { kind: 'requeue' };
+  const sent = command ? Date.parse(command.sentAt) : NaN;
+  if (Number.isNaN(sent) || nowMs - sent >= timeoutMs) return { kind: 'lost' };
+  return { kind: 'adopt', leftMs: sent + timeoutMs - nowMs };
+}
+
+export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}): Coordinator {
+  const now = options.now ?? Date.now;
+  const state = options.journal?.state ?? new MemoryState(now);
+  const journal = options.journal;
+  const events = new EventEmitter().setMaxListeners(0);
+  const iso = () => new Date(now()).toISOString();
+
   const emitJob = (job: Job) => {
     const payload = JSON.stringify(job);
     events.emit(jobEventName(job.id), payload);
     events.emit(EVENT_ALL_JOBS, payload);
   };
-  const write = (job: Job, patch: JobPatch, retentionSec: number): Job => {
-    const next: Job = { ...job, ...patch, version: job.version + 1, updated: new Date(now()).toISOString() };
+  const createCallback = (job: Job): Job => {
+    const url = callbackUrlOf(job, options.callbacks?.defaultUrl ?? null);
+    if (!url || !options.callbackTasks) return job;
+    const withCallback: Job = { ...job, callback: { status: 'PENDING', attempts: 0, lastError: null, deliveredAt: null } };
+    return options.callbackTasks.createFromTerminal(withCallback, url, now()) ? withCallback : job;
+  };
+  /** Stores the next record of `old` (version and time bumped): the mirror of write_job in Lua. */
+  const write = (old: Job, patch: JobPatch & { command?: SentCommand | null }, retentionSec: number): Job => {
+    let next: Job = { ...old, ...patch, version: old.version + 1, updated: iso() };
     const terminal = isTerminal(next.status);
-    jobs.set(job.id, { job: next, expiresAt: terminal ? now() + retentionSec * 1000 : null });
+    const entering = terminal && !isTerminal(old.status);
+    if (entering) next = createCallback(next);
+    state.put(next, old, terminal ? now() + retentionSec * 1000 : null);
     if (terminal) {
-      running.delete(job.id);
-      const index = queue.indexOf(job.id);
-      if (index >= 0) queue.splice(index, 1);
-      if (next.channel && liveLease(next.channel)?.jobId === job.id) leases.delete(next.channel);
-      if (next.channel) events.emit(EVENT_CHANNEL_FREED, next.channel);
+      state.running.delete(next.id);
+      state.dequeue(old);
+      state.seqOf.delete(next.id);
+      if (entering && next.channel) {
+        if (state.leases.get(next.channel)?.jobId === next.id) state.leases.delete(next.channel);
+        if (state.holders.get(next.channel) === next.id) state.holders.delete(next.channel);
+        events.emit(EVENT_CHANNEL_FREED, next.channel);
+      }
     }
+    journal?.job(next.id);
     emitJob(next);
     return next;
   };
+  const requeue = (job: Job): Job => {
+    state.running.delete(job.id);
+    if (job.channel && state.holders.get(job.channel) === job.id) state.holders.delete(job.channel);
+    const next = write(job, { status: 'QUEUED', channel: job.requestedChannel, server: null, discord: null, startedAt: null }, 0);
+    state.enqueue(next);
+    return next;
+  };
+  const takeLease = (channel: string, token: string, jobId: string, ttlMs: number) => {
+    state.leases.set(channel, { token, jobId, expiresAt: now() + ttlMs });
+    state.holders.set(channel, jobId);
+    state.running.set(jobId, now() + ttlMs);
+  };
+  const lose = (job: Job, lost: LostRule) => write(job, lost.patch, lost.retentionSec);
+  const journaled = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
+    try {
+      return fn(...args);
+    } finally {
+      journal?.flush();
+    }
+  };
 
-  return {
-    async createJob(job, enqueue) {
-      jobs.set(job.id, { job, expiresAt: null });
-      if (enqueue) queue.push(job.id);
+  const claimNow = (request: ClaimRequest): Claimed | null => {
+    const { channel } = request;
+    const account = state.accounts.get(channel);
+    if (!account || !account.enabled || account.cooldownUntil > request.nowMs || account.exhaustedDay === request.day) return null;
+    if (state.liveLease(channel)) return null;
+    const reaped: Job[] = [];
+    const heldId = state.holders.get(channel);
+    const held = heldId ? state.read(heldId) : null;
+    if (held && held.status === 'STARTED' && held.channel === channel) {
+      const fate = fateOf(held, request.nowMs, request.lost.jobTimeoutMs);
+      if (fate.kind === 'adopt') {
+        takeLease(channel, request.token, held.id, request.ttlMs);
+        return { job: write(held, {}, 0), adopted: true, reaped };
+      }
+      if (fate.kind === 'requeue') requeue(held);
+      else reaped.push(lose(held, request.lost));
+    } else if (heldId) {
+      state.holders.delete(channel);
+    }
+    const creditKey = `${channel}:${request.day}`;
+    if ((state.credits.get(creditKey) ?? 0) + request.creditCost > request.creditsPerDay) return null;
+    const mine = state.head(`ch:${channel}`);
+    const any = state.head('any');
+    const head = mine && (!any || mine.seq < any.seq) ? mine : any;
+    const job = head ? state.read(head.id) : null;
+    if (!job || (request.acceptedBy !== undefined && job.instance !== request.acceptedBy)) return null;
+    takeLease(channel, request.token, job.id, request.ttlMs);
+    state.credits.set(creditKey, (state.credits.get(creditKey) ?? 0) + request.creditCost);
+    journal?.credits(creditKey);
+    state.dequeue(job);
+    const start = { status: 'STARTED' as const, channel, attempt: job.attempt + 1, ...request.start };
+    return { job: write(job, request.recordsCommands ? { ...start, command: null } : start, 0), adopted: false, reaped };
+  };
+
+  const coordinator: Coordinator = {
+    createJob: async (job, enqueue) => journaled(() => {
+      state.put(job, null, null);
+      if (enqueue) state.enqueue(job);
+      journal?.job(job.id);
       emitJob(job);
-    },
-    async getJob(id) {
-      return read(id);
-    },
-    async getJobs(ids) {
-      return ids.map(read).filter((j): j is Job => j !== null);
-    },
-    async queuePosition(id) {
-      const index = queue.indexOf(id);
-      return index < 0 ? null : index + 1;
-    },
-    async queueSize(owner) {
-      return { total: queue.length, owner: queue.filter((id) => read(id)?.owner === owner).length };
-    },
-    async queuedJobs() {
-      return queue.map(read).filter((j): j is Job => j !== null);
-    },
-    async listJobs(query: ListQuery) {
-      const all = [...jobs.keys()].map(read).filter((j): j is Job => j !== null);
-      return pageJobs(all, query);
+    })(),
+    getJob: async (id) => state.read(id),
+    getJobs: async (ids) => ids.map((id) => state.read(id)).filter((j): j is Job => j !== null),
+    queuePosition: async (id) => state.position(id),
+    queueSize: async (owner) => ({ total: state.index(indexNameOf({ status: 'QUEUED' }))?.size ?? 0, owner: state.index(indexNameOf({ owner, status: 'QUEUED' }))?.size ?? 0 }),
+    queuedJobs: async () => state.queuedIds().map((id) => state.read(id)).filter((j): j is Job => j !== null),
+    listJobs: async (query) => {
+      let below = query.after ? entryOfCursor(query.after) : undefined;
+      const index = state.index(indexNameOf(query));
+      const jobs: Job[] = [];
+      while (index && jobs.length <= query.first) {
+        const entries = index.descendingBelow(below, query.first + 1 - jobs.length);
+        if (entries.length === 0) break;
+        for (const entry of entries) {
+          const job = state.read(entry.slice(entry.indexOf('|') + 1));
+          if (job) jobs.push(job);
+          else index.delete(entry);
+        }
+        below = entries.at(-1);
+      }
+      const page = jobs.slice(0, query.first);
+      return { edges: page.map((job) => ({ job, cursor: cursorOf(job) })), endCursor: page.length ? cursorOf(page.at(-1)!) : null, hasNextPage: jobs.length > query.first };
     },
 
-    async claim(request: ClaimRequest): Promise<Claimed | null> {
-      const account = accounts.get(request.channel);
-      if (!account || !account.enabled || account.cooldownUntil > request.nowMs || account.exhaustedDay === request.day) return null;
-      if (liveLease(request.channel)) return null;
-      const creditKey = `${request.channel}:${request.day}`;
-      if ((credits.get(creditKey) ?? 0) + request.creditCost > request.creditsPerDay) return null;
-      const head = queue.map(read).find((j) => j && (j.requestedChannel === null || j.requestedChannel === request.channel));
-      if (!head || head.instance !== request.instance) return null;
-      const reaped = [...running]
-        .map(read)
-        .filter((j): j is Job => j !== null && j.status === 'STARTED' && j.channel === request.channel)
-        .map((j) => write(j, request.lost.patch, request.lost.retentionSec));
-
-      const fence = (fences.get(request.channel) ?? 0) + 1;
-      fences.set(request.channel, fence);
-      leases.set(request.channel, { token: request.token, jobId: head.id, expiresAt: request.nowMs + request.ttlMs });
-      credits.set(creditKey, (credits.get(creditKey) ?? 0) + request.creditCost);
-      queue.splice(queue.indexOf(head.id), 1);
-      running.add(head.id);
-      const job = write(head, { status: 'STARTED', channel: request.channel, attempt: head.attempt + 1, ...request.start }, 0);
-      return { job, fence, reaped };
-    },
-    async renew(channel, token, ttlMs) {
-      const lease = liveLease(channel);
+    claim: async (request) => journaled(claimNow)(request),
+    renew: async (channel, token, ttlMs) => {
+      const lease = state.liveLease(channel);
       if (!lease || lease.token !== token) return false;
       lease.expiresAt = now() + ttlMs;
+      state.running.set(lease.jobId, lease.expiresAt);
       return true;
     },
-    async lease(channel) {
-      const lease = liveLease(channel);
+    lease: async (channel) => {
+      const lease = state.liveLease(channel);
       return lease ? { token: lease.token, jobId: lease.jobId } : null;
     },
-    async updateJob(id, { from, patch, token, channel, retentionSec }) {
-      const job = read(id);
-      if (!job || !from.includes(job.status)) return null;
-      if (token !== undefined) {
-        const lease = channel ? liveLease(channel) : null;
+    updateJob: async (id, { from, patch, token, channel, retentionSec }) => journaled(() => {
+      const job = state.read(id);
+      if (!job || (from && !from.includes(job.status))) return null;
+      if (patch.status !== undefined && patch.status !== job.status && (!isTerminal(patch.status) || !mayMove(job.status, patch.status))) return null;
+      if (job.status === 'STARTED' || token !== undefined) {
+        const lease = job.channel && (channel === undefined || channel === job.channel) ? state.liveLease(job.channel) : null;
         if (!lease || lease.token !== token || lease.jobId !== id) return null;
       }
       return write(job, patch, retentionSec);
-    },
-    async failIfLost(id, patch, retentionSec) {
-      const job = read(id);
-      if (!job || job.status !== 'STARTED') return null;
-      const lease = job.channel ? liveLease(job.channel) : null;
-      if (lease && lease.jobId === id) return null;
-      return write(job, patch, retentionSec);
-    },
-    async discardQueued(id) {
-      const job = read(id);
+    })(),
+    markCommandSent: async (id, channel, token, command) => journaled(() => {
+      const job = state.read(id);
+      const lease = state.liveLease(channel);
+      if (!job || job.status !== 'STARTED' || job.channel !== channel || lease?.token !== token || lease.jobId !== id) return null;
+      return write(job, { command }, 0);
+    })(),
+    reap: async ({ nowMs, lost, limit }) => journaled(() => {
+      const expired = [...state.running].filter(([, deadline]) => deadline <= now()).sort((a, b) => a[1] - b[1]);
+      const failed: Job[] = [];
+      const requeued: Job[] = [];
+      for (const [id] of expired.slice(0, limit)) {
+        const job = state.read(id);
+        if (!job || job.status !== 'STARTED' || !job.channel) {
+          state.running.delete(id);
+          continue;
+        }
+        const lease = state.liveLease(job.channel);
+        if (lease?.jobId === id) {
+          state.running.set(id, lease.expiresAt);
+          continue;
+        }
+        const fate = fateOf(job, nowMs, lost.jobTimeoutMs);
+        if (fate.kind === 'adopt') state.running.set(id, now() + fate.leftMs);
+        else if (fate.kind === 'requeue') {
+          requeued.push(requeue(job));
+          events.emit(EVENT_CHANNEL_FREED, job.channel);
+        } else failed.push(lose(job, lost));
+      }
+      return { failed, requeued, more: expired.length > limit };
+    })(),
+    discardQueued: async (id) => journaled(() => {
+      const job = state.read(id);
       if (!job || job.status !== 'QUEUED') return false;
-      queue.splice(queue.indexOf(id), 1);
-      jobs.delete(id);
+      state.remove(job);
+      journal?.job(id);
       return true;
-    },
-    async checkStore() {
-      return 'same' as const; // an in-process store cannot lose its data and keep this process
-    },
-    async restoreJob(job, retentionSec) {
-      if (read(job.id)) return false;
-      const terminal = isTerminal(job.status);
-      jobs.set(job.id, { job, expiresAt: terminal ? now() + retentionSec * 1000 : null });
-      if (job.status === 'QUEUED') queue.push(job.id);
+    })(),
+    checkStore: async () => 'same' as const, // an in-process store cannot lose its data and keep this process
+    restoreJob: async (job, retentionSec) => journaled(() => {
+      if (state.read(job.id)) return false;
+      state.put(job, null, isTerminal(job.status) ? now() + retentionSec * 1000 : null);
+      if (job.status === 'QUEUED') state.enqueue(job);
+      journal?.job(job.id);
       emitJob(job);
       return true;
-    },
-    async runningJobIds() {
-      return [...running];
-    },
+    })(),
 
-    async heartbeat(instance, ttlMs) {
-      alive.set(instance, now() + ttlMs);
-    },
-    async isAlive(instance) {
-      return (alive.get(instance) ?? 0) > now();
-    },
+    heartbeat: async (instance, ttlMs) => void state.alive.set(instance, now() + ttlMs),
+    isAlive: async (instance) => (state.alive.get(instance) ?? 0) > now(),
 
-    async upsertAccount(account: DiscordAccount, options = {}) {
-      const previous = accounts.get(account.channel);
-      const record: AccountRecord = {
-        ...account,
-        enabled: options.keepState && previous ? previous.enabled : true,
-        disabledReason: options.keepState && previous ? previous.disabledReason : null,
+    upsertAccount: async (account: DiscordAccount, { keepState = false } = {}) => journaled(() => {
+      const previous = state.accounts.get(account.channel);
+      const keep = keepState && previous;
+      const record = {
+        channel: account.channel, server: account.server, discord: account.discord, ...(account.label ? { label: account.label } : {}),
+        enabled: keep ? previous.enabled : true,
+        disabledReason: keep ? previous.disabledReason : null,
         cooldownUntil: previous?.cooldownUntil ?? 0,
-        exhaustedDay: options.keepState && previous ? previous.exhaustedDay : null,
+        exhaustedDay: keep ? previous.exhaustedDay : null,
       };
-      accounts.set(account.channel, record);
+      state.accounts.set(account.channel, record);
+      journal?.account(account.channel);
       events.emit(EVENT_CHANNEL_FREED, account.channel);
       return record;
-    },
-    async getAccount(channel) {
-      return accounts.get(channel) ?? null;
-    },
-    async listAccounts() {
-      return [...accounts.values()];
-    },
-    async deleteAccount(channel) {
-      return accounts.delete(channel);
-    },
-    async setAccountState(channel, state) {
-      const account = accounts.get(channel);
-      if (account) accounts.set(channel, { ...account, ...state });
-    },
-    async creditsUsed(channel, day) {
-      return credits.get(`${channel}:${day}`) ?? 0;
-    },
+    })(),
+    getAccount: async (channel) => state.accounts.get(channel) ?? null,
+    listAccounts: async () => [...state.accounts.values()],
+    deleteAccount: async (channel) => journaled(() => {
+      const deleted = state.accounts.delete(channel);
+      journal?.account(channel);
+      return deleted;
+    })(),
+    setAccountState: async (channel, change) => journaled(() => {
+      const account = state.accounts.get(channel);
+      if (!account) return;
+      state.accounts.set(channel, { ...account, ...change });
+      journal?.account(channel);
+    })(),
+    creditsUsed: async (channel, day) => state.credits.get(`${channel}:${day}`) ?? 0,
 
-    async publish(event, payload) {
-      events.emit(event, payload);
-    },
-    async subscribe(event, listener) {
+    publish: async (event, payload) => void events.emit(event, payload),
+    subscribe: async (event, listener) => {
       events.on(event, listener);
-      return async () => {
-        events.off(event, listener);
-      };
+      return async () => void events.off(event, listener);
     },
-    onReconnect() {
-      return () => {};
-    },
-    async ping() {
-      return true;
-    },
-    async close() {
-      events.removeAllListeners();
-    },
+    onReconnect: () => () => {},
+    ping: async () => true,
+    // The journal is closed by its opener (./stores.ts): the callback store writes to it until the end.
+    close: async () => void events.removeAllListeners(),
   };
+  return coordinator;
 }

@@ -1,32 +1,20 @@
+/**
+ * Listing order and cursors, shared by both coordinators: newest first by `created` (ISO 8601 UTC,
+ * so its text order is its time order), the id breaking ties. An index entry is "<created>|<id>";
+ * a cursor is that entry, opaque to clients (base64url).
+ */
+import { AppError } from '../errors.js';
 import type { Job } from '../jobs/model.js';
-import type { ListQuery } from './coordinator.js';
 
-/** Cursor of a job in the newest-first listing. Opaque to clients. */
-export const cursorOf = (job: Pick<Job, 'id' | 'created'>) => Buffer.from(`${Date.parse(job.created)}:${job.id}`).toString('base64url');
+export const indexEntryOf = (job: Pick<Job, 'id' | 'created'>) => `${job.created}|${job.id}`;
 
-export function decodeCursor(cursor: string): { createdMs: number; id: string } | null {
-  const [ms, id] = Buffer.from(cursor, 'base64url').toString().split(':');
-  return ms && id && /^\d+$/.test(ms) ? { createdMs: Number(ms), id } : null;
-}
+export const cursorOf = (job: Pick<Job, 'id' | 'created'>) => Buffer.from(indexEntryOf(job)).toString('base64url');
 
-/** Newest first (created, then id); a job is after the cursor when it sorts strictly later. */
-export const compareNewestFirst = (a: { createdMs: number; id: string }, b: { createdMs: number; id: string }) =>
-  b.createdMs - a.createdMs || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+const ENTRY = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\|[\w-]{1,100}$/;
 
-export function matches(job: Job, query: ListQuery): boolean {
-  return (
-    (query.owner === undefined || job.owner === query.owner) &&
-    (query.status === undefined || job.status === query.status) &&
-    (query.channel === undefined || (job.channel ?? job.requestedChannel) === query.channel)
-  );
-}
-
-/** Pages an in-memory list of jobs (the memory store, and Redis after its index scan). */
-export function pageJobs(all: Job[], query: ListQuery) {
-  const after = query.after ? decodeCursor(query.after) : null;
-  const keyed = all.filter((j) => matches(j, query)).map((job) => ({ job, key: { createdMs: Date.parse(job.created), id: job.id } }));
-  keyed.sort((a, b) => compareNewestFirst(a.key, b.key));
-  const rest = after ? keyed.filter((k) => compareNewestFirst(after, k.key) < 0) : keyed;
-  const page = rest.slice(0, query.first);
-  return { jobs: page.map((k) => k.job), endCursor: page.length ? cursorOf(page.at(-1)!.job) : null, hasNextPage: rest.length > page.length };
+/** The index entry a cursor names; BAD_USER_INPUT for a string that is not a cursor of ours. */
+export function entryOfCursor(cursor: string): string {
+  const entry = Buffer.from(cursor, 'base64url').toString();
+  if (!ENTRY.test(entry)) throw new AppError('BAD_USER_INPUT', 'after is not a cursor returned by jobs', { field: 'after' });
+  return entry;
 }

@@ -1,183 +1,153 @@
 /**
- * The Redis coordinator: shared by every instance. Commands go over a connection with the offline
- * queue off and a command timeout (a lock command queued during an outage and sent later would
- * leave an orphan lease); events over a separate subscriber connection.
+ * The Redis coordinator: shared by every instance. Each change is one Lua script (./lua, loaded by
+ * src/redis/scripts.ts) over the keyspace of ./keys.ts. Commands go over a connection with the
+ * offline queue off and a command timeout (a lock command queued during an outage and sent later
+ * would leave an orphan lease); events over a separate subscriber connection (./redis-events.ts).
  */
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DiscordAccount } from '../discord/types.js';
-import type { Job } from '../jobs/model.js';
-import { STORE_LOST, type AccountRecord, type Claimed, type ClaimRequest, type Coordinator, type JobPatch, type ListQuery } from './coordinator.js';
-import { decodeCursor, pageJobs } from './paging.js';
-import { guardedByAvailability, resetConnection, resetIfOutOfStep, withDeadline } from './redis-availability.js';
-import { randomBytes } from 'node:crypto';
-import { CLAIM, CREATE_JOB, DISCARD_QUEUED, ENSURE_EPOCH, RENEW, RESTORE_JOB, UPDATE_JOB } from './redis-scripts.js';
+import { NEXT_STATUSES, type Job } from '../jobs/model.js';
+import { defineScripts, type ScriptArg } from '../redis/scripts.js';
+import { STORE_LOST, type CallbackTaskRule, type Claimed, type ClaimRequest, type Coordinator, type JobWrite, type ListQuery, type ReapRequest } from './coordinator.js';
+import { executorKeys, indexNameOf } from './keys.js';
+import { cursorOf, entryOfCursor } from './paging.js';
+import { decodeJob, ReplyOutOfStep } from './job-json.js';
+import { guardedByAvailability, resetIfOutOfStep } from './redis-availability.js';
+import { accountOfFields } from './redis-accounts.js';
+import { createRedisEvents } from './redis-events.js';
 
 const COMMAND_TIMEOUT_MS = 2000;
-const LIST_BATCH = 200;
-const SUBSCRIBER_PING_MAX_MS = 5000;
-const LIST_SCAN_LIMIT = 5000;
+const SCRIPTS = ['create-job', 'claim', 'renew', 'update-job', 'mark-command-sent', 'reap', 'discard-queued', 'restore-job', 'ensure-epoch', 'list-jobs', 'queue-position', 'upsert-account', 'set-account-state'] as const;
+const TRANSITIONS = JSON.stringify(NEXT_STATUSES);
+/** Listing indexes keep entries this much past the retention (a job expires retention after it ends). */
+const INDEX_SLACK_MS = 7 * 86_400_000;
 
-type ScriptCommands = {
-  picsiCreate(...args: string[]): Promise<number>;
-  picsiClaim(...args: string[]): Promise<[number, ...string[]] | null>;
-  picsiEpoch(...args: string[]): Promise<string>;
-  picsiRestore(...args: string[]): Promise<number>;
-  picsiRenew(...args: string[]): Promise<string | number>;
-  picsiUpdate(...args: string[]): Promise<string | null>;
-  picsiDiscard(...args: string[]): Promise<number>;
-};
-
-/** A reply that is not the record asked for: the connection is out of step (see redis-availability). */
-export class ReplyOutOfStep extends Error {
-  override readonly name = 'ReplyOutOfStep';
+export interface RedisCoordinatorOptions {
+  url: string;
+  prefix: string;
+  logger: Logger;
+  leaseTtlMs: number;
+  /** JOB_RETENTION_DAYS: listing index entries older than this (and a week) are trimmed. Default 31. */
+  retentionDays?: number;
+  /** Callback tasks created with terminal states. Default: only for jobs with a replyUrl. */
+  callbacks?: CallbackTaskRule;
+  now?: () => number;
 }
 
-/** cjson writes an empty array as {}; the job model wants arrays. `expectedId` checks the reply is the record asked for. */
-export function decodeJob(raw: string, expectedId?: string): Job {
-  const job = JSON.parse(raw) as Job;
-  if (typeof job !== 'object' || job === null || typeof job.id !== 'string' || (expectedId !== undefined && job.id !== expectedId)) {
-    throw new ReplyOutOfStep(`expected job ${expectedId ?? '(any)'}, got another reply`);
-  }
-  if (!Array.isArray(job.attachments)) job.attachments = [];
-  return job;
-}
-
-export async function createRedisCoordinator(options: { url: string; prefix: string; logger: Logger; leaseTtlMs: number }): Promise<Coordinator> {
-  const { prefix: p, logger } = options;
+export async function createRedisCoordinator(options: RedisCoordinatorOptions): Promise<Coordinator> {
+  const { logger } = options;
+  const keys = executorKeys(options.prefix);
   // socketTimeout: a black-holed connection is dropped and re-established, not left with replies
   // out of step with the commands that timed out on it.
-  const commands = new Redis(options.url, { enableOfflineQueue: false, commandTimeout: COMMAND_TIMEOUT_MS, socketTimeout: COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 1, lazyConnect: true }) as Redis & ScriptCommands;
+  const commands = new Redis(options.url, { enableOfflineQueue: false, commandTimeout: COMMAND_TIMEOUT_MS, socketTimeout: COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 1, lazyConnect: true });
   const subscriber = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: null });
   for (const [name, conn] of [['commands', commands], ['subscriber', subscriber]] as const) {
     conn.on('error', (error: Error) => logger.warn({ err: error.message, connection: name }, 'redis connection error'));
   }
-  commands.defineCommand('picsiCreate', { numberOfKeys: 0, lua: CREATE_JOB });
-  commands.defineCommand('picsiClaim', { numberOfKeys: 0, lua: CLAIM });
-  commands.defineCommand('picsiRenew', { numberOfKeys: 0, lua: RENEW });
-  commands.defineCommand('picsiUpdate', { numberOfKeys: 0, lua: UPDATE_JOB });
-  commands.defineCommand('picsiDiscard', { numberOfKeys: 0, lua: DISCARD_QUEUED });
-  commands.defineCommand('picsiEpoch', { numberOfKeys: 0, lua: ENSURE_EPOCH });
-  commands.defineCommand('picsiRestore', { numberOfKeys: 0, lua: RESTORE_JOB });
-  await Promise.all([commands.connect(), subscriber.connect()]);
+  const scripts = defineScripts(commands, 'picsi', new URL('./lua/', import.meta.url), SCRIPTS);
+  const events = createRedisEvents(subscriber, { channelOf: keys.event, commandTimeoutMs: COMMAND_TIMEOUT_MS, leaseTtlMs: options.leaseTtlMs });
+  await Promise.all([commands.connect(), events.connect()]);
 
-  // Local fan-out: one Redis subscription per event name, any number of local listeners.
-  const listeners = new Map<string, Set<(payload: string) => void>>();
-  const acknowledged = new Map<string, Promise<unknown>>();
-  subscriber.on('message', (channel: string, payload: string) => {
-    for (const listener of listeners.get(channel.slice(p.length)) ?? []) listener(payload);
-  });
-  const reconnectListeners = new Set<() => void>();
-  // Registered after the first connect: every 'ready' from here on is a reconnect.
-  subscriber.on('ready', () => {
-    for (const listener of reconnectListeners) listener();
-  });
-  // A subscriber sends nothing, so a dead link (a black-holed peer) would go unnoticed and every
-  // event after it be lost silently. A PING without an answer replaces the connection; the
-  // reconnect tells every watcher to re-read.
-  // A reconnect whose ready check got no answer waits forever too: it is replaced the same way.
-  let stuckSince: number | null = null;
-  const keepalive = setInterval(() => {
-    if (subscriber.status === 'ready') {
-      stuckSince = null;
-      withDeadline(subscriber.ping(), COMMAND_TIMEOUT_MS).catch(() => resetConnection(subscriber));
-    } else if (subscriber.status === 'connect' || subscriber.status === 'connecting') {
-      stuckSince ??= Date.now();
-      if (Date.now() - stuckSince > 2 * COMMAND_TIMEOUT_MS) {
-        stuckSince = null;
-        resetConnection(subscriber);
-      }
-    } else {
-      stuckSince = null;
-    }
-  }, Math.min(SUBSCRIBER_PING_MAX_MS, Math.max(250, Math.floor(options.leaseTtlMs / 3))));
-  keepalive.unref();
+  /** The standard KEYS and ARGV of every script that writes a job (lua/includes/job-writes.lua). */
+  const jobKeys = [keys.jobPrefix, keys.leasePrefix, keys.holderPrefix, keys.queuePrefix, keys.queueSeq, keys.running, keys.indexPrefix, keys.callbackTaskPrefix, keys.callbackDue, keys.queueChannels];
+  const now = options.now ?? Date.now;
+  const writeArgs = (nowMs = now()): ScriptArg[] => [keys.event(''), new Date(nowMs).toISOString(), options.callbacks?.defaultUrl ?? '', nowMs];
+  const runWrite = (name: (typeof SCRIPTS)[number], extraKeys: string[], args: ScriptArg[], nowMs?: number) => scripts.run(name, [...jobKeys, ...extraKeys], [...writeArgs(nowMs), ...args]);
+  const jobOrNull = (out: unknown, id: string) => (out ? decodeJob(out, id) : null);
 
-  const nowIso = () => new Date().toISOString();
   /** The epoch this instance works in; a different or missing one means the store lost its data. */
   let knownEpoch: string | null = null;
-  const epochIdOf = (raw: string): string => {
-    const epoch = JSON.parse(raw) as { id?: unknown; holdUntilMs?: unknown };
-    if (typeof epoch.id !== 'string' || typeof epoch.holdUntilMs !== 'number') throw new ReplyOutOfStep('expected the store epoch, got another reply');
+  const epochIdOf = (raw: unknown): string => {
+    const epoch = (typeof raw === 'string' ? JSON.parse(raw) : null) as { id?: unknown; holdUntilMs?: unknown } | null;
+    if (typeof epoch?.id !== 'string' || typeof epoch.holdUntilMs !== 'number') throw new ReplyOutOfStep('expected the store epoch, got another reply');
     return epoch.id;
   };
   const ensureEpoch = async (): Promise<string> => {
     // Checked on every reaper pass: the usual case is one GET. Only a missing epoch needs Redis's
     // uptime (INFO) and the creating script, which keeps the first epoch written if two race.
-    const current = await commands.get(`${p}epoch`);
+    const current = await commands.get(keys.epoch);
     if (current) return epochIdOf(current);
     const info = await commands.info('server');
     const uptimeSec = Number(/uptime_in_seconds:(\d+)/.exec(info)?.[1] ?? 0);
-    return epochIdOf(await commands.picsiEpoch(p, randomBytes(8).toString('hex'), String(options.leaseTtlMs), String(uptimeSec * 1000)));
+    return epochIdOf(await scripts.run('ensure-epoch', [keys.epoch], [randomBytes(8).toString('hex'), options.leaseTtlMs, uptimeSec * 1000]));
   };
-  const readAccount = async (channel: string): Promise<AccountRecord | null> => {
-    const raw = await commands.get(`${p}account:${channel}`);
-    return raw ? (JSON.parse(raw) as AccountRecord) : null;
-  };
-  const update = async (id: string, change: { from: readonly string[]; patch: JobPatch; token?: string; channel?: string; retentionSec: number }, mode = '') => {
-    const out = await commands.picsiUpdate(p, id, change.from.join(','), JSON.stringify(change.patch), change.token ?? '', change.channel ?? '', String(change.retentionSec), nowIso(), mode);
-    return out ? decodeJob(out, id) : null;
-  };
-  const mgetJobs = async (ids: string[]) => (ids.length ? await commands.mget(ids.map((id) => `${p}job:${id}`)) : []).filter((r): r is string => r !== null).map((r) => decodeJob(r));
+  const mgetJobs = async (ids: string[]) => (ids.length ? await commands.mget(ids.map(keys.job)) : []).filter((r): r is string => r !== null).map((r) => decodeJob(r));
+  const readAccount = async (channel: string) => accountOfFields(await commands.hgetall(keys.account(channel)));
+  const queueNames = async () => [keys.anyQueue, ...(await commands.smembers(keys.queueChannels)).map(keys.channelQueue)];
 
   const coordinator: Coordinator = {
-    async createJob(job: Job, enqueue: boolean) {
-      const createdMs = Date.parse(job.created);
-      const meta = JSON.stringify({ requestedChannel: job.requestedChannel, instance: job.instance, owner: job.owner });
-      await commands.picsiCreate(p, JSON.stringify(job), enqueue ? '1' : '0', meta, String(createdMs), String(createdMs - 40 * 86_400_000));
+    async createJob(job, enqueue) {
+      const cutoff = new Date(Date.parse(job.created) - (options.retentionDays ?? 31) * 86_400_000 - INDEX_SLACK_MS).toISOString();
+      await runWrite('create-job', [], [JSON.stringify(job), enqueue ? '1' : '0', cutoff]);
     },
     async getJob(id) {
-      const raw = await commands.get(`${p}job:${id}`);
-      return raw ? decodeJob(raw, id) : null;
+      return jobOrNull(await commands.get(keys.job(id)), id);
     },
     getJobs: mgetJobs,
     async queuePosition(id) {
-      const rank = await commands.zrank(`${p}queue`, id);
-      return rank === null ? null : rank + 1;
+      const position = await scripts.run('queue-position', [keys.queueSeq, keys.queuePrefix, keys.queueChannels], [id]);
+      return position === null ? null : Number(position);
     },
     async queueSize(owner) {
-      const metas = await commands.hvals(`${p}queue:meta`);
-      return { total: metas.length, owner: metas.filter((m) => (JSON.parse(m) as { owner: string }).owner === owner).length };
+      const [total, mine] = await Promise.all([commands.zcard(keys.indexPrefix + indexNameOf({ status: 'QUEUED' })), commands.zcard(keys.indexPrefix + indexNameOf({ owner, status: 'QUEUED' }))]);
+      return { total, owner: mine };
     },
     async queuedJobs() {
-      return mgetJobs(await commands.zrange(`${p}queue`, 0, -1));
+      const entries = (await Promise.all((await queueNames()).map((q) => commands.zrange(q, 0, -1, 'WITHSCORES')))).flatMap((flat) => flat.flatMap((id, i) => (i % 2 === 0 ? [{ id, seq: Number(flat[i + 1]) }] : [])));
+      return mgetJobs(entries.sort((a, b) => a.seq - b.seq).map((e) => e.id));
     },
     async listJobs(query: ListQuery) {
-      const after = query.after ? decodeCursor(query.after) : null;
-      const max = after ? String(after.createdMs) : '+inf';
-      const collected: Job[] = [];
-      for (let offset = 0; offset < LIST_SCAN_LIMIT; offset += LIST_BATCH) {
-        const ids = await commands.zrevrangebyscore(`${p}index`, max, '-inf', 'LIMIT', offset, LIST_BATCH);
-        collected.push(...(await mgetJobs(ids)));
-        if (ids.length < LIST_BATCH || pageJobs(collected, query).hasNextPage) break;
-      }
-      return pageJobs(collected, query);
+      const bound = query.after ? `(${entryOfCursor(query.after)}` : '+';
+      const flat = (await scripts.run('list-jobs', [keys.indexPrefix + indexNameOf(query), keys.jobPrefix], [bound, query.first + 1])) as string[];
+      const jobs: Job[] = [];
+      for (let i = 1; i < flat.length; i += 2) jobs.push(decodeJob(flat[i]));
+      const page = jobs.slice(0, query.first);
+      return { edges: page.map((job) => ({ job, cursor: cursorOf(job) })), endCursor: page.length ? cursorOf(page.at(-1)!) : null, hasNextPage: jobs.length > query.first };
     },
 
     async claim(request: ClaimRequest): Promise<Claimed | null | typeof STORE_LOST> {
-      const result = await commands.picsiClaim(
-        p, request.channel, request.instance, request.token, String(request.ttlMs), String(request.nowMs), request.day,
-        String(request.creditCost), String(request.creditsPerDay), JSON.stringify(request.start), nowIso(),
-        JSON.stringify(request.lost.patch), String(request.lost.retentionSec),
-      );
+      const { channel } = request;
+      const result = (await runWrite(
+        'claim',
+        [keys.epoch, keys.account(channel), keys.credits(channel, request.day)],
+        [
+          channel, request.token, request.ttlMs, request.day, request.creditCost, request.creditsPerDay, JSON.stringify(request.start),
+          JSON.stringify(request.lost.patch), request.lost.retentionSec, request.lost.jobTimeoutMs, request.acceptedBy ?? '', request.recordsCommands ? '1' : '0',
+        ],
+        request.nowMs,
+      )) as [number, string, ...string[]] | null;
       if (!result) return null;
       if (result[0] === -1 || result[1] === undefined) return STORE_LOST;
-      const [fence, job, ...reaped] = result;
-      return { fence: Number(fence), job: decodeJob(job), reaped: reaped.map((r) => decodeJob(r)) };
+      const [kind, job, ...reaped] = result;
+      if (Number(kind) === 2) return null;
+      return { job: decodeJob(job), adopted: Number(kind) === 1, reaped: reaped.map((r) => decodeJob(r)) };
     },
     async renew(channel, token, ttlMs) {
-      return (await commands.picsiRenew(p, channel, token, String(ttlMs))) === token;
+      return (await scripts.run('renew', [keys.lease(channel), keys.running], [token, ttlMs])) === token;
     },
     async lease(channel) {
-      const raw = await commands.get(`${p}lease:${channel}`);
+      const raw = await commands.get(keys.lease(channel));
       if (!raw) return null;
       const [token, jobId] = raw.split('|');
       return { token: token!, jobId: jobId! };
     },
-    updateJob: (id, change) => update(id, change),
-    failIfLost: (id, patch, retentionSec) => update(id, { from: ['STARTED'], patch, retentionSec }, 'lost'),
+    async updateJob(id, write: JobWrite) {
+      const args = [id, JSON.stringify(write.patch), write.token ?? '', write.channel ?? '', write.retentionSec, (write.from ?? []).join(','), TRANSITIONS];
+      return jobOrNull(await runWrite('update-job', [], args), id);
+    },
+    async markCommandSent(id, channel, token, command) {
+      return jobOrNull(await runWrite('mark-command-sent', [], [id, channel, token, JSON.stringify(command)]), id);
+    },
+    async reap(request: ReapRequest) {
+      const out = (await runWrite('reap', [], [JSON.stringify(request.lost.patch), request.lost.retentionSec, request.lost.jobTimeoutMs, request.limit], request.nowMs)) as [number, number, ...string[]];
+      const [more, failedCount, ...jobs] = out;
+      const decoded = jobs.map((r) => decodeJob(r));
+      return { more: Number(more) === 1, failed: decoded.slice(0, Number(failedCount)), requeued: decoded.slice(Number(failedCount)) };
+    },
     async discardQueued(id) {
-      return (await commands.picsiDiscard(p, id)) === 1;
+      return (await runWrite('discard-queued', [], [id])) === 1;
     },
     async checkStore() {
       const current = await ensureEpoch();
@@ -190,74 +160,46 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
       return 'same';
     },
     async restoreJob(job, retentionSec) {
-      return (await commands.picsiRestore(p, JSON.stringify(job), String(Date.parse(job.created)), String(retentionSec))) === 1;
-    },
-    async runningJobIds() {
-      return commands.smembers(`${p}running`);
+      return (await runWrite('restore-job', [], [JSON.stringify(job), retentionSec])) === 1;
     },
 
     async heartbeat(instance, ttlMs) {
-      await commands.set(`${p}instance:${instance}`, '1', 'PX', ttlMs);
+      await commands.set(keys.instance(instance), '1', 'PX', ttlMs);
     },
     async isAlive(instance) {
-      return (await commands.exists(`${p}instance:${instance}`)) === 1;
+      return (await commands.exists(keys.instance(instance))) === 1;
     },
 
     async upsertAccount(account: DiscordAccount, opts = {}) {
-      const previous = await readAccount(account.channel);
-      const keep = opts.keepState && previous;
-      const record: AccountRecord = {
-        channel: account.channel, server: account.server, discord: account.discord, ...(account.label ? { label: account.label } : {}),
-        enabled: keep ? previous.enabled : true,
-        disabledReason: keep ? previous.disabledReason : null,
-        cooldownUntil: previous?.cooldownUntil ?? 0,
-        exhaustedDay: keep ? previous.exhaustedDay : null,
-      };
-      await commands.multi().set(`${p}account:${account.channel}`, JSON.stringify(record)).sadd(`${p}accounts`, account.channel).publish(`${p}freed`, account.channel).exec();
+      const fields = (await scripts.run('upsert-account', [keys.account(account.channel), keys.accounts], [keys.event(''), account.channel, account.server, account.discord, account.label ?? '', opts.keepState ? '1' : '0'])) as string[];
+      const record = accountOfFields(Object.fromEntries(fields.flatMap((f, i) => (i % 2 === 0 ? [[f, fields[i + 1]!]] : []))));
+      if (!record) throw new ReplyOutOfStep(`expected account ${account.channel}, got another reply`);
       return record;
     },
     getAccount: readAccount,
     async listAccounts() {
-      const channels = await commands.smembers(`${p}accounts`);
-      const raws = channels.length ? await commands.mget(channels.map((c) => `${p}account:${c}`)) : [];
-      return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as AccountRecord);
+      const channels = await commands.smembers(keys.accounts);
+      const pipeline = commands.pipeline();
+      for (const channel of channels) pipeline.hgetall(keys.account(channel));
+      const replies = (await pipeline.exec()) ?? [];
+      return replies.map(([, fields]) => accountOfFields(fields as Record<string, string>)).filter((a) => a !== null);
     },
     async deleteAccount(channel) {
-      const [[, deleted] = []] = (await commands.multi().del(`${p}account:${channel}`).srem(`${p}accounts`, channel).exec()) ?? [];
+      const [[, deleted] = []] = (await commands.multi().del(keys.account(channel)).srem(keys.accounts, channel).exec()) ?? [];
       return deleted === 1;
     },
     async setAccountState(channel, state) {
-      const record = await readAccount(channel);
-      if (record) await commands.set(`${p}account:${channel}`, JSON.stringify({ ...record, ...state }));
+      await scripts.run('set-account-state', [keys.account(channel)], [JSON.stringify(state)]);
     },
     async creditsUsed(channel, day) {
-      return Number((await commands.get(`${p}credits:${channel}:${day}`)) ?? 0);
+      return Number((await commands.get(keys.credits(channel, day))) ?? 0);
     },
 
     async publish(event, payload) {
-      await commands.publish(p + event, payload);
+      await commands.publish(keys.event(event), payload);
     },
-    async subscribe(event, listener) {
-      let set = listeners.get(event);
-      if (!set) {
-        set = new Set();
-        listeners.set(event, set);
-        acknowledged.set(event, subscriber.subscribe(p + event));
-      }
-      set.add(listener);
-      await acknowledged.get(event);
-      return async () => {
-        const current = listeners.get(event);
-        if (!current?.delete(listener) || current.size > 0) return;
-        listeners.delete(event);
-        acknowledged.delete(event);
-        if (subscriber.status === 'ready') await subscriber.unsubscribe(p + event);
-      };
-    },
-    onReconnect(listener) {
-      reconnectListeners.add(listener);
-      return () => reconnectListeners.delete(listener);
-    },
+    subscribe: (event, listener) => events.subscribe(event, listener),
+    onReconnect: (listener) => events.onReconnect(listener),
 
     async ping() {
       const reply = await commands.ping().catch((error: unknown) => {
@@ -267,11 +209,8 @@ export async function createRedisCoordinator(options: { url: string; prefix: str
       return reply === 'PONG';
     },
     async close() {
-      clearInterval(keepalive);
-      listeners.clear();
-      reconnectListeners.clear();
+      events.close();
       commands.disconnect();
-      subscriber.disconnect();
     },
   };
   knownEpoch = await ensureEpoch();

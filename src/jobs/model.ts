@@ -10,14 +10,19 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 export const isTerminal = (status: JobStatus): boolean => TERMINAL_STATUSES.has(status);
 
-/** Allowed predecessors of each status; the store's transition refuses anything else. */
-export const ALLOWED_TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
-  QUEUED: ['QUEUED'],
-  STARTED: ['QUEUED'],
-  COMPLETED: ['STARTED'],
-  FAILED: ['QUEUED', 'STARTED'],
-  CANCELLED: ['QUEUED', 'STARTED'],
+/**
+ * The one transition rule: the statuses a job may move to from each status. The stores enforce it
+ * (the Redis scripts receive it as data): claim starts a queued job, a job whose holder died before
+ * sending anything goes back to the queue, and every write of an outcome is a terminal status.
+ */
+export const NEXT_STATUSES: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
+  QUEUED: ['STARTED', 'FAILED', 'CANCELLED'],
+  STARTED: ['QUEUED', 'COMPLETED', 'FAILED', 'CANCELLED'],
+  COMPLETED: [],
+  FAILED: [],
+  CANCELLED: [],
 };
+export const mayMove = (from: JobStatus, to: JobStatus): boolean => NEXT_STATUSES[from].includes(to);
 
 /** How a request waits for a channel: queue (FIFO, default) or the hosted API's fail-fast lock attempts. */
 export type WaitMode = 'QUEUE' | 'FAIL_FAST';

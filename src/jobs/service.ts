@@ -25,7 +25,8 @@ export interface JobFilter {
 }
 
 export interface JobPage {
-  jobs: JobView[];
+  /** Each job with its cursor: paging can resume after any of them (the format is the store's). */
+  edges: { job: JobView; cursor: string }[];
   endCursor: string | null;
   hasNextPage: boolean;
 }
@@ -58,6 +59,7 @@ export interface AccountRegistry {
 export interface JobService {
   submit(input: SubmitInput): Promise<JobView>;
   get(id: string): Promise<JobView | null>;
+  /** Newest first. A malformed `after` is a BAD_USER_INPUT AppError. */
   list(filter: JobFilter, page: { first: number; after?: string | null }): Promise<JobPage>;
   cancel(id: string, owner: string | null): Promise<JobView | null>;
   watch(id: string, signal: AbortSignal): AsyncIterable<JobView>;

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { toSeedJson } from '../../src/callbacks/index.js';
+import { hashTagOf } from '../../src/executor/keys.js';
 import { captureLogger, closedPort, harness, sampleJob, sleep, waitFor, type Harness } from './helpers.js';
 
 let h: Harness;
@@ -223,7 +224,7 @@ describe('callback delivery', () => {
 describe('other wirings', () => {
   it('without Redis (single instance) the in-process store behaves the same: 500 then 200', async () => {
     const receiver = await h.receiver((n) => ({ status: n === 0 ? 500 : 200 }));
-    const dispatcher = h.dispatcher({ redis: null });
+    const dispatcher = h.dispatcher({ inMemory: true });
     dispatcher.start();
     const job = h.jobs.add(sampleJob({ replyUrl: receiver.url }));
     await Promise.all([dispatcher.onTerminal(job), dispatcher.onTerminal(job)]);
@@ -231,7 +232,7 @@ describe('other wirings', () => {
     await sleep(100);
     expect(receiver.requests).toHaveLength(2);
     expect(h.jobs.callback(job.id)).toMatchObject({ attempts: 2 });
-    expect(await h.redis.keys(`${h.prefix}*`)).toEqual([]);
+    expect([...(await h.redis.keys(`${h.prefix}*`)), ...(await h.redis.keys(`${hashTagOf(h.prefix)}*`))]).toEqual([]);
   });
 
   it('an injected fetch is used, with redirect: manual (the 302 target sees nothing)', async () => {

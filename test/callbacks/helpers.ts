@@ -6,8 +6,12 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../../src/config.js';
-import { createCallbackDispatcher, type CallbackDispatcher, type CallbackDispatcherDeps, type CallbackJobAccess } from '../../src/callbacks/index.js';
-import type { CallbackState, Job } from '../../src/jobs/model.js';
+import { createCallbackDispatcher, toSeedJson, type CallbackDispatcher, type CallbackDispatcherDeps, type CallbackJobAccess } from '../../src/callbacks/index.js';
+import { createRedisStore } from '../../src/callbacks/redis-store.js';
+import { callbackUrlOf, createMemoryStore, type CallbackStore } from '../../src/callbacks/store.js';
+import { executorKeys } from '../../src/executor/keys.js';
+import { isTerminal, type CallbackState, type Job } from '../../src/jobs/model.js';
+import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -172,8 +176,7 @@ export async function redisForTest(): Promise<{ redis: Redis; prefix: string; cl
     redis,
     prefix,
     cleanup: async () => {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await deleteKeysWithPrefix('redis://127.0.0.1:6379', prefix);
       redis.disconnect();
     },
   };
@@ -189,7 +192,19 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export type HarnessOptions = Partial<Omit<CallbackDispatcherDeps, 'config'>> & { config?: Partial<Config['callbacks']> };
+export type HarnessOptions = Partial<Omit<CallbackDispatcherDeps, 'config' | 'store'>> & {
+  config?: Partial<Config['callbacks']>;
+  /** The in-process store (no Redis) instead of this test's Redis prefix. */
+  inMemory?: boolean;
+};
+
+/**
+ * A dispatcher plus what the executor's store does when a job ends: `onTerminal` creates the job's
+ * task (replyUrl or the default URL) and puts PENDING on the job, then wakes the dispatcher.
+ */
+export type TestInstance = CallbackDispatcher & { onTerminal(job: Job): Promise<void> };
+
+const DONE_TTL_MS = 31 * 24 * 3600_000;
 
 /**
  * One test's world: a real Redis prefix, the Map job service, receivers and dispatchers ("instances")
@@ -201,23 +216,29 @@ export async function harness(base: { config?: Partial<Config['callbacks']> } = 
   const config = callbackConfig(base.config);
   const dispatchers: CallbackDispatcher[] = [];
   const receivers: Receiver[] = [];
+  const keys = executorKeys(prefix);
   return {
     redis,
     prefix,
     jobs,
     config,
-    dispatcher(options: HarnessOptions = {}): CallbackDispatcher {
-      const dispatcher = createCallbackDispatcher({
-        redis,
-        prefix,
-        jobs,
-        logger: silentLogger(),
-        ...FAST,
-        ...options,
-        config: { ...config, ...options.config },
-      });
+    dispatcher(options: HarnessOptions = {}): TestInstance {
+      const { inMemory, ...rest } = options;
+      const now = options.now ?? Date.now;
+      const store: CallbackStore = inMemory ? createMemoryStore({ doneTtlMs: DONE_TTL_MS, now }) : createRedisStore(redis, { prefix, doneTtlMs: DONE_TTL_MS, now });
+      const merged = { ...config, ...options.config };
+      const dispatcher = createCallbackDispatcher({ store, jobs, logger: silentLogger(), ...FAST, ...rest, config: merged });
       dispatchers.push(dispatcher);
-      return dispatcher;
+      return Object.assign(dispatcher, {
+        async onTerminal(job: Job) {
+          const url = callbackUrlOf(job, merged.defaultUrl);
+          if (!isTerminal(job.status) || !url) return;
+          if (await store.create(job.id, url, JSON.stringify(toSeedJson(job)), now())) {
+            await jobs.setCallbackState(job.id, { status: 'PENDING', attempts: 0, lastError: null, deliveredAt: null });
+          }
+          dispatcher.wake();
+        },
+      });
     },
     async receiver(reply?: (n: number, req: ReceivedRequest) => Reply): Promise<Receiver> {
       const receiver = await startReceiver(reply);
@@ -225,9 +246,9 @@ export async function harness(base: { config?: Partial<Config['callbacks']> } = 
       return receiver;
     },
     /** The stored task, straight from Redis. */
-    task: (jobId: string) => redis.hgetall(`${prefix}callback:task:${jobId}`),
+    task: (jobId: string) => redis.hgetall(keys.callbackTaskPrefix + jobId),
     dueAt: async (jobId: string) => {
-      const score = await redis.zscore(`${prefix}callback:due`, jobId);
+      const score = await redis.zscore(keys.callbackDue, jobId);
       return score === null ? null : Number(score);
     },
     async cleanup() {

@@ -1,11 +1,12 @@
 /** The SSRF guard: refused at picsi time (checkUrl), and re-checked after DNS at delivery. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCallbackDispatcher } from '../../src/callbacks/index.js';
+import { createMemoryStore } from '../../src/callbacks/store.js';
 import { AppError } from '../../src/errors.js';
 import { callbackConfig, harness, MapJobs, sampleJob, silentLogger, sleep, waitFor, type Harness } from './helpers.js';
 
 const guard = (allowHosts: string[] = []) =>
-  createCallbackDispatcher({ config: callbackConfig({ allowHosts }), redis: null, prefix: 'unused:', jobs: new MapJobs(), logger: silentLogger() });
+  createCallbackDispatcher({ config: callbackConfig({ allowHosts }), store: createMemoryStore({ doneTtlMs: 60_000, now: Date.now }), jobs: new MapJobs(), logger: silentLogger() });
 
 async function refusal(url: string, allowHosts: string[] = []): Promise<AppError> {
   const error: unknown = await guard(allowHosts).checkUrl(url).then(() => null, (e: unknown) => e);

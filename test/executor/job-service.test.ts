@@ -16,6 +16,7 @@ import type { Coordinator } from '../../src/executor/coordinator.js';
 import { startJobService } from '../../src/executor/job-service.js';
 import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
 import { createRedisCoordinator } from '../../src/executor/redis-coordinator.js';
+import { executorKeys } from '../../src/executor/keys.js';
 import { isTerminal, type Job } from '../../src/jobs/model.js';
 import type { JobService, SubmitInput } from '../../src/jobs/service.js';
 import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
@@ -120,7 +121,7 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
     const holder = await service.submit(input());
     expect((await service.get(holder.id))!.status).toBe('STARTED');
     await expect(service.submit(input({ mode: 'FAIL_FAST' }))).rejects.toMatchObject({ code: 'CHANNEL_BUSY', message: 'Unable to lock Discord after 2 attempts' });
-    expect((await service.list({}, { first: 10 })).jobs.map((j) => j.id)).toEqual([holder.id]);
+    expect((await service.list({}, { first: 10 })).edges.map((e) => e.job.id)).toEqual([holder.id]);
     await service.cancel(holder.id, null);
   });
 
@@ -168,12 +169,12 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
     for (let i = 0; i < 5; i++) ids.push((await service.submit(input({ owner: i % 2 ? 'odd' : 'even' }))).id);
     await Promise.all(ids.map((id) => untilTerminal(service, id)));
     const first = await service.list({ owner: 'even' }, { first: 2 });
-    expect(first.jobs.map((j) => j.id)).toEqual([ids[4], ids[2]]);
+    expect(first.edges.map((e) => e.job.id)).toEqual([ids[4], ids[2]]);
     expect(first.hasNextPage).toBe(true);
     const second = await service.list({ owner: 'even' }, { first: 2, after: first.endCursor });
-    expect(second.jobs.map((j) => j.id)).toEqual([ids[0]]);
+    expect(second.edges.map((e) => e.job.id)).toEqual([ids[0]]);
     expect(second.hasNextPage).toBe(false);
-    expect((await service.list({ status: 'FAILED' }, { first: 10 })).jobs).toEqual([]);
+    expect((await service.list({ status: 'FAILED' }, { first: 10 })).edges).toEqual([]);
   });
 });
 
@@ -191,11 +192,11 @@ describe('retention on Redis', () => {
     try {
       const job = await service.submit(input());
       await untilTerminal(service, job.id);
-      const ttl = await redis.ttl(`${prefix}job:${job.id}`);
+      const ttl = await redis.ttl(executorKeys(prefix).job(job.id));
       expect(ttl).toBeGreaterThan(2 * 86_400 - 10);
       expect(ttl).toBeLessThanOrEqual(2 * 86_400);
-      expect(await redis.exists(`${prefix}lease:${account.channelId}`)).toBe(0);
-      const stored = await redis.get(`${prefix}account:${account.channelId}`);
+      expect(await redis.exists(executorKeys(prefix).lease(account.channelId))).toBe(0);
+      const stored = await redis.hget(executorKeys(prefix).account(account.channelId), 'discord');
       expect(stored).toContain(account.token); // stored (write-only)…
       expect(JSON.stringify(await service.accounts.list())).not.toContain(account.token); // …never returned
     } finally {

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executorKeys } from '../../src/executor/keys.js';
 import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
 import { makePng } from '../helpers/images.js';
 import { collect, PICSI_MUTATION, postJson, postMultipart, wsClient } from '../helpers/graphql-http.js';
@@ -96,7 +97,7 @@ describe('two server processes, one channel, one Redis', () => {
     await expect.poll(async () => (await getJob(b, next)).body.data?.job.status, { timeout: 10_000, interval: 20 }).toBe('COMPLETED');
     const recoveredMs = Date.now() - killedAt;
     expect(recoveredMs).toBeLessThan(LEASE_TTL_MS + REAPER_INTERVAL_MS + 1500);
-    expect(await redis.client().exists(`${prefix}lease:${account.channelId}`)).toBe(0);
+    expect(await redis.client().exists(executorKeys(prefix).lease(account.channelId))).toBe(0);
     await b.kill();
   }, 60_000);
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { executorKeys } from '../../src/executor/keys.js';
 import { MAX_OPERATIONS_PER_SOCKET } from '../../src/http/websocket.js';
 import { makePng, makePngOfSize } from '../helpers/images.js';
 import { PICSI_MUTATION, postJson, postMultipart } from '../helpers/graphql-http.js';
@@ -1011,7 +1012,7 @@ describe('bad-input corpus', () => {
     expect((res.body.data as { picsi: { status: string } }).picsi.status).toBe('COMPLETED');
 
     // Jobs accepted by the corpus ("accepted by spec" cases) finish too: wait for the channel to be free.
-    await expect.poll(async () => (await redis.keys(`${REDIS_PREFIX}lease:*`)).length, { timeout: 15_000 }).toBe(0);
+    await expect.poll(async () => (await redis.keys(`${executorKeys(REDIS_PREFIX).leasePrefix}*`)).length, { timeout: 15_000 }).toBe(0);
     await expect.poll(leftovers, { timeout: 5_000 }).toEqual([]);
 
     const rows = observed.map(({ group, name, outcome }) => ({

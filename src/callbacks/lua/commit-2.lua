@@ -12,7 +12,7 @@ if ARGV[6] == '' then redis.call('HDEL', KEYS[1], 'deliveredAt') else redis.call
 redis.call('HDEL', KEYS[1], 'token')
 if ARGV[7] == '' then
   redis.call('ZREM', KEYS[2], ARGV[1])
-  redis.call('HDEL', KEYS[1], 'body')
+  redis.call('HDEL', KEYS[1], 'body', 'job')
   redis.call('PEXPIRE', KEYS[1], ARGV[8])
 else
   redis.call('ZADD', KEYS[2], ARGV[7], ARGV[1])

@@ -1,0 +1,14 @@
+-- Deletes a QUEUED job outright: record, queue entry, indexes (a fail-fast request refused before it was accepted).
+-- KEYS[1..10] the standard keys (includes/job-writes.lua)
+-- ARGV[1..4] the standard ARGV; ARGV[5] job id
+-- Returns 1 when deleted, 0 when the job is not queued.
+-- @include job-writes
+local raw = redis.call('GET', KEYS[1] .. ARGV[5])
+if not raw then return 0 end
+local j = cjson.decode(raw)
+if j.status ~= 'QUEUED' then return 0 end
+redis.call('DEL', KEYS[1] .. j.id)
+redis.call('ZREM', KEYS[4] .. queue_name(j), j.id)
+redis.call('HDEL', KEYS[5], j.id)
+move_indexes(j, nil)
+return 1

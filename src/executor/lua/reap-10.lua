@@ -1,0 +1,41 @@
+-- Settles STARTED jobs whose lease deadline passed, reading only those entries of the running set
+-- (ZRANGEBYSCORE -inf now LIMIT): still leased (renewed) → deadline moved; nothing sent → back to
+-- the head of its queue; a sent command young enough → left for the channel's next claim to adopt,
+-- reconsidered when it would be too old; otherwise failed with the lost patch.
+-- KEYS[1..10] the standard keys (includes/job-writes.lua)
+-- ARGV[1..4] the standard ARGV; ARGV[5] lost patch JSON, ARGV[6] lost retention (s),
+-- ARGV[7] job timeout (ms), ARGV[8] limit
+-- Returns {more (0|1), failed count, failedJSON..., requeuedJSON...}.
+-- @include job-writes
+local now = time_ms()
+local limit = tonumber(ARGV[8])
+local ids = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now, 'LIMIT', 0, limit + 1)
+local failed, requeued = {}, {}
+for i, id in ipairs(ids) do
+  if i > limit then break end
+  local raw = redis.call('GET', KEYS[1] .. id)
+  local j = raw and cjson.decode(raw)
+  if not j or j.status ~= 'STARTED' then
+    redis.call('ZREM', KEYS[6], id)
+  else
+    local lease = redis.call('GET', KEYS[2] .. j.channel)
+    if lease and string.sub(lease, -(#id + 1)) == '|' .. id then
+      redis.call('ZADD', KEYS[6], now + redis.call('PTTL', KEYS[2] .. j.channel), id)
+    else
+      local fate, left = fate_of(j, tonumber(ARGV[4]), tonumber(ARGV[7]))
+      if fate == 'adopt' then
+        redis.call('ZADD', KEYS[6], now + left, id)
+      elseif fate == 'requeue' then
+        local channel = j.channel
+        table.insert(requeued, requeue(j, cjson.decode(raw)))
+        if not lease then redis.call('PUBLISH', ARGV[1] .. 'freed', channel) end
+      else
+        table.insert(failed, finish_lost(j, cjson.decode(raw), ARGV[5], tonumber(ARGV[6])))
+      end
+    end
+  end
+end
+local out = { #ids > limit and 1 or 0, #failed }
+for _, r in ipairs(failed) do table.insert(out, r) end
+for _, r in ipairs(requeued) do table.insert(out, r) end
+return out

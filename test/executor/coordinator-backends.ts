@@ -1,0 +1,108 @@
+/**
+ * The coordinators under test, built the way src/executor/stores.ts builds them: Redis (the shared
+ * redis-server on 6379, a unique prefix, its keys deleted at the end) and embedded (a temp DATA_DIR,
+ * removed at the end). Each comes with its callback task store, to read the task a terminal write made.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { createRedisStore } from '../../src/callbacks/redis-store.js';
+import { createMemoryStore, type CallbackStore, type MemoryTask } from '../../src/callbacks/store.js';
+import type { CallbackTaskRule, Coordinator } from '../../src/executor/coordinator.js';
+import { openJournal, type Journal } from '../../src/executor/journal.js';
+import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
+import { createRedisCoordinator } from '../../src/executor/redis-coordinator.js';
+import type { Job } from '../../src/jobs/model.js';
+import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';
+
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+const logger = pino({ level: 'silent' });
+
+export interface Backend {
+  /** A second view of the same store (another instance on Redis; the same object when embedded). */
+  open(): Promise<Coordinator>;
+  callbacks: CallbackStore;
+  /** Embedded only: closes the store as a killed process would leave it, and opens it again. */
+  reopen?: () => Promise<Coordinator>;
+  /** Redis only: deletes every key, as a Redis restart without persistence would. */
+  loseData?: () => Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export type BackendFactory = (callbacks?: Partial<CallbackTaskRule>) => Promise<Backend>;
+
+const rule = (callbacks: Partial<CallbackTaskRule> = {}): CallbackTaskRule => ({ defaultUrl: null, doneTtlMs: 60_000, ...callbacks });
+
+export const redisBackend: BackendFactory = async (callbacks) => {
+  const prefix = `test:contract:${randomUUID()}:`;
+  const opened: Coordinator[] = [];
+  const connection = new Redis(REDIS_URL);
+  const open = async () => {
+    const coordinator = await createRedisCoordinator({ url: REDIS_URL, prefix, logger, leaseTtlMs: 1000, callbacks: rule(callbacks) });
+    opened.push(coordinator);
+    return coordinator;
+  };
+  return {
+    open,
+    callbacks: createRedisStore(connection, { prefix, doneTtlMs: 60_000, now: Date.now }),
+    loseData: async () => void (await deleteKeysWithPrefix(REDIS_URL, prefix)),
+    async cleanup() {
+      await Promise.all(opened.map((c) => c.close()));
+      connection.disconnect();
+      await deleteKeysWithPrefix(REDIS_URL, prefix);
+    },
+  };
+};
+
+export const embeddedBackend: BackendFactory = async (callbacks) => {
+  const dir = mkdtempSync(join(tmpdir(), 'picsi-contract-'));
+  let journal: Journal;
+  let coordinator: Coordinator;
+  const backend: Backend = {
+    open: async () => coordinator,
+    callbacks: undefined as unknown as CallbackStore,
+    reopen: async () => {
+      journal.close();
+      start();
+      return coordinator;
+    },
+    async cleanup() {
+      await coordinator.close();
+      journal.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  const start = () => {
+    journal = openJournal(dir);
+    const store = createMemoryStore({
+      doneTtlMs: 60_000,
+      now: Date.now,
+      initial: journal.callbackTasks as Map<string, MemoryTask>,
+      onChange: (id, task) => {
+        journal.callbackTask(id, task);
+        journal.flush();
+      },
+    });
+    backend.callbacks = store;
+    coordinator = createMemoryCoordinator({ journal, callbacks: rule(callbacks), callbackTasks: store });
+  };
+  start();
+  return backend;
+};
+
+let sequence = 0;
+/** A new QUEUED job; `created` strictly increases from one call to the next. */
+export function newJob(overrides: Partial<Job> = {}): Job {
+  const created = new Date(Date.UTC(2026, 11, 1) + sequence++ * 1000).toISOString();
+  return {
+    id: `j${String(sequence).padStart(6, '0')}${randomUUID().slice(0, 8)}`,
+    verb: 'faceswap-picsi', status: 'QUEUED', version: 1, owner: 'owner-a', mode: 'QUEUE', requestedChannel: null, channel: null, server: null, discord: null,
+    options: null, sourceImage: { size: 1, type: 'image/png', filename: 's.png' }, targetImage: { size: 1, type: 'image/png', filename: 't.png' },
+    replyUrl: null, replyRef: null, created, updated: created, startedAt: null, finishedAt: null, messageId: null, content: null, attachments: [],
+    timestamp: null, code: null, error: null, errorDetails: null, attempt: 0, instance: 'instance-a', callback: null,
+    ...overrides,
+  };
+}
