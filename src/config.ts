@@ -41,6 +41,7 @@ const variables = {
   REDIS_PREFIX: { schema: z.string().regex(/^[\w:.-]+$/, 'letters, digits, and : . _ - only'), default: 'picsi:' },
   API_TOKENS: { schema: tokenList, default: undefined },
   ADMIN_TOKENS: { schema: tokenList, default: undefined },
+  METRICS_TOKEN: { schema: z.string().regex(/^\S+$/, 'must be one token without spaces'), default: undefined },
   DISCORD_ACCOUNTS: { schema: z.string().min(1), default: undefined },
   DISCORD_API_URL: { schema: z.string().url().transform((u) => u.replace(/\/+$/, '')), default: 'https://discord.com/api' },
   LOG_LEVEL: { schema: z.enum(LOG_LEVELS), default: 'info' },
@@ -103,6 +104,8 @@ export interface Config {
     connection: RedisConnectionConfig | null;
   };
   auth: { apiTokens: string[]; adminTokens: string[]; open: boolean };
+  /** Bearer token that may read /metrics when auth is on (admin tokens may too). */
+  metrics: { token: string | null };
   discord: { apiUrl: string; accounts: DiscordAccount[] | null; globalRequestsPerSecond: number };
   uploads: { maxFileBytes: number; maxFieldBytes: number; maxFiles: number; dir: string | null; maxPixels: number };
   jobs: {
@@ -179,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       logLevel: p.LOG_LEVEL,
       redis: { url: p.REDIS_URL ?? null, prefix: p.REDIS_PREFIX, mode: redisConnection?.mode ?? null, connection: redisConnection },
       auth: { apiTokens, adminTokens, open: apiTokens.length === 0 && adminTokens.length === 0 },
+      metrics: { token: p.METRICS_TOKEN ?? null },
       discord: { apiUrl: p.DISCORD_API_URL, accounts, globalRequestsPerSecond: p.DISCORD_GLOBAL_RATE_LIMIT },
       uploads: { maxFileBytes: p.UPLOAD_MAX_FILE_BYTES, maxFieldBytes: p.UPLOAD_MAX_FIELD_BYTES, maxFiles: p.UPLOAD_MAX_FILES, dir: p.UPLOAD_DIR ?? null, maxPixels: p.UPLOAD_MAX_PIXELS },
       jobs: {
@@ -236,5 +240,5 @@ function readAccountsFile(path: string): string {
   }
 }
 
-const SECRET_VARIABLES = new Set(['API_TOKENS', 'ADMIN_TOKENS', 'DISCORD_ACCOUNTS', 'CALLBACK_SECRET', 'REDIS_URL', 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD']);
+const SECRET_VARIABLES = new Set(['API_TOKENS', 'ADMIN_TOKENS', 'METRICS_TOKEN', 'DISCORD_ACCOUNTS', 'CALLBACK_SECRET', 'REDIS_URL', 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD']);
 const truncate = (s: string) => (s.length > 40 ? `${s.slice(0, 37)}...` : s);

@@ -11,11 +11,14 @@ import type { DiscordAccount } from './discord/types.js';
 import { createJobService, openExecutorStores } from './executor/index.js';
 import type { ReadinessCheck } from './http/server.js';
 import type { JobService } from './jobs/service.js';
+import { instrumentJobService, jobServiceSources } from './metrics/job-service.js';
+import { createMetricsRegistry, type MetricsRegistry } from './metrics/registry.js';
 import { DiscordSimulator } from './simulator/index.js';
 
 export interface Services {
   jobs: JobService;
   readiness: ReadinessCheck[];
+  metrics: MetricsRegistry;
   checkReplyUrl(url: string): Promise<void>;
   /** The built-in simulator when no DISCORD_ACCOUNTS are configured. */
   simulator: DiscordSimulator | null;
@@ -35,6 +38,8 @@ export async function startServices(config: Config, logger: Logger, options: { i
     logger: logger.child({ component: 'executor' }),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
   });
+  const metrics = createMetricsRegistry(jobServiceSources(jobs));
+  const instrumented = instrumentJobService(jobs, metrics.metrics);
 
   // The store creates each job's callback task with its terminal state; the dispatcher delivers.
   const callbacks = createCallbackDispatcher({
@@ -52,7 +57,8 @@ export async function startServices(config: Config, logger: Logger, options: { i
   }
 
   return {
-    jobs,
+    jobs: instrumented.jobs,
+    metrics,
     simulator: discord.simulator,
     checkReplyUrl: (url) => callbacks.checkUrl(url),
     readiness: [
@@ -66,6 +72,7 @@ export async function startServices(config: Config, logger: Logger, options: { i
     ],
     async close() {
       stopWaking();
+      instrumented.stop();
       await jobs.close(config.shutdownTimeoutMs);
       await callbacks.close();
       await stores.close();
