@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { DiscordAccount } from './discord/types.js';
 import { booleanFlag, endpointList, resolveRedisConnection, type RedisConnectionConfig, type RedisMode } from './redis/settings.js';
+import { parseStorageUrl, type StorageUrl } from './storage/storage-url.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -15,6 +16,12 @@ const tokenList = z
   .string()
   .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
   .refine((list) => list.length > 0, 'must name at least one token');
+
+const storageUrl = z.string().transform((value, ctx) => {
+  const parsed = parseStorageUrl(value);
+  if (!parsed) ctx.addIssue({ code: 'custom', message: 'must be file:///absolute/path or s3://bucket/prefix' });
+  return parsed ?? z.NEVER;
+});
 
 const accountSchema = z
   .object({
@@ -84,6 +91,9 @@ const variables = {
   SIMULATOR_BOT_DELAY_MS: { schema: int(0), default: '3000' },
 
   DATA_DIR: { schema: z.string().min(1).transform((dir) => resolve(dir)), default: './data' },
+  STORAGE_URL: { schema: storageUrl, default: undefined },
+  S3_FORCE_PATH_STYLE: { schema: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'), default: 'false' },
+  FILES_SIGNING_SECRET: { schema: z.string().min(32, 'must be at least 32 characters'), default: undefined },
 } as const satisfies Record<string, { schema: z.ZodType; default: string | undefined }>;
 
 type Variables = typeof variables;
@@ -125,6 +135,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Absolute; the embedded stores keep their files under it (blobs in DATA_DIR/blobs). */
   dataDir: string;
+  storage: { url: StorageUrl | null; s3ForcePathStyle: boolean; filesSigningSecret: string | null };
 }
 
 export interface LoadedConfig {
@@ -207,6 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       simulator: { botDelayMs: p.SIMULATOR_BOT_DELAY_MS },
       shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
       dataDir: p.DATA_DIR,
+      storage: { url: p.STORAGE_URL ?? null, s3ForcePathStyle: p.S3_FORCE_PATH_STYLE, filesSigningSecret: p.FILES_SIGNING_SECRET ?? null },
     },
   };
 }
@@ -240,5 +252,5 @@ function readAccountsFile(path: string): string {
   }
 }
 
-const SECRET_VARIABLES = new Set(['API_TOKENS', 'ADMIN_TOKENS', 'METRICS_TOKEN', 'DISCORD_ACCOUNTS', 'CALLBACK_SECRET', 'REDIS_URL', 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD']);
+const SECRET_VARIABLES = new Set(['API_TOKENS', 'ADMIN_TOKENS', 'METRICS_TOKEN', 'DISCORD_ACCOUNTS', 'CALLBACK_SECRET', 'REDIS_URL', 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD', 'FILES_SIGNING_SECRET']);
 const truncate = (s: string) => (s.length > 40 ? `${s.slice(0, 37)}...` : s);

@@ -14,6 +14,7 @@ import { isMultipart, maxRequestBytes, parseMultipart } from './multipart.js';
 import { refuse, REFUSED_BODY_LIMITS, type DrainLimits } from './refusal.js';
 import { errorBody, sendJson } from './respond.js';
 import type { YogaApp } from './yoga.js';
+import { FILES_PATH_PREFIX, type FilesRequestHandler } from './files-route.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -28,6 +29,7 @@ export interface HttpServerDeps {
   readiness: ReadinessCheck[];
   web: WebAssets;
   metrics?: MetricsRoute;
+  files?: FilesRequestHandler | null;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface HttpServerDeps {
  */
 export type HttpServer = Server & { inflight(): number; endStreams(): void };
 
-export function createHttpServer({ yoga, authenticator, config, logger, readiness, web, metrics }: HttpServerDeps): HttpServer {
+export function createHttpServer({ yoga, authenticator, config, logger, readiness, web, metrics, files }: HttpServerDeps): HttpServer {
   let inflight = 0;
   const streams = new Set<ServerResponse>();
   const drainLimits: DrainLimits = { maxBytes: maxRequestBytes(config.uploads), ...REFUSED_BODY_LIMITS };
@@ -45,6 +47,7 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
     const path = (req.url ?? '/').split('?')[0]!;
     if (req.method === 'GET' && path === '/healthz') return sendJson(req, res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz') return sendReadiness(req, res, readiness);
+    if (files && path.startsWith(FILES_PATH_PREFIX)) return files(req, res);
     if (req.method === 'GET' && path === '/metrics' && metrics) return metrics(req, res);
     if ((req.method === 'GET' || req.method === 'HEAD') && web.serve(req, res, path)) return;
 
