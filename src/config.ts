@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { DiscordAccount } from './discord/types.js';
+import { booleanFlag, endpointList, resolveRedisConnection, type RedisConnectionConfig, type RedisMode } from './redis/settings.js';
 import { parseStorageUrl, type StorageUrl } from './storage/storage-url.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -36,19 +37,31 @@ const variables = {
   PORT: { schema: int(0, 65535), default: '4000' },
   HOST: { schema: z.string().min(1), default: '0.0.0.0' },
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'), default: undefined },
+  REDIS_SENTINELS: { schema: endpointList(26379), default: undefined },
+  REDIS_SENTINEL_NAME: { schema: z.string().regex(/^[\w.-]+$/, 'letters, digits, and . _ - only'), default: undefined },
+  REDIS_SENTINEL_PASSWORD: { schema: z.string().min(1), default: undefined },
+  REDIS_CLUSTER_NODES: { schema: endpointList(6379), default: undefined },
+  REDIS_USERNAME: { schema: z.string().min(1), default: undefined },
+  REDIS_PASSWORD: { schema: z.string().min(1), default: undefined },
+  REDIS_TLS: { schema: booleanFlag, default: undefined },
+  REDIS_DB: { schema: int(0, 10_000), default: undefined },
   REDIS_PREFIX: { schema: z.string().regex(/^[\w:.-]+$/, 'letters, digits, and : . _ - only'), default: 'picsi:' },
   API_TOKENS: { schema: tokenList, default: undefined },
   ADMIN_TOKENS: { schema: tokenList, default: undefined },
+  METRICS_TOKEN: { schema: z.string().regex(/^\S+$/, 'must be one token without spaces'), default: undefined },
   DISCORD_ACCOUNTS: { schema: z.string().min(1), default: undefined },
   DISCORD_API_URL: { schema: z.string().url().transform((u) => u.replace(/\/+$/, '')), default: 'https://discord.com/api' },
   LOG_LEVEL: { schema: z.enum(LOG_LEVELS), default: 'info' },
   DISCORD_GLOBAL_RATE_LIMIT: { schema: int(1), default: '50' },
   NODE_ENV: { schema: z.enum(['development', 'production', 'test']), default: 'development' },
 
-  UPLOAD_MAX_FILE_BYTES: { schema: int(1), default: String(25 * 1024 * 1024) },
+  // Inferred: 10 MB is what a Discord account without Nitro may upload per file.
+  UPLOAD_MAX_FILE_BYTES: { schema: int(1), default: String(10 * 1024 * 1024) },
   UPLOAD_MAX_FIELD_BYTES: { schema: int(1024), default: String(64 * 1024) },
   UPLOAD_MAX_FILES: { schema: int(1, 10), default: '2' },
   UPLOAD_DIR: { schema: z.string().min(1), default: undefined },
+  /** Width × height read from the image header; refuses decompression bombs before the job is accepted. */
+  UPLOAD_MAX_PIXELS: { schema: int(1), default: String(64_000_000) },
 
   JOB_RETENTION_DAYS: { schema: int(1, 3650), default: '31' },
   JOB_TIMEOUT_MS: { schema: int(1000), default: '120000' },
@@ -92,10 +105,20 @@ export interface Config {
   host: string;
   env: 'development' | 'production' | 'test';
   logLevel: (typeof LOG_LEVELS)[number];
-  redis: { url: string | null; prefix: string };
+  redis: {
+    /** REDIS_URL in single mode, else null. */
+    url: string | null;
+    prefix: string;
+    /** null: no Redis, the in-process store (single instance). */
+    mode: RedisMode | null;
+    /** The connection to hand to createRedisClient (src/redis/connect.ts), with the parsed endpoints. */
+    connection: RedisConnectionConfig | null;
+  };
   auth: { apiTokens: string[]; adminTokens: string[]; open: boolean };
+  /** Bearer token that may read /metrics when auth is on (admin tokens may too). */
+  metrics: { token: string | null };
   discord: { apiUrl: string; accounts: DiscordAccount[] | null; globalRequestsPerSecond: number };
-  uploads: { maxFileBytes: number; maxFieldBytes: number; maxFiles: number; dir: string | null };
+  uploads: { maxFileBytes: number; maxFieldBytes: number; maxFiles: number; dir: string | null; maxPixels: number };
   jobs: {
     retentionDays: number;
     timeoutMs: number;
@@ -158,6 +181,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(`DISCORD_ACCOUNTS: ${(error as Error).message}`);
     }
   }
+  // Cross-checked only once each Redis variable is valid on its own (a bad one reads as unset).
+  const redisConnection = problems.some((m) => m.startsWith('REDIS_')) ? null : resolveRedisConnection(p, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const apiTokens = p.API_TOKENS ?? [];
@@ -169,10 +194,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       host: p.HOST,
       env: p.NODE_ENV,
       logLevel: p.LOG_LEVEL,
-      redis: { url: p.REDIS_URL ?? null, prefix: p.REDIS_PREFIX },
+      redis: { url: p.REDIS_URL ?? null, prefix: p.REDIS_PREFIX, mode: redisConnection?.mode ?? null, connection: redisConnection },
       auth: { apiTokens, adminTokens, open: apiTokens.length === 0 && adminTokens.length === 0 },
+      metrics: { token: p.METRICS_TOKEN ?? null },
       discord: { apiUrl: p.DISCORD_API_URL, accounts, globalRequestsPerSecond: p.DISCORD_GLOBAL_RATE_LIMIT },
-      uploads: { maxFileBytes: p.UPLOAD_MAX_FILE_BYTES, maxFieldBytes: p.UPLOAD_MAX_FIELD_BYTES, maxFiles: p.UPLOAD_MAX_FILES, dir: p.UPLOAD_DIR ?? null },
+      uploads: { maxFileBytes: p.UPLOAD_MAX_FILE_BYTES, maxFieldBytes: p.UPLOAD_MAX_FIELD_BYTES, maxFiles: p.UPLOAD_MAX_FILES, dir: p.UPLOAD_DIR ?? null, maxPixels: p.UPLOAD_MAX_PIXELS },
       jobs: {
         retentionDays: p.JOB_RETENTION_DAYS,
         timeoutMs: p.JOB_TIMEOUT_MS,
@@ -230,5 +256,5 @@ function readAccountsFile(path: string): string {
   }
 }
 
-const SECRET_VARIABLES = new Set(['API_TOKENS', 'ADMIN_TOKENS', 'DISCORD_ACCOUNTS', 'CALLBACK_SECRET', 'REDIS_URL', 'FILES_SIGNING_SECRET']);
+const SECRET_VARIABLES = new Set(['API_TOKENS', 'ADMIN_TOKENS', 'METRICS_TOKEN', 'DISCORD_ACCOUNTS', 'CALLBACK_SECRET', 'REDIS_URL', 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD', 'FILES_SIGNING_SECRET']);
 const truncate = (s: string) => (s.length > 40 ? `${s.slice(0, 37)}...` : s);

@@ -12,11 +12,11 @@ export interface ErrorCodeInfo {
 }
 
 export const ERROR_CODES = {
-  BAD_USER_INPUT: { httpStatus: 400, appearsOn: 'request', description: 'Invalid argument: missing or non-file upload, oversize file or field, too-long replyUrl/replyRef, invalid options, malformed multipart.' },
+  BAD_USER_INPUT: { httpStatus: 400, appearsOn: 'request', description: 'Invalid argument: missing or non-file upload, not an image (the detected content is named), oversize file, more pixels than UPLOAD_MAX_PIXELS, page size out of range, too-long replyUrl/replyRef, invalid options, malformed multipart.' },
   GRAPHQL_PARSE_FAILED: { httpStatus: 400, appearsOn: 'request', description: 'The document is not valid GraphQL syntax, or has more tokens than allowed (1000).' },
   GRAPHQL_VALIDATION_FAILED: { httpStatus: 400, appearsOn: 'request', description: 'The document does not validate against the schema, or exceeds the depth (8), alias (15), directive or cost (5000) limits.' },
   BAD_REQUEST: { httpStatus: 400, appearsOn: 'request', description: 'The HTTP request is not a GraphQL request (no query, body not JSON, GET mutation) — from graphql-yoga.' },
-  REQUEST_ENTITY_TOO_LARGE: { httpStatus: 413, appearsOn: 'request', description: 'The request body is larger than the upload limits allow — from graphql-yoga.' },
+  REQUEST_ENTITY_TOO_LARGE: { httpStatus: 413, appearsOn: 'request', description: 'The request is over the upload limits: more files than UPLOAD_MAX_FILES, an operations/map field over UPLOAD_MAX_FIELD_BYTES, or a body larger than the limits allow.' },
   CSRF_PREFLIGHT_REQUIRED: { httpStatus: 400, appearsOn: 'request', description: 'A multipart request without the x-graphql-yoga-csrf or apollo-require-preflight header.' },
   UNAUTHENTICATED: { httpStatus: 401, appearsOn: 'request', description: 'Missing or unknown bearer token.' },
   FORBIDDEN: { httpStatus: 403, appearsOn: 'request', description: 'The token may not do this (account management needs an admin token).' },

@@ -1,6 +1,7 @@
 /**
- * `npm start`: loads the configuration (embedded defaults when unset, each logged once), builds the
- * services and serves GraphQL over HTTP and websockets. SIGTERM/SIGINT shut down gracefully.
+ * `npm start` (or `node dist/main.js` after `npm run build`): loads the configuration (the embedded
+ * defaults taken are logged in one line), builds the services and serves the web page, GraphQL
+ * over HTTP and websockets. SIGTERM/SIGINT shut down gracefully.
  */
 import { ConfigError, loadConfig } from './config.js';
 import { JournalLocked } from './executor/journal.js';
@@ -25,14 +26,17 @@ async function main() {
   const config = { ...loaded.config, uploads: { ...loaded.config.uploads, dir: spoolRoot } };
   keepRequestTempFilesUnder(spoolRoot);
   const logger = createLogger(config.logLevel);
-  for (const { name, value } of defaultsApplied) logger.info({ variable: name, value }, `config: ${name} unset, using the embedded default ${value}`);
+  if (defaultsApplied.length > 0) {
+    const defaults = Object.fromEntries(defaultsApplied.map(({ name, value }) => [name, value]));
+    logger.info({ defaults }, `config: ${defaultsApplied.length} variables unset, using their embedded defaults`);
+  }
   if (config.auth.open) {
     logger.warn('AUTH IS OFF: API_TOKENS and ADMIN_TOKENS are unset, so anyone who can reach this port can run jobs and manage accounts. Set API_TOKENS (and ADMIN_TOKENS) before exposing it.');
   }
 
   const services = await startServices(config, logger);
-  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, blobs: services.blobs, readiness: services.readiness, checkReplyUrl: services.checkReplyUrl, files: services.files });
-  logger.info({ url: server.url }, `picsi-graphql ready: GraphiQL at ${server.url}`);
+  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, blobs: services.blobs, readiness: services.readiness, checkReplyUrl: services.checkReplyUrl, metrics: services.metrics.registry, files: services.files });
+  logger.info({ url: server.url, page: server.pageUrl }, `picsi-graphql ready: open ${server.pageUrl} (GraphiQL at ${server.url})`);
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {

@@ -13,6 +13,8 @@ import { filesRouteFor, type FilesRequestHandler } from './http/files-route.js';
 import type { ReadinessCheck } from './http/server.js';
 import type { JobService } from './jobs/service.js';
 import { resultCopier } from './executor/results.js';
+import { instrumentJobService, jobServiceSources } from './metrics/job-service.js';
+import { createMetricsRegistry, type MetricsRegistry } from './metrics/registry.js';
 import { DiscordSimulator } from './simulator/index.js';
 import { createBlobStore, type BlobStore } from './storage/index.js';
 
@@ -21,6 +23,7 @@ export interface Services {
   /** Job inputs and result copies (STORAGE_URL, or the embedded default under DATA_DIR). */
   blobs: BlobStore;
   readiness: ReadinessCheck[];
+  metrics: MetricsRegistry;
   checkReplyUrl(url: string): Promise<void>;
   /** The /files/… route when the blob store's links are served by this server. */
   files: FilesRequestHandler | null;
@@ -48,6 +51,8 @@ export async function startServices(config: Config, logger: Logger, options: { i
     logger: logger.child({ component: 'executor' }),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
   });
+  const metrics = createMetricsRegistry(jobServiceSources(jobs));
+  const instrumented = instrumentJobService(jobs, metrics.metrics);
 
   // The store creates each job's callback task with its terminal state; the dispatcher delivers.
   const callbacks = createCallbackDispatcher({
@@ -65,7 +70,8 @@ export async function startServices(config: Config, logger: Logger, options: { i
   }
 
   return {
-    jobs,
+    jobs: instrumented.jobs,
+    metrics,
     blobs,
     files: filesRouteFor(blobs, logger.child({ component: 'files' })),
     simulator: discord.simulator,
@@ -82,6 +88,7 @@ export async function startServices(config: Config, logger: Logger, options: { i
     ],
     async close() {
       stopWaking();
+      instrumented.stop();
       await jobs.close(config.shutdownTimeoutMs);
       await callbacks.close();
       await stores.close();

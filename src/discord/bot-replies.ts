@@ -1,56 +1,66 @@
 /**
- * The InsightFaceSwap bot's error replies, as one table. The exact wordings are not public
- * (inferred, all of them): the simulator sends `sample`, the driver classifies with `pattern`.
- * Correcting a wording means editing one row here; no code branches on the kind.
+ * What the driver recognises in InsightFaceSwap's replies, as data. The bot's wordings are not
+ * public: every pattern here is inferred (docs/discord-protocol.md), written wide enough to catch
+ * rephrasings and checked against the message corpus in test/discord/fixtures/bot-messages.ts.
+ * Correcting or adding a wording is an edit of one row; reply-classifier.ts holds no wording.
  */
-export type BotErrorKind = 'NO_FACE' | 'INVALID_OPTION' | 'CREDITS_EXHAUSTED' | 'DAILY_LIMIT';
 
-export interface BotReply {
-  readonly kind: BotErrorKind;
-  /** Error code reported on the job. */
-  readonly code: string;
-  /** Text the simulated bot sends (inferred). */
-  readonly sample: string;
-  /** What the classifier matches in the reply's content or embed text (case-insensitive). */
+export type BotErrorCode = 'NO_FACE' | 'INVALID_OPTION' | 'CREDITS_EXHAUSTED' | 'DAILY_LIMIT' | 'MODERATED';
+
+export interface BotErrorPattern {
+  /** Reported as the job's BOT_ERROR reason. */
+  readonly code: BotErrorCode;
+  /** Matched against the reply's content and embed text (case-insensitive). */
   readonly pattern: RegExp;
   /** Whether resubmitting the same job (possibly on another account) can succeed. */
   readonly retryable: boolean;
 }
 
-export const BOT_REPLIES: readonly BotReply[] = [
+/** Known refusals, first match wins. */
+export const BOT_REPLIES: readonly BotErrorPattern[] = [
   {
-    kind: 'NO_FACE',
     code: 'NO_FACE',
-    sample: 'No face detected in the source image. Please upload a photo with a clearly visible face.',
-    pattern: /no faces? (?:were |was )?(?:detected|found)|face (?:was )?not (?:detected|found)|could ?n[o']t (?:detect|find) (?:a |any )?face/i,
+    pattern: /\bno faces?\b|\bfaces? (?:was |were )?not (?:detected|found)|(?:could ?n[o']t|can ?not|unable to|failed to) (?:detect|find|locate) (?:a |any )?faces?/i,
     retryable: false,
   },
   {
-    kind: 'INVALID_OPTION',
     code: 'INVALID_OPTION',
-    sample: 'Invalid option. Supported options: -m, --shut, --ch, --hl, -f, -s, -e N, -o N, -y N, -a, -x.',
-    pattern: /invalid (?:option|parameter|argument)|unknown (?:option|flag)|unrecognized (?:option|flag)/i,
+    pattern: /invalid (?:options?|parameters?|arguments?|flags?)\b|(?:unknown|unrecogni[sz]ed|unsupported) (?:options?|flags?|parameters?)\b|(?:option|value) (?:is )?out of range/i,
     retryable: false,
   },
   {
-    kind: 'CREDITS_EXHAUSTED',
     code: 'CREDITS_EXHAUSTED',
-    sample: 'You do not have enough credits for this swap. Credits are renewed at 00:00 UTC.',
-    pattern: /(?:not|n't) (?:have )?enough credits|out of credits|insufficient credits|no (?:more )?credits/i,
+    pattern: /(?:not|n't) (?:have )?enough credits|insufficient (?:credits|balance)|\b(?:out|run out|ran out) of credits|no (?:more |remaining )?credits|credits? (?:are |is |have been )?(?:exhausted|used up|depleted)|used (?:up )?all (?:of )?your (?:\w+ )?credits/i,
     retryable: true,
   },
   {
-    kind: 'DAILY_LIMIT',
     code: 'DAILY_LIMIT',
-    sample: 'You have reached your daily limit of swaps. Please try again tomorrow.',
-    pattern: /daily limit|try again tomorrow/i,
+    pattern: /daily (?:limit|quota)|limit for today|try again tomorrow/i,
     retryable: true,
+  },
+  {
+    code: 'MODERATED',
+    pattern: /\bnsfw\b|not safe for work|inappropriate (?:content|image)|violat(?:es|ion of) (?:our|the) (?:rules|terms|policy|guidelines)|content policy|flagged by (?:our )?(?:moderation|filter)/i,
+    retryable: false,
   },
 ];
 
-/** The table row of a kind; every kind has exactly one row (checked by a test). */
-export function botReply(kind: BotErrorKind): BotReply {
-  const row = BOT_REPLIES.find((r) => r.kind === kind);
-  if (!row) throw new Error(`bot-replies: no row for ${kind}`);
+/** Reason of an error reply that matches no row: the job fails, it never passes for a result. */
+export const UNKNOWN_BOT_ERROR = 'UNKNOWN';
+
+/** Wording that makes a reply an error even when no row knows it (inferred). */
+export const ERROR_WORDING =
+  /\b(?:error|failed|failure|unable to|cannot|can ?not|could ?n[o']t|went wrong|sorry|not (?:allowed|supported|permitted)|invalid|denied|forbidden|banned|timed out)\b/i;
+
+/**
+ * Embed colours that mark an error reply (inferred): pure red by convention, and the reds of
+ * discord.js (`Colors.Red`, `Colors.DarkRed`) and discord.py (`Colour.red()`).
+ */
+export const ERROR_EMBED_COLOURS: readonly number[] = [0xff0000, 0xed4245, 0x992d22, 0xe74c3c];
+
+/** The row of a code; every code has exactly one row (checked by a test). */
+export function botReply(code: BotErrorCode): BotErrorPattern {
+  const row = BOT_REPLIES.find((r) => r.code === code);
+  if (!row) throw new Error(`bot-replies: no row for ${code}`);
   return row;
 }

@@ -1,6 +1,6 @@
 /**
- * The Discord driver (issue 4): runs InsightFaceSwap's /picsi through user accounts, following
- * protocol.md §2. `createDiscordDriver` is the only entry point the server needs.
+ * The Discord driver: runs InsightFaceSwap's /picsi through user accounts, following
+ * docs/discord-protocol.md §2. `createDiscordDriver` is the only entry point the server needs.
  */
 export { createDiscordDriver } from './driver.js';
 export type { DiscordDriver, DiscordDriverOptions, DriverInspection } from './driver.js';

@@ -1,10 +1,12 @@
 /**
- * What a bot message means for the job, decided by one ordered table of rules (first match wins),
- * with the error wordings from bot-replies.ts. Editing a wording or adding a rule is a data change.
+ * What a bot message means for the job, decided by one ordered table of rules (first match wins);
+ * the wordings and colours are the data of bot-replies.ts. Adding a rule is a data change.
  */
+import { MessageFlags } from 'discord-api-types/v10';
 import type { APIAttachment, APIEmbed, APIMessage } from 'discord-api-types/v10';
-import { BOT_REPLIES } from './bot-replies.js';
-import { ERROR_EMBED_COLOUR, LOADING_MESSAGE_FLAG } from './protocol.js';
+import { BOT_REPLIES, ERROR_EMBED_COLOURS, ERROR_WORDING, UNKNOWN_BOT_ERROR } from './bot-replies.js';
+
+export { UNKNOWN_BOT_ERROR };
 
 /** The parts of a message the classifier reads (gateway updates may be partial). */
 export type BotMessage = Pick<APIMessage, 'id'> & Partial<Pick<APIMessage, 'content' | 'embeds' | 'attachments' | 'flags'>>;
@@ -12,30 +14,36 @@ export type BotMessage = Pick<APIMessage, 'id'> & Partial<Pick<APIMessage, 'cont
 export type Verdict =
   /** The "is thinking…" placeholder: the reply is still to come. */
   | { kind: 'loading' }
-  /** A message that is neither a result nor a recognisable error (e.g. a progress note). */
+  /** A message that is neither a result nor an error (e.g. a progress or queue note). */
   | { kind: 'progress'; text: string }
   | { kind: 'result'; attachments: APIAttachment[] }
   | { kind: 'botError'; reason: string; text: string };
-
-/** Reason of a red-embed error whose text matches no row of the table. */
-export const UNKNOWN_BOT_ERROR = 'UNKNOWN';
 
 interface Rule {
   readonly name: string;
   readonly verdict: (m: BotMessage, text: string) => Verdict | undefined;
 }
 
+const isLoading = (m: BotMessage): boolean => ((m.flags ?? 0) & MessageFlags.Loading) !== 0;
+const unknownError = (text: string): Verdict => ({ kind: 'botError', reason: UNKNOWN_BOT_ERROR, text });
+
+/**
+ * Attachments are the result even on a message still flagged LOADING (a partial update merged
+ * onto the placeholder); a known refusal is an error even there. Unknown error signs (a red embed,
+ * error wording) count only once the placeholder is gone.
+ */
 export const REPLY_RULES: readonly Rule[] = [
-  { name: 'loading placeholder', verdict: (m) => (((m.flags ?? 0) & LOADING_MESSAGE_FLAG) !== 0 ? { kind: 'loading' } : undefined) },
   { name: 'result attachments', verdict: (m) => (m.attachments && m.attachments.length > 0 ? { kind: 'result', attachments: m.attachments } : undefined) },
   ...BOT_REPLIES.map((row): Rule => ({
-    name: `bot error ${row.kind}`,
+    name: `bot error ${row.code}`,
     verdict: (_m, text) => (row.pattern.test(text) ? { kind: 'botError', reason: row.code, text } : undefined),
   })),
+  { name: 'loading placeholder', verdict: (m) => (isLoading(m) ? { kind: 'loading' } : undefined) },
   {
     name: 'unrecognised error embed',
-    verdict: (m, text) => ((m.embeds ?? []).some((e) => e.color === ERROR_EMBED_COLOUR) ? { kind: 'botError', reason: UNKNOWN_BOT_ERROR, text } : undefined),
+    verdict: (m, text) => ((m.embeds ?? []).some((e) => e.color !== undefined && ERROR_EMBED_COLOURS.includes(e.color)) ? unknownError(text) : undefined),
   },
+  { name: 'unrecognised error wording', verdict: (_m, text) => (ERROR_WORDING.test(text) ? unknownError(text) : undefined) },
 ];
 
 export function classifyReply(message: BotMessage): Verdict {
@@ -54,5 +62,5 @@ export function messageText(message: BotMessage): string {
 }
 
 function embedText(e: APIEmbed): string[] {
-  return [e.title ?? '', e.description ?? '', ...(e.fields ?? []).flatMap((f) => [f.name, f.value]), e.footer?.text ?? ''];
+  return [e.author?.name ?? '', e.title ?? '', e.description ?? '', ...(e.fields ?? []).flatMap((f) => [f.name, f.value]), e.footer?.text ?? ''];
 }

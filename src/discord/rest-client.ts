@@ -127,6 +127,11 @@ export class DiscordRest {
     return Array.isArray(body) ? (body as APIMessage[]) : [];
   }
 
+  /** GET of any route with the account's token (read-only lookups such as /users/@me). */
+  async get(route: `/${string}`, signal: AbortSignal): Promise<unknown> {
+    return this.scoped(signal, (s) => this.rest.get(route, { ...this.auth, signal: s }));
+  }
+
   /** Stops the library's sweep intervals and closes every pooled connection. */
   async close(): Promise<void> {
     this.rest.clearHashSweeper();

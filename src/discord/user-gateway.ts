@@ -1,7 +1,7 @@
 /**
- * A user account's gateway session (protocol.md §2): IDENTIFY as a user (no intents), heartbeat
- * with jitter and the last sequence, zombie detection, RESUME at `resume_gateway_url`, re-IDENTIFY
- * when the session is gone, reconnect with backoff. Socket errors never escape: they end in a
+ * A user account's gateway session (docs/discord-protocol.md): IDENTIFY as a user (no intents),
+ * heartbeat with jitter and the last sequence, zombie detection, RESUME at `resume_gateway_url`,
+ * re-IDENTIFY when the session is gone, reconnect with backoff. Socket errors never escape: they end in a
  * reconnect or, for fatal close codes (4004…), in `failed`.
  */
 import WebSocket from 'ws';

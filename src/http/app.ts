@@ -4,12 +4,15 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { JobService } from '../jobs/service.js';
 import { createUploadSpooler } from '../jobs/spool.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { buildSchema } from '../schema/index.js';
+import { createWebAssets } from '../web/assets.js';
 import { createAuthenticator } from './auth.js';
+import { createMetricsRoute } from './metrics-route.js';
 import type { FilesRequestHandler } from './files-route.js';
 import { createHttpServer, type ReadinessCheck } from './server.js';
 import { attachWebSocketServer } from './websocket.js';
@@ -23,6 +26,8 @@ export interface GraphQLServerDeps {
   blobs: BlobStore;
   readiness?: ReadinessCheck[];
   checkReplyUrl?: (url: string) => Promise<void>;
+  /** Served at GET /metrics when given. */
+  metrics?: Registry;
   /** GET /files/… download links (src/http/files-route.ts), when the blob store needs them. */
   files?: FilesRequestHandler | null;
 }
@@ -30,14 +35,16 @@ export interface GraphQLServerDeps {
 export interface RunningServer {
   /** http://host:port/graphql */
   url: string;
+  /** http://host:port/ (the web page) */
+  pageUrl: string;
   port: number;
   /** Stops accepting, lets running jobs finish up to SHUTDOWN_TIMEOUT_MS, closes sockets. */
   stop(): Promise<void>;
 }
 
-export async function startGraphQLServer({ config, logger, jobs, blobs, readiness = [], checkReplyUrl = async () => {}, files = null }: GraphQLServerDeps): Promise<RunningServer> {
+export async function startGraphQLServer({ config, logger, jobs, blobs, readiness = [], checkReplyUrl = async () => {}, metrics, files = null }: GraphQLServerDeps): Promise<RunningServer> {
   const authenticator = createAuthenticator(config.auth);
-  const spooler = createUploadSpooler({ store: blobs, dir: config.uploads.dir, maxFileBytes: config.uploads.maxFileBytes });
+  const spooler = createUploadSpooler({ store: blobs, dir: config.uploads.dir, maxFileBytes: config.uploads.maxFileBytes, maxPixels: config.uploads.maxPixels });
   const yoga = createYogaApp({ schema: buildSchema(), config, logger, authenticator, context: { jobs, spooler, config, logger, checkReplyUrl } });
   const server = createHttpServer({
     yoga,
@@ -45,6 +52,8 @@ export async function startGraphQLServer({ config, logger, jobs, blobs, readines
     config,
     logger,
     readiness: [{ name: 'jobs', check: () => jobs.ready() }, ...readiness],
+    web: createWebAssets({ authRequired: !config.auth.open, maxFileBytes: config.uploads.maxFileBytes, maxPixels: config.uploads.maxPixels }),
+    ...(metrics ? { metrics: createMetricsRoute({ registry: metrics, authenticator, metricsToken: config.metrics.token }) } : {}),
     files,
   });
   const ws = attachWebSocketServer(server, { yoga, authenticator, logger });
@@ -62,6 +71,7 @@ export async function startGraphQLServer({ config, logger, jobs, blobs, readines
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${port}/graphql`,
+    pageUrl: `http://${shownHost}:${port}/`,
     port,
     stop: () =>
       (stopping ??= (async () => {
@@ -71,6 +81,7 @@ export async function startGraphQLServer({ config, logger, jobs, blobs, readines
         await jobs.close(config.shutdownTimeoutMs);
         // Requests still being served (an upload in progress, a wait: true) get their answer.
         while (server.inflight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        server.endStreams();
         await ws.close();
         server.closeAllConnections();
         await closed;

@@ -1,11 +1,10 @@
 /**
  * Error masking: clients see typed errors (`extensions.code`) and never a stack trace or an
  * internal message. AppError and GraphQL's own validation errors pass through; anything else
- * becomes INTERNAL_SERVER_ERROR and is logged.
+ * becomes INTERNAL_SERVER_ERROR. Yoga logs what it masks through error-log.ts's policy.
  */
 import { GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import type { Logger } from 'pino';
 import { AppError, ERROR_CODES, type ErrorCode } from '../errors.js';
 import { BlobStoreUnavailableError } from '../storage/blob-store.js';
 
@@ -71,7 +70,7 @@ export const useInputErrorCodes = (): Plugin => ({
   }),
 });
 
-export function createMaskError(logger: Logger) {
+export function createMaskError() {
   return (error: unknown, message: string): Error => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     const typed = asAppError(original);
@@ -85,7 +84,6 @@ export function createMaskError(logger: Logger) {
     // variable (graphql-ws reaches here without useInputErrorCodes, which only sees execute()).
     if (error instanceof GraphQLError && error.originalError instanceof GraphQLError && error.path === undefined && error.message.startsWith('Variable "$')) return withInputCode(error);
     if (error instanceof GraphQLError && error.originalError instanceof GraphQLError) return error.originalError;
-    logger.error({ err: original }, 'unexpected error in a GraphQL operation');
     return new GraphQLError(message, {
       ...(error instanceof GraphQLError && error.path ? { path: error.path } : {}),
       extensions: { code: 'INTERNAL_SERVER_ERROR' satisfies keyof typeof ERROR_CODES },

@@ -4,7 +4,7 @@
  * not see these requests, hence the explicit check here.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { processRequest, Upload, type GraphQLOperation } from 'graphql-upload-ts';
+import { GRAPHQL_MULTIPART_REQUEST_SPEC_URL, processRequest, Upload, type GraphQLOperation } from 'graphql-upload-ts';
 import type { Config } from '../config.js';
 
 export type MultipartOperations = GraphQLOperation | GraphQLOperation[];
@@ -14,6 +14,9 @@ export const PREFLIGHT_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflig
 export const isMultipart = (req: IncomingMessage) => (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
 
 export const hasPreflightHeader = (req: IncomingMessage) => PREFLIGHT_HEADERS.some((h) => (req.headers[h] ?? '') !== '');
+
+/** The largest body an upload request may have: every file at its limit plus the two JSON fields and slack for part headers. */
+export const maxRequestBytes = (limits: Config['uploads']) => limits.maxFiles * limits.maxFileBytes + 2 * limits.maxFieldBytes + 1024 * 1024;
 
 export type MultipartResult =
   | { ok: true; operations: MultipartOperations }
@@ -42,10 +45,22 @@ export async function parseMultipart(req: IncomingMessage, res: ServerResponse, 
     releaseLateFiles(uploads, res);
     return { ok: true, operations };
   } catch (error) {
-    const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 400;
-    const message = error instanceof Error ? error.message : 'Malformed multipart request';
-    return { ok: false, status, code: 'BAD_USER_INPUT', message: `Malformed multipart request: ${message}` };
+    return { ok: false, ...describeParseError(error) };
   }
+}
+
+/**
+ * graphql-upload-ts's errors, kept verbatim where they are clear. Its "Disordered multipart fields;
+ * files should follow ‘map’" is what a request without a map gets once a file part arrives, so it
+ * says the map is missing; every over-a-limit refusal (413) is REQUEST_ENTITY_TOO_LARGE.
+ */
+function describeParseError(error: unknown): { status: number; code: string; message: string } {
+  const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 400;
+  let message = error instanceof Error ? error.message : 'Malformed multipart request';
+  if (message.startsWith('Disordered multipart fields; files should follow ‘map’')) {
+    message = `Missing multipart field ‘map’ before the first file: send ‘operations’, then ‘map’, then the files (${GRAPHQL_MULTIPART_REQUEST_SPEC_URL}).`;
+  }
+  return { status, code: status === 413 ? 'REQUEST_ENTITY_TOO_LARGE' : 'BAD_USER_INPUT', message: `Malformed multipart request: ${message}` };
 }
 
 /**

@@ -1,14 +1,19 @@
 /**
- * One Node HTTP server: /healthz, /readyz, GraphQL over HTTP at /graphql (Yoga, with uploads
- * parsed first by graphql-upload-ts), and graphql-ws on the same path and port (websocket.ts).
+ * One Node HTTP server: the web page at / (src/web), /healthz, /readyz, GraphQL over HTTP at
+ * /graphql (Yoga, with uploads parsed first by graphql-upload-ts), and graphql-ws on the same path
+ * and port (websocket.ts). Every answer carries the same CORS headers (cors.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { isMultipart, parseMultipart } from './multipart.js';
-import type { YogaApp } from './yoga.js';
-import type { Authenticator } from './auth.js';
 import { AppError } from '../errors.js';
+import type { WebAssets } from '../web/assets.js';
+import type { Authenticator } from './auth.js';
+import type { MetricsRoute } from './metrics-route.js';
+import { isMultipart, maxRequestBytes, parseMultipart } from './multipart.js';
+import { refuse, REFUSED_BODY_LIMITS, type DrainLimits } from './refusal.js';
+import { errorBody, sendJson } from './respond.js';
+import type { YogaApp } from './yoga.js';
 import { FILES_PATH_PREFIX, type FilesRequestHandler } from './files-route.js';
 
 export interface ReadinessCheck {
@@ -22,30 +27,39 @@ export interface HttpServerDeps {
   config: Config;
   logger: Logger;
   readiness: ReadinessCheck[];
+  web: WebAssets;
+  metrics?: MetricsRoute;
   files?: FilesRequestHandler | null;
 }
 
-/** The server, and how many requests are being served right now (graceful shutdown waits for them). */
-export type HttpServer = Server & { inflight(): number };
+/**
+ * The server; how many requests are being served right now (graceful shutdown waits for them),
+ * not counting event streams (SSE subscriptions), which stop() ends with endStreams().
+ */
+export type HttpServer = Server & { inflight(): number; endStreams(): void };
 
-export function createHttpServer({ yoga, authenticator, config, logger, readiness, files }: HttpServerDeps): HttpServer {
+export function createHttpServer({ yoga, authenticator, config, logger, readiness, web, metrics, files }: HttpServerDeps): HttpServer {
   let inflight = 0;
+  const streams = new Set<ServerResponse>();
+  const drainLimits: DrainLimits = { maxBytes: maxRequestBytes(config.uploads), ...REFUSED_BODY_LIMITS };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (req.method === 'GET' && path === '/readyz') return sendReadiness(res, readiness);
-    if (files && path?.startsWith(FILES_PATH_PREFIX)) return files(req, res);
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (req.method === 'GET' && path === '/healthz') return sendJson(req, res, 200, { status: 'ok' });
+    if (req.method === 'GET' && path === '/readyz') return sendReadiness(req, res, readiness);
+    if (files && path.startsWith(FILES_PATH_PREFIX)) return files(req, res);
+    if (req.method === 'GET' && path === '/metrics' && metrics) return metrics(req, res);
+    if ((req.method === 'GET' || req.method === 'HEAD') && web.serve(req, res, path)) return;
 
     if (path === '/graphql' && req.method === 'POST' && isMultipart(req)) {
-      // Refused before a byte of the body is read: an unauthenticated client cannot make us store files.
+      // Refused from its headers: nothing of an unauthenticated upload is stored (its body is discarded).
       const refused = unauthenticated(authenticator, req);
       if (refused) {
-        return sendJson(res, 401, { errors: [{ message: refused.message, extensions: { code: refused.code } }] }, { 'www-authenticate': 'Bearer', connection: 'close' });
+        const unauthorized = { status: 401, code: refused.code, message: refused.message, headers: { 'www-authenticate': 'Bearer' }, extensions: refused.extensions };
+        return refuse(req, res, unauthorized, drainLimits, logger);
       }
       const parsed = await parseMultipart(req, res, config.uploads);
-      if (!parsed.ok) {
-        return sendJson(res, parsed.status, { errors: [{ message: parsed.message, extensions: { code: parsed.code } }] }, { connection: 'close' });
-      }
+      if (!parsed.ok) return refuse(req, res, parsed, drainLimits, logger);
       // The body is graphql-upload-ts's now (files still streaming to disk). A parsed `body` tells
       // the fetch adapter not to wrap the raw stream, which would buffer every file in memory too.
       Object.assign(req, { body: parsed.operations });
@@ -55,15 +69,26 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
   };
 
   const server = createServer((req, res) => {
-    inflight++;
-    res.once('close', () => inflight--);
+    const stream = (req.headers.accept ?? '').includes('text/event-stream');
+    if (stream) {
+      streams.add(res);
+      res.once('close', () => streams.delete(res));
+    } else {
+      inflight++;
+      res.once('close', () => inflight--);
+    }
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error }, 'unhandled error while serving a request');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent) sendJson(req, res, 500, errorBody('INTERNAL_SERVER_ERROR', 'Unexpected error.'));
       else res.destroy();
     });
   });
-  return Object.assign(server, { inflight: () => inflight });
+  return Object.assign(server, {
+    inflight: () => inflight,
+    endStreams: () => {
+      for (const res of streams) res.end();
+    },
+  });
 }
 
 function unauthenticated(authenticator: Authenticator, req: IncomingMessage): AppError | null {
@@ -76,22 +101,16 @@ function unauthenticated(authenticator: Authenticator, req: IncomingMessage): Ap
   }
 }
 
-async function sendReadiness(res: ServerResponse, checks: ReadinessCheck[]) {
+async function sendReadiness(req: IncomingMessage, res: ServerResponse, checks: ReadinessCheck[]) {
   const results = await Promise.all(
     checks.map(async ({ name, check }) => [name, await withTimeout(check(), 2000).catch(() => false)] as const),
   );
   const ready = results.every(([, ok]) => ok);
-  sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+  sendJson(req, res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)));
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
 }

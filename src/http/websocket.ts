@@ -1,14 +1,17 @@
 /**
  * graphql-ws on the HTTP server's /graphql path. Every operation runs through Yoga's envelop
  * (same schema, masking, armor limits and context) via getEnveloped. Authentication happens once,
- * in onConnect, from connectionParams.authorization: refused connections close with 4403.
+ * in onConnect, from connectionParams.authorization: a connection without a token closes with
+ * 4401, one with a malformed or unknown token with 4403, each with the reason as its close reason.
  */
 import type { Server } from 'node:http';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import type { Authenticator, Viewer } from './auth.js';
+import { AppError } from '../errors.js';
+import type { AuthFailure, Authenticator, Viewer } from './auth.js';
+import { logClientError } from './error-log.js';
 import type { YogaApp } from './yoga.js';
 
 /** Operations one socket may run at once: a subscription flood from one client is refused. */
@@ -34,8 +37,13 @@ export function attachWebSocketServer(server: Server, deps: { yoga: YogaApp; aut
         try {
           ctx.extra.viewer = deps.authenticator.authenticate(params['authorization'] ?? params['Authorization']);
           return true;
-        } catch {
-          return false; // graphql-ws closes with 4403 Forbidden
+        } catch (error) {
+          const reason = (error instanceof AppError ? error.extensions['reason'] : undefined) as AuthFailure | undefined;
+          // Closed here with the reason; graphql-ws's own close (4403 "Forbidden") then finds it closing.
+          const close = { code: reason === 'missing token' ? 4401 : 4403, reason: reason ?? 'unknown token' };
+          logClientError(deps.logger, { code: 'UNAUTHENTICATED', message: `websocket refused: ${close.reason}`, close: close.code });
+          ctx.extra.socket.close(close.code, close.reason);
+          return false;
         }
       },
       onSubscribe: async (ctx, _id, payload) => {

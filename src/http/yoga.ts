@@ -1,4 +1,9 @@
+/**
+ * Yoga for this server: the schema, auth context, error masking, graphql-armor limits, the offline
+ * GraphiQL (its assets come from @graphql-yoga/render-graphiql, not a CDN) and the shared CORS policy.
+ */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLError, GraphQLSchema, ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -6,8 +11,11 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { GraphQLContext } from '../schema/context.js';
 import type { Authenticator, Viewer } from './auth.js';
+import { CORS_OPTIONS } from './cors.js';
+import { yogaLogger } from './error-log.js';
 import { createMaskError, httpStatusOf, toGraphQLError, useInputErrorCodes } from './errors.js';
-import type { MultipartOperations } from './multipart.js';
+import { maxRequestBytes, type MultipartOperations } from './multipart.js';
+import { pageSizeErrorIn } from './page-size.js';
 
 /** What the Node server hands to Yoga with each request. */
 export interface ServerContext {
@@ -55,6 +63,25 @@ const reportAsValidationError = {
   onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
 };
 
+const costLimitRejection = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(pageSizeErrorIn(context.getDocument()) ?? error)],
+};
+
+const GRAPHIQL_DEFAULT_QUERY = `# picsi-graphql. With API_TOKENS set, open the Headers tab below and enter
+#   { "Authorization": "Bearer <your API token>" }
+# Queries and subscriptions (sent over SSE) both use it.
+query RecentJobs {
+  jobs(first: 10) { edges { node { id status created attachments { url } } } }
+}
+`;
+
+/** The page is 9 MB (GraphiQL with its workers inlined): rendered once. */
+const offlineGraphiQL = () => {
+  let page: string | undefined;
+  return (options: Parameters<typeof renderGraphiQL>[0]) => (page ??= renderGraphiQL(options));
+};
+
 export function createYogaApp({ schema, config, logger, authenticator, context }: YogaDeps): YogaApp {
   const development = config.env === 'development';
   return createYoga<ServerContext, GraphQLContext>({
@@ -62,11 +89,15 @@ export function createYogaApp({ schema, config, logger, authenticator, context }
     graphqlEndpoint: '/graphql',
     // Multipart bodies were already bounded file by file by graphql-upload-ts; Yoga's own 25 MB
     // default would refuse two legitimate 20 MB images.
-    maxRequestBodySize: config.uploads.maxFiles * config.uploads.maxFileBytes + 2 * config.uploads.maxFieldBytes + 1024 * 1024,
+    maxRequestBodySize: maxRequestBytes(config.uploads),
     landingPage: false,
-    logging: logger.child({ component: 'yoga' }),
-    graphiql: { title: 'picsi-graphql', subscriptionsProtocol: 'WS' },
-    maskedErrors: { maskError: createMaskError(logger) },
+    cors: CORS_OPTIONS,
+    logging: yogaLogger(logger.child({ component: 'graphql' })),
+    // Subscriptions over SSE (a POST with Accept: text/event-stream) carry the Headers tab's
+    // Authorization like queries do; GraphiQL's graphql-ws transport sent no token in connection_init.
+    graphiql: { title: 'picsi-graphql', subscriptionsProtocol: 'SSE', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
+    renderGraphiQL: offlineGraphiQL(),
+    maskedErrors: { maskError: createMaskError() },
     context: ({ request, viewer }: ServerContext & { request?: Request }) => {
       try {
         return { ...context, viewer: viewer ?? authenticator.authenticate(request?.headers.get('authorization') ?? undefined) };
@@ -81,7 +112,7 @@ export function createYogaApp({ schema, config, logger, authenticator, context }
       EnvelopArmorPlugin({
         maxDepth: { n: 8, ...reportAsValidationError },
         maxAliases: { n: 15, ...reportAsValidationError },
-        costLimit: { maxCost: 5000, ...reportAsValidationError },
+        costLimit: { maxCost: 5000, ...costLimitRejection },
         maxTokens: { n: 1000 },
         maxDirectives: { n: 20, ...reportAsValidationError },
         blockFieldSuggestion: { enabled: !development },

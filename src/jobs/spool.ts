@@ -13,6 +13,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FileUpload } from 'graphql-upload-ts';
 import { AppError } from '../errors.js';
+import { acceptedImage, headerRefusal, ImageHeaderReader } from './image-header.js';
 import { BlobStoreUnavailableError, BlobTooLargeError, type BlobStore } from '../storage/blob-store.js';
 
 /** An uploaded image, stored in the blob store under `key` until its job is terminal. */
@@ -26,16 +27,7 @@ export interface StagedFile {
 /** Blob keys of a job's inputs live under this prefix. */
 export const INPUT_KEY_PREFIX = 'inputs/';
 
-/** Image types the bot accepts, by magic bytes. Video is refused (the hosted API does not support it). */
-const IMAGE_SIGNATURES: readonly { type: string; extension: string; matches: (head: Buffer) => boolean }[] = [
-  { type: 'image/png', extension: 'png', matches: (h) => h.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
-  { type: 'image/jpeg', extension: 'jpg', matches: (h) => h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff },
-  { type: 'image/gif', extension: 'gif', matches: (h) => h.subarray(0, 6).toString('latin1') === 'GIF87a' || h.subarray(0, 6).toString('latin1') === 'GIF89a' },
-  { type: 'image/webp', extension: 'webp', matches: (h) => h.subarray(0, 4).toString('latin1') === 'RIFF' && h.subarray(8, 12).toString('latin1') === 'WEBP' },
-];
-const SNIFF_BYTES = 12;
-
-export const sniffImageType = (head: Buffer) => IMAGE_SIGNATURES.find((s) => s.matches(head)) ?? null;
+export { sniffImageType } from './image-header.js';
 
 export interface UploadSpooler {
   /** Spools one upload; `field` names the argument in error messages. Throws AppError BAD_USER_INPUT. */
@@ -61,7 +53,7 @@ export function keepRequestTempFilesUnder(root: string): string {
   return dir;
 }
 
-export function createUploadSpooler(options: { store: BlobStore; dir: string | null; maxFileBytes: number; newKey?: (field: string) => string }): UploadSpooler {
+export function createUploadSpooler(options: { store: BlobStore; dir: string | null; maxFileBytes: number; maxPixels: number; newKey?: (field: string) => string }): UploadSpooler {
   const root = options.dir ?? defaultSpoolRoot();
   void sweepOrphans(root);
   const newKey = options.newKey ?? ((field: string) => `${INPUT_KEY_PREFIX}${randomUUID()}-${field}`);
@@ -69,14 +61,12 @@ export function createUploadSpooler(options: { store: BlobStore; dir: string | n
   async function spool(upload: unknown, field: string): Promise<StagedFile> {
     const file = await resolveUpload(upload, field);
     const key = newKey(field);
-    let head = Buffer.alloc(0);
+    const header = new ImageHeaderReader();
     let size = 0;
     const inspect = new Transform({
       transform(chunk: Buffer, _encoding, done) {
-        if (head.length < SNIFF_BYTES) {
-          head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
-          if (head.length >= SNIFF_BYTES && !sniffImageType(head)) return done(notAnImage(field, file.mimetype));
-        }
+        const refused = headerRefusal(header.push(chunk), { field, declared: file.mimetype, maxPixels: options.maxPixels });
+        if (refused) return done(refused);
         size += chunk.length;
         done(null, chunk);
       },
@@ -84,9 +74,8 @@ export function createUploadSpooler(options: { store: BlobStore; dir: string | n
     try {
       const stored = (source: AsyncIterable<Buffer>) => options.store.put(key, Readable.from(source, { objectMode: false }), { contentType: file.mimetype || 'application/octet-stream', maxBytes: options.maxFileBytes });
       await pipeline(file.createReadStream(), inspect, stored);
-      const kind = sniffImageType(head);
       if (size === 0) throw missing(field);
-      if (!kind) throw notAnImage(field, file.mimetype);
+      const { kind } = acceptedImage(header.finish(), { field, declared: file.mimetype, maxPixels: options.maxPixels });
       return { key, filename: safeFilename(file.filename, kind.extension), size, contentType: kind.type };
     } catch (error) {
       await options.store.delete([key]).catch(() => undefined);
@@ -121,10 +110,6 @@ async function resolveUpload(upload: unknown, field: string): Promise<FileUpload
 /** The hosted API's wording, with the precise field in extensions. */
 const missing = (field: string) =>
   new AppError('BAD_USER_INPUT', 'Required param source_image or target_image_gif_or_video is missing or empty', { field });
-
-function notAnImage(field: string, declared: string) {
-  return new AppError('BAD_USER_INPUT', `Param ${field} must be a PNG, JPEG, GIF or WebP image (video is not supported); got ${declared || 'unknown type'}`, { field });
-}
 
 function toInputError(error: unknown, field: string, maxFileBytes: number | null): AppError {
   if (error instanceof AppError) return error;

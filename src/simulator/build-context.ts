@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { APIUser } from 'discord-api-types/v10';
 import { pino } from 'pino';
-import { INSIGHTFACESWAP_APPLICATION_ID } from '../discord/protocol.js';
+import { BOT_APPLICATION_ID, BOT_USERNAME, PICSI } from './bot/insightfaceswap.js';
 import { PicsiBot } from './bot/picsi-bot.js';
 import type { SimulatorContext } from './context.js';
 import { GATEWAY_PATH, GatewayServer, RESUME_PATH } from './gateway/server.js';
@@ -14,6 +14,7 @@ import { cdnRoutes } from './routes/cdn.js';
 import { commandRoutes } from './routes/commands.js';
 import { gatewayRoutes } from './routes/gateway.js';
 import { interactionRoutes } from './routes/interactions.js';
+import { lookupRoutes } from './routes/lookups.js';
 import { messageRoutes } from './routes/messages.js';
 import { snowflakeFactory } from './snowflake.js';
 import { AccountRegistry } from './state/accounts.js';
@@ -38,7 +39,7 @@ export function buildContext(options: SimulatorOptions, origin: () => string): S
   const logger = options.logger ?? pino({ level: 'silent' });
   const newId = snowflakeFactory(now);
   const nowIso = (): string => new Date(now()).toISOString();
-  const applicationId = INSIGHTFACESWAP_APPLICATION_ID;
+  const applicationId = BOT_APPLICATION_ID;
   const settings = { botDelayMs: options.botDelayMs ?? DEFAULT_BOT_DELAY_MS };
   const accounts = new AccountRegistry(newId, now);
   const sessions = new SessionRegistry();
@@ -47,9 +48,9 @@ export function buildContext(options: SimulatorOptions, origin: () => string): S
   const cdn = new CdnStore(origin, now, options.cdnUrlTtlMs ?? DAY_MS);
   const botUser: APIUser = {
     id: applicationId,
-    username: 'InsightFaceSwap',
+    username: BOT_USERNAME,
     discriminator: '0',
-    global_name: 'InsightFaceSwap',
+    global_name: BOT_USERNAME,
     avatar: null,
     bot: true,
   };
@@ -72,7 +73,7 @@ export function buildContext(options: SimulatorOptions, origin: () => string): S
     botToken: `${Buffer.from(applicationId).toString('base64url')}.${tokenPart(4)}.${tokenPart(20)}`,
     botUser,
     accounts,
-    commands: new CommandRegistry(applicationId, newId),
+    commands: new CommandRegistry(applicationId, newId, { ...PICSI.optionNames, ...options.picsiOptionNames }),
     uploads: new UploadStore(),
     cdn,
     messages,
@@ -92,7 +93,7 @@ export function buildContext(options: SimulatorOptions, origin: () => string): S
 
 export function buildRouters(): HttpRouters {
   return {
-    api: new Router([...gatewayRoutes, ...commandRoutes, ...attachmentApiRoutes, ...interactionRoutes, ...messageRoutes]),
+    api: new Router([...gatewayRoutes, ...commandRoutes, ...attachmentApiRoutes, ...interactionRoutes, ...messageRoutes, ...lookupRoutes]),
     root: new Router([...uploadRoutes, ...cdnRoutes]),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * A simulated Discord for tests, demos and benchmarks (issue 3).
+ * A simulated Discord for tests, demos and benchmarks (docs/discord-protocol.md describes the wire).
  *
  *   const sim = await DiscordSimulator.start({ botDelayMs: 0 });
  *   const account = sim.createAccount();            // token, guildId, channelId, userId
@@ -34,4 +34,14 @@ export type {
   SimulatorOptions,
 } from './types.js';
 export { DECOY_APPLICATION_ID } from './state/commands.js';
+export {
+  BOT_APPLICATION_ID,
+  BOT_ERROR_KINDS,
+  BOT_ERRORS,
+  DAILY_FREE_CREDITS,
+  ERROR_COLOUR,
+  PICSI,
+  PICSI_CREDIT_COST,
+} from './bot/insightfaceswap.js';
+export type { CommandIndexBody, RefreshedUrlsBody, UploadSlotsBody, UserReadyData } from './wire.js';
 export { GATEWAY_PATH, RESUME_PATH } from './gateway/server.js';

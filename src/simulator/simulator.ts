@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIUser } from 'discord-api-types/v10';
-import { GatewayCloseCodes, INSIGHTFACESWAP_APPLICATION_ID } from '../discord/protocol.js';
+import { GatewayCloseCodes } from 'discord-api-types/v10';
+import { BOT_APPLICATION_ID } from './bot/insightfaceswap.js';
 import { buildContext, buildGateway, buildRouters, tokenPart } from './build-context.js';
 import type { SimulatorContext } from './context.js';
 import { guildCreate, textChannel } from './gateway/payloads.js';
@@ -27,7 +28,7 @@ export class DiscordSimulator {
   readonly apiUrl: string;
   /** `ws://127.0.0.1:PORT/gateway`, also returned by GET /gateway. */
   readonly gatewayUrl: string;
-  readonly applicationId = INSIGHTFACESWAP_APPLICATION_ID;
+  readonly applicationId = BOT_APPLICATION_ID;
   /** Token of the InsightFaceSwap bot itself, for a discord.js Client (`Bot ` prefix on REST). */
   readonly botToken: string;
   readonly botUser: APIUser;
@@ -118,6 +119,14 @@ export class DiscordSimulator {
     return this.sim.stats.interactions(channelId);
   }
 
+  /**
+   * Resolves when the interaction sent with this nonce leaves the in-flight set (final reply,
+   * INTERACTION_FAILURE, or the end of a silence), at once if it already has.
+   */
+  interactionEnded(nonce: string): Promise<InteractionLogEntry> {
+    return this.sim.stats.ended(nonce);
+  }
+
   /** Closes gateway sockets (of one token, else all) with 4000: sessions stay resumable. */
   dropSessions(token?: string): void {
     for (const session of this.sim.sessions.live()) {
@@ -128,6 +137,11 @@ export class DiscordSimulator {
   /** Publishes a new /picsi version; requests with the old one get 50035. */
   bumpCommandVersion(): void {
     this.sim.commands.bump();
+  }
+
+  /** Models InsightFaceSwap not added to a guild: its commands are missing from the guild's command index. */
+  removeBotFromGuild(guildId: string): void {
+    this.sim.commands.removeApplicationFrom(guildId);
   }
 
   /** Today's credits of a user, by token or by one of its channels. */

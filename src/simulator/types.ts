@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BotErrorKind } from '../discord/bot-replies.js';
+import type { BotErrorKind } from './bot/insightfaceswap.js';
 
 export type { BotErrorKind };
 
@@ -50,6 +50,8 @@ export interface SimulatorOptions {
   cdnUrlTtlMs?: number;
   /** Wall clock (ms since epoch) for snowflakes, timestamps, CDN expiry and credit days. */
   now?: () => number;
+  /** Names /picsi declares its options under, as after a bot update (default: PICSI.optionNames). */
+  picsiOptionNames?: Partial<Record<'source' | 'target' | 'options', string>>;
 }
 
 /**

@@ -4,10 +4,10 @@
  */
 import sharp from 'sharp';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { BOT_REPLIES } from '../../src/discord/bot-replies.js';
 import { DriverError } from '../../src/discord/index.js';
 import type { PicsiResult } from '../../src/discord/index.js';
-import { DECOY_APPLICATION_ID } from '../../src/simulator/index.js';
+import { BOT_ERROR_KINDS, BOT_ERRORS, DECOY_APPLICATION_ID, PICSI_CREDIT_COST } from '../../src/simulator/index.js';
+import type { BotErrorKind } from '../../src/simulator/index.js';
 import { never, removeSpooledImages, startHarness } from './harness.js';
 import type { Harness } from './harness.js';
 
@@ -57,10 +57,10 @@ describe('success', () => {
     // The command was sent once and charged once.
     expect(interactionPosts()).toBe(1);
     expect(h.sim.stats(h.account.channelId)).toMatchObject({ interactions: 1, completed: 1, inFlight: 0 });
-    expect(h.sim.credits(h.account.channelId).used).toBe(3);
+    expect(h.sim.credits(h.account.channelId).used).toBe(PICSI_CREDIT_COST);
   });
 
-  it('speaks the §2 sequence: gateway, command index, upload slots, two PUTs, /interactions', async () => {
+  it('speaks the documented sequence (docs/discord-protocol.md): gateway, command index, upload slots, two PUTs, /interactions', async () => {
     h = await startHarness();
     await run();
     const seq = h.sim.requests.map((r) => `${r.method} ${r.path.replace(/\d{5,}/g, ':id').replace(/\/upload\/[^/]+\/[^/]+$/, '/upload/…')} ${r.status}`);
@@ -99,15 +99,26 @@ describe('success', () => {
   });
 });
 
+/**
+ * The reason the driver must report for each error the simulated bot sends. The simulator's
+ * wordings and the driver's patterns are written apart: a wording either side gets wrong fails here.
+ */
+const DRIVER_REASON: Record<BotErrorKind, string> = {
+  NO_FACE: 'NO_FACE',
+  INVALID_OPTION: 'INVALID_OPTION',
+  CREDITS_EXHAUSTED: 'CREDITS_EXHAUSTED',
+  DAILY_LIMIT: 'DAILY_LIMIT',
+};
+
 describe('bot errors', () => {
-  it.each(BOT_REPLIES.map((r) => r))('$kind → BOT_ERROR with the table code and the bot text', async (row) => {
+  it.each(BOT_ERROR_KINDS)('the simulated bot\'s %s reply → BOT_ERROR with its reason and the bot text', async (kind) => {
     h = await startHarness();
-    h.sim.script(h.account.channelId, { kind: 'botError', error: row.kind });
+    h.sim.script(h.account.channelId, { kind: 'botError', error: kind });
     const { result, error, sending } = await run();
     expect(result).toBeUndefined();
     expect(error).toBeInstanceOf(DriverError);
-    expect(error).toMatchObject({ code: 'BOT_ERROR', reason: row.code, commandSent: true, disableAccount: false });
-    expect(error?.details).toEqual({ reason: row.code, text: expect.stringContaining(row.sample) as unknown });
+    expect(error).toMatchObject({ code: 'BOT_ERROR', reason: DRIVER_REASON[kind], commandSent: true, disableAccount: false });
+    expect(error?.details).toEqual({ reason: DRIVER_REASON[kind], text: expect.stringContaining(BOT_ERRORS[kind].description) as unknown });
     expect(sending).toBe(1);
     expect(interactionPosts()).toBe(1);
   });

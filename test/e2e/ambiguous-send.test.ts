@@ -5,7 +5,7 @@
  */
 import { afterAll, expect, it } from 'vitest';
 import { DiscordSimulator } from '../../src/simulator/index.js';
-import { postJson, submitPicsi } from '../helpers/graphql-http.js';
+import { postJson, postPicsi } from '../helpers/graphql-http.js';
 import { makePng } from '../helpers/images.js';
 import { startInteractionsProxy, type InteractionAnswer } from '../helpers/interactions-proxy.js';
 import { startStack } from '../helpers/stack.js';
@@ -29,7 +29,7 @@ it.each<InteractionAnswer>(['status-502', 'drop'])('%s after the send: the next 
   proxy.spoil(answer);
 
   const png = await makePng(16, 16);
-  const submit = async () => (await submitPicsi(stack.url, png)).body.data!.picsi.id;
+  const submit = async () => (await postPicsi(stack.url, png)).body.data!.picsi.id;
   const [first, second] = [await submit(), await submit()];
   const read = async (id: string) => (await postJson<{ job: JobState }>(stack.url, JOB_QUERY, { id })).body.data!.job;
   await expect.poll(async () => (await read(second)).status, { timeout: 20_000, interval: 50 }).toBe('COMPLETED');

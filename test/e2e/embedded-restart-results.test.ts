@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { DiscordSimulator } from '../../src/simulator/index.js';
-import { postJson, submitPicsi } from '../helpers/graphql-http.js';
+import { postJson, postPicsi } from '../helpers/graphql-http.js';
 import { makePng } from '../helpers/images.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
@@ -33,7 +33,7 @@ it('a restarted embedded server still serves its old jobs and their result files
   const png = await makePng(24, 24);
   const first = await startServerProcess(env);
   servers.push(first);
-  const res = await submitPicsi(first.url, png, { wait: true });
+  const res = await postPicsi(first.url, png, { wait: true });
   expect(res.body.data?.picsi.status).toBe('COMPLETED');
   const id = res.body.data!.picsi.id;
   const before = (await postJson<{ job: { attachments: Attachment[] } }>(first.url, JOB_QUERY, { id })).body.data!.job;

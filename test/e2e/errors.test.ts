@@ -56,7 +56,7 @@ describe('picsi input errors (hosted API 400s)', () => {
 
   it('a file that is not an image, and a video', async () => {
     const text = await picsi({}, { 'input.sourceImage': image(png), 'input.targetImage': image(Buffer.from('hello, this is text'), 'x.txt', 'text/plain') });
-    expect(firstError(text)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/must be a PNG, JPEG, GIF or WebP image \(video is not supported\); got text\/plain/) });
+    expect(firstError(text)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/must be a PNG, JPEG, GIF or WebP image \(video is not supported\); got plain text \(declared text\/plain\)/) });
     const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom'), Buffer.alloc(64)]);
     const video = await picsi({}, { 'input.sourceImage': image(png), 'input.targetImage': image(mp4, 'clip.mp4', 'video/mp4') });
     expect(firstError(video)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/video is not supported/) });
@@ -159,7 +159,7 @@ describe('job failures carry a code (never a lost job)', () => {
 });
 
 describe('uploads and authentication', () => {
-  it('refuses an upload without a valid token before reading any of its body (401 to the headers alone)', async () => {
+  it('refuses an upload without a valid token from its headers alone (401 once the client pauses)', async () => {
     const url = new URL(stack.url);
     const boundary = 'picsi-boundary';
     const response = await new Promise<{ status: number; body: string; authenticate: string | undefined }>((resolve, reject) => {
@@ -176,6 +176,6 @@ describe('uploads and authentication', () => {
     });
     expect(response.status).toBe(401);
     expect(response.authenticate).toBe('Bearer');
-    expect(JSON.parse(response.body)).toEqual({ errors: [{ message: 'Unauthorized: unknown API token', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(JSON.parse(response.body)).toEqual({ errors: [{ message: 'Unauthorized: unknown API token', extensions: { code: 'UNAUTHENTICATED', reason: 'unknown token' } }] });
   });
 });

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DiscordSimulator } from '../../src/simulator/index.js';
 import { makePng } from '../helpers/images.js';
-import { postJson, submitPicsi } from '../helpers/graphql-http.js';
+import { postJson, postPicsi } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { storageBackends, withSdkEnv } from '../helpers/storage-backends.js';
 
@@ -34,7 +34,7 @@ describe.each(storageBackends())('result copies on the $name blob store', (backe
     const stack: Stack = await startStack({ simulator, accounts: [account], env: { ...storage.env, ADMIN_TOKENS: ADMIN, API_TOKENS: 'user-token-for-result-copies' } });
     cleanups.push(() => stack.stop());
     const png = await makePng(40, 40);
-    const res = await submitPicsi<{ picsi: { id: string; status: string; attachments: Attachment[] } }>(stack.url, png, { query: PICSI, wait: true, token: ADMIN });
+    const res = await postPicsi<{ picsi: { id: string; status: string; attachments: Attachment[] } }>(stack.url, png, { query: PICSI, wait: true, token: ADMIN });
     expect(res.body.errors).toBeUndefined();
     const { id, status, attachments: [first] } = res.body.data!.picsi;
     expect(status).toBe('COMPLETED');

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
 import { inputBlobsUnder } from '../helpers/files.js';
-import { postJson, submitPicsi } from '../helpers/graphql-http.js';
+import { postJson, postPicsi } from '../helpers/graphql-http.js';
 import { makePng } from '../helpers/images.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
@@ -56,7 +56,7 @@ function fleet(account: SimulatedAccount) {
   return { start, blobs };
 }
 
-const submit = (server: ServerProcess) => submitPicsi(server.url, png);
+const submit = (server: ServerProcess) => postPicsi(server.url, png);
 type JobState = { id: string; status: string; code: string | null; messageId: string | null; attempt: number; attachments: { copyState: string | null }[] };
 const getJob = async (server: ServerProcess, id: string): Promise<JobState> =>
   (await postJson<{ job: JobState }>(server.url, 'query ($id: ID!) { job(id: $id) { id status code messageId attempt attachments { copyState } } }', { id })).body.data!.job;

@@ -26,6 +26,7 @@ const ADMIN = 'badinput-admin-token';
 const MAX_FILE = 20_000;
 const MAX_FIELD = 8192;
 const MAX_FILES = 2;
+const MAX_PIXELS = 4_000_000;
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const REDIS_PREFIX = `picsi-badinput-${process.pid}-${Date.now()}:`;
 const SPEC = 'https://github.com/jaydenseric/graphql-multipart-request-spec';
@@ -54,6 +55,7 @@ beforeAll(async () => {
       UPLOAD_MAX_FILE_BYTES: String(MAX_FILE),
       UPLOAD_MAX_FIELD_BYTES: String(MAX_FIELD),
       UPLOAD_MAX_FILES: String(MAX_FILES),
+      UPLOAD_MAX_PIXELS: String(MAX_PIXELS),
       UPLOAD_DIR: uploadDir,
       STORAGE_URL: pathToFileURL(blobRoot).href,
       JOB_TIMEOUT_MS: '10000',
@@ -349,7 +351,26 @@ const NOT_A_FILE = 'Param source_image or target_image_gif_or_video is not File 
 const TOO_LONG = 'Optional param replyUrl or replyRef is too long';
 const NOT_HTTP = 'replyUrl must be an absolute http(s) URL';
 const malformed = (message: string) => `Malformed multipart request: ${message}`;
-const notAnImage = (got: string) => `Param target_image_gif_or_video must be a PNG, JPEG, GIF or WebP image (video is not supported); got ${got}`;
+const notAnImage = (detected: string, declared: string) => `Param target_image_gif_or_video must be a PNG, JPEG, GIF or WebP image (video is not supported); got ${detected} (declared ${declared})`;
+
+/** Headers of images too large to decode safely (decompression bombs): no pixel data follows. */
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+function pngHeader(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(25);
+  ihdr.writeUInt32BE(13, 0);
+  ihdr.write('IHDR', 4, 'latin1');
+  ihdr.writeUInt32BE(width, 8);
+  ihdr.writeUInt32BE(height, 12);
+  ihdr.set([8, 2, 0, 0, 0], 16);
+  return Buffer.concat([PNG_SIGNATURE, ihdr, Buffer.alloc(64)]);
+}
+function jpegHeader(width: number, height: number): Buffer {
+  const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
+  const sof0 = Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, height >> 8, height & 0xff, width >> 8, width & 0xff, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01]);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof0, Buffer.alloc(256)]);
+}
+const tooManyPixels = (size: string, megapixels: number) =>
+  `Param target_image_gif_or_video is ${size} pixels (${megapixels} megapixels); images of at most ${MAX_PIXELS / 1e6} megapixels are accepted`;
 const invalidOption = (message: string) => `Invalid options: ${message}`;
 const KNOWN_OPTIONS = 'known options: -m, --shut, --ch, --hl, -f, -s, -e, -o, --oldify, -y, -a, -x';
 
@@ -371,7 +392,7 @@ const cases: Case[] = [
     group: 'multipart',
     name: 'files only (no operations, no map)',
     run: () => multipart([pngPart('0'), pngPart('1')]),
-    expect: { status: 400, code: 'BAD_USER_INPUT', message: malformed(`Disordered multipart fields; files should follow ‘map’ (${SPEC}).`) },
+    expect: { status: 400, code: 'BAD_USER_INPUT', message: malformed(`Missing multipart field ‘map’ before the first file: send ‘operations’, then ‘map’, then the files (${SPEC}).`) },
   },
   {
     group: 'multipart',
@@ -407,7 +428,7 @@ const cases: Case[] = [
     group: 'multipart',
     name: 'missing map',
     run: () => multipart([{ name: 'operations', value: picsiOperations() }, pngPart('0'), pngPart('1')]),
-    expect: { status: 400, code: 'BAD_USER_INPUT', message: malformed(`Disordered multipart fields; files should follow ‘map’ (${SPEC}).`) },
+    expect: { status: 400, code: 'BAD_USER_INPUT', message: malformed(`Missing multipart field ‘map’ before the first file: send ‘operations’, then ‘map’, then the files (${SPEC}).`) },
   },
   {
     group: 'multipart',
@@ -467,7 +488,7 @@ const cases: Case[] = [
     group: 'multipart',
     name: 'more map entries than UPLOAD_MAX_FILES',
     run: () => upload({ map: '{"0": ["variables.input.sourceImage"], "1": ["variables.input.targetImage"], "2": ["variables.input.replyRef"]}', files: [pngPart('0'), pngPart('1'), pngPart('2')] }),
-    expect: { status: 413, code: 'BAD_USER_INPUT', message: malformed(`${MAX_FILES} max file uploads exceeded.`) },
+    expect: { status: 413, code: 'REQUEST_ENTITY_TOO_LARGE', message: malformed(`${MAX_FILES} max file uploads exceeded.`) },
   },
   {
     group: 'multipart',
@@ -509,19 +530,43 @@ const cases: Case[] = [
     group: 'multipart',
     name: 'a text file disguised as image/png',
     run: () => upload({ files: [pngPart('0'), pngPart('1', Buffer.from('this is plain text, honest.'), 'target.png', 'image/png')] }),
-    expect: { status: 200, code: 'BAD_USER_INPUT', message: notAnImage('image/png'), field: 'target_image_gif_or_video' },
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: notAnImage('plain text', 'image/png'), field: 'target_image_gif_or_video' },
   },
   {
     group: 'multipart',
     name: 'a tiny (< 12 bytes) non-image file',
     run: () => upload({ files: [pngPart('0'), pngPart('1', Buffer.from('hi'), 'hi.png', 'image/png')] }),
-    expect: { status: 200, code: 'BAD_USER_INPUT', message: notAnImage('image/png'), field: 'target_image_gif_or_video' },
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: notAnImage('plain text', 'image/png'), field: 'target_image_gif_or_video' },
   },
   {
     group: 'multipart',
     name: 'a video (mp4 magic bytes)',
     run: () => upload({ files: [pngPart('0'), pngPart('1', mp4, 'clip.mp4', 'video/mp4')] }),
-    expect: { status: 200, code: 'BAD_USER_INPUT', message: notAnImage('video/mp4'), field: 'target_image_gif_or_video' },
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: notAnImage('an MP4/MOV video', 'video/mp4'), field: 'target_image_gif_or_video' },
+  },
+  {
+    group: 'multipart',
+    name: 'a PDF declared as image/jpeg',
+    run: () => upload({ files: [pngPart('0'), pngPart('1', Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj'), 'scan.jpg', 'image/jpeg')] }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: notAnImage('a PDF document', 'image/jpeg'), field: 'target_image_gif_or_video' },
+  },
+  {
+    group: 'multipart',
+    name: 'a 12000×12000 JPEG (decompression bomb) is refused from its header',
+    run: () => upload({ files: [pngPart('0'), pngPart('1', jpegHeader(12000, 12000), 'bomb.jpg', 'image/jpeg')] }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: tooManyPixels('12000×12000', 144), field: 'target_image_gif_or_video' },
+  },
+  {
+    group: 'multipart',
+    name: 'a 100000×100000 PNG (decompression bomb) is refused from its header',
+    run: () => upload({ files: [pngPart('0'), pngPart('1', pngHeader(100_000, 100_000), 'bomb.png')] }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: tooManyPixels('100000×100000', 10_000), field: 'target_image_gif_or_video' },
+  },
+  {
+    group: 'multipart',
+    name: 'a PNG signature without an IHDR header',
+    run: () => upload({ files: [pngPart('0'), pngPart('1', Buffer.concat([PNG_SIGNATURE, Buffer.from('not a chunk at all, just text')]), 'broken.png')] }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: 'Param target_image_gif_or_video is not a readable image/png image: its header holds no image size (truncated or corrupt file)', field: 'target_image_gif_or_video' },
   },
   {
     group: 'multipart',
@@ -533,13 +578,13 @@ const cases: Case[] = [
     group: 'multipart',
     name: 'huge operations field',
     run: () => multipart([{ name: 'operations', value: picsiOperations({ replyRef: 'r'.repeat(MAX_FIELD) }) }, { name: 'map', value: standardMap }, pngPart('0'), pngPart('1')]),
-    expect: { status: 413, code: 'BAD_USER_INPUT', message: malformed(`The ‘operations’ multipart field value exceeds the ${MAX_FIELD} byte size limit.`) },
+    expect: { status: 413, code: 'REQUEST_ENTITY_TOO_LARGE', message: malformed(`The ‘operations’ multipart field value exceeds the ${MAX_FIELD} byte size limit.`) },
   },
   {
     group: 'multipart',
     name: 'huge map field',
     run: () => upload({ map: JSON.stringify({ 0: ['variables.input.sourceImage'], 1: ['variables.input.targetImage'], pad: 'x'.repeat(MAX_FIELD) }) }),
-    expect: { status: 413, code: 'BAD_USER_INPUT', message: malformed(`The ‘map’ multipart field value exceeds the ${MAX_FIELD} byte size limit.`) },
+    expect: { status: 413, code: 'REQUEST_ENTITY_TOO_LARGE', message: malformed(`The ‘map’ multipart field value exceeds the ${MAX_FIELD} byte size limit.`) },
   },
   {
     group: 'multipart',
@@ -694,8 +739,26 @@ const cases: Case[] = [
   },
   {
     group: 'json',
-    name: 'jobs page larger than the maximum (refused by the cost limit)',
+    name: 'jobs page far over the maximum (over the cost limit, which gives the range as the reason)',
     run: () => gql('{ jobs(first: 1000) { edges { cursor } } }'),
+    expect: { status: 400, code: 'BAD_USER_INPUT', message: 'first must be between 1 and 100' },
+  },
+  {
+    group: 'json',
+    name: 'jobs(first: 500)',
+    run: () => gql('{ jobs(first: 500) { edges { node { id status attachments { url } } } } }'),
+    expect: { status: 400, code: 'BAD_USER_INPUT', message: 'first must be between 1 and 100' },
+  },
+  {
+    group: 'json',
+    name: 'jobs(first: 101)',
+    run: () => gql('{ jobs(first: 101) { edges { cursor } } }'),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: 'first must be between 1 and 100' },
+  },
+  {
+    group: 'json',
+    name: 'an expensive query within the page size keeps the cost limit message',
+    run: () => gql(`{ ${Array.from({ length: 12 }, (_, i) => `a${i}: jobs(first: 100) { edges { node { id status attachments { url width } } } }`).join(' ')} }`),
     expect: { status: 400, code: 'GRAPHQL_VALIDATION_FAILED', message: /^Syntax Error: Query Cost limit of 5000 exceeded, found \d+\.$/ },
   },
   {
@@ -796,9 +859,10 @@ const cases: Case[] = [
   },
 
   // --- graphql-ws -----------------------------------------------------------------------------
-  { group: 'websocket', name: 'no token: closed 4403', run: () => wsClosedWith((ws) => ws.send({ type: 'connection_init', payload: {} })), expect: { close: 4403, message: 'Forbidden' } },
-  { group: 'websocket', name: 'wrong token: closed 4403', run: () => wsClosedWith((ws) => ws.send({ type: 'connection_init', payload: { authorization: 'Bearer nope' } })), expect: { close: 4403, message: 'Forbidden' } },
-  { group: 'websocket', name: 'non-string token: closed 4403', run: () => wsClosedWith((ws) => ws.send({ type: 'connection_init', payload: { authorization: { bearer: USER } } })), expect: { close: 4403, message: 'Forbidden' } },
+  { group: 'websocket', name: 'no token: closed 4401 "missing token"', run: () => wsClosedWith((ws) => ws.send({ type: 'connection_init', payload: {} })), expect: { close: 4401, message: 'missing token' } },
+  { group: 'websocket', name: 'wrong token: closed 4403 "unknown token"', run: () => wsClosedWith((ws) => ws.send({ type: 'connection_init', payload: { authorization: 'Bearer nope' } })), expect: { close: 4403, message: 'unknown token' } },
+  { group: 'websocket', name: 'Basic credentials: closed 4403 "malformed token"', run: () => wsClosedWith((ws) => ws.send({ type: 'connection_init', payload: { authorization: 'Basic dTpw' } })), expect: { close: 4403, message: 'malformed token' } },
+  { group: 'websocket', name: 'non-string token: closed 4403 "malformed token"', run: () => wsClosedWith((ws) => ws.send({ type: 'connection_init', payload: { authorization: { bearer: USER } } })), expect: { close: 4403, message: 'malformed token' } },
   {
     group: 'websocket',
     name: 'subscribe before connection_init: closed 4401',

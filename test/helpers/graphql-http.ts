@@ -64,7 +64,7 @@ export const picsiFiles = (source: Buffer, target: Buffer = source): Record<stri
 });
 
 /** Submits a picsi of `source` onto `target` (PNG), `query` selecting the returned job's fields. */
-export const submitPicsi = <T = { picsi: { id: string; status: string } }>(url: string, source: Buffer, options: { query?: string; wait?: boolean; token?: string; target?: Buffer } = {}) =>
+export const postPicsi = <T = { picsi: { id: string; status: string } }>(url: string, source: Buffer, options: { query?: string; wait?: boolean; token?: string; target?: Buffer } = {}) =>
   postMultipart<T>(
     url,
     options.query ?? 'mutation ($input: PicsiInput!) { picsi(input: $input) { id status } }',
@@ -72,6 +72,20 @@ export const submitPicsi = <T = { picsi: { id: string; status: string } }>(url: 
     picsiFiles(source, options.target),
     options.token ? { token: options.token } : {},
   );
+
+/** Submits a picsi job with `png` as face and target (queued, not waited for); resolves its id. */
+export async function submitPicsi(url: string, png: Buffer, token?: string): Promise<string> {
+  const res = await postMultipart<{ picsi: { id: string } }>(
+    url,
+    PICSI_MUTATION,
+    { input: { sourceImage: null, targetImage: null } },
+    { 'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' } },
+    token ? { token } : {},
+  );
+  const id = res.body.data?.picsi.id;
+  if (!id) throw new Error(`picsi was refused: ${JSON.stringify(res.body.errors)}`);
+  return id;
+}
 
 export function wsClient(httpUrl: string, token?: string, extra: { lazy?: boolean; retryAttempts?: number } = {}): Client {
   return createClient({

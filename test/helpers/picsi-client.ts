@@ -1,17 +1,40 @@
-import {
-  ApplicationCommandOptionType,
-  ApplicationCommandType,
-  InteractionType,
-  PICSI_COMMAND_NAME,
-  PICSI_OPTION_NAMES,
-} from '../../src/discord/protocol.js';
-import type {
-  APIApplicationCommand,
-  ApplicationCommandIndex,
-  AttachmentSlotsResponse,
-  SlashCommandInvokeBody,
-} from '../../src/discord/protocol.js';
-import type { DiscordSimulator, SimulatedAccount } from '../../src/simulator/index.js';
+/**
+ * A hand-written user client for simulator tests: plain fetch, wire constants from
+ * discord-api-types, the command's names from the simulated bot (not from the driver).
+ */
+import { ApplicationCommandOptionType, ApplicationCommandType, InteractionType } from 'discord-api-types/v10';
+import type { APIApplicationCommand } from 'discord-api-types/v10';
+import { PICSI } from '../../src/simulator/index.js';
+import type { CommandIndexBody, DiscordSimulator, SimulatedAccount, UploadSlotsBody } from '../../src/simulator/index.js';
+
+export interface AttachmentRef {
+  id: string;
+  filename: string;
+  uploaded_filename: string;
+}
+
+export type InvokeOption =
+  | { type: ApplicationCommandOptionType.Attachment; name: string; value: number }
+  | { type: ApplicationCommandOptionType.String; name: string; value: string };
+
+/** POST /interactions as a user client sends it for /picsi. */
+export interface PicsiInvokeBody {
+  type: InteractionType.ApplicationCommand;
+  application_id: string;
+  guild_id: string;
+  channel_id: string;
+  session_id: string;
+  nonce: string;
+  data: {
+    version: string;
+    id: string;
+    name: string;
+    type: ApplicationCommandType.ChatInput;
+    options: InvokeOption[];
+    application_command: APIApplicationCommand;
+    attachments: AttachmentRef[];
+  };
+}
 
 export interface FileToSend {
   filename: string;
@@ -50,15 +73,15 @@ export class UserRest {
 
   /** The InsightFaceSwap /picsi entry of the guild's command index (filtered by app AND name). */
   async picsiCommand(guildId: string): Promise<APIApplicationCommand> {
-    const index = await this.json<ApplicationCommandIndex>('GET', `/guilds/${guildId}/application-command-index`);
-    const picsi = index.application_commands.find((c) => c.application_id === this.sim.applicationId && c.name === PICSI_COMMAND_NAME);
+    const index = await this.json<CommandIndexBody>('GET', `/guilds/${guildId}/application-command-index`);
+    const picsi = index.application_commands.find((c) => c.application_id === this.sim.applicationId && c.name === PICSI.name);
     if (!picsi) throw new Error('no /picsi in the command index');
     return picsi;
   }
 
   /** Requests upload slots and PUTs the bytes; returns the attachment refs for /interactions. */
-  async upload(channelId: string, files: FileToSend[]): Promise<SlashCommandInvokeBody['data']['attachments']> {
-    const slots = await this.json<AttachmentSlotsResponse>('POST', `/channels/${channelId}/attachments`, {
+  async upload(channelId: string, files: FileToSend[]): Promise<AttachmentRef[]> {
+    const slots = await this.json<UploadSlotsBody>('POST', `/channels/${channelId}/attachments`, {
       files: files.map((f, i) => ({ id: String(i), filename: f.filename, file_size: f.bytes.length })),
     });
     return Promise.all(
@@ -80,10 +103,10 @@ export function picsiBody(
   account: SimulatedAccount,
   sessionId: string,
   command: APIApplicationCommand,
-  attachments: SlashCommandInvokeBody['data']['attachments'],
+  attachments: AttachmentRef[],
   options?: string,
   nonce = freshNonce(),
-): SlashCommandInvokeBody {
+): PicsiInvokeBody {
   return {
     type: InteractionType.ApplicationCommand,
     application_id: command.application_id,
@@ -94,12 +117,12 @@ export function picsiBody(
     data: {
       version: command.version,
       id: command.id,
-      name: PICSI_COMMAND_NAME,
+      name: PICSI.name,
       type: ApplicationCommandType.ChatInput,
       options: [
-        { type: ApplicationCommandOptionType.Attachment, name: PICSI_OPTION_NAMES.source, value: 0 },
-        { type: ApplicationCommandOptionType.Attachment, name: PICSI_OPTION_NAMES.target, value: 1 },
-        ...(options !== undefined ? [{ type: ApplicationCommandOptionType.String as const, name: PICSI_OPTION_NAMES.options, value: options }] : []),
+        { type: ApplicationCommandOptionType.Attachment, name: PICSI.optionNames.source, value: 0 },
+        { type: ApplicationCommandOptionType.Attachment, name: PICSI.optionNames.target, value: 1 },
+        ...(options !== undefined ? [{ type: ApplicationCommandOptionType.String as const, name: PICSI.optionNames.options, value: options }] : []),
       ],
       application_command: command,
       attachments,

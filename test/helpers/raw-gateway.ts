@@ -1,6 +1,16 @@
 import WebSocket from 'ws';
-import { GatewayOpcodes, USER_GATEWAY_CAPABILITIES } from '../../src/discord/protocol.js';
-import type { UserGatewayIdentifyData, UserReadyDispatchData } from '../../src/discord/protocol.js';
+import { GatewayOpcodes } from 'discord-api-types/v10';
+import type { UserReadyData } from '../../src/simulator/index.js';
+
+/** IDENTIFY `d` of a user client: a token, a capabilities bitfield, no intents. */
+interface UserIdentify {
+  token: string;
+  capabilities: number;
+  properties: { os: string; browser: string; device: string };
+  compress: false;
+}
+/** The web client's capabilities bitfield; the simulator accepts any value. */
+const CAPABILITIES = 16381;
 
 /** A gateway frame as received; `d` is left unknown for the test to narrow. */
 export interface Frame {
@@ -56,16 +66,16 @@ export class RawGateway {
   }
 
   /** IDENTIFY the way a user client does, and wait for READY. */
-  async identify(token: string): Promise<UserReadyDispatchData> {
-    const d: UserGatewayIdentifyData = {
+  async identify(token: string): Promise<UserReadyData> {
+    const d: UserIdentify = {
       token,
-      capabilities: USER_GATEWAY_CAPABILITIES,
+      capabilities: CAPABILITIES,
       properties: { os: 'Linux', browser: 'Chrome', device: '' },
       compress: false,
     };
     this.send({ op: GatewayOpcodes.Identify, d });
     const ready = await this.waitForDispatch('READY');
-    return ready.d as UserReadyDispatchData;
+    return ready.d as UserReadyData;
   }
 
   waitForDispatch(t: string, match: (d: Record<string, unknown>) => boolean = () => true, timeoutMs = 5000): Promise<Frame> {

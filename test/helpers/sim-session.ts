@@ -55,15 +55,6 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<DiscordS
   return DiscordSimulator.start({ botDelayMs: 0, ...options });
 }
 
-/** Polls until `check` holds (for state changed by timers inside the simulator). */
-export async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /** The bot's final MESSAGE_UPDATE for the job with this nonce (linked via interaction_metadata.id). */
 export async function finalReply(user: UserSession, nonce: string): Promise<APIMessage> {
   const created = await user.gateway.waitForDispatch('INTERACTION_CREATE', (d) => d.nonce === nonce);

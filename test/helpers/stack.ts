@@ -2,7 +2,7 @@
  * The whole product on loopback for end-to-end tests: a Discord simulator, the real services
  * (driver, executor, store: in-process, or Redis when REDIS_URL is given) and the GraphQL server.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -11,6 +11,9 @@ import { startGraphQLServer, type RunningServer } from '../../src/http/app.js';
 import { startServices, type Services } from '../../src/services.js';
 import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
 import { deleteKeysWithPrefix } from './redis-keys.js';
+
+/** Read once at import: a test may point TMPDIR at a folder whose leftovers it counts. */
+const TEMP_ROOT = tmpdir();
 
 export interface StackOptions {
   /** Extra environment variables (REDIS_URL, API_TOKENS, UPLOAD_MAX_FILE_BYTES…). */
@@ -32,16 +35,13 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Taken at import: tests that point TMPDIR at a folder to count their upload leftovers find no data directory in it. */
-const DATA_DIR_PARENT = tmpdir();
-
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const simulator = options.simulator ?? (await DiscordSimulator.start({ botDelayMs: options.botDelayMs ?? 0 }));
   const accounts = options.accounts ?? Array.from({ length: options.channels ?? 1 }, () => simulator.createAccount());
-  // Its own data directory (blobs, link secret) unless the test shares one between stacks.
-  const dataDir = options.env?.['DATA_DIR'] ? null : await mkdtemp(join(DATA_DIR_PARENT, 'picsi-data-'));
+  // Without Redis the embedded store journals under DATA_DIR: each stack gets its own (removed at stop).
+  const dataDir = options.env?.['DATA_DIR'] ?? mkdtempSync(join(TEMP_ROOT, 'picsi-stack-'));
   const { config } = loadConfig({
-    ...(dataDir ? { DATA_DIR: dataDir } : {}),
+    DATA_DIR: dataDir,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
@@ -53,7 +53,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
   const services = await startServices(config, logger);
-  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, blobs: services.blobs, readiness: services.readiness, checkReplyUrl: services.checkReplyUrl, files: services.files });
+  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, blobs: services.blobs, readiness: services.readiness, checkReplyUrl: services.checkReplyUrl, metrics: services.metrics.registry, files: services.files });
   return {
     url: server.url,
     simulator,
@@ -65,9 +65,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await server.stop();
       await services.close();
       if (!options.simulator) await simulator.close();
+      if (!options.env?.['DATA_DIR']) rmSync(dataDir, { recursive: true, force: true });
       // Only a prefix the test chose is deleted (never the default one a real deployment may use).
       if (config.redis.url && options.env?.['REDIS_PREFIX']) await deleteKeysWithPrefix(config.redis.url, config.redis.prefix);
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

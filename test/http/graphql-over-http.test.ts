@@ -9,14 +9,16 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 describe('GraphQL over HTTP conformance (graphql-http serverAudits, real listening server)', () => {
-  it('answers { __typename } and serves GraphiQL', async () => {
+  it('answers { __typename } and serves GraphiQL from its own assets (no CDN), subscriptions over SSE', async () => {
     const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
     expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
     const page = await fetch(stack.url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('GraphiQL');
-    expect(html).toMatch(/subscriptionsProtocol["']?\s*:\s*["']WS/);
+    expect(html).toMatch(/"subscriptionsProtocol":"SSE"/);
+    expect(html).not.toMatch(/unpkg\.com|jsdelivr|esm\.sh|cdnjs/);
+    expect(html).not.toMatch(/<script[^>]+src=["']https?:/);
   });
 
   it('passes every MUST audit', async () => {
@@ -40,6 +42,15 @@ describe('GraphQL over HTTP conformance (graphql-http serverAudits, real listeni
     }
     // Plain Yoga passes every SHOULD; our server must not regress that.
     expect(notOk).toEqual([]);
+  });
+
+  it('serves the web page at /', async () => {
+    const page = await fetch(stack.server.pageUrl);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await page.text()).toContain('<script type="module" src="/web/app.js"></script>');
+    for (const asset of ['/web/app.js', '/web/api.js', '/web/graphql-ws.js', '/web/style.css']) expect((await fetch(new URL(asset, stack.server.pageUrl))).status, asset).toBe(200);
+    expect((await fetch(new URL('/web/../package.json', stack.server.pageUrl))).status).toBe(404);
   });
 
   it('answers /healthz and /readyz', async () => {

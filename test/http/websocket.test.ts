@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng } from '../helpers/images.js';
-import { collect, PICSI_MUTATION, postMultipart, wsClient } from '../helpers/graphql-http.js';
+import { collect, submitPicsi, wsClient } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const TOKEN = 'user-token-ws-test';
@@ -15,14 +15,7 @@ const JOB_UPDATED = 'subscription ($id: ID!) { jobUpdated(id: $id) { id status v
 describe('graphql-ws on the same port and path', () => {
   it('connects, subscribes, receives every state and completes after the terminal one', async () => {
     const png = await makePng(40, 40);
-    const created = await postMultipart<{ picsi: { id: string } }>(
-      stack.url,
-      PICSI_MUTATION,
-      { input: { sourceImage: null, targetImage: null } },
-      { 'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' } },
-      { token: TOKEN },
-    );
-    const id = created.body.data!.picsi.id;
+    const id = await submitPicsi(stack.url, png, TOKEN);
     const client = wsClient(stack.url, TOKEN);
     try {
       const { results, errors } = await collect<{ jobUpdated: { status: string; version: number; attachments: unknown[] } }>(client, JOB_UPDATED, { id });
@@ -38,16 +31,21 @@ describe('graphql-ws on the same port and path', () => {
     }
   });
 
-  it('closes a connection without valid credentials with 4403', async () => {
+  it('closes a connection without a token with 4401, with an unknown token with 4403, each saying why', async () => {
+    const closes = [];
     for (const token of [undefined, 'wrong-token']) {
       const client = wsClient(stack.url, token);
-      const closed = await new Promise<{ code: number }>((resolve) => {
-        client.on('closed', (event) => resolve(event as { code: number }));
+      const closed = await new Promise<{ code: number; reason: string }>((resolve) => {
+        client.on('closed', (event) => resolve(event as { code: number; reason: string }));
         client.subscribe({ query: '{ __typename }' }, { next: () => {}, error: () => {}, complete: () => {} });
       });
-      expect(closed.code).toBe(4403);
+      closes.push({ code: closed.code, reason: closed.reason });
       await client.dispose();
     }
+    expect(closes).toEqual([
+      { code: 4401, reason: 'missing token' },
+      { code: 4403, reason: 'unknown token' },
+    ]);
   });
 
   it('reports NOT_FOUND for another token’s or an unknown job, and completes', async () => {

@@ -1,75 +1,57 @@
+import { GatewayOpcodes, MessageFlags } from 'discord-api-types/v10';
 import type { APIMessage, RESTError } from 'discord-api-types/v10';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BOT_REPLIES, botReply } from '../../src/discord/bot-replies.js';
-import {
-  ERROR_EMBED_COLOUR,
-  GatewayOpcodes,
-  INVALID_COMMAND_VERSION_ERROR,
-  LOADING_MESSAGE_FLAG,
-} from '../../src/discord/protocol.js';
-import type { DiscordSimulator } from '../../src/simulator/index.js';
+import { describe, expect, vi } from 'vitest';
+import { BOT_ERROR_KINDS, BOT_ERRORS, ERROR_COLOUR, PICSI_CREDIT_COST } from '../../src/simulator/index.js';
+import type { BotErrorKind } from '../../src/simulator/index.js';
 import { makeImage } from '../helpers/images.js';
 import { freshNonce, picsiBody } from '../helpers/picsi-client.js';
 import { RawGateway } from '../helpers/raw-gateway.js';
-import type { UserSession } from '../helpers/sim-session.js';
-import { eventually, finalReply, loginUser, sampleImages, startPicsi, startSimulator } from '../helpers/sim-session.js';
+import { simTest } from '../helpers/sim-fixture.js';
+import { finalReply, loginUser, sampleImages, startPicsi } from '../helpers/sim-session.js';
 
-const errorText = (m: APIMessage): string => [m.content, ...m.embeds.map((e) => e.description ?? '')].join('\n');
+/** Which of the simulated bot's own errors a reply is (its embed is the table row verbatim). */
+const errorKind = (m: APIMessage): BotErrorKind | 'none' =>
+  BOT_ERROR_KINDS.find((k) => m.embeds.some((e) => e.description === BOT_ERRORS[k].description && e.title === BOT_ERRORS[k].title)) ?? 'none';
 
 describe('scripted bot behaviours', () => {
-  let sim: DiscordSimulator;
-  let user: UserSession;
-  let channel: string;
-
-  beforeEach(async () => {
-    sim = await startSimulator();
-    user = await loginUser(sim);
-    channel = user.account.channelId;
-  });
-  afterEach(async () => {
-    await sim.close();
-  });
-
-  it.each(BOT_REPLIES.map((r) => r.kind))('botError %s edits the placeholder into a red embed with the sample text', async (kind) => {
+  simTest.for(BOT_ERROR_KINDS)('botError %s edits the placeholder into a red embed with the table text', async (kind, { sim, user, channel }) => {
     sim.script(channel, { kind: 'botError', error: kind });
     const { response, nonce } = await startPicsi(user);
     expect(response.status).toBe(204);
     const reply = await finalReply(user, nonce);
     expect(reply.flags).toBe(0);
     expect(reply.attachments).toEqual([]);
-    expect(reply.embeds[0]?.color).toBe(ERROR_EMBED_COLOUR);
-    expect(errorText(reply)).toContain(botReply(kind).sample);
-    expect(botReply(kind).pattern.test(errorText(reply))).toBe(true);
+    expect(reply.embeds).toEqual([{ ...BOT_ERRORS[kind], color: ERROR_COLOUR }]);
+    expect(errorKind(reply)).toBe(kind);
     expect(sim.credits(channel).used).toBe(0);
     expect(sim.stats(channel)).toMatchObject({ inFlight: 0, interactions: 1, completed: 1 });
   });
 
-  it('a script is consumed in order, then the default applies', async () => {
+  simTest('a script is consumed in order, then the default applies', async ({ sim, user, channel }) => {
     sim.script(channel, { kind: 'botError', error: 'NO_FACE' }, { kind: 'botError', error: 'DAILY_LIMIT' });
     sim.setDefaultBehaviour(channel, { kind: 'botError', error: 'INVALID_OPTION' });
     const kinds: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       const { nonce } = await startPicsi(user);
-      const text = errorText(await finalReply(user, nonce));
-      kinds.push(BOT_REPLIES.find((r) => r.pattern.test(text))?.kind ?? 'none');
+      kinds.push(errorKind(await finalReply(user, nonce)));
     }
     expect(kinds).toEqual(['NO_FACE', 'DAILY_LIMIT', 'INVALID_OPTION']);
   });
 
-  it('the real bot answers INVALID_OPTION to unknown flags and NO_FACE to bytes that are not an image', async () => {
+  simTest('the real bot answers INVALID_OPTION to unknown flags and NO_FACE to bytes that are not an image', async ({ sim, user, channel }) => {
     const bad = await startPicsi(user, { options: '-m --bogus' });
-    expect(botReply('INVALID_OPTION').pattern.test(errorText(await finalReply(user, bad.nonce)))).toBe(true);
+    expect(errorKind(await finalReply(user, bad.nonce))).toBe('INVALID_OPTION');
     const outOfRange = await startPicsi(user, { options: '-o 5000' });
-    expect(botReply('INVALID_OPTION').pattern.test(errorText(await finalReply(user, outOfRange.nonce)))).toBe(true);
+    expect(errorKind(await finalReply(user, outOfRange.nonce))).toBe('INVALID_OPTION');
 
     const { source } = await sampleImages();
     const garbage = { filename: 'target.png', bytes: Buffer.from('definitely not a png') };
     const noFace = await startPicsi(user, { files: { source, target: garbage } });
-    expect(botReply('NO_FACE').pattern.test(errorText(await finalReply(user, noFace.nonce)))).toBe(true);
+    expect(errorKind(await finalReply(user, noFace.nonce))).toBe('NO_FACE');
     expect(sim.credits(channel).used).toBe(0);
   });
 
-  it('accepts png, jpeg, webp and gif inputs', async () => {
+  simTest('accepts png, jpeg, webp and gif inputs', async ({ sim, user, channel }) => {
     for (const format of ['png', 'jpeg', 'webp', 'gif'] as const) {
       const files = {
         source: { filename: `s.${format}`, bytes: await makeImage(40, 50, format) },
@@ -81,7 +63,7 @@ describe('scripted bot behaviours', () => {
     }
   });
 
-  it('rateLimit answers 429 like Discord, runs nothing, and keeps the uploads usable', async () => {
+  simTest('rateLimit answers 429 like Discord, runs nothing, and keeps the uploads usable', async ({ sim, user, channel }) => {
     sim.script(channel, { kind: 'rateLimit', retryAfterSeconds: 2.5 });
     const images = await sampleImages();
     const command = await user.rest.picsiCommand(user.account.guildId);
@@ -101,7 +83,7 @@ describe('scripted bot behaviours', () => {
     expect(sim.stats(channel)).toMatchObject({ interactions: 1, completed: 1 });
   });
 
-  it('interactionFailure: 204, INTERACTION_CREATE, then INTERACTION_FAILURE reason 2 and no message', async () => {
+  simTest('interactionFailure: 204, INTERACTION_CREATE, then INTERACTION_FAILURE reason 2 and no message', async ({ sim, user, channel }) => {
     sim.script(channel, { kind: 'interactionFailure' });
     const { response, nonce } = await startPicsi(user);
     expect(response.status).toBe(204);
@@ -113,38 +95,46 @@ describe('scripted bot behaviours', () => {
     expect(sim.stats(channel)).toMatchObject({ inFlight: 0, completed: 1 });
   });
 
-  it('silence: acknowledged with a placeholder that never changes; in flight for holdMs', async () => {
-    sim.script(channel, { kind: 'silence', holdMs: 150 });
-    const { response, nonce } = await startPicsi(user);
-    expect(response.status).toBe(204);
-    await user.gateway.waitForDispatch('INTERACTION_SUCCESS', (d) => d.nonce === nonce);
-    const placeholder = await user.gateway.waitForDispatch('MESSAGE_CREATE');
-    expect((placeholder.d as APIMessage).flags).toBe(LOADING_MESSAGE_FLAG);
-    expect(sim.stats(channel).inFlight).toBe(1);
-    await eventually(() => sim.stats(channel).inFlight === 0);
-    expect(sim.stats(channel)).toMatchObject({ interactions: 1, completed: 0 });
+  simTest('silence: acknowledged with a placeholder that never changes; in flight for exactly holdMs', async ({ sim, user, channel }) => {
+    sim.script(channel, { kind: 'silence', holdMs: 60_000 });
+    // Timers only: sockets stay real, the bot's hold is advanced by hand.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { response, nonce } = await startPicsi(user);
+      expect(response.status).toBe(204);
+      await user.gateway.waitForDispatch('INTERACTION_SUCCESS', (d) => d.nonce === nonce);
+      const placeholder = await user.gateway.waitForDispatch('MESSAGE_CREATE');
+      expect((placeholder.d as APIMessage).flags).toBe(MessageFlags.Loading);
+      await vi.advanceTimersByTimeAsync(59_999);
+      expect(sim.stats(channel).inFlight).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      await sim.interactionEnded(nonce);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(sim.stats(channel)).toMatchObject({ inFlight: 0, interactions: 1, completed: 0 });
     expect(user.gateway.dispatches('MESSAGE_UPDATE')).toHaveLength(0);
     expect(sim.interactionsLog(channel)[0]?.outcome).toBe('silence');
   });
 
-  it('silence without placeholder sends nothing after INTERACTION_SUCCESS', async () => {
+  simTest('silence without placeholder sends nothing after INTERACTION_SUCCESS', async ({ sim, user, channel }) => {
     sim.script(channel, { kind: 'silence', placeholder: false });
     const { nonce } = await startPicsi(user);
     await user.gateway.waitForDispatch('INTERACTION_SUCCESS', (d) => d.nonce === nonce);
-    await eventually(() => sim.stats(channel).inFlight === 0);
+    await sim.interactionEnded(nonce);
     const next = await startPicsi(user);
     await finalReply(user, next.nonce);
     expect(user.gateway.dispatches('MESSAGE_CREATE')).toHaveLength(1);
   });
 
-  it('dropGatewayMidJob (resumable): closes with 4000 after the placeholder; RESUME replays the final update', async () => {
+  simTest('dropGatewayMidJob (resumable): closes with 4000 after the placeholder; RESUME replays the final update', async ({ sim, user, channel }) => {
     sim.script(channel, { kind: 'dropGatewayMidJob' });
     const { nonce } = await startPicsi(user);
     const closed = await user.gateway.closed;
     expect(closed.code).toBe(4000);
     expect(user.gateway.dispatches('MESSAGE_CREATE')).toHaveLength(1);
     expect(user.gateway.dispatches('MESSAGE_UPDATE')).toHaveLength(0);
-    await eventually(() => sim.stats(channel).completed === 1);
+    expect(await sim.interactionEnded(nonce)).toMatchObject({ outcome: 'result' });
 
     const resumed = await RawGateway.connect(user.resumeUrl);
     const seq = user.gateway.lastSeq ?? 0;
@@ -160,11 +150,11 @@ describe('scripted bot behaviours', () => {
     await resumed.close();
   });
 
-  it('dropGatewayMidJob (not resumable): 4009, RESUME is refused, the result is still in GET messages', async () => {
+  simTest('dropGatewayMidJob (not resumable): 4009, RESUME is refused, the result is still in GET messages', async ({ sim, user, channel }) => {
     sim.script(channel, { kind: 'dropGatewayMidJob', resumable: false });
-    await startPicsi(user);
+    const { nonce } = await startPicsi(user);
     expect((await user.gateway.closed).code).toBe(4009);
-    await eventually(() => sim.stats(channel).completed === 1);
+    expect(await sim.interactionEnded(nonce)).toMatchObject({ outcome: 'result' });
 
     const again = await RawGateway.connect(user.resumeUrl);
     again.send({ op: GatewayOpcodes.Resume, d: { token: user.account.token, session_id: user.sessionId, seq: user.gateway.lastSeq } });
@@ -175,7 +165,7 @@ describe('scripted bot behaviours', () => {
     await again.close();
   });
 
-  it('staleCommandVersion: 50035 INVALID_VERSION; a fresh index gives a version that works', async () => {
+  simTest('staleCommandVersion: 50035 INVALID_VERSION; a fresh index gives a version that works', async ({ sim, user, channel }) => {
     sim.script(channel, { kind: 'staleCommandVersion' });
     const images = await sampleImages();
     const before = await user.rest.picsiCommand(user.account.guildId);
@@ -185,7 +175,7 @@ describe('scripted bot behaviours', () => {
     expect(await stale.json()).toEqual({
       message: 'Invalid Form Body',
       code: 50035,
-      errors: { data: { _errors: [{ code: INVALID_COMMAND_VERSION_ERROR, message: 'This command is outdated, please try again in a few minutes' }] } },
+      errors: { data: { _errors: [{ code: 'INTERACTION_APPLICATION_COMMAND_INVALID_VERSION', message: 'This command is outdated, please try again in a few minutes' }] } },
     } satisfies RESTError & { errors: unknown });
 
     const after = await user.rest.picsiCommand(user.account.guildId);
@@ -196,39 +186,36 @@ describe('scripted bot behaviours', () => {
     await finalReply(user, body.nonce);
   });
 
-  it('bumpCommandVersion() makes the cached version fail until re-indexed', async () => {
+  simTest('bumpCommandVersion() makes the cached version fail until re-indexed', async ({ sim, user, channel }) => {
     const images = await sampleImages();
     const cached = await user.rest.picsiCommand(user.account.guildId);
     sim.bumpCommandVersion();
     const attachments = await user.rest.upload(channel, [images.source, images.target]);
     const res = await user.rest.request('POST', '/interactions', picsiBody(user.account, user.sessionId, cached, attachments, undefined, freshNonce()));
     expect(res.status).toBe(400);
-    expect(JSON.stringify(await res.json())).toContain(INVALID_COMMAND_VERSION_ERROR);
+    expect(JSON.stringify(await res.json())).toContain('INTERACTION_APPLICATION_COMMAND_INVALID_VERSION');
   });
 });
 
 describe('credits', () => {
-  it('run out after the allowance; each /picsi costs 3; renewed on the next UTC day', async () => {
-    let now = Date.UTC(2025, 5, 1, 23, 0);
-    const sim = await startSimulator({ now: () => now });
-    try {
-      const user = await loginUser(sim, sim.createAccount({ credits: 7 }));
-      const channel = user.account.channelId;
-      for (let i = 0; i < 2; i += 1) {
-        const { nonce } = await startPicsi(user);
-        expect((await finalReply(user, nonce)).attachments).toHaveLength(1);
-      }
-      expect(sim.credits(user.account.token)).toEqual({ total: 7, used: 6 });
-      const broke = await startPicsi(user);
-      expect(botReply('CREDITS_EXHAUSTED').pattern.test(errorText(await finalReply(user, broke.nonce)))).toBe(true);
-      expect(sim.credits(channel)).toEqual({ total: 7, used: 6 });
+  let now = Date.UTC(2025, 5, 1, 23, 0);
+  simTest.override({ simOptions: { now: () => now } });
 
-      now = Date.UTC(2025, 5, 2, 0, 1);
-      expect(sim.credits(channel)).toEqual({ total: 7, used: 0 });
-      const renewed = await startPicsi(user);
-      expect((await finalReply(user, renewed.nonce)).attachments).toHaveLength(1);
-    } finally {
-      await sim.close();
+  simTest('run out after the allowance; each /picsi costs 3; renewed on the next UTC day', async ({ sim }) => {
+    const user = await loginUser(sim, sim.createAccount({ credits: 7 }));
+    const channel = user.account.channelId;
+    for (let i = 0; i < 2; i += 1) {
+      const { nonce } = await startPicsi(user);
+      expect((await finalReply(user, nonce)).attachments).toHaveLength(1);
     }
+    expect(sim.credits(user.account.token)).toEqual({ total: 7, used: 2 * PICSI_CREDIT_COST });
+    const broke = await startPicsi(user);
+    expect(errorKind(await finalReply(user, broke.nonce))).toBe('CREDITS_EXHAUSTED');
+    expect(sim.credits(channel)).toEqual({ total: 7, used: 6 });
+
+    now = Date.UTC(2025, 5, 2, 0, 1);
+    expect(sim.credits(channel)).toEqual({ total: 7, used: 0 });
+    const renewed = await startPicsi(user);
+    expect((await finalReply(user, renewed.nonce)).attachments).toHaveLength(1);
   });
 });

@@ -1,28 +1,26 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
 import type { Guild, Message, PartialMessage } from 'discord.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DiscordSimulator } from '../../src/simulator/index.js';
-import { loginUser, startPicsi, startSimulator } from '../helpers/sim-session.js';
+import { describe, expect } from 'vitest';
+import { simTest } from '../helpers/sim-fixture.js';
+import { loginUser, startPicsi } from '../helpers/sim-session.js';
 
-/** A client we did not write proves the gateway and REST are faithful enough. */
-describe('discord.js Client against the simulator', () => {
-  let sim: DiscordSimulator;
-  let client: Client;
-
-  beforeEach(async () => {
-    sim = await startSimulator();
-    client = new Client({
+/** The fixture plus a discord.js Client (not logged in yet) pointed at the simulator. */
+const test = simTest.extend<{ client: Client }>({
+  client: async ({ sim }, use) => {
+    const client = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
       rest: { api: sim.apiUrl },
     });
-  });
-  afterEach(async () => {
+    await use(client);
     await client.destroy();
-    await sim.close();
-  });
+  },
+});
 
-  it('logs in as the InsightFaceSwap bot and sees its guilds and channels', async () => {
+/** A client we did not write proves the gateway and REST are faithful enough. */
+describe('discord.js Client against the simulator', () => {
+
+  test('logs in as the InsightFaceSwap bot and sees its guilds and channels', async ({ sim, client }) => {
     const account = sim.createAccount();
     const ready = once(client, Events.ClientReady);
     await client.login(sim.botToken);
@@ -39,7 +37,7 @@ describe('discord.js Client against the simulator', () => {
     expect(guildCreated.id).toBe(later.guildId);
   });
 
-  it('receives messageCreate (LOADING) and messageUpdate (result) for a job run by a user session', async () => {
+  test('receives messageCreate (LOADING) and messageUpdate (result) for a job run by a user session', async ({ sim, client }) => {
     const user = await loginUser(sim);
     const ready = once(client, Events.ClientReady);
     await client.login(sim.botToken);
@@ -75,7 +73,7 @@ describe('discord.js Client against the simulator', () => {
     await user.gateway.close();
   });
 
-  it('resumes after a gateway drop and still gets the messages it missed', async () => {
+  test('resumes after a gateway drop and still gets the messages it missed', async ({ sim, client }) => {
     const user = await loginUser(sim);
     const ready = once(client, Events.ClientReady);
     await client.login(sim.botToken);

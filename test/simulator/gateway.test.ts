@@ -1,26 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GatewayCloseCodes, GatewayOpcodes } from 'discord-api-types/v10';
+import { describe, expect, vi } from 'vitest';
 import WebSocket from 'ws';
-import { GatewayCloseCodes, GatewayOpcodes } from '../../src/discord/protocol.js';
-import type { DiscordSimulator } from '../../src/simulator/index.js';
 import { RawGateway } from '../helpers/raw-gateway.js';
-import { finalReply, loginUser, startPicsi, startSimulator } from '../helpers/sim-session.js';
+import { simTest } from '../helpers/sim-fixture.js';
+import { finalReply, loginUser, startPicsi } from '../helpers/sim-session.js';
 
 describe('gateway protocol', () => {
-  let sim: DiscordSimulator;
+  simTest.override({ simOptions: { heartbeatIntervalMs: 200 } });
 
-  beforeEach(async () => {
-    sim = await startSimulator({ heartbeatIntervalMs: 200 });
-  });
-  afterEach(async () => {
-    await sim.close();
-  });
-
-  it('GET /gateway points at the websocket', async () => {
+  simTest('GET /gateway points at the websocket', async ({ sim }) => {
     const res = await fetch(`${sim.apiUrl}/v9/gateway`);
     expect(await res.json()).toEqual({ url: sim.gatewayUrl });
   });
 
-  it('HELLO carries the configured interval; heartbeats are ACKed, before and after IDENTIFY', async () => {
+  simTest('HELLO carries the configured interval; heartbeats are ACKed, before and after IDENTIFY', async ({ sim }) => {
     const gw = await RawGateway.connect(sim.gatewayUrl);
     expect(gw.frames[0]).toEqual({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: 200 }, t: null, s: null });
     gw.send({ op: GatewayOpcodes.Heartbeat, d: null });
@@ -31,22 +24,31 @@ describe('gateway protocol', () => {
     await gw.close();
   });
 
-  it('a client that stops heartbeating is disconnected', async () => {
-    const gw = await RawGateway.connect(sim.gatewayUrl);
-    const closed = await gw.closed;
-    expect(closed.code).toBe(GatewayCloseCodes.SessionTimedOut);
+  simTest('a client that stops heartbeating is disconnected after 1.5 intervals plus a second of grace', async ({ sim }) => {
+    // Only the timers are faked: sockets stay real. The deadline is armed when the socket opens.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const gw = await RawGateway.connect(sim.gatewayUrl);
+      await vi.advanceTimersByTimeAsync(200 * 1.5 + 1000 - 10);
+      expect(gw.isOpen).toBe(true);
+      await vi.advanceTimersByTimeAsync(10);
+      vi.useRealTimers();
+      expect((await gw.closed).code).toBe(GatewayCloseCodes.SessionTimedOut);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
-  it.each([
+  simTest.for([
     ['bad token', { op: GatewayOpcodes.Identify, d: { token: 'nope', properties: {} } }, GatewayCloseCodes.AuthenticationFailed],
     ['op before identify', { op: GatewayOpcodes.PresenceUpdate, d: {} }, GatewayCloseCodes.NotAuthenticated],
-  ])('closes on %s', async (_name, frame, code) => {
+  ] as const)('closes on %s', async ([, frame, code], { sim }) => {
     const gw = await RawGateway.connect(sim.gatewayUrl);
     gw.send(frame);
     expect((await gw.closed).code).toBe(code);
   });
 
-  it('closes on undecodable frames, double IDENTIFY and unsupported versions', async () => {
+  simTest('closes on undecodable frames, double IDENTIFY and unsupported versions', async ({ sim }) => {
     const garbage = await RawGateway.connect(sim.gatewayUrl);
     (garbage as unknown as { ws: { send(s: string): void } }).ws.send('{{');
     expect((await garbage.closed).code).toBe(GatewayCloseCodes.DecodeError);
@@ -64,16 +66,15 @@ describe('gateway protocol', () => {
     expect(sim.requests.some((r) => r.path === '/gateway' && r.status === 101)).toBe(true);
   });
 
-  it('accepts compress=zlib-stream but sends plain JSON text frames', async () => {
+  simTest('accepts compress=zlib-stream but sends plain JSON text frames', async ({ sim }) => {
     const gw = await RawGateway.connect(sim.gatewayUrl, '?v=10&encoding=json&compress=zlib-stream');
     const ready = await gw.identify(sim.createAccount().token);
     expect(ready.session_id).toMatch(/^[0-9a-f]{32}$/);
     await gw.close();
   });
 
-  it('RESUME replays missed dispatches in order, then RESUMED', async () => {
+  simTest('RESUME replays missed dispatches in order, then RESUMED', async ({ sim }) => {
     const user = await loginUser(sim);
-    sim.setBotDelay(50);
     const seqBefore = user.gateway.lastSeq ?? 0;
     sim.dropSessions(user.account.token);
     expect((await user.gateway.closed).code).toBe(GatewayCloseCodes.UnknownError);
@@ -81,7 +82,7 @@ describe('gateway protocol', () => {
     // A job runs while the user is disconnected: every event is buffered on the session.
     const sessionProbe = await loginUser(sim, user.account);
     const { nonce } = await startPicsi({ ...sessionProbe, sessionId: user.sessionId });
-    await new Promise((r) => setTimeout(r, 150));
+    await sim.interactionEnded(nonce);
 
     const resumed = await RawGateway.connect(user.resumeUrl);
     resumed.send({ op: GatewayOpcodes.Resume, d: { token: user.account.token, session_id: user.sessionId, seq: seqBefore } });
@@ -95,7 +96,7 @@ describe('gateway protocol', () => {
     await sessionProbe.gateway.close();
   });
 
-  it('RESUME with a seq from the future is refused; an unknown session gets op 9', async () => {
+  simTest('RESUME with a seq from the future is refused; an unknown session gets op 9', async ({ sim }) => {
     const user = await loginUser(sim);
     sim.dropSessions(user.account.token);
     await user.gateway.closed;
@@ -112,7 +113,7 @@ describe('gateway protocol', () => {
     await unknown.close();
   });
 
-  it('guild messages reach every session of the guild members; interaction events only the invoking session', async () => {
+  simTest('guild messages reach every session of the guild members; interaction events only the invoking session', async ({ sim }) => {
     const user = await loginUser(sim);
     const second = await loginUser(sim, user.account);
     const { nonce } = await startPicsi(user);

@@ -1,24 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DiscordSimulator } from '../../src/simulator/index.js';
-import type { UserSession } from '../helpers/sim-session.js';
-import { finalReply, loginUser, startPicsi, startSimulator } from '../helpers/sim-session.js';
+import { describe, expect } from 'vitest';
+import { simTest } from '../helpers/sim-fixture.js';
+import { finalReply, loginUser, startPicsi } from '../helpers/sim-session.js';
 
 describe('instrumentation', () => {
-  let sim: DiscordSimulator;
-  let user: UserSession;
-  let channel: string;
 
-  beforeEach(async () => {
-    sim = await startSimulator();
-    user = await loginUser(sim);
-    channel = user.account.channelId;
-  });
-  afterEach(async () => {
-    await sim.close();
-  });
-
-  it('two overlapping interactions on one channel reach maxInFlight 2', async () => {
+  simTest('two overlapping interactions on one channel reach maxInFlight 2', async ({ sim, user, channel }) => {
     sim.setBotDelay(300);
     const jobs = await Promise.all([startPicsi(user), startPicsi(user)]);
     expect(jobs.map((j) => j.response.status)).toEqual([204, 204]);
@@ -27,7 +14,7 @@ describe('instrumentation', () => {
     expect(sim.stats(channel)).toEqual({ inFlight: 0, maxInFlight: 2, interactions: 2, completed: 2 });
   });
 
-  it('sequential interactions stay at maxInFlight 1', async () => {
+  simTest('sequential interactions stay at maxInFlight 1', async ({ sim, user, channel }) => {
     for (let i = 0; i < 3; i += 1) {
       const { nonce } = await startPicsi(user);
       await finalReply(user, nonce);
@@ -35,7 +22,7 @@ describe('instrumentation', () => {
     expect(sim.stats(channel)).toEqual({ inFlight: 0, maxInFlight: 1, interactions: 3, completed: 3 });
   });
 
-  it('counts per channel', async () => {
+  simTest('counts per channel', async ({ sim, user, channel }) => {
     sim.setBotDelay(200);
     const other = await loginUser(sim);
     const jobs = await Promise.all([startPicsi(user), startPicsi(other)]);
@@ -44,7 +31,7 @@ describe('instrumentation', () => {
     expect(sim.stats(other.account.channelId).maxInFlight).toBe(1);
   });
 
-  it('logs every request and every interaction with performance.now() times', async () => {
+  simTest('logs every request and every interaction with performance.now() times', async ({ sim, user, channel }) => {
     const t0 = performance.now();
     const { nonce } = await startPicsi(user);
     const reply = await finalReply(user, nonce);
@@ -66,7 +53,7 @@ describe('instrumentation', () => {
     expect(sim.interactionsLog('another-channel')).toEqual([]);
   });
 
-  it('resetStats clears counters and logs', async () => {
+  simTest('resetStats clears counters and logs', async ({ sim, user, channel }) => {
     const { nonce } = await startPicsi(user);
     await finalReply(user, nonce);
     sim.resetStats();

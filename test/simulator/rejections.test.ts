@@ -1,10 +1,10 @@
 import type { APIMessage } from 'discord-api-types/v10';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AttachmentSlotsResponse, SlashCommandInvokeBody } from '../../src/discord/protocol.js';
-import type { DiscordSimulator } from '../../src/simulator/index.js';
+import { describe, expect } from 'vitest';
+import type { UploadSlotsBody } from '../../src/simulator/index.js';
 import { UserRest, picsiBody } from '../helpers/picsi-client.js';
-import type { UserSession } from '../helpers/sim-session.js';
-import { finalReply, loginUser, sampleImages, startSimulator } from '../helpers/sim-session.js';
+import type { PicsiInvokeBody } from '../helpers/picsi-client.js';
+import { simTest } from '../helpers/sim-fixture.js';
+import { finalReply, loginUser, sampleImages } from '../helpers/sim-session.js';
 
 interface ErrorBody {
   message: string;
@@ -12,29 +12,27 @@ interface ErrorBody {
   errors?: Record<string, unknown>;
 }
 
-describe('requests are checked as Discord would', () => {
-  let sim: DiscordSimulator;
-  let user: UserSession;
-  let body: SlashCommandInvokeBody;
+type Post = (payload: unknown, rest?: UserRest) => Promise<{ status: number; json: ErrorBody }>;
 
-  beforeEach(async () => {
-    sim = await startSimulator();
-    user = await loginUser(sim);
+/** The fixture plus a valid /picsi body (uploads done) and a POST /interactions helper. */
+const test = simTest.extend<{ body: PicsiInvokeBody; post: Post }>({
+  body: async ({ user }, use) => {
     const images = await sampleImages();
     const command = await user.rest.picsiCommand(user.account.guildId);
     const attachments = await user.rest.upload(user.account.channelId, [images.source, images.target]);
-    body = picsiBody(user.account, user.sessionId, command, attachments);
-  });
-  afterEach(async () => {
-    await sim.close();
-  });
+    await use(picsiBody(user.account, user.sessionId, command, attachments));
+  },
+  post: async ({ user }, use) => {
+    await use(async (payload, rest = user.rest) => {
+      const res = await rest.request('POST', '/interactions', payload);
+      return { status: res.status, json: res.status === 204 ? { message: '', code: -1 } : ((await res.json()) as ErrorBody) };
+    });
+  },
+});
 
-  const post = async (payload: unknown, rest: UserRest = user.rest): Promise<{ status: number; json: ErrorBody }> => {
-    const res = await rest.request('POST', '/interactions', payload);
-    return { status: res.status, json: res.status === 204 ? { message: '', code: -1 } : ((await res.json()) as ErrorBody) };
-  };
+describe('requests are checked as Discord would', () => {
 
-  it('rejects missing, unknown and wrongly prefixed tokens with 401 code 0', async () => {
+  test('rejects missing, unknown and wrongly prefixed tokens with 401 code 0', async ({ sim, user, body, post }) => {
     const path = `/guilds/${user.account.guildId}/application-command-index`;
     for (const token of [undefined, 'not-a-token', `Bot ${user.account.token}`, `Bearer ${user.account.token}`]) {
       const res = await new UserRest(sim, token).request('GET', path);
@@ -44,7 +42,7 @@ describe('requests are checked as Discord would', () => {
     expect((await post(body, new UserRest(sim, 'nope'))).status).toBe(401);
   });
 
-  it('a bot token cannot run slash commands, and /gateway/bot needs the bot', async () => {
+  test('a bot token cannot run slash commands, and /gateway/bot needs the bot', async ({ sim, user, body, post }) => {
     const asBot = await fetch(user.rest.url('/interactions'), {
       method: 'POST',
       headers: { authorization: `Bot ${sim.botToken}`, 'content-type': 'application/json' },
@@ -55,7 +53,7 @@ describe('requests are checked as Discord would', () => {
     expect((await user.rest.request('GET', '/gateway/bot')).status).toBe(401);
   });
 
-  it('unknown channel / guild and foreign guilds', async () => {
+  test('unknown channel / guild and foreign guilds', async ({ sim, user, body, post }) => {
     expect((await post({ ...body, channel_id: '123456789012345678' })).json.code).toBe(10003);
     expect((await post({ ...body, guild_id: '123456789012345678' })).json.code).toBe(10004);
     const other = sim.createAccount();
@@ -67,7 +65,7 @@ describe('requests are checked as Discord would', () => {
     expect((await post({ ...body, application_id: '1' })).json.code).toBe(10002);
   });
 
-  it('session_id must be a live gateway session of this user', async () => {
+  test('session_id must be a live gateway session of this user', async ({ sim, user, body, post }) => {
     const random = await post({ ...body, session_id: 'f'.repeat(32) });
     expect(random.status).toBe(400);
     expect(random.json.code).toBe(50035);
@@ -80,10 +78,10 @@ describe('requests are checked as Discord would', () => {
     expect((await post(body)).status).toBe(400);
   });
 
-  it('attachments must have been uploaded, by this user, for this channel', async () => {
+  test('attachments must have been uploaded, by this user, for this channel', async ({ sim, user, body, post }) => {
     const slots = (await (
       await user.rest.request('POST', `/channels/${user.account.channelId}/attachments`, { files: [{ id: '0', filename: 'x.png', file_size: 10 }] })
-    ).json()) as AttachmentSlotsResponse;
+    ).json()) as UploadSlotsBody;
     const neverPut = slots.attachments[0]?.upload_filename ?? '';
     const withMissing = structuredClone(body);
     const first = withMissing.data.attachments[0];
@@ -99,15 +97,15 @@ describe('requests are checked as Discord would', () => {
     expect(foreignUpload.json.errors).toMatchObject({ data: { attachments: { '0': { uploaded_filename: {} } } } });
   });
 
-  it('uploads are single use: the same upload cannot start a second job', async () => {
+  test('uploads are single use: the same upload cannot start a second job', async ({ sim, user, body, post }) => {
     expect((await post(body)).status).toBe(204);
     await finalReply(user, body.nonce);
     expect((await post({ ...body, nonce: '42' })).status).toBe(400);
   });
 
-  it('the upload target checks size, upload id, and refuses an Authorization header', async () => {
+  test('the upload target checks size, upload id, and refuses an Authorization header', async ({ sim, user, body, post }) => {
     const res = await user.rest.request('POST', `/channels/${user.account.channelId}/attachments`, { files: [{ id: '0', filename: 'y.png', file_size: 4 }] });
-    const slot = ((await res.json()) as AttachmentSlotsResponse).attachments[0];
+    const slot = ((await res.json()) as UploadSlotsBody).attachments[0];
     const url = slot?.upload_url ?? '';
     expect(slot?.id).toBe('0');
     expect((await fetch(url, { method: 'PUT', body: Buffer.from('12345') })).status).toBe(400);
@@ -116,7 +114,7 @@ describe('requests are checked as Discord would', () => {
     expect((await fetch(url, { method: 'PUT', body: Buffer.from('1234') })).status).toBe(200);
   });
 
-  it('JSON shape: invalid JSON is 50109, missing or wrong fields are 50035 with per-field errors', async () => {
+  test('JSON shape: invalid JSON is 50109, missing or wrong fields are 50035 with per-field errors', async ({ sim, user, body, post }) => {
     const broken = await user.rest.request('POST', '/interactions', '{not json');
     expect(broken.status).toBe(400);
     expect(((await broken.json()) as ErrorBody).code).toBe(50109);
@@ -130,7 +128,7 @@ describe('requests are checked as Discord would', () => {
     expect((await post(badOption)).json.errors).toHaveProperty('data');
   });
 
-  it('rejected requests neither count as interactions nor consume the script', async () => {
+  test('rejected requests neither count as interactions nor consume the script', async ({ sim, user, body, post }) => {
     sim.script(user.account.channelId, { kind: 'botError', error: 'DAILY_LIMIT' });
     expect((await post({ ...body, session_id: 'nope' })).status).toBe(400);
     expect(sim.stats(user.account.channelId).interactions).toBe(0);
@@ -139,14 +137,14 @@ describe('requests are checked as Discord would', () => {
     expect(reply.embeds[0]?.description).toMatch(/daily limit/);
   });
 
-  it('accepts multipart with payload_json and inline files[n]', async () => {
+  test('accepts multipart with payload_json and inline files[n]', async ({ sim, user, body, post }) => {
     const images = await sampleImages();
     const inline = structuredClone(body);
     inline.nonce = '9001';
     inline.data.attachments = [
       { id: '0', filename: images.source.filename },
       { id: '1', filename: images.target.filename },
-    ] as SlashCommandInvokeBody['data']['attachments'];
+    ] as PicsiInvokeBody['data']['attachments'];
     const form = new FormData();
     form.set('payload_json', JSON.stringify(inline));
     form.set('files[0]', new Blob([new Uint8Array(images.source.bytes)]), images.source.filename);
@@ -156,7 +154,7 @@ describe('requests are checked as Discord would', () => {
     expect((await finalReply(user, '9001')).attachments[0]).toMatchObject({ width: 120, height: 90 });
   });
 
-  it('GET messages validates limit; unknown API versions are 404', async () => {
+  test('GET messages validates limit; unknown API versions are 404', async ({ sim, user, body, post }) => {
     expect((await user.rest.request('GET', `/channels/${user.account.channelId}/messages?limit=500`)).status).toBe(400);
     const ok = await user.rest.request('GET', `/channels/${user.account.channelId}/messages?limit=100`);
     expect((await ok.json()) as APIMessage[]).toEqual([]);

@@ -1,34 +1,17 @@
+import { ApplicationCommandOptionType, GatewayOpcodes, MessageFlags } from 'discord-api-types/v10';
 import type { APIMessage } from 'discord-api-types/v10';
 import sharp from 'sharp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ApplicationCommandOptionType,
-  GatewayOpcodes,
-  INSIGHTFACESWAP_APPLICATION_ID,
-  LOADING_MESSAGE_FLAG,
-  PICSI_OPTION_NAMES,
-} from '../../src/discord/protocol.js';
-import type { ApplicationCommandIndex, RefreshUrlsResponse } from '../../src/discord/protocol.js';
-import { DECOY_APPLICATION_ID } from '../../src/simulator/index.js';
-import type { DiscordSimulator } from '../../src/simulator/index.js';
-import type { UserSession } from '../helpers/sim-session.js';
-import { loginUser, startPicsi, startSimulator } from '../helpers/sim-session.js';
+import { describe, expect } from 'vitest';
+import { BOT_APPLICATION_ID, DAILY_FREE_CREDITS, DECOY_APPLICATION_ID, PICSI, PICSI_CREDIT_COST } from '../../src/simulator/index.js';
+import type { CommandIndexBody, RefreshedUrlsBody } from '../../src/simulator/index.js';
+import { simTest } from '../helpers/sim-fixture.js';
+import { startPicsi } from '../helpers/sim-session.js';
 
 type Dispatched = Record<string, unknown>;
 
 describe('a hand-driven /picsi session (raw ws + fetch)', () => {
-  let sim: DiscordSimulator;
-  let user: UserSession;
 
-  beforeEach(async () => {
-    sim = await startSimulator();
-    user = await loginUser(sim);
-  });
-  afterEach(async () => {
-    await sim.close();
-  });
-
-  it('READY carries the session, a distinct resume URL and the user', async () => {
+  simTest('READY carries the session, a distinct resume URL and the user', async ({ sim, user }) => {
     const ready = user.gateway.dispatches('READY')[0];
     const d = ready?.d as Dispatched;
     expect(ready?.s).toBe(1);
@@ -40,20 +23,20 @@ describe('a hand-driven /picsi session (raw ws + fetch)', () => {
     expect((hello?.d as Dispatched).heartbeat_interval).toBe(41_250);
   });
 
-  it('the command index lists a decoy /picsi before the real one, with the option names', async () => {
-    const index = (await (await user.rest.request('GET', `/guilds/${user.account.guildId}/application-command-index`)).json()) as ApplicationCommandIndex;
+  simTest('the command index lists a decoy /picsi before the real one, with the option names', async ({ sim, user }) => {
+    const index = (await (await user.rest.request('GET', `/guilds/${user.account.guildId}/application-command-index`)).json()) as CommandIndexBody;
     const picsis = index.application_commands.filter((c) => c.name === 'picsi');
-    expect(picsis.map((c) => c.application_id)).toEqual([DECOY_APPLICATION_ID, INSIGHTFACESWAP_APPLICATION_ID]);
-    expect(index.application_commands.some((c) => c.application_id === INSIGHTFACESWAP_APPLICATION_ID && c.name !== 'picsi')).toBe(true);
+    expect(picsis.map((c) => c.application_id)).toEqual([DECOY_APPLICATION_ID, BOT_APPLICATION_ID]);
+    expect(index.application_commands.some((c) => c.application_id === BOT_APPLICATION_ID && c.name !== 'picsi')).toBe(true);
     const real = picsis[1];
     expect(real?.options?.map((o) => [o.name, o.type])).toEqual([
-      [PICSI_OPTION_NAMES.source, ApplicationCommandOptionType.Attachment],
-      [PICSI_OPTION_NAMES.target, ApplicationCommandOptionType.Attachment],
-      [PICSI_OPTION_NAMES.options, ApplicationCommandOptionType.String],
+      [PICSI.optionNames.source, ApplicationCommandOptionType.Attachment],
+      [PICSI.optionNames.target, ApplicationCommandOptionType.Attachment],
+      [PICSI.optionNames.options, ApplicationCommandOptionType.String],
     ]);
   });
 
-  it('runs identify → upload → interaction → LOADING placeholder → final update with a real PNG', async () => {
+  simTest('runs identify → upload → interaction → LOADING placeholder → final update with a real PNG', async ({ sim, user }) => {
     const { response, nonce } = await startPicsi(user, { options: '-m' });
     expect(response.status).toBe(204);
 
@@ -64,8 +47,8 @@ describe('a hand-driven /picsi session (raw ws + fetch)', () => {
 
     const isOurs = (d: Dispatched): boolean => (d.interaction_metadata as Dispatched | undefined)?.id === interactionId;
     const placeholder = (await user.gateway.waitForDispatch('MESSAGE_CREATE', isOurs)).d as APIMessage & { guild_id: string };
-    expect(placeholder.flags).toBe(LOADING_MESSAGE_FLAG);
-    expect(placeholder.author.id).toBe(INSIGHTFACESWAP_APPLICATION_ID);
+    expect(placeholder.flags).toBe(MessageFlags.Loading);
+    expect(placeholder.author.id).toBe(BOT_APPLICATION_ID);
     expect(placeholder.author.bot).toBe(true);
     expect(placeholder.nonce).toBeUndefined();
     expect(placeholder.guild_id).toBe(user.account.guildId);
@@ -91,10 +74,10 @@ describe('a hand-driven /picsi session (raw ws + fetch)', () => {
     // Sequence numbers are consecutive per session.
     const seqs = user.gateway.frames.filter((f) => f.op === GatewayOpcodes.Dispatch).map((f) => f.s);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
-    expect(sim.credits(user.account.channelId)).toEqual({ total: 50, used: 3 });
+    expect(sim.credits(user.account.channelId)).toEqual({ total: DAILY_FREE_CREDITS, used: PICSI_CREDIT_COST });
   });
 
-  it('GET messages returns the edited reply, newest first', async () => {
+  simTest('GET messages returns the edited reply, newest first', async ({ sim, user }) => {
     await startPicsi(user);
     await startPicsi(user);
     await user.gateway.waitFor(() => user.gateway.dispatches('MESSAGE_UPDATE').length === 2);
@@ -107,7 +90,7 @@ describe('a hand-driven /picsi session (raw ws + fetch)', () => {
     expect(all.map((m) => m.id)).toEqual([lastUpdate.id, (user.gateway.dispatches('MESSAGE_UPDATE')[0]?.d as APIMessage).id]);
   });
 
-  it('CDN URLs reject forged signatures and can be refreshed', async () => {
+  simTest('CDN URLs reject forged signatures and can be refreshed', async ({ sim, user }) => {
     await startPicsi(user);
     const update = await user.gateway.waitForDispatch('MESSAGE_UPDATE');
     const url = (update.d as APIMessage).attachments[0]?.url ?? '';
@@ -115,7 +98,7 @@ describe('a hand-driven /picsi session (raw ws + fetch)', () => {
     expect((await fetch(forged)).status).toBe(403);
     expect((await fetch(url.split('?')[0] ?? '')).status).toBe(403);
 
-    const refreshed = (await (await user.rest.request('POST', '/attachments/refresh-urls', { attachment_urls: [url, 'https://example.com/x.png'] })).json()) as RefreshUrlsResponse;
+    const refreshed = (await (await user.rest.request('POST', '/attachments/refresh-urls', { attachment_urls: [url, 'https://example.com/x.png'] })).json()) as RefreshedUrlsBody;
     expect(refreshed.refreshed_urls[0]?.original).toBe(url);
     expect((await fetch(refreshed.refreshed_urls[0]?.refreshed ?? '')).status).toBe(200);
     expect(refreshed.refreshed_urls[1]).toEqual({ original: 'https://example.com/x.png', refreshed: 'https://example.com/x.png' });
@@ -123,21 +106,17 @@ describe('a hand-driven /picsi session (raw ws + fetch)', () => {
 });
 
 describe('CDN expiry with an injected clock', () => {
-  it('an expired URL is refused until refreshed', async () => {
-    let now = Date.UTC(2025, 0, 1, 12);
-    const sim = await startSimulator({ now: () => now, cdnUrlTtlMs: 60_000 });
-    try {
-      const user = await loginUser(sim);
-      await startPicsi(user);
-      const update = await user.gateway.waitForDispatch('MESSAGE_UPDATE');
-      const url = (update.d as APIMessage).attachments[0]?.url ?? '';
-      expect((await fetch(url)).status).toBe(200);
-      now += 61_000;
-      expect((await fetch(url)).status).toBe(403);
-      const refreshed = (await (await user.rest.request('POST', '/attachments/refresh-urls', { attachment_urls: [url] })).json()) as RefreshUrlsResponse;
-      expect((await fetch(refreshed.refreshed_urls[0]?.refreshed ?? '')).status).toBe(200);
-    } finally {
-      await sim.close();
-    }
+  let now = Date.UTC(2025, 0, 1, 12);
+  simTest.override({ simOptions: { now: () => now, cdnUrlTtlMs: 60_000 } });
+
+  simTest('an expired URL is refused until refreshed', async ({ user }) => {
+    await startPicsi(user);
+    const update = await user.gateway.waitForDispatch('MESSAGE_UPDATE');
+    const url = (update.d as APIMessage).attachments[0]?.url ?? '';
+    expect((await fetch(url)).status).toBe(200);
+    now += 61_000;
+    expect((await fetch(url)).status).toBe(403);
+    const refreshed = (await (await user.rest.request('POST', '/attachments/refresh-urls', { attachment_urls: [url] })).json()) as RefreshedUrlsBody;
+    expect((await fetch(refreshed.refreshed_urls[0]?.refreshed ?? '')).status).toBe(200);
   });
 });

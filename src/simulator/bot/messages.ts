@@ -1,7 +1,7 @@
-import { InteractionType, MessageType } from 'discord-api-types/v10';
-import type { APIAttachment, APIMessage, APIUser, MessageFlags } from 'discord-api-types/v10';
-import type { BotReply } from '../../discord/bot-replies.js';
-import { ERROR_EMBED_COLOUR, LOADING_MESSAGE_FLAG, PICSI_COMMAND_NAME } from '../../discord/protocol.js';
+import { InteractionType, MessageFlags, MessageType } from 'discord-api-types/v10';
+import type { APIAttachment, APIMessage, APIUser } from 'discord-api-types/v10';
+import type { BotErrorKind } from './insightfaceswap.js';
+import { PICSI, errorEmbed, resultContent } from './insightfaceswap.js';
 
 /** What every message of one interaction reply shares. */
 export interface ReplyContext {
@@ -23,23 +23,22 @@ const NO_FLAGS = 0 as MessageFlags;
  * request is `interaction_metadata.id`, the id we got in INTERACTION_CREATE/SUCCESS.
  */
 export function loadingMessage(ctx: ReplyContext): APIMessage {
-  return base(ctx, { flags: LOADING_MESSAGE_FLAG, edited_timestamp: null });
+  return base(ctx, { flags: MessageFlags.Loading, edited_timestamp: null });
 }
 
 export function resultMessage(ctx: ReplyContext, attachment: APIAttachment, editedAt: string): APIMessage {
   return {
     ...base(ctx, { flags: NO_FLAGS, edited_timestamp: editedAt }),
-    // The real bot's result text is not public (inferred): it mentions the invoking user.
-    content: `<@${ctx.user.id}>`,
+    content: resultContent(ctx.user.id),
     mentions: [ctx.user],
     attachments: [attachment],
   };
 }
 
-export function errorMessage(ctx: ReplyContext, reply: BotReply, editedAt: string): APIMessage {
+export function errorMessage(ctx: ReplyContext, kind: BotErrorKind, editedAt: string): APIMessage {
   return {
     ...base(ctx, { flags: NO_FLAGS, edited_timestamp: editedAt }),
-    embeds: [{ title: 'Error', description: reply.sample, color: ERROR_EMBED_COLOUR }],
+    embeds: [errorEmbed(kind)],
   };
 }
 
@@ -67,7 +66,7 @@ function base(ctx: ReplyContext, parts: Pick<APIMessage, 'flags' | 'edited_times
       user: ctx.user,
       authorizing_integration_owners: { '0': ctx.guildId },
     },
-    interaction: { id: ctx.interactionId, type: InteractionType.ApplicationCommand, name: PICSI_COMMAND_NAME, user: ctx.user },
+    interaction: { id: ctx.interactionId, type: InteractionType.ApplicationCommand, name: PICSI.name, user: ctx.user },
     ...parts,
   };
 }

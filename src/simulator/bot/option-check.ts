@@ -1,6 +1,6 @@
 /**
- * /picsi option flags as the simulated bot accepts them (from protocol.md §1; the real bot owns
- * the truth). A flag with `range` may be followed by an integer in that range.
+ * /picsi option flags as the simulated bot accepts them: the flags the hosted API documents (the
+ * real bot owns the truth). A flag with `range` may be followed by an integer in that range.
  */
 const FLAGS: Readonly<Record<string, { range?: readonly [number, number] }>> = {
   '-m': {},

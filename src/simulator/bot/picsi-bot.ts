@@ -1,8 +1,6 @@
 import type { APIAttachment, APIMessage, APIUser } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
-import { botReply } from '../../discord/bot-replies.js';
-import type { BotErrorKind } from '../../discord/bot-replies.js';
-import { INTERACTION_ACK_TIMEOUT_MS, InteractionFailureReason, PICSI_CREDIT_COST } from '../../discord/protocol.js';
+import { FAILURE_REASON_NO_RESPONSE, INTERACTION_ACK_TIMEOUT_MS } from '../wire.js';
 import { dispatchGuildMessage } from '../gateway/fanout.js';
 import type { GatewaySession, SessionRegistry } from '../gateway/sessions.js';
 import type { AccountRegistry, SimChannel, SimUser } from '../state/accounts.js';
@@ -12,6 +10,8 @@ import type { MessageStore } from '../state/messages.js';
 import type { TimerSet } from '../timers.js';
 import type { BotBehaviour } from '../types.js';
 import { swapFace } from './face-swap.js';
+import { PICSI_CREDIT_COST } from './insightfaceswap.js';
+import type { BotErrorKind } from './insightfaceswap.js';
 import { errorMessage, loadingMessage, resultMessage } from './messages.js';
 import type { ReplyContext } from './messages.js';
 import { optionsAreValid } from './option-check.js';
@@ -66,7 +66,7 @@ export class PicsiBot {
     if (behaviour.kind === 'interactionFailure') {
       // Discord gives up after 3 s without an acknowledgement; shortened with the bot delay.
       await deps.timers.sleep(Math.min(deps.botDelayMs(), INTERACTION_ACK_TIMEOUT_MS));
-      session.dispatch('INTERACTION_FAILURE', { ...ids, reason_code: InteractionFailureReason.ApplicationDidNotRespond });
+      session.dispatch('INTERACTION_FAILURE', { ...ids, reason_code: FAILURE_REASON_NO_RESPONSE });
       job.inFlight.end('interactionFailure', true);
       return;
     }
@@ -90,7 +90,7 @@ export class PicsiBot {
 
     const editedAt = deps.nowIso();
     const message =
-      final.kind === 'result' ? resultMessage(ctx, final.attachment, editedAt) : errorMessage(ctx, botReply(final.error), editedAt);
+      final.kind === 'result' ? resultMessage(ctx, final.attachment, editedAt) : errorMessage(ctx, final.error, editedAt);
     this.post('MESSAGE_UPDATE', message, job.channel);
     job.inFlight.end(final.kind, true);
     deps.logger.debug({ interaction: job.interactionId, outcome: final.kind }, 'picsi job finished');

@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
+import { GatewayCloseCodes, GatewayIntentBits, GatewayOpcodes } from 'discord-api-types/v10';
 import type { APIUser, GatewayHello, GatewayHeartbeatAck, GatewayInvalidSession } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
-import { GatewayCloseCodes, GatewayIntentBits, GatewayOpcodes } from '../../discord/protocol.js';
 import type { AccountRegistry } from '../state/accounts.js';
 import { botReady, guildCreate, userReady } from './payloads.js';
 import type { GatewayLink, GatewaySession, SessionRegistry } from './sessions.js';

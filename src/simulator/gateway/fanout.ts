@@ -1,5 +1,5 @@
 import type { APIMessage, GatewayMessageCreateDispatchData } from 'discord-api-types/v10';
-import { GatewayIntentBits } from '../../discord/protocol.js';
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import type { AccountRegistry } from '../state/accounts.js';
 import type { GatewaySession, SessionRegistry } from './sessions.js';
 

@@ -19,7 +19,7 @@ import type {
   GatewayGuildCreateDispatchData,
   GatewayReadyDispatchData,
 } from 'discord-api-types/v10';
-import type { UserReadyDispatchData } from '../../discord/protocol.js';
+import type { UserReadyData } from '../wire.js';
 import type { AccountRegistry, SimChannel, SimGuild } from '../state/accounts.js';
 import type { GatewaySession } from './sessions.js';
 
@@ -29,7 +29,7 @@ const NO_FLAGS = 0;
 /** VIEW_CHANNEL | SEND_MESSAGES | READ_MESSAGE_HISTORY | USE_APPLICATION_COMMANDS | ATTACH_FILES. */
 const EVERYONE_PERMISSIONS = String((1n << 10n) | (1n << 11n) | (1n << 16n) | (1n << 31n) | (1n << 15n));
 
-export function userReady(session: GatewaySession, user: APIUser, guilds: SimGuild[], resumeUrl: string): UserReadyDispatchData {
+export function userReady(session: GatewaySession, user: APIUser, guilds: SimGuild[], resumeUrl: string): UserReadyData {
   return {
     v: GATEWAY_VERSION,
     user,

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { GATEWAY_VERSIONS, GatewayCloseCodes } from '../../discord/protocol.js';
+import { GatewayCloseCodes } from 'discord-api-types/v10';
+import { SUPPORTED_GATEWAY_VERSIONS } from '../wire.js';
 import { handleConnection } from './connection.js';
 import type { ConnectionDeps } from './connection.js';
 
@@ -53,7 +54,7 @@ export class GatewayServer {
 
 function queryProblem(query: URLSearchParams): { code: GatewayCloseCodes; reason: string } | undefined {
   const v = query.get('v');
-  if (v !== null && !GATEWAY_VERSIONS.some((known) => String(known) === v)) {
+  if (v !== null && !SUPPORTED_GATEWAY_VERSIONS.some((known) => String(known) === v)) {
     return { code: GatewayCloseCodes.InvalidAPIVersion, reason: 'Invalid API version.' };
   }
   const encoding = query.get('encoding');

@@ -7,26 +7,20 @@ import type {
   GatewayMessageUpdateDispatchData,
   GatewayReadyDispatchData,
 } from 'discord-api-types/v10';
-import { GatewayCloseCodes, GatewayOpcodes } from '../../discord/protocol.js';
-import type {
-  GatewayDispatchFrame,
-  InteractionCreateUserData,
-  InteractionFailureData,
-  InteractionSuccessData,
-  UserReadyDispatchData,
-} from '../../discord/protocol.js';
+import { GatewayCloseCodes, GatewayOpcodes } from 'discord-api-types/v10';
+import type { DispatchFrame, InteractionEventData, InteractionFailureEventData, UserReadyData } from '../wire.js';
 
 /** Every dispatch the simulator sends, with its payload type: tsc checks each call site. */
 export interface SimDispatchMap {
-  READY: GatewayReadyDispatchData | UserReadyDispatchData;
+  READY: GatewayReadyDispatchData | UserReadyData;
   RESUMED: Record<string, never>;
   GUILD_CREATE: GatewayGuildCreateDispatchData;
   CHANNEL_CREATE: GatewayChannelCreateDispatchData;
   MESSAGE_CREATE: GatewayMessageCreateDispatchData;
   MESSAGE_UPDATE: GatewayMessageUpdateDispatchData;
-  INTERACTION_CREATE: InteractionCreateUserData;
-  INTERACTION_SUCCESS: InteractionSuccessData;
-  INTERACTION_FAILURE: InteractionFailureData;
+  INTERACTION_CREATE: InteractionEventData;
+  INTERACTION_SUCCESS: InteractionEventData;
+  INTERACTION_FAILURE: InteractionFailureEventData;
 }
 export type SimDispatchName = keyof SimDispatchMap;
 
@@ -54,7 +48,7 @@ export class GatewaySession {
   /** performance.now() when the session lost its socket; undefined while attached. */
   detachedAt: number | undefined;
   private link: GatewayLink | null = null;
-  private readonly buffer: GatewayDispatchFrame[] = [];
+  private readonly buffer: DispatchFrame[] = [];
 
   constructor(
     readonly kind: SessionKind,
@@ -89,14 +83,14 @@ export class GatewaySession {
 
   dispatch<K extends SimDispatchName>(t: K, d: SimDispatchMap[K]): void {
     if (this.invalidated) return;
-    const frame: GatewayDispatchFrame<K, SimDispatchMap[K]> = { op: GatewayOpcodes.Dispatch, t, s: ++this.seq, d };
+    const frame: DispatchFrame<K, SimDispatchMap[K]> = { op: GatewayOpcodes.Dispatch, t, s: ++this.seq, d };
     this.buffer.push(frame);
     if (this.buffer.length > REPLAY_BUFFER) this.buffer.shift();
     this.link?.send(frame);
   }
 
   /** Frames after `seq`, or undefined when some of them are no longer buffered. */
-  replayAfter(seq: number): GatewayDispatchFrame[] | undefined {
+  replayAfter(seq: number): DispatchFrame[] | undefined {
     const oldest = this.buffer[0]?.s ?? this.seq + 1;
     if (seq + 1 < oldest) return undefined;
     return this.buffer.filter((f) => f.s > seq);

@@ -1,6 +1,6 @@
 import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import type { RESTError, RESTErrorFieldInformation, RESTRateLimit } from 'discord-api-types/v10';
-import { INVALID_FORM_BODY_CODE, RATE_LIMIT_MESSAGE } from '../../discord/protocol.js';
+import { RATE_LIMITED_MESSAGE } from '../wire.js';
 
 export interface HttpResponse {
   status: number;
@@ -50,7 +50,7 @@ export interface FormErrors {
 
 /** 400 50035 with Discord's nested `errors` object. */
 export function invalidFormBody(errors: FormErrors): HttpResponse {
-  const head: RESTError = { message: 'Invalid Form Body', code: INVALID_FORM_BODY_CODE };
+  const head: RESTError = { message: 'Invalid Form Body', code: RESTJSONErrorCodes.InvalidFormBodyOrContentType };
   return json(400, { ...head, errors });
 }
 
@@ -66,7 +66,7 @@ export const fieldError = (path: readonly (string | number)[], code: string, mes
 
 /** Discord's 429: body in seconds (float), Retry-After header in whole seconds (rounded up). */
 export function rateLimited(retryAfterSeconds: number, nowMs: number): HttpResponse {
-  const body: RESTRateLimit = { message: RATE_LIMIT_MESSAGE, retry_after: retryAfterSeconds, global: false };
+  const body: RESTRateLimit = { message: RATE_LIMITED_MESSAGE, retry_after: retryAfterSeconds, global: false };
   return json(429, body, {
     'retry-after': String(Math.ceil(retryAfterSeconds)),
     'x-ratelimit-scope': 'user',

@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import type { AttachmentSlotsResponse, RefreshUrlsResponse } from '../../discord/protocol.js';
+import type { RefreshedUrlsBody, UploadSlotsBody } from '../wire.js';
 import type { Route } from '../http/router.js';
 import { canSee, caller, jsonBody } from '../http/request.js';
 import type { HttpResponse } from '../http/responses.js';
 import { invalidJson, json, missingAccess, unauthorized, unknownChannel } from '../http/responses.js';
 import { validate } from '../http/validate.js';
 
-/** Discord's default upload limit per file for accounts without Nitro. */
+/**
+ * Per-file limit of upload slots. Generous on purpose (the server's own default is 25 MiB): real
+ * accounts without Nitro are limited to about 10 MB (inferred, docs/discord-protocol.md).
+ */
 const MAX_FILE_BYTES = 25 * 1024 * 1024;
 
 const slotsSchema = z.object({
@@ -41,7 +44,7 @@ export const attachmentApiRoutes: Route[] = [
       const parsed = validate(slotsSchema, body);
       if (!parsed.ok) return parsed.response;
       const owner = who.kind === 'user' ? who.user.token : sim.botToken;
-      const response: AttachmentSlotsResponse = {
+      const response: UploadSlotsBody = {
         attachments: parsed.value.files.map((file) => {
           const slot = sim.uploads.create(owner, channel.channelId, file.filename, file.file_size);
           const [uuid] = slot.uploadFilename.split('/');
@@ -61,7 +64,7 @@ export const attachmentApiRoutes: Route[] = [
       if (body === undefined) return invalidJson();
       const parsed = validate(refreshSchema, body);
       if (!parsed.ok) return parsed.response;
-      const response: RefreshUrlsResponse = {
+      const response: RefreshedUrlsBody = {
         refreshed_urls: parsed.value.attachment_urls.map((original) => ({ original, refreshed: sim.cdn.refresh(original) ?? original })),
       };
       return json(200, response);

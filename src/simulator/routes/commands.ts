@@ -12,7 +12,7 @@ export const commandRoutes: Route[] = [
       const guildId = ctx.params.guildId ?? '';
       if (!sim.accounts.guild(guildId)) return unknownGuild();
       if (!sim.accounts.isMember(who.user.token, guildId)) return missingAccess();
-      return json(200, sim.commands.index());
+      return json(200, sim.commands.index(guildId));
     },
   },
 ];

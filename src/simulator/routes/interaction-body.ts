@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApplicationCommandType, InteractionType } from '../../discord/protocol.js';
+import { ApplicationCommandType, InteractionType } from 'discord-api-types/v10';
 import type { RequestContext } from '../http/request.js';
 import { contentType, jsonBody } from '../http/request.js';
 import type { HttpResponse } from '../http/responses.js';

@@ -1,11 +1,6 @@
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import type { APIApplicationCommandOption } from 'discord-api-types/v10';
-import {
-  INVALID_COMMAND_VERSION_ERROR,
-  INVALID_COMMAND_VERSION_MESSAGE,
-  PICSI_COMMAND_NAME,
-  PICSI_OPTION_NAMES,
-} from '../../discord/protocol.js';
+import { PICSI } from '../bot/insightfaceswap.js';
 import type { UploadedFile } from '../bot/picsi-bot.js';
 import type { SimulatorContext } from '../context.js';
 import type { Route } from '../http/router.js';
@@ -25,6 +20,7 @@ import {
 } from '../http/responses.js';
 import type { SimUser } from '../state/accounts.js';
 import type { ParsedInvoke } from './interaction-body.js';
+import { STALE_COMMAND_ERROR } from '../wire.js';
 import { parseInvoke } from './interaction-body.js';
 
 type Step<T> = { ok: true; value: T } | { ok: false; response: HttpResponse };
@@ -64,7 +60,7 @@ async function invoke(ctx: Parameters<Route['handler']>[0], sim: SimulatorContex
 
   const command = sim.commands.find(body.data.id);
   if (!command) return unknownCommand();
-  if (command.name !== PICSI_COMMAND_NAME || command.application_id !== sim.applicationId || body.data.name !== command.name) {
+  if (command.name !== PICSI.name || command.application_id !== sim.applicationId || body.data.name !== command.name) {
     return fieldError(['data', 'id'], 'BASE_TYPE_CHOICES', 'The simulator only runs InsightFaceSwap /picsi.');
   }
   const files = resolveFiles(parsed.value, command.options ?? [], who.user, body.channel_id, sim);
@@ -132,14 +128,14 @@ function resolveFiles(
     }
     return { ok: true, value: { bytes: slot.bytes, filename: ref.filename, uploadedFilename: slot.uploadFilename } };
   };
-  const source = file(PICSI_OPTION_NAMES.source);
+  const source = file(sim.commands.picsiOptionNames.source);
   if (!source.ok) return source;
-  const target = file(PICSI_OPTION_NAMES.target);
+  const target = file(sim.commands.picsiOptionNames.target);
   if (!target.ok) return target;
-  const options = given.find((o) => o.name === PICSI_OPTION_NAMES.options)?.value;
+  const options = given.find((o) => o.name === sim.commands.picsiOptionNames.options)?.value;
   return { ok: true, value: { source: source.value, target: target.value, optionsText: typeof options === 'string' ? options : undefined } };
 }
 
-const invalidVersion = (): HttpResponse => fieldError(['data'], INVALID_COMMAND_VERSION_ERROR, INVALID_COMMAND_VERSION_MESSAGE);
+const invalidVersion = (): HttpResponse => fieldError(['data'], STALE_COMMAND_ERROR.code, STALE_COMMAND_ERROR.message);
 
 export const interactionRoutes: Route[] = [{ method: 'POST', pattern: '/interactions', handler: invoke }];

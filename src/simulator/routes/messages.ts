@@ -9,7 +9,7 @@ import type { SimChannel } from '../state/accounts.js';
 
 const SNOWFLAKE = /^\d{1,20}$/;
 
-function visibleChannel(ctx: RequestContext, sim: SimulatorContext): { channel: SimChannel } | { response: HttpResponse } {
+export function visibleChannel(ctx: RequestContext, sim: SimulatorContext): { channel: SimChannel } | { response: HttpResponse } {
   const who = caller(ctx, sim);
   if (!who) return { response: unauthorized() };
   const channel = sim.accounts.channel(ctx.params.channelId ?? '');

@@ -1,5 +1,5 @@
 import type { APIUser } from 'discord-api-types/v10';
-import { DAILY_FREE_CREDITS } from '../../discord/protocol.js';
+import { DAILY_FREE_CREDITS } from '../bot/insightfaceswap.js';
 import type { Credits, SimulatedAccount } from '../types.js';
 
 export interface SimUser {

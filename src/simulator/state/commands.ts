@@ -1,25 +1,11 @@
 import type { APIApplicationCommand, APIApplicationCommandOption } from 'discord-api-types/v10';
-import {
-  ApplicationCommandOptionType,
-  ApplicationCommandType,
-  PICSI_COMMAND_NAME,
-  PICSI_OPTION_NAMES,
-} from '../../discord/protocol.js';
-import type { ApplicationCommandIndex } from '../../discord/protocol.js';
+import { ApplicationCommandType } from 'discord-api-types/v10';
+import { PICSI, SAVEID_OPTIONS, picsiOptions } from '../bot/insightfaceswap.js';
+import type { PicsiOptionNames } from '../bot/insightfaceswap.js';
+import type { CommandIndexBody } from '../wire.js';
 
 /** An unrelated application whose index entries a driver must skip. */
 export const DECOY_APPLICATION_ID = '1100000000000000001';
-
-const PICSI_OPTIONS: APIApplicationCommandOption[] = [
-  { type: ApplicationCommandOptionType.Attachment, name: PICSI_OPTION_NAMES.source, description: 'Source face image', required: true },
-  {
-    type: ApplicationCommandOptionType.Attachment,
-    name: PICSI_OPTION_NAMES.target,
-    description: 'Target image or gif',
-    required: true,
-  },
-  { type: ApplicationCommandOptionType.String, name: PICSI_OPTION_NAMES.options, description: 'Extra options, e.g. -m', required: false },
-];
 
 /**
  * The slash commands visible in a guild's command index. Only InsightFaceSwap's /picsi can be run;
@@ -30,25 +16,26 @@ export class CommandRegistry {
   private picsiVersion: string;
   private readonly others: APIApplicationCommand[];
   private indexVersion: string;
+  private readonly guildsWithoutApplication = new Set<string>();
 
   constructor(
     private readonly applicationId: string,
     private readonly newId: () => string,
+    /** The names /picsi declares its options under (and reads them by). */
+    readonly picsiOptionNames: PicsiOptionNames = PICSI.optionNames,
   ) {
     this.picsiId = newId();
     this.picsiVersion = newId();
     this.indexVersion = newId();
     // A decoy /picsi of another app comes first, so taking the first match by name is wrong.
     this.others = [
-      command(newId(), DECOY_APPLICATION_ID, newId(), PICSI_COMMAND_NAME, 'A different bot with the same command name', []),
-      command(newId(), applicationId, newId(), 'saveid', 'Save a face id', [
-        { type: ApplicationCommandOptionType.String, name: 'idname', description: 'Name', required: true },
-      ]),
+      command(newId(), DECOY_APPLICATION_ID, newId(), PICSI.name, 'A different bot with the same command name', []),
+      command(newId(), applicationId, newId(), 'saveid', 'Save Identity Feature by Name and Image', SAVEID_OPTIONS),
     ];
   }
 
   get picsi(): APIApplicationCommand {
-    return command(this.picsiId, this.applicationId, this.picsiVersion, PICSI_COMMAND_NAME, 'Swap a face onto an image', PICSI_OPTIONS);
+    return command(this.picsiId, this.applicationId, this.picsiVersion, PICSI.name, PICSI.description, picsiOptions(this.picsiOptionNames));
   }
 
   bump(): void {
@@ -61,14 +48,20 @@ export class CommandRegistry {
     return id === picsi.id ? picsi : this.others.find((c) => c.id === id);
   }
 
-  /** The index is the same for every guild: InsightFaceSwap's commands are global. */
-  index(): ApplicationCommandIndex {
-    const commands = [this.others[0], this.picsi, this.others[1]].filter((c) => c !== undefined);
+  /** Models the application not added to a guild: its commands leave that guild's index. */
+  removeApplicationFrom(guildId: string): void {
+    this.guildsWithoutApplication.add(guildId);
+  }
+
+  /** The same index for every guild (InsightFaceSwap's commands are global), unless it was removed from `guildId`. */
+  index(guildId?: string): CommandIndexBody {
+    const keep = (applicationId: string): boolean => applicationId !== this.applicationId || !this.guildsWithoutApplication.has(guildId ?? '');
+    const commands = [this.others[0], this.picsi, this.others[1]].filter((c) => c !== undefined).filter((c) => keep(c.application_id));
     return {
       applications: [
         { id: DECOY_APPLICATION_ID, name: 'Decoy Swapper', description: '', icon: null, bot_id: DECOY_APPLICATION_ID },
         { id: this.applicationId, name: 'InsightFaceSwap', description: '', icon: null, bot_id: this.applicationId },
-      ],
+      ].filter((a) => keep(a.id)),
       application_commands: commands,
       version: this.indexVersion,
     };

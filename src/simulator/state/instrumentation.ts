@@ -13,6 +13,8 @@ export class Instrumentation {
   private readonly channels = new Map<string, ChannelStats>();
   private readonly requestLog: RecordedRequest[] = [];
   private readonly interactionLog: InteractionLogEntry[] = [];
+  /** Callers of `ended` waiting for an interaction, by nonce. */
+  private readonly endWaiters = new Map<string, ((entry: InteractionLogEntry) => void)[]>();
 
   get requests(): readonly RecordedRequest[] {
     return this.requestLog;
@@ -41,6 +43,8 @@ export class Instrumentation {
         const current = this.stats(channelId);
         current.inFlight -= 1;
         if (completed) current.completed += 1;
+        for (const wake of this.endWaiters.get(nonce) ?? []) wake(entry);
+        this.endWaiters.delete(nonce);
       },
     };
   }
@@ -53,6 +57,13 @@ export class Instrumentation {
       this.channels.set(channelId, stats);
     }
     return stats;
+  }
+
+  /** Resolves once the interaction with this nonce has ended (at once if it already has). */
+  ended(nonce: string): Promise<InteractionLogEntry> {
+    const done = this.interactionLog.find((e) => e.nonce === nonce && e.endedAt !== undefined);
+    if (done) return Promise.resolve(done);
+    return new Promise((resolve) => this.endWaiters.set(nonce, [...(this.endWaiters.get(nonce) ?? []), resolve]));
   }
 
   interactions(channelId?: string): readonly InteractionLogEntry[] {
