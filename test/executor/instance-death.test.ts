@@ -16,6 +16,7 @@ import { postJson, postPicsi } from '../helpers/graphql-http.js';
 import { makePng } from '../helpers/images.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { startInteractionsProxy } from '../helpers/interactions-proxy.js';
 
 const LEASE_TTL_MS = 1000;
 
@@ -33,15 +34,15 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-function fleet(account: SimulatedAccount) {
+function fleet(account: SimulatedAccount, apiUrl = () => simulator.apiUrl) {
   const prefix = `death:${randomUUID()}:`;
   const blobs = mkdtempSync(join(tmpdir(), 'picsi-death-blobs-'));
-  const start = async () => {
+  const start = async (api?: string) => {
     const server = await startServerProcess({
       REDIS_URL: redis.url,
       REDIS_PREFIX: prefix,
       STORAGE_URL: pathToFileURL(blobs).href,
-      DISCORD_API_URL: simulator.apiUrl,
+      DISCORD_API_URL: api ?? apiUrl(),
       DISCORD_ACCOUNTS: JSON.stringify([{ channel: account.channelId, server: account.guildId, discord: account.token }]),
       LEASE_TTL_MS: String(LEASE_TTL_MS),
       REAPER_INTERVAL_MS: '200',
@@ -57,9 +58,9 @@ function fleet(account: SimulatedAccount) {
 }
 
 const submit = (server: ServerProcess) => postPicsi(server.url, png);
-type JobState = { id: string; status: string; code: string | null; messageId: string | null; attempt: number; attachments: { copyState: string | null }[] };
+type JobState = { id: string; status: string; code: string | null; messageId: string | null; attempt: number; startedAt: string | null; attachments: { copyState: string | null }[] };
 const getJob = async (server: ServerProcess, id: string): Promise<JobState> =>
-  (await postJson<{ job: JobState }>(server.url, 'query ($id: ID!) { job(id: $id) { id status code messageId attempt attachments { copyState } } }', { id })).body.data!.job;
+  (await postJson<{ job: JobState }>(server.url, 'query ($id: ID!) { job(id: $id) { id status code messageId attempt startedAt attachments { copyState } } }', { id })).body.data!.job;
 
 it('instance A accepts 20 jobs queued behind a slow bot and is SIGKILLed; instance B, started after, completes all 20', async () => {
   const account = simulator.createAccount({ credits: 1_000_000 });
@@ -125,4 +126,29 @@ it('SIGTERM with a job still running past the shutdown deadline: the job is hand
   await expect.poll(async () => (await getJob(b, id)).status, { timeout: 25_000, interval: 100 }).toBe('COMPLETED');
   expect(simulator.interactionsLog(account.channelId)).toHaveLength(1);
   await b.kill();
+}, 60_000);
+
+it('a running job whose command was not sent yet (A stuck in its uploads) goes back to the head of the queue when A dies, and B runs it first', async () => {
+  const account = simulator.createAccount({ credits: 1_000_000 });
+  const proxy = await startInteractionsProxy(simulator.apiUrl);
+  try {
+    const { start } = fleet(account);
+    const a = await start(proxy.apiUrl);
+    proxy.holdAttachmentSlots();
+    const stuck = (await submit(a)).body.data!.picsi.id;
+    const next = (await submit(a)).body.data!.picsi.id;
+    await expect.poll(() => proxy.held, { timeout: 10_000, interval: 20 }).toBe(1);
+    expect((await getJob(a, stuck)).status).toBe('STARTED');
+    await a.kill('SIGKILL');
+    const b = await start(); // straight to the simulator
+    await expect.poll(async () => (await getJob(b, next)).status, { timeout: 20_000, interval: 100 }).toBe('COMPLETED');
+    const first = await getJob(b, stuck);
+    expect(first).toMatchObject({ status: 'COMPLETED', attempt: 2 });
+    expect(simulator.interactionsLog(account.channelId)).toHaveLength(2);
+    // Back at the head: the requeued job ran before the one queued behind it.
+    expect(Date.parse(first.startedAt!)).toBeLessThan(Date.parse((await getJob(b, next)).startedAt!));
+    await b.kill();
+  } finally {
+    await proxy.close();
+  }
 }, 60_000);

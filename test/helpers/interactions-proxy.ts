@@ -1,7 +1,8 @@
 /**
  * An HTTP proxy in front of the simulator's REST API that can spoil the answer of POST
  * /interactions after the request reached Discord (the bot runs): a 5xx, a dropped connection, or a
- * 2xx whose body does not parse. Everything else passes through. Point DISCORD_API_URL at `apiUrl`.
+ * 2xx whose body does not parse; or hold attachment-slot requests unanswered (a job stuck before
+ * anything was sent). Everything else passes through. Point DISCORD_API_URL at `apiUrl`.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,10 @@ export interface InteractionsProxy {
   apiUrl: string;
   /** The next POST /interactions answers (after reaching the simulator) are spoiled this way, in order. */
   spoil(...answers: InteractionAnswer[]): void;
+  /** From now on, POST /channels/{id}/attachments is never answered (nor forwarded). */
+  holdAttachmentSlots(): void;
+  /** POST /attachments requests held so far. */
+  readonly held: number;
   /** POST /interactions requests forwarded so far. */
   readonly forwarded: number;
   close(): Promise<void>;
@@ -21,7 +26,13 @@ export async function startInteractionsProxy(targetApiUrl: string): Promise<Inte
   const target = new URL(targetApiUrl);
   const plan: InteractionAnswer[] = [];
   let forwarded = 0;
+  let holding = false;
+  let held = 0;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (holding && req.method === 'POST' && /\/channels\/\d+\/attachments$/.test(req.url ?? '')) {
+      held++;
+      return;
+    }
     const isInvoke = req.method === 'POST' && /\/interactions$/.test(req.url ?? '');
     const answer = isInvoke ? (plan.shift() ?? 'pass') : 'pass';
     if (isInvoke) forwarded++;
@@ -46,6 +57,10 @@ export async function startInteractionsProxy(targetApiUrl: string): Promise<Inte
   return {
     apiUrl: `http://127.0.0.1:${port}${target.pathname}`,
     spoil: (...answers) => plan.push(...answers),
+    holdAttachmentSlots: () => void (holding = true),
+    get held() {
+      return held;
+    },
     get forwarded() {
       return forwarded;
     },
