@@ -1,11 +1,12 @@
 /**
  * Cancel and shutdown. A queued job is cancelled in the store directly (any instance); a running
  * one is asked to stop through the control event (whichever instance runs it aborts its Discord
- * calls) and answered once it is terminal. Shutdown cancels nothing queued (another instance runs
- * it), lets running jobs finish within the deadline, then aborts them.
+ * calls) and answered once it is terminal. Shutdown cancels nothing: queued jobs are left to the
+ * other instances, running ones may finish within the deadline, then stop and are handed over (see
+ * the worker: their lease lapses, and they are requeued or adopted).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isTerminal } from '../jobs/model.js';
+import { isTerminal, type Job } from '../jobs/model.js';
 import type { JobView } from '../jobs/service.js';
 import { EVENT_CONTROL } from './coordinator.js';
 import type { ExecutorContext } from './context.js';
@@ -34,7 +35,7 @@ export class Cancellation {
     private readonly ctx: ExecutorContext,
     private readonly runs: RunningJobs,
     private readonly terminal: TerminalEffects,
-    private readonly toView: (job: NonNullable<Awaited<ReturnType<ExecutorContext['coordinator']['getJob']>>>) => Promise<JobView>,
+    private readonly toView: (job: Job) => Promise<JobView>,
   ) {}
 
   async cancel(id: string, owner: string | null): Promise<JobView | null> {
@@ -55,7 +56,7 @@ export class Cancellation {
     return latest ? this.toView(latest) : null;
   }
 
-  /** Lets the runs here finish within `deadlineMs`, then aborts them (they end CANCELLED). */
+  /** Lets the runs here finish within `deadlineMs`, then stops them (handed over, not cancelled). */
   async shutdown(deadlineMs: number): Promise<void> {
     const drained = this.runs.drained();
     const timedOut = await Promise.race([drained.then(() => false), sleep(deadlineMs, true, { ref: false })]);

@@ -36,7 +36,7 @@ export class TerminalEffects {
   }
 }
 
-export async function deleteInputs(blobs: BlobStore, job: Pick<Job, 'id' | 'inputs'>, logger: Logger): Promise<void> {
+async function deleteInputs(blobs: BlobStore, job: Pick<Job, 'id' | 'inputs'>, logger: Logger): Promise<void> {
   if (!job.inputs) return;
   try {
     await blobs.delete([job.inputs.source, job.inputs.target]);
