@@ -27,8 +27,10 @@ export type {
   BotErrorKind,
   ChannelStats,
   Credits,
+  IdentitySnapshot,
   InteractionLogEntry,
   InteractionOutcome,
+  Plan,
   RecordedRequest,
   SimulatedAccount,
   SimulatorOptions,
@@ -39,9 +41,23 @@ export {
   BOT_ERROR_KINDS,
   BOT_ERRORS,
   DAILY_FREE_CREDITS,
+  DEFAULT_PLAN,
   ERROR_COLOUR,
+  GIF_ERRORS,
+  GIF_MAX_BYTES,
+  GIF_RULES,
   PICSI,
   PICSI_CREDIT_COST,
 } from './bot/insightfaceswap.js';
+export {
+  IDENTITY_COMMAND_NAMES,
+  IDENTITY_COMMANDS,
+  IDENTITY_CREDIT_COST,
+  IDENTITY_ERRORS,
+  IDENTITY_TEXTS,
+  MAX_SAVED_IDS,
+  MAX_SWAPID_NAMES,
+} from './bot/insightfaceswap-ids.js';
+export type { IdentityCommandName } from './bot/insightfaceswap-ids.js';
 export type { CommandIndexBody, RefreshedUrlsBody, UploadSlotsBody, UserReadyData } from './wire.js';
 export { GATEWAY_PATH, RESUME_PATH } from './gateway/server.js';
