@@ -35,7 +35,7 @@ export async function makeGif(width: number, height: number, frames: number, del
       sharp({ create: { width, height, channels: 3, background: { r: (i * 40) % 256, g: 90, b: 255 - ((i * 40) % 256) } } }).png().toBuffer(),
     ),
   );
-  return sharp(pages, { join: { animated: true } })
+  return sharp(frames === 1 ? pages[0] : pages, frames === 1 ? {} : { join: { animated: true } })
     .gif({ delay: Array.from({ length: frames }, () => delayMs), loop: 0 })
     .toBuffer();
 }
