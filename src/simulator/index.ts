@@ -12,7 +12,12 @@
  * Semantics worth knowing when writing a driver against it:
  * - Auth: users send the raw token, bots `Bot <token>` (sim.botToken is InsightFaceSwap's own).
  * - A scripted behaviour is consumed by the first POST /interactions of the channel that passes
- *   auth, shape, channel, session and upload checks; an empty script means success.
+ *   auth, shape, channel, session and upload checks, whatever the command; an empty script means
+ *   success.
+ * - The bot runs /picsi and the identity commands (saveid, swapid, setid, listid, delid, delall).
+ *   Image commands defer (LOADING placeholder, then MESSAGE_UPDATE); text commands answer with a
+ *   MESSAGE_CREATE. Identities belong to the user (token), not the channel: `identities()`.
+ * - Accounts have a plan (`plan`, `setPlan()`; basic by default) that sets GIF frame limits and price.
  * - Uploads are single use: consumed when an interaction using them is accepted (204), kept when
  *   the request is rejected (400/429), so a retry may reuse them.
  * - The 204 is written before any dispatch, but the two travel on different sockets: listen for
