@@ -7,8 +7,8 @@ import type { SimChannel } from '../state/accounts.js';
 import type { MessageStore } from '../state/messages.js';
 import type { TimerSet } from '../timers.js';
 import { handlerFor } from './commands/index.js';
+import { botError } from './commands/types.js';
 import type { BotJob, Final, HandlerDeps } from './commands/types.js';
-import { errorEmbed } from './insightfaceswap.js';
 import { errorMessage, loadingMessage, resultMessage } from './messages.js';
 import type { ReplyContext } from './messages.js';
 
@@ -68,7 +68,7 @@ export class InsightFaceSwapBot {
 
     const delay = behaviour.delayMs ?? deps.botDelayMs();
     const work: Promise<Final> =
-      behaviour.kind === 'botError' ? Promise.resolve({ kind: 'botError', embed: errorEmbed(behaviour.error) }) : handler.run(job, deps);
+      behaviour.kind === 'botError' ? Promise.resolve(botError(behaviour.error)) : handler.run(job, deps);
     const [final] = await Promise.all([work, deps.timers.sleep(delay)]);
     if (deps.timers.isStopped) return;
 

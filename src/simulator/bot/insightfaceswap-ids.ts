@@ -6,8 +6,7 @@
  * fails the end-to-end tests instead of agreeing with itself.
  */
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
-import type { APIApplicationCommandOption, APIEmbed } from 'discord-api-types/v10';
-import { ERROR_COLOUR } from './insightfaceswap.js';
+import type { APIApplicationCommandOption } from 'discord-api-types/v10';
 
 export const IDENTITY_COMMAND_NAMES = ['saveid', 'swapid', 'setid', 'listid', 'delid', 'delall'] as const;
 export type IdentityCommandName = (typeof IDENTITY_COMMAND_NAMES)[number];
@@ -70,7 +69,7 @@ export const IDENTITY_TEXTS = {
   deletedAll: (count: number) => `All your saved ids have been deleted (${count}).`,
 } as const;
 
-/** The bot's identity errors, each a red embed; descriptions take the offending value. */
+/** The bot's identity errors (red embeds, `describedErrorEmbed`); descriptions take the offending value. */
 export const IDENTITY_ERRORS = {
   INVALID_ID_NAME: (name: string) => `Invalid idname "${name}". Use letters and digits only, at most 10 characters.`,
   ID_NO_FACE: () => 'No face detected in the id image. Please upload a photo with a clearly visible face.',
@@ -81,7 +80,3 @@ export const IDENTITY_ERRORS = {
 } as const;
 
 export type IdentityErrorKind = keyof typeof IDENTITY_ERRORS;
-
-export function identityErrorEmbed(description: string): APIEmbed {
-  return { title: 'Error', description, color: ERROR_COLOUR };
-}

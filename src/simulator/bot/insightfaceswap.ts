@@ -71,5 +71,10 @@ export function errorEmbed(kind: BotErrorKind): APIEmbed {
   return { ...BOT_ERRORS[kind], color: ERROR_COLOUR };
 }
 
+/** An error embed like BOT_ERRORS' with a description that names the offending value. */
+export function describedErrorEmbed(description: string): APIEmbed {
+  return { title: 'Error', description, color: ERROR_COLOUR };
+}
+
 /** The text of a result message: a mention of the invoking user. */
 export const resultContent = (userId: string): string => `<@${userId}>`;

@@ -1,13 +1,11 @@
 import { cropFace } from '../face-swap.js';
-import { errorEmbed } from '../insightfaceswap.js';
-import { IDENTITY_CREDIT_COST, IDENTITY_ERRORS, IDENTITY_TEXTS, ID_NAME_PATTERN, MAX_SAVED_IDS, MAX_SWAPID_NAMES, identityErrorEmbed } from '../insightfaceswap-ids.js';
+import { IDENTITY_CREDIT_COST, IDENTITY_ERRORS, IDENTITY_TEXTS, ID_NAME_PATTERN, MAX_SAVED_IDS, MAX_SWAPID_NAMES } from '../insightfaceswap-ids.js';
 import { publish, swapOntoTarget } from './swap.js';
-import type { CommandHandler, Final } from './types.js';
+import { botError, refuse } from './types.js';
+import type { CommandHandler } from './types.js';
 
 /** Side of the face the bot keeps for a saved identity. */
 const SAVED_FACE_SIDE = 128;
-
-const refuse = (description: string): Final => ({ kind: 'botError', embed: identityErrorEmbed(description) });
 
 /** /saveid idname image: crops and keeps the face; the reply shows it. Re-saving a name replaces it. */
 export const saveid: CommandHandler = {
@@ -20,7 +18,7 @@ export const saveid: CommandHandler = {
     if (!deps.identities.get(token, name) && deps.identities.count(token) >= MAX_SAVED_IDS) return refuse(IDENTITY_ERRORS.TOO_MANY_IDS());
     const face = image && (await cropFace(image.bytes, SAVED_FACE_SIDE));
     if (!face) return refuse(IDENTITY_ERRORS.ID_NO_FACE());
-    if (!deps.accounts.trySpend(token, IDENTITY_CREDIT_COST.saveid)) return { kind: 'botError', embed: errorEmbed('CREDITS_EXHAUSTED') };
+    if (!deps.accounts.trySpend(token, IDENTITY_CREDIT_COST.saveid)) return botError('CREDITS_EXHAUSTED');
     deps.identities.save(token, { name, face });
     const attachment = publish(job, deps, { bytes: face, contentType: 'image/png', width: SAVED_FACE_SIDE, height: SAVED_FACE_SIDE }, `${name}.png`);
     return { kind: 'result', content: IDENTITY_TEXTS.saved(job.user.user.id, name), attachments: [attachment] };

@@ -1,8 +1,7 @@
-import { IDENTITY_ERRORS, IDENTITY_TEXTS, ID_NAME_PATTERN, identityErrorEmbed } from '../insightfaceswap-ids.js';
+import { IDENTITY_ERRORS, IDENTITY_TEXTS, ID_NAME_PATTERN } from '../insightfaceswap-ids.js';
 import type { SetIdSlot } from '../insightfaceswap-ids.js';
+import { refuse } from './types.js';
 import type { CommandHandler, Final } from './types.js';
-
-const refuse = (description: string): Final => ({ kind: 'botError', embed: identityErrorEmbed(description) });
 
 type ParsedSetId = { ok: true; slots: SetIdSlot[]; greedy: boolean } | { ok: false; error: Final };
 

@@ -1,8 +1,8 @@
 import type { APIAttachment } from 'discord-api-types/v10';
-import { GIF_ERRORS, GIF_MAX_BYTES, GIF_RULES, errorEmbed } from '../insightfaceswap.js';
-import { identityErrorEmbed } from '../insightfaceswap-ids.js';
+import { GIF_ERRORS, GIF_MAX_BYTES, GIF_RULES } from '../insightfaceswap.js';
 import { inspectImage, swapFaces } from '../face-swap.js';
 import type { SwapResult } from '../face-swap.js';
+import { botError, refuse } from './types.js';
 import type { BotJob, Final, HandlerDeps, UploadedFile } from './types.js';
 
 /**
@@ -14,18 +14,16 @@ export async function swapOntoTarget(job: BotJob, deps: HandlerDeps, faces: read
   const info = await inspectImage(target.bytes);
   const animated = info?.format === 'gif' && info.frames > 1;
   const rules = GIF_RULES[job.user.plan];
-  if (info?.format === 'gif' && target.bytes.length > GIF_MAX_BYTES) return refusal(GIF_ERRORS.GIF_TOO_LARGE(target.bytes.length));
-  if (animated && info.frames > rules.maxFrames) return refusal(GIF_ERRORS.GIF_TOO_MANY_FRAMES(info.frames, rules.maxFrames));
+  if (info?.format === 'gif' && target.bytes.length > GIF_MAX_BYTES) return refuse(GIF_ERRORS.GIF_TOO_LARGE(target.bytes.length));
+  if (animated && info.frames > rules.maxFrames) return refuse(GIF_ERRORS.GIF_TOO_MANY_FRAMES(info.frames, rules.maxFrames));
   const cost = animated ? rules.credits : stillCost;
   const credits = deps.accounts.credits(job.user.token);
-  if (credits.total - credits.used < cost) return { kind: 'botError', embed: errorEmbed('CREDITS_EXHAUSTED') };
+  if (credits.total - credits.used < cost) return botError('CREDITS_EXHAUSTED');
   const swapped = await swapFaces(faces, target.bytes);
-  if (!swapped) return { kind: 'botError', embed: errorEmbed('NO_FACE') };
-  if (!deps.accounts.trySpend(job.user.token, cost)) return { kind: 'botError', embed: errorEmbed('CREDITS_EXHAUSTED') };
+  if (!swapped) return botError('NO_FACE');
+  if (!deps.accounts.trySpend(job.user.token, cost)) return botError('CREDITS_EXHAUSTED');
   return { kind: 'result', content, attachments: [publish(job, deps, swapped, resultFilename(target.filename, swapped))] };
 }
-
-const refusal = (description: string): Final => ({ kind: 'botError', embed: identityErrorEmbed(description) });
 
 /** Puts bytes on the simulated CDN and describes them as a message attachment. */
 export function publish(job: BotJob, deps: HandlerDeps, image: Pick<SwapResult, 'bytes' | 'contentType' | 'width' | 'height'>, filename: string): APIAttachment {

@@ -5,7 +5,8 @@ import type { CdnStore } from '../../state/cdn.js';
 import type { IdentityStore } from '../../state/identities.js';
 import type { InFlightHandle } from '../../state/instrumentation.js';
 import type { BotBehaviour } from '../../types.js';
-import type { PicsiOptionNames } from '../insightfaceswap.js';
+import { describedErrorEmbed, errorEmbed } from '../insightfaceswap.js';
+import type { BotErrorKind, PicsiOptionNames } from '../insightfaceswap.js';
 
 /** Behaviours that reach the bot; rate limits and stale versions are answered by REST. */
 export type BotRunBehaviour = Exclude<BotBehaviour, { kind: 'rateLimit' } | { kind: 'staleCommandVersion' }>;
@@ -52,3 +53,9 @@ export interface CommandHandler {
   deferred: boolean;
   run(job: BotJob, deps: HandlerDeps): Promise<Final>;
 }
+
+/** A refusal with one of the bot's /picsi error embeds. */
+export const botError = (kind: BotErrorKind): Final => ({ kind: 'botError', embed: errorEmbed(kind) });
+
+/** A refusal whose description names the offending value (identity and GIF errors). */
+export const refuse = (description: string): Final => ({ kind: 'botError', embed: describedErrorEmbed(description) });
