@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect } from 'vitest';
+import { creditCost } from '../../src/jobs/command-costs.js';
 import { ERROR_COLOUR, GIF_ERRORS, GIF_MAX_BYTES, GIF_RULES, PICSI_CREDIT_COST } from '../../src/simulator/index.js';
 import { makeGif, makeImage } from '../helpers/images.js';
 import type { FileToSend } from '../helpers/picsi-client.js';
@@ -92,5 +93,26 @@ describe('GIF targets', () => {
     expect(reply.attachments).toEqual([]);
     expect(sim.credits(poor.account.channelId).used).toBe(0);
     await poor.gateway.close();
+  });
+});
+
+describe("the driver's cost table against the simulated bot", () => {
+  simTest('creditCost predicts what the bot charges for still and GIF targets on both plans', async ({ sim }) => {
+    for (const plan of ['basic', 'pro'] as const) {
+      const user = await loginUser(sim, sim.createAccount({ plan, credits: 1000 }));
+      for (const target of [await gif(1), await gif(4), { filename: 'still.png', bytes: await makeImage(40, 40) }]) {
+        const before = sim.credits(user.account.channelId).used;
+        expect((await picsiOnto(user, target)).attachments).toHaveLength(1);
+        const meta = await sharp(target.bytes, { animated: true }).metadata();
+        const predicted = creditCost('picsi', { format: meta.format, frames: meta.pages ?? 1, bytes: target.bytes.length }, plan);
+        expect(sim.credits(user.account.channelId).used - before).toBe(predicted);
+      }
+      await user.gateway.close();
+    }
+  });
+
+  simTest('the GIF limits match the published ones: Basic 20 frames, Pro 75, 10 MB', () => {
+    expect(GIF_RULES).toEqual({ basic: { maxFrames: 20, credits: 20 }, pro: { maxFrames: 75, credits: 30 } });
+    expect(GIF_MAX_BYTES).toBe(10 * 1024 * 1024);
   });
 });
