@@ -3,7 +3,7 @@
  * The names in the first block are fixed by shared/docs/config.md. No other module reads process.env.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { DiscordAccount } from './discord/types.js';
 import { booleanFlag, endpointList, resolveRedisConnection, type RedisConnectionConfig, type RedisMode } from './redis/settings.js';
@@ -187,6 +187,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const apiTokens = p.API_TOKENS ?? [];
   const adminTokens = p.ADMIN_TOKENS ?? [];
+  // The embedded blob store's place follows DATA_DIR; it is reported with the other defaults.
+  if (!p.STORAGE_URL) defaultsApplied.push({ name: 'STORAGE_URL', value: `file://${join(p.DATA_DIR, 'blobs')}` });
   return {
     defaultsApplied,
     config: {

@@ -22,8 +22,8 @@ export async function createBlobStore(config: Pick<Config, 'dataDir' | 'storage'
     return S3BlobStore.create({ bucket: url.bucket, prefix: url.prefix, forcePathStyle: config.storage.s3ForcePathStyle });
   }
   const root = url?.root ?? blobRootOf(config);
-  if (!url) logger.info({ root }, `config: STORAGE_URL unset, using the embedded default file://${root} (instances share it only if they share DATA_DIR)`);
-  else logger.info({ root }, `storage: blobs under ${root}`);
+  // Unset STORAGE_URL is logged with the other embedded defaults (src/config.ts).
+  if (url) logger.info({ root }, `storage: blobs under ${root}`);
   const secret = await resolveSigningSecret(config.storage.filesSigningSecret, config.dataDir);
   const store = await FsBlobStore.open({ root, signer: createLinkSigner(secret) });
   // Temp files of puts that a crash cut off; in the background, start-up does not wait for it.
