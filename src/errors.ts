@@ -29,7 +29,7 @@ export const ERROR_CODES = {
   DISCORD_UNAUTHORIZED: { httpStatus: null, appearsOn: 'job', description: 'Discord refused the account token (401/403/close 4004); the account is taken out of rotation.' },
   DISCORD_ERROR: { httpStatus: null, appearsOn: 'job', description: 'Discord answered with an unexpected error.' },
   TIMEOUT: { httpStatus: null, appearsOn: 'job', description: 'The bot did not reply within JOB_TIMEOUT_MS.' },
-  EXECUTOR_LOST: { httpStatus: null, appearsOn: 'job', description: 'The server instance running or holding the job vanished (crash, partition) before it finished.' },
+  EXECUTOR_LOST: { httpStatus: null, appearsOn: 'job', description: "The server instance running the job vanished (crash, partition) after sending its command, and the channel's next holder found no answer of the bot within JOB_TIMEOUT_MS of the send (a job whose command was not sent is requeued instead); or a Redis data loss stopped it." },
   CANCELLED: { httpStatus: null, appearsOn: 'job', description: 'Cancelled by its owner (cancelJob) or by shutdown.' },
   SERVICE_UNAVAILABLE: { httpStatus: 503, appearsOn: 'request', description: 'The job store (Redis) or the blob store is unreachable (or the blob store is full) for the moment; retry after extensions.retryAfter seconds. Jobs already accepted are kept and finish once it is back; a refused upload leaves nothing stored.' },
   INTERNAL_SERVER_ERROR: { httpStatus: 500, appearsOn: 'both', description: 'An unexpected error; details are logged, never sent to the client.' },
