@@ -8,12 +8,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { ErrorCode } from '../errors.js';
 import { logClientError } from './error-log.js';
 import { errorBody, sendJson } from './respond.js';
 
 export interface Refusal {
   status: number;
-  code: string;
+  code: ErrorCode;
   message: string;
   headers?: Record<string, string>;
   extensions?: Record<string, unknown>;

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
+import { AppError, ERROR_CODES } from '../errors.js';
 import type { WebAssets } from '../web/assets.js';
 import type { Authenticator } from './auth.js';
 import type { MetricsRoute } from './metrics-route.js';
@@ -52,7 +52,7 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
       // Refused from its headers: nothing of an unauthenticated upload is stored (its body is discarded).
       const refused = unauthenticated(authenticator, req);
       if (refused) {
-        const unauthorized = { status: 401, code: refused.code, message: refused.message, headers: { 'www-authenticate': 'Bearer' }, extensions: refused.extensions };
+        const unauthorized = { status: ERROR_CODES.UNAUTHENTICATED.httpStatus, code: refused.code, message: refused.message, headers: { 'www-authenticate': 'Bearer' }, extensions: refused.extensions };
         return refuse(req, res, unauthorized, drainLimits, logger);
       }
       const parsed = await parseMultipart(req, res, config.uploads);
@@ -76,7 +76,7 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
     }
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error }, 'unhandled error while serving a request');
-      if (!res.headersSent) sendJson(req, res, 500, errorBody('INTERNAL_SERVER_ERROR', 'Unexpected error.'));
+      if (!res.headersSent) sendJson(req, res, ERROR_CODES.INTERNAL_SERVER_ERROR.httpStatus, errorBody('INTERNAL_SERVER_ERROR', 'Unexpected error.'));
       else res.destroy();
     });
   });
