@@ -3,7 +3,9 @@
  * /graphql (Yoga, with uploads parsed first by graphql-upload-ts), and graphql-ws on the same path
  * and port (websocket.ts). Every answer carries the same CORS headers (cors.ts).
  */
+import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { AppError, ERROR_CODES } from '../errors.js';
@@ -34,11 +36,18 @@ export interface HttpServerDeps {
  * The server; how many requests are being served right now (graceful shutdown waits for them),
  * not counting event streams (SSE subscriptions), which stop() ends with endStreams().
  */
-export type HttpServer = Server & { inflight(): number; endStreams(): void };
+export type HttpServer = Server & {
+  inflight(): number;
+  /** Resolves once no request is being served; rejects when `signal` aborts first. */
+  untilIdle(signal: AbortSignal): Promise<void>;
+  endStreams(): void;
+};
+
 
 export function createHttpServer({ yoga, authenticator, config, logger, readiness, web, metrics }: HttpServerDeps): HttpServer {
   let inflight = 0;
   const streams = new Set<ServerResponse>();
+  const idle = new EventEmitter();
   const drainLimits: DrainLimits = { maxBytes: maxRequestBytes(config.uploads), ...REFUSED_BODY_LIMITS };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -57,10 +66,10 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
       }
       const parsed = await parseMultipart(req, res, config.uploads);
       if (!parsed.ok) return refuse(req, res, parsed, drainLimits, logger);
-      // The body is graphql-upload-ts's now (files still streaming to disk). A parsed `body` tells
-      // the fetch adapter not to wrap the raw stream, which would buffer every file in memory too.
+      // The body is graphql-upload-ts's now (files still streaming to disk). A parsed `body` is what
+      // Yoga reads (the fetch adapter does not wrap the raw stream, which would buffer every file).
       Object.assign(req, { body: parsed.operations });
-      return yoga(req, res, { multipartOperations: parsed.operations });
+      return yoga(req, res, {});
     }
     return yoga(req, res, {});
   };
@@ -72,7 +81,9 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
       res.once('close', () => streams.delete(res));
     } else {
       inflight++;
-      res.once('close', () => inflight--);
+      res.once('close', () => {
+        if (--inflight === 0) idle.emit('idle');
+      });
     }
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error }, 'unhandled error while serving a request');
@@ -82,6 +93,9 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
   });
   return Object.assign(server, {
     inflight: () => inflight,
+    untilIdle: async (signal: AbortSignal) => {
+      if (inflight > 0) await once(idle, 'idle', { signal });
+    },
     endStreams: () => {
       for (const res of streams) res.end();
     },
@@ -99,15 +113,19 @@ function unauthenticated(authenticator: Authenticator, req: IncomingMessage): Ap
 }
 
 async function sendReadiness(req: IncomingMessage, res: ServerResponse, checks: ReadinessCheck[]) {
-  const results = await Promise.all(
-    checks.map(async ({ name, check }) => [name, await withTimeout(check(), 2000).catch(() => false)] as const),
-  );
+  const results = await Promise.all(checks.map(async ({ name, check }) => [name, await passesWithin(check, READINESS_TIMEOUT_MS)] as const));
   const ready = results.every(([, ok]) => ok);
   sendJson(req, res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+const READINESS_TIMEOUT_MS = 2000;
+
+/** A check that throws, or has not answered within `ms`, fails. */
+async function passesWithin(check: ReadinessCheck['check'], ms: number): Promise<boolean> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([check().catch(() => false), sleep(ms, false, { signal: timer.signal })]);
+  } finally {
+    timer.abort();
+  }
 }
