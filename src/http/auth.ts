@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { Viewer } from '../auth/viewer.js';
 import { AppError } from '../errors.js';
 
-export const OPEN_MODE_OWNER = 'anonymous';
+const OPEN_MODE_OWNER = 'anonymous';
 
 export const ownerIdOf = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 24);
 

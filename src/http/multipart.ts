@@ -10,11 +10,11 @@ import { ERROR_CODES, type ErrorCode } from '../errors.js';
 
 export type MultipartOperations = GraphQLOperation | GraphQLOperation[];
 
-export const PREFLIGHT_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'] as const;
+const PREFLIGHT_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'] as const;
 
 export const isMultipart = (req: IncomingMessage) => (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
 
-export const hasPreflightHeader = (req: IncomingMessage) => PREFLIGHT_HEADERS.some((h) => (req.headers[h] ?? '') !== '');
+const hasPreflightHeader = (req: IncomingMessage) => PREFLIGHT_HEADERS.some((h) => (req.headers[h] ?? '') !== '');
 
 /** The largest body an upload request may have: every file at its limit plus the two JSON fields and slack for part headers. */
 export const maxRequestBytes = (limits: Config['uploads']) => limits.maxFiles * limits.maxFileBytes + 2 * limits.maxFieldBytes + 1024 * 1024;

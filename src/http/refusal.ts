@@ -39,7 +39,7 @@ export async function refuse(req: IncomingMessage, res: ServerResponse, refusal:
 }
 
 /** Resolves true once the whole body was read, false when a limit was hit or the client went away. */
-export function discardBody(req: IncomingMessage, { maxBytes, deadlineMs, idleMs }: DrainLimits): Promise<boolean> {
+function discardBody(req: IncomingMessage, { maxBytes, deadlineMs, idleMs }: DrainLimits): Promise<boolean> {
   if (req.readableEnded) return Promise.resolve(true);
   if (req.destroyed) return Promise.resolve(false);
   return new Promise((resolve) => {

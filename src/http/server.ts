@@ -33,11 +33,10 @@ export interface HttpServerDeps {
 }
 
 /**
- * The server; how many requests are being served right now (graceful shutdown waits for them),
- * not counting event streams (SSE subscriptions), which stop() ends with endStreams().
+ * The server, counting the requests being served right now (graceful shutdown waits for them),
+ * not event streams (SSE subscriptions), which stop() ends with endStreams().
  */
 export type HttpServer = Server & {
-  inflight(): number;
   /** Resolves once no request is being served; rejects when `signal` aborts first. */
   untilIdle(signal: AbortSignal): Promise<void>;
   endStreams(): void;
@@ -92,7 +91,6 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
     });
   });
   return Object.assign(server, {
-    inflight: () => inflight,
     untilIdle: async (signal: AbortSignal) => {
       if (inflight > 0) await once(idle, 'idle', { signal });
     },
