@@ -1,4 +1,4 @@
-/** `npm run bench [-- P1 P3]`: runs the benchmarks of issue 8 in sequence, prints a table, writes bench/results/latest.json. */
+/** `npm run bench [-- P1 P3]`: runs the benchmarks of bench/README.md in sequence, prints a table, writes bench/results/latest.json. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';

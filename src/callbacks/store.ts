@@ -8,7 +8,7 @@
  * attempt whose instance died becomes due again when the lease ends (and counts as an attempt).
  */
 import type { CallbackState, Job } from '../jobs/model.js';
-import { toSeedJson } from './payload.js';
+import { toHostedJson } from './payload.js';
 
 export interface ClaimedAttempt {
   jobId: string;
@@ -96,7 +96,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryCallbackSt
   };
 
   return {
-    createFromTerminal: (job, url, dueAt) => createNow(job.id, url, JSON.stringify(toSeedJson(job)), dueAt),
+    createFromTerminal: (job, url, dueAt) => createNow(job.id, url, JSON.stringify(toHostedJson(job)), dueAt),
     async create(jobId, url, body, dueAt) {
       return createNow(jobId, url, body, dueAt);
     },
