@@ -1,0 +1,57 @@
+/**
+ * The executor on a real 3-primary Redis Cluster (REDIS_CLUSTER_NODES): two server processes share
+ * one simulator's channels. Every channel runs one interaction at a time, every job completes,
+ * every graphql-ws subscriber ends on the stored state, and every key the scripts wrote (including
+ * those built inside Lua from a prefix) lives in one slot, on one node.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { hashTagOf } from '../../src/executor/keys.js';
+import { followJob, maxInFlight, startFleet, storedJob, submitJob, type Fleet, type Refusals } from '../helpers/ha-load.js';
+import { startRedisCluster, type RedisClusterRig } from '../helpers/redis-cluster.js';
+
+const JOBS = 36;
+const CHANNELS = 3;
+const prefix = `cluster:${randomUUID()}:`;
+let rig: RedisClusterRig;
+let fleet: Fleet;
+
+beforeAll(async () => {
+  rig = await startRedisCluster();
+  fleet = await startFleet({ REDIS_CLUSTER_NODES: rig.seeds.map((s) => `${s.host}:${s.port}`).join(','), REDIS_PREFIX: prefix }, { instances: 2, channels: CHANNELS, botDelayMs: 50 });
+}, 60_000);
+afterAll(async () => {
+  await fleet?.stop();
+  await rig?.stop();
+});
+
+it(`${JOBS} jobs through 2 instances on a Redis Cluster: one interaction per channel at a time, all COMPLETED, subscribers end on the stored state, one slot`, async () => {
+  const urls = fleet.servers.map((s) => s.url);
+  const refusals: Refusals = {};
+  const runs = await Promise.all(
+    Array.from({ length: JOBS }, async (_, i) => {
+      const id = await submitJob(urls[i % urls.length]!, refusals);
+      return { id, followed: await followJob(urls, id, i + 1) };
+    }),
+  );
+
+  const stored = await Promise.all(runs.map(({ id }, i) => storedJob(urls[i % urls.length]!, id)));
+  expect(stored.map((j) => j.status)).toEqual(runs.map(() => 'COMPLETED'));
+  expect(runs.map(({ followed }) => followed.events.at(-1))).toEqual(stored);
+  expect(refusals).toEqual({});
+  expect(maxInFlight(fleet)).toEqual(Array.from({ length: CHANNELS }, () => 1));
+  expect(fleet.accounts.reduce((sum, a) => sum + fleet.simulator.stats(a.channelId).completed, 0)).toBe(JOBS);
+
+  // Where the keys are: every primary's keys under our tag, and their slots.
+  const tag = hashTagOf(prefix);
+  const perNode = await Promise.all(rig.nodes.map(async (node) => ({ port: node.port, keys: await node.client().keys(`${tag.replace(/[*?[\]\\]/g, '\\$&')}*`) })));
+  const holders = perNode.filter((n) => n.keys.length > 0);
+  expect(holders.map((n) => n.port)).toEqual([await rig.ownerOf(`${tag}job:x`)]);
+  const probe = rig.nodes[0]!.client();
+  const slots = new Set(await Promise.all(holders[0]!.keys.map((k) => probe.cluster('KEYSLOT', k))));
+  expect(slots.size).toBe(1);
+  // Keys the scripts build in Lua from a prefix (jobs, indexes, credits, the queue sequence) are among them.
+  const kinds = ['job:', 'idx:', 'account:', 'credits:', 'epoch', 'q:seq', 'accounts'];
+  expect(kinds.filter((kind) => !holders[0]!.keys.some((k) => k.startsWith(tag + kind)))).toEqual([]);
+  expect(fleet.servers.every((s) => s.child.exitCode === null)).toBe(true);
+}, 60_000);
