@@ -3,7 +3,7 @@
  * one simulator, jobs submitted round-robin (retried while the store answers SERVICE_UNAVAILABLE),
  * each followed by a graphql-ws subscriber on another instance until it is terminal.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -25,24 +25,27 @@ export interface Fleet {
   simulator: DiscordSimulator;
   accounts: SimulatedAccount[];
   servers: ServerProcess[];
+  /** Where the servers spool images (a file left there belongs to a job that never ended). */
+  spoolDir: string;
   stop(): Promise<void>;
 }
 
 /** `redisEnv`: REDIS_CLUSTER_NODES or REDIS_SENTINELS + REDIS_SENTINEL_NAME (and REDIS_PREFIX). */
-export async function startFleet(redisEnv: Record<string, string>, options: { instances: number; channels: number; botDelayMs: number }): Promise<Fleet> {
+export async function startFleet(redisEnv: Record<string, string>, options: { instances: number; channels: number; botDelayMs: number; jobTimeoutMs?: number }): Promise<Fleet> {
   const simulator = await DiscordSimulator.start({ botDelayMs: options.botDelayMs });
   const accounts = Array.from({ length: options.channels }, () => simulator.createAccount({ credits: 1_000_000 }));
+  const spoolDir = mkdtempSync(join(tmpdir(), 'picsi-ha-spool-'));
   const env = {
     ...redisEnv,
     DISCORD_API_URL: simulator.apiUrl,
     DISCORD_ACCOUNTS: JSON.stringify(accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token }))),
     LEASE_TTL_MS: '1500',
     REAPER_INTERVAL_MS: '200',
-    JOB_TIMEOUT_MS: '10000',
+    JOB_TIMEOUT_MS: String(options.jobTimeoutMs ?? 10_000),
     CREDITS_PER_DAY: '1000000',
     QUEUE_MAX_PER_TOKEN: '1000',
     SHUTDOWN_TIMEOUT_MS: '500',
-    UPLOAD_DIR: mkdtempSync(join(tmpdir(), 'picsi-ha-spool-')),
+    UPLOAD_DIR: spoolDir,
   };
   const servers: ServerProcess[] = [];
   try {
@@ -56,9 +59,11 @@ export async function startFleet(redisEnv: Record<string, string>, options: { in
     simulator,
     accounts,
     servers,
+    spoolDir,
     async stop() {
       await Promise.all(servers.map((s) => s.kill('SIGKILL')));
       await simulator.close();
+      rmSync(spoolDir, { recursive: true, force: true });
     },
   };
 }
@@ -85,19 +90,32 @@ export async function submitJob(url: string, refusals: Refusals): Promise<string
 
 const FOLLOW = 'subscription ($id: ID!) { jobUpdated(id: $id) { id status code version } }';
 
+export interface Followed {
+  events: JobState[];
+  resubscriptions: number;
+  /** The store answered NOT_FOUND: the job's record is gone (its creation was lost). */
+  missing: boolean;
+}
+
 /**
  * Follows a job until a subscription ends on a terminal state; a subscription that ends otherwise
- * (its socket or the server failed) is opened again on the next server: it starts with the
- * current state, so nothing is missed. Resolves every state seen.
+ * (its socket or the server failed, the store was unavailable) is opened again on the next server:
+ * it starts with the current state, so nothing is missed. `onTerminal` is called once, when the
+ * first terminal state arrives.
  */
-export async function followJob(urls: string[], id: string, first: number): Promise<{ events: JobState[]; resubscriptions: number }> {
+export async function followJob(urls: string[], id: string, first: number, onTerminal?: (job: JobState) => void): Promise<Followed> {
   const events: JobState[] = [];
   for (let attempt = 0; attempt < 20; attempt++) {
     const client = wsClient(urls[(first + attempt) % urls.length]!);
-    const { results } = await collect<{ jobUpdated: JobState }>(client, FOLLOW, { id });
+    const { results, errors } = await collect<{ jobUpdated: JobState }>(client, FOLLOW, { id });
     await client.dispose();
     events.push(...results.map((r) => r.jobUpdated));
-    if (TERMINAL.has(events.at(-1)?.status ?? '')) return { events, resubscriptions: attempt };
+    const last = events.at(-1);
+    if (last && TERMINAL.has(last.status)) {
+      onTerminal?.(last);
+      return { events, resubscriptions: attempt, missing: false };
+    }
+    if (JSON.stringify(errors).includes('NOT_FOUND')) return { events, resubscriptions: attempt, missing: true };
   }
   throw new Error(`job ${id}: no terminal state after 20 subscriptions (last: ${JSON.stringify(events.at(-1))})`);
 }

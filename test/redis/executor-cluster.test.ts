@@ -6,7 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { hashTagOf } from '../../src/executor/keys.js';
+import { executorKeys, hashTagOf } from '../../src/executor/keys.js';
+import { createRedisEvents } from '../../src/executor/redis-events.js';
+import { loadConfig } from '../../src/config.js';
+import { createRedisClient } from '../../src/redis/connect.js';
+import { onMessage, publish } from '../../src/redis/pubsub.js';
 import { followJob, maxInFlight, startFleet, storedJob, submitJob, type Fleet, type Refusals } from '../helpers/ha-load.js';
 import { startRedisCluster, type RedisClusterRig } from '../helpers/redis-cluster.js';
 
@@ -55,3 +59,27 @@ it(`${JOBS} jobs through 2 instances on a Redis Cluster: one interaction per cha
   expect(kinds.filter((kind) => !holders[0]!.keys.some((k) => k.startsWith(tag + kind)))).toEqual([]);
   expect(fleet.servers.every((s) => s.child.exitCode === null)).toBe(true);
 }, 60_000);
+
+it('the subscriber keepalive on a Cluster probes through the shard subscriber (its probes come back) and leaves a healthy connection alone', async () => {
+  const connection = loadConfig({ REDIS_CLUSTER_NODES: `127.0.0.1:${rig.seeds[1]!.port}` }).config.redis.connection!;
+  const subscriber = createRedisClient(connection, 'subscriber');
+  const commands = createRedisClient(connection, 'commands');
+  for (const c of [subscriber, commands]) c.on('error', () => undefined);
+  const keys = executorKeys(prefix);
+  const events = createRedisEvents(subscriber, { channelOf: keys.event, commandTimeoutMs: 2000, leaseTtlMs: 300, probeId: 'probe-test' });
+  let closes = 0;
+  subscriber.on('close', () => closes++);
+  const probes: string[] = [];
+  const fiveProbes = new Promise<void>((resolve) => onMessage(subscriber, (channel, message) => channel === keys.event('keepalive:probe-test') && probes.push(message) === 5 && resolve()));
+  await Promise.all([events.connect(), commands.connect()]);
+  let deliver: (payload: string) => void = () => undefined;
+  const received = new Promise<string>((resolve) => (deliver = resolve));
+  await events.subscribe('jobs', (payload) => deliver(payload));
+  await fiveProbes;
+  await publish(commands, keys.event('jobs'), 'after five probes');
+  expect(await received).toBe('after five probes');
+  expect(new Set(probes).size).toBe(5);
+  expect(closes).toBe(0);
+  events.close();
+  commands.disconnect();
+}, 30_000);
