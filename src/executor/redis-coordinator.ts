@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DiscordAccount } from '../discord/types.js';
 import { NEXT_STATUSES, type Job } from '../jobs/model.js';
-import { createRedisClient } from '../redis/connect.js';
+import { createRedisClient, isCluster } from '../redis/connect.js';
 import { publish, publishCommand } from '../redis/pubsub.js';
 import { COMMAND_TIMEOUT_MS } from '../redis/roles.js';
 import { defineScripts, type ScriptArg } from '../redis/scripts.js';
@@ -203,7 +203,8 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
     onReconnect: (listener) => events.onReconnect(listener),
 
     async ping() {
-      const reply = await commands.ping().catch((error: unknown) => {
+      // On a Cluster a PING goes to any primary: ask the one that serves the executor's slot.
+      const reply = await (isCluster(commands) ? commands.exists(keys.epoch).then(() => 'PONG') : commands.ping()).catch((error: unknown) => {
         resetIfOutOfStep(commands, error);
         return null;
       });

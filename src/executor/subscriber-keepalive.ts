@@ -70,6 +70,7 @@ export function startSubscriberKeepalive(subscriber: RedisClient, options: Subsc
 /** Publishes a fresh nonce and resolves when it comes back through the shard subscriber. */
 function clusterProbe(subscriber: RedisClient, channel: string): { subscribe: () => Promise<void>; send: () => Promise<unknown> } {
   const waiting = new Map<string, () => void>();
+  // Lives as long as the subscriber (closed with it).
   onMessage(subscriber, (from, message) => {
     if (from === channel) waiting.get(message)?.();
   });
