@@ -3,10 +3,11 @@
  * The names in the first block are fixed by shared/docs/config.md. No other module reads process.env.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { DiscordAccount } from './discord/types.js';
 import { booleanFlag, endpointList, resolveRedisConnection, type RedisConnectionConfig, type RedisMode } from './redis/settings.js';
+import { parseStorageUrl, type StorageUrl } from './storage/storage-url.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -15,6 +16,12 @@ const tokenList = z
   .string()
   .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
   .refine((list) => list.length > 0, 'must name at least one token');
+
+const storageUrl = z.string().transform((value, ctx) => {
+  const parsed = parseStorageUrl(value);
+  if (!parsed) ctx.addIssue({ code: 'custom', message: 'must be file:///absolute/path or s3://bucket/prefix' });
+  return parsed ?? z.NEVER;
+});
 
 const accountSchema = z
   .object({
@@ -41,6 +48,7 @@ const variables = {
   REDIS_PREFIX: { schema: z.string().regex(/^[\w:.-]+$/, 'letters, digits, and : . _ - only'), default: 'picsi:' },
   API_TOKENS: { schema: tokenList, default: undefined },
   ADMIN_TOKENS: { schema: tokenList, default: undefined },
+  METRICS_TOKEN: { schema: z.string().regex(/^\S+$/, 'must be one token without spaces'), default: undefined },
   DISCORD_ACCOUNTS: { schema: z.string().min(1), default: undefined },
   DISCORD_API_URL: { schema: z.string().url().transform((u) => u.replace(/\/+$/, '')), default: 'https://discord.com/api' },
   LOG_LEVEL: { schema: z.enum(LOG_LEVELS), default: 'info' },
@@ -83,6 +91,9 @@ const variables = {
   SIMULATOR_BOT_DELAY_MS: { schema: int(0), default: '3000' },
 
   DATA_DIR: { schema: z.string().min(1).transform((dir) => resolve(dir)), default: './data' },
+  STORAGE_URL: { schema: storageUrl, default: undefined },
+  S3_FORCE_PATH_STYLE: { schema: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'), default: 'false' },
+  FILES_SIGNING_SECRET: { schema: z.string().min(32, 'must be at least 32 characters'), default: undefined },
 } as const satisfies Record<string, { schema: z.ZodType; default: string | undefined }>;
 
 type Variables = typeof variables;
@@ -103,6 +114,8 @@ export interface Config {
     connection: RedisConnectionConfig | null;
   };
   auth: { apiTokens: string[]; adminTokens: string[]; open: boolean };
+  /** Bearer token that may read /metrics when auth is on (admin tokens may too). */
+  metrics: { token: string | null };
   discord: { apiUrl: string; accounts: DiscordAccount[] | null; globalRequestsPerSecond: number };
   uploads: { maxFileBytes: number; maxFieldBytes: number; maxFiles: number; dir: string | null; maxPixels: number };
   jobs: {
@@ -122,6 +135,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Absolute; the embedded stores keep their files under it (blobs in DATA_DIR/blobs). */
   dataDir: string;
+  storage: { url: StorageUrl | null; s3ForcePathStyle: boolean; filesSigningSecret: string | null };
 }
 
 export interface LoadedConfig {
@@ -170,6 +184,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const apiTokens = p.API_TOKENS ?? [];
   const adminTokens = p.ADMIN_TOKENS ?? [];
+  // The embedded blob store's place follows DATA_DIR; it is reported with the other defaults.
+  if (!p.STORAGE_URL) defaultsApplied.push({ name: 'STORAGE_URL', value: `file://${join(p.DATA_DIR, 'blobs')}` });
   return {
     defaultsApplied,
     config: {
@@ -179,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       logLevel: p.LOG_LEVEL,
       redis: { url: p.REDIS_URL ?? null, prefix: p.REDIS_PREFIX, mode: redisConnection?.mode ?? null, connection: redisConnection },
       auth: { apiTokens, adminTokens, open: apiTokens.length === 0 && adminTokens.length === 0 },
+      metrics: { token: p.METRICS_TOKEN ?? null },
       discord: { apiUrl: p.DISCORD_API_URL, accounts, globalRequestsPerSecond: p.DISCORD_GLOBAL_RATE_LIMIT },
       uploads: { maxFileBytes: p.UPLOAD_MAX_FILE_BYTES, maxFieldBytes: p.UPLOAD_MAX_FIELD_BYTES, maxFiles: p.UPLOAD_MAX_FILES, dir: p.UPLOAD_DIR ?? null, maxPixels: p.UPLOAD_MAX_PIXELS },
       jobs: {
@@ -203,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       simulator: { botDelayMs: p.SIMULATOR_BOT_DELAY_MS },
       shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
       dataDir: p.DATA_DIR,
+      storage: { url: p.STORAGE_URL ?? null, s3ForcePathStyle: p.S3_FORCE_PATH_STYLE, filesSigningSecret: p.FILES_SIGNING_SECRET ?? null },
     },
   };
 }
@@ -236,5 +254,5 @@ function readAccountsFile(path: string): string {
   }
 }
 
-const SECRET_VARIABLES = new Set(['API_TOKENS', 'ADMIN_TOKENS', 'DISCORD_ACCOUNTS', 'CALLBACK_SECRET', 'REDIS_URL', 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD']);
+const SECRET_VARIABLES = new Set(['API_TOKENS', 'ADMIN_TOKENS', 'METRICS_TOKEN', 'DISCORD_ACCOUNTS', 'CALLBACK_SECRET', 'REDIS_URL', 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD', 'FILES_SIGNING_SECRET']);
 const truncate = (s: string) => (s.length > 40 ? `${s.slice(0, 37)}...` : s);

@@ -35,7 +35,7 @@ async function main() {
   }
 
   const services = await startServices(config, logger);
-  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, readiness: services.readiness, checkReplyUrl: services.checkReplyUrl });
+  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, readiness: services.readiness, checkReplyUrl: services.checkReplyUrl, metrics: services.metrics.registry, files: services.files });
   logger.info({ url: server.url, page: server.pageUrl }, `picsi-graphql ready: open ${server.pageUrl} (GraphiQL at ${server.url})`);
 
   let shuttingDown = false;

@@ -9,20 +9,30 @@ import type { Config } from './config.js';
 import { createDiscordDriver } from './discord/index.js';
 import type { DiscordAccount } from './discord/types.js';
 import { createJobService, openExecutorStores } from './executor/index.js';
+import { filesRouteFor, type FilesRequestHandler } from './http/files-route.js';
 import type { ReadinessCheck } from './http/server.js';
 import type { JobService } from './jobs/service.js';
+import { instrumentJobService, jobServiceSources } from './metrics/job-service.js';
+import { createMetricsRegistry, type MetricsRegistry } from './metrics/registry.js';
 import { DiscordSimulator } from './simulator/index.js';
+import { createBlobStore, type BlobStore } from './storage/index.js';
 
 export interface Services {
   jobs: JobService;
   readiness: ReadinessCheck[];
+  metrics: MetricsRegistry;
   checkReplyUrl(url: string): Promise<void>;
+  /** Job inputs and results (STORAGE_URL). */
+  blobs: BlobStore;
+  /** The /files/… route when the blob store's links are served by this server. */
+  files: FilesRequestHandler | null;
   /** The built-in simulator when no DISCORD_ACCOUNTS are configured. */
   simulator: DiscordSimulator | null;
   close(): Promise<void>;
 }
 
 export async function startServices(config: Config, logger: Logger, options: { instanceId?: string } = {}): Promise<Services> {
+  const blobs = await createBlobStore(config, logger.child({ component: 'storage' }));
   const discord = await resolveDiscord(config, logger);
   const driver = createDiscordDriver({ apiUrl: discord.apiUrl, logger: logger.child({ component: 'discord' }), timeoutMs: config.jobs.timeoutMs, globalRequestsPerSecond: config.discord.globalRequestsPerSecond });
 
@@ -35,6 +45,8 @@ export async function startServices(config: Config, logger: Logger, options: { i
     logger: logger.child({ component: 'executor' }),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
   });
+  const metrics = createMetricsRegistry(jobServiceSources(jobs));
+  const instrumented = instrumentJobService(jobs, metrics.metrics);
 
   // The store creates each job's callback task with its terminal state; the dispatcher delivers.
   const callbacks = createCallbackDispatcher({
@@ -52,7 +64,10 @@ export async function startServices(config: Config, logger: Logger, options: { i
   }
 
   return {
-    jobs,
+    jobs: instrumented.jobs,
+    metrics,
+    blobs,
+    files: filesRouteFor(blobs, logger.child({ component: 'files' })),
     simulator: discord.simulator,
     checkReplyUrl: (url) => callbacks.checkUrl(url),
     readiness: [
@@ -63,14 +78,17 @@ export async function startServices(config: Config, logger: Logger, options: { i
           return accounts.some((a) => a.enabled && driver.isReady(a.channel));
         },
       },
+      { name: 'storage', check: () => blobs.ping() },
     ],
     async close() {
       stopWaking();
+      instrumented.stop();
       await jobs.close(config.shutdownTimeoutMs);
       await callbacks.close();
       await stores.close();
       await driver.close();
       await discord.simulator?.close();
+      await blobs.close();
     },
   };
 }

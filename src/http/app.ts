@@ -4,12 +4,15 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { JobService } from '../jobs/service.js';
 import { createUploadSpooler } from '../jobs/spool.js';
 import { buildSchema } from '../schema/index.js';
 import { createWebAssets } from '../web/assets.js';
 import { createAuthenticator } from './auth.js';
+import { createMetricsRoute } from './metrics-route.js';
+import type { FilesRequestHandler } from './files-route.js';
 import { createHttpServer, type ReadinessCheck } from './server.js';
 import { attachWebSocketServer } from './websocket.js';
 import { createYogaApp } from './yoga.js';
@@ -20,6 +23,10 @@ export interface GraphQLServerDeps {
   jobs: JobService;
   readiness?: ReadinessCheck[];
   checkReplyUrl?: (url: string) => Promise<void>;
+  /** Served at GET /metrics when given. */
+  metrics?: Registry;
+  /** GET /files/… download links (src/http/files-route.ts), when the blob store needs them. */
+  files?: FilesRequestHandler | null;
 }
 
 export interface RunningServer {
@@ -32,7 +39,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startGraphQLServer({ config, logger, jobs, readiness = [], checkReplyUrl = async () => {} }: GraphQLServerDeps): Promise<RunningServer> {
+export async function startGraphQLServer({ config, logger, jobs, readiness = [], checkReplyUrl = async () => {}, metrics, files = null }: GraphQLServerDeps): Promise<RunningServer> {
   const authenticator = createAuthenticator(config.auth);
   const spooler = createUploadSpooler({ dir: config.uploads.dir, maxFileBytes: config.uploads.maxFileBytes, maxPixels: config.uploads.maxPixels });
   const yoga = createYogaApp({ schema: buildSchema(), config, logger, authenticator, context: { jobs, spooler, config, logger, checkReplyUrl } });
@@ -43,6 +50,8 @@ export async function startGraphQLServer({ config, logger, jobs, readiness = [],
     logger,
     readiness: [{ name: 'jobs', check: () => jobs.ready() }, ...readiness],
     web: createWebAssets({ authRequired: !config.auth.open, maxFileBytes: config.uploads.maxFileBytes, maxPixels: config.uploads.maxPixels }),
+    ...(metrics ? { metrics: createMetricsRoute({ registry: metrics, authenticator, metricsToken: config.metrics.token }) } : {}),
+    files,
   });
   const ws = attachWebSocketServer(server, { yoga, authenticator, logger });
 

@@ -9,10 +9,12 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { WebAssets } from '../web/assets.js';
 import type { Authenticator } from './auth.js';
+import type { MetricsRoute } from './metrics-route.js';
 import { isMultipart, maxRequestBytes, parseMultipart } from './multipart.js';
 import { refuse, REFUSED_BODY_LIMITS, type DrainLimits } from './refusal.js';
 import { errorBody, sendJson } from './respond.js';
 import type { YogaApp } from './yoga.js';
+import { FILES_PATH_PREFIX, type FilesRequestHandler } from './files-route.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -26,6 +28,8 @@ export interface HttpServerDeps {
   logger: Logger;
   readiness: ReadinessCheck[];
   web: WebAssets;
+  metrics?: MetricsRoute;
+  files?: FilesRequestHandler | null;
 }
 
 /**
@@ -34,7 +38,7 @@ export interface HttpServerDeps {
  */
 export type HttpServer = Server & { inflight(): number; endStreams(): void };
 
-export function createHttpServer({ yoga, authenticator, config, logger, readiness, web }: HttpServerDeps): HttpServer {
+export function createHttpServer({ yoga, authenticator, config, logger, readiness, web, metrics, files }: HttpServerDeps): HttpServer {
   let inflight = 0;
   const streams = new Set<ServerResponse>();
   const drainLimits: DrainLimits = { maxBytes: maxRequestBytes(config.uploads), ...REFUSED_BODY_LIMITS };
@@ -43,6 +47,8 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
     const path = (req.url ?? '/').split('?')[0]!;
     if (req.method === 'GET' && path === '/healthz') return sendJson(req, res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz') return sendReadiness(req, res, readiness);
+    if (files && path.startsWith(FILES_PATH_PREFIX)) return files(req, res);
+    if (req.method === 'GET' && path === '/metrics' && metrics) return metrics(req, res);
     if ((req.method === 'GET' || req.method === 'HEAD') && web.serve(req, res, path)) return;
 
     if (path === '/graphql' && req.method === 'POST' && isMultipart(req)) {

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { APIUser } from 'discord-api-types/v10';
 import { pino } from 'pino';
 import { BOT_APPLICATION_ID, BOT_USERNAME, PICSI } from './bot/insightfaceswap.js';
-import { PicsiBot } from './bot/picsi-bot.js';
+import { InsightFaceSwapBot } from './bot/bot.js';
 import type { SimulatorContext } from './context.js';
 import { GATEWAY_PATH, GatewayServer, RESUME_PATH } from './gateway/server.js';
 import { SessionRegistry } from './gateway/sessions.js';
@@ -20,6 +20,7 @@ import { snowflakeFactory } from './snowflake.js';
 import { AccountRegistry } from './state/accounts.js';
 import { CdnStore } from './state/cdn.js';
 import { CommandRegistry } from './state/commands.js';
+import { IdentityStore } from './state/identities.js';
 import { Instrumentation } from './state/instrumentation.js';
 import { MessageStore } from './state/messages.js';
 import { BehaviourScripts } from './state/scripts.js';
@@ -54,8 +55,12 @@ export function buildContext(options: SimulatorOptions, origin: () => string): S
     avatar: null,
     bot: true,
   };
-  const bot = new PicsiBot({
+  const commands = new CommandRegistry(applicationId, newId, { ...PICSI.optionNames, ...options.picsiOptionNames });
+  const identities = new IdentityStore();
+  const bot = new InsightFaceSwapBot({
     accounts,
+    identities,
+    picsiOptionNames: commands.picsiOptionNames,
     sessions,
     messages,
     cdn,
@@ -65,7 +70,7 @@ export function buildContext(options: SimulatorOptions, origin: () => string): S
     botUser,
     applicationId,
     botDelayMs: () => settings.botDelayMs,
-    logger: logger.child({ component: 'picsi-bot' }),
+    logger: logger.child({ component: 'insightfaceswap-bot' }),
   });
   return {
     applicationId,
@@ -73,7 +78,8 @@ export function buildContext(options: SimulatorOptions, origin: () => string): S
     botToken: `${Buffer.from(applicationId).toString('base64url')}.${tokenPart(4)}.${tokenPart(20)}`,
     botUser,
     accounts,
-    commands: new CommandRegistry(applicationId, newId, { ...PICSI.optionNames, ...options.picsiOptionNames }),
+    commands,
+    identities,
     uploads: new UploadStore(),
     cdn,
     messages,

@@ -1,10 +1,11 @@
 import type { APIUser } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
-import type { PicsiBot } from './bot/picsi-bot.js';
+import type { InsightFaceSwapBot } from './bot/bot.js';
 import type { SessionRegistry } from './gateway/sessions.js';
 import type { AccountRegistry } from './state/accounts.js';
 import type { CdnStore } from './state/cdn.js';
 import type { CommandRegistry } from './state/commands.js';
+import type { IdentityStore } from './state/identities.js';
 import type { Instrumentation } from './state/instrumentation.js';
 import type { MessageStore } from './state/messages.js';
 import type { BehaviourScripts } from './state/scripts.js';
@@ -24,7 +25,8 @@ export interface SimulatorContext {
   sessions: SessionRegistry;
   scripts: BehaviourScripts;
   stats: Instrumentation;
-  bot: PicsiBot;
+  identities: IdentityStore;
+  bot: InsightFaceSwapBot;
   timers: TimerSet;
   /** Mutable at run time through DiscordSimulator.setBotDelay. */
   settings: { botDelayMs: number };

@@ -12,7 +12,12 @@
  * Semantics worth knowing when writing a driver against it:
  * - Auth: users send the raw token, bots `Bot <token>` (sim.botToken is InsightFaceSwap's own).
  * - A scripted behaviour is consumed by the first POST /interactions of the channel that passes
- *   auth, shape, channel, session and upload checks; an empty script means success.
+ *   auth, shape, channel, session and upload checks, whatever the command; an empty script means
+ *   success.
+ * - The bot runs /picsi and the identity commands (saveid, swapid, setid, listid, delid, delall).
+ *   Image commands defer (LOADING placeholder, then MESSAGE_UPDATE); text commands answer with a
+ *   MESSAGE_CREATE. Identities belong to the user (token), not the channel: `identities()`.
+ * - Accounts have a plan (`plan`, `setPlan()`; basic by default) that sets GIF frame limits and price.
  * - Uploads are single use: consumed when an interaction using them is accepted (204), kept when
  *   the request is rejected (400/429), so a retry may reuse them.
  * - The 204 is written before any dispatch, but the two travel on different sockets: listen for
@@ -27,8 +32,10 @@ export type {
   BotErrorKind,
   ChannelStats,
   Credits,
+  IdentitySnapshot,
   InteractionLogEntry,
   InteractionOutcome,
+  Plan,
   RecordedRequest,
   SimulatedAccount,
   SimulatorOptions,
@@ -39,9 +46,23 @@ export {
   BOT_ERROR_KINDS,
   BOT_ERRORS,
   DAILY_FREE_CREDITS,
+  DEFAULT_PLAN,
   ERROR_COLOUR,
+  GIF_ERRORS,
+  GIF_MAX_BYTES,
+  GIF_RULES,
   PICSI,
   PICSI_CREDIT_COST,
 } from './bot/insightfaceswap.js';
+export {
+  IDENTITY_COMMAND_NAMES,
+  IDENTITY_COMMANDS,
+  IDENTITY_CREDIT_COST,
+  IDENTITY_ERRORS,
+  IDENTITY_TEXTS,
+  MAX_SAVED_IDS,
+  MAX_SWAPID_NAMES,
+} from './bot/insightfaceswap-ids.js';
+export type { IdentityCommandName } from './bot/insightfaceswap-ids.js';
 export type { CommandIndexBody, RefreshedUrlsBody, UploadSlotsBody, UserReadyData } from './wire.js';
 export { GATEWAY_PATH, RESUME_PATH } from './gateway/server.js';

@@ -13,7 +13,9 @@ import type {
   BotBehaviour,
   ChannelStats,
   Credits,
+  IdentitySnapshot,
   InteractionLogEntry,
+  Plan,
   RecordedRequest,
   SimulatedAccount,
   SimulatorOptions,
@@ -84,6 +86,7 @@ export class DiscordSimulator {
       channelId: overrides.channelId ?? this.sim.newId(),
       userId,
       ...(overrides.credits !== undefined ? { credits: overrides.credits } : {}),
+      ...(overrides.plan !== undefined ? { plan: overrides.plan } : {}),
     });
   }
 
@@ -134,7 +137,7 @@ export class DiscordSimulator {
     }
   }
 
-  /** Publishes a new /picsi version; requests with the old one get 50035. */
+  /** Publishes new versions of the bot's commands; requests with an old one get 50035. */
   bumpCommandVersion(): void {
     this.sim.commands.bump();
   }
@@ -147,6 +150,16 @@ export class DiscordSimulator {
   /** Today's credits of a user, by token or by one of its channels. */
   credits(channelOrToken: string): Credits {
     return this.sim.accounts.credits(channelOrToken);
+  }
+
+  /** Sets a user's plan (by token or channel): the GIF frame limit and price of later jobs. */
+  setPlan(channelOrToken: string, plan: Plan): void {
+    this.sim.accounts.resolveUser(channelOrToken).plan = plan;
+  }
+
+  /** The identities a user (by token or channel) has saved, in saving order, and the default. */
+  identities(channelOrToken: string): IdentitySnapshot {
+    return this.sim.identities.snapshot(this.sim.accounts.resolveUser(channelOrToken).token);
   }
 
   /** Closes every socket, the server and all timers. Idempotent. */

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import type { BotErrorKind } from './bot/insightfaceswap.js';
+import type { BotErrorKind, Plan } from './bot/insightfaceswap.js';
 
-export type { BotErrorKind };
+export type { BotErrorKind, Plan };
+export type { IdentitySnapshot } from './state/identities.js';
 
 export interface SimulatedAccount {
   /** Raw user token, sent as `Authorization: <token>` (no prefix). */
@@ -12,6 +13,8 @@ export interface SimulatedAccount {
   userId?: string;
   /** Credits per UTC day for this user (default 50). Shared by every channel of one token. */
   credits?: number;
+  /** The bot's plan for this user (default basic): GIF frame limit and cost. */
+  plan?: Plan;
 }
 
 export type BotBehaviour =
@@ -77,7 +80,8 @@ export interface RecordedRequest {
   status: number;
 }
 
-export type InteractionOutcome = 'result' | 'botError' | 'interactionFailure' | 'silence';
+/** `text`: a text-only answer (/listid, /setid, /delid, /delall). */
+export type InteractionOutcome = 'result' | 'text' | 'botError' | 'interactionFailure' | 'silence';
 
 export interface InteractionLogEntry {
   /** `performance.now()` when the interaction was accepted. */

@@ -31,12 +31,33 @@ export interface DownloadUrlOptions {
   baseUrl: string;
 }
 
+/**
+ * Keys are chosen by this server, never by clients: `/`-separated segments of letters, digits and
+ * `.` `_` `-` `=`, no segment empty or starting with a dot (so no `..`, no hidden files), no leading
+ * `/`, at most 200 characters. Anything else (traversal, absolute paths, NUL, backslashes) is refused
+ * with InvalidBlobKeyError by every backend.
+ */
+const KEY_PATTERN = /^(?!\.)[\w.=-]+(?:\/(?!\.)[\w.=-]+)*$/;
+export const MAX_KEY_LENGTH = 200;
+
+export function isValidBlobKey(key: string): boolean {
+  return key.length <= MAX_KEY_LENGTH && KEY_PATTERN.test(key);
+}
+
+export function assertValidBlobKey(key: string): void {
+  if (!isValidBlobKey(key)) throw new InvalidBlobKeyError(key);
+}
+
 export interface BlobStore {
   /** `file` or `s3`, for logs and readiness. */
   readonly kind: string;
-  /** Streams `body` to `key` (replacing what was there). A failed or refused put leaves nothing behind. */
+  /**
+   * Streams `body` to `key` (replacing what was there; readers see the old or the new blob, never a
+   * mix). A failed or refused put leaves nothing behind. Rejects with BlobTooLargeError,
+   * BlobStoreUnavailableError, InvalidBlobKeyError, the signal's reason, or the body's own error.
+   */
   put(key: string, body: Readable, options: PutOptions): Promise<BlobInfo>;
-  /** The blob's bytes as a stream, or null when there is no such key. */
+  /** The blob's bytes as a stream, or null when there is no such key. Consume or destroy the body: it holds a file or socket open. */
   get(key: string, signal?: AbortSignal): Promise<{ body: Readable; size: number; contentType: string } | null>;
   /** Deletes the keys; missing keys are not an error. */
   delete(keys: readonly string[]): Promise<void>;
@@ -52,6 +73,14 @@ export class BlobTooLargeError extends Error {
   override readonly name = 'BlobTooLargeError';
   constructor(readonly maxBytes: number) {
     super(`blob exceeds ${maxBytes} bytes`);
+  }
+}
+
+/** The key breaks the rules above (a bug in the caller, never a client's input). */
+export class InvalidBlobKeyError extends Error {
+  override readonly name = 'InvalidBlobKeyError';
+  constructor(key: string) {
+    super(`invalid blob key ${JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key)}`);
   }
 }
 

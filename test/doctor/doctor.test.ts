@@ -62,7 +62,7 @@ describe('npm run doctor against the simulator', () => {
     expect(header?.split(/\s{2,}/)).toEqual(['channel', 'label', 'user', 'guild/channel', 'commands', 'gateway', 'upload slot', 'verdict']);
     for (const a of [one, two]) {
       const row = lines.find((l) => l.startsWith(a.channelId));
-      expect(row).toMatch(/picsi_user_\d+ +picsi guild \d+ \/ #picsi-\d+ +picsi saveid +READY +ok +PASS$/);
+      expect(row).toMatch(/picsi_user_\d+ +picsi guild \d+ \/ #picsi-\d+ +picsi saveid swapid setid listid delid … +READY +ok +PASS$/);
     }
     expect(run.stdout).not.toContain('FAIL');
     expect(run.stdout).not.toContain('What to fix');
@@ -84,9 +84,9 @@ describe('npm run doctor against the simulator', () => {
     expect(a.checks.channel.details).toMatchObject({ id: one.channelId, guildId: one.guildId });
     expect(a.checks.gateway.details).toEqual({ userId: one.userId });
     const commands = a.checks.commands.details as { commands: { name: string; id: string; version: string; options: string[] }[]; missing: string[] };
-    expect(commands.commands.map((c) => c.name)).toEqual(['picsi', 'saveid']);
+    expect(commands.commands.map((c) => c.name)).toEqual(['picsi', 'saveid', 'swapid', 'setid', 'listid', 'delid', 'delall']);
     expect(commands.commands[0]).toMatchObject({ id: expect.stringMatching(/^\d+$/), version: expect.stringMatching(/^\d+$/), options: ['source_image', 'target_image_gif_or_video', 'options'] });
-    expect(commands.missing).toEqual(['swapid', 'setid', 'listid', 'delid', 'delall']);
+    expect(commands.missing).toEqual([]);
     // The slot was asked for, never used: no upload reached the simulator.
     expect(sim.requests.filter((r) => r.method === 'PUT')).toEqual([]);
   });

@@ -27,3 +27,15 @@ export async function makePngOfSize(bytes: number): Promise<Buffer> {
   const side = Math.max(8, Math.ceil(Math.sqrt(bytes / 3)));
   return makePng(side, side, { noise: true });
 }
+
+/** An animated GIF of `frames` solid frames in changing colours, each shown `delayMs`. */
+export async function makeGif(width: number, height: number, frames: number, delayMs = 100): Promise<Buffer> {
+  const pages = await Promise.all(
+    Array.from({ length: frames }, (_, i) =>
+      sharp({ create: { width, height, channels: 3, background: { r: (i * 40) % 256, g: 90, b: 255 - ((i * 40) % 256) } } }).png().toBuffer(),
+    ),
+  );
+  return sharp(frames === 1 ? pages[0] : pages, frames === 1 ? {} : { join: { animated: true } })
+    .gif({ delay: Array.from({ length: frames }, () => delayMs), loop: 0 })
+    .toBuffer();
+}

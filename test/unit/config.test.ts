@@ -64,3 +64,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DISCORD_ACCOUNTS: '/nonexistent/accounts.json' })).toThrow(/cannot read file .*ENOENT/);
   });
 });
+
+describe('METRICS_TOKEN', () => {
+  it('is unset by default and read as one bearer token', () => {
+    expect(loadConfig({}).config.metrics.token).toBeNull();
+    expect(loadConfig({ METRICS_TOKEN: ' scrape-me ' }).config.metrics.token).toBe('scrape-me');
+  });
+
+  it('refuses a value with spaces, without echoing it', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'two words' })).toThrow(/^Invalid configuration:\n {2}- METRICS_TOKEN: must be one token without spaces$/);
+  });
+});

@@ -29,15 +29,29 @@ export function picsiOptions(names: PicsiOptionNames): APIApplicationCommandOpti
   ];
 }
 
-/** `/saveid`, as public automation code shows it: listed in the index, not runnable here. */
-export const SAVEID_OPTIONS: APIApplicationCommandOption[] = [
-  { type: ApplicationCommandOptionType.String, name: 'idname', description: 'idname to save', required: true },
-  { type: ApplicationCommandOptionType.Attachment, name: 'image', description: 'id image', required: true },
-];
-
-/** Credits a successful /picsi costs, and a free account's credits per UTC day. */
+/** Credits a successful /picsi (or /swapid) on a still target costs, and an account's credits per UTC day. */
 export const PICSI_CREDIT_COST = 3;
 export const DAILY_FREE_CREDITS = 50;
+
+/**
+ * The bot's subscription plans and what a GIF target may be on each. Sizes and frame counts are
+ * from the bot's README; that a whole GIF costs a flat 20 (Basic) or 30 (Pro) credits is read from
+ * its changelog and not confirmed. A GIF over a limit is refused with an error, not truncated (the
+ * simulator's own choice).
+ */
+export type Plan = 'basic' | 'pro';
+export const DEFAULT_PLAN: Plan = 'basic';
+export const GIF_RULES: Readonly<Record<Plan, { maxFrames: number; credits: number }>> = {
+  basic: { maxFrames: 20, credits: 20 },
+  pro: { maxFrames: 75, credits: 30 },
+};
+export const GIF_MAX_BYTES = 10 * 1024 * 1024;
+
+/** Refusals of a GIF target (red embeds like BOT_ERRORS; they name the offending value). */
+export const GIF_ERRORS = {
+  GIF_TOO_LARGE: (bytes: number) => `GIF too large (${(bytes / 1024 / 1024).toFixed(1)} MB): at most 10 MB.`,
+  GIF_TOO_MANY_FRAMES: (frames: number, max: number) => `GIF has too many frames (${frames}): your plan allows at most ${max}.`,
+} as const;
 
 /** Colour of the bot's error embeds. */
 export const ERROR_COLOUR = 0xff0000;
@@ -55,6 +69,11 @@ export const BOT_ERROR_KINDS = Object.keys(BOT_ERRORS) as BotErrorKind[];
 
 export function errorEmbed(kind: BotErrorKind): APIEmbed {
   return { ...BOT_ERRORS[kind], color: ERROR_COLOUR };
+}
+
+/** An error embed like BOT_ERRORS' with a description that names the offending value. */
+export function describedErrorEmbed(description: string): APIEmbed {
+  return { title: 'Error', description, color: ERROR_COLOUR };
 }
 
 /** The text of a result message: a mention of the invoking user. */

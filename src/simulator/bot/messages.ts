@@ -1,7 +1,5 @@
 import { InteractionType, MessageFlags, MessageType } from 'discord-api-types/v10';
-import type { APIAttachment, APIMessage, APIUser } from 'discord-api-types/v10';
-import type { BotErrorKind } from './insightfaceswap.js';
-import { PICSI, errorEmbed, resultContent } from './insightfaceswap.js';
+import type { APIAttachment, APIEmbed, APIMessage, APIUser } from 'discord-api-types/v10';
 
 /** What every message of one interaction reply shares. */
 export interface ReplyContext {
@@ -12,6 +10,8 @@ export interface ReplyContext {
   applicationId: string;
   user: APIUser;
   interactionId: string;
+  /** The command's name, as `interaction.name` shows it. */
+  commandName: string;
   /** ISO time the placeholder was created. */
   timestamp: string;
 }
@@ -26,19 +26,20 @@ export function loadingMessage(ctx: ReplyContext): APIMessage {
   return base(ctx, { flags: MessageFlags.Loading, edited_timestamp: null });
 }
 
-export function resultMessage(ctx: ReplyContext, attachment: APIAttachment, editedAt: string): APIMessage {
+/** The edit of a deferred reply (`editedAt` set) or a direct answer (`editedAt` null). */
+export function resultMessage(ctx: ReplyContext, content: string, attachments: APIAttachment[], editedAt: string | null): APIMessage {
   return {
     ...base(ctx, { flags: NO_FLAGS, edited_timestamp: editedAt }),
-    content: resultContent(ctx.user.id),
-    mentions: [ctx.user],
-    attachments: [attachment],
+    content,
+    mentions: content.includes(`<@${ctx.user.id}>`) ? [ctx.user] : [],
+    attachments,
   };
 }
 
-export function errorMessage(ctx: ReplyContext, kind: BotErrorKind, editedAt: string): APIMessage {
+export function errorMessage(ctx: ReplyContext, embed: APIEmbed, editedAt: string | null): APIMessage {
   return {
     ...base(ctx, { flags: NO_FLAGS, edited_timestamp: editedAt }),
-    embeds: [errorEmbed(kind)],
+    embeds: [embed],
   };
 }
 
@@ -66,7 +67,7 @@ function base(ctx: ReplyContext, parts: Pick<APIMessage, 'flags' | 'edited_times
       user: ctx.user,
       authorizing_integration_owners: { '0': ctx.guildId },
     },
-    interaction: { id: ctx.interactionId, type: InteractionType.ApplicationCommand, name: PICSI.name, user: ctx.user },
+    interaction: { id: ctx.interactionId, type: InteractionType.ApplicationCommand, name: ctx.commandName, user: ctx.user },
     ...parts,
   };
 }

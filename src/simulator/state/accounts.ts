@@ -1,5 +1,6 @@
 import type { APIUser } from 'discord-api-types/v10';
-import { DAILY_FREE_CREDITS } from '../bot/insightfaceswap.js';
+import { DAILY_FREE_CREDITS, DEFAULT_PLAN } from '../bot/insightfaceswap.js';
+import type { Plan } from '../bot/insightfaceswap.js';
 import type { Credits, SimulatedAccount } from '../types.js';
 
 export interface SimUser {
@@ -9,6 +10,8 @@ export interface SimUser {
   used: number;
   /** UTC day (YYYY-MM-DD) `used` belongs to; credits renew at 00:00 UTC. */
   day: string;
+  /** The bot's subscription plan (GIF limits and costs). */
+  plan: Plan;
 }
 
 export interface SimChannel {
@@ -67,7 +70,7 @@ export class AccountRegistry {
       if (changes.length === 0) changes.push({ kind: 'channel', channel });
     }
     return {
-      account: { ...account, userId: user.user.id, credits: user.dailyCredits },
+      account: { ...account, userId: user.user.id, credits: user.dailyCredits, plan: user.plan },
       changes,
     };
   }
@@ -96,10 +99,16 @@ export class AccountRegistry {
     return this.guildMap.get(guildId)?.memberTokens.has(token) ?? false;
   }
 
-  /** Credits of a user, by token or by one of its channels. */
-  credits(channelOrToken: string): Credits {
+  /** A user by token or by one of its channels; throws when neither is known. */
+  resolveUser(channelOrToken: string): SimUser {
     const user = this.users.get(channelOrToken) ?? this.users.get(this.channels.get(channelOrToken)?.token ?? '');
     if (!user) throw new Error(`unknown channel or token: ${channelOrToken}`);
+    return user;
+  }
+
+  /** Credits of a user, by token or by one of its channels. */
+  credits(channelOrToken: string): Credits {
+    const user = this.resolveUser(channelOrToken);
     this.renew(user);
     return { total: user.dailyCredits, used: user.used };
   }
@@ -129,6 +138,7 @@ export class AccountRegistry {
         throw new Error(`token already registered with user id ${known.user.id}`);
       }
       if (account.credits !== undefined) known.dailyCredits = account.credits;
+      if (account.plan !== undefined) known.plan = account.plan;
       return known;
     }
     const id = account.userId ?? this.newId();
@@ -138,6 +148,7 @@ export class AccountRegistry {
       dailyCredits: account.credits ?? DAILY_FREE_CREDITS,
       used: 0,
       day: utcDay(this.now()),
+      plan: account.plan ?? DEFAULT_PLAN,
     };
     this.users.set(account.token, user);
     return user;

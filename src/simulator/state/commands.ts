@@ -1,20 +1,29 @@
 import type { APIApplicationCommand, APIApplicationCommandOption } from 'discord-api-types/v10';
 import { ApplicationCommandType } from 'discord-api-types/v10';
-import { PICSI, SAVEID_OPTIONS, picsiOptions } from '../bot/insightfaceswap.js';
+import { IDENTITY_COMMANDS, IDENTITY_COMMAND_NAMES } from '../bot/insightfaceswap-ids.js';
+import { PICSI, picsiOptions } from '../bot/insightfaceswap.js';
 import type { PicsiOptionNames } from '../bot/insightfaceswap.js';
 import type { CommandIndexBody } from '../wire.js';
 
 /** An unrelated application whose index entries a driver must skip. */
 export const DECOY_APPLICATION_ID = '1100000000000000001';
 
+interface Declared {
+  id: string;
+  version: string;
+  name: string;
+  description: string;
+  options: APIApplicationCommandOption[];
+}
+
 /**
- * The slash commands visible in a guild's command index. Only InsightFaceSwap's /picsi can be run;
- * its version changes on `bump()`, after which the old version is rejected like Discord does.
+ * The slash commands visible in a guild's command index: InsightFaceSwap's /picsi and identity
+ * commands (all runnable) and a decoy. `bump()` publishes new versions of the bot's commands,
+ * after which the old versions are rejected like Discord does.
  */
 export class CommandRegistry {
-  private readonly picsiId: string;
-  private picsiVersion: string;
-  private readonly others: APIApplicationCommand[];
+  private readonly declared: Declared[];
+  private readonly decoy: APIApplicationCommand;
   private indexVersion: string;
   private readonly guildsWithoutApplication = new Set<string>();
 
@@ -24,28 +33,43 @@ export class CommandRegistry {
     /** The names /picsi declares its options under (and reads them by). */
     readonly picsiOptionNames: PicsiOptionNames = PICSI.optionNames,
   ) {
-    this.picsiId = newId();
-    this.picsiVersion = newId();
     this.indexVersion = newId();
-    // A decoy /picsi of another app comes first, so taking the first match by name is wrong.
-    this.others = [
-      command(newId(), DECOY_APPLICATION_ID, newId(), PICSI.name, 'A different bot with the same command name', []),
-      command(newId(), applicationId, newId(), 'saveid', 'Save Identity Feature by Name and Image', SAVEID_OPTIONS),
+    const declare = (name: string, description: string, options: APIApplicationCommandOption[]): Declared => ({
+      id: newId(),
+      version: newId(),
+      name,
+      description,
+      options,
+    });
+    this.declared = [
+      declare(PICSI.name, PICSI.description, picsiOptions(picsiOptionNames)),
+      ...IDENTITY_COMMAND_NAMES.map((name) => declare(name, IDENTITY_COMMANDS[name].description, IDENTITY_COMMANDS[name].options)),
     ];
+    // A decoy /picsi of another app comes first, so taking the first match by name is wrong.
+    this.decoy = command(newId(), DECOY_APPLICATION_ID, newId(), PICSI.name, 'A different bot with the same command name', []);
   }
 
   get picsi(): APIApplicationCommand {
-    return command(this.picsiId, this.applicationId, this.picsiVersion, PICSI.name, PICSI.description, picsiOptions(this.picsiOptionNames));
+    const picsi = this.byName(PICSI.name);
+    if (!picsi) throw new Error('/picsi is always declared');
+    return picsi;
+  }
+
+  /** One of InsightFaceSwap's commands by name. */
+  byName(name: string): APIApplicationCommand | undefined {
+    const found = this.declared.find((d) => d.name === name);
+    return found && command(found.id, this.applicationId, found.version, found.name, found.description, found.options);
   }
 
   bump(): void {
-    this.picsiVersion = this.newId();
+    for (const d of this.declared) d.version = this.newId();
     this.indexVersion = this.newId();
   }
 
   find(id: string): APIApplicationCommand | undefined {
-    const picsi = this.picsi;
-    return id === picsi.id ? picsi : this.others.find((c) => c.id === id);
+    if (id === this.decoy.id) return this.decoy;
+    const found = this.declared.find((d) => d.id === id);
+    return found && this.byName(found.name);
   }
 
   /** Models the application not added to a guild: its commands leave that guild's index. */
@@ -56,7 +80,8 @@ export class CommandRegistry {
   /** The same index for every guild (InsightFaceSwap's commands are global), unless it was removed from `guildId`. */
   index(guildId?: string): CommandIndexBody {
     const keep = (applicationId: string): boolean => applicationId !== this.applicationId || !this.guildsWithoutApplication.has(guildId ?? '');
-    const commands = [this.others[0], this.picsi, this.others[1]].filter((c) => c !== undefined).filter((c) => keep(c.application_id));
+    const own = this.declared.flatMap((d) => this.byName(d.name) ?? []);
+    const commands = [this.decoy, ...own].filter((c) => keep(c.application_id));
     return {
       applications: [
         { id: DECOY_APPLICATION_ID, name: 'Decoy Swapper', description: '', icon: null, bot_id: DECOY_APPLICATION_ID },

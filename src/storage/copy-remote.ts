@@ -1,0 +1,130 @@
+/**
+ * Copies a remote file (a bot result on Discord's CDN) into the blob store: streamed straight from
+ * the response into the store, bounded in bytes (maxBytes) and in time (timeoutMs and the caller's
+ * signal), retried with exponential backoff on network errors, 5xx and 429 (Retry-After honoured,
+ * up to the cap), never on other 4xx. A failed attempt leaves nothing stored (BlobStore.put).
+ */
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { assertValidBlobKey, BlobStoreUnavailableError, BlobTooLargeError, InvalidBlobKeyError, type BlobInfo, type BlobStore } from './blob-store.js';
+
+export interface CopyRemoteOptions {
+  url: string;
+  store: BlobStore;
+  key: string;
+  maxBytes: number;
+  /** The whole copy, retries included. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** When the response has none. */
+  contentType?: string;
+  /** Attempts in all (default 4). */
+  attempts?: number;
+  /** First retry delay, doubled each time up to maxDelayMs, with jitter (defaults 250 / 5000). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  fetch?: typeof fetch;
+  random?: () => number;
+}
+
+export type RemoteCopyFailure = 'http' | 'network' | 'timeout';
+
+/** The remote file could not be copied (after the retries the failure allowed). */
+export class RemoteCopyError extends Error {
+  override readonly name = 'RemoteCopyError';
+  constructor(
+    message: string,
+    readonly failure: RemoteCopyFailure,
+    readonly status: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Thrown by an attempt that may be retried; `delayMs` when the server asked for one. */
+class RetryableFailure extends Error {
+  constructor(
+    readonly error: RemoteCopyError,
+    readonly delayMs?: number,
+  ) {
+    super(error.message);
+  }
+}
+
+export async function copyRemoteToStore(options: CopyRemoteOptions): Promise<BlobInfo> {
+  const { attempts = 4, baseDelayMs = 250, maxDelayMs = 5_000, random = Math.random } = options;
+  assertValidBlobKey(options.key);
+  const deadline = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const timedOut = (cause?: unknown) => new RemoteCopyError(`copy of ${redacted(options.url)} timed out after ${options.timeoutMs} ms`, 'timeout', undefined, { cause });
+
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await copyOnce(options, signal);
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      if (deadline.aborted) throw timedOut(error);
+      if (!(error instanceof RetryableFailure)) throw error;
+      if (attempt >= attempts) throw error.error;
+      const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)) * (0.5 + random() / 2);
+      try {
+        await sleep(Math.min(maxDelayMs, error.delayMs ?? backoff), undefined, { signal });
+      } catch (aborted) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        throw timedOut(aborted);
+      }
+    }
+  }
+}
+
+async function copyOnce(options: CopyRemoteOptions, signal: AbortSignal): Promise<BlobInfo> {
+  const { url, store, key, maxBytes } = options;
+  let response: Response;
+  try {
+    response = await (options.fetch ?? fetch)(url, { signal, redirect: 'follow' });
+  } catch (error) {
+    throw new RetryableFailure(new RemoteCopyError(`cannot fetch ${redacted(url)}: ${(error as Error).message}`, 'network', undefined, { cause: error }));
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel().catch(() => {});
+    const error = new RemoteCopyError(`fetching ${redacted(url)} answered HTTP ${response.status}`, 'http', response.status);
+    if (response.status === 429 || response.status >= 500) throw new RetryableFailure(error, retryAfterMs(response.headers.get('retry-after')));
+    throw error;
+  }
+  const length = Number(response.headers.get('content-length') ?? NaN);
+  if (length > maxBytes) {
+    await response.body.cancel().catch(() => {});
+    throw new BlobTooLargeError(maxBytes);
+  }
+
+  const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+  try {
+    return await store.put(key, body, { contentType: response.headers.get('content-type') ?? options.contentType ?? '', maxBytes, signal });
+  } catch (error) {
+    if (error instanceof BlobTooLargeError || error instanceof BlobStoreUnavailableError || error instanceof InvalidBlobKeyError || signal.aborted) throw error;
+    // The body broke off mid-way (connection reset): nothing was stored, so another attempt is safe.
+    throw new RetryableFailure(new RemoteCopyError(`reading ${redacted(url)} failed: ${(error as Error).message}`, 'network', undefined, { cause: error }));
+  } finally {
+    body.destroy();
+  }
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Discord CDN URLs carry signatures in the query: logs and errors show the path only. */
+function redacted(url: string): string {
+  try {
+    const { origin, pathname } = new URL(url);
+    return origin + pathname;
+  } catch {
+    return '(invalid URL)';
+  }
+}
