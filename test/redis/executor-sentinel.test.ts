@@ -67,7 +67,10 @@ it('SIGKILL of the primary with jobs running and queued and the replica behind: 
       await counter.more(WHILE_PAUSED);
     },
   });
-  const after = await Promise.all(Array.from({ length: AFTER }, (_, i) => submitAndFollow(BEFORE + i))).catch((e) => { for (const server of fleet.servers) console.log(server.logs.filter((l) => /"level":(40|50)/.test(l)).slice(-30).map((l) => l.slice(0, 600)).join('\n')); throw e; });
+  const after = await Promise.all(Array.from({ length: AFTER }, (_, i) => submitAndFollow(BEFORE + i))).catch((error: unknown) => {
+    printServerWarnings();
+    throw error;
+  });
 
   const runs = [...before, ...after];
   const first = await Promise.all(runs.map(async (r) => ({ id: r.id, followed: await r.followed })));
@@ -93,7 +96,7 @@ it('SIGKILL of the primary with jobs running and queued and the replica behind: 
 
   if (process.env['HA_DEBUG']) {
     for (const r of final) console.log(r.id, r.first.events.map((e) => `${e.status}${e.code ? ' ' + e.code : ''} v${e.version}`).join(' > '), '||', r.final.events.map((e) => `${e.status}${e.code ? ' ' + e.code : ''} v${e.version}`).join(' > '));
-    for (const server of fleet.servers) console.log(server.logs.filter((l) => /"level":(40|50)/.test(l)).map((l) => l.slice(0, 400)).join('\n'));
+    printServerWarnings();
   }
   expect(failover.primary.port).toBe(rig.replica.port);
   expect(fleet.servers.every((s) => s.child.exitCode === null && s.child.signalCode === null)).toBe(true);
@@ -103,6 +106,11 @@ it('SIGKILL of the primary with jobs running and queued and the replica behind: 
   // Writes were lost (the replica was behind): at least the terminal states written while it was paused.
   expect(rolledBack.length + missing.length).toBeGreaterThanOrEqual(1);
 }, 60_000);
+
+/** The servers' warn and error lines, to diagnose a failure (or with HA_DEBUG=1). */
+function printServerWarnings(): void {
+  for (const server of fleet.servers) console.log(server.logs.filter((l) => /"level":(40|50)/.test(l)).map((l) => l.slice(0, 600)).join('\n'));
+}
 
 /** 32 MB of unrelated writes (outside the executor's keys), pipelined. */
 async function fillReplicationBuffers(primary: Redis): Promise<void> {
