@@ -68,7 +68,7 @@ export interface MemoryStoreOptions {
   onChange?: (jobId: string, task: MemoryTask | null) => void;
 }
 
-/** The single-instance store (REDIS_URL unset): same semantics; persisted through `onChange` if given. */
+/** The single-instance store (no Redis configured): same semantics; persisted through `onChange` if given. */
 export function createMemoryStore(options: MemoryStoreOptions): MemoryCallbackStore {
   const tasks = new Map<string, MemoryTask>(options.initial);
   const changed = (jobId: string) => options.onChange?.(jobId, tasks.get(jobId) ?? null);
