@@ -54,6 +54,7 @@ export async function startServices(config: Config, logger: Logger, options: { i
     store: stores.callbackStore,
     jobs: { get: (id) => jobs.get(id), setCallbackState: (id, state) => jobs.setCallbackState(id, state) },
     logger: logger.child({ component: 'callbacks' }),
+    onOutcome: (outcome) => metrics.metrics.callbackOutcome(outcome),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
   });
   const stopWaking = jobs.onTerminal(() => callbacks.wake());
