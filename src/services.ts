@@ -12,7 +12,7 @@ import { createJobService, openExecutorStores } from './executor/index.js';
 import { filesRouteFor, type FilesRequestHandler } from './http/files-route.js';
 import type { ReadinessCheck } from './http/server.js';
 import type { JobService } from './jobs/service.js';
-import { instrumentJobService, jobServiceSources } from './metrics/job-service.js';
+import { countChannels, instrumentJobService } from './metrics/job-service.js';
 import { createMetricsRegistry, type MetricsRegistry } from './metrics/registry.js';
 import { DiscordSimulator } from './simulator/index.js';
 import { createBlobStore, type BlobStore } from './storage/index.js';
@@ -34,7 +34,16 @@ export interface Services {
 export async function startServices(config: Config, logger: Logger, options: { instanceId?: string } = {}): Promise<Services> {
   const blobs = await createBlobStore(config, logger.child({ component: 'storage' }));
   const discord = await resolveDiscord(config, logger);
-  const driver = createDiscordDriver({ apiUrl: discord.apiUrl, logger: logger.child({ component: 'discord' }), timeoutMs: config.jobs.timeoutMs, globalRequestsPerSecond: config.discord.globalRequestsPerSecond });
+  // Created first so every part can report to it; its scrape-time source reads the job service
+  // (created below; no scrape can come before the server starts).
+  const metrics = createMetricsRegistry({ channels: () => countChannels(jobs) });
+  const driver = createDiscordDriver({
+    apiUrl: discord.apiUrl,
+    logger: logger.child({ component: 'discord' }),
+    timeoutMs: config.jobs.timeoutMs,
+    globalRequestsPerSecond: config.discord.globalRequestsPerSecond,
+    gateway: { onReconnect: () => metrics.metrics.gatewayReconnect() },
+  });
 
   const stores = await openExecutorStores(config, logger.child({ component: 'executor' }));
   const jobs = await createJobService({
@@ -45,7 +54,6 @@ export async function startServices(config: Config, logger: Logger, options: { i
     logger: logger.child({ component: 'executor' }),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
   });
-  const metrics = createMetricsRegistry(jobServiceSources(jobs));
   const instrumented = instrumentJobService(jobs, metrics.metrics);
 
   // The store creates each job's callback task with its terminal state; the dispatcher delivers.
@@ -104,3 +112,4 @@ async function resolveDiscord(config: Config, logger: Logger): Promise<{ apiUrl:
   );
   return { apiUrl: simulator.apiUrl, accounts: [{ channel: demo.channelId, server: demo.guildId, discord: demo.token, label: 'simulated demo account' }], simulator };
 }
+

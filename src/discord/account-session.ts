@@ -14,8 +14,8 @@ import { DiscordRest } from './rest-client.js';
 import { UserGateway } from './user-gateway.js';
 import type { UserGatewayOptions } from './user-gateway.js';
 
-/** Gateway knobs the driver passes through (tests shorten them). */
-export type GatewayTuning = Pick<UserGatewayOptions, 'reconnect' | 'invalidSessionDelayMs' | 'handshakeTimeoutMs' | 'random'>;
+/** Gateway knobs the driver passes through (tests shorten them; metrics count reconnects). */
+export type GatewayTuning = Pick<UserGatewayOptions, 'reconnect' | 'invalidSessionDelayMs' | 'handshakeTimeoutMs' | 'random' | 'onReconnect'>;
 
 export interface AccountSessionOptions {
   token: string;
