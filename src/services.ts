@@ -12,6 +12,7 @@ import { createJobService, openExecutorStores } from './executor/index.js';
 import { filesRouteFor, type FilesRequestHandler } from './http/files-route.js';
 import type { ReadinessCheck } from './http/server.js';
 import type { JobService } from './jobs/service.js';
+import { discordRouteOf } from './metrics/instrumentation.js';
 import { countChannels, instrumentJobService } from './metrics/job-service.js';
 import { createMetricsRegistry, type MetricsRegistry } from './metrics/registry.js';
 import { DiscordSimulator } from './simulator/index.js';
@@ -43,6 +44,7 @@ export async function startServices(config: Config, logger: Logger, options: { i
     timeoutMs: config.jobs.timeoutMs,
     globalRequestsPerSecond: config.discord.globalRequestsPerSecond,
     gateway: { onReconnect: () => metrics.metrics.gatewayReconnect() },
+    onRateLimited: (path) => metrics.metrics.discordRateLimited(discordRouteOf(path)),
   });
 
   const stores = await openExecutorStores(config, logger.child({ component: 'executor' }));

@@ -63,6 +63,15 @@ describe('/metrics with auth off', () => {
     expect(types.get('process_resident_memory_bytes')).toBe('gauge');
   });
 
+  it("counts Discord's 429s by route", async () => {
+    stack.simulator.script(stack.accounts[0]!.channelId, { kind: 'rateLimit', retryAfterSeconds: 30 });
+    const job = await runJob();
+    expect(job).toMatchObject({ status: 'FAILED', code: 'DISCORD_RATE_LIMITED' });
+    const { samples } = parseExposition(await (await scrape(stack)).text());
+    expect(valueOf(samples, 'picsi_discord_rate_limited_total', { route: 'interactions' })).toBe(1);
+    expect(valueOf(samples, 'picsi_discord_rate_limited_total', { route: 'attachments' })).toBe(0);
+  });
+
   it('answers only GET (other methods are not routed to it)', async () => {
     expect((await fetch(metricsUrl(stack), { method: 'POST' })).status).toBe(404);
   });
