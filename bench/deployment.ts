@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { startRedisServer, type RedisServer } from '../test/helpers/redis-server.js';
 import type { ServerProcess } from '../test/helpers/server-process.js';
 import { startChildOn } from './child.js';
-import { newPrefix, openWs, submit, waitTerminal, type PicsiFiles } from './common.js';
+import { newPrefix, openWs, sleep, submit, waitTerminal, type PicsiFiles } from './common.js';
 import { startSimProcess, type SimProcess } from './sim-process.js';
 
 export interface Deployment {
@@ -67,6 +67,15 @@ export async function redisInfo(admin: Redis, section: string): Promise<Record<s
     if (key && value !== undefined && value !== '' && !Number.isNaN(Number(value))) fields[key] = Number(value);
   }
   return fields;
+}
+
+/** Commands per second Redis runs while the deployment is idle (claim polling, heartbeats, renewals). */
+export async function idleCommandRate(admin: Redis, sampleMs: number): Promise<number> {
+  const before = (await redisInfo(admin, 'stats'))['total_commands_processed']!;
+  const t0 = Date.now();
+  await sleep(sampleMs);
+  const after = (await redisInfo(admin, 'stats'))['total_commands_processed']!;
+  return ((after - before - 1) * 1000) / (Date.now() - t0); // − the INFO call itself
 }
 
 /** Calls per command from INFO commandstats (`cmdstat_evalsha:calls=12,...`). */

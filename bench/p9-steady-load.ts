@@ -20,6 +20,7 @@ const BOT_DELAY_MS = 500;
 const EDGE_SAMPLES = 3;
 
 interface JobRecord {
+  server: number;
   submittedAt: number;
   endedAt: number;
   status: string;
@@ -29,6 +30,7 @@ interface MemorySample {
   at: number;
   rss: number[];
   redisUsed: number;
+  redisKeys: number;
 }
 
 /** Growth of the median of the first vs. the last EDGE_SAMPLES samples of a series. */
@@ -52,7 +54,7 @@ export async function run(): Promise<BenchResult> {
     const warmupEnd = t0 + WARMUP_S * 1000;
     const loadEnd = t0 + SECONDS * 1000;
     const sampler = setInterval(() => {
-      void redisInfo(admin, 'memory').then((info) => samples.push({ at: Date.now(), rss: servers.map((s) => s.rssBytes()), redisUsed: info['used_memory']! }));
+      void Promise.all([redisInfo(admin, 'memory'), admin.dbsize()]).then(([info, keys]) => samples.push({ at: Date.now(), rss: servers.map((s) => s.rssBytes()), redisUsed: info['used_memory']!, redisKeys: keys }));
     }, 1000);
 
     const total = Math.round(SECONDS * RATE);
@@ -69,10 +71,14 @@ export async function run(): Promise<BenchResult> {
           const submittedAt = Date.now();
           try {
             const job = await submit(servers[index]!.url, files, { mode: 'QUEUE' });
-            const status = await waitTerminal(sockets[index]!, job.id, 120_000);
-            return { submittedAt, endedAt: Date.now(), status };
+            // The server ends the subscription after COMPLETED: a client Complete sent at that moment made
+            // other subscriptions on the same connection end without their terminal state (see bench/README.md).
+            const status = await waitTerminal(sockets[index]!, job.id, 120_000, { leaveCompleteToServer: true });
+            return { server: index, submittedAt, endedAt: Date.now(), status };
           } catch (error) {
-            return { submittedAt, endedAt: Date.now(), status: `ERROR ${error instanceof Error ? error.message.slice(0, 120) : String(error)}` };
+            // one entry per kind of failure in the report, not per job
+            const message = (error instanceof Error ? error.message : String(error)).replace(/\b[0-9a-z]{16,}\b/g, '<id>').slice(0, 160);
+            return { server: index, submittedAt, endedAt: Date.now(), status: `ERROR ${message}` };
           }
         })(),
       );
@@ -92,6 +98,9 @@ export async function run(): Promise<BenchResult> {
     const throughput = completedInWindow / ((loadEnd - warmupEnd) / 1000);
     const statuses: Record<string, number> = {};
     for (const r of records) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+    const failedPerServer = servers.map((_, i) => records.filter((r) => r.server === i && r.status !== 'COMPLETED').length);
+    const redisBytesPerJob = (median(window.slice(-EDGE_SAMPLES).map((s) => s.redisUsed)) - median(window.slice(0, EDGE_SAMPLES).map((s) => s.redisUsed))) / Math.max(1, completedInWindow);
+    const redisKeysPerJob = (window[window.length - 1]!.redisKeys - window[0]!.redisKeys) / Math.max(1, completedInWindow);
     const maxInFlight = Math.max(...snapshot.channels.map((c) => c.maxInFlight));
     const maxRssGrowth = Math.max(...rssGrowth);
     const allCompleted = (statuses['COMPLETED'] ?? 0) === total;
@@ -109,6 +118,8 @@ export async function run(): Promise<BenchResult> {
         submitLagMaxMs: round(maxLagMs, 0),
         rssEndMbMax: round(Math.max(...last.rss.map(mb)), 1),
         redisUsedEndMb: round(mb(last.redisUsed), 2),
+        redisBytesPerJob: round(redisBytesPerJob, 0),
+        redisKeysPerJob: round(redisKeysPerJob, 2),
         maxInFlightPerChannel: maxInFlight,
         completed: statuses['COMPLETED'] ?? 0,
         jobs: total,
@@ -120,7 +131,7 @@ export async function run(): Promise<BenchResult> {
         `open-loop arrivals every ${round(1000 / RATE, 1)} ms round robin across the servers (multipart picsi 32×32 + 48×48 PNG, mode QUEUE), each watched on graphql-ws jobUpdated of the accepting server. ` +
         `Warm-up ${WARMUP_S} s; growth = median of the last ${EDGE_SAMPLES} vs. the first ${EDGE_SAMPLES} 1 s samples after it (RSS per server ${rssGrowth.map((g) => `${(g * 100).toFixed(1)}%`).join('/')}); ` +
         `latency = submit → COMPLETED for jobs submitted after the warm-up; throughput = COMPLETED received between the end of the warm-up and the end of the load ÷ that time. ` +
-        `Redis keeps every finished job (JOB_RETENTION_DAYS), so used_memory grows with the jobs run. Statuses: ${JSON.stringify(statuses)}.`,
+        `Redis keeps every finished job (JOB_RETENTION_DAYS), so used_memory grows with the jobs run: redisBytesPerJob and redisKeysPerJob (DBSIZE delta) ÷ jobs COMPLETED in the window tell retained records from a leak. Statuses: ${JSON.stringify(statuses)}; not COMPLETED per server: ${failedPerServer.join('/')}.`,
     };
   } finally {
     await Promise.all(sockets.map((s) => s.dispose()));
