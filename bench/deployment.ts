@@ -93,12 +93,21 @@ export function commandDelta(before: Map<string, number>, after: Map<string, num
   return [...after].map(([name, n]): [string, number] => [name, n - (before.get(name) ?? 0)]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
 }
 
+/** 0 once the process is gone (the benchmark then fails on its jobs, not on a sampler exception). */
+export function rssOrZero(server: ServerProcess): number {
+  try {
+    return server.rssBytes();
+  } catch {
+    return 0;
+  }
+}
+
 /** VmRSS of every server every `intervalMs`; peak per server and the samples so far. */
 export function sampleRss(servers: ServerProcess[], intervalMs: number): { peaks: number[]; samples: number[][]; stop(): void } {
   const peaks = servers.map(() => 0);
   const samples: number[][] = [];
   const take = () => {
-    const row = servers.map((s) => s.rssBytes());
+    const row = servers.map(rssOrZero);
     row.forEach((rss, i) => (peaks[i] = Math.max(peaks[i]!, rss)));
     samples.push(row);
   };

@@ -7,7 +7,7 @@
  */
 import { makePng } from '../test/helpers/images.js';
 import { openWs, round, sleep, submit, waitTerminal } from './common.js';
-import { mb, redisInfo, startDeployment, warmUp } from './deployment.js';
+import { mb, redisInfo, rssOrZero, startDeployment, warmUp } from './deployment.js';
 import { median, percentile, type BenchResult } from './stats.js';
 
 const SECONDS = Number(process.env['BENCH_P9_SECONDS'] ?? 60);
@@ -54,7 +54,10 @@ export async function run(): Promise<BenchResult> {
     const warmupEnd = t0 + WARMUP_S * 1000;
     const loadEnd = t0 + SECONDS * 1000;
     const sampler = setInterval(() => {
-      void Promise.all([redisInfo(admin, 'memory'), admin.dbsize()]).then(([info, keys]) => samples.push({ at: Date.now(), rss: servers.map((s) => s.rssBytes()), redisUsed: info['used_memory']!, redisKeys: keys }));
+      Promise.all([redisInfo(admin, 'memory'), admin.dbsize()]).then(
+        ([info, keys]) => samples.push({ at: Date.now(), rss: servers.map(rssOrZero), redisUsed: info['used_memory']!, redisKeys: keys }),
+        () => undefined, // a missed sample; too few of them fails the run below
+      );
     }, 1000);
 
     const total = Math.round(SECONDS * RATE);
