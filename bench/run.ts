@@ -12,6 +12,8 @@ const ALL: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = {
   P5: () => import('./p5-upload-memory.js'),
   P6: () => import('./p6-throughput.js'),
   P7: () => import('./p7-claim-cost.js'),
+  P8: () => import('./p8-scale-out.js'),
+  P9: () => import('./p9-steady-load.js'),
 };
 
 async function main() {
