@@ -52,8 +52,12 @@ export async function submit(url: string, files: PicsiFiles, input: Record<strin
 
 export const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 
-/** Resolves with the terminal status of the job, via a jobUpdated subscription on `client`. */
-export function waitTerminal(client: Client, id: string, timeoutMs = 60_000): Promise<string> {
+/**
+ * Resolves with the terminal status of the job, via a jobUpdated subscription on `client`.
+ * `leaveCompleteToServer`: on the terminal state, do not send the client's Complete and let the
+ * server end the subscription (it does after the terminal state).
+ */
+export function waitTerminal(client: Client, id: string, timeoutMs = 60_000, options: { leaveCompleteToServer?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     let done = false;
     const timer = setTimeout(() => finish(new Error(`job ${id} not terminal after ${timeoutMs} ms`)), timeoutMs);
@@ -61,7 +65,7 @@ export function waitTerminal(client: Client, id: string, timeoutMs = 60_000): Pr
       if (done) return;
       done = true;
       clearTimeout(timer);
-      unsubscribe();
+      if (result instanceof Error || !options.leaveCompleteToServer) unsubscribe();
       if (result instanceof Error) reject(result);
       else resolve(result);
     };

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { utcDay, type ClaimRequest, type Coordinator } from '../src/executor/coordinator.js';
 import { createRedisCoordinator } from '../src/executor/redis-coordinator.js';
+import { singleRedis } from '../src/redis/settings.js';
 import type { Job } from '../src/jobs/model.js';
 import { cleanupRedis, newPrefix, REDIS_URL, round } from './common.js';
 import { formatTable, median, percentile, type BenchResult } from './stats.js';
@@ -37,7 +38,7 @@ async function fill(coordinator: Coordinator, n: number): Promise<void> {
 
 async function claimCost(n: number): Promise<number[]> {
   const prefix = newPrefix('p7');
-  const coordinator = await createRedisCoordinator({ url: REDIS_URL, prefix, logger: pino({ level: 'silent' }), leaseTtlMs: 15_000 });
+  const coordinator = await createRedisCoordinator({ redis: singleRedis(REDIS_URL), prefix, logger: pino({ level: 'silent' }), leaseTtlMs: 15_000 });
   try {
     await coordinator.upsertAccount({ channel: CHANNEL, server: 'srv', discord: 'bench-token-0123456789' });
     await fill(coordinator, n);
@@ -70,7 +71,7 @@ async function claimCost(n: number): Promise<number[]> {
  */
 async function lifecyclesPerSecond(channels: number, seconds: number): Promise<number> {
   const prefix = newPrefix('p7t');
-  const coordinator = await createRedisCoordinator({ url: REDIS_URL, prefix, logger: pino({ level: 'silent' }), leaseTtlMs: 15_000, callbacks: { defaultUrl: 'https://hooks.example/p7', doneTtlMs: 60_000 } });
+  const coordinator = await createRedisCoordinator({ redis: singleRedis(REDIS_URL), prefix, logger: pino({ level: 'silent' }), leaseTtlMs: 15_000, callbacks: { defaultUrl: 'https://hooks.example/p7', doneTtlMs: 60_000 } });
   try {
     const ids = Array.from({ length: channels }, (_, i) => String(200000000000000000n + BigInt(i)));
     for (const channel of ids) await coordinator.upsertAccount({ channel, server: 'srv', discord: 'bench-token-0123456789' });

@@ -1,4 +1,4 @@
-/** `npm run bench [-- P1 P3]`: runs the benchmarks of issue 8 in sequence, prints a table, writes bench/results/latest.json. */
+/** `npm run bench [-- P1 P3]`: runs the benchmarks of bench/README.md in sequence, prints a table, writes bench/results/latest.json. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,8 @@ const ALL: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = {
   P5: () => import('./p5-upload-memory.js'),
   P6: () => import('./p6-throughput.js'),
   P7: () => import('./p7-claim-cost.js'),
+  P8: () => import('./p8-scale-out.js'),
+  P9: () => import('./p9-steady-load.js'),
 };
 
 async function main() {

@@ -13,7 +13,8 @@ import { filesRouteFor, type FilesRequestHandler } from './http/files-route.js';
 import type { ReadinessCheck } from './http/server.js';
 import type { JobService } from './jobs/service.js';
 import { resultCopier } from './executor/results.js';
-import { instrumentJobService, jobServiceSources } from './metrics/job-service.js';
+import { discordRouteOf } from './metrics/instrumentation.js';
+import { countChannels, instrumentJobService } from './metrics/job-service.js';
 import { createMetricsRegistry, type MetricsRegistry } from './metrics/registry.js';
 import { DiscordSimulator } from './simulator/index.js';
 import { createBlobStore, type BlobStore } from './storage/index.js';
@@ -38,7 +39,17 @@ export async function startServices(config: Config, logger: Logger, options: { i
     logger.warn('REDIS_URL is set but STORAGE_URL is not: every instance must share one blob store (a shared directory or s3://), or a job accepted by one instance cannot run on another');
   }
   const discord = await resolveDiscord(config, logger);
-  const driver = createDiscordDriver({ apiUrl: discord.apiUrl, logger: logger.child({ component: 'discord' }), timeoutMs: config.jobs.timeoutMs, globalRequestsPerSecond: config.discord.globalRequestsPerSecond });
+  // Created first so every part can report to it; its scrape-time source reads the job service
+  // (created below; no scrape can come before the server starts).
+  const metrics = createMetricsRegistry({ channels: () => countChannels(jobs) });
+  const driver = createDiscordDriver({
+    apiUrl: discord.apiUrl,
+    logger: logger.child({ component: 'discord' }),
+    timeoutMs: config.jobs.timeoutMs,
+    globalRequestsPerSecond: config.discord.globalRequestsPerSecond,
+    gateway: { onReconnect: () => metrics.metrics.gatewayReconnect() },
+    onRateLimited: (path) => metrics.metrics.discordRateLimited(discordRouteOf(path)),
+  });
 
   const stores = await openExecutorStores(config, logger.child({ component: 'executor' }));
   const jobs = await createJobService({
@@ -51,7 +62,6 @@ export async function startServices(config: Config, logger: Logger, options: { i
     logger: logger.child({ component: 'executor' }),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
   });
-  const metrics = createMetricsRegistry(jobServiceSources(jobs));
   const instrumented = instrumentJobService(jobs, metrics.metrics);
 
   // The store creates each job's callback task with its terminal state; the dispatcher delivers.
@@ -60,6 +70,7 @@ export async function startServices(config: Config, logger: Logger, options: { i
     store: stores.callbackStore,
     jobs: { get: (id) => jobs.get(id), setCallbackState: (id, state) => jobs.setCallbackState(id, state) },
     logger: logger.child({ component: 'callbacks' }),
+    onOutcome: (outcome) => metrics.metrics.callbackOutcome(outcome),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
   });
   const stopWaking = jobs.onTerminal(() => callbacks.wake());
@@ -109,3 +120,4 @@ async function resolveDiscord(config: Config, logger: Logger): Promise<{ apiUrl:
   );
   return { apiUrl: simulator.apiUrl, accounts: [{ channel: demo.channelId, server: demo.guildId, discord: demo.token, label: 'simulated demo account' }], simulator };
 }
+

@@ -46,8 +46,6 @@ const STATUS_RULES: readonly { test: (status: number) => boolean; outcome: 'deli
   { test: () => true, outcome: 'failed' }, // 1xx/3xx/other 4xx: redirects are never followed
 ];
 
-class AttemptTimeout extends Error {}
-
 export async function attemptDelivery(request: AttemptRequest, deps: AttemptDeps): Promise<AttemptOutcome> {
   const refusal = deps.policy.checkUrl(request.url);
   if (refusal !== null) return { kind: 'failed', error: `callback URL ${refusal}` };
@@ -55,48 +53,41 @@ export async function attemptDelivery(request: AttemptRequest, deps: AttemptDeps
   const host = urlHost(url);
 
   if (request.signal.aborted) return { kind: 'aborted' };
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new AttemptTimeout()), request.timeoutMs);
-  const onShutdown = () => controller.abort(request.signal.reason);
-  request.signal.addEventListener('abort', onShutdown, { once: true });
+  const timeout = AbortSignal.timeout(request.timeoutMs);
+  const signal = AbortSignal.any([request.signal, timeout]);
   const ended = (error: unknown): AttemptOutcome => {
     if (request.signal.aborted) return { kind: 'aborted' };
-    if (controller.signal.reason instanceof AttemptTimeout) return { kind: 'retry', error: `timed out after ${request.timeoutMs} ms`, retryAfterMs: null };
+    if (timeout.aborted) return { kind: 'retry', error: `timed out after ${request.timeoutMs} ms`, retryAfterMs: null };
     return { kind: 'retry', error: describeNetworkError(error), retryAfterMs: null };
   };
 
-  try {
-    let addresses: string[];
-    if (isIP(host) !== 0) addresses = [host];
-    else {
-      try {
-        addresses = await untilAborted(deps.resolveHost(host), controller.signal);
-      } catch (error) {
-        const outcome = ended(error);
-        return outcome.kind === 'retry' && !(controller.signal.reason instanceof AttemptTimeout)
-          ? { ...outcome, error: `DNS lookup of ${host} failed: ${errorCode(error)}` }
-          : outcome;
-      }
-      if (addresses.length === 0) return { kind: 'retry', error: `DNS lookup of ${host} returned no address`, retryAfterMs: null };
-    }
-    if (!deps.policy.hostAllowed(host)) {
-      for (const address of addresses) {
-        const refused = deps.policy.checkAddress(host, address);
-        if (refused !== null) return { kind: 'failed', error: `callback URL is refused: ${refused}` };
-      }
-    }
-    const address = addresses[0] as string;
-    let response: TransportResponse;
+  let addresses: string[];
+  if (isIP(host) !== 0) addresses = [host];
+  else {
     try {
-      response = await deps.transport({ url, address, headers: request.headers, body: request.body, signal: controller.signal });
+      addresses = await untilAborted(deps.resolveHost(host), signal);
     } catch (error) {
-      return ended(error);
+      const outcome = ended(error);
+      return outcome.kind === 'retry' && !timeout.aborted
+        ? { ...outcome, error: `DNS lookup of ${host} failed: ${errorCode(error)}` }
+        : outcome;
     }
-    return classify(response, request.now());
-  } finally {
-    clearTimeout(timer);
-    request.signal.removeEventListener('abort', onShutdown);
+    if (addresses.length === 0) return { kind: 'retry', error: `DNS lookup of ${host} returned no address`, retryAfterMs: null };
   }
+  if (!deps.policy.hostAllowed(host)) {
+    for (const address of addresses) {
+      const refused = deps.policy.checkAddress(host, address);
+      if (refused !== null) return { kind: 'failed', error: `callback URL is refused: ${refused}` };
+    }
+  }
+  const address = addresses[0] as string;
+  let response: TransportResponse;
+  try {
+    response = await deps.transport({ url, address, headers: request.headers, body: request.body, signal });
+  } catch (error) {
+    return ended(error);
+  }
+  return classify(response, request.now());
 }
 
 function classify(response: TransportResponse, nowMs: number): AttemptOutcome {

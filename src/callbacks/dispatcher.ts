@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { CallbackState, Job } from '../jobs/model.js';
+import type { CallbackOutcome } from '../metrics/instrumentation.js';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.js';
 import { attemptDelivery, systemResolveHost, type ResolveHost } from './delivery.js';
 import { createSigner, webhookId } from './signing.js';
@@ -47,6 +48,8 @@ export interface CallbackDispatcherDeps {
   leaseMarginMs?: number;
   /** Names this instance in lease tokens. Default: random. */
   instanceId?: string;
+  /** Told the outcome of every attempt this instance made (src/metrics). */
+  onOutcome?: (outcome: CallbackOutcome) => void;
 }
 
 export interface CallbackDispatcher {
@@ -75,6 +78,7 @@ export function createCallbackDispatcher(deps: CallbackDispatcherDeps): Callback
   const backoff: BackoffPolicy = { ...DEFAULT_BACKOFF, ...deps.backoff };
   const leaseMs = config.timeoutMs + (deps.leaseMarginMs ?? 15_000);
   const tokenBase = deps.instanceId ?? randomUUID();
+  const onOutcome = deps.onOutcome ?? (() => {});
 
   const policy = createHostPolicy(config.allowHosts);
   const signer = createSigner(config.secret);
@@ -161,6 +165,7 @@ export function createCallbackDispatcher(deps: CallbackDispatcherDeps): Callback
     const fields = { jobId, attempt: attempt.attempt, host: hostOf(attempt.url) };
     if (attempt.attempt > config.maxAttempts) {
       // Only after an instance died during the last allowed attempt and its lease ran out.
+      onOutcome('exhausted');
       const lastError = `gave up after ${config.maxAttempts} attempts (the last one was interrupted before its result was recorded)`;
       return record(attempt, { status: 'FAILED', attempts: config.maxAttempts, lastError, deliveredAt: null }, null);
     }
@@ -183,17 +188,21 @@ export function createCallbackDispatcher(deps: CallbackDispatcherDeps): Callback
       case 'aborted':
         return handBack(attempt);
       case 'delivered':
+        onOutcome('delivered');
         log.info({ ...fields, status: outcome.status }, 'callback delivered');
         return record(attempt, { status: 'DELIVERED', attempts: attempt.attempt, lastError: attempt.lastError, deliveredAt: new Date(now()).toISOString() }, null);
       case 'failed':
+        onOutcome('rejected');
         log.warn({ ...fields, error: outcome.error }, 'callback failed (not retried)');
         return record(attempt, { status: 'FAILED', attempts: attempt.attempt, lastError: outcome.error, deliveredAt: null }, null);
       case 'retry': {
         if (attempt.attempt >= config.maxAttempts) {
+          onOutcome('exhausted');
           const lastError = `${outcome.error} (gave up after ${attempt.attempt} attempts)`;
           log.warn({ ...fields, error: outcome.error }, 'callback failed: no attempts left');
           return record(attempt, { status: 'FAILED', attempts: attempt.attempt, lastError, deliveredAt: null }, null);
         }
+        onOutcome('retry');
         const delayMs = retryDelayMs(attempt.attempt, outcome.retryAfterMs, backoff, random);
         log.info({ ...fields, error: outcome.error, retryInMs: delayMs }, 'callback attempt failed: will retry');
         return record(attempt, { status: 'PENDING', attempts: attempt.attempt, lastError: outcome.error, deliveredAt: null }, now() + delayMs);

@@ -8,5 +8,5 @@ export {
   type CallbackDispatcherDeps,
   type CallbackJobAccess,
 } from './dispatcher.js';
-export { toSeedJson, type SeedAttachment, type SeedFileInfo, type SeedJob } from './payload.js';
+export { toHostedJson, toSeedJson, type HostedAttachment, type HostedFileInfo, type HostedJob } from './payload.js';
 export { standardSecret, webhookId } from './signing.js';

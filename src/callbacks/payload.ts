@@ -1,16 +1,16 @@
 /**
- * The callback body: the job under the hosted API's JSON field names (protocol.md §1), so receivers
+ * The callback body: the job under the hosted API's JSON field names (src/jobs/model.ts maps them), so receivers
  * written for the hosted service keep working. Absent values are sent as null, never omitted, and
- * only seed fields are sent (no owner, instance, version or callback bookkeeping).
+ * only the hosted API's fields are sent (no owner, instance, version or callback bookkeeping).
  */
 import type { Job, JobAttachment } from '../jobs/model.js';
 
-export interface SeedFileInfo {
+export interface HostedFileInfo {
   size: number;
   type: string;
 }
 
-export interface SeedAttachment {
+export interface HostedAttachment {
   id: string;
   content_type: string | null;
   filename: string;
@@ -21,14 +21,14 @@ export interface SeedAttachment {
   height: number | null;
 }
 
-export interface SeedJob {
+export interface HostedJob {
   jobid: string;
   verb: string;
   /** The job status in the hosted API's lower case: 'queued' | 'started' | 'completed' | 'failed' | 'cancelled'. */
   status: string;
   options: string | null;
-  source_image: SeedFileInfo;
-  target_image_gif_or_video: SeedFileInfo;
+  source_image: HostedFileInfo;
+  target_image_gif_or_video: HostedFileInfo;
   created: string;
   updated: string;
   discord: string | null;
@@ -38,14 +38,14 @@ export interface SeedJob {
   replyRef: string | null;
   messageId: string | null;
   content: string | null;
-  attachments: SeedAttachment[];
+  attachments: HostedAttachment[];
   timestamp: string | null;
   error: string | null;
   errorDetails: string | null;
   code: string | null;
 }
 
-const toSeedAttachment = (a: JobAttachment): SeedAttachment => ({
+const toHostedAttachment = (a: JobAttachment): HostedAttachment => ({
   id: a.id,
   content_type: a.contentType,
   filename: a.filename,
@@ -56,8 +56,8 @@ const toSeedAttachment = (a: JobAttachment): SeedAttachment => ({
   height: a.height,
 });
 
-/** Job → the seed's JSON shape, keys in the seed's order. */
-export function toSeedJson(job: Job): SeedJob {
+/** Job → the hosted API's JSON shape, keys in its order. */
+export function toHostedJson(job: Job): HostedJob {
   return {
     jobid: job.id,
     verb: job.verb,
@@ -74,10 +74,13 @@ export function toSeedJson(job: Job): SeedJob {
     replyRef: job.replyRef,
     messageId: job.messageId,
     content: job.content,
-    attachments: job.attachments.map(toSeedAttachment),
+    attachments: job.attachments.map(toHostedAttachment),
     timestamp: job.timestamp,
     error: job.error,
     errorDetails: job.errorDetails,
     code: job.code,
   };
 }
+
+/** @deprecated The old name, kept while src/callbacks/redis-store.ts and test/callbacks still import it: use toHostedJson. */
+export const toSeedJson = toHostedJson;

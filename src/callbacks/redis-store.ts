@@ -9,17 +9,17 @@
  *   {tag}callback:due           zset  jobId → when its next attempt is due (ms); a claimed attempt's
  *                                     score is its lease end, a finished task is not in it
  */
-import type { Redis } from 'ioredis';
 import { decodeJob } from '../executor/job-json.js';
 import { executorKeys } from '../executor/keys.js';
 import type { CallbackStatus } from '../jobs/model.js';
+import type { RedisClient } from '../redis/connect.js';
 import { defineScripts } from '../redis/scripts.js';
 import { toSeedJson } from './payload.js';
 import type { CallbackStore, ClaimedAttempt, StoredTask } from './store.js';
 
 const STATUSES: readonly CallbackStatus[] = ['PENDING', 'DELIVERED', 'FAILED'];
 
-export function createRedisStore(redis: Redis, options: { prefix: string; doneTtlMs: number; now: () => number }): CallbackStore {
+export function createRedisStore(redis: RedisClient, options: { prefix: string; doneTtlMs: number; now: () => number }): CallbackStore {
   const keys = executorKeys(options.prefix);
   const taskPrefix = keys.callbackTaskPrefix;
   const dueKey = keys.callbackDue;

@@ -45,7 +45,7 @@ const INTERNAL_NAMES: readonly { name: string; match: 'exact' | 'suffix'; reason
   { name: 'home.arpa', match: 'suffix', reason: 'a home-network name (.home.arpa)' },
 ];
 
-export const ALLOW_HINT = 'callbacks must go to a public host; an operator can allow this host with CALLBACK_ALLOW_HOSTS';
+const ALLOW_HINT = 'callbacks must go to a public host; an operator can allow this host with CALLBACK_ALLOW_HOSTS';
 
 export interface HostPolicy {
   /**

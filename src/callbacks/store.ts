@@ -8,7 +8,7 @@
  * attempt whose instance died becomes due again when the lease ends (and counts as an attempt).
  */
 import type { CallbackState, Job } from '../jobs/model.js';
-import { toSeedJson } from './payload.js';
+import { toHostedJson } from './payload.js';
 
 export interface ClaimedAttempt {
   jobId: string;
@@ -68,7 +68,7 @@ export interface MemoryStoreOptions {
   onChange?: (jobId: string, task: MemoryTask | null) => void;
 }
 
-/** The single-instance store (REDIS_URL unset): same semantics; persisted through `onChange` if given. */
+/** The single-instance store (no Redis configured): same semantics; persisted through `onChange` if given. */
 export function createMemoryStore(options: MemoryStoreOptions): MemoryCallbackStore {
   const tasks = new Map<string, MemoryTask>(options.initial);
   const changed = (jobId: string) => options.onChange?.(jobId, tasks.get(jobId) ?? null);
@@ -96,7 +96,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryCallbackSt
   };
 
   return {
-    createFromTerminal: (job, url, dueAt) => createNow(job.id, url, JSON.stringify(toSeedJson(job)), dueAt),
+    createFromTerminal: (job, url, dueAt) => createNow(job.id, url, JSON.stringify(toHostedJson(job)), dueAt),
     async create(jobId, url, body, dueAt) {
       return createNow(jobId, url, body, dueAt);
     },

@@ -33,7 +33,7 @@ export interface TransportResponse {
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
 
 /** A lookup that always answers with one fixed address (handles the `all: true` form Node 20 uses). */
-export function pinnedLookup(address: string): LookupFunction {
+function pinnedLookup(address: string): LookupFunction {
   const family = isIP(address);
   return (_hostname, options, callback) => {
     if (options.all) (callback as (e: null, addresses: { address: string; family: number }[]) => void)(null, [{ address, family }]);

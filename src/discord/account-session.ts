@@ -14,8 +14,8 @@ import { DiscordRest } from './rest-client.js';
 import { UserGateway } from './user-gateway.js';
 import type { UserGatewayOptions } from './user-gateway.js';
 
-/** Gateway knobs the driver passes through (tests shorten them). */
-export type GatewayTuning = Pick<UserGatewayOptions, 'reconnect' | 'invalidSessionDelayMs' | 'handshakeTimeoutMs' | 'random'>;
+/** Gateway knobs the driver passes through (tests shorten them; metrics count reconnects). */
+export type GatewayTuning = Pick<UserGatewayOptions, 'reconnect' | 'invalidSessionDelayMs' | 'handshakeTimeoutMs' | 'random' | 'onReconnect'>;
 
 export interface AccountSessionOptions {
   token: string;
@@ -24,6 +24,7 @@ export interface AccountSessionOptions {
   logger: Logger;
   gateway?: GatewayTuning;
   globalRequestsPerSecond?: number;
+  onRateLimited?: (path: string) => void;
 }
 
 
@@ -42,7 +43,13 @@ export class AccountSession {
     const masked = maskToken(options.token);
     // `account`, not `discord`: the app logger redacts any `discord` key, even a masked one.
     this.logger = options.logger.child({ account: masked, ...(options.label ? { label: options.label } : {}) });
-    this.rest = new DiscordRest({ apiUrl: options.apiUrl, token: options.token, logger: this.logger, ...(options.globalRequestsPerSecond ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}) });
+    this.rest = new DiscordRest({
+      apiUrl: options.apiUrl,
+      token: options.token,
+      logger: this.logger,
+      ...(options.globalRequestsPerSecond ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}),
+      ...(options.onRateLimited ? { onRateLimited: options.onRateLimited } : {}),
+    });
     this.gateway = new UserGateway({
       ...options.gateway,
       identify: identifyPayload(options.token),

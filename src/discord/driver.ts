@@ -25,6 +25,8 @@ export interface DiscordDriverOptions {
   newNonce?: () => string;
   /** Gateway reconnect/backoff knobs (tests shorten them). */
   gateway?: GatewayTuning;
+  /** Told the URL path of every REST request Discord answered with 429 (metrics). */
+  onRateLimited?: (path: string) => void;
   /** Channel history polling after a non-resumable gateway drop (default 2000 ms, 50 messages). */
   historyPollMs?: number;
   historyLimit?: number;
@@ -69,6 +71,7 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
         ...(account.label ? { label: account.label } : {}),
         ...(options.gateway ? { gateway: options.gateway } : {}),
         ...(options.globalRequestsPerSecond ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}),
+        ...(options.onRateLimited ? { onRateLimited: options.onRateLimited } : {}),
       });
       sessions.set(account.discord, session);
     }

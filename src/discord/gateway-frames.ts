@@ -43,7 +43,13 @@ export function heartbeatInterval(d: unknown): number {
 }
 
 /** The READY fields a user session keeps. */
-export function readyFields(d: unknown): { sessionId: string; resumeUrl: string | undefined; userId: string } | undefined {
+export interface ReadyFields {
+  sessionId: string;
+  resumeUrl: string | undefined;
+  userId: string;
+}
+
+export function readyFields(d: unknown): ReadyFields | undefined {
   if (typeof d !== 'object' || d === null) return undefined;
   const r = d as { session_id?: unknown; resume_gateway_url?: unknown; user?: { id?: unknown } };
   if (typeof r.session_id !== 'string') return undefined;

@@ -33,6 +33,8 @@ export interface DiscordRestOptions {
   /** Per-request timeout of the library (default 15 s). */
   requestTimeoutMs?: number;
   globalRequestsPerSecond?: number;
+  /** Told the URL path of every request Discord answered with 429 (metrics). */
+  onRateLimited?: (path: string) => void;
 }
 
 /** What happened on the wire to one /interactions request (by nonce). */
@@ -61,7 +63,9 @@ export class DiscordRest {
       makeRequest: createTransport(this.agent, {
         sending: (req) => this.trace(req, (t) => (t.sent = true)),
         errorResponse: (req, status, text) => {
-          if (status === 429) this.trace(req, (t) => (t.rateLimitBody = parseJson(text)));
+          if (status !== 429) return;
+          this.trace(req, (t) => (t.rateLimitBody = parseJson(text)));
+          options.onRateLimited?.(new URL(req.url).pathname);
         },
       }),
     });

@@ -3,6 +3,10 @@
  * heartbeat with jitter and the last sequence, zombie detection, RESUME at `resume_gateway_url`,
  * re-IDENTIFY when the session is gone, reconnect with backoff. Socket errors never escape: they end in a
  * reconnect or, for fatal close codes (4004…), in `failed`.
+ *
+ * One state machine over one socket at a time, so it stays one class (about 330 lines): what it
+ * remembers to resume (gateway-session.ts), the heartbeat (heartbeat.ts), reconnect timing
+ * (reconnect-timer.ts), ready waiters and frame parsing live in modules of their own.
  */
 import WebSocket from 'ws';
 import type { Logger } from 'pino';
@@ -11,10 +15,13 @@ import type { UserGatewayIdentifyData } from './protocol.js';
 import { FATAL_CLOSE_CODES, GatewayFatalError, RECONNECT_CLOSE_CODE, SESSION_ENDING_CLOSE_CODES, SessionClosedError, closeSocket } from './gateway-close.js';
 import { heartbeatInterval, parseFrame, readyFields, withGatewayQuery } from './gateway-frames.js';
 import type { GatewayFrame } from './gateway-frames.js';
+import { GatewaySession } from './gateway-session.js';
 import { Heartbeat } from './heartbeat.js';
 import { ReadyWaiters } from './ready-waiters.js';
+import { DEFAULT_RECONNECT_POLICY, ReconnectTimer, type ReconnectPolicy } from './reconnect-timer.js';
 
 export { GatewayFatalError };
+export type { ReconnectPolicy };
 
 export type GatewayState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'failed' | 'closed';
 
@@ -33,14 +40,6 @@ export interface GatewayListener {
   fatal?(error: GatewayFatalError): void;
 }
 
-export interface ReconnectPolicy {
-  /** Delay before the second consecutive attempt; doubles up to maxMs, with jitter. */
-  initialMs: number;
-  /** Delay of the first attempt after a drop (default 0: a dropped socket usually resumes at once). */
-  firstMs?: number;
-  maxMs: number;
-}
-
 export interface UserGatewayOptions {
   /** IDENTIFY `d` (holds the token: never logged). */
   identify: UserGatewayIdentifyData;
@@ -55,19 +54,16 @@ export interface UserGatewayOptions {
   handshakeTimeoutMs?: number;
   /** Test seam: how sockets are made. */
   createSocket?: (url: string) => WebSocket;
+  /** Told of every reconnect this session schedules after its socket dropped (metrics). */
+  onReconnect?: () => void;
 }
-
 
 export class UserGateway {
   private stateValue: GatewayState = 'idle';
   private ws: WebSocket | undefined;
-  private sessionId: string | undefined;
-  private resumeUrl: string | undefined;
-  private userIdValue: string | undefined;
-  private seq: number | null = null;
-  private attempt = 0;
+  private readonly session = new GatewaySession();
   private readonly heartbeat = new Heartbeat();
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly reconnects: ReconnectTimer;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private urlController: AbortController | undefined;
   private fatalError: GatewayFatalError | undefined;
@@ -77,11 +73,10 @@ export class UserGateway {
   private readonly dying = new Set<WebSocket>();
   private readonly readyWaiters = new ReadyWaiters();
   private readonly random: () => number;
-  private readonly policy: ReconnectPolicy;
 
   constructor(private readonly options: UserGatewayOptions) {
     this.random = options.random ?? Math.random;
-    this.policy = options.reconnect ?? { initialMs: 1000, maxMs: 60_000 };
+    this.reconnects = new ReconnectTimer(options.reconnect ?? DEFAULT_RECONNECT_POLICY, this.random);
   }
 
   get state(): GatewayState {
@@ -92,10 +87,10 @@ export class UserGateway {
   }
   /** The current session's id (valid for /interactions while `ready`). */
   get currentSessionId(): string | undefined {
-    return this.sessionId;
+    return this.session.sessionId;
   }
   get userId(): string | undefined {
-    return this.userIdValue;
+    return this.session.userId;
   }
 
   subscribe(listener: GatewayListener): () => void {
@@ -113,7 +108,7 @@ export class UserGateway {
   /** Resolves with the session id once READY/RESUMED; rejects on a fatal close, close() or abort. */
   waitReady(signal: AbortSignal): Promise<string> {
     this.start();
-    if (this.stateValue === 'ready' && this.sessionId) return Promise.resolve(this.sessionId);
+    if (this.stateValue === 'ready' && this.session.sessionId) return Promise.resolve(this.session.sessionId);
     if (this.fatalError) return Promise.reject(this.fatalError);
     if (this.stateValue === 'closed') return Promise.reject(new SessionClosedError('gateway closed'));
     return this.readyWaiters.wait(signal);
@@ -140,10 +135,10 @@ export class UserGateway {
   }
 
   private async open(): Promise<void> {
-    const resuming = this.canResume();
+    const resuming = this.session.canResume();
     let base: string;
-    if (resuming && this.resumeUrl) {
-      base = this.resumeUrl;
+    if (resuming && this.session.resumeUrl) {
+      base = this.session.resumeUrl;
     } else {
       this.urlController = new AbortController();
       try {
@@ -194,8 +189,9 @@ export class UserGateway {
       case GatewayOpcodes.Hello: {
         const interval = heartbeatInterval(frame.d);
         this.startHeartbeat(ws, interval);
-        if (resuming && this.sessionId && this.seq !== null) {
-          this.send(ws, { op: GatewayOpcodes.Resume, d: { token: this.options.identify.token, session_id: this.sessionId, seq: this.seq } });
+        const resume = resuming ? this.session.resumeData(this.options.identify.token) : null;
+        if (resume) {
+          this.send(ws, { op: GatewayOpcodes.Resume, d: resume });
         } else {
           this.send(ws, { op: GatewayOpcodes.Identify, d: this.options.identify });
         }
@@ -205,7 +201,7 @@ export class UserGateway {
         this.heartbeat.ack();
         return;
       case GatewayOpcodes.Heartbeat:
-        this.send(ws, { op: GatewayOpcodes.Heartbeat, d: this.seq });
+        this.send(ws, { op: GatewayOpcodes.Heartbeat, d: this.session.seq });
         return;
       case GatewayOpcodes.Reconnect:
         this.options.logger.info('gateway asked to reconnect');
@@ -215,7 +211,7 @@ export class UserGateway {
         this.onInvalidSession(ws, frame.d === true);
         return;
       case GatewayOpcodes.Dispatch:
-        if (typeof frame.s === 'number') this.seq = frame.s;
+        if (typeof frame.s === 'number') this.session.noteSeq(frame.s);
         if (frame.t) this.onDispatch(frame.t, frame.d);
         return;
       default:
@@ -230,9 +226,7 @@ export class UserGateway {
         this.options.logger.error('gateway READY without session_id');
         return;
       }
-      this.sessionId = ready.sessionId;
-      this.resumeUrl = ready.resumeUrl ?? this.resumeUrl;
-      this.userIdValue = ready.userId;
+      this.session.ready(ready);
       this.becomeReady('ready');
     }
     for (const l of [...this.listeners]) l.dispatch?.(t, d);
@@ -242,25 +236,26 @@ export class UserGateway {
   private becomeReady(kind: SessionEvent['kind']): void {
     clearTimeout(this.handshakeTimer);
     this.stateValue = 'ready';
-    this.attempt = 0;
-    const sessionId = this.sessionId ?? '';
+    this.reconnects.reset();
+    const sessionId = this.session.sessionId ?? '';
     this.options.logger.info({ kind, session: sessionId.slice(0, 8) }, kind === 'ready' ? 'gateway session ready' : 'gateway session resumed');
     this.readyWaiters.resolveAll(sessionId);
-    const event: SessionEvent = { kind, sessionId, userId: this.userIdValue ?? '' };
+    const event: SessionEvent = { kind, sessionId, userId: this.session.userId ?? '' };
     for (const l of [...this.listeners]) l.session?.(event);
   }
 
   private onInvalidSession(ws: WebSocket, resumable: boolean): void {
     this.options.logger.info({ resumable }, 'gateway session invalidated');
-    if (!resumable) this.forgetSession();
+    if (!resumable) this.session.forget();
     const { min, max } = this.options.invalidSessionDelayMs ?? { min: 1000, max: 5000 };
-    clearTimeout(this.reconnectTimer);
+    this.reconnects.cancel();
     // Detach first so the close below does not schedule a second reconnect.
     this.detach(ws);
     this.retire(ws);
     this.emitLost(RECONNECT_CLOSE_CODE, 'invalid session');
     this.stateValue = 'reconnecting';
-    this.reconnectTimer = setTimeout(() => void this.open(), min + this.random() * Math.max(0, max - min));
+    this.options.onReconnect?.();
+    this.reconnects.run(min + this.random() * Math.max(0, max - min), () => void this.open());
   }
 
   private onClose(code: number, reason: string): void {
@@ -272,13 +267,13 @@ export class UserGateway {
       const error = new GatewayFatalError(code, reason);
       this.fatalError = error;
       this.stateValue = 'failed';
-      this.forgetSession();
+      this.session.forget();
       this.readyWaiters.rejectAll(error);
       this.emitLost(code, reason);
       for (const l of [...this.listeners]) l.fatal?.(error);
       return;
     }
-    if (SESSION_ENDING_CLOSE_CODES.has(code)) this.forgetSession();
+    if (SESSION_ENDING_CLOSE_CODES.has(code)) this.session.forget();
     this.emitLost(code, reason);
     this.scheduleReconnect();
   }
@@ -302,19 +297,17 @@ export class UserGateway {
   private scheduleReconnect(): void {
     if (this.stateValue === 'closed' || this.stateValue === 'failed') return;
     this.stateValue = 'reconnecting';
-    const n = this.attempt++;
-    // First retry at once (a dropped socket usually resumes fine), then exponential with jitter.
-    const delay = n === 0 ? (this.policy.firstMs ?? 0) : Math.min(this.policy.maxMs, this.policy.initialMs * 2 ** (n - 1)) * (0.5 + this.random() / 2);
-    this.options.logger.debug({ attempt: n + 1, delay: Math.round(delay) }, 'gateway reconnect scheduled');
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => void this.open(), delay);
+    const { attempt, delayMs } = this.reconnects.nextBackoff();
+    this.options.logger.debug({ attempt, delay: Math.round(delayMs) }, 'gateway reconnect scheduled');
+    this.options.onReconnect?.();
+    this.reconnects.run(delayMs, () => void this.open());
   }
 
   private startHeartbeat(ws: WebSocket, interval: number): void {
     this.heartbeat.start({
       interval,
       random: this.random,
-      beat: () => this.send(ws, { op: GatewayOpcodes.Heartbeat, d: this.seq }),
+      beat: () => this.send(ws, { op: GatewayOpcodes.Heartbeat, d: this.session.seq }),
       onZombie: () => {
         // No ACK since the last beat: the connection is a zombie. Drop it and resume.
         this.options.logger.warn('gateway heartbeat not acknowledged; reconnecting');
@@ -330,18 +323,9 @@ export class UserGateway {
     });
   }
 
-  private canResume(): boolean {
-    return this.sessionId !== undefined && this.seq !== null && this.resumeUrl !== undefined;
-  }
-
-  private forgetSession(): void {
-    this.sessionId = undefined;
-    this.seq = null;
-  }
-
   private clearTimers(): void {
     this.heartbeat.stop();
-    clearTimeout(this.reconnectTimer);
+    this.reconnects.cancel();
     clearTimeout(this.handshakeTimer);
   }
 }

@@ -4,14 +4,15 @@
  * reconnects waits a bounded moment for it, and a call that still cannot reach Redis becomes a
  * typed SERVICE_UNAVAILABLE instead of a masked internal error.
  */
-import { ReplyError, type Redis } from 'ioredis';
+import { ReplyError } from 'ioredis';
 import { AppError } from '../errors.js';
+import { isCluster, type RedisClient } from '../redis/connect.js';
 
 /** Seconds a client should wait before retrying while Redis is unreachable. */
 export const REDIS_RETRY_AFTER_SECONDS = 1;
 
 /** Resolves once `connection` is ready, or after `timeoutMs` (the call then fails on its own). */
-export function untilReady(connection: Redis, timeoutMs: number): Promise<void> {
+export function untilReady(connection: RedisClient, timeoutMs: number): Promise<void> {
   if (connection.status === 'ready' || connection.status === 'end') return Promise.resolve();
   // A plain timer, not AbortSignal.timeout(): that signal is only weakly held by its timer and a
   // wait on it can be collected before it fires, leaving the caller hanging.
@@ -49,7 +50,7 @@ function mayBeOutOfStep(error: unknown): boolean {
 }
 
 /** After a failed call: resets the connection when its replies may no longer match its commands. */
-export function resetIfOutOfStep(connection: Redis, error: unknown): void {
+export function resetIfOutOfStep(connection: RedisClient, error: unknown): void {
   if (mayBeOutOfStep(error)) resetConnection(connection);
 }
 
@@ -68,17 +69,33 @@ export function withDeadline<T>(call: Promise<T>, ms: number): Promise<T> {
   const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CallDeadlineExceeded(`no answer from Redis within ${ms} ms`)), ms)));
   return Promise.race([call, deadline]).finally(() => clearTimeout(timer));
 }
-const resetSockets = new WeakMap<Redis, unknown>();
+const resetSockets = new WeakMap<RedisClient, unknown>();
 
 /**
  * Drops the connection (everything pending on it fails) and starts a fresh one, in step again.
- * Once per socket: the failures of the commands it flushes do not reset the next socket.
+ * Once per socket: the failures of the commands it flushes do not reset the next socket. A Cluster
+ * has no socket of its own: its node connections are all dropped and the slots read again; the
+ * next reset waits until it was ready once more.
  */
-export function resetConnection(connection: Redis): void {
+export function resetConnection(connection: RedisClient): void {
   if (connection.status !== 'ready' && connection.status !== 'connect' && connection.status !== 'connecting') return;
-  if (resetSockets.get(connection) === connection.stream) return;
-  resetSockets.set(connection, connection.stream);
+  const generation = isCluster(connection) ? clusterGeneration(connection) : connection.stream;
+  if (resetSockets.get(connection) === generation) return;
+  resetSockets.set(connection, generation);
   connection.disconnect(true);
+}
+
+/** A token that changes each time a Cluster becomes ready (its node connections are then new). */
+const clusterGenerations = new WeakMap<RedisClient, { current: object }>();
+function clusterGeneration(cluster: RedisClient): object {
+  let tracked = clusterGenerations.get(cluster);
+  if (!tracked) {
+    const fresh = { current: {} };
+    cluster.on('ready', () => (fresh.current = {}));
+    clusterGenerations.set(cluster, fresh);
+    tracked = fresh;
+  }
+  return tracked.current;
 }
 
 type AsyncMethods<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : T[K] };
@@ -87,7 +104,7 @@ type AsyncMethods<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Prom
  * Wraps every async method of `target` (except those in `exempt`) so it waits for the connection
  * and reports an outage as SERVICE_UNAVAILABLE.
  */
-export function guardedByAvailability<T extends object>(target: T, connection: Redis, waitMs: number, exempt: readonly (keyof T)[]): AsyncMethods<T> {
+export function guardedByAvailability<T extends object>(target: T, connection: RedisClient, waitMs: number, exempt: readonly (keyof T)[]): AsyncMethods<T> {
   const guarded = { ...target } as Record<keyof T, unknown>;
   for (const key of Object.keys(target) as (keyof T)[]) {
     const method = target[key];

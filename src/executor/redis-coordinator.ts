@@ -1,15 +1,20 @@
 /**
  * The Redis coordinator: shared by every instance. Each change is one Lua script (./lua, loaded by
- * src/redis/scripts.ts) over the keyspace of ./keys.ts. Commands go over a connection with the
- * offline queue off and a command timeout (a lock command queued during an outage and sent later
- * would leave an orphan lease); events over a separate subscriber connection (./redis-events.ts).
+ * src/redis/scripts.ts) over the keyspace of ./keys.ts. Both connections come from the factory
+ * (src/redis/connect.ts: one primary, Sentinel or Cluster): commands over the `commands` role
+ * (offline queue off and a command timeout: a lock command queued during an outage and sent later
+ * would leave an orphan lease), events over a `subscriber` connection (./redis-events.ts). Scripts
+ * publish with the topology's command (SPUBLISH on a Cluster, src/redis/pubsub.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DiscordAccount } from '../discord/types.js';
 import { NEXT_STATUSES, type Job } from '../jobs/model.js';
+import { createRedisClient, isCluster } from '../redis/connect.js';
+import { publish, publishCommand } from '../redis/pubsub.js';
+import { COMMAND_TIMEOUT_MS } from '../redis/roles.js';
 import { defineScripts, type ScriptArg } from '../redis/scripts.js';
+import type { RedisConnectionConfig } from '../redis/settings.js';
 import { STORE_LOST, type CallbackTaskRule, type Claimed, type ClaimRequest, type Coordinator, type JobWrite, type ListQuery, type ReapRequest } from './coordinator.js';
 import { executorKeys, indexNameOf } from './keys.js';
 import { cursorOf, entryOfCursor } from './paging.js';
@@ -18,14 +23,13 @@ import { guardedByAvailability, resetIfOutOfStep } from './redis-availability.js
 import { accountOfFields } from './redis-accounts.js';
 import { createRedisEvents } from './redis-events.js';
 
-const COMMAND_TIMEOUT_MS = 2000;
 const SCRIPTS = ['create-job', 'claim', 'renew', 'update-job', 'mark-command-sent', 'reap', 'discard-queued', 'restore-job', 'ensure-epoch', 'list-jobs', 'queue-position', 'upsert-account', 'set-account-state'] as const;
 const TRANSITIONS = JSON.stringify(NEXT_STATUSES);
 /** Listing indexes keep entries this much past the retention (a job expires retention after it ends). */
 const INDEX_SLACK_MS = 7 * 86_400_000;
 
 export interface RedisCoordinatorOptions {
-  url: string;
+  redis: RedisConnectionConfig;
   prefix: string;
   logger: Logger;
   leaseTtlMs: number;
@@ -39,21 +43,20 @@ export interface RedisCoordinatorOptions {
 export async function createRedisCoordinator(options: RedisCoordinatorOptions): Promise<Coordinator> {
   const { logger } = options;
   const keys = executorKeys(options.prefix);
-  // socketTimeout: a black-holed connection is dropped and re-established, not left with replies
-  // out of step with the commands that timed out on it.
-  const commands = new Redis(options.url, { enableOfflineQueue: false, commandTimeout: COMMAND_TIMEOUT_MS, socketTimeout: COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 1, lazyConnect: true });
-  const subscriber = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: null });
+  const commands = createRedisClient(options.redis, 'commands', { connectionName: 'picsi:executor:commands' });
+  const subscriber = createRedisClient(options.redis, 'subscriber', { connectionName: 'picsi:executor:events' });
   for (const [name, conn] of [['commands', commands], ['subscriber', subscriber]] as const) {
     conn.on('error', (error: Error) => logger.warn({ err: error.message, connection: name }, 'redis connection error'));
   }
   const scripts = defineScripts(commands, 'picsi', new URL('./lua/', import.meta.url), SCRIPTS);
-  const events = createRedisEvents(subscriber, { channelOf: keys.event, commandTimeoutMs: COMMAND_TIMEOUT_MS, leaseTtlMs: options.leaseTtlMs });
+  const events = createRedisEvents(subscriber, { channelOf: keys.event, commandTimeoutMs: COMMAND_TIMEOUT_MS, leaseTtlMs: options.leaseTtlMs, probeId: randomBytes(6).toString('hex') });
   await Promise.all([commands.connect(), events.connect()]);
 
   /** The standard KEYS and ARGV of every script that writes a job (lua/includes/job-writes.lua). */
   const jobKeys = [keys.jobPrefix, keys.leasePrefix, keys.holderPrefix, keys.queuePrefix, keys.queueSeq, keys.running, keys.indexPrefix, keys.callbackTaskPrefix, keys.callbackDue, keys.queueChannels];
   const now = options.now ?? Date.now;
-  const writeArgs = (nowMs = now()): ScriptArg[] => [keys.event(''), new Date(nowMs).toISOString(), options.callbacks?.defaultUrl ?? '', nowMs];
+  const publishWith = publishCommand(commands);
+  const writeArgs = (nowMs = now()): ScriptArg[] => [keys.event(''), new Date(nowMs).toISOString(), options.callbacks?.defaultUrl ?? '', nowMs, publishWith];
   const runWrite = (name: (typeof SCRIPTS)[number], extraKeys: string[], args: ScriptArg[], nowMs?: number) => scripts.run(name, [...jobKeys, ...extraKeys], [...writeArgs(nowMs), ...args]);
   const jobOrNull = (out: unknown, id: string) => (out ? decodeJob(out, id) : null);
 
@@ -65,13 +68,11 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
     return epoch.id;
   };
   const ensureEpoch = async (): Promise<string> => {
-    // Checked on every reaper pass: the usual case is one GET. Only a missing epoch needs Redis's
-    // uptime (INFO) and the creating script, which keeps the first epoch written if two race.
+    // Checked on every reaper pass: the usual case is one GET. Only a missing epoch needs the
+    // creating script (it reads Redis's uptime), which keeps the first epoch written if two race.
     const current = await commands.get(keys.epoch);
     if (current) return epochIdOf(current);
-    const info = await commands.info('server');
-    const uptimeSec = Number(/uptime_in_seconds:(\d+)/.exec(info)?.[1] ?? 0);
-    return epochIdOf(await scripts.run('ensure-epoch', [keys.epoch], [randomBytes(8).toString('hex'), options.leaseTtlMs, uptimeSec * 1000]));
+    return epochIdOf(await scripts.run('ensure-epoch', [keys.epoch], [randomBytes(8).toString('hex'), options.leaseTtlMs]));
   };
   const mgetJobs = async (ids: string[]) => (ids.length ? await commands.mget(ids.map(keys.job)) : []).filter((r): r is string => r !== null).map((r) => decodeJob(r));
   const readAccount = async (channel: string) => accountOfFields(await commands.hgetall(keys.account(channel)));
@@ -171,7 +172,7 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
     },
 
     async upsertAccount(account: DiscordAccount, opts = {}) {
-      const fields = (await scripts.run('upsert-account', [keys.account(account.channel), keys.accounts], [keys.event(''), account.channel, account.server, account.discord, account.label ?? '', opts.keepState ? '1' : '0'])) as string[];
+      const fields = (await scripts.run('upsert-account', [keys.account(account.channel), keys.accounts], [keys.event(''), account.channel, account.server, account.discord, account.label ?? '', opts.keepState ? '1' : '0', publishWith])) as string[];
       const record = accountOfFields(Object.fromEntries(fields.flatMap((f, i) => (i % 2 === 0 ? [[f, fields[i + 1]!]] : []))));
       if (!record) throw new ReplyOutOfStep(`expected account ${account.channel}, got another reply`);
       return record;
@@ -196,13 +197,14 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
     },
 
     async publish(event, payload) {
-      await commands.publish(keys.event(event), payload);
+      await publish(commands, keys.event(event), payload);
     },
     subscribe: (event, listener) => events.subscribe(event, listener),
     onReconnect: (listener) => events.onReconnect(listener),
 
     async ping() {
-      const reply = await commands.ping().catch((error: unknown) => {
+      // On a Cluster a PING goes to any primary: ask the one that serves the executor's slot.
+      const reply = await (isCluster(commands) ? commands.exists(keys.epoch).then(() => 'PONG') : commands.ping()).catch((error: unknown) => {
         resetIfOutOfStep(commands, error);
         return null;
       });

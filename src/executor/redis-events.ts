@@ -1,13 +1,13 @@
 /**
  * Events over Redis pub/sub: one subscription per event name on a dedicated connection, any number
- * of local listeners. A subscriber sends nothing, so a dead link (a black-holed peer) would go
- * unnoticed and every event after it be lost silently: a PING without an answer replaces the
- * connection, and listeners of `onReconnect` re-read what they may have missed.
+ * of local listeners. Subscriptions go through src/redis/pubsub.ts (sharded on a Cluster). A
+ * subscriber sends nothing, so a dead link (a black-holed peer) would go unnoticed and every event
+ * after it be lost silently: a keepalive without an answer replaces the connection (./subscriber-
+ * keepalive.ts), and listeners of `onReconnect` re-read what they may have missed.
  */
-import { Redis } from 'ioredis';
-import { resetConnection, withDeadline } from './redis-availability.js';
-
-const SUBSCRIBER_PING_MAX_MS = 5000;
+import type { RedisClient } from '../redis/connect.js';
+import { onMessage, onResubscribed, subscribe, unsubscribe } from '../redis/pubsub.js';
+import { startSubscriberKeepalive } from './subscriber-keepalive.js';
 
 export interface RedisEvents {
   subscribe(event: string, listener: (payload: string) => void): Promise<() => Promise<void>>;
@@ -16,40 +16,36 @@ export interface RedisEvents {
   close(): void;
 }
 
-export function createRedisEvents(subscriber: Redis, options: { channelOf: (event: string) => string; commandTimeoutMs: number; leaseTtlMs: number }): RedisEvents {
-  const { channelOf, commandTimeoutMs } = options;
+export interface RedisEventsOptions {
+  channelOf: (event: string) => string;
+  commandTimeoutMs: number;
+  leaseTtlMs: number;
+  /** Distinguishes this subscriber's keepalive probes from other instances' (Cluster only). */
+  probeId: string;
+}
+
+export function createRedisEvents(subscriber: RedisClient, options: RedisEventsOptions): RedisEvents {
+  const { channelOf } = options;
   const listeners = new Map<string, Set<(payload: string) => void>>();
   const acknowledged = new Map<string, Promise<unknown>>();
   const eventOf = new Map<string, string>();
-  subscriber.on('message', (channel: string, payload: string) => {
+  const stopListening = onMessage(subscriber, (channel, payload) => {
     const event = eventOf.get(channel);
     for (const listener of (event !== undefined ? listeners.get(event) : undefined) ?? []) listener(payload);
   });
   const reconnectListeners = new Set<() => void>();
-
-  // A reconnect whose ready check got no answer waits forever too: it is replaced the same way.
-  let stuckSince: number | null = null;
-  const keepalive = setInterval(() => {
-    if (subscriber.status === 'ready') {
-      stuckSince = null;
-      withDeadline(subscriber.ping(), commandTimeoutMs).catch(() => resetConnection(subscriber));
-    } else if (subscriber.status === 'connect' || subscriber.status === 'connecting') {
-      stuckSince ??= Date.now();
-      if (Date.now() - stuckSince > 2 * commandTimeoutMs) {
-        stuckSince = null;
-        resetConnection(subscriber);
-      }
-    } else {
-      stuckSince = null;
-    }
-  }, Math.min(SUBSCRIBER_PING_MAX_MS, Math.max(250, Math.floor(options.leaseTtlMs / 3))));
-  keepalive.unref();
+  const keepalive = startSubscriberKeepalive(subscriber, {
+    probeChannel: channelOf(`keepalive:${options.probeId}`),
+    commandTimeoutMs: options.commandTimeoutMs,
+    intervalMs: Math.min(5000, Math.max(250, Math.floor(options.leaseTtlMs / 3))),
+  });
 
   return {
     async connect() {
       await subscriber.connect();
-      // Registered after the first connect: every 'ready' from here on is a reconnect.
-      subscriber.on('ready', () => {
+      await keepalive.start();
+      // Registered after the first connect: every resubscription from here on follows a reconnect.
+      onResubscribed(subscriber, () => {
         for (const listener of reconnectListeners) listener();
       });
     },
@@ -59,7 +55,7 @@ export function createRedisEvents(subscriber: Redis, options: { channelOf: (even
         set = new Set();
         listeners.set(event, set);
         eventOf.set(channelOf(event), event);
-        acknowledged.set(event, subscriber.subscribe(channelOf(event)));
+        acknowledged.set(event, subscribe(subscriber, channelOf(event)));
       }
       set.add(listener);
       await acknowledged.get(event);
@@ -69,7 +65,7 @@ export function createRedisEvents(subscriber: Redis, options: { channelOf: (even
         listeners.delete(event);
         acknowledged.delete(event);
         eventOf.delete(channelOf(event));
-        if (subscriber.status === 'ready') await subscriber.unsubscribe(channelOf(event));
+        if (subscriber.status === 'ready') await unsubscribe(subscriber, channelOf(event));
       };
     },
     onReconnect(listener) {
@@ -77,7 +73,8 @@ export function createRedisEvents(subscriber: Redis, options: { channelOf: (even
       return () => reconnectListeners.delete(listener);
     },
     close() {
-      clearInterval(keepalive);
+      keepalive.stop();
+      stopListening();
       listeners.clear();
       reconnectListeners.clear();
       subscriber.disconnect();

@@ -77,10 +77,10 @@ export async function startGraphQLServer({ config, logger, jobs, blobs, readines
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        const deadline = Date.now() + config.shutdownTimeoutMs;
+        const deadline = AbortSignal.timeout(config.shutdownTimeoutMs);
         await jobs.close(config.shutdownTimeoutMs);
         // Requests still being served (an upload in progress, a wait: true) get their answer.
-        while (server.inflight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        await server.untilIdle(deadline).catch(() => {});
         server.endStreams();
         await ws.close();
         server.closeAllConnections();

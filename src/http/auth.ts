@@ -4,18 +4,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
+import type { Viewer } from '../auth/viewer.js';
 import { AppError } from '../errors.js';
 
-export type Role = 'user' | 'admin';
-
-export interface Viewer {
-  owner: string;
-  role: Role;
-  /** True in open dev mode (no tokens configured): every caller is the same anonymous admin. */
-  open: boolean;
-}
-
-export const OPEN_MODE_OWNER = 'anonymous';
+const OPEN_MODE_OWNER = 'anonymous';
 
 export const ownerIdOf = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 24);
 

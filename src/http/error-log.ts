@@ -19,7 +19,7 @@ export interface ClientError {
 }
 
 /** The client error an error is (an AppError, or a GraphQL syntax/validation/variable error), or null for a fault. */
-export function clientErrorOf(error: unknown): ClientError | null {
+function clientErrorOf(error: unknown): ClientError | null {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
     if (current instanceof AppError) return { code: current.code, message: current.message, ...pathOf(error) };

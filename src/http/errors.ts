@@ -5,7 +5,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { AppError, ERROR_CODES, type ErrorCode } from '../errors.js';
+import { AppError, ERROR_CODES, type ErrorCode, type ErrorCodeInfo } from '../errors.js';
 import { BlobStoreUnavailableError } from '../storage/blob-store.js';
 
 /** Seconds a client should wait before retrying when the blob store is down or full. */
@@ -26,19 +26,17 @@ export function toGraphQLError(error: AppError, http?: { status: number; headers
   });
 }
 
-/** Codes that mean "this request cannot be served now", with the hosted API's HTTP status. */
-const RETRYABLE_STATUS: Partial<Record<ErrorCode, number>> = { CHANNEL_BUSY: 429, PAYMENT_REQUIRED: 402, SERVICE_UNAVAILABLE: 503 };
-
 /**
- * Errors that refuse the whole request keep an HTTP status (and Retry-After where the client should
- * wait); other field errors stay 200 as GraphQL over HTTP wants.
+ * The HTTP side of an AppError raised anywhere (context or resolver): the codes ERROR_CODES marks
+ * `refusesRequest` keep their status (and Retry-After where the client should wait, WWW-Authenticate
+ * for a missing token); other field errors stay 200 as GraphQL over HTTP wants.
  */
 export function httpStatusOf(error: AppError): { status: number; headers?: Record<string, string> } | undefined {
-  if (error.code === 'UNAUTHENTICATED') return { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } };
-  const status = RETRYABLE_STATUS[error.code];
-  if (status === undefined) return undefined;
+  const info: ErrorCodeInfo = ERROR_CODES[error.code];
+  if (!info.refusesRequest || info.httpStatus === null) return undefined;
+  if (error.code === 'UNAUTHENTICATED') return { status: info.httpStatus, headers: { 'WWW-Authenticate': 'Bearer' } };
   const retryAfter = error.extensions['retryAfter'];
-  return typeof retryAfter === 'number' ? { status, headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfter))) } } : { status };
+  return typeof retryAfter === 'number' ? { status: info.httpStatus, headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfter))) } } : { status: info.httpStatus };
 }
 
 /**
@@ -86,7 +84,7 @@ export function createMaskError() {
     if (error instanceof GraphQLError && error.originalError instanceof GraphQLError) return error.originalError;
     return new GraphQLError(message, {
       ...(error instanceof GraphQLError && error.path ? { path: error.path } : {}),
-      extensions: { code: 'INTERNAL_SERVER_ERROR' satisfies keyof typeof ERROR_CODES },
+      extensions: { code: 'INTERNAL_SERVER_ERROR' satisfies ErrorCode },
     });
   };
 }

@@ -6,6 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
+import { ERROR_CODES } from '../errors.js';
 import type { Authenticator } from './auth.js';
 
 export type MetricsRoute = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -30,7 +31,7 @@ export function createMetricsRoute({ registry, authenticator, metricsToken }: Me
 
   return async (req, res) => {
     if (!allowed(req.headers.authorization)) {
-      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' });
+      res.writeHead(ERROR_CODES.UNAUTHENTICATED.httpStatus, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' });
       res.end('Unauthorized: /metrics needs an admin token or METRICS_TOKEN\n');
       return;
     }

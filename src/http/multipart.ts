@@ -6,27 +6,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GRAPHQL_MULTIPART_REQUEST_SPEC_URL, processRequest, Upload, type GraphQLOperation } from 'graphql-upload-ts';
 import type { Config } from '../config.js';
+import { ERROR_CODES, type ErrorCode } from '../errors.js';
 
 export type MultipartOperations = GraphQLOperation | GraphQLOperation[];
 
-export const PREFLIGHT_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'] as const;
+const PREFLIGHT_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'] as const;
 
 export const isMultipart = (req: IncomingMessage) => (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
 
-export const hasPreflightHeader = (req: IncomingMessage) => PREFLIGHT_HEADERS.some((h) => (req.headers[h] ?? '') !== '');
+const hasPreflightHeader = (req: IncomingMessage) => PREFLIGHT_HEADERS.some((h) => (req.headers[h] ?? '') !== '');
 
 /** The largest body an upload request may have: every file at its limit plus the two JSON fields and slack for part headers. */
 export const maxRequestBytes = (limits: Config['uploads']) => limits.maxFiles * limits.maxFileBytes + 2 * limits.maxFieldBytes + 1024 * 1024;
 
 export type MultipartResult =
   | { ok: true; operations: MultipartOperations }
-  | { ok: false; status: number; code: string; message: string };
+  | { ok: false; status: number; code: ErrorCode; message: string };
 
 export async function parseMultipart(req: IncomingMessage, res: ServerResponse, limits: Config['uploads']): Promise<MultipartResult> {
   if (!hasPreflightHeader(req)) {
     return {
       ok: false,
-      status: 400,
+      status: ERROR_CODES.CSRF_PREFLIGHT_REQUIRED.httpStatus,
       code: 'CSRF_PREFLIGHT_REQUIRED',
       message: `Multipart requests must carry a non-empty ${PREFLIGHT_HEADERS.join(' or ')} header (CSRF protection)`,
     };
@@ -54,13 +55,14 @@ export async function parseMultipart(req: IncomingMessage, res: ServerResponse, 
  * files should follow ‘map’" is what a request without a map gets once a file part arrives, so it
  * says the map is missing; every over-a-limit refusal (413) is REQUEST_ENTITY_TOO_LARGE.
  */
-function describeParseError(error: unknown): { status: number; code: string; message: string } {
-  const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 400;
+function describeParseError(error: unknown): { status: number; code: ErrorCode; message: string } {
+  const tooLarge = (error as { status?: unknown }).status === 413;
   let message = error instanceof Error ? error.message : 'Malformed multipart request';
   if (message.startsWith('Disordered multipart fields; files should follow ‘map’')) {
     message = `Missing multipart field ‘map’ before the first file: send ‘operations’, then ‘map’, then the files (${GRAPHQL_MULTIPART_REQUEST_SPEC_URL}).`;
   }
-  return { status, code: status === 413 ? 'REQUEST_ENTITY_TOO_LARGE' : 'BAD_USER_INPUT', message: `Malformed multipart request: ${message}` };
+  const code = tooLarge ? 'REQUEST_ENTITY_TOO_LARGE' : 'BAD_USER_INPUT';
+  return { status: ERROR_CODES[code].httpStatus, code, message: `Malformed multipart request: ${message}` };
 }
 
 /**

@@ -8,12 +8,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { ErrorCode } from '../errors.js';
 import { logClientError } from './error-log.js';
 import { errorBody, sendJson } from './respond.js';
 
 export interface Refusal {
   status: number;
-  code: string;
+  code: ErrorCode;
   message: string;
   headers?: Record<string, string>;
   extensions?: Record<string, unknown>;
@@ -38,7 +39,7 @@ export async function refuse(req: IncomingMessage, res: ServerResponse, refusal:
 }
 
 /** Resolves true once the whole body was read, false when a limit was hit or the client went away. */
-export function discardBody(req: IncomingMessage, { maxBytes, deadlineMs, idleMs }: DrainLimits): Promise<boolean> {
+function discardBody(req: IncomingMessage, { maxBytes, deadlineMs, idleMs }: DrainLimits): Promise<boolean> {
   if (req.readableEnded) return Promise.resolve(true);
   if (req.destroyed) return Promise.resolve(false);
   return new Promise((resolve) => {

@@ -3,10 +3,12 @@
  * /graphql (Yoga, with uploads parsed first by graphql-upload-ts), and graphql-ws on the same path
  * and port (websocket.ts). Every answer carries the same CORS headers (cors.ts).
  */
+import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
+import { AppError, ERROR_CODES } from '../errors.js';
 import type { WebAssets } from '../web/assets.js';
 import type { Authenticator } from './auth.js';
 import type { MetricsRoute } from './metrics-route.js';
@@ -33,14 +35,20 @@ export interface HttpServerDeps {
 }
 
 /**
- * The server; how many requests are being served right now (graceful shutdown waits for them),
- * not counting event streams (SSE subscriptions), which stop() ends with endStreams().
+ * The server, counting the requests being served right now (graceful shutdown waits for them),
+ * not event streams (SSE subscriptions), which stop() ends with endStreams().
  */
-export type HttpServer = Server & { inflight(): number; endStreams(): void };
+export type HttpServer = Server & {
+  /** Resolves once no request is being served; rejects when `signal` aborts first. */
+  untilIdle(signal: AbortSignal): Promise<void>;
+  endStreams(): void;
+};
+
 
 export function createHttpServer({ yoga, authenticator, config, logger, readiness, web, metrics, files }: HttpServerDeps): HttpServer {
   let inflight = 0;
   const streams = new Set<ServerResponse>();
+  const idle = new EventEmitter();
   const drainLimits: DrainLimits = { maxBytes: maxRequestBytes(config.uploads), ...REFUSED_BODY_LIMITS };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -55,15 +63,15 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
       // Refused from its headers: nothing of an unauthenticated upload is stored (its body is discarded).
       const refused = unauthenticated(authenticator, req);
       if (refused) {
-        const unauthorized = { status: 401, code: refused.code, message: refused.message, headers: { 'www-authenticate': 'Bearer' }, extensions: refused.extensions };
+        const unauthorized = { status: ERROR_CODES.UNAUTHENTICATED.httpStatus, code: refused.code, message: refused.message, headers: { 'www-authenticate': 'Bearer' }, extensions: refused.extensions };
         return refuse(req, res, unauthorized, drainLimits, logger);
       }
       const parsed = await parseMultipart(req, res, config.uploads);
       if (!parsed.ok) return refuse(req, res, parsed, drainLimits, logger);
-      // The body is graphql-upload-ts's now (files still streaming to disk). A parsed `body` tells
-      // the fetch adapter not to wrap the raw stream, which would buffer every file in memory too.
+      // The body is graphql-upload-ts's now (files still streaming to disk). A parsed `body` is what
+      // Yoga reads (the fetch adapter does not wrap the raw stream, which would buffer every file).
       Object.assign(req, { body: parsed.operations });
-      return yoga(req, res, { multipartOperations: parsed.operations });
+      return yoga(req, res, {});
     }
     return yoga(req, res, {});
   };
@@ -75,16 +83,20 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
       res.once('close', () => streams.delete(res));
     } else {
       inflight++;
-      res.once('close', () => inflight--);
+      res.once('close', () => {
+        if (--inflight === 0) idle.emit('idle');
+      });
     }
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error }, 'unhandled error while serving a request');
-      if (!res.headersSent) sendJson(req, res, 500, errorBody('INTERNAL_SERVER_ERROR', 'Unexpected error.'));
+      if (!res.headersSent) sendJson(req, res, ERROR_CODES.INTERNAL_SERVER_ERROR.httpStatus, errorBody('INTERNAL_SERVER_ERROR', 'Unexpected error.'));
       else res.destroy();
     });
   });
   return Object.assign(server, {
-    inflight: () => inflight,
+    untilIdle: async (signal: AbortSignal) => {
+      if (inflight > 0) await once(idle, 'idle', { signal });
+    },
     endStreams: () => {
       for (const res of streams) res.end();
     },
@@ -102,15 +114,19 @@ function unauthenticated(authenticator: Authenticator, req: IncomingMessage): Ap
 }
 
 async function sendReadiness(req: IncomingMessage, res: ServerResponse, checks: ReadinessCheck[]) {
-  const results = await Promise.all(
-    checks.map(async ({ name, check }) => [name, await withTimeout(check(), 2000).catch(() => false)] as const),
-  );
+  const results = await Promise.all(checks.map(async ({ name, check }) => [name, await passesWithin(check, READINESS_TIMEOUT_MS)] as const));
   const ready = results.every(([, ok]) => ok);
   sendJson(req, res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+const READINESS_TIMEOUT_MS = 2000;
+
+/** A check that throws, or has not answered within `ms`, fails. */
+async function passesWithin(check: ReadinessCheck['check'], ms: number): Promise<boolean> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([check().catch(() => false), sleep(ms, false, { signal: timer.signal })]);
+  } finally {
+    timer.abort();
+  }
 }

@@ -10,7 +10,8 @@ import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { AppError } from '../errors.js';
-import type { AuthFailure, Authenticator, Viewer } from './auth.js';
+import type { Viewer } from '../auth/viewer.js';
+import type { AuthFailure, Authenticator } from './auth.js';
 import { logClientError } from './error-log.js';
 import type { YogaApp } from './yoga.js';
 

@@ -5,22 +5,21 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLError, GraphQLSchema, ValidationContext } from 'graphql';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { GraphQLContext } from '../schema/context.js';
-import type { Authenticator, Viewer } from './auth.js';
+import type { Viewer } from '../auth/viewer.js';
+import type { Authenticator } from './auth.js';
 import { CORS_OPTIONS } from './cors.js';
 import { yogaLogger } from './error-log.js';
 import { createMaskError, httpStatusOf, toGraphQLError, useInputErrorCodes } from './errors.js';
-import { maxRequestBytes, type MultipartOperations } from './multipart.js';
+import { maxRequestBytes } from './multipart.js';
 import { pageSizeErrorIn } from './page-size.js';
 
 /** What the Node server hands to Yoga with each request. */
 export interface ServerContext {
-  /** Set when src/http/multipart.ts already parsed a multipart upload request. */
-  multipartOperations?: MultipartOperations;
   /** Set on the websocket path, where graphql-ws authenticated the connection. */
   viewer?: Viewer;
 }
@@ -34,23 +33,6 @@ export interface YogaDeps {
   authenticator: Authenticator;
   context: Omit<GraphQLContext, 'viewer'>;
 }
-
-/** Hands operations parsed by graphql-upload-ts to Yoga instead of letting Yoga read the body. */
-const useParsedMultipart = (): Plugin<ServerContext> => ({
-  onRequestParse({ serverContext, setRequestParser }) {
-    const operations = (serverContext as ServerContext | undefined)?.multipartOperations;
-    if (operations) setRequestParser(() => toYogaParams(operations));
-  },
-});
-
-const toYogaParams = (operations: MultipartOperations) => {
-  const one = (o: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => ({
-    query: o.query,
-    ...(o.operationName ? { operationName: o.operationName } : {}),
-    ...(o.variables ? { variables: o.variables } : {}),
-  });
-  return Array.isArray(operations) ? operations.map(one) : one(operations);
-};
 
 /**
  * graphql-armor's validation rules throw by default: a thrown error escapes graphql's validate(),
@@ -107,7 +89,6 @@ export function createYogaApp({ schema, config, logger, authenticator, context }
       }
     },
     plugins: [
-      useParsedMultipart(),
       useInputErrorCodes(),
       EnvelopArmorPlugin({
         maxDepth: { n: 8, ...reportAsValidationError },

@@ -9,7 +9,6 @@
 import { isTerminal, type Job } from '../jobs/model.js';
 import type { JobService } from '../jobs/service.js';
 import type { FinishedStatus, Metrics } from './instrumentation.js';
-import type { MetricsSources } from './registry.js';
 
 export interface InstrumentedJobService<S extends JobService> {
   /** The same service, whose `submit` reports accepted jobs. */
@@ -52,11 +51,8 @@ const secondsBetween = (from: string, to: string) => Math.max(0, (Date.parse(to)
  * depth and running jobs need a count the service does not expose yet (listing QUEUED jobs scans
  * the whole job index), so `jobCounts` is left for the executor to provide.
  */
-export function jobServiceSources(service: Pick<JobService, 'accounts'>): MetricsSources {
-  return {
-    async channels() {
-      const accounts = await service.accounts.list();
-      return { total: accounts.length, busy: accounts.filter((a) => a.busy).length };
-    },
-  };
+/** Configured and busy channels, from the shared account records. */
+export async function countChannels(service: Pick<JobService, 'accounts'>): Promise<{ total: number; busy: number }> {
+  const accounts = await service.accounts.list();
+  return { total: accounts.length, busy: accounts.filter((a) => a.busy).length };
 }

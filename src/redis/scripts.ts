@@ -5,7 +5,7 @@
  * EVALSHA, falling back to EVAL), called as `run(name, keys, args)`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.js';
 
 export type ScriptArg = string | number;
 
@@ -40,7 +40,7 @@ const commandName = (namespace: string, name: string) => namespace + name.replac
  * Defines the scripts of `folder` on `redis` (once per connection and namespace) and returns a
  * runner that refuses a script name that is not there or a KEYS count that does not match.
  */
-export function defineScripts<Name extends string>(redis: Redis, namespace: string, folder: URL, names: readonly Name[]): ScriptRunner<Name> {
+export function defineScripts<Name extends string>(redis: RedisClient, namespace: string, folder: URL, names: readonly Name[]): ScriptRunner<Name> {
   const scripts = new Map(readScripts(folder).map((s) => [s.name, s]));
   for (const name of names) {
     const script = scripts.get(name);

@@ -64,6 +64,11 @@ export interface RedisVariables {
   REDIS_DB?: number | undefined;
 }
 
+const NO_AUTH: RedisAuth = { username: null, password: null, tls: false };
+
+/** One primary at `url` (its credentials, db and TLS from the URL; `auth` adds what it lacks). */
+export const singleRedis = (url: string, auth: RedisAuth = NO_AUTH): RedisConnectionConfig => ({ mode: 'single', url, auth: { ...auth, tls: url.startsWith('rediss://') } });
+
 const MODE_VARIABLES = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const;
 
 /** The connection the variables describe, or null (no Redis: the in-process store); problems are pushed to `problems`. */
@@ -84,7 +89,7 @@ export function resolveRedisConnection(v: RedisVariables, problems: string[]): R
   if (problems.length > before || set.length === 0) return null;
 
   const auth: RedisAuth = { username: v.REDIS_USERNAME ?? null, password: v.REDIS_PASSWORD ?? null, tls: v.REDIS_TLS ?? false };
-  if (v.REDIS_URL !== undefined) return { mode: 'single', url: v.REDIS_URL, auth: { ...auth, tls: v.REDIS_URL.startsWith('rediss://') } };
+  if (v.REDIS_URL !== undefined) return singleRedis(v.REDIS_URL, auth);
   if (v.REDIS_SENTINELS !== undefined) {
     return { mode: 'sentinel', sentinels: v.REDIS_SENTINELS, name: v.REDIS_SENTINEL_NAME!, db: v.REDIS_DB ?? 0, sentinelPassword: v.REDIS_SENTINEL_PASSWORD ?? null, auth };
   }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { Viewer } from '../http/auth.js';
+import type { Viewer } from '../auth/viewer.js';
 import type { JobService } from '../jobs/service.js';
 import type { UploadSpooler } from '../jobs/spool.js';
 

@@ -1,3 +1,4 @@
+import { ERROR_CODES, JOB_ERROR_CODES, type JobErrorCode } from '../errors.js';
 import { JOB_STATUSES, type CallbackState, type FileInfo, type JobAttachment } from '../jobs/model.js';
 import type { DownloadLink, JobView } from '../jobs/service.js';
 import { builder } from './builder.js';
@@ -15,6 +16,14 @@ export const WaitModeEnum = builder.enumType('WaitMode', {
     FAIL_FAST: { value: 'FAIL_FAST', description: 'The hosted API behaviour: try LOCK_ATTEMPTS times, then refuse with CHANNEL_BUSY.' },
   } as const,
 });
+
+/** Generated from src/errors.ts: the codes whose `appearsOn` is 'job' or 'both'. */
+export const JobErrorCodeEnum = builder.enumType('JobErrorCode', {
+  description: 'Why a job failed or was cancelled (the README errors section, src/errors.ts).',
+  values: Object.fromEntries(JOB_ERROR_CODES.map((code) => [code, { value: code, description: ERROR_CODES[code].description }])) as Record<JobErrorCode, { value: JobErrorCode; description: string }>,
+});
+
+const isJobErrorCode = (code: string): code is JobErrorCode => (JOB_ERROR_CODES as readonly string[]).includes(code);
 
 const FileInfoRef = builder.objectRef<FileInfo>('FileInfo').implement({
   description: 'An uploaded image as received (the hosted API: source_image / target_image_gif_or_video).',
@@ -99,7 +108,13 @@ export const JobRef = builder.objectRef<JobView>('Job').implement({
     content: t.exposeString('content', { nullable: true, description: "The bot's message text." }),
     attachments: t.field({ type: [AttachmentRef], resolve: (j) => j.attachments }),
     timestamp: t.field({ type: 'DateTime', nullable: true, description: "The bot message's timestamp.", resolve: (j) => j.timestamp }),
-    code: t.exposeString('code', { nullable: true, description: 'Why the job failed or was cancelled (see the README errors table).' }),
+    code: t.field({
+      type: JobErrorCodeEnum,
+      nullable: true,
+      description: 'Why the job failed or was cancelled.',
+      // A stored code outside the table (none is written today) would fail the whole field.
+      resolve: (j) => (j.code === null ? null : isJobErrorCode(j.code) ? j.code : 'INTERNAL_SERVER_ERROR'),
+    }),
     error: t.exposeString('error', { nullable: true }),
     errorDetails: t.exposeString('errorDetails', { nullable: true, description: 'JSON text: the bot text, Discord error body (retry_after)…' }),
     attempt: t.exposeInt('attempt'),

@@ -78,10 +78,12 @@ afterEach(async () => {
   await fake.close();
 });
 
-function client(random = 0.5): { gateway: UserGateway; sessions: SessionEvent[]; dispatches: string[] } {
+function client(random = 0.5): { gateway: UserGateway; sessions: SessionEvent[]; dispatches: string[]; reconnects: () => number } {
   const sessions: SessionEvent[] = [];
   const dispatches: string[] = [];
+  let reconnects = 0;
   gateway = new UserGateway({
+    onReconnect: () => reconnects++,
     identify: identifyPayload('user-token-123456'),
     resolveUrl: () => Promise.resolve(`${fake.url}/gateway`),
     logger: pino({ level: 'silent' }),
@@ -90,7 +92,7 @@ function client(random = 0.5): { gateway: UserGateway; sessions: SessionEvent[];
     invalidSessionDelayMs: { min: 10, max: 20 },
   });
   gateway.subscribe({ session: (e) => sessions.push(e), dispatch: (t) => dispatches.push(t) });
-  return { gateway, sessions, dispatches };
+  return { gateway, sessions, dispatches, reconnects: () => reconnects };
 }
 
 const never = (): AbortSignal => new AbortController().signal;
@@ -147,8 +149,9 @@ describe('user gateway', () => {
   it('op 7 RECONNECT → resume; op 9 resumable → resume; op 9 not resumable → fresh IDENTIFY', async () => {
     fake = await FakeGateway.start();
     fake.heartbeatInterval = 60_000;
-    const { gateway: g, sessions } = client();
+    const { gateway: g, sessions, reconnects } = client();
     await g.waitReady(never());
+    expect(reconnects()).toBe(0);
     fake.last().ws.send(JSON.stringify({ op: GatewayOpcodes.Reconnect, d: null }));
     await until(() => sessions.length === 2);
     expect(fake.last().frames.map((f) => f.op)).toContain(GatewayOpcodes.Resume);
@@ -163,6 +166,8 @@ describe('user gateway', () => {
     expect(fake.last().frames.map((f) => f.op)).toContain(GatewayOpcodes.Identify);
     expect(sessions.map((s) => s.kind)).toEqual(['ready', 'resumed', 'resumed', 'ready']);
     expect(g.currentSessionId).toBe(`s${fake.conns.length}`);
+    // One reconnect per drop, reported for metrics.
+    expect(reconnects()).toBe(3);
   });
 
   it('close 4009 (session timed out) → IDENTIFY, not RESUME; close 4000 → RESUME', async () => {
@@ -181,7 +186,7 @@ describe('user gateway', () => {
 
   it('close 4004 is fatal: waiters reject with an unauthorized GatewayFatalError, no reconnect', async () => {
     fake = await FakeGateway.start();
-    const { gateway: g } = client();
+    const { gateway: g, reconnects } = client();
     await g.waitReady(never());
     fake.last().ws.close(4004, 'Authentication failed.');
     await until(() => g.state === 'failed');
@@ -190,6 +195,7 @@ describe('user gateway', () => {
     expect((error as GatewayFatalError).unauthorized).toBe(true);
     await new Promise((r) => setTimeout(r, 150));
     expect(fake.conns).toHaveLength(1);
+    expect(reconnects()).toBe(0);
   });
 
   it('survives undecodable frames and refused connections, retrying with backoff', async () => {

@@ -15,6 +15,7 @@ import type { CallbackTaskRule, Coordinator } from '../../src/executor/coordinat
 import { openJournal, type Journal } from '../../src/executor/journal.js';
 import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
 import { createRedisCoordinator } from '../../src/executor/redis-coordinator.js';
+import { singleRedis } from '../../src/redis/settings.js';
 import type { Job } from '../../src/jobs/model.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';
 
@@ -41,7 +42,7 @@ export const redisBackend: BackendFactory = async (callbacks) => {
   const opened: Coordinator[] = [];
   const connection = new Redis(REDIS_URL);
   const open = async () => {
-    const coordinator = await createRedisCoordinator({ url: REDIS_URL, prefix, logger, leaseTtlMs: 1000, callbacks: rule(callbacks) });
+    const coordinator = await createRedisCoordinator({ redis: singleRedis(REDIS_URL), prefix, logger, leaseTtlMs: 1000, callbacks: rule(callbacks) });
     opened.push(coordinator);
     return coordinator;
   };

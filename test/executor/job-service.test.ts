@@ -12,6 +12,7 @@ import type { Coordinator } from '../../src/executor/coordinator.js';
 import { startJobService } from '../../src/executor/job-service.js';
 import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
 import { createRedisCoordinator } from '../../src/executor/redis-coordinator.js';
+import { singleRedis } from '../../src/redis/settings.js';
 import { executorKeys } from '../../src/executor/keys.js';
 import { isTerminal, type Job } from '../../src/jobs/model.js';
 import type { JobService, SubmitInput } from '../../src/jobs/service.js';
@@ -56,7 +57,7 @@ const backends: [string, () => Promise<Coordinator>][] = [
   ['redis', () => {
     const prefix = `test:${randomUUID()}:`;
     usedPrefixes.push(prefix);
-    return createRedisCoordinator({ url: REDIS_URL, prefix, logger, leaseTtlMs: 1000 });
+    return createRedisCoordinator({ redis: singleRedis(REDIS_URL), prefix, logger, leaseTtlMs: 1000 });
   }],
 ];
 afterAll(async () => {
@@ -236,7 +237,7 @@ describe('retention on Redis', () => {
   it('sets the retention TTL on terminal records and none on running ones', async () => {
     const prefix = `test:${randomUUID()}:`;
     usedPrefixes.push(prefix);
-    const coordinator = await createRedisCoordinator({ url: REDIS_URL, prefix, logger, leaseTtlMs: 1000 });
+    const coordinator = await createRedisCoordinator({ redis: singleRedis(REDIS_URL), prefix, logger, leaseTtlMs: 1000 });
     const account = simulator.createAccount();
     await coordinator.upsertAccount({ channel: account.channelId, server: account.guildId, discord: account.token });
     const d = createDiscordDriver({ apiUrl: simulator.apiUrl, logger, timeoutMs: 3000 });

@@ -13,6 +13,7 @@ import type { Coordinator } from '../../src/executor/coordinator.js';
 import { openJournal } from '../../src/executor/journal.js';
 import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
 import { createRedisCoordinator } from '../../src/executor/redis-coordinator.js';
+import { singleRedis } from '../../src/redis/settings.js';
 import { ownerIdOf } from '../../src/http/auth.js';
 import { postJson } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -32,7 +33,7 @@ afterEach(async () => {
 /** Writes the records before the server starts: through a Redis coordinator on the prefix, or into DATA_DIR's journal. */
 async function fillStore(store: 'redis' | 'embedded', env: Record<string, string>, fill: (c: Coordinator) => Promise<void>): Promise<void> {
   if (store === 'redis') {
-    const coordinator = await createRedisCoordinator({ url: REDIS_URL, prefix: env['REDIS_PREFIX']!, logger: pino({ level: 'silent' }), leaseTtlMs: 1000 });
+    const coordinator = await createRedisCoordinator({ redis: singleRedis(REDIS_URL), prefix: env['REDIS_PREFIX']!, logger: pino({ level: 'silent' }), leaseTtlMs: 1000 });
     await fill(coordinator);
     await coordinator.close();
   } else {

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Coordinator } from '../../src/executor/coordinator.js';
 import { createRedisCoordinator } from '../../src/executor/redis-coordinator.js';
+import { singleRedis } from '../../src/redis/settings.js';
 import { watchJob } from '../../src/executor/watch.js';
 import { PICSI_VERB, type Job } from '../../src/jobs/model.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';
@@ -23,8 +24,8 @@ let direct: Coordinator;
 beforeAll(async () => {
   proxy = await startTcpProxy(6379);
   [behindProxy, direct] = await Promise.all([
-    createRedisCoordinator({ url: `redis://127.0.0.1:${proxy.port}`, prefix, logger, leaseTtlMs: 1000 }),
-    createRedisCoordinator({ url: REDIS_URL, prefix, logger, leaseTtlMs: 1000 }),
+    createRedisCoordinator({ redis: singleRedis(`redis://127.0.0.1:${proxy.port}`), prefix, logger, leaseTtlMs: 1000 }),
+    createRedisCoordinator({ redis: singleRedis(REDIS_URL), prefix, logger, leaseTtlMs: 1000 }),
   ]);
 });
 afterAll(async () => {

@@ -1,5 +1,8 @@
 /** GET /metrics over real HTTP against the real server and the Discord simulator. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PICSI_MUTATION, postMultipart } from '../helpers/graphql-http.js';
 import { makePng } from '../helpers/images.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -60,8 +63,70 @@ describe('/metrics with auth off', () => {
     expect(types.get('process_resident_memory_bytes')).toBe('gauge');
   });
 
+  it("counts Discord's 429s by route", async () => {
+    stack.simulator.script(stack.accounts[0]!.channelId, { kind: 'rateLimit', retryAfterSeconds: 30 });
+    const job = await runJob();
+    expect(job).toMatchObject({ status: 'FAILED', code: 'DISCORD_RATE_LIMITED' });
+    const { samples } = parseExposition(await (await scrape(stack)).text());
+    expect(valueOf(samples, 'picsi_discord_rate_limited_total', { route: 'interactions' })).toBe(1);
+    expect(valueOf(samples, 'picsi_discord_rate_limited_total', { route: 'attachments' })).toBe(0);
+  });
+
   it('answers only GET (other methods are not routed to it)', async () => {
     expect((await fetch(metricsUrl(stack), { method: 'POST' })).status).toBe(404);
+  });
+});
+
+describe('/metrics counts callback outcomes', () => {
+  let stack: Stack;
+  let receiver: Server;
+  let receiverUrl: string;
+  let png: Buffer;
+  beforeAll(async () => {
+    // /ok answers 204 (delivered); /bad answers 410, which is not retried (rejected).
+    receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(req.url === '/ok' ? 204 : 410).end());
+    }).listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    stack = await startStack({ botDelayMs: 0, env: { CALLBACK_ALLOW_HOSTS: '127.0.0.1' } });
+    png = await makePng(32, 32);
+  });
+  afterAll(async () => {
+    await stack.stop();
+    receiver.close();
+  });
+
+  const runJobWithCallback = async (path: string) => {
+    const res = await postMultipart<{ picsi: { id: string } }>(
+      stack.url,
+      PICSI_MUTATION,
+      { input: { sourceImage: null, targetImage: null, replyUrl: `${receiverUrl}${path}`, wait: true } },
+      { 'input.sourceImage': { bytes: png, filename: 'face.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'target.png', type: 'image/png' } },
+    );
+    expect(res.body.errors).toBeUndefined();
+    const id = res.body.data!.picsi.id;
+    // The outcome is counted before the callback state is stored, so a settled state means it was counted.
+    // (jobUpdated ends with the terminal state, before the callback settles: the state is read instead.)
+    return vi.waitFor(
+      async () => {
+        const status = (await stack.services.jobs.get(id))?.callback?.status;
+        if (!status || status === 'PENDING') throw new Error(`job ${id}: callback still ${status ?? 'absent'}`);
+        return status;
+      },
+      { timeout: 20_000, interval: 20 },
+    );
+  };
+
+  it('delivered and rejected attempts', async () => {
+    expect(await runJobWithCallback('/ok')).toBe('DELIVERED');
+    expect(await runJobWithCallback('/ok')).toBe('DELIVERED');
+    expect(await runJobWithCallback('/bad')).toBe('FAILED');
+    const { samples } = parseExposition(await (await scrape(stack)).text());
+    expect(valueOf(samples, 'picsi_callback_deliveries_total', { outcome: 'delivered' })).toBe(2);
+    expect(valueOf(samples, 'picsi_callback_deliveries_total', { outcome: 'rejected' })).toBe(1);
+    expect(valueOf(samples, 'picsi_callback_deliveries_total', { outcome: 'retry' })).toBe(0);
   });
 });
 

@@ -6,10 +6,10 @@
 --    any-channel queue (ZRANGE 0 0 each), the smaller sequence first. Cost does not grow with the queues.
 -- KEYS[1..10] the standard keys (includes/job-writes.lua); KEYS[11] epoch, KEYS[12] account hash,
 -- KEYS[13] the channel's credits key for the day
--- ARGV[1..4] the standard ARGV; ARGV[5] channel, ARGV[6] token, ARGV[7] lease TTL (ms), ARGV[8] UTC day,
--- ARGV[9] credit cost, ARGV[10] credits per day, ARGV[11] start fields JSON, ARGV[12] lost patch JSON,
--- ARGV[13] lost retention (s), ARGV[14] job timeout (ms), ARGV[15] accepted-by instance ('' = any),
--- ARGV[16] '1' when the holder records its commands (the job starts with command = null)
+-- ARGV[1..5] the standard ARGV; ARGV[6] channel, ARGV[7] token, ARGV[8] lease TTL (ms), ARGV[9] UTC day,
+-- ARGV[10] credit cost, ARGV[11] credits per day, ARGV[12] start fields JSON, ARGV[13] lost patch JSON,
+-- ARGV[14] lost retention (s), ARGV[15] job timeout (ms), ARGV[16] accepted-by instance ('' = any),
+-- ARGV[17] '1' when the holder records its commands (the job starts with command = null)
 -- Returns nil (nothing to claim), {-1} (no epoch: the store lost its data), or
 -- {kind, jobJSON, reapedJSON...}: kind 0 started, 1 adopted, 2 nothing claimed (jobJSON '').
 -- @include job-writes
@@ -20,14 +20,14 @@ if now < tonumber(cjson.decode(epoch).holdUntilMs) then return nil end
 local account = redis.call('HMGET', KEYS[12], 'enabled', 'cooldownUntil', 'exhaustedDay')
 if account[1] ~= '1' then return nil end
 if (tonumber(account[2]) or 0) > tonumber(ARGV[4]) then return nil end
-if account[3] == ARGV[8] then return nil end
-local ch = ARGV[5]
+if account[3] == ARGV[9] then return nil end
+local ch = ARGV[6]
 if redis.call('EXISTS', KEYS[2] .. ch) == 1 then return nil end
 
 local function take_lease(id)
-  redis.call('SET', KEYS[2] .. ch, ARGV[6] .. '|' .. id, 'PX', ARGV[7])
+  redis.call('SET', KEYS[2] .. ch, ARGV[7] .. '|' .. id, 'PX', ARGV[8])
   redis.call('SET', KEYS[3] .. ch, id)
-  redis.call('ZADD', KEYS[6], now + tonumber(ARGV[7]), id)
+  redis.call('ZADD', KEYS[6], now + tonumber(ARGV[8]), id)
 end
 
 local reaped = {}
@@ -43,7 +43,7 @@ if held then
   local raw = redis.call('GET', KEYS[1] .. held)
   local h = raw and cjson.decode(raw)
   if h and h.status == 'STARTED' and h.channel == ch then
-    local fate = fate_of(h, tonumber(ARGV[4]), tonumber(ARGV[14]))
+    local fate = fate_of(h, tonumber(ARGV[4]), tonumber(ARGV[15]))
     if fate == 'adopt' then
       take_lease(h.id)
       touch(h)
@@ -51,14 +51,14 @@ if held then
     elseif fate == 'requeue' then
       requeue(h, cjson.decode(raw))
     else
-      table.insert(reaped, finish_lost(h, cjson.decode(raw), ARGV[12], tonumber(ARGV[13])))
+      table.insert(reaped, finish_lost(h, cjson.decode(raw), ARGV[13], tonumber(ARGV[14])))
     end
   else
     redis.call('DEL', KEYS[3] .. ch)
   end
 end
 
-if tonumber(redis.call('GET', KEYS[13]) or '0') + tonumber(ARGV[9]) > tonumber(ARGV[10]) then return nothing() end
+if tonumber(redis.call('GET', KEYS[13]) or '0') + tonumber(ARGV[10]) > tonumber(ARGV[11]) then return nothing() end
 
 local raw, queue
 for _ = 1, 8 do
@@ -79,20 +79,20 @@ for _ = 1, 8 do
 end
 if not raw then return nothing() end
 local j = cjson.decode(raw)
-if ARGV[15] ~= '' and j.instance ~= ARGV[15] then return nothing() end
+if ARGV[16] ~= '' and j.instance ~= ARGV[16] then return nothing() end
 
 take_lease(j.id)
-redis.call('INCRBY', KEYS[13], ARGV[9])
+redis.call('INCRBY', KEYS[13], ARGV[10])
 redis.call('EXPIRE', KEYS[13], 172800)
 redis.call('ZREM', KEYS[4] .. queue, j.id)
-local start = cjson.decode(ARGV[11])
+local start = cjson.decode(ARGV[12])
 j.status = 'STARTED'
 j.channel = ch
 j.server = start.server
 j.discord = start.discord
 j.startedAt = start.startedAt
 j.attempt = j.attempt + 1
-if ARGV[16] == '1' then j.command = cjson.null else j.command = nil end
+if ARGV[17] == '1' then j.command = cjson.null else j.command = nil end
 touch(j)
 local out = { 0, write_job(j, cjson.decode(raw), 0) }
 for _, r in ipairs(reaped) do table.insert(out, r) end

@@ -1,9 +1,9 @@
 -- Deletes a QUEUED job outright: record, queue entry, indexes (a fail-fast request refused before it was accepted).
 -- KEYS[1..10] the standard keys (includes/job-writes.lua)
--- ARGV[1..4] the standard ARGV; ARGV[5] job id
+-- ARGV[1..5] the standard ARGV; ARGV[6] job id
 -- Returns 1 when deleted, 0 when the job is not queued.
 -- @include job-writes
-local raw = redis.call('GET', KEYS[1] .. ARGV[5])
+local raw = redis.call('GET', KEYS[1] .. ARGV[6])
 if not raw then return 0 end
 local j = cjson.decode(raw)
 if j.status ~= 'QUEUED' then return 0 end

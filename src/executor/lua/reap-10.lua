@@ -3,12 +3,12 @@
 -- the head of its queue; a sent command young enough → left for the channel's next claim to adopt,
 -- reconsidered when it would be too old; otherwise failed with the lost patch.
 -- KEYS[1..10] the standard keys (includes/job-writes.lua)
--- ARGV[1..4] the standard ARGV; ARGV[5] lost patch JSON, ARGV[6] lost retention (s),
--- ARGV[7] job timeout (ms), ARGV[8] limit
+-- ARGV[1..5] the standard ARGV; ARGV[6] lost patch JSON, ARGV[7] lost retention (s),
+-- ARGV[8] job timeout (ms), ARGV[9] limit
 -- Returns {more (0|1), failed count, failedJSON..., requeuedJSON...}.
 -- @include job-writes
 local now = time_ms()
-local limit = tonumber(ARGV[8])
+local limit = tonumber(ARGV[9])
 local ids = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now, 'LIMIT', 0, limit + 1)
 local failed, requeued = {}, {}
 for i, id in ipairs(ids) do
@@ -22,15 +22,15 @@ for i, id in ipairs(ids) do
     if lease and string.sub(lease, -(#id + 1)) == '|' .. id then
       redis.call('ZADD', KEYS[6], now + redis.call('PTTL', KEYS[2] .. j.channel), id)
     else
-      local fate, left = fate_of(j, tonumber(ARGV[4]), tonumber(ARGV[7]))
+      local fate, left = fate_of(j, tonumber(ARGV[4]), tonumber(ARGV[8]))
       if fate == 'adopt' then
         redis.call('ZADD', KEYS[6], now + left, id)
       elseif fate == 'requeue' then
         local channel = j.channel
         table.insert(requeued, requeue(j, cjson.decode(raw)))
-        if not lease then redis.call('PUBLISH', ARGV[1] .. 'freed', channel) end
+        if not lease then publish('freed', channel) end
       else
-        table.insert(failed, finish_lost(j, cjson.decode(raw), ARGV[5], tonumber(ARGV[6])))
+        table.insert(failed, finish_lost(j, cjson.decode(raw), ARGV[6], tonumber(ARGV[7])))
       end
     end
   end

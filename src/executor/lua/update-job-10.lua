@@ -2,30 +2,30 @@
 -- with its holder's token; a status change only if the transition table allows it and it is terminal
 -- (claim starts jobs, reap and claim requeue them).
 -- KEYS[1..10] the standard keys (includes/job-writes.lua)
--- ARGV[1..4] the standard ARGV; ARGV[5] job id, ARGV[6] patch JSON, ARGV[7] token ('' = none),
--- ARGV[8] channel ('' = the job's), ARGV[9] retention (s), ARGV[10] caller's allowed current statuses
--- (CSV, '' = any), ARGV[11] transition table JSON {status: [next statuses]}
+-- ARGV[1..5] the standard ARGV; ARGV[6] job id, ARGV[7] patch JSON, ARGV[8] token ('' = none),
+-- ARGV[9] channel ('' = the job's), ARGV[10] retention (s), ARGV[11] caller's allowed current statuses
+-- (CSV, '' = any), ARGV[12] transition table JSON {status: [next statuses]}
 -- Returns the new job JSON, or nil when refused.
 -- @include job-writes
-local raw = redis.call('GET', KEYS[1] .. ARGV[5])
+local raw = redis.call('GET', KEYS[1] .. ARGV[6])
 if not raw then return nil end
 local j = cjson.decode(raw)
-if ARGV[10] ~= '' then
+if ARGV[11] ~= '' then
   local allowed = false
-  for s in string.gmatch(ARGV[10], '[^,]+') do if s == j.status then allowed = true end end
+  for s in string.gmatch(ARGV[11], '[^,]+') do if s == j.status then allowed = true end end
   if not allowed then return nil end
 end
-local patch = cjson.decode(ARGV[6])
+local patch = cjson.decode(ARGV[7])
 if present(patch.status) and patch.status ~= j.status then
   if not is_terminal(patch.status) then return nil end
   local permitted = false
-  for _, s in ipairs(cjson.decode(ARGV[11])[j.status] or {}) do if s == patch.status then permitted = true end end
+  for _, s in ipairs(cjson.decode(ARGV[12])[j.status] or {}) do if s == patch.status then permitted = true end end
   if not permitted then return nil end
 end
-if j.status == 'STARTED' or ARGV[7] ~= '' then
-  if ARGV[7] == '' or (ARGV[8] ~= '' and ARGV[8] ~= j.channel) then return nil end
-  if redis.call('GET', KEYS[2] .. tostring(j.channel)) ~= ARGV[7] .. '|' .. j.id then return nil end
+if j.status == 'STARTED' or ARGV[8] ~= '' then
+  if ARGV[8] == '' or (ARGV[9] ~= '' and ARGV[9] ~= j.channel) then return nil end
+  if redis.call('GET', KEYS[2] .. tostring(j.channel)) ~= ARGV[8] .. '|' .. j.id then return nil end
 end
 merge(j, patch)
 touch(j)
-return write_job(j, cjson.decode(raw), tonumber(ARGV[9]))
+return write_job(j, cjson.decode(raw), tonumber(ARGV[10]))

@@ -6,12 +6,18 @@
 -- Per-job keys are these prefixes followed by an id read from the data; every key shares the
 -- executor's hash tag (src/executor/keys.ts), so a script never leaves its slot.
 -- The standard ARGV: ARGV[1] event channel prefix, ARGV[2] the caller's time (ISO, for `updated`),
--- ARGV[3] callback default URL ('' = none), ARGV[4] the caller's time (ms).
+-- ARGV[3] callback default URL ('' = none), ARGV[4] the caller's time (ms), ARGV[5] the publish
+-- command: PUBLISH, or SPUBLISH on a Redis Cluster (the channels share the keys' hash tag, so a
+-- sharded publish stays on the script's slot; src/redis/pubsub.ts).
 -- Decisions on liveness (leases, the running set, the epoch hold) use redis.call('TIME').
 
 local function time_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function publish(event, message)
+  redis.call(ARGV[5], ARGV[1] .. event, message)
 end
 
 local function present(v)
@@ -100,14 +106,14 @@ local function write_job(j, old, retention)
     redis.call('ZREM', KEYS[4] .. queue_name(j), id)
     if entering then
       release_channel(j)
-      if present(j.channel) then redis.call('PUBLISH', ARGV[1] .. 'freed', j.channel) end
+      if present(j.channel) then publish('freed', j.channel) end
     end
   else
     redis.call('SET', KEYS[1] .. id, out)
   end
   move_indexes(old, j)
-  redis.call('PUBLISH', ARGV[1] .. 'job:' .. id, out)
-  redis.call('PUBLISH', ARGV[1] .. 'jobs', out)
+  publish('job:' .. id, out)
+  publish('jobs', out)
   return out
 end
 

@@ -1,0 +1,129 @@
+/**
+ * A load through real server processes for the Redis high-availability tests: several instances on
+ * one simulator, jobs submitted round-robin (retried while the store answers SERVICE_UNAVAILABLE),
+ * each followed by a graphql-ws subscriber on another instance until it is terminal.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
+import { collect, PICSI_MUTATION, postJson, postMultipart, wsClient } from './graphql-http.js';
+import { makePng } from './images.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+
+export const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+
+export interface JobState {
+  id: string;
+  status: string;
+  code: string | null;
+  version: number;
+}
+
+export interface Fleet {
+  simulator: DiscordSimulator;
+  accounts: SimulatedAccount[];
+  servers: ServerProcess[];
+  /** Where the servers spool images (a file left there belongs to a job that never ended). */
+  spoolDir: string;
+  stop(): Promise<void>;
+}
+
+/** `redisEnv`: REDIS_CLUSTER_NODES or REDIS_SENTINELS + REDIS_SENTINEL_NAME (and REDIS_PREFIX). */
+export async function startFleet(redisEnv: Record<string, string>, options: { instances: number; channels: number; botDelayMs: number; jobTimeoutMs?: number }): Promise<Fleet> {
+  const simulator = await DiscordSimulator.start({ botDelayMs: options.botDelayMs });
+  const accounts = Array.from({ length: options.channels }, () => simulator.createAccount({ credits: 1_000_000 }));
+  const spoolDir = mkdtempSync(join(tmpdir(), 'picsi-ha-spool-'));
+  const env = {
+    ...redisEnv,
+    DISCORD_API_URL: simulator.apiUrl,
+    DISCORD_ACCOUNTS: JSON.stringify(accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token }))),
+    LEASE_TTL_MS: '1500',
+    REAPER_INTERVAL_MS: '200',
+    JOB_TIMEOUT_MS: String(options.jobTimeoutMs ?? 10_000),
+    CREDITS_PER_DAY: '1000000',
+    QUEUE_MAX_PER_TOKEN: '1000',
+    SHUTDOWN_TIMEOUT_MS: '500',
+    UPLOAD_DIR: spoolDir,
+  };
+  const servers: ServerProcess[] = [];
+  try {
+    for (let i = 0; i < options.instances; i++) servers.push(await startServerProcess(env, { startTimeoutMs: 30_000 }));
+  } catch (error) {
+    await Promise.all(servers.map((s) => s.kill('SIGKILL')));
+    await simulator.close();
+    throw error;
+  }
+  return {
+    simulator,
+    accounts,
+    servers,
+    spoolDir,
+    async stop() {
+      await Promise.all(servers.map((s) => s.kill('SIGKILL')));
+      await simulator.close();
+      rmSync(spoolDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** How many submissions were refused before one was accepted, by code. */
+export type Refusals = Record<string, number>;
+
+/** Submits one job to `url`; a SERVICE_UNAVAILABLE (a failover in progress) is retried after its Retry-After. */
+export async function submitJob(url: string, refusals: Refusals): Promise<string> {
+  const png = await makePng(16, 16);
+  const files = { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } };
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const res = await postMultipart<{ picsi: { id: string } }>(url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files);
+    const id = res.body.data?.picsi.id;
+    if (id) return id;
+    const code = String(res.body.errors?.[0]?.extensions?.['code'] ?? `HTTP ${res.status}`);
+    refusals[code] = (refusals[code] ?? 0) + 1;
+    if (code !== 'SERVICE_UNAVAILABLE') throw new Error(`picsi refused: ${JSON.stringify(res.body.errors)}`);
+    // The client's retry policy (Retry-After), not a synchronisation.
+    await delay(Number(res.body.errors?.[0]?.extensions?.['retryAfter'] ?? 1) * 250);
+  }
+  throw new Error('picsi still refused after 60 attempts');
+}
+
+const FOLLOW = 'subscription ($id: ID!) { jobUpdated(id: $id) { id status code version } }';
+
+export interface Followed {
+  events: JobState[];
+  resubscriptions: number;
+  /** The store answered NOT_FOUND: the job's record is gone (its creation was lost). */
+  missing: boolean;
+}
+
+/**
+ * Follows a job until a subscription ends on a terminal state; a subscription that ends otherwise
+ * (its socket or the server failed, the store was unavailable) is opened again on the next server:
+ * it starts with the current state, so nothing is missed. `onTerminal` is called once, when the
+ * first terminal state arrives.
+ */
+export async function followJob(urls: string[], id: string, first: number, onTerminal?: (job: JobState) => void): Promise<Followed> {
+  const events: JobState[] = [];
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const client = wsClient(urls[(first + attempt) % urls.length]!);
+    const { results, errors } = await collect<{ jobUpdated: JobState }>(client, FOLLOW, { id });
+    await client.dispose();
+    events.push(...results.map((r) => r.jobUpdated));
+    const last = events.at(-1);
+    if (last && TERMINAL.has(last.status)) {
+      onTerminal?.(last);
+      return { events, resubscriptions: attempt, missing: false };
+    }
+    if (JSON.stringify(errors).includes('NOT_FOUND')) return { events, resubscriptions: attempt, missing: true };
+  }
+  throw new Error(`job ${id}: no terminal state after 20 subscriptions (last: ${JSON.stringify(events.at(-1))})`);
+}
+
+export async function storedJob(url: string, id: string): Promise<JobState> {
+  const res = await postJson<{ job: JobState | null }>(url, 'query ($id: ID!) { job(id: $id) { id status code version } }', { id });
+  if (!res.body.data?.job) throw new Error(`job ${id} not found: ${JSON.stringify(res.body.errors)}`);
+  return res.body.data.job;
+}
+
+export const maxInFlight = (fleet: Fleet) => fleet.accounts.map((a) => fleet.simulator.stats(a.channelId).maxInFlight);
