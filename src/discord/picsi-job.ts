@@ -62,8 +62,7 @@ export async function runPicsi(deps: JobDeps, command: PicsiCommand, signal: Abo
       scope.check();
       await scope.guard(Promise.resolve(hooks.onCommandSending?.({ nonce, interactionId: null, sentAt: new Date(sentAtMs).toISOString() })));
       scope.check();
-      const reportInteraction = hooks.onInteractionId;
-      if (reportInteraction) waiter.onInteractionId((id) => reportInteraction(id));
+      if (hooks.onInteractionId) waiter.onInteractionId((id) => hooks.onInteractionId?.(id));
       try {
         await scope.guard(session.rest.invoke(body, scope.signal));
       } catch (err) {
@@ -121,8 +120,7 @@ export async function followPicsi(deps: JobDeps, command: FollowCommand, signal:
     await scope.guard(session.gateway.waitReady(scope.signal));
     step = 'reply';
     waiter = session.matcher.register({ nonce: command.command.nonce, channelId: channel, sentAtMs, followed: { interactionId: command.command.interactionId } });
-    const reportInteraction = hooks.onInteractionId;
-    if (reportInteraction && !command.command.interactionId) waiter.onInteractionId((id) => reportInteraction(id));
+    if (hooks.onInteractionId && !command.command.interactionId) waiter.onInteractionId((id) => hooks.onInteractionId?.(id));
     log.info({ interactionId: command.command.interactionId }, 'following a command sent earlier');
     return await awaitReply({ session, scope, waiter, channel, log, deps }, () => true);
   } catch (err) {
@@ -149,12 +147,12 @@ async function awaitReply(c: ReplyContext, commandSent: () => boolean): Promise<
   const { session, scope, waiter, log, deps } = c;
   waiter.onOrphaned(() => {
     log.warn('the command\'s gateway events may be lost; looking in channel history');
-    void pollHistory(waiter, {
+    pollHistory(waiter, {
       fetchMessages: (s) => session.rest.messages(c.channel, deps.historyLimit, s),
       pollMs: deps.historyPollMs,
       signal: scope.signal,
       logger: log,
-    });
+    }).catch((err: unknown) => log.warn({ err }, 'channel history fallback failed'));
   });
   const outcome = await scope.guard(waiter.outcome);
   return settle(outcome, commandSent());

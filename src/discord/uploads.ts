@@ -68,5 +68,5 @@ function uploadError(message: string, details: Record<string, unknown>): DriverE
 /** An upload read from a local file (tests, tools). */
 export async function localFileInput(path: string, filename: string, contentType: string): Promise<UploadInput> {
   const { size } = await stat(path);
-  return { filename, size, contentType, open: async () => createReadStream(path) };
+  return { filename, size, contentType, open: () => Promise.resolve(createReadStream(path)) };
 }

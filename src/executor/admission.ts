@@ -100,7 +100,7 @@ export class Admission {
     if (candidates.length === 0) throw new AppError('PAYMENT_REQUIRED', 'No enabled Discord account is configured for this request', { channel: requested });
     const day = utcDay(ctx.now());
     const { creditCost, creditsPerDay } = ctx.config.jobs;
-    const used = await Promise.all(candidates.map((a) => (a.exhaustedDay === day ? Infinity : ctx.coordinator.creditsUsed(a.channel, day))));
+    const used = await Promise.all(candidates.map((a) => (a.exhaustedDay === day ? Promise.resolve(Infinity) : ctx.coordinator.creditsUsed(a.channel, day))));
     const withCredits = used.filter((u) => u + creditCost <= creditsPerDay).length;
     if (withCredits === 0) throw new AppError('PAYMENT_REQUIRED', `Account has no credits left today (UTC) on ${requested === null ? 'any configured channel' : `channel ${requested}`}`, { channel: requested });
     return withCredits;

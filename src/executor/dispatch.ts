@@ -54,6 +54,11 @@ export class Dispatcher {
     return this.running;
   }
 
+  /** `wake` for callers that do not wait (it never rejects: a failed pass is logged). */
+  poke(freedChannel?: string): void {
+    this.wake(freedChannel).catch(() => undefined);
+  }
+
   stop(): void {
     this.stopped = true;
   }
@@ -100,7 +105,7 @@ export class Dispatcher {
     }
     for (const job of claimed.reaped) {
       ctx.logger.warn({ job: job.id, channel: job.channel }, 'finished a job whose holder vanished and whose command is too old to follow (EXECUTOR_LOST)');
-      void this.deps.terminal.apply(job);
+      this.deps.terminal.apply(job).catch((error: unknown) => ctx.logger.warn({ err: error, job: job.id }, 'terminal effects failed'));
     }
     this.deps.runs.start(claimed, token, account);
     return 'started';

@@ -60,9 +60,8 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   const journal = new StoreLossJournal();
   const terminal = new TerminalEffects(ctx.blobs, journal, ctx.logger);
   const reads = new ReadModel(ctx);
-  // Dispatch and recovery refer to each other through callbacks: recovery resumes dispatch, a claim
-  // that finds the store empty starts recovery.
-  let dispatcher: Dispatcher;
+  // Dispatch and recovery refer to each other through callbacks (called once everything is built):
+  // recovery resumes dispatch, a claim that finds the store empty starts recovery.
   const recovery: Recovery = new Recovery({
     ctx,
     journal,
@@ -70,7 +69,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     configuredAccounts: deps.configuredAccounts ?? [],
     isRunningHere: (id) => runs.has(id),
     runningHere: () => runs.size,
-    onRecovered: () => void dispatcher.wake(),
+    onRecovered: () => dispatcher.poke(),
   });
   const runs = new RunningJobs({
     ctx,
@@ -78,27 +77,32 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     terminal,
     copyResult: deps.copyResult,
     restoreLostRun: (id, attempted) => recovery.restoreLostRun(id, attempted),
-    onChannelFreed: (channel) => void dispatcher.wake(channel),
+    onChannelFreed: (channel) => dispatcher.poke(channel),
   });
-  dispatcher = new Dispatcher({ ctx, runs, journal, terminal, onStoreLost: () => void recovery.recover() });
+  const dispatcher = new Dispatcher({ ctx, runs, journal, terminal, onStoreLost: () => recovery.startRecovery() });
   const admission = new Admission({ ctx, journal, newId: deps.newId ?? (() => newJobId(now())), dispatch: () => dispatcher.wake(), toView: reads.toView, isClosing: () => closing });
   const cancellation = new Cancellation(ctx, runs, terminal, reads.toView);
 
   // Wake-ups: a channel freed anywhere, a cancel request for a job running here.
   const unsubscribers = [
-    await ctx.coordinator.subscribe(EVENT_CHANNEL_FREED, (channel) => void dispatcher.wake(channel)),
+    await ctx.coordinator.subscribe(EVENT_CHANNEL_FREED, (channel) => dispatcher.poke(channel)),
     await ctx.coordinator.subscribe(EVENT_CONTROL, (payload) => {
       const message = parseControl(payload);
       if (message) runs.abort(message.id, 'cancel');
     }),
   ];
-  const stopReconnect = ctx.coordinator.onReconnect(() => void recovery.checkStore().catch(() => undefined).finally(() => void dispatcher.wake()));
-  const safetyTick = setInterval(() => void dispatcher.wake(), SAFETY_TICK_MS);
+  const stopReconnect = ctx.coordinator.onReconnect(() => {
+    recovery.checkStore().then(
+      () => dispatcher.poke(),
+      () => dispatcher.poke(),
+    );
+  });
+  const safetyTick = setInterval(() => dispatcher.poke(), SAFETY_TICK_MS);
   const reaper = setInterval(() => recovery.reap().catch((error: unknown) => ctx.logger.warn({ err: error }, 'reaper pass failed')), deps.config.jobs.reaperIntervalMs);
   const retention = new ResultRetention(ctx);
   const retentionSweep = setInterval(() => retention.sweep().catch((error: unknown) => ctx.logger.warn({ err: error }, 'result retention sweep failed')), RETENTION_SWEEP_MS);
   retentionSweep.unref();
-  void dispatcher.wake();
+  dispatcher.poke();
 
   return {
     instanceId,

@@ -60,6 +60,11 @@ export class Recovery {
     for (const job of await this.deps.ctx.coordinator.getJobs(ids)) this.deps.journal.record(job);
   }
 
+  /** `recover` for callers that do not wait (it never rejects: a failure is logged and retried). */
+  startRecovery(): void {
+    this.recover().catch(() => undefined);
+  }
+
   /**
    * After the store lost its data: register the accounts again and put the queued jobs this
    * instance accepted back in the queue, in their order. Jobs that were running lose their lease,

@@ -39,13 +39,15 @@ export class RunningJobs {
     const run = runJob(workerDeps, claimed, token, discordAccountOf(account), inputsOf(job, ctx.blobs));
     this.runs.set(job.id, run);
     this.deps.journal.record(job);
-    void run.done.then(async (finished) => {
-      this.runs.delete(job.id);
-      const outcome = finished ?? (await this.deps.restoreLostRun(job.id, run.attemptedOutcome()).catch(() => null));
-      this.deps.onChannelFreed(job.channel!);
-      if (!outcome) this.deps.journal.forget(job.id);
-      await this.deps.terminal.apply(outcome ?? null);
-    });
+    run.done
+      .then(async (finished) => {
+        this.runs.delete(job.id);
+        const outcome = finished ?? (await this.deps.restoreLostRun(job.id, run.attemptedOutcome()).catch(() => null));
+        this.deps.onChannelFreed(job.channel!);
+        if (!outcome) this.deps.journal.forget(job.id);
+        await this.deps.terminal.apply(outcome);
+      })
+      .catch((error: unknown) => ctx.logger.error({ err: error, job: job.id }, 'could not finish a run'));
   }
 
   abort(id: string, reason: AbortReason): void {

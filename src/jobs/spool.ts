@@ -55,7 +55,7 @@ export function keepRequestTempFilesUnder(root: string): string {
 
 export function createUploadSpooler(options: { store: BlobStore; dir: string | null; maxFileBytes: number; maxPixels: number; newKey?: (field: string) => string }): UploadSpooler {
   const root = options.dir ?? defaultSpoolRoot();
-  void sweepOrphans(root);
+  sweepOrphans(root).catch(() => undefined); // best effort: the next start sweeps again
   const newKey = options.newKey ?? ((field: string) => `${INPUT_KEY_PREFIX}${randomUUID()}-${field}`);
 
   async function spool(upload: unknown, field: string): Promise<StagedFile> {

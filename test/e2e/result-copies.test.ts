@@ -28,9 +28,9 @@ describe.each(storageBackends())('result copies on the $name blob store', (backe
     const simulator = await DiscordSimulator.start({ botDelayMs: 0, cdnUrlTtlMs: CDN_URL_TTL_MS, now: () => Date.now() + skewMs });
     const account = simulator.createAccount({ credits: 1000 });
     const storage = await backend.start();
-    cleanups.push(storage.stop);
+    cleanups.push(() => storage.stop());
     const restoreEnv = withSdkEnv(storage.sdkEnv);
-    cleanups.push(async () => restoreEnv());
+    cleanups.push(() => Promise.resolve(restoreEnv()));
     const stack: Stack = await startStack({ simulator, accounts: [account], env: { ...storage.env, ADMIN_TOKENS: ADMIN, API_TOKENS: 'user-token-for-result-copies' } });
     cleanups.push(() => stack.stop());
     const png = await makePng(40, 40);

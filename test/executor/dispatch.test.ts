@@ -27,9 +27,8 @@ it('tries the channel just freed first, and re-reads the accounts only after a s
   const ctx: ExecutorContext = { config: loadConfig({}).config, coordinator, driver, blobs, logger, instanceId: 'i-test', now: () => clock, retentionSec: 60 };
   const journal = new StoreLossJournal();
   const terminal = new TerminalEffects(blobs, journal, logger);
-  let dispatcher!: Dispatcher;
-  const runs = new RunningJobs({ ctx, journal, terminal, copyResult: async () => undefined, restoreLostRun: async () => null, onChannelFreed: (c) => void dispatcher.wake(c) });
-  dispatcher = new Dispatcher({ ctx, runs, journal, terminal, onStoreLost: () => undefined, random: () => 0 });
+  const runs = new RunningJobs({ ctx, journal, terminal, copyResult: () => Promise.resolve(), restoreLostRun: () => Promise.resolve(null), onChannelFreed: (c) => dispatcher.poke(c) });
+  const dispatcher = new Dispatcher({ ctx, runs, journal, terminal, onStoreLost: () => undefined, random: () => 0 });
 
   await dispatcher.wake('100002');
   expect(claims[0]).toBe('100002');
