@@ -65,7 +65,12 @@ export function waitTerminal(client: Client, id: string, timeoutMs = 60_000, opt
       if (done) return;
       done = true;
       clearTimeout(timer);
-      if (result instanceof Error || !options.leaveCompleteToServer) unsubscribe();
+      // Never disposed from inside its own next(): graphql-ws's client (6.4.2) then releases the
+      // subscription twice when the server's Complete is in the same read, its connection count
+      // reaches zero, and it closes the socket (1000), ending every other subscription on it
+      // without its terminal state. On the next turn, either the server's Complete has arrived
+      // (disposing is a no-op) or the client has stopped listening for it.
+      if (result instanceof Error || !options.leaveCompleteToServer) setImmediate(unsubscribe);
       if (result instanceof Error) reject(result);
       else resolve(result);
     };
