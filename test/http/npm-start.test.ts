@@ -49,10 +49,10 @@ async function startNpm(): Promise<{ npm: ChildProcess; lines: string[]; exited:
   });
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
-  npm.stderr!.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+  npm.stderr.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
   await new Promise<void>((resolve, reject) => {
     void exited.then((code) => reject(new Error(`npm start exited (${code}):\n${lines.join('\n')}`)));
-    createInterface({ input: npm.stdout! }).on('line', (line) => {
+    createInterface({ input: npm.stdout }).on('line', (line) => {
       lines.push(line);
       if (line.includes('picsi-graphql ready')) resolve();
     });

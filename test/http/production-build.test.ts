@@ -26,7 +26,7 @@ it('npm run build, then node dist/main.js serves / and /graphql and exits 0 on S
   const lines: string[] = [];
   const pageUrl = await new Promise<string>((resolve, reject) => {
     void exited.then((code) => reject(new Error(`dist/main.js exited (${code}):\n${lines.join('\n')}`)));
-    createInterface({ input: server.stdout! }).on('line', (line) => {
+    createInterface({ input: server.stdout }).on('line', (line) => {
       lines.push(line);
       const match = /"page":"(http:[^"]+)"/.exec(line);
       if (match) resolve(match[1]!);
