@@ -14,7 +14,7 @@ import type { SessionEvent } from '../../src/discord/user-gateway.js';
 import { until } from './harness.js';
 
 interface Frame {
-  op: number;
+  op: GatewayOpcodes;
   d: unknown;
 }
 

@@ -14,7 +14,7 @@ const CAPABILITIES = 16381;
 
 /** A gateway frame as received; `d` is left unknown for the test to narrow. */
 export interface Frame {
-  op: number;
+  op: GatewayOpcodes;
   t: string | null;
   s: number | null;
   d: unknown;
