@@ -44,10 +44,10 @@ export async function startServerProcess(env: Record<string, string>, options: {
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${logs.slice(-20).join('\n')}`)), options.startTimeoutMs ?? 20_000);
-    void exited.then(({ code, signal }) => {
+    exited.then(({ code, signal }) => {
       clearTimeout(timer);
       reject(new Error(`server exited during start (${code ?? signal}):\n${logs.slice(-20).join('\n')}`));
-    });
+    }, reject);
     createInterface({ input: child.stdout }).on('line', (line) => {
       logs.push(line);
       if (logs.length > 5000) logs.splice(0, 1000);

@@ -51,7 +51,7 @@ async function startNpm(): Promise<{ npm: ChildProcess; lines: string[]; exited:
   const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
   npm.stderr.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
   await new Promise<void>((resolve, reject) => {
-    void exited.then((code) => reject(new Error(`npm start exited (${code}):\n${lines.join('\n')}`)));
+    exited.then((code) => reject(new Error(`npm start exited (${code}):\n${lines.join('\n')}`)), reject);
     createInterface({ input: npm.stdout }).on('line', (line) => {
       lines.push(line);
       if (line.includes('picsi-graphql ready')) resolve();
