@@ -42,7 +42,8 @@ export class RawGateway {
       });
     });
     ws.on('message', (data) => {
-      this.frames.push(JSON.parse(String(data)) as Frame);
+      // ws's default binaryType ('nodebuffer'): a frame arrives as one Buffer
+      this.frames.push(JSON.parse((data as Buffer).toString('utf8')) as Frame);
       this.wake();
     });
   }
