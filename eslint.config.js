@@ -2,13 +2,8 @@
 // codebase relies on (no floating promises: an unawaited rejection can end the process).
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
-
-// Globals of the runtimes our plain-JS files run in (the few names they use, and their neighbours).
-const shared = ['console', 'URL', 'URLSearchParams', 'fetch', 'FormData', 'Headers', 'Request', 'Response', 'AbortController', 'TextEncoder', 'TextDecoder', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'structuredClone'];
-const browser = [...shared, 'window', 'document', 'location', 'history', 'navigator', 'localStorage', 'sessionStorage', 'WebSocket', 'Blob', 'File', 'FileReader', 'Event', 'CustomEvent', 'HTMLElement', 'requestAnimationFrame'];
-const node = [...shared, 'process', 'Buffer', 'setImmediate', 'clearImmediate'];
-const readonly = (names) => Object.fromEntries(names.map((name) => [name, 'readonly']));
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', 'src/generated/', 'coverage/'] },
@@ -29,9 +24,9 @@ export default tseslint.config(
   },
   { files: ['**/*.js', '**/*.mjs'], extends: [tseslint.configs.disableTypeChecked] },
   // The web page: plain ES modules run in a browser.
-  { files: ['src/web/**/*.js'], languageOptions: { globals: readonly(browser) } },
+  { files: ['src/web/**/*.js'], languageOptions: { globals: globals.browser } },
   // Node scripts (build and bench hooks).
-  { files: ['**/*.mjs', 'scripts/**/*.js'], languageOptions: { globals: readonly(node) } },
+  { files: ['**/*.mjs', 'scripts/**/*.js'], languageOptions: { globals: globals.node } },
   {
     files: ['test/**'],
     rules: {
