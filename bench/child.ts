@@ -1,5 +1,5 @@
 /** A real server process (src/main.ts) on the simulator and Redis, for the memory and throughput benchmarks. */
-import { DiscordSimulator, type SimulatedAccount } from '../src/simulator/index.js';
+import { type DiscordSimulator, type SimulatedAccount } from '../src/simulator/index.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
 import { benchEnv } from './common.js';
 import type { AccountConfig } from './sim-process.js';

@@ -120,7 +120,7 @@ export const mb = (bytes: number) => bytes / 1024 / 1024;
 
 /** Runs `task` over `items` with at most `limit` in flight. */
 export async function pool<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

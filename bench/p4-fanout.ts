@@ -32,7 +32,8 @@ function subscribe(wsUrl: string, jobId: string): Sub {
       reject(e);
     });
     ws.on('message', (raw) => {
-      const msg = JSON.parse(raw.toString()) as { type: string; payload?: { data?: { jobUpdated?: { status: string } } } };
+      // ws's default binaryType ('nodebuffer'): a frame arrives as one Buffer
+      const msg = JSON.parse((raw as Buffer).toString('utf8')) as { type: string; payload?: { data?: { jobUpdated?: { status: string } } } };
       if (msg.type === 'connection_ack') {
         ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription ($id: ID!) { jobUpdated(id: $id) { id status version } }', variables: { id: jobId } } }));
       } else if (msg.type === 'next') {

@@ -39,7 +39,7 @@ async function startBare(): Promise<{ url: string; stop(): Promise<void> }> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('bare yoga did not start')), 20_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       const match = /"url":"([^"]+)"/.exec(line);
       if (match) {
         clearTimeout(timer);

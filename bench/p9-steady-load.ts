@@ -137,7 +137,7 @@ export async function run(): Promise<BenchResult> {
         `Redis keeps every finished job (JOB_RETENTION_DAYS), so used_memory grows with the jobs run: redisBytesPerJob and redisKeysPerJob (DBSIZE delta) ÷ jobs COMPLETED in the window tell retained records from a leak. Statuses: ${JSON.stringify(statuses)}; not COMPLETED per server: ${failedPerServer.join('/')}.`,
     };
   } finally {
-    await Promise.all(sockets.map((s) => s.dispose()));
+    await Promise.all(sockets.map(async (s) => s.dispose()));
     await deployment.stop();
   }
 }

@@ -55,4 +55,7 @@ async function main() {
   process.exit(0);
 }
 
-void main();
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -42,5 +42,13 @@ function answer(request: SimRequest): SimResponse {
 }
 
 process.on('message', (request: SimRequest) => process.send!(answer(request)));
-process.once('disconnect', () => void simulator.close().then(() => process.exit(0)));
+process.once('disconnect', () => {
+  simulator.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+});
 process.send!({ ready: { apiUrl: simulator.apiUrl, accounts: accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token })) } });

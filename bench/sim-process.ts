@@ -49,7 +49,7 @@ export async function startSimProcess(accounts: number, botDelayMs = 0): Promise
   let seq = 0;
   const ready = await new Promise<{ apiUrl: string; accounts: AccountConfig[] }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('simulator process did not start in 30 s')), 30_000);
-    void exited.then(() => reject(new Error('simulator process exited during start')));
+    exited.then(() => reject(new Error('simulator process exited during start')), reject);
     child.on('message', (message: { ready?: { apiUrl: string; accounts: AccountConfig[] } } & Partial<SimResponse>) => {
       if (message.ready) {
         clearTimeout(timer);

@@ -23,7 +23,8 @@ export function createLogger(level: Config['logLevel'], options: { pretty?: bool
 
 /** Children inherit this `child` through their prototype, so every descendant merges too. */
 export function withMergedChildBindings(root: Logger): Logger {
-  const appendingChild = Object.getPrototypeOf(root).child as (this: Logger, bindings: Bindings, options?: ChildLoggerOptions) => Logger;
+  const prototype = Object.getPrototypeOf(root) as { child: (this: Logger, bindings: Bindings, options?: ChildLoggerOptions) => Logger };
+  const appendingChild = prototype.child;
   const rootBindings = root.bindings();
   function child(this: Logger, bindings: Bindings, childOptions?: ChildLoggerOptions): Logger {
     const merged: Bindings = { ...this.bindings(), ...bindings };

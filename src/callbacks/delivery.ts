@@ -112,8 +112,9 @@ function classify(response: TransportResponse, nowMs: number): AttemptOutcome {
 
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => reject(signal.reason);
+    // The reason is not read: an aborted attempt's outcome comes from which signal fired.
+    const onAbort = (): void => reject(new Error('aborted'));
+    if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });

@@ -2,6 +2,9 @@
 import WebSocket from 'ws';
 import { GatewayCloseCodes } from './protocol.js';
 
+// A socket close code is any number (1000-range ones too), not only a GatewayCloseCodes member.
+const AUTHENTICATION_FAILED: number = GatewayCloseCodes.AuthenticationFailed;
+
 /** The gateway refused the session for good (bad token, invalid version…): no reconnect. */
 export class GatewayFatalError extends Error {
   override readonly name = 'GatewayFatalError';
@@ -12,7 +15,7 @@ export class GatewayFatalError extends Error {
     super(`gateway closed with ${closeCode}${closeReason ? ` (${closeReason})` : ''}`);
   }
   get unauthorized(): boolean {
-    return this.closeCode === GatewayCloseCodes.AuthenticationFailed;
+    return this.closeCode === AUTHENTICATION_FAILED;
   }
 }
 

@@ -1,8 +1,10 @@
 /** Gateway wire helpers: frame decoding and URL query, kept apart from the session logic. */
 import type WebSocket from 'ws';
+import type { GatewayOpcodes } from './protocol.js';
 
+/** `op` may be a number Discord added later: it then matches no case and is ignored. */
 export interface GatewayFrame {
-  op: number;
+  op: GatewayOpcodes;
   d: unknown;
   s: number | null;
   t: string | null;

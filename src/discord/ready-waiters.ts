@@ -3,7 +3,7 @@ import { abortReason } from './gateway-frames.js';
 
 interface Waiter {
   resolve: (sessionId: string) => void;
-  reject: (error: unknown) => void;
+  reject: (error: Error) => void;
 }
 
 export class ReadyWaiters {
@@ -33,7 +33,7 @@ export class ReadyWaiters {
     for (const w of [...this.waiters]) w.resolve(sessionId);
   }
 
-  rejectAll(error: unknown): void {
+  rejectAll(error: Error): void {
     for (const w of [...this.waiters]) w.reject(error);
   }
 }

@@ -102,7 +102,7 @@ export class UserGateway {
   start(): void {
     if (this.stateValue !== 'idle') return;
     this.stateValue = 'connecting';
-    void this.open();
+    this.connect();
   }
 
   /** Resolves with the session id once READY/RESUMED; rejects on a fatal close, close() or abort. */
@@ -132,6 +132,15 @@ export class UserGateway {
   /** Pending waitReady calls (for leak checks). */
   get waiterCount(): number {
     return this.readyWaiters.size;
+  }
+
+  /** open() handles its expected failures; anything else it throws is logged and retried like them. */
+  private connect(): void {
+    this.open().catch((err: unknown) => {
+      if (this.stateValue === 'closed') return;
+      this.options.logger.warn({ err: describe(err) }, 'gateway connect failed');
+      this.scheduleReconnect();
+    });
   }
 
   private async open(): Promise<void> {
@@ -255,7 +264,7 @@ export class UserGateway {
     this.emitLost(RECONNECT_CLOSE_CODE, 'invalid session');
     this.stateValue = 'reconnecting';
     this.options.onReconnect?.();
-    this.reconnects.run(min + this.random() * Math.max(0, max - min), () => void this.open());
+    this.reconnects.run(min + this.random() * Math.max(0, max - min), () => this.connect());
   }
 
   private onClose(code: number, reason: string): void {
@@ -287,7 +296,9 @@ export class UserGateway {
   /** Closes a socket we stopped listening to, and keeps it until it is really closed. */
   private retire(ws: WebSocket): void {
     this.dying.add(ws);
-    void closeSocket(ws, RECONNECT_CLOSE_CODE, 'invalid session').then(() => this.dying.delete(ws));
+    closeSocket(ws, RECONNECT_CLOSE_CODE, 'invalid session')
+      .then(() => this.dying.delete(ws))
+      .catch((err: unknown) => this.options.logger.warn({ err: describe(err) }, 'gateway socket close failed'));
   }
 
   private emitLost(code: number, reason: string): void {
@@ -300,7 +311,7 @@ export class UserGateway {
     const { attempt, delayMs } = this.reconnects.nextBackoff();
     this.options.logger.debug({ attempt, delay: Math.round(delayMs) }, 'gateway reconnect scheduled');
     this.options.onReconnect?.();
-    this.reconnects.run(delayMs, () => void this.open());
+    this.reconnects.run(delayMs, () => this.connect());
   }
 
   private startHeartbeat(ws: WebSocket, interval: number): void {

@@ -3,7 +3,7 @@
  * with "Query Cost limit of 5000 exceeded" while `first: 101` got the resolver's clear range error.
  * When the cost limit refuses a document, a page size out of range in it is the reason given.
  */
-import { GraphQLError, visit, type DocumentNode } from 'graphql';
+import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import { ERROR_CODES } from '../errors.js';
 import { MAX_PAGE_SIZE } from '../schema/job-queries.js';
 
@@ -11,7 +11,7 @@ export function pageSizeErrorIn(document: DocumentNode): GraphQLError | null {
   let found: GraphQLError | null = null;
   visit(document, {
     Argument(node) {
-      if (found || node.value.kind !== 'IntValue') return;
+      if (found || node.value.kind !== Kind.INT) return;
       const value = Number(node.value.value);
       if (node.name.value === 'first' && (value < 1 || value > MAX_PAGE_SIZE)) {
         found = new GraphQLError(`first must be between 1 and ${MAX_PAGE_SIZE}`, { nodes: [node], extensions: { code: 'BAD_USER_INPUT', field: 'first', http: { status: ERROR_CODES.BAD_USER_INPUT.httpStatus } } });

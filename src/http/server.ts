@@ -20,7 +20,7 @@ import { FILES_PATH_PREFIX, type FilesRequestHandler } from './files-route.js';
 
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<boolean>;
+  check: () => Promise<boolean>;
 }
 
 export interface HttpServerDeps {

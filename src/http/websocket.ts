@@ -5,7 +5,7 @@
  * 4401, one with a malformed or unknown token with 4403, each with the reason as its close reason.
  */
 import type { Server } from 'node:http';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionArgs, type GraphQLSchema, type parse as parseDocument, type validate as validateDocument } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
@@ -51,14 +51,19 @@ export function attachWebSocketServer(server: Server, deps: { yoga: YogaApp; aut
         if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
           return [new GraphQLError(`At most ${MAX_OPERATIONS_PER_SOCKET} operations may run on one socket`, { extensions: { code: 'BAD_USER_INPUT' } })];
         }
-        const { schema, execute, subscribe, contextFactory, parse, validate } = deps.yoga.getEnveloped({
+        const enveloped = deps.yoga.getEnveloped({
           ...ctx,
           viewer: ctx.extra.viewer,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
         });
-        let document;
+        const { execute, subscribe, contextFactory } = enveloped;
+        // envelop's typings reach graphql-js's types as `any` here: these are Yoga's own (wrapped) parse, validate and schema.
+        const schema = enveloped.schema as GraphQLSchema;
+        const parse = enveloped.parse as typeof parseDocument;
+        const validate = enveloped.validate as typeof validateDocument;
+        let document: DocumentNode;
         try {
           document = parse(payload.query);
         } catch (error) {

@@ -27,7 +27,7 @@ export function readScripts(folder: URL): ScriptFile[] {
   return readdirSync(folder)
     .map((file) => FILE.exec(file))
     .filter((match): match is RegExpExecArray => match !== null)
-    .map(([file, name, keys]) => ({ name: name!, numberOfKeys: Number(keys), lua: withIncludes(readFileSync(new URL(file!, folder), 'utf8'), folder) }));
+    .map(([file, name, keys]) => ({ name: name!, numberOfKeys: Number(keys), lua: withIncludes(readFileSync(new URL(file, folder), 'utf8'), folder) }));
 }
 
 function withIncludes(source: string, folder: URL): string {

@@ -13,6 +13,7 @@ export function normalizeContentType(contentType: string | undefined): string {
 
 /** `attachment`, with the file name when there is one. */
 export function contentDisposition(filename: string | undefined): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
   const name = filename?.replace(/[\x00-\x1f\x7f/\\]/g, '').trim();
   if (!name) return 'attachment';
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["%]/g, '_');

@@ -65,7 +65,7 @@ export class S3BlobStore implements BlobStore {
       await client.config.region();
     } catch (error) {
       client.destroy();
-      throw new Error(`STORAGE_URL is s3://${bucket}: set AWS_REGION (${(error as Error).message})`);
+      throw new Error(`STORAGE_URL is s3://${bucket}: set AWS_REGION (${(error as Error).message})`, { cause: error });
     }
     return new S3BlobStore(client, bucket, prefix, now);
   }
@@ -76,7 +76,7 @@ export class S3BlobStore implements BlobStore {
     const type = normalizeContentType(contentType);
 
     // The first of these ends the put with its own error: the source broke, the limit, the signal.
-    let failure: unknown;
+    let failure: Error | undefined;
     let size = 0;
     const counted = new Transform({
       transform(chunk: Buffer | string, _encoding, callback) {
@@ -84,14 +84,14 @@ export class S3BlobStore implements BlobStore {
         size += bytes.length;
         if (size <= maxBytes) return callback(null, bytes);
         failure ??= new BlobTooLargeError(maxBytes);
-        callback(failure as Error);
+        callback(failure);
       },
     });
     pipeline(body, counted, (error) => {
       if (error) failure ??= error;
     });
     const onAbort = () => {
-      failure ??= signal?.reason;
+      failure ??= signal?.reason as Error;
       counted.destroy(signal?.reason as Error);
     };
     signal?.addEventListener('abort', onAbort, { once: true });

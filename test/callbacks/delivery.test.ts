@@ -241,7 +241,7 @@ describe('other wirings', () => {
     const calls: string[] = [];
     const dispatcher = h.dispatcher({
       fetch: async (input, init) => {
-        calls.push(String(input));
+        calls.push(input instanceof Request ? input.url : input.toString());
         return fetch(input, init);
       },
     });

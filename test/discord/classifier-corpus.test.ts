@@ -34,8 +34,6 @@ const asCreate = (m: WireMessage): Partial<APIMessage> => ({
 async function deliver(f: BotMessageFixture): Promise<ReplyOutcome | undefined> {
   const matcher = new ReplyMatcher(INSIGHTFACESWAP_APPLICATION_ID, () => user.id);
   const waiter = matcher.register({ nonce: 'n1', channelId: 'c1', sentAtMs: 0 });
-  let outcome: ReplyOutcome | undefined;
-  void waiter.outcome.then((o) => (outcome = o));
   matcher.handleDispatch('INTERACTION_CREATE', { id: 'i1', nonce: 'n1' });
   if (f.editOf) {
     matcher.handleDispatch('MESSAGE_CREATE', asCreate(f.editOf));
@@ -43,7 +41,8 @@ async function deliver(f: BotMessageFixture): Promise<ReplyOutcome | undefined> 
   } else {
     matcher.handleDispatch('MESSAGE_CREATE', asCreate(f.message));
   }
-  await new Promise((r) => setImmediate(r));
+  // The outcome if the messages above settled it, undefined if it is still pending.
+  const outcome = await Promise.race([waiter.outcome, new Promise<undefined>((r) => setImmediate(() => r(undefined)))]);
   waiter.dispose();
   return outcome;
 }

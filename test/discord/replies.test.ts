@@ -53,8 +53,13 @@ describe('matcher', () => {
     const m = new ReplyMatcher(APP, () => 'u1');
     const waiter = m.register({ nonce: 'n1', channelId: 'c1', sentAtMs: 0 });
     let outcome: ReplyOutcome | undefined;
-    void waiter.outcome.then((o) => (outcome = o));
-    return { m, outcome: () => outcome, waiter };
+    let failure: Error | undefined;
+    waiter.outcome.then((o) => (outcome = o), (err: unknown) => (failure = err instanceof Error ? err : new Error(String(err))));
+    const settled = (): ReplyOutcome | undefined => {
+      if (failure) throw failure;
+      return outcome;
+    };
+    return { m, outcome: settled, waiter };
   };
   const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 

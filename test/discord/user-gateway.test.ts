@@ -14,7 +14,7 @@ import type { SessionEvent } from '../../src/discord/user-gateway.js';
 import { until } from './harness.js';
 
 interface Frame {
-  op: number;
+  op: GatewayOpcodes;
   d: unknown;
 }
 
@@ -44,7 +44,8 @@ class FakeGateway {
       fake.conns.push(conn);
       ws.send(JSON.stringify({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: fake.heartbeatInterval }, s: null, t: null }));
       ws.on('message', (raw) => {
-        const frame = JSON.parse(String(raw)) as Frame;
+        // ws's default binaryType ('nodebuffer'): a frame arrives as one Buffer
+        const frame = JSON.parse((raw as Buffer).toString('utf8')) as Frame;
         conn.frames.push(frame);
         if (frame.op === GatewayOpcodes.Heartbeat && fake.ack) ws.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck }));
         if (frame.op === GatewayOpcodes.Identify) fake.dispatch(conn, 'READY', { session_id: `s${fake.conns.length}`, resume_gateway_url: `${fake.url}/resume`, user: { id: '42' } }, 1);

@@ -41,7 +41,7 @@ describe('the commands check', () => {
 
 describe('failures in words', () => {
   const apiError = (status: number, raw: Record<string, unknown>): DiscordAPIError =>
-    new DiscordAPIError({ code: 0, message: 'x', ...raw } as never, 0, status, 'GET', `${API_URL}/v9/probe`, { body: undefined, files: undefined });
+    new DiscordAPIError({ code: 0, message: 'x', ...raw }, 0, status, 'GET', `${API_URL}/v9/probe`, { body: undefined, files: undefined });
 
   it('names the gateway rejecting the token, a captcha, a rate limit and other HTTP errors', () => {
     expect(explainFailure(new GatewayFatalError(4004, 'Authentication failed.'), probe(), ACCOUNT, API_URL)).toMatchObject({

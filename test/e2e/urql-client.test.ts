@@ -41,7 +41,7 @@ describe('urql + graphql-ws', () => {
 
       const statuses = await new Promise<string[]>((resolve, reject) => {
         const seen: string[] = [];
-        const { unsubscribe } = pipe(
+        const subscription = pipe(
           client.subscription(JobUpdatedDocument, { id: job.id }),
           subscribe((result) => {
             if (result.error) return reject(result.error);
@@ -49,7 +49,7 @@ describe('urql + graphql-ws', () => {
             seen.push(update.status);
             if (update.status === 'COMPLETED') {
               expect(update.attachments[0]).toMatchObject({ width: 30, height: 20 });
-              unsubscribe();
+              subscription.unsubscribe();
               resolve(seen);
             }
           }),

@@ -80,7 +80,9 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     expect(await c.updateJob(job.id, { patch: { status: 'COMPLETED' }, retentionSec: 60 })).toBeNull();
     expect(await c.updateJob(job.id, { patch: { status: 'COMPLETED' }, token: 'not-the-holder', channel: A, retentionSec: 60 })).toBeNull();
     expect(await c.updateJob(job.id, { patch: { status: 'QUEUED' }, token: request.token, channel: A, retentionSec: 60 })).toBeNull(); // not a write's transition
-    const freed = new Promise<string>((resolve) => void c.subscribe(EVENT_CHANNEL_FREED, resolve));
+    const freed = new Promise<string>((resolve, reject) => {
+      c.subscribe(EVENT_CHANNEL_FREED, resolve).catch(reject);
+    });
     const done = await complete(c, run.job, request.token);
     expect(done).toMatchObject({ status: 'COMPLETED', version: run.job.version + 1 });
     expect(await freed).toBe(A);

@@ -79,7 +79,8 @@ export async function submitJob(url: string, refusals: Refusals): Promise<string
     const res = await postMultipart<{ picsi: { id: string } }>(url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files);
     const id = res.body.data?.picsi.id;
     if (id) return id;
-    const code = String(res.body.errors?.[0]?.extensions?.['code'] ?? `HTTP ${res.status}`);
+    const reported = res.body.errors?.[0]?.extensions?.['code'];
+    const code = typeof reported === 'string' ? reported : `HTTP ${res.status}`;
     refusals[code] = (refusals[code] ?? 0) + 1;
     if (code !== 'SERVICE_UNAVAILABLE') throw new Error(`picsi refused: ${JSON.stringify(res.body.errors)}`);
     // The client's retry policy (Retry-After), not a synchronisation.

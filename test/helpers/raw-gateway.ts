@@ -14,7 +14,7 @@ const CAPABILITIES = 16381;
 
 /** A gateway frame as received; `d` is left unknown for the test to narrow. */
 export interface Frame {
-  op: number;
+  op: GatewayOpcodes;
   t: string | null;
   s: number | null;
   d: unknown;
@@ -42,7 +42,8 @@ export class RawGateway {
       });
     });
     ws.on('message', (data) => {
-      this.frames.push(JSON.parse(String(data)) as Frame);
+      // ws's default binaryType ('nodebuffer'): a frame arrives as one Buffer
+      this.frames.push(JSON.parse((data as Buffer).toString('utf8')) as Frame);
       this.wake();
     });
   }

@@ -40,15 +40,15 @@ export async function startServerProcess(env: Record<string, string>, options: {
       resolve({ code, signal });
     }),
   );
-  child.stderr!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${logs.slice(-20).join('\n')}`)), options.startTimeoutMs ?? 20_000);
-    void exited.then(({ code, signal }) => {
+    exited.then(({ code, signal }) => {
       clearTimeout(timer);
       reject(new Error(`server exited during start (${code ?? signal}):\n${logs.slice(-20).join('\n')}`));
-    });
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    }, reject);
+    createInterface({ input: child.stdout }).on('line', (line) => {
       logs.push(line);
       if (logs.length > 5000) logs.splice(0, 1000);
       const match = /"url":"(http:[^"]+)"/.exec(line);

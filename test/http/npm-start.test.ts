@@ -26,7 +26,11 @@ function descendantsOf(pid: number): number[] {
   }
   const found: number[] = [];
   const walk = (parent: number) => {
-    for (const [child, ppid] of parents) if (ppid === parent) found.push(child), walk(child);
+    for (const [child, ppid] of parents) {
+      if (ppid !== parent) continue;
+      found.push(child);
+      walk(child);
+    }
   };
   walk(pid);
   return found;
@@ -49,10 +53,10 @@ async function startNpm(): Promise<{ npm: ChildProcess; lines: string[]; exited:
   });
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
-  npm.stderr!.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+  npm.stderr.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
   await new Promise<void>((resolve, reject) => {
-    void exited.then((code) => reject(new Error(`npm start exited (${code}):\n${lines.join('\n')}`)));
-    createInterface({ input: npm.stdout! }).on('line', (line) => {
+    exited.then((code) => reject(new Error(`npm start exited (${code}):\n${lines.join('\n')}`)), reject);
+    createInterface({ input: npm.stdout }).on('line', (line) => {
       lines.push(line);
       if (line.includes('picsi-graphql ready')) resolve();
     });

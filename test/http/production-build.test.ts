@@ -25,8 +25,8 @@ it('npm run build, then node dist/main.js serves / and /graphql and exits 0 on S
   const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
   const lines: string[] = [];
   const pageUrl = await new Promise<string>((resolve, reject) => {
-    void exited.then((code) => reject(new Error(`dist/main.js exited (${code}):\n${lines.join('\n')}`)));
-    createInterface({ input: server.stdout! }).on('line', (line) => {
+    exited.then((code) => reject(new Error(`dist/main.js exited (${code}):\n${lines.join('\n')}`)), reject);
+    createInterface({ input: server.stdout }).on('line', (line) => {
       lines.push(line);
       const match = /"page":"(http:[^"]+)"/.exec(line);
       if (match) resolve(match[1]!);

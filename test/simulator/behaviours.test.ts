@@ -51,7 +51,7 @@ describe('scripted bot behaviours', () => {
     expect(sim.credits(channel).used).toBe(0);
   });
 
-  simTest('accepts png, jpeg, webp and gif inputs', async ({ sim, user, channel }) => {
+  simTest('accepts png, jpeg, webp and gif inputs', async ({ user }) => {
     for (const format of ['png', 'jpeg', 'webp', 'gif'] as const) {
       const files = {
         source: { filename: `s.${format}`, bytes: await makeImage(40, 50, format) },

@@ -42,7 +42,7 @@ describe('requests are checked as Discord would', () => {
     expect((await post(body, new UserRest(sim, 'nope'))).status).toBe(401);
   });
 
-  test('a bot token cannot run slash commands, and /gateway/bot needs the bot', async ({ sim, user, body, post }) => {
+  test('a bot token cannot run slash commands, and /gateway/bot needs the bot', async ({ sim, user, body }) => {
     const asBot = await fetch(user.rest.url('/interactions'), {
       method: 'POST',
       headers: { authorization: `Bot ${sim.botToken}`, 'content-type': 'application/json' },
@@ -97,13 +97,13 @@ describe('requests are checked as Discord would', () => {
     expect(foreignUpload.json.errors).toMatchObject({ data: { attachments: { '0': { uploaded_filename: {} } } } });
   });
 
-  test('uploads are single use: the same upload cannot start a second job', async ({ sim, user, body, post }) => {
+  test('uploads are single use: the same upload cannot start a second job', async ({ user, body, post }) => {
     expect((await post(body)).status).toBe(204);
     await finalReply(user, body.nonce);
     expect((await post({ ...body, nonce: '42' })).status).toBe(400);
   });
 
-  test('the upload target checks size, upload id, and refuses an Authorization header', async ({ sim, user, body, post }) => {
+  test('the upload target checks size, upload id, and refuses an Authorization header', async ({ user }) => {
     const res = await user.rest.request('POST', `/channels/${user.account.channelId}/attachments`, { files: [{ id: '0', filename: 'y.png', file_size: 4 }] });
     const slot = ((await res.json()) as UploadSlotsBody).attachments[0];
     const url = slot?.upload_url ?? '';
@@ -114,7 +114,7 @@ describe('requests are checked as Discord would', () => {
     expect((await fetch(url, { method: 'PUT', body: Buffer.from('1234') })).status).toBe(200);
   });
 
-  test('JSON shape: invalid JSON is 50109, missing or wrong fields are 50035 with per-field errors', async ({ sim, user, body, post }) => {
+  test('JSON shape: invalid JSON is 50109, missing or wrong fields are 50035 with per-field errors', async ({ user, body, post }) => {
     const broken = await user.rest.request('POST', '/interactions', '{not json');
     expect(broken.status).toBe(400);
     expect(((await broken.json()) as ErrorBody).code).toBe(50109);
@@ -137,7 +137,7 @@ describe('requests are checked as Discord would', () => {
     expect(reply.embeds[0]?.description).toMatch(/daily limit/);
   });
 
-  test('accepts multipart with payload_json and inline files[n]', async ({ sim, user, body, post }) => {
+  test('accepts multipart with payload_json and inline files[n]', async ({ user, body }) => {
     const images = await sampleImages();
     const inline = structuredClone(body);
     inline.nonce = '9001';
@@ -154,7 +154,7 @@ describe('requests are checked as Discord would', () => {
     expect((await finalReply(user, '9001')).attachments[0]).toMatchObject({ width: 120, height: 90 });
   });
 
-  test('GET messages validates limit; unknown API versions are 404', async ({ sim, user, body, post }) => {
+  test('GET messages validates limit; unknown API versions are 404', async ({ sim, user }) => {
     expect((await user.rest.request('GET', `/channels/${user.account.channelId}/messages?limit=500`)).status).toBe(400);
     const ok = await user.rest.request('GET', `/channels/${user.account.channelId}/messages?limit=100`);
     expect((await ok.json()) as APIMessage[]).toEqual([]);

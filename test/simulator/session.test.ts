@@ -11,7 +11,7 @@ type Dispatched = Record<string, unknown>;
 
 describe('a hand-driven /picsi session (raw ws + fetch)', () => {
 
-  simTest('READY carries the session, a distinct resume URL and the user', async ({ sim, user }) => {
+  simTest('READY carries the session, a distinct resume URL and the user', async ({ user }) => {
     const ready = user.gateway.dispatches('READY')[0];
     const d = ready?.d as Dispatched;
     expect(ready?.s).toBe(1);
@@ -23,7 +23,7 @@ describe('a hand-driven /picsi session (raw ws + fetch)', () => {
     expect((hello?.d as Dispatched).heartbeat_interval).toBe(41_250);
   });
 
-  simTest('the command index lists a decoy /picsi before the real one, with the option names', async ({ sim, user }) => {
+  simTest('the command index lists a decoy /picsi before the real one, with the option names', async ({ user }) => {
     const index = (await (await user.rest.request('GET', `/guilds/${user.account.guildId}/application-command-index`)).json()) as CommandIndexBody;
     const picsis = index.application_commands.filter((c) => c.name === 'picsi');
     expect(picsis.map((c) => c.application_id)).toEqual([DECOY_APPLICATION_ID, BOT_APPLICATION_ID]);
@@ -77,7 +77,7 @@ describe('a hand-driven /picsi session (raw ws + fetch)', () => {
     expect(sim.credits(user.account.channelId)).toEqual({ total: DAILY_FREE_CREDITS, used: PICSI_CREDIT_COST });
   });
 
-  simTest('GET messages returns the edited reply, newest first', async ({ sim, user }) => {
+  simTest('GET messages returns the edited reply, newest first', async ({ user }) => {
     await startPicsi(user);
     await startPicsi(user);
     await user.gateway.waitFor(() => user.gateway.dispatches('MESSAGE_UPDATE').length === 2);
@@ -90,7 +90,7 @@ describe('a hand-driven /picsi session (raw ws + fetch)', () => {
     expect(all.map((m) => m.id)).toEqual([lastUpdate.id, (user.gateway.dispatches('MESSAGE_UPDATE')[0]?.d as APIMessage).id]);
   });
 
-  simTest('CDN URLs reject forged signatures and can be refreshed', async ({ sim, user }) => {
+  simTest('CDN URLs reject forged signatures and can be refreshed', async ({ user }) => {
     await startPicsi(user);
     const update = await user.gateway.waitForDispatch('MESSAGE_UPDATE');
     const url = (update.d as APIMessage).attachments[0]?.url ?? '';

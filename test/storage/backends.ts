@@ -19,7 +19,7 @@ import { makeReadOnly } from '../helpers/read-only-dir.js';
 import { startS3Server } from '../helpers/s3-server.js';
 
 export interface TestClock {
-  now(): number;
+  now: () => number;
   /** Links made from now on are made as if at this offset from the real time. */
   shift(ms: number): void;
 }

@@ -70,7 +70,7 @@ describe('filesystem blob store', () => {
     writer.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => writer.once('exit', resolve));
     let running = true;
-    void exited.then(() => (running = false));
+    writer.once('exit', () => (running = false));
 
     const versions = new Set<string>();
     let reads = 0;

@@ -17,7 +17,7 @@ export interface ConnectionDeps {
 }
 
 interface Frame {
-  op: number;
+  op: GatewayOpcodes;
   d: unknown;
 }
 

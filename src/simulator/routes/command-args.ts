@@ -34,7 +34,8 @@ export function resolveArgs(
     const def = defs.find((d) => d.name === option.name);
     if (!def) return { ok: false, response: fieldError(['data', 'options', i, 'name'], 'BASE_TYPE_CHOICES', `Unknown option "${option.name}".`) };
     const valueOk = def.type === ApplicationCommandOptionType.Attachment ? Number.isInteger(option.value) : typeof option.value === 'string';
-    if (option.type !== def.type || !valueOk) {
+    const declaredType: number = def.type; // the body's option type is any integer from the wire
+    if (option.type !== declaredType || !valueOk) {
       return { ok: false, response: fieldError(['data', 'options', i], 'BASE_TYPE_BAD_TYPE', `Option "${option.name}" has the wrong type.`) };
     }
   }
