@@ -31,7 +31,7 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: { httpStatus: 401, refusesRequest: true, appearsOn: 'request', description: 'Missing or unknown bearer token.' },
   FORBIDDEN: { httpStatus: null, appearsOn: 'request', description: 'The token may not do this (account management needs an admin token).' },
   NOT_FOUND: { httpStatus: null, appearsOn: 'request', description: 'No such job (or not yours), or no such channel.' },
-  PAYMENT_REQUIRED: { httpStatus: 402, refusesRequest: true, appearsOn: 'both', description: 'No configured channel has credits left.' },
+  PAYMENT_REQUIRED: { httpStatus: 402, refusesRequest: true, appearsOn: 'both', description: 'No configured channel has credits left for the request (refused at submit), or every channel a queued job may run on spent its credits for the UTC day (the job fails).' },
   CHANNEL_BUSY: { httpStatus: 429, refusesRequest: true, appearsOn: 'request', description: 'Every eligible channel is busy (fail-fast mode) or the queue is full; retry after extensions.retryAfter seconds.' },
   DISCORD_RATE_LIMITED: { httpStatus: null, appearsOn: 'job', description: 'Discord answered /interactions with 429; errorDetails holds its body (retry_after).' },
   BOT_ERROR: { httpStatus: null, appearsOn: 'job', description: "The bot replied with an error (no face, invalid option, credits exhausted…); errorDetails holds the bot's text and reason." },

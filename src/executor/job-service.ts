@@ -17,6 +17,7 @@ import { Admission } from './admission.js';
 import { Cancellation, parseControl } from './cancellation.js';
 import type { ExecutorContext } from './context.js';
 import { EVENT_CHANNEL_FREED, EVENT_CONTROL, type Coordinator } from './coordinator.js';
+import { CreditStarvation } from './credit-starvation.js';
 import { Dispatcher } from './dispatch.js';
 import { StoreLossJournal } from './store-loss-journal.js';
 import { ReadModel } from './read-model.js';
@@ -98,7 +99,11 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     );
   });
   const safetyTick = setInterval(() => dispatcher.poke(), SAFETY_TICK_MS);
-  const reaper = setInterval(() => recovery.reap().catch((error: unknown) => ctx.logger.warn({ err: error }, 'reaper pass failed')), deps.config.jobs.reaperIntervalMs);
+  const starvation = new CreditStarvation(ctx, terminal);
+  const reaper = setInterval(() => {
+    recovery.reap().catch((error: unknown) => ctx.logger.warn({ err: error }, 'reaper pass failed'));
+    starvation.failStarvedJobs().catch((error: unknown) => ctx.logger.warn({ err: error }, 'credit check of the queue failed'));
+  }, deps.config.jobs.reaperIntervalMs);
   const retention = new ResultRetention(ctx);
   const retentionSweep = setInterval(() => retention.sweep().catch((error: unknown) => ctx.logger.warn({ err: error }, 'result retention sweep failed')), RETENTION_SWEEP_MS);
   retentionSweep.unref();
