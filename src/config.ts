@@ -254,7 +254,7 @@ function readAccountsFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new Error(`cannot read file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { cause: error });
   }
 }
 

@@ -35,7 +35,7 @@ async function main() {
   }
 
   const services = await startServices(config, logger);
-  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, blobs: services.blobs, readiness: services.readiness, checkReplyUrl: services.checkReplyUrl, metrics: services.metrics.registry, files: services.files });
+  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, blobs: services.blobs, readiness: services.readiness, checkReplyUrl: (url) => services.checkReplyUrl(url), metrics: services.metrics.registry, files: services.files });
   logger.info({ url: server.url, page: server.pageUrl }, `picsi-graphql ready: open ${server.pageUrl} (GraphiQL at ${server.url})`);
 
   let shuttingDown = false;
@@ -53,8 +53,9 @@ async function main() {
       process.exit(1);
     }
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  // shutdown() handles its own failures (logs, exit 1): it never rejects.
+  process.on('SIGTERM', () => shutdown('SIGTERM').catch(() => process.exit(1)));
+  process.on('SIGINT', () => shutdown('SIGINT').catch(() => process.exit(1)));
 }
 
 main().catch((error: unknown) => {

@@ -61,7 +61,10 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
   function sessionFor(account: DiscordAccount): AccountSession {
     if (shutdown.signal.aborted) throw new DriverError('ABORTED', 'Discord driver is closed', { commandSent: false });
     const previous = channelTokens.get(account.channel);
-    if (previous !== undefined && previous !== account.discord) void release(account.channel);
+    if (previous !== undefined && previous !== account.discord) {
+      // The channel moved to another token: its old session closes in the background.
+      release(account.channel).catch((error: unknown) => logger.warn({ err: error, channel: account.channel }, 'discord: closing the previous session failed'));
+    }
     let session = sessions.get(account.discord);
     if (!session) {
       session = new AccountSession({

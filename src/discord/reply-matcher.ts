@@ -173,7 +173,7 @@ export class ReplyMatcher {
       }
       case 'MESSAGE_CREATE':
       case 'MESSAGE_UPDATE':
-        this.onMessage(d as Partial<APIMessage>, true);
+        this.onMessage(d, true);
         return;
       default:
         return;

@@ -44,7 +44,7 @@ export class CreditStarvation {
   private async spentChannels(accounts: AccountRecord[]): Promise<Set<string>> {
     const day = utcDay(this.ctx.now());
     const { creditCost, creditsPerDay } = this.ctx.config.jobs;
-    const used = await Promise.all(accounts.map((a) => (a.exhaustedDay === day ? Infinity : this.ctx.coordinator.creditsUsed(a.channel, day))));
+    const used = await Promise.all(accounts.map((a) => (a.exhaustedDay === day ? Promise.resolve(Infinity) : this.ctx.coordinator.creditsUsed(a.channel, day))));
     return new Set(accounts.filter((_, i) => used[i]! + creditCost > creditsPerDay).map((a) => a.channel));
   }
 }

@@ -63,7 +63,8 @@ export const useInputErrorCodes = (): Plugin => ({
   onExecute: () => ({
     onExecuteDone: ({ result, setResult }) => {
       if (isAsyncIterable(result) || !result.errors?.length || result.data !== undefined) return;
-      setResult({ ...result, errors: result.errors.map((e) => withInputCode(e)) });
+      // envelop types a result's errors loosely; graphql-js puts GraphQLErrors there.
+      setResult({ ...result, errors: (result.errors as readonly GraphQLError[]).map((e) => withInputCode(e)) });
     },
   }),
 });

@@ -97,7 +97,7 @@ async function resolveUpload(upload: unknown, field: string): Promise<FileUpload
   if (upload == null) throw missing(field);
   let file: unknown;
   try {
-    file = await upload;
+    file = await Promise.resolve(upload);
   } catch (error) {
     throw toInputError(error, field, null);
   }

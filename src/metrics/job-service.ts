@@ -13,7 +13,7 @@ import type { FinishedStatus, Metrics } from './instrumentation.js';
 export interface InstrumentedJobService<S extends JobService> {
   /** The same service, whose `submit` reports accepted jobs. */
   jobs: S;
-  stop(): void;
+  stop: () => void;
 }
 
 export function instrumentJobService<S extends JobService & { instanceId: string }>(service: S, metrics: Metrics): InstrumentedJobService<S> {
@@ -27,7 +27,7 @@ export function instrumentJobService<S extends JobService & { instanceId: string
     get(target, key) {
       if (key === 'submit') return submit;
       const value: unknown = Reflect.get(target, key);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return typeof value === 'function' ? ((value as (...args: unknown[]) => unknown).bind(target) as unknown) : value;
     },
   });
   const stop = service.onTerminal((job) => recordFinished(job, metrics));

@@ -105,7 +105,7 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
     const jobs = [];
     for (let i = 0; i < 9; i++) jobs.push(await service.submit(await input()));
     const positions = (await Promise.all(jobs.map((j) => service.get(j.id)))).map((j) => j!.queuePosition).filter((p) => p !== null);
-    expect(positions).toEqual([...positions].sort((a, b) => a! - b!));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
     const finished = await Promise.all(jobs.map((j) => untilTerminal(service, j.id)));
     simulator.setBotDelay(0);
     expect(new Set(finished.map((j) => j.channel)).size).toBe(3);

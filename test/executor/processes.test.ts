@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executorKeys } from '../../src/executor/keys.js';
 import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
 import { makePng } from '../helpers/images.js';
 import { collect, PICSI_MUTATION, postJson, postMultipart, wsClient } from '../helpers/graphql-http.js';

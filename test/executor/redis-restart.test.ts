@@ -126,7 +126,7 @@ it('Redis restarted empty (no persistence) mid-run: queued jobs are restored and
     expect(res.body.errors).toBeUndefined();
     ids.push(res.body.data!.picsi.id);
   }
-  const watcher = wsClient(pair[1]!.url, undefined, { retryAttempts: 20 });
+  const watcher = wsClient(pair[1].url, undefined, { retryAttempts: 20 });
   const lastId = ids.at(-1)!;
   const seen: { status: string; version: number }[] = [];
   const watched = new Promise<unknown[]>((resolve) => {
@@ -141,7 +141,7 @@ it('Redis restarted empty (no persistence) mid-run: queued jobs are restored and
   await expect.poll(() => simulator.stats(account.channelId).completed, { timeout: 10_000, interval: 10 }).toBeGreaterThanOrEqual(3);
   await volatile.restart();
 
-  const jobOf = async (id: string) => (await postJson<{ job: { status: string; code: string | null; version: number } | null }>(pair[0]!.url, 'query ($id: ID!) { job(id: $id) { status code version } }', { id })).body.data?.job ?? null;
+  const jobOf = async (id: string) => (await postJson<{ job: { status: string; code: string | null; version: number } | null }>(pair[0].url, 'query ($id: ID!) { job(id: $id) { status code version } }', { id })).body.data?.job ?? null;
   await expect
     .poll(async () => (await Promise.all(ids.map(jobOf))).filter((j) => !j || !['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status)).length, { timeout: 45_000, interval: 250 })
     .toBe(0);

@@ -271,7 +271,7 @@ class RawWs {
   private waiters: (() => void)[] = [];
   constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      this.messages.push(JSON.parse(String(data)) as WsMessage);
+      this.messages.push(JSON.parse((data as Buffer).toString('utf8')) as WsMessage);
       this.waiters.splice(0).forEach((w) => w());
     });
     this.closed = new Promise((resolve) => socket.on('close', (code, reason) => {
@@ -1022,7 +1022,7 @@ describe('bad-input corpus', () => {
       group,
       case: name.length > 70 ? `${name.slice(0, 67)}...` : name,
       status: outcome.status === undefined ? `ws ${outcome.close}` : String(outcome.status ?? 'closed'),
-      code: String(outcome.code ?? '-'),
+      code: typeof outcome.code === 'string' ? outcome.code : '-',
     }));
     console.log(
       [`bad-input corpus: ${rows.length} cases, max status ${Math.max(...statuses)}`, ...rows.map((r) => `${r.group.padEnd(9)} ${r.status.padEnd(7)} ${r.code.padEnd(26)} ${r.case}`)].join('\n'),

@@ -121,7 +121,8 @@ async function submit(index: number, files: Parameters<typeof postMultipart>[3],
     try {
       const res = await postMultipart<{ picsi: { id: string } }>(server.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files);
       if (res.body.data?.picsi) return res.body.data.picsi.id;
-      const code = String(res.body.errors?.[0]?.extensions?.['code'] ?? `HTTP ${res.status}`);
+      const reported = res.body.errors?.[0]?.extensions?.['code'];
+      const code = typeof reported === 'string' ? reported : `HTTP ${res.status}`;
       tally[`refused ${code}`] = (tally[`refused ${code}`] ?? 0) + 1;
       if (res.status >= 500 && code !== 'SERVICE_UNAVAILABLE') throw new Error(`5xx on submit: ${JSON.stringify(res.body)}`);
       await sleep(Number(res.body.errors?.[0]?.extensions?.['retryAfter'] ?? 1) * 250);

@@ -104,7 +104,7 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
     const errors: unknown[] = [];
     client.subscribe<T>({ query, variables }, {
       next: (value) => {
-        if (value.data) results.push(value.data as T);
+        if (value.data) results.push(value.data);
         if (value.errors) errors.push(...value.errors);
       },
       error: (error) => {
