@@ -58,6 +58,8 @@ interface Entry extends WaitProgress {
   channelId: string;
   sentAtMs: number;
   sent: boolean;
+  /** Sent earlier, maybe by another holder: only messages created after the send may answer it. */
+  followed: boolean;
   /** The matcher's session generation when registered (a later one means events were lost). */
   generation: number;
   settled: boolean;
@@ -101,6 +103,7 @@ export class ReplyMatcher {
       lastText: null,
       orphaned: false,
       sent: false,
+      followed: followed !== undefined,
       generation: this.generation,
       settled: false,
       messages: new Map(),
@@ -227,7 +230,9 @@ export class ReplyMatcher {
     const user = this.userId();
     for (const entry of this.byNonce.values()) {
       if (!entry.orphaned || entry.interactionId !== null || entry.channelId !== m.channel_id) continue;
-      if (created === undefined || created < entry.sentAtMs - ORPHAN_SKEW_MS) continue;
+      // A followed command's channel may hold the previous job's answer from just before the send:
+      // no skew allowance there (a missed answer ends in a timeout, a wrong one in a wrong result).
+      if (created === undefined || created < entry.sentAtMs - (entry.followed ? 0 : ORPHAN_SKEW_MS)) continue;
       const invoker = m.interaction_metadata?.user.id ?? m.interaction?.user.id;
       if (user && invoker && invoker !== user) continue;
       return entry;
