@@ -35,7 +35,12 @@ export interface PicsiFiles {
   target: Buffer;
 }
 
-export async function submit(url: string, files: PicsiFiles, input: Record<string, unknown> = {}, token?: string): Promise<{ id: string; status: string }> {
+export async function submit(
+  url: string,
+  files: PicsiFiles,
+  input: Record<string, unknown> = {},
+  token?: string,
+): Promise<{ id: string; status: string }> {
   const res = await postMultipart<{ picsi: { id: string; status: string } }>(
     url,
     PICSI_MUTATION,
@@ -57,7 +62,12 @@ export const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
  * `leaveCompleteToServer`: on the terminal state, do not send the client's Complete and let the
  * server end the subscription (it does after the terminal state).
  */
-export function waitTerminal(client: Client, id: string, timeoutMs = 60_000, options: { leaveCompleteToServer?: boolean } = {}): Promise<string> {
+export function waitTerminal(
+  client: Client,
+  id: string,
+  timeoutMs = 60_000,
+  options: { leaveCompleteToServer?: boolean } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let done = false;
     const timer = setTimeout(() => finish(new Error(`job ${id} not terminal after ${timeoutMs} ms`)), timeoutMs);

@@ -31,7 +31,8 @@ export async function startDeployment(id: string, options: { channels: number; s
   try {
     started.sim = await startSimProcess(options.channels);
     const sim = started.sim;
-    for (let i = 0; i < options.servers; i++) started.servers.push(await startChildOn(prefix, sim.apiUrl, sim.accounts, { REDIS_URL: redis.url }));
+    for (let i = 0; i < options.servers; i++)
+      started.servers.push(await startChildOn(prefix, sim.apiUrl, sim.accounts, { REDIS_URL: redis.url }));
     return { redis, admin: redis.client(), sim, servers: started.servers, prefix, stop };
   } catch (error) {
     await stop();
@@ -90,7 +91,10 @@ export async function commandCalls(admin: Redis): Promise<Map<string, number>> {
 
 /** Commands run between two commandstats readings, most frequent first. */
 export function commandDelta(before: Map<string, number>, after: Map<string, number>): [string, number][] {
-  return [...after].map(([name, n]): [string, number] => [name, n - (before.get(name) ?? 0)]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  return [...after]
+    .map(([name, n]): [string, number] => [name, n - (before.get(name) ?? 0)])
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
 }
 
 /** 0 once the process is gone (the benchmark then fails on its jobs, not on a sampler exception). */

@@ -56,7 +56,7 @@ export async function run(): Promise<BenchResult> {
       pass: p50 <= 15 && p99 <= 30,
       notes:
         'latency = multipart sent → COMPLETED on graphql-ws (subscription opened after the mutation returned); nothing subtracted. ' +
-        'sim* = the simulator\'s own time per interaction (interactionsLog at→endedAt); oursP50 = p50 − simP50 (approximate: medians do not subtract). ' +
+        "sim* = the simulator's own time per interaction (interactionsLog at→endedAt); oursP50 = p50 − simP50 (approximate: medians do not subtract). " +
         'Client, simulator and server share one process on 2 cores.',
     };
   } finally {

@@ -21,13 +21,26 @@ export async function run(): Promise<BenchResult> {
   return {
     id: 'P3',
     name: `handoff gap (${CHANNELS} ch, delay ${DELAY} ms, ${JOBS} queued)`,
-    metrics: { gaps: gaps.length, p50Ms: round(p50), p99Ms: round(p99), maxMs: round(Math.max(...gaps)), minMs: round(Math.min(...gaps)), quietN: quiet.length, quietP50Ms: round(median(quiet)), quietP99Ms: round(percentile(quiet, 99)), toFirstCallP50Ms: round(median(split.toFirstCall)), toFirstCallP99Ms: round(percentile(split.toFirstCall, 99)), uploadsP50Ms: round(median(split.firstCallToInteraction)), uploadsP99Ms: round(percentile(split.firstCallToInteraction, 99)) },
+    metrics: {
+      gaps: gaps.length,
+      p50Ms: round(p50),
+      p99Ms: round(p99),
+      maxMs: round(Math.max(...gaps)),
+      minMs: round(Math.min(...gaps)),
+      quietN: quiet.length,
+      quietP50Ms: round(median(quiet)),
+      quietP99Ms: round(percentile(quiet, 99)),
+      toFirstCallP50Ms: round(median(split.toFirstCall)),
+      toFirstCallP99Ms: round(percentile(split.toFirstCall, 99)),
+      uploadsP50Ms: round(median(split.firstCallToInteraction)),
+      uploadsP99Ms: round(percentile(split.firstCallToInteraction, 99)),
+    },
     target: 'p50 ≤ 5 ms, p99 ≤ 25 ms',
     pass: p50 <= 5 && p99 <= 25,
     notes:
       'gap = next interaction.at − previous interaction.endedAt on one channel (simulator clock). It includes our driver seeing the reply, ' +
       "the job's fenced completion, lease release, the queue wake-up, the next claim and the next job's attachment uploads to the simulator. " +
-      'toFirstCall* = previous endedAt → the next job\'s POST /channels/{id}/attachments (reply seen, completion, release, wake-up, claim); uploads* = that POST → /interactions (attachment PUTs + the interaction call). ' +
+      "toFirstCall* = previous endedAt → the next job's POST /channels/{id}/attachments (reply seen, completion, release, wake-up, claim); uploads* = that POST → /interactions (attachment PUTs + the interaction call). " +
       'quiet* = only handoffs after the last submission returned (no upload parsing competing). ' +
       `statuses: ${JSON.stringify(r.statuses)}.`,
   };

@@ -33,9 +33,18 @@ function subscribe(wsUrl: string, jobId: string): Sub {
     });
     ws.on('message', (raw) => {
       // ws's default binaryType ('nodebuffer'): a frame arrives as one Buffer
-      const msg = JSON.parse((raw as Buffer).toString('utf8')) as { type: string; payload?: { data?: { jobUpdated?: { status: string } } } };
+      const msg = JSON.parse((raw as Buffer).toString('utf8')) as {
+        type: string;
+        payload?: { data?: { jobUpdated?: { status: string } } };
+      };
       if (msg.type === 'connection_ack') {
-        ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription ($id: ID!) { jobUpdated(id: $id) { id status version } }', variables: { id: jobId } } }));
+        ws.send(
+          JSON.stringify({
+            id: '1',
+            type: 'subscribe',
+            payload: { query: 'subscription ($id: ID!) { jobUpdated(id: $id) { id status version } }', variables: { id: jobId } },
+          }),
+        );
       } else if (msg.type === 'next') {
         const status = msg.payload?.data?.jobUpdated?.status;
         if (status === 'QUEUED') {
@@ -82,7 +91,9 @@ export async function run(): Promise<BenchResult> {
     await sleep(1000);
     const after = median([server.rssBytes(), (await sleep(50), server.rssBytes()), (await sleep(50), server.rssBytes())]);
     const t0 = performance.now();
-    const cancel = await postJson<{ cancelJob: { status: string } }>(server.url, 'mutation ($id: ID!) { cancelJob(id: $id) { status } }', { id: queued.id });
+    const cancel = await postJson<{ cancelJob: { status: string } }>(server.url, 'mutation ($id: ID!) { cancelJob(id: $id) { status } }', {
+      id: queued.id,
+    });
     const mutationMs = performance.now() - t0;
     const deadline = Date.now() + 30_000;
     while (subs.some((s) => s.receivedAt === undefined) && Date.now() < deadline) await sleep(2);

@@ -57,7 +57,10 @@ async function measure(server: ServerProcess, dir: string, size: number, chunked
   }, 10);
   try {
     const form = new FormData();
-    form.set('operations', JSON.stringify({ query: PICSI_MUTATION, variables: { input: { sourceImage: null, targetImage: null, wait: true } } }));
+    form.set(
+      'operations',
+      JSON.stringify({ query: PICSI_MUTATION, variables: { input: { sourceImage: null, targetImage: null, wait: true } } }),
+    );
     form.set('map', JSON.stringify({ '0': ['variables.input.sourceImage'], '1': ['variables.input.targetImage'] }));
     form.set('0', await fileBlob(sourcePath, 'image/png'), 'source.png');
     form.set('1', await fileBlob(targetPath, 'image/png'), 'target.png');
@@ -74,11 +77,22 @@ async function measure(server: ServerProcess, dir: string, size: number, chunked
     } else {
       res = await fetch(server.url, { method: 'POST', headers: { 'x-graphql-yoga-csrf': '1' }, body: form });
     }
-    const body = (await res.json()) as { data?: { picsi?: { status: string } }; errors?: { message: string; extensions?: { code?: string } }[] };
+    const body = (await res.json()) as {
+      data?: { picsi?: { status: string } };
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
     const requestMs = performance.now() - t0;
     await sleep(300); // whatever the job does after the reply
-    const status = body.data?.picsi?.status ?? `${res.status} ${body.errors?.[0]?.extensions?.code ?? ''}: ${body.errors?.[0]?.message ?? ''}`;
-    return { growthMB: round((max - baseline) / 2 ** 20, 1), baselineMB: round(baseline / 2 ** 20, 1), maxMB: round(max / 2 ** 20, 1), requestMs: round(requestMs), status, samples };
+    const status =
+      body.data?.picsi?.status ?? `${res.status} ${body.errors?.[0]?.extensions?.code ?? ''}: ${body.errors?.[0]?.message ?? ''}`;
+    return {
+      growthMB: round((max - baseline) / 2 ** 20, 1),
+      baselineMB: round(baseline / 2 ** 20, 1),
+      maxMB: round(max / 2 ** 20, 1),
+      requestMs: round(requestMs),
+      status,
+      samples,
+    };
   } finally {
     clearInterval(sampler);
   }

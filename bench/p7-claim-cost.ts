@@ -23,22 +23,56 @@ let created = 0;
 function queuedJob(requestedChannel: string | null): Job {
   const at = new Date(Date.UTC(2026, 11, 1) + created++).toISOString();
   return {
-    id: `p7-${randomUUID()}`, verb: 'faceswap-picsi', status: 'QUEUED', version: 1, owner: 'bench', mode: 'QUEUE', requestedChannel, channel: null, server: null, discord: null,
-    options: null, sourceImage: { size: 1, type: 'image/png', filename: 's.png' }, targetImage: { size: 1, type: 'image/png', filename: 't.png' },
-    replyUrl: null, replyRef: null, created: at, updated: at, startedAt: null, finishedAt: null, messageId: null, content: null, attachments: [],
-    timestamp: null, code: null, error: null, errorDetails: null, attempt: 0, instance: 'bench', callback: null,
+    id: `p7-${randomUUID()}`,
+    verb: 'faceswap-picsi',
+    status: 'QUEUED',
+    version: 1,
+    owner: 'bench',
+    mode: 'QUEUE',
+    requestedChannel,
+    channel: null,
+    server: null,
+    discord: null,
+    options: null,
+    sourceImage: { size: 1, type: 'image/png', filename: 's.png' },
+    targetImage: { size: 1, type: 'image/png', filename: 't.png' },
+    replyUrl: null,
+    replyRef: null,
+    created: at,
+    updated: at,
+    startedAt: null,
+    finishedAt: null,
+    messageId: null,
+    content: null,
+    attachments: [],
+    timestamp: null,
+    code: null,
+    error: null,
+    errorDetails: null,
+    attempt: 0,
+    instance: 'bench',
+    callback: null,
   };
 }
 
 async function fill(coordinator: Coordinator, n: number): Promise<void> {
   for (let done = 0; done < n; done += 1000) {
-    await Promise.all(Array.from({ length: Math.min(1000, n - done) }, (_, i) => coordinator.createJob(queuedJob((done + i) % 2 ? OTHER_CHANNEL : null), true)));
+    await Promise.all(
+      Array.from({ length: Math.min(1000, n - done) }, (_, i) =>
+        coordinator.createJob(queuedJob((done + i) % 2 ? OTHER_CHANNEL : null), true),
+      ),
+    );
   }
 }
 
 async function claimCost(n: number): Promise<number[]> {
   const prefix = newPrefix('p7');
-  const coordinator = await createRedisCoordinator({ redis: singleRedis(REDIS_URL), prefix, logger: pino({ level: 'silent' }), leaseTtlMs: 15_000 });
+  const coordinator = await createRedisCoordinator({
+    redis: singleRedis(REDIS_URL),
+    prefix,
+    logger: pino({ level: 'silent' }),
+    leaseTtlMs: 15_000,
+  });
   try {
     await coordinator.upsertAccount({ channel: CHANNEL, server: 'srv', discord: 'bench-token-0123456789' });
     await fill(coordinator, n);
@@ -46,7 +80,14 @@ async function claimCost(n: number): Promise<number[]> {
     for (let i = 0; i < CLAIMS + 20; i++) {
       const nowMs = Date.now();
       const request: ClaimRequest = {
-        channel: CHANNEL, instance: 'bench', token: `t${i}`, ttlMs: 15_000, nowMs, day: utcDay(nowMs), creditCost: 0, creditsPerDay: 1,
+        channel: CHANNEL,
+        instance: 'bench',
+        token: `t${i}`,
+        ttlMs: 15_000,
+        nowMs,
+        day: utcDay(nowMs),
+        creditCost: 0,
+        creditsPerDay: 1,
         start: { server: 'srv', discord: 'ben…789', startedAt: new Date(nowMs).toISOString() },
         lost: { patch: { status: 'FAILED', code: 'EXECUTOR_LOST' }, retentionSec: 60, jobTimeoutMs: 60_000 },
       };
@@ -55,7 +96,12 @@ async function claimCost(n: number): Promise<number[]> {
       const ms = performance.now() - t0;
       if (!claimed || claimed === 'store-lost') throw new Error(`claim ${i} at N=${n} found nothing`);
       if (i >= 20) samples.push(ms); // the first claims warm the script cache and the connection
-      await coordinator.updateJob(claimed.job.id, { patch: { status: 'COMPLETED' }, token: request.token, channel: CHANNEL, retentionSec: 60 });
+      await coordinator.updateJob(claimed.job.id, {
+        patch: { status: 'COMPLETED' },
+        token: request.token,
+        channel: CHANNEL,
+        retentionSec: 60,
+      });
       await coordinator.createJob(queuedJob(null), true);
     }
     return samples;
@@ -71,29 +117,49 @@ async function claimCost(n: number): Promise<number[]> {
  */
 async function lifecyclesPerSecond(channels: number, seconds: number): Promise<number> {
   const prefix = newPrefix('p7t');
-  const coordinator = await createRedisCoordinator({ redis: singleRedis(REDIS_URL), prefix, logger: pino({ level: 'silent' }), leaseTtlMs: 15_000, callbacks: { defaultUrl: 'https://hooks.example/p7', doneTtlMs: 60_000 } });
+  const coordinator = await createRedisCoordinator({
+    redis: singleRedis(REDIS_URL),
+    prefix,
+    logger: pino({ level: 'silent' }),
+    leaseTtlMs: 15_000,
+    callbacks: { defaultUrl: 'https://hooks.example/p7', doneTtlMs: 60_000 },
+  });
   try {
     const ids = Array.from({ length: channels }, (_, i) => String(200000000000000000n + BigInt(i)));
     for (const channel of ids) await coordinator.upsertAccount({ channel, server: 'srv', discord: 'bench-token-0123456789' });
     const until = Date.now() + seconds * 1000;
     let done = 0;
-    await Promise.all(ids.map(async (channel) => {
-      for (let i = 0; Date.now() < until; i++) {
-        const job = queuedJob(channel);
-        await coordinator.createJob(job, true);
-        const nowMs = Date.now();
-        const token = `${channel}-${i}`;
-        const claimed = await coordinator.claim({
-          channel, instance: 'bench', token, ttlMs: 15_000, nowMs, day: utcDay(nowMs), creditCost: 0, creditsPerDay: 1, recordsCommands: true,
-          start: { server: 'srv', discord: 'ben…789', startedAt: new Date(nowMs).toISOString() },
-          lost: { patch: { status: 'FAILED', code: 'EXECUTOR_LOST' }, retentionSec: 60, jobTimeoutMs: 60_000 },
-        });
-        if (!claimed || claimed === 'store-lost' || claimed.job.id !== job.id) throw new Error('throughput claim took another job');
-        await coordinator.markCommandSent(job.id, channel, token, { nonce: String(i), interactionId: null, sentAt: new Date().toISOString() });
-        await coordinator.updateJob(job.id, { patch: { status: 'COMPLETED' }, token, channel, retentionSec: 60 });
-        done++;
-      }
-    }));
+    await Promise.all(
+      ids.map(async (channel) => {
+        for (let i = 0; Date.now() < until; i++) {
+          const job = queuedJob(channel);
+          await coordinator.createJob(job, true);
+          const nowMs = Date.now();
+          const token = `${channel}-${i}`;
+          const claimed = await coordinator.claim({
+            channel,
+            instance: 'bench',
+            token,
+            ttlMs: 15_000,
+            nowMs,
+            day: utcDay(nowMs),
+            creditCost: 0,
+            creditsPerDay: 1,
+            recordsCommands: true,
+            start: { server: 'srv', discord: 'ben…789', startedAt: new Date(nowMs).toISOString() },
+            lost: { patch: { status: 'FAILED', code: 'EXECUTOR_LOST' }, retentionSec: 60, jobTimeoutMs: 60_000 },
+          });
+          if (!claimed || claimed === 'store-lost' || claimed.job.id !== job.id) throw new Error('throughput claim took another job');
+          await coordinator.markCommandSent(job.id, channel, token, {
+            nonce: String(i),
+            interactionId: null,
+            sentAt: new Date().toISOString(),
+          });
+          await coordinator.updateJob(job.id, { patch: { status: 'COMPLETED' }, token, channel, retentionSec: 60 });
+          done++;
+        }
+      }),
+    );
     return done / seconds;
   } finally {
     await coordinator.close();
@@ -122,7 +188,7 @@ export async function run(): Promise<BenchResult> {
     pass: ratio <= 2,
     notes:
       'one claim script per call (two queue heads read, ZRANGE 0 0 each), client round trip included; half the queued jobs wait for a channel without an account, which the claim never reads. ' +
-      'jobsPerSec@16ch: 16 channels in parallel, each job\'s whole store life (create, claim, command recorded, complete with its callback task: 4 scripts) on the one hash-tag slot, from one client process.',
+      "jobsPerSec@16ch: 16 channels in parallel, each job's whole store life (create, claim, command recorded, complete with its callback task: 4 scripts) on the one hash-tag slot, from one client process.",
   };
 }
 

@@ -34,7 +34,11 @@ export async function run(): Promise<BenchResult> {
     const rss = sampleRss(servers, 250);
 
     const firstSubmitAt = Date.now();
-    const created = await pool(Array.from({ length: JOBS }, (_, i) => servers[i % SERVERS]!), SUBMIT_CONCURRENCY, async (server) => ({ server, job: await submit(server.url, files, { mode: 'QUEUE' }) }));
+    const created = await pool(
+      Array.from({ length: JOBS }, (_, i) => servers[i % SERVERS]!),
+      SUBMIT_CONCURRENCY,
+      async (server) => ({ server, job: await submit(server.url, files, { mode: 'QUEUE' }) }),
+    );
     const submittedAt = Date.now();
 
     const deadline = Date.now() + Math.max(120_000, idealMs * 6);

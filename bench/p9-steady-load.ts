@@ -92,7 +92,8 @@ export async function run(): Promise<BenchResult> {
     const snapshot = await sim.snapshot();
 
     const window = samples.filter((s) => s.at >= warmupEnd && s.at <= loadEnd + 500);
-    if (window.length < EDGE_SAMPLES * 2) throw new Error(`only ${window.length} memory samples after the warm-up: run longer (BENCH_P9_SECONDS)`);
+    if (window.length < EDGE_SAMPLES * 2)
+      throw new Error(`only ${window.length} memory samples after the warm-up: run longer (BENCH_P9_SECONDS)`);
     const rssGrowth = servers.map((_, i) => growth(window.map((s) => s.rss[i]!)));
     const redisGrowth = growth(window.map((s) => s.redisUsed));
     const measured = records.filter((r) => r.submittedAt >= warmupEnd);
@@ -102,7 +103,9 @@ export async function run(): Promise<BenchResult> {
     const statuses: Record<string, number> = {};
     for (const r of records) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
     const failedPerServer = servers.map((_, i) => records.filter((r) => r.server === i && r.status !== 'COMPLETED').length);
-    const redisBytesPerJob = (median(window.slice(-EDGE_SAMPLES).map((s) => s.redisUsed)) - median(window.slice(0, EDGE_SAMPLES).map((s) => s.redisUsed))) / Math.max(1, completedInWindow);
+    const redisBytesPerJob =
+      (median(window.slice(-EDGE_SAMPLES).map((s) => s.redisUsed)) - median(window.slice(0, EDGE_SAMPLES).map((s) => s.redisUsed))) /
+      Math.max(1, completedInWindow);
     const redisKeysPerJob = (window[window.length - 1]!.redisKeys - window[0]!.redisKeys) / Math.max(1, completedInWindow);
     const maxInFlight = Math.max(...snapshot.channels.map((c) => c.maxInFlight));
     const maxRssGrowth = Math.max(...rssGrowth);

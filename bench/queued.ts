@@ -30,12 +30,25 @@ export async function queuedBurst(id: string, channels: number, botDelayMs: numb
     const t0 = performance.now();
     const created = await Promise.all(Array.from({ length: jobs }, () => submit(stack.url, files, { mode: 'QUEUE' })));
     const submittedAt = performance.now();
-    const deadline = Date.now() + Math.max(60_000, ((jobs / channels) * botDelayMs) * 4);
-    const done = () => accounts.reduce((n, a, i) => n + simulator.interactionsLog(a.channelId).slice(before[i]).filter((e) => e.endedAt !== undefined).length, 0);
+    const deadline = Date.now() + Math.max(60_000, (jobs / channels) * botDelayMs * 4);
+    const done = () =>
+      accounts.reduce(
+        (n, a, i) =>
+          n +
+          simulator
+            .interactionsLog(a.channelId)
+            .slice(before[i])
+            .filter((e) => e.endedAt !== undefined).length,
+        0,
+      );
     while (done() < jobs && Date.now() < deadline) await sleep(5);
     if (done() < jobs) throw new Error(`only ${done()} of ${jobs} interactions ended before the deadline`);
     const logs = accounts.map((a, i) => simulator.interactionsLog(a.channelId).slice(before[i]));
-    const attachmentPosts = accounts.map((a) => simulator.requests.filter((q) => q.method === 'POST' && q.path.endsWith(`/channels/${a.channelId}/attachments`) && q.at >= t0).map((q) => q.at));
+    const attachmentPosts = accounts.map((a) =>
+      simulator.requests
+        .filter((q) => q.method === 'POST' && q.path.endsWith(`/channels/${a.channelId}/attachments`) && q.at >= t0)
+        .map((q) => q.at),
+    );
     const lastEndedAt = Math.max(...logs.flat().map((e) => e.endedAt!));
     // every job must be terminal and COMPLETED (wait for the store to catch up with the simulator)
     const statuses: Record<string, number> = {};
@@ -63,7 +76,10 @@ export function handoffGaps(logs: InteractionLogEntry[][], after = -Infinity): n
 }
 
 /** Splits each handoff: previous endedAt → next job's first Discord call (attachments POST) → its /interactions. */
-export function handoffSplit(logs: InteractionLogEntry[][], attachmentPosts: number[][]): { toFirstCall: number[]; firstCallToInteraction: number[] } {
+export function handoffSplit(
+  logs: InteractionLogEntry[][],
+  attachmentPosts: number[][],
+): { toFirstCall: number[]; firstCallToInteraction: number[] } {
   const toFirstCall: number[] = [];
   const firstCallToInteraction: number[] = [];
   logs.forEach((log, c) => {

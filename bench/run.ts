@@ -17,7 +17,10 @@ const ALL: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = {
 };
 
 async function main() {
-  const wanted = process.argv.slice(2).map((a) => a.toUpperCase()).filter((a) => a !== '--');
+  const wanted = process.argv
+    .slice(2)
+    .map((a) => a.toUpperCase())
+    .filter((a) => a !== '--');
   const unknown = wanted.filter((id) => !(id in ALL));
   if (unknown.length) {
     console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(ALL).join(' ')}`);
@@ -48,9 +51,22 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     `${dir}latest.json`,
-    JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, loadavg1m: { before: loadBefore, after: loadAfter }, durationS: (Date.now() - started) / 1000, results }, null, 2),
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        node: process.version,
+        cpus: cpus().length,
+        loadavg1m: { before: loadBefore, after: loadAfter },
+        durationS: (Date.now() - started) / 1000,
+        results,
+      },
+      null,
+      2,
+    ),
   );
-  console.log(`\nmachine: ${cpus().length} cores, 1-min load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after${loadBefore > cpus().length * 0.5 ? ' (busy: numbers are inflated by other processes)' : ''}`);
+  console.log(
+    `\nmachine: ${cpus().length} cores, 1-min load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after${loadBefore > cpus().length * 0.5 ? ' (busy: numbers are inflated by other processes)' : ''}`,
+  );
   console.log(`\nwrote bench/results/latest.json (${((Date.now() - started) / 1000).toFixed(1)} s total)`);
   process.exit(0);
 }

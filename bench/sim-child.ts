@@ -9,7 +9,9 @@ import { DiscordSimulator } from '../src/simulator/index.js';
 import type { SimRequest, SimResponse, SimSnapshot } from './sim-process.js';
 
 const simulator = await DiscordSimulator.start({ botDelayMs: Number(process.env['BENCH_SIM_BOT_DELAY_MS'] ?? 0) });
-const accounts = Array.from({ length: Number(process.env['BENCH_SIM_ACCOUNTS'] ?? 1) }, () => simulator.createAccount({ credits: 1_000_000_000 }));
+const accounts = Array.from({ length: Number(process.env['BENCH_SIM_ACCOUNTS'] ?? 1) }, () =>
+  simulator.createAccount({ credits: 1_000_000_000 }),
+);
 
 /** Interaction times as epoch ms (performance.timeOrigin + now), comparable with the parent's clock. */
 function snapshot(): SimSnapshot {
@@ -51,4 +53,6 @@ process.once('disconnect', () => {
     },
   );
 });
-process.send!({ ready: { apiUrl: simulator.apiUrl, accounts: accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token })) } });
+process.send!({
+  ready: { apiUrl: simulator.apiUrl, accounts: accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token })) },
+});

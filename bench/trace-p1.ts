@@ -29,7 +29,10 @@ try {
     add('COMPLETED received', tDone - t0);
     const reqs = simulator.requests.slice(nReq);
     const ilog = simulator.interactionsLog().slice(nLog)[0];
-    if (tDone - t0 > 100) console.log(`slow job ${i}: ${(tDone - t0).toFixed(0)} ms; mutation returned ${(tMut - t0).toFixed(0)}; interaction ${ilog ? `${(ilog.at - t0).toFixed(0)}→${((ilog.endedAt ?? NaN) - t0).toFixed(0)}` : 'none'}; requests: ${reqs.map((r) => `${(r.at - t0).toFixed(0)} ${r.method} ${r.path.replace(/\/upload\/.*\//, '/upload/…/').slice(0, 60)} ${r.status}`).join(' | ')}`);
+    if (tDone - t0 > 100)
+      console.log(
+        `slow job ${i}: ${(tDone - t0).toFixed(0)} ms; mutation returned ${(tMut - t0).toFixed(0)}; interaction ${ilog ? `${(ilog.at - t0).toFixed(0)}→${((ilog.endedAt ?? NaN) - t0).toFixed(0)}` : 'none'}; requests: ${reqs.map((r) => `${(r.at - t0).toFixed(0)} ${r.method} ${r.path.replace(/\/upload\/.*\//, '/upload/…/').slice(0, 60)} ${r.status}`).join(' | ')}`,
+      );
     const seen = new Map<string, number>();
     for (const r of reqs) {
       const key = `${r.method} ${r.path.replace(/\d{5,}/g, ':id').replace(/[0-9a-f-]{20,}/g, ':x')}`;

@@ -14,7 +14,12 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 const tokenList = z
   .string()
-  .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+  )
   .refine((list) => list.length > 0, 'must name at least one token');
 
 const storageUrl = z.string().transform((value, ctx) => {
@@ -50,7 +55,13 @@ const variables = {
   ADMIN_TOKENS: { schema: tokenList, default: undefined },
   METRICS_TOKEN: { schema: z.string().regex(/^\S+$/, 'must be one token without spaces'), default: undefined },
   DISCORD_ACCOUNTS: { schema: z.string().min(1), default: undefined },
-  DISCORD_API_URL: { schema: z.string().url().transform((u) => u.replace(/\/+$/, '')), default: 'https://discord.com/api' },
+  DISCORD_API_URL: {
+    schema: z
+      .string()
+      .url()
+      .transform((u) => u.replace(/\/+$/, '')),
+    default: 'https://discord.com/api',
+  },
   LOG_LEVEL: { schema: z.enum(LOG_LEVELS), default: 'info' },
   DISCORD_GLOBAL_RATE_LIMIT: { schema: int(1), default: '50' },
   NODE_ENV: { schema: z.enum(['development', 'production', 'test']), default: 'development' },
@@ -72,7 +83,14 @@ const variables = {
   QUEUE_MAX_PER_TOKEN: { schema: int(1), default: '100' },
   QUEUE_MAX: { schema: int(1), default: '1000' },
   SHUTDOWN_TIMEOUT_MS: { schema: int(0), default: '30000' },
-  PUBLIC_URL: { schema: z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL').transform((u) => u.replace(/\/+$/, '')), default: undefined },
+  PUBLIC_URL: {
+    schema: z
+      .string()
+      .url()
+      .regex(/^https?:\/\//, 'must be an http(s) URL')
+      .transform((u) => u.replace(/\/+$/, '')),
+    default: undefined,
+  },
 
   CREDITS_PER_DAY: { schema: int(0), default: '50' },
   PICSI_CREDIT_COST: { schema: int(0), default: '3' },
@@ -81,17 +99,34 @@ const variables = {
     schema: z
       .string()
       .min(16, 'must be at least 16 characters')
-      .refine((s) => !s.startsWith('whsec_') || /^whsec_[A-Za-z0-9+/]{16,}={0,2}$/.test(s), 'a whsec_ secret must be whsec_ followed by base64'),
+      .refine(
+        (s) => !s.startsWith('whsec_') || /^whsec_[A-Za-z0-9+/]{16,}={0,2}$/.test(s),
+        'a whsec_ secret must be whsec_ followed by base64',
+      ),
     default: undefined,
   },
   CALLBACK_DEFAULT_URL: { schema: z.string().url(), default: undefined },
   CALLBACK_MAX_ATTEMPTS: { schema: int(1, 50), default: '8' },
   CALLBACK_TIMEOUT_MS: { schema: int(100), default: '10000' },
-  CALLBACK_ALLOW_HOSTS: { schema: z.string().transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean)), default: undefined },
+  CALLBACK_ALLOW_HOSTS: {
+    schema: z.string().transform((s) =>
+      s
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+    default: undefined,
+  },
 
   SIMULATOR_BOT_DELAY_MS: { schema: int(0), default: '3000' },
 
-  DATA_DIR: { schema: z.string().min(1).transform((dir) => resolve(dir)), default: './data' },
+  DATA_DIR: {
+    schema: z
+      .string()
+      .min(1)
+      .transform((dir) => resolve(dir)),
+    default: './data',
+  },
   STORAGE_URL: { schema: storageUrl, default: undefined },
   S3_FORCE_PATH_STYLE: { schema: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'), default: 'false' },
   FILES_SIGNING_SECRET: { schema: z.string().min(32, 'must be at least 32 characters'), default: undefined },
@@ -200,7 +235,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       auth: { apiTokens, adminTokens, open: apiTokens.length === 0 && adminTokens.length === 0 },
       metrics: { token: p.METRICS_TOKEN ?? null },
       discord: { apiUrl: p.DISCORD_API_URL, accounts, globalRequestsPerSecond: p.DISCORD_GLOBAL_RATE_LIMIT },
-      uploads: { maxFileBytes: p.UPLOAD_MAX_FILE_BYTES, maxFieldBytes: p.UPLOAD_MAX_FIELD_BYTES, maxFiles: p.UPLOAD_MAX_FILES, dir: p.UPLOAD_DIR ?? null, maxPixels: p.UPLOAD_MAX_PIXELS },
+      uploads: {
+        maxFileBytes: p.UPLOAD_MAX_FILE_BYTES,
+        maxFieldBytes: p.UPLOAD_MAX_FIELD_BYTES,
+        maxFiles: p.UPLOAD_MAX_FILES,
+        dir: p.UPLOAD_DIR ?? null,
+        maxPixels: p.UPLOAD_MAX_PIXELS,
+      },
       jobs: {
         retentionDays: p.JOB_RETENTION_DAYS,
         timeoutMs: p.JOB_TIMEOUT_MS,
@@ -258,5 +299,15 @@ function readAccountsFile(path: string): string {
   }
 }
 
-const SECRET_VARIABLES = new Set(['API_TOKENS', 'ADMIN_TOKENS', 'METRICS_TOKEN', 'DISCORD_ACCOUNTS', 'CALLBACK_SECRET', 'REDIS_URL', 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD', 'FILES_SIGNING_SECRET']);
+const SECRET_VARIABLES = new Set([
+  'API_TOKENS',
+  'ADMIN_TOKENS',
+  'METRICS_TOKEN',
+  'DISCORD_ACCOUNTS',
+  'CALLBACK_SECRET',
+  'REDIS_URL',
+  'REDIS_PASSWORD',
+  'REDIS_SENTINEL_PASSWORD',
+  'FILES_SIGNING_SECRET',
+]);
 const truncate = (s: string) => (s.length > 40 ? `${s.slice(0, 37)}...` : s);

@@ -22,27 +22,101 @@ export interface ErrorCodeInfo {
 }
 
 export const ERROR_CODES = {
-  BAD_USER_INPUT: { httpStatus: 400, appearsOn: 'request', description: 'Invalid argument: missing or non-file upload, not an image (the detected content is named), oversize file, more pixels than UPLOAD_MAX_PIXELS, page size out of range, too-long replyUrl/replyRef, invalid options, malformed multipart.' },
-  GRAPHQL_PARSE_FAILED: { httpStatus: 400, appearsOn: 'request', description: 'The document is not valid GraphQL syntax, or has more tokens than allowed (1000).' },
-  GRAPHQL_VALIDATION_FAILED: { httpStatus: 400, appearsOn: 'request', description: 'The document does not validate against the schema, or exceeds the depth (8), alias (15), directive or cost (5000) limits.' },
-  BAD_REQUEST: { httpStatus: 400, appearsOn: 'request', description: 'The HTTP request is not a GraphQL request (no query, body not JSON, GET mutation) — from graphql-yoga.' },
-  REQUEST_ENTITY_TOO_LARGE: { httpStatus: 413, appearsOn: 'request', description: 'The request is over the upload limits: more files than UPLOAD_MAX_FILES, an operations/map field over UPLOAD_MAX_FIELD_BYTES, or a body larger than the limits allow.' },
-  CSRF_PREFLIGHT_REQUIRED: { httpStatus: 400, appearsOn: 'request', description: 'A multipart request without the x-graphql-yoga-csrf or apollo-require-preflight header.' },
+  BAD_USER_INPUT: {
+    httpStatus: 400,
+    appearsOn: 'request',
+    description:
+      'Invalid argument: missing or non-file upload, not an image (the detected content is named), oversize file, more pixels than UPLOAD_MAX_PIXELS, page size out of range, too-long replyUrl/replyRef, invalid options, malformed multipart.',
+  },
+  GRAPHQL_PARSE_FAILED: {
+    httpStatus: 400,
+    appearsOn: 'request',
+    description: 'The document is not valid GraphQL syntax, or has more tokens than allowed (1000).',
+  },
+  GRAPHQL_VALIDATION_FAILED: {
+    httpStatus: 400,
+    appearsOn: 'request',
+    description:
+      'The document does not validate against the schema, or exceeds the depth (8), alias (15), directive or cost (5000) limits.',
+  },
+  BAD_REQUEST: {
+    httpStatus: 400,
+    appearsOn: 'request',
+    description: 'The HTTP request is not a GraphQL request (no query, body not JSON, GET mutation) — from graphql-yoga.',
+  },
+  REQUEST_ENTITY_TOO_LARGE: {
+    httpStatus: 413,
+    appearsOn: 'request',
+    description:
+      'The request is over the upload limits: more files than UPLOAD_MAX_FILES, an operations/map field over UPLOAD_MAX_FIELD_BYTES, or a body larger than the limits allow.',
+  },
+  CSRF_PREFLIGHT_REQUIRED: {
+    httpStatus: 400,
+    appearsOn: 'request',
+    description: 'A multipart request without the x-graphql-yoga-csrf or apollo-require-preflight header.',
+  },
   UNAUTHENTICATED: { httpStatus: 401, refusesRequest: true, appearsOn: 'request', description: 'Missing or unknown bearer token.' },
-  FORBIDDEN: { httpStatus: null, appearsOn: 'request', description: 'The token may not do this (account management needs an admin token).' },
+  FORBIDDEN: {
+    httpStatus: null,
+    appearsOn: 'request',
+    description: 'The token may not do this (account management needs an admin token).',
+  },
   NOT_FOUND: { httpStatus: null, appearsOn: 'request', description: 'No such job (or not yours), or no such channel.' },
-  PAYMENT_REQUIRED: { httpStatus: 402, refusesRequest: true, appearsOn: 'both', description: 'No configured channel has credits left for the request (refused at submit), or every channel a queued job may run on spent its credits for the UTC day (the job fails).' },
-  CHANNEL_BUSY: { httpStatus: 429, refusesRequest: true, appearsOn: 'request', description: 'Every eligible channel is busy (fail-fast mode) or the queue is full; retry after extensions.retryAfter seconds.' },
-  DISCORD_RATE_LIMITED: { httpStatus: null, appearsOn: 'job', description: 'Discord answered /interactions with 429; errorDetails holds its body (retry_after).' },
-  BOT_ERROR: { httpStatus: null, appearsOn: 'job', description: "The bot replied with an error (no face, invalid option, credits exhausted…); errorDetails holds the bot's text and reason." },
-  INTERACTION_FAILED: { httpStatus: null, appearsOn: 'job', description: 'Discord reported INTERACTION_FAILURE (the bot did not acknowledge in time).' },
-  DISCORD_UNAUTHORIZED: { httpStatus: null, appearsOn: 'job', description: 'Discord refused the account token (401/403/close 4004); the account is taken out of rotation.' },
+  PAYMENT_REQUIRED: {
+    httpStatus: 402,
+    refusesRequest: true,
+    appearsOn: 'both',
+    description:
+      'No configured channel has credits left for the request (refused at submit), or every channel a queued job may run on spent its credits for the UTC day (the job fails).',
+  },
+  CHANNEL_BUSY: {
+    httpStatus: 429,
+    refusesRequest: true,
+    appearsOn: 'request',
+    description: 'Every eligible channel is busy (fail-fast mode) or the queue is full; retry after extensions.retryAfter seconds.',
+  },
+  DISCORD_RATE_LIMITED: {
+    httpStatus: null,
+    appearsOn: 'job',
+    description: 'Discord answered /interactions with 429; errorDetails holds its body (retry_after).',
+  },
+  BOT_ERROR: {
+    httpStatus: null,
+    appearsOn: 'job',
+    description:
+      "The bot replied with an error (no face, invalid option, credits exhausted…); errorDetails holds the bot's text and reason.",
+  },
+  INTERACTION_FAILED: {
+    httpStatus: null,
+    appearsOn: 'job',
+    description: 'Discord reported INTERACTION_FAILURE (the bot did not acknowledge in time).',
+  },
+  DISCORD_UNAUTHORIZED: {
+    httpStatus: null,
+    appearsOn: 'job',
+    description: 'Discord refused the account token (401/403/close 4004); the account is taken out of rotation.',
+  },
   DISCORD_ERROR: { httpStatus: null, appearsOn: 'job', description: 'Discord answered with an unexpected error.' },
   TIMEOUT: { httpStatus: null, appearsOn: 'job', description: 'The bot did not reply within JOB_TIMEOUT_MS.' },
-  EXECUTOR_LOST: { httpStatus: null, appearsOn: 'job', description: "The server instance running the job vanished (crash, partition) after sending its command, and the channel's next holder found no answer of the bot within JOB_TIMEOUT_MS of the send (a job whose command was not sent is requeued instead); or a Redis data loss stopped it." },
+  EXECUTOR_LOST: {
+    httpStatus: null,
+    appearsOn: 'job',
+    description:
+      "The server instance running the job vanished (crash, partition) after sending its command, and the channel's next holder found no answer of the bot within JOB_TIMEOUT_MS of the send (a job whose command was not sent is requeued instead); or a Redis data loss stopped it.",
+  },
   CANCELLED: { httpStatus: null, appearsOn: 'job', description: 'Cancelled by its owner (cancelJob) or by shutdown.' },
-  SERVICE_UNAVAILABLE: { httpStatus: 503, refusesRequest: true, appearsOn: 'request', description: 'The job store (Redis) or the blob store is unreachable (or the blob store is full) for the moment; retry after extensions.retryAfter seconds. Jobs already accepted are kept and finish once it is back; a refused upload leaves nothing stored.' },
-  INTERNAL_SERVER_ERROR: { httpStatus: 500, appearsOn: 'both', description: 'An unexpected error; details are logged, never sent to the client.' },
+  SERVICE_UNAVAILABLE: {
+    httpStatus: 503,
+    refusesRequest: true,
+    appearsOn: 'request',
+    description:
+      'The job store (Redis) or the blob store is unreachable (or the blob store is full) for the moment; retry after extensions.retryAfter seconds. Jobs already accepted are kept and finish once it is back; a refused upload leaves nothing stored.',
+  },
+  INTERNAL_SERVER_ERROR: {
+    httpStatus: 500,
+    appearsOn: 'both',
+    description: 'An unexpected error; details are logged, never sent to the client.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -13,10 +13,21 @@ export function createLogger(level: Config['logLevel'], options: { pretty?: bool
     level,
     base: { service: 'picsi-graphql' },
     redact: {
-      paths: ['discord', '*.discord', 'token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization'],
+      paths: [
+        'discord',
+        '*.discord',
+        'token',
+        '*.token',
+        'authorization',
+        '*.authorization',
+        'headers.authorization',
+        'req.headers.authorization',
+      ],
       censor: '[redacted]',
     },
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } } : {}),
+    ...(pretty
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } }
+      : {}),
   });
   return withMergedChildBindings(root);
 }

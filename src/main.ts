@@ -31,18 +31,32 @@ async function main() {
     logger.info({ defaults }, `config: ${defaultsApplied.length} variables unset, using their embedded defaults`);
   }
   if (config.auth.open) {
-    logger.warn('AUTH IS OFF: API_TOKENS and ADMIN_TOKENS are unset, so anyone who can reach this port can run jobs and manage accounts. Set API_TOKENS (and ADMIN_TOKENS) before exposing it.');
+    logger.warn(
+      'AUTH IS OFF: API_TOKENS and ADMIN_TOKENS are unset, so anyone who can reach this port can run jobs and manage accounts. Set API_TOKENS (and ADMIN_TOKENS) before exposing it.',
+    );
   }
 
   const services = await startServices(config, logger);
-  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, blobs: services.blobs, readiness: services.readiness, checkReplyUrl: (url) => services.checkReplyUrl(url), metrics: services.metrics.registry, files: services.files });
+  const server = await startGraphQLServer({
+    config,
+    logger,
+    jobs: services.jobs,
+    blobs: services.blobs,
+    readiness: services.readiness,
+    checkReplyUrl: (url) => services.checkReplyUrl(url),
+    metrics: services.metrics.registry,
+    files: services.files,
+  });
   logger.info({ url: server.url, page: server.pageUrl }, `picsi-graphql ready: open ${server.pageUrl} (GraphiQL at ${server.url})`);
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
-    logger.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down: no new requests, running jobs may finish until the deadline');
+    logger.info(
+      { signal, deadlineMs: config.shutdownTimeoutMs },
+      'shutting down: no new requests, running jobs may finish until the deadline',
+    );
     try {
       await server.stop();
       await services.close();

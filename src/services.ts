@@ -36,7 +36,9 @@ export interface Services {
 export async function startServices(config: Config, logger: Logger, options: { instanceId?: string } = {}): Promise<Services> {
   const blobs = await createBlobStore(config, logger.child({ component: 'storage' }));
   if (config.redis.url && !config.storage.url) {
-    logger.warn('REDIS_URL is set but STORAGE_URL is not: every instance must share one blob store (a shared directory or s3://), or a job accepted by one instance cannot run on another');
+    logger.warn(
+      'REDIS_URL is set but STORAGE_URL is not: every instance must share one blob store (a shared directory or s3://), or a job accepted by one instance cannot run on another',
+    );
   }
   const discord = await resolveDiscord(config, logger);
   // Created first so every part can report to it; its scrape-time source reads the job service
@@ -77,7 +79,9 @@ export async function startServices(config: Config, logger: Logger, options: { i
   callbacks.start();
 
   for (const account of discord.accounts) {
-    driver.connect(account).catch((error: unknown) => logger.warn({ err: error, channel: account.channel }, 'discord: gateway session not ready yet'));
+    driver
+      .connect(account)
+      .catch((error: unknown) => logger.warn({ err: error, channel: account.channel }, 'discord: gateway session not ready yet'));
   }
 
   return {
@@ -110,14 +114,23 @@ export async function startServices(config: Config, logger: Logger, options: { i
   };
 }
 
-async function resolveDiscord(config: Config, logger: Logger): Promise<{ apiUrl: string; accounts: DiscordAccount[]; simulator: DiscordSimulator | null }> {
+async function resolveDiscord(
+  config: Config,
+  logger: Logger,
+): Promise<{ apiUrl: string; accounts: DiscordAccount[]; simulator: DiscordSimulator | null }> {
   if (config.discord.accounts) return { apiUrl: config.discord.apiUrl, accounts: config.discord.accounts, simulator: null };
-  const simulator = await DiscordSimulator.start({ botDelayMs: config.simulator.botDelayMs, logger: logger.child({ component: 'simulator' }) });
+  const simulator = await DiscordSimulator.start({
+    botDelayMs: config.simulator.botDelayMs,
+    logger: logger.child({ component: 'simulator' }),
+  });
   const demo = simulator.createAccount();
   logger.warn(
     { apiUrl: simulator.apiUrl, channel: demo.channelId, botDelayMs: config.simulator.botDelayMs },
     'DISCORD_ACCOUNTS unset: running against the built-in Discord SIMULATOR with one demo account (results are simulated, no real Discord is contacted)',
   );
-  return { apiUrl: simulator.apiUrl, accounts: [{ channel: demo.channelId, server: demo.guildId, discord: demo.token, label: 'simulated demo account' }], simulator };
+  return {
+    apiUrl: simulator.apiUrl,
+    accounts: [{ channel: demo.channelId, server: demo.guildId, discord: demo.token, label: 'simulated demo account' }],
+    simulator,
+  };
 }
-

@@ -66,7 +66,7 @@ export interface CallbackDispatcher {
 const USER_AGENT = 'picsi-graphql';
 
 /** For logs: the URL's host only (its path or query may carry the receiver's secrets). */
-const hostOf = (url: string): string => URL.canParse(url) ? new URL(url).host : '(invalid URL)';
+const hostOf = (url: string): string => (URL.canParse(url) ? new URL(url).host : '(invalid URL)');
 
 export function createCallbackDispatcher(deps: CallbackDispatcherDeps): CallbackDispatcher {
   const { config, jobs } = deps;
@@ -171,7 +171,12 @@ export function createCallbackDispatcher(deps: CallbackDispatcherDeps): Callback
     }
     if ((await jobs.get(jobId)) === null) {
       log.warn(fields, 'job no longer exists: callback dropped');
-      return record(attempt, { status: 'FAILED', attempts: attempt.attempt, lastError: 'job no longer exists', deliveredAt: null }, null, false);
+      return record(
+        attempt,
+        { status: 'FAILED', attempts: attempt.attempt, lastError: 'job no longer exists', deliveredAt: null },
+        null,
+        false,
+      );
     }
 
     const headers = {
@@ -190,7 +195,11 @@ export function createCallbackDispatcher(deps: CallbackDispatcherDeps): Callback
       case 'delivered':
         onOutcome('delivered');
         log.info({ ...fields, status: outcome.status }, 'callback delivered');
-        return record(attempt, { status: 'DELIVERED', attempts: attempt.attempt, lastError: attempt.lastError, deliveredAt: new Date(now()).toISOString() }, null);
+        return record(
+          attempt,
+          { status: 'DELIVERED', attempts: attempt.attempt, lastError: attempt.lastError, deliveredAt: new Date(now()).toISOString() },
+          null,
+        );
       case 'failed':
         onOutcome('rejected');
         log.warn({ ...fields, error: outcome.error }, 'callback failed (not retried)');
@@ -205,7 +214,11 @@ export function createCallbackDispatcher(deps: CallbackDispatcherDeps): Callback
         onOutcome('retry');
         const delayMs = retryDelayMs(attempt.attempt, outcome.retryAfterMs, backoff, random);
         log.info({ ...fields, error: outcome.error, retryInMs: delayMs }, 'callback attempt failed: will retry');
-        return record(attempt, { status: 'PENDING', attempts: attempt.attempt, lastError: outcome.error, deliveredAt: null }, now() + delayMs);
+        return record(
+          attempt,
+          { status: 'PENDING', attempts: attempt.attempt, lastError: outcome.error, deliveredAt: null },
+          now() + delayMs,
+        );
       }
     }
   }

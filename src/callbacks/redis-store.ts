@@ -40,7 +40,14 @@ export function createRedisStore(redis: RedisClient, options: { prefix: string; 
       return rows.map((row): ClaimedAttempt => {
         const [jobId, attempt, token, url, body, job, lastError] = row as [string, number, string, string, string, string, string | null];
         // The body of a task created with the terminal state is made from that job: the same bytes on every attempt.
-        return { jobId, attempt: Number(attempt), token, url, body: job ? JSON.stringify(toSeedJson(decodeJob(job))) : body, lastError: lastError ?? null };
+        return {
+          jobId,
+          attempt: Number(attempt),
+          token,
+          url,
+          body: job ? JSON.stringify(toSeedJson(decodeJob(job))) : body,
+          lastError: lastError ?? null,
+        };
       });
     },
     async commit(jobId, token, state, nextAt) {

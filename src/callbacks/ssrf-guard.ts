@@ -61,14 +61,20 @@ export interface HostPolicy {
 
 /** The URL's host without IPv6 brackets or a trailing dot, lower-cased. */
 export function urlHost(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+  return url.hostname
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 export function createHostPolicy(allowHosts: readonly string[]): HostPolicy {
   const allowedNames = new Set<string>();
   const allowedRanges: [Address, number][] = [];
   for (const raw of allowHosts) {
-    const entry = raw.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    const entry = raw
+      .trim()
+      .toLowerCase()
+      .replace(/^\[(.*)\]$/, '$1');
     if (entry === '') continue;
     if (entry.includes('/')) {
       if (!ipaddr.isValidCIDR(entry)) throw new Error(`CALLBACK_ALLOW_HOSTS: ${JSON.stringify(raw)} is not a valid CIDR range`);
@@ -91,10 +97,15 @@ export function createHostPolicy(allowHosts: readonly string[]): HostPolicy {
     if (address instanceof ipaddr.IPv6 && address.isIPv4MappedAddress() && addressAllowed(address.toIPv4Address())) return null;
     const range = address.range();
     if (range === 'unicast') return null;
-    const shown = address instanceof ipaddr.IPv6
-      ? address.isIPv4MappedAddress() ? `::ffff:${address.toIPv4Address().toString()}` : address.toRFC5952String()
-      : address.toString();
-    const label = METADATA_ADDRESSES.has(shown) ? 'a cloud metadata address' : (RANGE_LABELS[range] ?? `a special-purpose address (${range})`);
+    const shown =
+      address instanceof ipaddr.IPv6
+        ? address.isIPv4MappedAddress()
+          ? `::ffff:${address.toIPv4Address().toString()}`
+          : address.toRFC5952String()
+        : address.toString();
+    const label = METADATA_ADDRESSES.has(shown)
+      ? 'a cloud metadata address'
+      : (RANGE_LABELS[range] ?? `a special-purpose address (${range})`);
     return isIP(host) !== 0 ? `${shown} is ${label}` : `${host} resolves to ${shown}, ${label}`;
   };
 

@@ -75,7 +75,10 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryCallbackSt
   /** Unfinished tasks, so claiming does not scan the finished markers. */
   const pending = new Set([...tasks].filter(([, t]) => t.dueAt !== null).map(([id]) => id));
   /** Finished tasks in expiry order (the TTL is constant and time moves forward). */
-  const expiries = [...tasks].filter(([, t]) => t.forgetAt !== undefined).map(([jobId, t]) => ({ jobId, at: t.forgetAt! })).sort((a, b) => a.at - b.at);
+  const expiries = [...tasks]
+    .filter(([, t]) => t.forgetAt !== undefined)
+    .map(([jobId, t]) => ({ jobId, at: t.forgetAt! }))
+    .sort((a, b) => a.at - b.at);
   const sweep = () => {
     const now = options.now();
     while (expiries.length > 0 && (expiries[0] as { at: number }).at <= now) {

@@ -15,7 +15,10 @@ import { UserGateway } from './user-gateway.js';
 import type { UserGatewayOptions } from './user-gateway.js';
 
 /** Gateway knobs the driver passes through (tests shorten them; metrics count reconnects). */
-export type GatewayTuning = Pick<UserGatewayOptions, 'reconnect' | 'invalidSessionDelayMs' | 'handshakeTimeoutMs' | 'random' | 'onReconnect'>;
+export type GatewayTuning = Pick<
+  UserGatewayOptions,
+  'reconnect' | 'invalidSessionDelayMs' | 'handshakeTimeoutMs' | 'random' | 'onReconnect'
+>;
 
 export interface AccountSessionOptions {
   token: string;
@@ -26,7 +29,6 @@ export interface AccountSessionOptions {
   globalRequestsPerSecond?: number;
   onRateLimited?: (path: string) => void;
 }
-
 
 export class AccountSession {
   readonly logger: Logger;

@@ -20,17 +20,20 @@ export interface BotErrorPattern {
 export const BOT_REPLIES: readonly BotErrorPattern[] = [
   {
     code: 'NO_FACE',
-    pattern: /\bno faces?\b|\bfaces? (?:was |were )?not (?:detected|found)|(?:could ?n[o']t|can ?not|unable to|failed to) (?:detect|find|locate) (?:a |any )?faces?/i,
+    pattern:
+      /\bno faces?\b|\bfaces? (?:was |were )?not (?:detected|found)|(?:could ?n[o']t|can ?not|unable to|failed to) (?:detect|find|locate) (?:a |any )?faces?/i,
     retryable: false,
   },
   {
     code: 'INVALID_OPTION',
-    pattern: /invalid (?:options?|parameters?|arguments?|flags?)\b|(?:unknown|unrecogni[sz]ed|unsupported) (?:options?|flags?|parameters?)\b|(?:option|value) (?:is )?out of range/i,
+    pattern:
+      /invalid (?:options?|parameters?|arguments?|flags?)\b|(?:unknown|unrecogni[sz]ed|unsupported) (?:options?|flags?|parameters?)\b|(?:option|value) (?:is )?out of range/i,
     retryable: false,
   },
   {
     code: 'CREDITS_EXHAUSTED',
-    pattern: /(?:not|n't) (?:have )?enough credits|insufficient (?:credits|balance)|\b(?:out|run out|ran out) of credits|no (?:more |remaining )?credits|credits? (?:are |is |have been )?(?:exhausted|used up|depleted)|used (?:up )?all (?:of )?your (?:\w+ )?credits/i,
+    pattern:
+      /(?:not|n't) (?:have )?enough credits|insufficient (?:credits|balance)|\b(?:out|run out|ran out) of credits|no (?:more |remaining )?credits|credits? (?:are |is |have been )?(?:exhausted|used up|depleted)|used (?:up )?all (?:of )?your (?:\w+ )?credits/i,
     retryable: true,
   },
   {
@@ -40,7 +43,8 @@ export const BOT_REPLIES: readonly BotErrorPattern[] = [
   },
   {
     code: 'MODERATED',
-    pattern: /\bnsfw\b|not safe for work|inappropriate (?:content|image)|violat(?:es|ion of) (?:our|the) (?:rules|terms|policy|guidelines)|content policy|flagged by (?:our )?(?:moderation|filter)/i,
+    pattern:
+      /\bnsfw\b|not safe for work|inappropriate (?:content|image)|violat(?:es|ion of) (?:our|the) (?:rules|terms|policy|guidelines)|content policy|flagged by (?:our )?(?:moderation|filter)/i,
     retryable: false,
   },
 ];

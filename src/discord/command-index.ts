@@ -26,10 +26,14 @@ export class CommandIndex {
     const index = await this.fetchIndex(guildId, signal);
     const command = index.application_commands.find((c) => c.application_id === this.applicationId && c.name === this.name);
     if (!command) {
-      throw new DriverError('DISCORD_ERROR', `No /${this.name} of application ${this.applicationId} in the command index of guild ${guildId}`, {
-        commandSent: false,
-        details: { guild: guildId, applicationId: this.applicationId, commands: index.application_commands.length },
-      });
+      throw new DriverError(
+        'DISCORD_ERROR',
+        `No /${this.name} of application ${this.applicationId} in the command index of guild ${guildId}`,
+        {
+          commandSent: false,
+          details: { guild: guildId, applicationId: this.applicationId, commands: index.application_commands.length },
+        },
+      );
     }
     this.cache.set(guildId, command);
     return command;

@@ -63,7 +63,9 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
     const previous = channelTokens.get(account.channel);
     if (previous !== undefined && previous !== account.discord) {
       // The channel moved to another token: its old session closes in the background.
-      release(account.channel).catch((error: unknown) => logger.warn({ err: error, channel: account.channel }, 'discord: closing the previous session failed'));
+      release(account.channel).catch((error: unknown) =>
+        logger.warn({ err: error, channel: account.channel }, 'discord: closing the previous session failed'),
+      );
     }
     let session = sessions.get(account.discord);
     if (!session) {
@@ -95,13 +97,25 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
     await session.close();
   }
 
-  async function runOnSession(account: DiscordAccount, signal: AbortSignal, abortedMessage: string, run: (deps: JobDeps, signal: AbortSignal) => Promise<PicsiResult>): Promise<PicsiResult> {
+  async function runOnSession(
+    account: DiscordAccount,
+    signal: AbortSignal,
+    abortedMessage: string,
+    run: (deps: JobDeps, signal: AbortSignal) => Promise<PicsiResult>,
+  ): Promise<PicsiResult> {
     // Aborted before anything: not even a gateway connection is opened.
     if (signal.aborted) throw new DriverError('ABORTED', abortedMessage, { commandSent: false });
     const session = sessionFor(account);
     running += 1;
     try {
-      const deps: JobDeps = { session, timeoutMs: options.timeoutMs, now, newNonce, historyPollMs: options.historyPollMs ?? 2000, historyLimit: options.historyLimit ?? 50 };
+      const deps: JobDeps = {
+        session,
+        timeoutMs: options.timeoutMs,
+        now,
+        newNonce,
+        historyPollMs: options.historyPollMs ?? 2000,
+        historyLimit: options.historyLimit ?? 50,
+      };
       return await run(deps, AbortSignal.any([signal, shutdown.signal]));
     } finally {
       running -= 1;
@@ -117,14 +131,21 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
         await session.gateway.waitReady(AbortSignal.any([shutdown.signal, deadline.signal]));
       } catch (err) {
         if (err instanceof GatewayFatalError) {
-          throw new DriverError(err.unauthorized ? 'DISCORD_UNAUTHORIZED' : 'DISCORD_ERROR', `Discord gateway refused the account: ${err.message}`, {
-            commandSent: false,
-            disableAccount: err.unauthorized,
-            details: { closeCode: err.closeCode, closeReason: err.closeReason },
-          });
+          throw new DriverError(
+            err.unauthorized ? 'DISCORD_UNAUTHORIZED' : 'DISCORD_ERROR',
+            `Discord gateway refused the account: ${err.message}`,
+            {
+              commandSent: false,
+              disableAccount: err.unauthorized,
+              details: { closeCode: err.closeCode, closeReason: err.closeReason },
+            },
+          );
         }
         if (shutdown.signal.aborted) throw new DriverError('ABORTED', 'Discord driver closed while connecting', { commandSent: false });
-        throw new DriverError('TIMEOUT', `Gateway not ready within ${options.timeoutMs} ms`, { commandSent: false, details: { gateway: session.gateway.state } });
+        throw new DriverError('TIMEOUT', `Gateway not ready within ${options.timeoutMs} ms`, {
+          commandSent: false,
+          details: { gateway: session.gateway.state },
+        });
       } finally {
         clearTimeout(timer);
       }
@@ -135,7 +156,9 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
     },
 
     follow(command: FollowCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult> {
-      return runOnSession(command.account, signal, 'Job aborted before following its command', (deps, s) => followPicsi(deps, command, s, hooks));
+      return runOnSession(command.account, signal, 'Job aborted before following its command', (deps, s) =>
+        followPicsi(deps, command, s, hooks),
+      );
     },
 
     async refreshUrls(account, urls, signal) {
@@ -143,7 +166,10 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
       try {
         return await session.rest.refreshUrls(urls, AbortSignal.any([signal, shutdown.signal]));
       } catch (err) {
-        throw new DriverError('DISCORD_ERROR', `refreshing attachment URLs failed: ${err instanceof Error ? err.message : String(err)}`, { commandSent: false, cause: err });
+        throw new DriverError('DISCORD_ERROR', `refreshing attachment URLs failed: ${err instanceof Error ? err.message : String(err)}`, {
+          commandSent: false,
+          cause: err,
+        });
       }
     },
 

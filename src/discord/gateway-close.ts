@@ -35,7 +35,12 @@ export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
 ]);
 
 /** Close codes after which the session cannot be resumed (a fresh IDENTIFY is needed). */
-export const SESSION_ENDING_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001, GatewayCloseCodes.InvalidSeq, GatewayCloseCodes.SessionTimedOut]);
+export const SESSION_ENDING_CLOSE_CODES: ReadonlySet<number> = new Set([
+  1000,
+  1001,
+  GatewayCloseCodes.InvalidSeq,
+  GatewayCloseCodes.SessionTimedOut,
+]);
 
 /** Our own close code for "reconnecting, keep the session" (1000/1001 would end it). */
 export const RECONNECT_CLOSE_CODE = 4900;

@@ -13,7 +13,11 @@ export interface GatewayFrame {
 /** Decodes a JSON text frame; undefined when it is not a gateway frame. */
 export function parseFrame(data: WebSocket.RawData): GatewayFrame | undefined {
   try {
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(new Uint8Array(data)).toString('utf8');
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Buffer.from(new Uint8Array(data)).toString('utf8');
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null) return undefined;
     const f = value as { op?: unknown; d?: unknown; s?: unknown; t?: unknown };

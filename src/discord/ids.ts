@@ -10,7 +10,7 @@ export function createNonceFactory(now: () => number): () => string {
   return () => {
     increment = (increment + 1n) & 0x3fffffn;
     const ms = BigInt(Math.max(0, Math.floor(now()))) - DISCORD_EPOCH_MS;
-    return ((ms < 0n ? 0n : ms) << 22n | increment).toString();
+    return (((ms < 0n ? 0n : ms) << 22n) | increment).toString();
   };
 }
 

@@ -5,6 +5,15 @@
 export { createDiscordDriver } from './driver.js';
 export type { DiscordDriver, DiscordDriverOptions, DriverInspection } from './driver.js';
 export { DriverError, DRIVER_FAILURE_CODES } from './types.js';
-export type { DiscordAccount, DriverFailureCode, FollowCommand, PicsiCommand, PicsiDriver, PicsiHooks, PicsiResult, UploadInput } from './types.js';
+export type {
+  DiscordAccount,
+  DriverFailureCode,
+  FollowCommand,
+  PicsiCommand,
+  PicsiDriver,
+  PicsiHooks,
+  PicsiResult,
+  UploadInput,
+} from './types.js';
 export { localFileInput } from './uploads.js';
 export { classifyReply, REPLY_RULES, UNKNOWN_BOT_ERROR } from './reply-classifier.js';

@@ -48,7 +48,8 @@ export async function runPicsi(deps: JobDeps, command: PicsiCommand, signal: Abo
     step = 'command index';
     let picsi = await scope.guard(session.commands.picsi(server, scope.signal));
     step = 'upload';
-    const requestSlots = (body: Parameters<typeof session.rest.attachmentSlots>[1], s: AbortSignal) => session.rest.attachmentSlots(channel, body, s);
+    const requestSlots = (body: Parameters<typeof session.rest.attachmentSlots>[1], s: AbortSignal) =>
+      session.rest.attachmentSlots(channel, body, s);
     const attachments = await scope.guard(uploadFiles([command.source, command.target], requestSlots, session.rest.agent, scope.signal));
     step = 'POST /interactions';
     for (let attempt = 1; ; attempt += 1) {
@@ -58,9 +59,19 @@ export async function runPicsi(deps: JobDeps, command: PicsiCommand, signal: Abo
       waiter?.dispose();
       const sentAtMs = deps.now();
       waiter = session.matcher.register({ nonce, channelId: channel, sentAtMs });
-      const body = picsiInvokeBody({ command: picsi, guildId: server, channelId: channel, sessionId, nonce, attachments, options: command.options });
+      const body = picsiInvokeBody({
+        command: picsi,
+        guildId: server,
+        channelId: channel,
+        sessionId,
+        nonce,
+        attachments,
+        options: command.options,
+      });
       scope.check();
-      await scope.guard(Promise.resolve(hooks.onCommandSending?.({ nonce, interactionId: null, sentAt: new Date(sentAtMs).toISOString() })));
+      await scope.guard(
+        Promise.resolve(hooks.onCommandSending?.({ nonce, interactionId: null, sentAt: new Date(sentAtMs).toISOString() })),
+      );
       scope.check();
       if (hooks.onInteractionId) waiter.onInteractionId((id) => hooks.onInteractionId?.(id));
       try {
@@ -70,7 +81,10 @@ export async function runPicsi(deps: JobDeps, command: PicsiCommand, signal: Abo
         if (sentButUnclear) {
           // Discord may have run it (a 5xx after the bot started, a lost or garbled 204): the bot's
           // answer, or the job timeout, decides. Sending again could run the command twice.
-          log.warn({ err: err instanceof Error ? err.message : String(err) }, 'POST /interactions got no clear answer; following the command to its outcome');
+          log.warn(
+            { err: err instanceof Error ? err.message : String(err) },
+            'POST /interactions got no clear answer; following the command to its outcome',
+          );
           waiter.markSent();
           break;
         }
@@ -92,7 +106,10 @@ export async function runPicsi(deps: JobDeps, command: PicsiCommand, signal: Abo
     return result;
   } catch (err) {
     const failure = toFailure(err, { scope, step, commandSent: commandSent(), waiter, session, timeoutMs: deps.timeoutMs });
-    log.warn({ code: failure.code, reason: failure.reason, commandSent: failure.commandSent, ms: deps.now() - started }, `picsi failed: ${failure.message}`);
+    log.warn(
+      { code: failure.code, reason: failure.reason, commandSent: failure.commandSent, ms: deps.now() - started },
+      `picsi failed: ${failure.message}`,
+    );
     throw failure;
   } finally {
     scope.dispose();
@@ -106,7 +123,12 @@ export async function runPicsi(deps: JobDeps, command: PicsiCommand, signal: Abo
  * same reply matching as runPicsi after its send: its nonce, its interaction id, the bot's messages
  * in the channel history. The job timeout counts from when it was sent (at least one history look).
  */
-export async function followPicsi(deps: JobDeps, command: FollowCommand, signal: AbortSignal, hooks: PicsiHooks = {}): Promise<PicsiResult> {
+export async function followPicsi(
+  deps: JobDeps,
+  command: FollowCommand,
+  signal: AbortSignal,
+  hooks: PicsiHooks = {},
+): Promise<PicsiResult> {
   const { session } = deps;
   const { channel } = command.account;
   const log = session.logger.child({ job: command.jobId, channel, nonce: command.command.nonce });
@@ -119,7 +141,12 @@ export async function followPicsi(deps: JobDeps, command: FollowCommand, signal:
     scope.check();
     await scope.guard(session.gateway.waitReady(scope.signal));
     step = 'reply';
-    waiter = session.matcher.register({ nonce: command.command.nonce, channelId: channel, sentAtMs, followed: { interactionId: command.command.interactionId } });
+    waiter = session.matcher.register({
+      nonce: command.command.nonce,
+      channelId: channel,
+      sentAtMs,
+      followed: { interactionId: command.command.interactionId },
+    });
     if (hooks.onInteractionId && !command.command.interactionId) waiter.onInteractionId((id) => hooks.onInteractionId?.(id));
     log.info({ interactionId: command.command.interactionId }, 'following a command sent earlier');
     return await awaitReply({ session, scope, waiter, channel, log, deps }, () => true);
@@ -146,7 +173,7 @@ interface ReplyContext {
 async function awaitReply(c: ReplyContext, commandSent: () => boolean): Promise<PicsiResult> {
   const { session, scope, waiter, log, deps } = c;
   waiter.onOrphaned(() => {
-    log.warn('the command\'s gateway events may be lost; looking in channel history');
+    log.warn("the command's gateway events may be lost; looking in channel history");
     pollHistory(waiter, {
       fetchMessages: (s) => session.rest.messages(c.channel, deps.historyLimit, s),
       pollMs: deps.historyPollMs,
@@ -234,11 +261,15 @@ function toFailure(err: unknown, c: FailureContext): DriverError {
     });
   }
   if (err instanceof GatewayFatalError) {
-    return new DriverError(err.unauthorized ? 'DISCORD_UNAUTHORIZED' : 'DISCORD_ERROR', `Discord gateway refused the account: ${err.message}`, {
-      commandSent: c.commandSent,
-      disableAccount: err.unauthorized,
-      details: { closeCode: err.closeCode, closeReason: err.closeReason },
-    });
+    return new DriverError(
+      err.unauthorized ? 'DISCORD_UNAUTHORIZED' : 'DISCORD_ERROR',
+      `Discord gateway refused the account: ${err.message}`,
+      {
+        commandSent: c.commandSent,
+        disableAccount: err.unauthorized,
+        details: { closeCode: err.closeCode, closeReason: err.closeReason },
+      },
+    );
   }
   return restFailure(err, { step: c.step, commandSent: c.commandSent });
 }

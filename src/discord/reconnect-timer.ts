@@ -24,7 +24,8 @@ export class ReconnectTimer {
   /** The next backoff delay; each call counts one more consecutive attempt. */
   nextBackoff(): { attempt: number; delayMs: number } {
     const n = this.attempt++;
-    const delayMs = n === 0 ? (this.policy.firstMs ?? 0) : Math.min(this.policy.maxMs, this.policy.initialMs * 2 ** (n - 1)) * (0.5 + this.random() / 2);
+    const delayMs =
+      n === 0 ? (this.policy.firstMs ?? 0) : Math.min(this.policy.maxMs, this.policy.initialMs * 2 ** (n - 1)) * (0.5 + this.random() / 2);
     return { attempt: n + 1, delayMs };
   }
 

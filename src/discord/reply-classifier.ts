@@ -33,7 +33,10 @@ const unknownError = (text: string): Verdict => ({ kind: 'botError', reason: UNK
  * error wording) count only once the placeholder is gone.
  */
 export const REPLY_RULES: readonly Rule[] = [
-  { name: 'result attachments', verdict: (m) => (m.attachments && m.attachments.length > 0 ? { kind: 'result', attachments: m.attachments } : undefined) },
+  {
+    name: 'result attachments',
+    verdict: (m) => (m.attachments && m.attachments.length > 0 ? { kind: 'result', attachments: m.attachments } : undefined),
+  },
   ...BOT_REPLIES.map((row): Rule => ({
     name: `bot error ${row.code}`,
     verdict: (_m, text) => (row.pattern.test(text) ? { kind: 'botError', reason: row.code, text } : undefined),
@@ -41,7 +44,8 @@ export const REPLY_RULES: readonly Rule[] = [
   { name: 'loading placeholder', verdict: (m) => (isLoading(m) ? { kind: 'loading' } : undefined) },
   {
     name: 'unrecognised error embed',
-    verdict: (m, text) => ((m.embeds ?? []).some((e) => e.color !== undefined && ERROR_EMBED_COLOURS.includes(e.color)) ? unknownError(text) : undefined),
+    verdict: (m, text) =>
+      (m.embeds ?? []).some((e) => e.color !== undefined && ERROR_EMBED_COLOURS.includes(e.color)) ? unknownError(text) : undefined,
   },
   { name: 'unrecognised error wording', verdict: (_m, text) => (ERROR_WORDING.test(text) ? unknownError(text) : undefined) },
 ];
@@ -58,9 +62,18 @@ export function classifyReply(message: BotMessage): Verdict {
 /** Content plus every embed's visible text, one part per line. */
 export function messageText(message: BotMessage): string {
   const parts = [message.content ?? '', ...(message.embeds ?? []).flatMap(embedText)];
-  return parts.map((p) => p.trim()).filter((p) => p !== '').join('\n');
+  return parts
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .join('\n');
 }
 
 function embedText(e: APIEmbed): string[] {
-  return [e.author?.name ?? '', e.title ?? '', e.description ?? '', ...(e.fields ?? []).flatMap((f) => [f.name, f.value]), e.footer?.text ?? ''];
+  return [
+    e.author?.name ?? '',
+    e.title ?? '',
+    e.description ?? '',
+    ...(e.fields ?? []).flatMap((f) => [f.name, f.value]),
+    e.footer?.text ?? '',
+  ];
 }

@@ -165,7 +165,9 @@ export class ReplyMatcher {
       }
       case UserDispatchEvents.InteractionFailure: {
         const { id, nonce, reason_code: reasonCode } = d as { id?: unknown; nonce?: unknown; reason_code?: unknown };
-        const entry = (typeof nonce === 'string' ? this.byNonce.get(nonce) : undefined) ?? (typeof id === 'string' ? this.byInteraction.get(id) : undefined);
+        const entry =
+          (typeof nonce === 'string' ? this.byNonce.get(nonce) : undefined) ??
+          (typeof id === 'string' ? this.byInteraction.get(id) : undefined);
         if (!entry) return;
         this.settle(entry, {
           kind: 'interactionFailure',

@@ -74,19 +74,25 @@ export class DiscordRest {
 
   async gatewayUrl(signal: AbortSignal): Promise<string> {
     // GET /gateway needs no auth; sent without the token.
-    const body = (await this.scoped(signal, (s) => this.rest.get('/gateway', { auth: false, signal: s }))) as Partial<RESTGetAPIGatewayResult>;
+    const body = (await this.scoped(signal, (s) =>
+      this.rest.get('/gateway', { auth: false, signal: s }),
+    )) as Partial<RESTGetAPIGatewayResult>;
     if (typeof body.url !== 'string') throw new Error('GET /gateway returned no url');
     return body.url;
   }
 
   async commandIndex(guildId: string, signal: AbortSignal): Promise<ApplicationCommandIndex> {
-    const body = (await this.scoped(signal, (s) => this.rest.get(`/guilds/${guildId}/application-command-index`, { ...this.auth, signal: s }))) as Partial<ApplicationCommandIndex>;
+    const body = (await this.scoped(signal, (s) =>
+      this.rest.get(`/guilds/${guildId}/application-command-index`, { ...this.auth, signal: s }),
+    )) as Partial<ApplicationCommandIndex>;
     if (!Array.isArray(body.application_commands)) throw new Error('application-command-index returned no application_commands');
     return { applications: body.applications ?? [], application_commands: body.application_commands, version: body.version ?? '' };
   }
 
   async attachmentSlots(channelId: string, request: AttachmentSlotsRequest, signal: AbortSignal): Promise<AttachmentSlotsResponse> {
-    const body = (await this.scoped(signal, (s) => this.rest.post(`/channels/${channelId}/attachments`, { ...this.auth, body: request, signal: s }))) as Partial<AttachmentSlotsResponse>;
+    const body = (await this.scoped(signal, (s) =>
+      this.rest.post(`/channels/${channelId}/attachments`, { ...this.auth, body: request, signal: s }),
+    )) as Partial<AttachmentSlotsResponse>;
     if (!Array.isArray(body.attachments)) throw new Error('attachments returned no upload slots');
     return { attachments: body.attachments };
   }
@@ -121,7 +127,9 @@ export class DiscordRest {
   /** POST /attachments/refresh-urls: fresh signed CDN URLs for expired ones (original → refreshed). */
   async refreshUrls(urls: string[], signal: AbortSignal): Promise<Map<string, string>> {
     const request: RefreshUrlsRequest = { attachment_urls: urls };
-    const body = (await this.scoped(signal, (s) => this.rest.post('/attachments/refresh-urls', { ...this.auth, body: request, signal: s }))) as Partial<RefreshUrlsResponse>;
+    const body = (await this.scoped(signal, (s) =>
+      this.rest.post('/attachments/refresh-urls', { ...this.auth, body: request, signal: s }),
+    )) as Partial<RefreshUrlsResponse>;
     return new Map((body.refreshed_urls ?? []).map((r) => [r.original, r.refreshed]));
   }
 

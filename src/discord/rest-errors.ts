@@ -19,7 +19,11 @@ export interface FailureContext {
 
 /** True for 50035 INTERACTION_APPLICATION_COMMAND_INVALID_VERSION (refresh the index, retry once). */
 export function isInvalidCommandVersion(err: unknown): boolean {
-  return err instanceof DiscordAPIError && err.code === INVALID_FORM_BODY_CODE && JSON.stringify(err.rawError).includes(INVALID_COMMAND_VERSION_ERROR);
+  return (
+    err instanceof DiscordAPIError &&
+    err.code === INVALID_FORM_BODY_CODE &&
+    JSON.stringify(err.rawError).includes(INVALID_COMMAND_VERSION_ERROR)
+  );
 }
 
 export function restFailure(err: unknown, ctx: FailureContext): DriverError {
@@ -35,7 +39,12 @@ export function restFailure(err: unknown, ctx: FailureContext): DriverError {
         cause: err,
       });
     }
-    const details = { status: err.status, code: err.code, message: typeof raw.message === 'string' ? raw.message : err.message, ...('errors' in raw ? { errors: raw.errors } : {}) };
+    const details = {
+      status: err.status,
+      code: err.code,
+      message: typeof raw.message === 'string' ? raw.message : err.message,
+      ...('errors' in raw ? { errors: raw.errors } : {}),
+    };
     if (err.status === 401 || err.status === 403) {
       return new DriverError('DISCORD_UNAUTHORIZED', `Discord refused the account on ${ctx.step} (HTTP ${err.status})`, {
         commandSent: ctx.commandSent,
@@ -44,7 +53,11 @@ export function restFailure(err: unknown, ctx: FailureContext): DriverError {
         cause: err,
       });
     }
-    return new DriverError('DISCORD_ERROR', `Discord answered ${ctx.step} with HTTP ${err.status}: ${details.message}`, { commandSent: ctx.commandSent, details, cause: err });
+    return new DriverError('DISCORD_ERROR', `Discord answered ${ctx.step} with HTTP ${err.status}: ${details.message}`, {
+      commandSent: ctx.commandSent,
+      details,
+      cause: err,
+    });
   }
   if (err instanceof HTTPError) {
     return new DriverError('DISCORD_ERROR', `Discord answered ${ctx.step} with HTTP ${err.status}`, {
@@ -54,7 +67,11 @@ export function restFailure(err: unknown, ctx: FailureContext): DriverError {
     });
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new DriverError('DISCORD_ERROR', `${ctx.step} failed: ${message}`, { commandSent: ctx.commandSent, details: { message }, cause: err });
+  return new DriverError('DISCORD_ERROR', `${ctx.step} failed: ${message}`, {
+    commandSent: ctx.commandSent,
+    details: { message },
+    cause: err,
+  });
 }
 
 function rateLimited(err: RateLimitError, ctx: FailureContext): DriverError {
@@ -72,7 +89,12 @@ function rateLimited(err: RateLimitError, ctx: FailureContext): DriverError {
   return new DriverError('DISCORD_RATE_LIMITED', `Discord rate limit on ${ctx.step} not yet reset`, {
     commandSent: ctx.commandSent,
     retryAfterMs: Math.max(0, Math.ceil(err.retryAfter)),
-    details: { message: 'The resource is being rate limited.', retry_after: Math.max(0, err.retryAfter) / 1000, global: err.global, local: true },
+    details: {
+      message: 'The resource is being rate limited.',
+      retry_after: Math.max(0, err.retryAfter) / 1000,
+      global: err.global,
+      local: true,
+    },
     cause: err,
   });
 }

@@ -31,10 +31,14 @@ export async function uploadFiles(
     return { id: String(i), filename: file.filename, uploaded_filename: slot.upload_filename };
   });
   try {
-    const [source, target] = await Promise.all(refs.map((p) => p.catch((err: unknown) => {
-      puts.abort(err);
-      throw err;
-    })));
+    const [source, target] = await Promise.all(
+      refs.map((p) =>
+        p.catch((err: unknown) => {
+          puts.abort(err);
+          throw err;
+        }),
+      ),
+    );
     if (!source || !target) throw uploadError('upload produced no attachment', {});
     return [source, target];
   } finally {
@@ -55,7 +59,8 @@ async function putFile(url: string, file: UploadInput, dispatcher: Dispatcher, s
       dispatcher,
     });
     const text = res.statusCode >= 300 ? (await res.body.text()).slice(0, 500) : (await res.body.dump(), '');
-    if (res.statusCode >= 300) throw uploadError(`upload PUT of ${file.filename} failed with HTTP ${res.statusCode}`, { status: res.statusCode, body: text });
+    if (res.statusCode >= 300)
+      throw uploadError(`upload PUT of ${file.filename} failed with HTTP ${res.statusCode}`, { status: res.statusCode, body: text });
   } finally {
     body.destroy();
   }

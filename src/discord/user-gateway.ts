@@ -12,7 +12,14 @@ import WebSocket from 'ws';
 import type { Logger } from 'pino';
 import { GatewayOpcodes } from './protocol.js';
 import type { UserGatewayIdentifyData } from './protocol.js';
-import { FATAL_CLOSE_CODES, GatewayFatalError, RECONNECT_CLOSE_CODE, SESSION_ENDING_CLOSE_CODES, SessionClosedError, closeSocket } from './gateway-close.js';
+import {
+  FATAL_CLOSE_CODES,
+  GatewayFatalError,
+  RECONNECT_CLOSE_CODE,
+  SESSION_ENDING_CLOSE_CODES,
+  SessionClosedError,
+  closeSocket,
+} from './gateway-close.js';
 import { heartbeatInterval, parseFrame, readyFields, withGatewayQuery } from './gateway-frames.js';
 import type { GatewayFrame } from './gateway-frames.js';
 import { GatewaySession } from './gateway-session.js';
@@ -166,7 +173,9 @@ export class UserGateway {
     this.options.logger.debug({ url, resuming }, 'gateway connecting');
     let ws: WebSocket;
     try {
-      ws = this.options.createSocket ? this.options.createSocket(url) : new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000 });
+      ws = this.options.createSocket
+        ? this.options.createSocket(url)
+        : new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000 });
     } catch (err) {
       this.options.logger.warn({ err: describe(err) }, 'gateway socket could not be created');
       this.scheduleReconnect();
@@ -247,7 +256,10 @@ export class UserGateway {
     this.stateValue = 'ready';
     this.reconnects.reset();
     const sessionId = this.session.sessionId ?? '';
-    this.options.logger.info({ kind, session: sessionId.slice(0, 8) }, kind === 'ready' ? 'gateway session ready' : 'gateway session resumed');
+    this.options.logger.info(
+      { kind, session: sessionId.slice(0, 8) },
+      kind === 'ready' ? 'gateway session ready' : 'gateway session resumed',
+    );
     this.readyWaiters.resolveAll(sessionId);
     const event: SessionEvent = { kind, sessionId, userId: this.session.userId ?? '' };
     for (const l of [...this.listeners]) l.session?.(event);

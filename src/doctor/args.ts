@@ -41,6 +41,7 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs {
   }
   const rawTimeout = values['timeout-ms'];
   const timeoutMs = rawTimeout === undefined ? DEFAULT_TIMEOUT_MS : Number(rawTimeout);
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new UsageError(`--timeout-ms must be a positive integer (milliseconds), got "${rawTimeout ?? ''}"`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+    throw new UsageError(`--timeout-ms must be a positive integer (milliseconds), got "${rawTimeout ?? ''}"`);
   return { json: values.json, timeoutMs, verbose: values.verbose, help: values.help };
 }

@@ -8,8 +8,17 @@ import { INSIGHTFACESWAP_APPLICATION_ID, PICSI_COMMAND_NAME } from '../discord/p
 import type { Check, CheckOutcome } from './types.js';
 import { commandsOutcome } from './commands.js';
 
-const pass = (summary: string, details?: Record<string, unknown>): CheckOutcome => ({ status: 'pass', summary, ...(details ? { details } : {}) });
-const fail = (summary: string, fix: string, details?: Record<string, unknown>): CheckOutcome => ({ status: 'fail', summary, fix, ...(details ? { details } : {}) });
+const pass = (summary: string, details?: Record<string, unknown>): CheckOutcome => ({
+  status: 'pass',
+  summary,
+  ...(details ? { details } : {}),
+});
+const fail = (summary: string, fix: string, details?: Record<string, unknown>): CheckOutcome => ({
+  status: 'fail',
+  summary,
+  fix,
+  ...(details ? { details } : {}),
+});
 
 /** The file the upload slot is asked for: tiny, and never uploaded. */
 export const PROBE_FILE = { id: '0', filename: 'picsi-doctor.png', file_size: 1 } as const;
@@ -20,7 +29,8 @@ const token: Check = {
   request: () => 'GET /users/@me',
   async run({ session }, signal) {
     const user = (await session.rest.get('/users/@me', signal)) as Partial<APIUser>;
-    if (typeof user.id !== 'string' || typeof user.username !== 'string') return fail('no user', 'Discord answered GET /users/@me without a user: check DISCORD_API_URL');
+    if (typeof user.id !== 'string' || typeof user.username !== 'string')
+      return fail('no user', 'Discord answered GET /users/@me without a user: check DISCORD_API_URL');
     const name = user.discriminator && user.discriminator !== '0' ? `${user.username}#${user.discriminator}` : user.username;
     return pass(name, { id: user.id, username: user.username, ...(user.global_name ? { globalName: user.global_name } : {}) });
   },
@@ -30,7 +40,8 @@ const guild: Check = {
   name: 'guild',
   needs: ['token'],
   request: (account) => `GET /guilds/${account.server}`,
-  notVisibleFix: (account) => `guild ${account.server} not visible to this account: join the server with this account / check the server id`,
+  notVisibleFix: (account) =>
+    `guild ${account.server} not visible to this account: join the server with this account / check the server id`,
   async run({ account, session }, signal) {
     const found = (await session.rest.get(`/guilds/${account.server}`, signal)) as Partial<APIGuild>;
     return pass(found.name ?? account.server, { id: account.server, name: found.name ?? null });
@@ -41,14 +52,19 @@ const channel: Check = {
   name: 'channel',
   needs: ['token'],
   request: (account) => `GET /channels/${account.channel}`,
-  notVisibleFix: (account) => `channel ${account.channel} not visible to this account: invite the account to the channel's server / check the channel id`,
+  notVisibleFix: (account) =>
+    `channel ${account.channel} not visible to this account: invite the account to the channel's server / check the channel id`,
   async run({ account, session }, signal) {
     const found = (await session.rest.get(`/channels/${account.channel}`, signal)) as Partial<APIChannel> & { guild_id?: string };
     const name = typeof found.name === 'string' ? `#${found.name}` : account.channel;
     const details = { id: account.channel, name: found.name ?? null, guildId: found.guild_id ?? null };
     if (found.guild_id !== account.server) {
       const where = found.guild_id ? `guild ${found.guild_id}` : 'no guild';
-      return fail(`in ${where}`, `channel ${account.channel} belongs to ${where}, not to guild ${account.server}: fix "server" or "channel" in DISCORD_ACCOUNTS`, details);
+      return fail(
+        `in ${where}`,
+        `channel ${account.channel} belongs to ${where}, not to guild ${account.server}: fix "server" or "channel" in DISCORD_ACCOUNTS`,
+        details,
+      );
     }
     return pass(name, details);
   },
@@ -58,7 +74,8 @@ const commands: Check = {
   name: 'commands',
   needs: ['token', 'guild'],
   request: (account) => `GET /guilds/${account.server}/application-command-index`,
-  notVisibleFix: (account) => `the command index of guild ${account.server} is not visible to this account: join the server with this account`,
+  notVisibleFix: (account) =>
+    `the command index of guild ${account.server} is not visible to this account: join the server with this account`,
   async run({ account, session }, signal) {
     const index = await session.rest.commandIndex(account.server, signal);
     return commandsOutcome(index.application_commands, account.server, INSIGHTFACESWAP_APPLICATION_ID, PICSI_COMMAND_NAME);

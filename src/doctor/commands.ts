@@ -12,7 +12,12 @@ export interface FoundCommand {
   options: string[];
 }
 
-export function commandsOutcome(index: readonly APIApplicationCommand[], guildId: string, applicationId: string, required: string): CheckOutcome {
+export function commandsOutcome(
+  index: readonly APIApplicationCommand[],
+  guildId: string,
+  applicationId: string,
+  required: string,
+): CheckOutcome {
   const own = index.filter((c) => c.application_id === applicationId);
   const found = (name: string): FoundCommand | undefined => {
     const command = own.find((c) => c.name === name);
@@ -22,7 +27,12 @@ export function commandsOutcome(index: readonly APIApplicationCommand[], guildId
   const present = wanted.flatMap((name) => found(name) ?? []);
   const details = { applicationId, commands: present, missing: wanted.filter((name) => !present.some((c) => c.name === name)) };
   if (own.length === 0) {
-    return { status: 'fail', summary: 'bot missing', fix: `InsightFaceSwap is not in guild ${guildId}: add the bot to the server`, details };
+    return {
+      status: 'fail',
+      summary: 'bot missing',
+      fix: `InsightFaceSwap is not in guild ${guildId}: add the bot to the server`,
+      details,
+    };
   }
   if (!present.some((c) => c.name === required)) {
     return {

@@ -4,10 +4,18 @@ import { GatewayFatalError } from '../discord/user-gateway.js';
 import type { DiscordAccount } from '../discord/types.js';
 import type { Check, CheckOutcome } from './types.js';
 
-const fail = (summary: string, fix: string, details?: Record<string, unknown>): CheckOutcome => ({ status: 'fail', summary, fix, ...(details ? { details } : {}) });
+const fail = (summary: string, fix: string, details?: Record<string, unknown>): CheckOutcome => ({
+  status: 'fail',
+  summary,
+  fix,
+  ...(details ? { details } : {}),
+});
 
 export function timedOut(check: Check, account: DiscordAccount, timeoutMs: number): CheckOutcome {
-  return fail(`timed out (${timeoutMs} ms)`, `${check.request(account)} got no answer within ${timeoutMs} ms: check DISCORD_API_URL and the network, or retry with a longer --timeout-ms`);
+  return fail(
+    `timed out (${timeoutMs} ms)`,
+    `${check.request(account)} got no answer within ${timeoutMs} ms: check DISCORD_API_URL and the network, or retry with a longer --timeout-ms`,
+  );
 }
 
 export function explainFailure(error: unknown, check: Check, account: DiscordAccount, apiUrl: string): CheckOutcome {
@@ -16,21 +24,37 @@ export function explainFailure(error: unknown, check: Check, account: DiscordAcc
     const raw = error.rawError as unknown as Record<string, unknown>;
     const message = typeof raw.message === 'string' ? raw.message : error.message;
     const details = { status: error.status, code: error.code, message };
-    if ('captcha_key' in raw) return fail('captcha', 'Discord asks this account for a captcha: log in with it in a browser once, then retry', details);
+    if ('captcha_key' in raw)
+      return fail('captcha', 'Discord asks this account for a captcha: log in with it in a browser once, then retry', details);
     if (error.status === 401) return fail('401 Unauthorized', 'token rejected (401): copy a fresh user token', details);
-    if ((error.status === 403 || error.status === 404) && check.notVisibleFix) return fail(`${error.status} ${message}`, check.notVisibleFix(account), details);
-    return fail(`HTTP ${error.status}`, `${request} answered HTTP ${error.status} (${message}): retry later; if it persists, check the account in the Discord client`, details);
+    if ((error.status === 403 || error.status === 404) && check.notVisibleFix)
+      return fail(`${error.status} ${message}`, check.notVisibleFix(account), details);
+    return fail(
+      `HTTP ${error.status}`,
+      `${request} answered HTTP ${error.status} (${message}): retry later; if it persists, check the account in the Discord client`,
+      details,
+    );
   }
   if (error instanceof RateLimitError) {
-    return fail('rate limited', `Discord rate-limited ${request} (retry after ${Math.ceil(error.retryAfter / 1000)} s): wait and run doctor again`);
+    return fail(
+      'rate limited',
+      `Discord rate-limited ${request} (retry after ${Math.ceil(error.retryAfter / 1000)} s): wait and run doctor again`,
+    );
   }
   if (error instanceof HTTPError) {
-    return fail(`HTTP ${error.status}`, `${request} answered HTTP ${error.status}: Discord may be down, retry later`, { status: error.status });
+    return fail(`HTTP ${error.status}`, `${request} answered HTTP ${error.status}: Discord may be down, retry later`, {
+      status: error.status,
+    });
   }
   if (error instanceof GatewayFatalError) {
     const details = { closeCode: error.closeCode, closeReason: error.closeReason };
-    if (error.unauthorized) return fail(`closed ${error.closeCode}`, `the gateway rejected the token (${error.closeCode}): copy a fresh user token`, details);
-    return fail(`closed ${error.closeCode}`, `the gateway closed the session with ${error.closeCode} (${error.closeReason || 'no reason'}): check DISCORD_API_URL`, details);
+    if (error.unauthorized)
+      return fail(`closed ${error.closeCode}`, `the gateway rejected the token (${error.closeCode}): copy a fresh user token`, details);
+    return fail(
+      `closed ${error.closeCode}`,
+      `the gateway closed the session with ${error.closeCode} (${error.closeReason || 'no reason'}): check DISCORD_API_URL`,
+      details,
+    );
   }
   const code = networkCode(error);
   if (code) return fail(code, `cannot reach ${apiUrl} (${code}): check DISCORD_API_URL and the network`);

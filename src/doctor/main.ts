@@ -37,7 +37,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_CONFIG;
   }
   const target = await resolveTarget(config);
-  const logger = pino({ level: args.verbose ? 'debug' : 'silent' }, { write: (line: string) => process.stderr.write(redactTokens(line, target.accounts)) });
+  const logger = pino(
+    { level: args.verbose ? 'debug' : 'silent' },
+    { write: (line: string) => process.stderr.write(redactTokens(line, target.accounts)) },
+  );
   try {
     const report = await runDoctor({ ...target, timeoutMs: args.timeoutMs, logger });
     const text = args.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report);

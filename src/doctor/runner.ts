@@ -38,7 +38,9 @@ export async function checkAccount(account: DiscordAccount, options: RunOptions)
   try {
     for (const check of options.checks ?? CHECKS) {
       const blocker = check.needs.find((name) => results.get(name)?.status !== 'pass');
-      const outcome = blocker ? { status: 'skip' as const, summary: `skipped (${blocker} failed)` } : await runCheck(check, { account, session }, options);
+      const outcome = blocker
+        ? { status: 'skip' as const, summary: `skipped (${blocker} failed)` }
+        : await runCheck(check, { account, session }, options);
       results.set(check.name, outcome);
     }
   } finally {
@@ -65,7 +67,9 @@ async function runCheck(check: Check, context: CheckContext, options: RunOptions
       resolve(timedOut(check, context.account, options.timeoutMs));
     }, options.timeoutMs);
   });
-  const run = check.run(context, controller.signal).catch((error: unknown) => explainFailure(error, check, context.account, options.apiUrl));
+  const run = check
+    .run(context, controller.signal)
+    .catch((error: unknown) => explainFailure(error, check, context.account, options.apiUrl));
   try {
     return await Promise.race([run, deadline]);
   } finally {

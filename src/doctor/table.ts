@@ -27,7 +27,11 @@ const clip = (text: string): string => (text.length > MAX_CELL ? `${text.slice(0
 export function formatTable(accounts: readonly AccountReport[]): string {
   const rows = [COLUMNS.map((c) => c.title), ...accounts.map((a) => COLUMNS.map((c) => clip(c.cell(a))))];
   const widths = COLUMNS.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]): string => r.map((text, i) => text.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((text, i) => text.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0] ?? []), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
@@ -45,7 +49,9 @@ export function formatFixes(accounts: readonly AccountReport[]): string {
   return accounts
     .filter((a) => a.verdict === 'fail')
     .map((a) => {
-      const fixes = Object.entries(a.checks).flatMap(([name, o]) => (o.status === 'fail' ? [`  - ${CHECK_TITLES[name as CheckName]}: ${o.fix ?? o.summary}`] : []));
+      const fixes = Object.entries(a.checks).flatMap(([name, o]) =>
+        o.status === 'fail' ? [`  - ${CHECK_TITLES[name as CheckName]}: ${o.fix ?? o.summary}`] : [],
+      );
       return [`channel ${a.channel}${a.label ? ` (${a.label})` : ''}:`, ...fixes].join('\n');
     })
     .join('\n');
@@ -61,10 +67,12 @@ export function formatCommands(accounts: readonly AccountReport[]): string {
     guild.channels.push(a.channel);
     guilds.set(a.server, guild);
   }
-  return [...guilds].flatMap(([server, { channels, commands }]) => [
-    `guild ${server} (channel${channels.length === 1 ? '' : 's'} ${channels.join(', ')}):`,
-    ...commands.map((c) => `  ${`/${c.name}`.padEnd(8)}  id ${c.id}  version ${c.version}  options: ${c.options.join(', ') || '(none)'}`),
-  ]).join('\n');
+  return [...guilds]
+    .flatMap(([server, { channels, commands }]) => [
+      `guild ${server} (channel${channels.length === 1 ? '' : 's'} ${channels.join(', ')}):`,
+      ...commands.map((c) => `  ${`/${c.name}`.padEnd(8)}  id ${c.id}  version ${c.version}  options: ${c.options.join(', ') || '(none)'}`),
+    ])
+    .join('\n');
 }
 
 export function formatReport(report: DoctorReport): string {
@@ -73,7 +81,9 @@ export function formatReport(report: DoctorReport): string {
     : `Checking ${report.accounts.length} account${report.accounts.length === 1 ? '' : 's'} against ${report.apiUrl}.`;
   const commands = formatCommands(report.accounts);
   const fixes = formatFixes(report.accounts);
-  const verdict = report.ok ? 'All accounts passed.' : `${report.accounts.filter((a) => a.verdict === 'fail').length} of ${report.accounts.length} accounts failed.`;
+  const verdict = report.ok
+    ? 'All accounts passed.'
+    : `${report.accounts.filter((a) => a.verdict === 'fail').length} of ${report.accounts.length} accounts failed.`;
   return [
     header,
     '',

@@ -5,7 +5,15 @@ import { maskToken } from '../jobs/model.js';
 import type { AccountRegistry, AccountView } from '../jobs/service.js';
 import { utcDay, type AccountRecord, type Coordinator } from './coordinator.js';
 
-export function createAccountRegistry({ coordinator, config, now }: { coordinator: Coordinator; config: Config; now: () => number }): AccountRegistry {
+export function createAccountRegistry({
+  coordinator,
+  config,
+  now,
+}: {
+  coordinator: Coordinator;
+  config: Config;
+  now: () => number;
+}): AccountRegistry {
   const view = async (record: AccountRecord): Promise<AccountView> => {
     const day = utcDay(now());
     const used = record.exhaustedDay === day ? config.jobs.creditsPerDay : await coordinator.creditsUsed(record.channel, day);
@@ -16,7 +24,11 @@ export function createAccountRegistry({ coordinator, config, now }: { coordinato
       discord: maskToken(record.discord),
       enabled: record.enabled,
       disabledReason: record.disabledReason,
-      credits: { timestamp: new Date(now()).toISOString(), total: config.jobs.creditsPerDay, used: Math.min(used, config.jobs.creditsPerDay) },
+      credits: {
+        timestamp: new Date(now()).toISOString(),
+        total: config.jobs.creditsPerDay,
+        used: Math.min(used, config.jobs.creditsPerDay),
+      },
       busy: (await coordinator.lease(record.channel)) !== null,
     };
   };

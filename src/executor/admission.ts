@@ -34,12 +34,20 @@ export class Admission {
     const inputKeys = [input.source.key, input.target.key];
     let created = false;
     try {
-      if (this.deps.isClosing()) throw new AppError('CHANNEL_BUSY', 'The server is shutting down; retry on another instance', { retryAfter: 5 });
+      if (this.deps.isClosing())
+        throw new AppError('CHANNEL_BUSY', 'The server is shutting down; retry on another instance', { retryAfter: 5 });
       const [eligible, size] = await Promise.all([this.eligibleChannels(input.requestedChannel), ctx.coordinator.queueSize(input.owner)]);
       const { queueMax, queueMaxPerToken } = ctx.config.jobs;
-      const retryAfter = Math.min(300, Math.max(TYPICAL_JOB_SECONDS, Math.ceil((size.total + 1) / Math.max(1, eligible)) * TYPICAL_JOB_SECONDS));
+      const retryAfter = Math.min(
+        300,
+        Math.max(TYPICAL_JOB_SECONDS, Math.ceil((size.total + 1) / Math.max(1, eligible)) * TYPICAL_JOB_SECONDS),
+      );
       if (size.owner >= queueMaxPerToken || size.total >= queueMax) {
-        throw new AppError('CHANNEL_BUSY', `Queue full: at most ${size.owner >= queueMaxPerToken ? `${queueMaxPerToken} queued jobs per API token` : `${queueMax} queued jobs`}`, { retryAfter });
+        throw new AppError(
+          'CHANNEL_BUSY',
+          `Queue full: at most ${size.owner >= queueMaxPerToken ? `${queueMaxPerToken} queued jobs per API token` : `${queueMax} queued jobs`}`,
+          { retryAfter },
+        );
       }
       const job = this.newJob(input);
       await ctx.coordinator.createJob(job, true);
@@ -52,7 +60,10 @@ export class Admission {
       if (local && local.status !== 'QUEUED') return { ...local, queuePosition: null };
       return await this.deps.toView((await ctx.coordinator.getJob(job.id)) ?? job);
     } catch (error) {
-      if (!created) await ctx.blobs.delete(inputKeys).catch((e: unknown) => ctx.logger.warn({ err: e }, 'could not delete the inputs of a refused job'));
+      if (!created)
+        await ctx.blobs
+          .delete(inputKeys)
+          .catch((e: unknown) => ctx.logger.warn({ err: e }, 'could not delete the inputs of a refused job'));
       throw error;
     }
   }
@@ -61,14 +72,37 @@ export class Admission {
     const { ctx } = this.deps;
     const created = new Date(ctx.now()).toISOString();
     return {
-      id: this.deps.newId(), verb: PICSI_VERB, status: 'QUEUED', version: 1, owner: input.owner, mode: input.mode,
-      requestedChannel: input.requestedChannel, channel: null, server: null, discord: null, options: input.options,
+      id: this.deps.newId(),
+      verb: PICSI_VERB,
+      status: 'QUEUED',
+      version: 1,
+      owner: input.owner,
+      mode: input.mode,
+      requestedChannel: input.requestedChannel,
+      channel: null,
+      server: null,
+      discord: null,
+      options: input.options,
       sourceImage: { size: input.source.size, type: input.source.contentType, filename: input.source.filename },
       targetImage: { size: input.target.size, type: input.target.contentType, filename: input.target.filename },
-      replyUrl: input.replyUrl, replyRef: input.replyRef, created, updated: created, startedAt: null, finishedAt: null,
-      messageId: null, content: null, attachments: [], timestamp: null, code: null, error: null, errorDetails: null,
-      attempt: 0, instance: ctx.instanceId, callback: null,
-      inputs: { source: input.source.key, target: input.target.key }, command: null,
+      replyUrl: input.replyUrl,
+      replyRef: input.replyRef,
+      created,
+      updated: created,
+      startedAt: null,
+      finishedAt: null,
+      messageId: null,
+      content: null,
+      attachments: [],
+      timestamp: null,
+      code: null,
+      error: null,
+      errorDetails: null,
+      attempt: 0,
+      instance: ctx.instanceId,
+      callback: null,
+      inputs: { source: input.source.key, target: input.target.key },
+      command: null,
     };
   }
 
@@ -94,15 +128,25 @@ export class Admission {
     const { ctx } = this.deps;
     const all = await ctx.coordinator.listAccounts();
     if (requested !== null && !all.some((a) => a.channel === requested)) {
-      throw new AppError('BAD_USER_INPUT', `Configuration not found for channel ${echoInput(requested)}`, { channel: echoInput(requested) });
+      throw new AppError('BAD_USER_INPUT', `Configuration not found for channel ${echoInput(requested)}`, {
+        channel: echoInput(requested),
+      });
     }
     const candidates = all.filter((a) => a.enabled && (requested === null || a.channel === requested));
-    if (candidates.length === 0) throw new AppError('PAYMENT_REQUIRED', 'No enabled Discord account is configured for this request', { channel: requested });
+    if (candidates.length === 0)
+      throw new AppError('PAYMENT_REQUIRED', 'No enabled Discord account is configured for this request', { channel: requested });
     const day = utcDay(ctx.now());
     const { creditCost, creditsPerDay } = ctx.config.jobs;
-    const used = await Promise.all(candidates.map((a) => (a.exhaustedDay === day ? Promise.resolve(Infinity) : ctx.coordinator.creditsUsed(a.channel, day))));
+    const used = await Promise.all(
+      candidates.map((a) => (a.exhaustedDay === day ? Promise.resolve(Infinity) : ctx.coordinator.creditsUsed(a.channel, day))),
+    );
     const withCredits = used.filter((u) => u + creditCost <= creditsPerDay).length;
-    if (withCredits === 0) throw new AppError('PAYMENT_REQUIRED', `Account has no credits left today (UTC) on ${requested === null ? 'any configured channel' : `channel ${requested}`}`, { channel: requested });
+    if (withCredits === 0)
+      throw new AppError(
+        'PAYMENT_REQUIRED',
+        `Account has no credits left today (UTC) on ${requested === null ? 'any configured channel' : `channel ${requested}`}`,
+        { channel: requested },
+      );
     return withCredits;
   }
 }

@@ -25,12 +25,19 @@ const urlsOf = (a: JobAttachment) => [a.url, ...(a.proxyUrl ? [a.proxyUrl] : [])
 /** The URLs of a completed job without a stored copy that expire within the margin (empty: nothing to refresh). */
 export function expiringUrls(job: Job, nowMs: number): string[] {
   if (job.status !== 'COMPLETED') return [];
-  return job.attachments.filter((a) => a.copy?.state !== 'STORED').flatMap(urlsOf).filter((url) => {
-    const expiresAt = urlExpiresAt(url);
-    return expiresAt !== null && expiresAt - nowMs < URL_REFRESH_MARGIN_MS;
-  });
+  return job.attachments
+    .filter((a) => a.copy?.state !== 'STORED')
+    .flatMap(urlsOf)
+    .filter((url) => {
+      const expiresAt = urlExpiresAt(url);
+      return expiresAt !== null && expiresAt - nowMs < URL_REFRESH_MARGIN_MS;
+    });
 }
 
 export function withRefreshedUrls(attachments: JobAttachment[], fresh: Map<string, string>): JobAttachment[] {
-  return attachments.map((a) => ({ ...a, url: fresh.get(a.url) ?? a.url, proxyUrl: a.proxyUrl ? (fresh.get(a.proxyUrl) ?? a.proxyUrl) : null }));
+  return attachments.map((a) => ({
+    ...a,
+    url: fresh.get(a.url) ?? a.url,
+    proxyUrl: a.proxyUrl ? (fresh.get(a.proxyUrl) ?? a.proxyUrl) : null,
+  }));
 }

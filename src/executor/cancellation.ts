@@ -43,14 +43,19 @@ export class Cancellation {
     const job = await coordinator.getJob(id);
     if (!job || (owner !== null && job.owner !== owner)) return null;
     if (job.status === 'QUEUED') {
-      const cancelled = await coordinator.updateJob(id, { from: ['QUEUED'], patch: { status: 'CANCELLED', code: 'CANCELLED', error: 'Cancelled by request', finishedAt: new Date(now()).toISOString() }, retentionSec });
+      const cancelled = await coordinator.updateJob(id, {
+        from: ['QUEUED'],
+        patch: { status: 'CANCELLED', code: 'CANCELLED', error: 'Cancelled by request', finishedAt: new Date(now()).toISOString() },
+        retentionSec,
+      });
       if (cancelled) {
         await this.terminal.apply(cancelled);
         return this.toView(cancelled);
       }
     } else if (job.status === 'STARTED') {
       await coordinator.publish(EVENT_CONTROL, cancelMessage(id));
-      for await (const update of watchJob(coordinator, id, AbortSignal.timeout(CANCEL_WAIT_MS))) if (isTerminal(update.status)) return this.toView(update);
+      for await (const update of watchJob(coordinator, id, AbortSignal.timeout(CANCEL_WAIT_MS)))
+        if (isTerminal(update.status)) return this.toView(update);
     }
     const latest = await coordinator.getJob(id);
     return latest ? this.toView(latest) : null;

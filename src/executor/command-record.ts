@@ -46,7 +46,9 @@ export function commandRecordHooks(d: CommandRecordDeps, initial: SentCommand | 
     onInteractionId(interactionId) {
       if (!command) return;
       command = { ...command, interactionId };
-      record(command).catch((error: unknown) => d.logger.debug({ err: error }, 'could not record the interaction id (the nonce and history still find the reply)'));
+      record(command).catch((error: unknown) =>
+        d.logger.debug({ err: error }, 'could not record the interaction id (the nonce and history still find the reply)'),
+      );
     },
   };
 }

@@ -18,7 +18,12 @@ export interface ExecutorContext {
 }
 
 /** The account as the driver takes it: an account record without its runtime state. */
-export const discordAccountOf = (a: DiscordAccount): DiscordAccount => ({ channel: a.channel, server: a.server, discord: a.discord, ...(a.label ? { label: a.label } : {}) });
+export const discordAccountOf = (a: DiscordAccount): DiscordAccount => ({
+  channel: a.channel,
+  server: a.server,
+  discord: a.discord,
+  ...(a.label ? { label: a.label } : {}),
+});
 
 export const lostPatch = (now: number) => ({
   status: 'FAILED' as const,

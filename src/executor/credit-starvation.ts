@@ -10,7 +10,8 @@ import { utcDay, type AccountRecord } from './coordinator.js';
 import type { ExecutorContext } from './context.js';
 import type { TerminalEffects } from './terminal-effects.js';
 
-export const CREDITS_SPENT_ERROR = 'Every channel this job may run on has spent its credits for today; credits reset at 00:00 UTC. Submit it again after the reset.';
+export const CREDITS_SPENT_ERROR =
+  'Every channel this job may run on has spent its credits for today; credits reset at 00:00 UTC. Submit it again after the reset.';
 
 export class CreditStarvation {
   constructor(
@@ -27,14 +28,24 @@ export class CreditStarvation {
     // With a queue, one read per channel; the queue is walked only when a channel is spent.
     if (spent.size === 0) return [];
     const anyChannelStarved = enabled.every((a) => spent.has(a.channel));
-    const starved = (await coordinator.queuedJobs()).filter((job) => (job.requestedChannel === null ? anyChannelStarved : spent.has(job.requestedChannel)));
+    const starved = (await coordinator.queuedJobs()).filter((job) =>
+      job.requestedChannel === null ? anyChannelStarved : spent.has(job.requestedChannel),
+    );
     const failed: Job[] = [];
     for (const job of starved) {
-      const patch = { status: 'FAILED' as const, code: 'PAYMENT_REQUIRED', error: CREDITS_SPENT_ERROR, finishedAt: new Date(now()).toISOString() };
+      const patch = {
+        status: 'FAILED' as const,
+        code: 'PAYMENT_REQUIRED',
+        error: CREDITS_SPENT_ERROR,
+        finishedAt: new Date(now()).toISOString(),
+      };
       // Only while still queued: a job a channel took meanwhile runs as usual.
       const written = await coordinator.updateJob(job.id, { from: ['QUEUED'], patch, retentionSec: this.ctx.retentionSec });
       if (!written) continue;
-      this.ctx.logger.warn({ job: job.id, channel: job.requestedChannel }, 'failed a queued job: its channels have no credits left today (PAYMENT_REQUIRED)');
+      this.ctx.logger.warn(
+        { job: job.id, channel: job.requestedChannel },
+        'failed a queued job: its channels have no credits left today (PAYMENT_REQUIRED)',
+      );
       await this.terminal.apply(written);
       failed.push(written);
     }
@@ -44,7 +55,9 @@ export class CreditStarvation {
   private async spentChannels(accounts: AccountRecord[]): Promise<Set<string>> {
     const day = utcDay(this.ctx.now());
     const { creditCost, creditsPerDay } = this.ctx.config.jobs;
-    const used = await Promise.all(accounts.map((a) => (a.exhaustedDay === day ? Promise.resolve(Infinity) : this.ctx.coordinator.creditsUsed(a.channel, day))));
+    const used = await Promise.all(
+      accounts.map((a) => (a.exhaustedDay === day ? Promise.resolve(Infinity) : this.ctx.coordinator.creditsUsed(a.channel, day))),
+    );
     return new Set(accounts.filter((_, i) => used[i]! + creditCost > creditsPerDay).map((a) => a.channel));
   }
 }

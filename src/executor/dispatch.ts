@@ -48,7 +48,9 @@ export class Dispatcher {
     this.running = (async () => {
       do {
         this.again = false;
-        await this.pass().catch((error: unknown) => this.deps.ctx.logger.warn({ err: error }, 'dispatch failed; retrying on the next wake-up'));
+        await this.pass().catch((error: unknown) =>
+          this.deps.ctx.logger.warn({ err: error }, 'dispatch failed; retrying on the next wake-up'),
+        );
       } while (this.again && !this.stopped);
     })().finally(() => (this.running = null));
     return this.running;
@@ -74,7 +76,9 @@ export class Dispatcher {
       this.accountsReadAt = ctx.now();
       this.deps.journal.sawAccounts(this.accounts);
     }
-    const order = this.shuffle([...this.accounts]).sort((a, b) => Number(preferred.includes(b.channel)) - Number(preferred.includes(a.channel)));
+    const order = this.shuffle([...this.accounts]).sort(
+      (a, b) => Number(preferred.includes(b.channel)) - Number(preferred.includes(a.channel)),
+    );
     for (const account of order) {
       if (this.stopped || (await this.claimOn(account)) === 'store-lost') return;
     }
@@ -104,7 +108,10 @@ export class Dispatcher {
       return 'store-lost';
     }
     for (const job of claimed.reaped) {
-      ctx.logger.warn({ job: job.id, channel: job.channel }, 'finished a job whose holder vanished and whose command is too old to follow (EXECUTOR_LOST)');
+      ctx.logger.warn(
+        { job: job.id, channel: job.channel },
+        'finished a job whose holder vanished and whose command is too old to follow (EXECUTOR_LOST)',
+      );
       this.deps.terminal.apply(job).catch((error: unknown) => ctx.logger.warn({ err: error, job: job.id }, 'terminal effects failed'));
     }
     this.deps.runs.start(claimed, token, account);

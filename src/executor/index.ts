@@ -24,5 +24,14 @@ export interface CreateJobServiceDeps {
 export async function createJobService(deps: CreateJobServiceDeps): Promise<JobService & { instanceId: string }> {
   const { coordinator } = deps;
   for (const account of deps.accounts) await coordinator.upsertAccount(account, { keepState: true });
-  return startJobService({ config: deps.config, coordinator, driver: deps.driver, blobs: deps.blobs, copyResult: deps.copyResult, logger: deps.logger, configuredAccounts: deps.accounts, ...(deps.instanceId ? { instanceId: deps.instanceId } : {}) });
+  return startJobService({
+    config: deps.config,
+    coordinator,
+    driver: deps.driver,
+    blobs: deps.blobs,
+    copyResult: deps.copyResult,
+    logger: deps.logger,
+    configuredAccounts: deps.accounts,
+    ...(deps.instanceId ? { instanceId: deps.instanceId } : {}),
+  });
 }

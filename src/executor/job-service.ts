@@ -81,7 +81,14 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     onChannelFreed: (channel) => dispatcher.poke(channel),
   });
   const dispatcher = new Dispatcher({ ctx, runs, journal, terminal, onStoreLost: () => recovery.startRecovery() });
-  const admission = new Admission({ ctx, journal, newId: deps.newId ?? (() => newJobId(now())), dispatch: () => dispatcher.wake(), toView: reads.toView, isClosing: () => closing });
+  const admission = new Admission({
+    ctx,
+    journal,
+    newId: deps.newId ?? (() => newJobId(now())),
+    dispatch: () => dispatcher.wake(),
+    toView: reads.toView,
+    isClosing: () => closing,
+  });
   const cancellation = new Cancellation(ctx, runs, terminal, reads.toView);
 
   // Wake-ups: a channel freed anywhere, a cancel request for a job running here.
@@ -105,7 +112,10 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     starvation.failStarvedJobs().catch((error: unknown) => ctx.logger.warn({ err: error }, 'credit check of the queue failed'));
   }, deps.config.jobs.reaperIntervalMs);
   const retention = new ResultRetention(ctx);
-  const retentionSweep = setInterval(() => retention.sweep().catch((error: unknown) => ctx.logger.warn({ err: error }, 'result retention sweep failed')), RETENTION_SWEEP_MS);
+  const retentionSweep = setInterval(
+    () => retention.sweep().catch((error: unknown) => ctx.logger.warn({ err: error }, 'result retention sweep failed')),
+    RETENTION_SWEEP_MS,
+  );
   retentionSweep.unref();
   dispatcher.poke();
 
@@ -122,7 +132,11 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     onTerminal: (listener) => terminal.onTerminal(listener),
     async setCallbackState(id: string, state: CallbackState) {
       reads.invalidate(id);
-      await ctx.coordinator.updateJob(id, { from: ['COMPLETED', 'FAILED', 'CANCELLED'], patch: { callback: state }, retentionSec: ctx.retentionSec });
+      await ctx.coordinator.updateJob(id, {
+        from: ['COMPLETED', 'FAILED', 'CANCELLED'],
+        patch: { callback: state },
+        retentionSec: ctx.retentionSec,
+      });
     },
     ready: () => ctx.coordinator.ping(),
     async close(deadlineMs: number) {

@@ -59,7 +59,9 @@ function lock(path: string): void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(path, 'utf8'));
       if (pid && pid !== process.pid && isRunning(pid)) {
-        throw new JournalLocked(`another picsi-graphql process (pid ${pid}) uses the data directory ${path.replace(/\/jobs\/lock$/, '')}: only one instance may run on it without REDIS_URL (set REDIS_URL to run several)`);
+        throw new JournalLocked(
+          `another picsi-graphql process (pid ${pid}) uses the data directory ${path.replace(/\/jobs\/lock$/, '')}: only one instance may run on it without REDIS_URL (set REDIS_URL to run several)`,
+        );
       }
       rmSync(path, { force: true });
     }
@@ -150,7 +152,9 @@ export function openJournal(dataDir: string, options: { now?: () => number; comp
       ...[...state.accounts.keys()].map(accountLine),
       ...[...state.credits].map(([credits, n]): Line => ({ credits, n })),
       ...[...callbackTasks].map(([task, value]): Line => ({ task, value })),
-    ].map((l) => `${JSON.stringify(l)}\n`).join('');
+    ]
+      .map((l) => `${JSON.stringify(l)}\n`)
+      .join('');
     const tmp = `${path}.tmp`;
     writeFileSync(tmp, text);
     const tmpFd = openSync(tmp, 'r+');

@@ -66,6 +66,10 @@ export function indexNames(job: { owner: string; status: string; channel: string
 
 /** The index a query reads: the exact combination of its filters. */
 export function indexNameOf(query: { owner?: string; status?: string; channel?: string }): string {
-  const parts = [query.owner !== undefined ? `o:${query.owner}` : null, query.channel !== undefined ? `c:${query.channel}` : null, query.status !== undefined ? `s:${query.status}` : null].filter((p): p is string => p !== null);
+  const parts = [
+    query.owner !== undefined ? `o:${query.owner}` : null,
+    query.channel !== undefined ? `c:${query.channel}` : null,
+    query.status !== undefined ? `s:${query.status}` : null,
+  ].filter((p): p is string => p !== null);
   return parts.length ? parts.join(':') : 'all';
 }

@@ -95,13 +95,15 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
     state.running.set(jobId, now() + ttlMs);
   };
   const lose = (job: Job, lost: LostRule) => write(job, lost.patch, lost.retentionSec);
-  const journaled = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
-    try {
-      return fn(...args);
-    } finally {
-      journal?.flush();
-    }
-  };
+  const journaled =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A): R => {
+      try {
+        return fn(...args);
+      } finally {
+        journal?.flush();
+      }
+    };
 
   const claimNow = (request: ClaimRequest): Claimed | null => {
     const { channel } = request;
@@ -138,17 +140,25 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
   };
 
   const coordinator: Coordinator = {
-    createJob: async (job, enqueue) => journaled(() => {
-      state.put(job, null, null);
-      if (enqueue) state.enqueue(job);
-      journal?.job(job.id);
-      emitJob(job);
-    })(),
+    createJob: async (job, enqueue) =>
+      journaled(() => {
+        state.put(job, null, null);
+        if (enqueue) state.enqueue(job);
+        journal?.job(job.id);
+        emitJob(job);
+      })(),
     getJob: async (id) => state.read(id),
     getJobs: async (ids) => ids.map((id) => state.read(id)).filter((j): j is Job => j !== null),
     queuePosition: async (id) => state.position(id),
-    queueSize: async (owner) => ({ total: state.index(indexNameOf({ status: 'QUEUED' }))?.size ?? 0, owner: state.index(indexNameOf({ owner, status: 'QUEUED' }))?.size ?? 0 }),
-    queuedJobs: async () => state.queuedIds().map((id) => state.read(id)).filter((j): j is Job => j !== null),
+    queueSize: async (owner) => ({
+      total: state.index(indexNameOf({ status: 'QUEUED' }))?.size ?? 0,
+      owner: state.index(indexNameOf({ owner, status: 'QUEUED' }))?.size ?? 0,
+    }),
+    queuedJobs: async () =>
+      state
+        .queuedIds()
+        .map((id) => state.read(id))
+        .filter((j): j is Job => j !== null),
     listJobs: async (query) => {
       let below = query.after ? entryOfCursor(query.after) : undefined;
       const index = state.index(indexNameOf(query));
@@ -164,7 +174,11 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
         below = entries.at(-1);
       }
       const page = jobs.slice(0, query.first);
-      return { edges: page.map((job) => ({ job, cursor: cursorOf(job) })), endCursor: page.length ? cursorOf(page.at(-1)!) : null, hasNextPage: jobs.length > query.first };
+      return {
+        edges: page.map((job) => ({ job, cursor: cursorOf(job) })),
+        endCursor: page.length ? cursorOf(page.at(-1)!) : null,
+        hasNextPage: jobs.length > query.first,
+      };
     },
 
     claim: async (request) => journaled(claimNow)(request),
@@ -179,94 +193,106 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
       const lease = state.liveLease(channel);
       return lease ? { token: lease.token, jobId: lease.jobId } : null;
     },
-    updateJob: async (id, { from, patch, token, channel, retentionSec }) => journaled(() => {
-      const job = state.read(id);
-      if (!job || (from && !from.includes(job.status))) return null;
-      if (patch.status !== undefined && patch.status !== job.status && (!isTerminal(patch.status) || !mayMove(job.status, patch.status))) return null;
-      if (job.status === 'STARTED' || token !== undefined) {
-        const lease = job.channel && (channel === undefined || channel === job.channel) ? state.liveLease(job.channel) : null;
-        if (!lease || lease.token !== token || lease.jobId !== id) return null;
-      }
-      return write(job, patch, retentionSec);
-    })(),
-    markCommandSent: async (id, channel, token, command) => journaled(() => {
-      const job = state.read(id);
-      const lease = state.liveLease(channel);
-      if (!job || job.status !== 'STARTED' || job.channel !== channel || lease?.token !== token || lease.jobId !== id) return null;
-      return write(job, { command }, 0);
-    })(),
-    reap: async ({ nowMs, lost, limit }) => journaled(() => {
-      const expired = [...state.running].filter(([, deadline]) => deadline <= now()).sort((a, b) => a[1] - b[1]);
-      const failed: Job[] = [];
-      const requeued: Job[] = [];
-      for (const [id] of expired.slice(0, limit)) {
+    updateJob: async (id, { from, patch, token, channel, retentionSec }) =>
+      journaled(() => {
         const job = state.read(id);
-        if (!job || job.status !== 'STARTED' || !job.channel) {
-          state.running.delete(id);
-          continue;
+        if (!job || (from && !from.includes(job.status))) return null;
+        if (patch.status !== undefined && patch.status !== job.status && (!isTerminal(patch.status) || !mayMove(job.status, patch.status)))
+          return null;
+        if (job.status === 'STARTED' || token !== undefined) {
+          const lease = job.channel && (channel === undefined || channel === job.channel) ? state.liveLease(job.channel) : null;
+          if (!lease || lease.token !== token || lease.jobId !== id) return null;
         }
-        const lease = state.liveLease(job.channel);
-        if (lease?.jobId === id) {
-          state.running.set(id, lease.expiresAt);
-          continue;
+        return write(job, patch, retentionSec);
+      })(),
+    markCommandSent: async (id, channel, token, command) =>
+      journaled(() => {
+        const job = state.read(id);
+        const lease = state.liveLease(channel);
+        if (!job || job.status !== 'STARTED' || job.channel !== channel || lease?.token !== token || lease.jobId !== id) return null;
+        return write(job, { command }, 0);
+      })(),
+    reap: async ({ nowMs, lost, limit }) =>
+      journaled(() => {
+        const expired = [...state.running].filter(([, deadline]) => deadline <= now()).sort((a, b) => a[1] - b[1]);
+        const failed: Job[] = [];
+        const requeued: Job[] = [];
+        for (const [id] of expired.slice(0, limit)) {
+          const job = state.read(id);
+          if (!job || job.status !== 'STARTED' || !job.channel) {
+            state.running.delete(id);
+            continue;
+          }
+          const lease = state.liveLease(job.channel);
+          if (lease?.jobId === id) {
+            state.running.set(id, lease.expiresAt);
+            continue;
+          }
+          const fate = fateOf(job, nowMs, lost.jobTimeoutMs);
+          if (fate.kind === 'adopt') state.running.set(id, now() + fate.leftMs);
+          else if (fate.kind === 'requeue') {
+            requeued.push(requeue(job));
+            events.emit(EVENT_CHANNEL_FREED, job.channel);
+          } else failed.push(lose(job, lost));
         }
-        const fate = fateOf(job, nowMs, lost.jobTimeoutMs);
-        if (fate.kind === 'adopt') state.running.set(id, now() + fate.leftMs);
-        else if (fate.kind === 'requeue') {
-          requeued.push(requeue(job));
-          events.emit(EVENT_CHANNEL_FREED, job.channel);
-        } else failed.push(lose(job, lost));
-      }
-      return { failed, requeued, more: expired.length > limit };
-    })(),
-    discardQueued: async (id) => journaled(() => {
-      const job = state.read(id);
-      if (!job || job.status !== 'QUEUED') return false;
-      state.remove(job);
-      journal?.job(id);
-      return true;
-    })(),
+        return { failed, requeued, more: expired.length > limit };
+      })(),
+    discardQueued: async (id) =>
+      journaled(() => {
+        const job = state.read(id);
+        if (!job || job.status !== 'QUEUED') return false;
+        state.remove(job);
+        journal?.job(id);
+        return true;
+      })(),
     checkStore: async () => 'same' as const, // an in-process store cannot lose its data and keep this process
-    restoreJob: async (job, retentionSec) => journaled(() => {
-      if (state.read(job.id)) return false;
-      state.put(job, null, isTerminal(job.status) ? now() + retentionSec * 1000 : null);
-      if (job.status === 'QUEUED') state.enqueue(job);
-      journal?.job(job.id);
-      emitJob(job);
-      return true;
-    })(),
+    restoreJob: async (job, retentionSec) =>
+      journaled(() => {
+        if (state.read(job.id)) return false;
+        state.put(job, null, isTerminal(job.status) ? now() + retentionSec * 1000 : null);
+        if (job.status === 'QUEUED') state.enqueue(job);
+        journal?.job(job.id);
+        emitJob(job);
+        return true;
+      })(),
 
     heartbeat: async (instance, ttlMs) => void state.alive.set(instance, now() + ttlMs),
     isAlive: async (instance) => (state.alive.get(instance) ?? 0) > now(),
 
-    upsertAccount: async (account: DiscordAccount, { keepState = false } = {}) => journaled(() => {
-      const previous = state.accounts.get(account.channel);
-      const keep = keepState && previous;
-      const record = {
-        channel: account.channel, server: account.server, discord: account.discord, ...(account.label ? { label: account.label } : {}),
-        enabled: keep ? previous.enabled : true,
-        disabledReason: keep ? previous.disabledReason : null,
-        cooldownUntil: previous?.cooldownUntil ?? 0,
-        exhaustedDay: keep ? previous.exhaustedDay : null,
-      };
-      state.accounts.set(account.channel, record);
-      journal?.account(account.channel);
-      events.emit(EVENT_CHANNEL_FREED, account.channel);
-      return record;
-    })(),
+    upsertAccount: async (account: DiscordAccount, { keepState = false } = {}) =>
+      journaled(() => {
+        const previous = state.accounts.get(account.channel);
+        const keep = keepState && previous;
+        const record = {
+          channel: account.channel,
+          server: account.server,
+          discord: account.discord,
+          ...(account.label ? { label: account.label } : {}),
+          enabled: keep ? previous.enabled : true,
+          disabledReason: keep ? previous.disabledReason : null,
+          cooldownUntil: previous?.cooldownUntil ?? 0,
+          exhaustedDay: keep ? previous.exhaustedDay : null,
+        };
+        state.accounts.set(account.channel, record);
+        journal?.account(account.channel);
+        events.emit(EVENT_CHANNEL_FREED, account.channel);
+        return record;
+      })(),
     getAccount: async (channel) => state.accounts.get(channel) ?? null,
     listAccounts: async () => [...state.accounts.values()],
-    deleteAccount: async (channel) => journaled(() => {
-      const deleted = state.accounts.delete(channel);
-      journal?.account(channel);
-      return deleted;
-    })(),
-    setAccountState: async (channel, change) => journaled(() => {
-      const account = state.accounts.get(channel);
-      if (!account) return;
-      state.accounts.set(channel, { ...account, ...change });
-      journal?.account(channel);
-    })(),
+    deleteAccount: async (channel) =>
+      journaled(() => {
+        const deleted = state.accounts.delete(channel);
+        journal?.account(channel);
+        return deleted;
+      })(),
+    setAccountState: async (channel, change) =>
+      journaled(() => {
+        const account = state.accounts.get(channel);
+        if (!account) return;
+        state.accounts.set(channel, { ...account, ...change });
+        journal?.account(channel);
+      })(),
     creditsUsed: async (channel, day) => state.credits.get(`${channel}:${day}`) ?? 0,
 
     publish: async (event, payload) => void events.emit(event, payload),

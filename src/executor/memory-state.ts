@@ -110,7 +110,10 @@ export class MemoryState {
   }
 
   queuedIds(): string[] {
-    return [...this.queues.values()].flatMap((q) => q.values().map((seq) => ({ seq, id: this.idBySeq.get(seq)! }))).sort((a, b) => a.seq - b.seq).map((e) => e.id);
+    return [...this.queues.values()]
+      .flatMap((q) => q.values().map((seq) => ({ seq, id: this.idBySeq.get(seq)! })))
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) => e.id);
   }
 
   liveLease(channel: string): (Lease & { expiresAt: number }) | null {

@@ -27,7 +27,10 @@ export class ReadModel {
 
   constructor(private readonly ctx: ExecutorContext) {}
 
-  toView = async (job: Job): Promise<JobView> => ({ ...job, queuePosition: job.status === 'QUEUED' ? await this.ctx.coordinator.queuePosition(job.id) : null });
+  toView = async (job: Job): Promise<JobView> => ({
+    ...job,
+    queuePosition: job.status === 'QUEUED' ? await this.ctx.coordinator.queuePosition(job.id) : null,
+  });
 
   async get(id: string): Promise<JobView | null> {
     const cached = this.finishedReads.get(id);
@@ -41,7 +44,12 @@ export class ReadModel {
 
   async list(filter: JobFilter, page: { first: number; after?: string | null }): Promise<JobPage> {
     const result = await this.ctx.coordinator.listJobs({ ...filter, first: page.first, after: page.after ?? null });
-    return { ...result, edges: await Promise.all(result.edges.map(async ({ job, cursor }) => ({ job: await this.toView(await this.withFreshUrls(job)), cursor }))) };
+    return {
+      ...result,
+      edges: await Promise.all(
+        result.edges.map(async ({ job, cursor }) => ({ job: await this.toView(await this.withFreshUrls(job)), cursor })),
+      ),
+    };
   }
 
   watch(id: string, signal: AbortSignal): AsyncIterable<JobView> {
@@ -87,7 +95,13 @@ export class ReadModel {
     if (!account) return job;
     const fresh = await this.ctx.driver.refreshUrls(discordAccountOf(account), urls, AbortSignal.timeout(URL_REFRESH_TIMEOUT_MS));
     const attachments = withRefreshedUrls(job.attachments, fresh);
-    return (await this.ctx.coordinator.updateJob(job.id, { from: ['COMPLETED'], patch: { attachments }, retentionSec: this.ctx.retentionSec })) ?? { ...job, attachments };
+    return (
+      (await this.ctx.coordinator.updateJob(job.id, {
+        from: ['COMPLETED'],
+        patch: { attachments },
+        retentionSec: this.ctx.retentionSec,
+      })) ?? { ...job, attachments }
+    );
   }
 }
 

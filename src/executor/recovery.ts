@@ -40,11 +40,22 @@ export class Recovery {
   async reap(): Promise<void> {
     const { coordinator, retentionSec, now, logger, config } = this.deps.ctx;
     await this.checkStore();
-    for (let more = true; more; ) {
-      const reaped = await coordinator.reap({ nowMs: now(), limit: REAP_BATCH, lost: { patch: lostPatch(now()), retentionSec, jobTimeoutMs: config.jobs.timeoutMs } });
-      for (const job of reaped.requeued) logger.warn({ job: job.id, channel: job.channel }, 'a job whose holder vanished before sending anything is back at the head of the queue');
+    for (let more = true; more;) {
+      const reaped = await coordinator.reap({
+        nowMs: now(),
+        limit: REAP_BATCH,
+        lost: { patch: lostPatch(now()), retentionSec, jobTimeoutMs: config.jobs.timeoutMs },
+      });
+      for (const job of reaped.requeued)
+        logger.warn(
+          { job: job.id, channel: job.channel },
+          'a job whose holder vanished before sending anything is back at the head of the queue',
+        );
       for (const job of reaped.failed) {
-        logger.warn({ job: job.id, channel: job.channel }, 'reaped a job whose holder vanished and whose command is too old to follow (EXECUTOR_LOST)');
+        logger.warn(
+          { job: job.id, channel: job.channel },
+          'reaped a job whose holder vanished and whose command is too old to follow (EXECUTOR_LOST)',
+        );
         await this.deps.terminal.apply(job);
       }
       if (reaped.requeued.length > 0) this.deps.onRecovered();
@@ -86,7 +97,10 @@ export class Recovery {
         if (await coordinator.restoreJob(restored, retentionSec)) requeued++;
         journal.record(restored);
       }
-      logger.warn({ accounts: accounts.size, requeued, restoredFinished, running: this.deps.runningHere() }, 'recovered from a job store data loss: accounts, queued and recently finished jobs restored');
+      logger.warn(
+        { accounts: accounts.size, requeued, restoredFinished, running: this.deps.runningHere() },
+        'recovered from a job store data loss: accounts, queued and recently finished jobs restored',
+      );
     })()
       .catch((error: unknown) => logger.warn({ err: error }, 'recovery after a store loss failed; retrying on the next pass'))
       .finally(() => {
@@ -106,7 +120,13 @@ export class Recovery {
     const known = this.deps.journal.get(id);
     if (!known || (await coordinator.getJob(id))) return null;
     const at = new Date(now()).toISOString();
-    const outcome: JobPatch = attempted ?? { status: 'FAILED', code: 'EXECUTOR_LOST', error: 'The job store (Redis) lost its data while this job ran; it was stopped', errorDetails: null, finishedAt: at };
+    const outcome: JobPatch = attempted ?? {
+      status: 'FAILED',
+      code: 'EXECUTOR_LOST',
+      error: 'The job store (Redis) lost its data while this job ran; it was stopped',
+      errorDetails: null,
+      finishedAt: at,
+    };
     const restored: Job = { ...known, ...outcome, version: known.version + 1, updated: at };
     return (await coordinator.restoreJob(restored, retentionSec)) ? restored : null;
   }

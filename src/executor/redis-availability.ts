@@ -34,7 +34,12 @@ const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN
 export function toServiceUnavailable(error: unknown): unknown {
   if (error instanceof AppError) return error;
   if (error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message)) return error;
-  return new AppError('SERVICE_UNAVAILABLE', 'The job store (Redis) is unreachable; retry shortly', { retryAfter: REDIS_RETRY_AFTER_SECONDS }, { cause: error });
+  return new AppError(
+    'SERVICE_UNAVAILABLE',
+    'The job store (Redis) is unreachable; retry shortly',
+    { retryAfter: REDIS_RETRY_AFTER_SECONDS },
+    { cause: error },
+  );
 }
 
 /**
@@ -66,7 +71,9 @@ class CallDeadlineExceeded extends Error {
 
 export function withDeadline<T>(call: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CallDeadlineExceeded(`no answer from Redis within ${ms} ms`)), ms)));
+  const deadline = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new CallDeadlineExceeded(`no answer from Redis within ${ms} ms`)), ms)),
+  );
   return Promise.race([call, deadline]).finally(() => clearTimeout(timer));
 }
 const resetSockets = new WeakMap<RedisClient, unknown>();
@@ -104,7 +111,12 @@ type AsyncMethods<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Prom
  * Wraps every async method of `target` (except those in `exempt`) so it waits for the connection
  * and reports an outage as SERVICE_UNAVAILABLE.
  */
-export function guardedByAvailability<T extends object>(target: T, connection: RedisClient, waitMs: number, exempt: readonly (keyof T)[]): AsyncMethods<T> {
+export function guardedByAvailability<T extends object>(
+  target: T,
+  connection: RedisClient,
+  waitMs: number,
+  exempt: readonly (keyof T)[],
+): AsyncMethods<T> {
   const guarded = { ...target } as Record<keyof T, unknown>;
   for (const key of Object.keys(target) as (keyof T)[]) {
     const method = target[key];

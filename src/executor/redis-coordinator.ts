@@ -15,7 +15,16 @@ import { publish, publishCommand } from '../redis/pubsub.js';
 import { COMMAND_TIMEOUT_MS } from '../redis/roles.js';
 import { defineScripts, type ScriptArg } from '../redis/scripts.js';
 import type { RedisConnectionConfig } from '../redis/settings.js';
-import { STORE_LOST, type CallbackTaskRule, type Claimed, type ClaimRequest, type Coordinator, type JobWrite, type ListQuery, type ReapRequest } from './coordinator.js';
+import {
+  STORE_LOST,
+  type CallbackTaskRule,
+  type Claimed,
+  type ClaimRequest,
+  type Coordinator,
+  type JobWrite,
+  type ListQuery,
+  type ReapRequest,
+} from './coordinator.js';
 import { executorKeys, indexNameOf } from './keys.js';
 import { cursorOf, entryOfCursor } from './paging.js';
 import { decodeJob, ReplyOutOfStep } from './job-json.js';
@@ -23,7 +32,21 @@ import { guardedByAvailability, resetIfOutOfStep } from './redis-availability.js
 import { accountOfFields } from './redis-accounts.js';
 import { createRedisEvents } from './redis-events.js';
 
-const SCRIPTS = ['create-job', 'claim', 'renew', 'update-job', 'mark-command-sent', 'reap', 'discard-queued', 'restore-job', 'ensure-epoch', 'list-jobs', 'queue-position', 'upsert-account', 'set-account-state'] as const;
+const SCRIPTS = [
+  'create-job',
+  'claim',
+  'renew',
+  'update-job',
+  'mark-command-sent',
+  'reap',
+  'discard-queued',
+  'restore-job',
+  'ensure-epoch',
+  'list-jobs',
+  'queue-position',
+  'upsert-account',
+  'set-account-state',
+] as const;
 const TRANSITIONS = JSON.stringify(NEXT_STATUSES);
 /** Listing indexes keep entries this much past the retention (a job expires retention after it ends). */
 const INDEX_SLACK_MS = 7 * 86_400_000;
@@ -45,26 +68,53 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
   const keys = executorKeys(options.prefix);
   const commands = createRedisClient(options.redis, 'commands', { connectionName: 'picsi:executor:commands' });
   const subscriber = createRedisClient(options.redis, 'subscriber', { connectionName: 'picsi:executor:events' });
-  for (const [name, conn] of [['commands', commands], ['subscriber', subscriber]] as const) {
+  for (const [name, conn] of [
+    ['commands', commands],
+    ['subscriber', subscriber],
+  ] as const) {
     conn.on('error', (error: Error) => logger.warn({ err: error.message, connection: name }, 'redis connection error'));
   }
   const scripts = defineScripts(commands, 'picsi', new URL('./lua/', import.meta.url), SCRIPTS);
-  const events = createRedisEvents(subscriber, { channelOf: keys.event, commandTimeoutMs: COMMAND_TIMEOUT_MS, leaseTtlMs: options.leaseTtlMs, probeId: randomBytes(6).toString('hex') });
+  const events = createRedisEvents(subscriber, {
+    channelOf: keys.event,
+    commandTimeoutMs: COMMAND_TIMEOUT_MS,
+    leaseTtlMs: options.leaseTtlMs,
+    probeId: randomBytes(6).toString('hex'),
+  });
   await Promise.all([commands.connect(), events.connect()]);
 
   /** The standard KEYS and ARGV of every script that writes a job (lua/includes/job-writes.lua). */
-  const jobKeys = [keys.jobPrefix, keys.leasePrefix, keys.holderPrefix, keys.queuePrefix, keys.queueSeq, keys.running, keys.indexPrefix, keys.callbackTaskPrefix, keys.callbackDue, keys.queueChannels];
+  const jobKeys = [
+    keys.jobPrefix,
+    keys.leasePrefix,
+    keys.holderPrefix,
+    keys.queuePrefix,
+    keys.queueSeq,
+    keys.running,
+    keys.indexPrefix,
+    keys.callbackTaskPrefix,
+    keys.callbackDue,
+    keys.queueChannels,
+  ];
   const now = options.now ?? Date.now;
   const publishWith = publishCommand(commands);
-  const writeArgs = (nowMs = now()): ScriptArg[] => [keys.event(''), new Date(nowMs).toISOString(), options.callbacks?.defaultUrl ?? '', nowMs, publishWith];
-  const runWrite = (name: (typeof SCRIPTS)[number], extraKeys: string[], args: ScriptArg[], nowMs?: number) => scripts.run(name, [...jobKeys, ...extraKeys], [...writeArgs(nowMs), ...args]);
+  const writeArgs = (nowMs = now()): ScriptArg[] => [
+    keys.event(''),
+    new Date(nowMs).toISOString(),
+    options.callbacks?.defaultUrl ?? '',
+    nowMs,
+    publishWith,
+  ];
+  const runWrite = (name: (typeof SCRIPTS)[number], extraKeys: string[], args: ScriptArg[], nowMs?: number) =>
+    scripts.run(name, [...jobKeys, ...extraKeys], [...writeArgs(nowMs), ...args]);
   const jobOrNull = (out: unknown, id: string) => (out ? decodeJob(out, id) : null);
 
   /** The epoch this instance works in; a different or missing one means the store lost its data. */
   let knownEpoch: string | null = null;
   const epochIdOf = (raw: unknown): string => {
     const epoch = (typeof raw === 'string' ? JSON.parse(raw) : null) as { id?: unknown; holdUntilMs?: unknown } | null;
-    if (typeof epoch?.id !== 'string' || typeof epoch.holdUntilMs !== 'number') throw new ReplyOutOfStep('expected the store epoch, got another reply');
+    if (typeof epoch?.id !== 'string' || typeof epoch.holdUntilMs !== 'number')
+      throw new ReplyOutOfStep('expected the store epoch, got another reply');
     return epoch.id;
   };
   const ensureEpoch = async (): Promise<string> => {
@@ -74,7 +124,8 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
     if (current) return epochIdOf(current);
     return epochIdOf(await scripts.run('ensure-epoch', [keys.epoch], [randomBytes(8).toString('hex'), options.leaseTtlMs]));
   };
-  const mgetJobs = async (ids: string[]) => (ids.length ? await commands.mget(ids.map(keys.job)) : []).filter((r): r is string => r !== null).map((r) => decodeJob(r));
+  const mgetJobs = async (ids: string[]) =>
+    (ids.length ? await commands.mget(ids.map(keys.job)) : []).filter((r): r is string => r !== null).map((r) => decodeJob(r));
   const readAccount = async (channel: string) => accountOfFields(await commands.hgetall(keys.account(channel)));
   const queueNames = async () => [keys.anyQueue, ...(await commands.smembers(keys.queueChannels)).map(keys.channelQueue)];
 
@@ -92,20 +143,33 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
       return position === null ? null : Number(position);
     },
     async queueSize(owner) {
-      const [total, mine] = await Promise.all([commands.zcard(keys.indexPrefix + indexNameOf({ status: 'QUEUED' })), commands.zcard(keys.indexPrefix + indexNameOf({ owner, status: 'QUEUED' }))]);
+      const [total, mine] = await Promise.all([
+        commands.zcard(keys.indexPrefix + indexNameOf({ status: 'QUEUED' })),
+        commands.zcard(keys.indexPrefix + indexNameOf({ owner, status: 'QUEUED' })),
+      ]);
       return { total, owner: mine };
     },
     async queuedJobs() {
-      const entries = (await Promise.all((await queueNames()).map((q) => commands.zrange(q, 0, -1, 'WITHSCORES')))).flatMap((flat) => flat.flatMap((id, i) => (i % 2 === 0 ? [{ id, seq: Number(flat[i + 1]) }] : [])));
+      const entries = (await Promise.all((await queueNames()).map((q) => commands.zrange(q, 0, -1, 'WITHSCORES')))).flatMap((flat) =>
+        flat.flatMap((id, i) => (i % 2 === 0 ? [{ id, seq: Number(flat[i + 1]) }] : [])),
+      );
       return mgetJobs(entries.sort((a, b) => a.seq - b.seq).map((e) => e.id));
     },
     async listJobs(query: ListQuery) {
       const bound = query.after ? `(${entryOfCursor(query.after)}` : '+';
-      const flat = (await scripts.run('list-jobs', [keys.indexPrefix + indexNameOf(query), keys.jobPrefix], [bound, query.first + 1])) as string[];
+      const flat = (await scripts.run(
+        'list-jobs',
+        [keys.indexPrefix + indexNameOf(query), keys.jobPrefix],
+        [bound, query.first + 1],
+      )) as string[];
       const jobs: Job[] = [];
       for (let i = 1; i < flat.length; i += 2) jobs.push(decodeJob(flat[i]));
       const page = jobs.slice(0, query.first);
-      return { edges: page.map((job) => ({ job, cursor: cursorOf(job) })), endCursor: page.length ? cursorOf(page.at(-1)!) : null, hasNextPage: jobs.length > query.first };
+      return {
+        edges: page.map((job) => ({ job, cursor: cursorOf(job) })),
+        endCursor: page.length ? cursorOf(page.at(-1)!) : null,
+        hasNextPage: jobs.length > query.first,
+      };
     },
 
     async claim(request: ClaimRequest): Promise<Claimed | null | typeof STORE_LOST> {
@@ -114,8 +178,18 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
         'claim',
         [keys.epoch, keys.account(channel), keys.credits(channel, request.day)],
         [
-          channel, request.token, request.ttlMs, request.day, request.creditCost, request.creditsPerDay, JSON.stringify(request.start),
-          JSON.stringify(request.lost.patch), request.lost.retentionSec, request.lost.jobTimeoutMs, request.acceptedBy ?? '', request.recordsCommands ? '1' : '0',
+          channel,
+          request.token,
+          request.ttlMs,
+          request.day,
+          request.creditCost,
+          request.creditsPerDay,
+          JSON.stringify(request.start),
+          JSON.stringify(request.lost.patch),
+          request.lost.retentionSec,
+          request.lost.jobTimeoutMs,
+          request.acceptedBy ?? '',
+          request.recordsCommands ? '1' : '0',
         ],
         request.nowMs,
       )) as [number, string, ...string[]] | null;
@@ -135,14 +209,27 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
       return { token: token!, jobId: jobId! };
     },
     async updateJob(id, write: JobWrite) {
-      const args = [id, JSON.stringify(write.patch), write.token ?? '', write.channel ?? '', write.retentionSec, (write.from ?? []).join(','), TRANSITIONS];
+      const args = [
+        id,
+        JSON.stringify(write.patch),
+        write.token ?? '',
+        write.channel ?? '',
+        write.retentionSec,
+        (write.from ?? []).join(','),
+        TRANSITIONS,
+      ];
       return jobOrNull(await runWrite('update-job', [], args), id);
     },
     async markCommandSent(id, channel, token, command) {
       return jobOrNull(await runWrite('mark-command-sent', [], [id, channel, token, JSON.stringify(command)]), id);
     },
     async reap(request: ReapRequest) {
-      const out = (await runWrite('reap', [], [JSON.stringify(request.lost.patch), request.lost.retentionSec, request.lost.jobTimeoutMs, request.limit], request.nowMs)) as [number, number, ...string[]];
+      const out = (await runWrite(
+        'reap',
+        [],
+        [JSON.stringify(request.lost.patch), request.lost.retentionSec, request.lost.jobTimeoutMs, request.limit],
+        request.nowMs,
+      )) as [number, number, ...string[]];
       const [more, failedCount, ...jobs] = out;
       const decoded = jobs.map((r) => decodeJob(r));
       return { more: Number(more) === 1, failed: decoded.slice(0, Number(failedCount)), requeued: decoded.slice(Number(failedCount)) };
@@ -172,7 +259,11 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
     },
 
     async upsertAccount(account: DiscordAccount, opts = {}) {
-      const fields = (await scripts.run('upsert-account', [keys.account(account.channel), keys.accounts], [keys.event(''), account.channel, account.server, account.discord, account.label ?? '', opts.keepState ? '1' : '0', publishWith])) as string[];
+      const fields = (await scripts.run(
+        'upsert-account',
+        [keys.account(account.channel), keys.accounts],
+        [keys.event(''), account.channel, account.server, account.discord, account.label ?? '', opts.keepState ? '1' : '0', publishWith],
+      )) as string[];
       const record = accountOfFields(Object.fromEntries(fields.flatMap((f, i) => (i % 2 === 0 ? [[f, fields[i + 1]!]] : []))));
       if (!record) throw new ReplyOutOfStep(`expected account ${account.channel}, got another reply`);
       return record;
@@ -204,10 +295,12 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
 
     async ping() {
       // On a Cluster a PING goes to any primary: ask the one that serves the executor's slot.
-      const reply = await (isCluster(commands) ? commands.exists(keys.epoch).then(() => 'PONG') : commands.ping()).catch((error: unknown) => {
-        resetIfOutOfStep(commands, error);
-        return null;
-      });
+      const reply = await (isCluster(commands) ? commands.exists(keys.epoch).then(() => 'PONG') : commands.ping()).catch(
+        (error: unknown) => {
+          resetIfOutOfStep(commands, error);
+          return null;
+        },
+      );
       return reply === 'PONG';
     },
     async close() {

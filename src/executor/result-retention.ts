@@ -19,7 +19,7 @@ export class ResultRetention {
     const { coordinator, blobs, now, retentionSec } = this.ctx;
     const cutoff = now() - retentionSec * 1000 + RETENTION_SWEEP_MS;
     let deleted = 0;
-    for (let after: string | null = null, more = true; more; ) {
+    for (let after: string | null = null, more = true; more;) {
       const page = await coordinator.listJobs({ status: 'COMPLETED', first: PAGE, after });
       const keys = page.edges
         .filter(({ job }) => job.finishedAt !== null && Date.parse(job.finishedAt) <= cutoff)

@@ -18,9 +18,17 @@ export const RESULT_KEY_PREFIX = 'results/';
  * `results/<UTC day>/<job>/<attachment>`: the day first, so a retention rule (an S3 lifecycle rule
  * on the prefix, a sweep of old day folders) can drop whole days after JOB_RETENTION_DAYS.
  */
-export const resultKey = (day: string, jobId: string, attachmentId: string) => `${RESULT_KEY_PREFIX}${day}/${jobId}/${attachmentId.replace(/[^\w.=-]/g, '_')}`;
+export const resultKey = (day: string, jobId: string, attachmentId: string) =>
+  `${RESULT_KEY_PREFIX}${day}/${jobId}/${attachmentId.replace(/[^\w.=-]/g, '_')}`;
 
-export async function copyResults(jobId: string, day: string, attachments: JobAttachment[], copy: CopyRemote, signal: AbortSignal, logger: Logger): Promise<JobAttachment[]> {
+export async function copyResults(
+  jobId: string,
+  day: string,
+  attachments: JobAttachment[],
+  copy: CopyRemote,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<JobAttachment[]> {
   return Promise.all(
     attachments.map(async (a): Promise<JobAttachment> => {
       const key = resultKey(day, jobId, a.id);
@@ -43,5 +51,6 @@ const RESULT_COPY_TIMEOUT_MS = 20_000;
 
 /** The copy into `blobs`: streamed, bounded and retried by storage's copy-remote. */
 export function resultCopier(blobs: BlobStore): CopyRemote {
-  return (url, key, { contentType, signal }) => copyRemoteToStore({ url, store: blobs, key, maxBytes: RESULT_COPY_MAX_BYTES, timeoutMs: RESULT_COPY_TIMEOUT_MS, signal, contentType });
+  return (url, key, { contentType, signal }) =>
+    copyRemoteToStore({ url, store: blobs, key, maxBytes: RESULT_COPY_MAX_BYTES, timeoutMs: RESULT_COPY_TIMEOUT_MS, signal, contentType });
 }

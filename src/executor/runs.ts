@@ -35,7 +35,15 @@ export class RunningJobs {
   start(claimed: Claimed, token: string, account: AccountRecord): void {
     const { ctx } = this.deps;
     const job = claimed.job;
-    const workerDeps = { coordinator: ctx.coordinator, driver: ctx.driver, logger: ctx.logger, now: ctx.now, leaseTtlMs: ctx.config.jobs.leaseTtlMs, retentionSec: ctx.retentionSec, copyResult: this.deps.copyResult };
+    const workerDeps = {
+      coordinator: ctx.coordinator,
+      driver: ctx.driver,
+      logger: ctx.logger,
+      now: ctx.now,
+      leaseTtlMs: ctx.config.jobs.leaseTtlMs,
+      retentionSec: ctx.retentionSec,
+      copyResult: this.deps.copyResult,
+    };
     const run = runJob(workerDeps, claimed, token, discordAccountOf(account), inputsOf(job, ctx.blobs));
     this.runs.set(job.id, run);
     this.deps.journal.record(job);

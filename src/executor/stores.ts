@@ -25,11 +25,23 @@ export async function openExecutorStores(config: Config, logger: Logger, now: ()
   const callbacks: CallbackTaskRule = { defaultUrl: config.callbacks.defaultUrl, doneTtlMs: config.jobs.retentionDays * 86_400_000 };
   const redis = config.redis.connection;
   if (redis) {
-    const coordinator = await createRedisCoordinator({ redis, prefix: config.redis.prefix, logger, leaseTtlMs: config.jobs.leaseTtlMs, retentionDays: config.jobs.retentionDays, callbacks, now });
+    const coordinator = await createRedisCoordinator({
+      redis,
+      prefix: config.redis.prefix,
+      logger,
+      leaseTtlMs: config.jobs.leaseTtlMs,
+      retentionDays: config.jobs.retentionDays,
+      callbacks,
+      now,
+    });
     const connection = createRedisClient(redis, 'callbacks', { connectionName: 'picsi:callbacks', lazyConnect: false });
     connection.on('error', (error: Error) => logger.warn({ err: error.message }, 'callbacks: redis connection error'));
     logger.info({ mode: redis.mode }, 'job store: Redis');
-    return { coordinator, callbackStore: createRedisStore(connection, { prefix: config.redis.prefix, doneTtlMs: callbacks.doneTtlMs, now }), close: async () => connection.disconnect() };
+    return {
+      coordinator,
+      callbackStore: createRedisStore(connection, { prefix: config.redis.prefix, doneTtlMs: callbacks.doneTtlMs, now }),
+      close: async () => connection.disconnect(),
+    };
   }
   const journal = openJournal(config.dataDir, { now });
   const callbackStore = createMemoryStore({
@@ -42,6 +54,9 @@ export async function openExecutorStores(config: Config, logger: Logger, now: ()
     },
   });
   const coordinator = createMemoryCoordinator({ now, journal, callbacks, callbackTasks: callbackStore });
-  logger.info({ dataDir: config.dataDir, jobs: journal.state.jobs.size }, 'no Redis configured: embedded job store, journaled under DATA_DIR/jobs (single instance)');
+  logger.info(
+    { dataDir: config.dataDir, jobs: journal.state.jobs.size },
+    'no Redis configured: embedded job store, journaled under DATA_DIR/jobs (single instance)',
+  );
   return { coordinator, callbackStore, close: async () => journal.close() };
 }

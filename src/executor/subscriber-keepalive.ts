@@ -31,7 +31,9 @@ export interface SubscriberKeepaliveOptions {
 
 export function startSubscriberKeepalive(subscriber: RedisClient, options: SubscriberKeepaliveOptions): SubscriberKeepalive {
   const { commandTimeoutMs } = options;
-  const probe = isCluster(subscriber) ? clusterProbe(subscriber, options.probeChannel) : { subscribe: async () => {}, send: () => subscriber.ping() };
+  const probe = isCluster(subscriber)
+    ? clusterProbe(subscriber, options.probeChannel)
+    : { subscribe: async () => {}, send: () => subscriber.ping() };
   let inFlight = false;
   let stuckSince: number | null = null;
 

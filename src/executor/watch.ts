@@ -50,7 +50,8 @@ export async function* watchJob(coordinator: Coordinator, id: string, signal: Ab
         // Seen before, gone now: the store lost its data and the owning instance restores the
         // record shortly (its event or our next re-read brings it back).
         missingSince ??= Date.now();
-        if (Date.now() - missingSince > LOST_RECORD_WAIT_MS) throw new AppError('NOT_FOUND', 'The job record was lost by the job store and not restored');
+        if (Date.now() - missingSince > LOST_RECORD_WAIT_MS)
+          throw new AppError('NOT_FOUND', 'The job record was lost by the job store and not restored');
         const retry = setTimeout(() => inbox.push({ kind: 'reread' }), LOST_RECORD_REREAD_MS);
         pending = await inbox.next();
         clearTimeout(retry);
@@ -71,7 +72,11 @@ export async function* watchJob(coordinator: Coordinator, id: string, signal: Ab
 }
 
 /** Every change of every job matching the filter; never ends by itself. */
-export async function* watchAllJobs(coordinator: Coordinator, filter: { channel?: string; owner?: string }, signal: AbortSignal): AsyncGenerator<Job> {
+export async function* watchAllJobs(
+  coordinator: Coordinator,
+  filter: { channel?: string; owner?: string },
+  signal: AbortSignal,
+): AsyncGenerator<Job> {
   const inbox = channel<Job>(signal);
   const unsubscribe = await coordinator.subscribe(EVENT_ALL_JOBS, (payload) => {
     const job = decodeJob(payload);

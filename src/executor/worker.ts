@@ -43,7 +43,13 @@ export interface RunningJob {
 const WRITE_RETRY_WINDOW_MS = 5 * 60_000;
 const writeBackoffMs = (attempt: number) => Math.min(4000, 250 * 2 ** attempt);
 
-export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, account: DiscordAccount, inputs: { source: UploadInput; target: UploadInput } | null): RunningJob {
+export function runJob(
+  deps: WorkerDeps,
+  claimed: Claimed,
+  token: string,
+  account: DiscordAccount,
+  inputs: { source: UploadInput; target: UploadInput } | null,
+): RunningJob {
   const { coordinator, driver, now, leaseTtlMs } = deps;
   const job = claimed.job;
   const channel = job.channel!;
@@ -69,7 +75,13 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
     const giveUpAt = now() + WRITE_RETRY_WINDOW_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        const written = await coordinator.updateJob(job.id, { from: ['STARTED'], patch: outcome, token, channel, retentionSec: deps.retentionSec });
+        const written = await coordinator.updateJob(job.id, {
+          from: ['STARTED'],
+          patch: outcome,
+          token,
+          channel,
+          retentionSec: deps.retentionSec,
+        });
         if (!written) log.warn({ status: patch.status }, 'late write rejected by the fence: this instance no longer holds the channel');
         return written;
       } catch (error) {
@@ -80,13 +92,20 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
     }
   };
 
-  const hooks = commandRecordHooks({ coordinator, jobId: job.id, channel, token, signal: controller.signal, logger: log, onUnrecorded: () => abort('lease-lost') }, job.command ?? null);
+  const hooks = commandRecordHooks(
+    { coordinator, jobId: job.id, channel, token, signal: controller.signal, logger: log, onUnrecorded: () => abort('lease-lost') },
+    job.command ?? null,
+  );
 
   const adopted = claimed.adopted && job.command != null;
   const drive = (): Promise<PicsiResult> => {
     if (adopted) return driver.follow({ jobId: job.id, account, command: job.command! }, controller.signal, hooks);
     if (!inputs) throw new DriverError('DISCORD_ERROR', 'The job has no input images in the blob store', { commandSent: false });
-    return driver.picsi({ jobId: job.id, account, options: job.options, source: inputs.source, target: inputs.target }, controller.signal, hooks);
+    return driver.picsi(
+      { jobId: job.id, account, options: job.options, source: inputs.source, target: inputs.target },
+      controller.signal,
+      hooks,
+    );
   };
 
   const done = (async (): Promise<Job | null> => {
@@ -96,19 +115,37 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
       if (abortReason) return await finishAborted();
       const attachments = await copyResults(job.id, utcDay(now()), result.attachments, deps.copyResult, controller.signal, log);
       if (abortReason) return await finishAborted();
-      return await finish({ status: 'COMPLETED', messageId: result.messageId, content: result.content, attachments, timestamp: result.timestamp });
+      return await finish({
+        status: 'COMPLETED',
+        messageId: result.messageId,
+        content: result.content,
+        attachments,
+        timestamp: result.timestamp,
+      });
     } catch (error) {
       if (abortReason) return await finishAborted();
       if (error instanceof DriverError) {
         const accountState = accountStateAfter(error, now());
         if (accountState) {
           if (error.disableAccount) log.error('Discord refused the account: taken out of rotation');
-          await coordinator.setAccountState(channel, accountState).catch((e: unknown) => log.warn({ err: e }, 'could not record the account state'));
+          await coordinator
+            .setAccountState(channel, accountState)
+            .catch((e: unknown) => log.warn({ err: e }, 'could not record the account state'));
         }
         if (adopted && error.code === 'TIMEOUT') {
-          return await finish({ status: 'FAILED', code: 'EXECUTOR_LOST', error: 'The instance that sent this command stopped, and no answer of the bot was found within the job timeout', errorDetails: detailsOf(error) });
+          return await finish({
+            status: 'FAILED',
+            code: 'EXECUTOR_LOST',
+            error: 'The instance that sent this command stopped, and no answer of the bot was found within the job timeout',
+            errorDetails: detailsOf(error),
+          });
         }
-        return await finish({ status: 'FAILED', code: error.code === 'ABORTED' ? 'CANCELLED' : error.code, error: error.message, errorDetails: detailsOf(error) });
+        return await finish({
+          status: 'FAILED',
+          code: error.code === 'ABORTED' ? 'CANCELLED' : error.code,
+          error: error.message,
+          errorDetails: detailsOf(error),
+        });
       }
       log.error({ err: error }, 'unexpected error while running a job');
       return await finish({ status: 'FAILED', code: 'DISCORD_ERROR', error: 'Unexpected error while driving Discord', errorDetails: null });
@@ -124,7 +161,11 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
   async function finishAborted(): Promise<Job | null> {
     if (abortReason === 'lease-lost') {
       log.warn('lease lost: stopped acting on Discord');
-      return finish({ status: 'FAILED', code: 'EXECUTOR_LOST', error: 'This instance lost its lease on the channel (Redis unreachable) and stopped' });
+      return finish({
+        status: 'FAILED',
+        code: 'EXECUTOR_LOST',
+        error: 'This instance lost its lease on the channel (Redis unreachable) and stopped',
+      });
     }
     if (abortReason === 'shutdown') {
       // Handed over, not cancelled: once the lease lapses the job goes back to the queue (nothing
@@ -139,12 +180,17 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
 }
 
 const detailsOf = (error: DriverError) =>
-  JSON.stringify({ ...(error.reason ? { reason: error.reason } : {}), ...(typeof error.details === 'object' && error.details !== null ? error.details : { details: error.details ?? null }), commandSent: error.commandSent });
+  JSON.stringify({
+    ...(error.reason ? { reason: error.reason } : {}),
+    ...(typeof error.details === 'object' && error.details !== null ? error.details : { details: error.details ?? null }),
+    commandSent: error.commandSent,
+  });
 
 /** What a failure says about the account: out of rotation, cooling down, or out of credits today. */
 function accountStateAfter(error: DriverError, nowMs: number): AccountState | null {
   if (error.disableAccount) return { enabled: false, disabledReason: `${error.code}: ${error.message}` };
   if (error.code === 'DISCORD_RATE_LIMITED') return { cooldownUntil: nowMs + (error.retryAfterMs ?? 10_000) };
-  if (error.code === 'BOT_ERROR' && (error.reason === 'CREDITS_EXHAUSTED' || error.reason === 'DAILY_LIMIT')) return { exhaustedDay: utcDay(nowMs) };
+  if (error.code === 'BOT_ERROR' && (error.reason === 'CREDITS_EXHAUSTED' || error.reason === 'DAILY_LIMIT'))
+    return { exhaustedDay: utcDay(nowMs) };
   return null;
 }

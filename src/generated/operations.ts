@@ -30,13 +30,13 @@ export type JobErrorCode =
   | 'DISCORD_RATE_LIMITED'
   /** Discord refused the account token (401/403/close 4004); the account is taken out of rotation. */
   | 'DISCORD_UNAUTHORIZED'
-  /** The server instance running or holding the job vanished (crash, partition) before it finished. */
+  /** The server instance running the job vanished (crash, partition) after sending its command, and the channel's next holder found no answer of the bot within JOB_TIMEOUT_MS of the send (a job whose command was not sent is requeued instead); or a Redis data loss stopped it. */
   | 'EXECUTOR_LOST'
   /** Discord reported INTERACTION_FAILURE (the bot did not acknowledge in time). */
   | 'INTERACTION_FAILED'
   /** An unexpected error; details are logged, never sent to the client. */
   | 'INTERNAL_SERVER_ERROR'
-  /** No configured channel has credits left. */
+  /** No configured channel has credits left for the request (refused at submit), or every channel a queued job may run on spent its credits for the UTC day (the job fails). */
   | 'PAYMENT_REQUIRED'
   /** The bot did not reply within JOB_TIMEOUT_MS. */
   | 'TIMEOUT';

@@ -42,17 +42,41 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startGraphQLServer({ config, logger, jobs, blobs, readiness = [], checkReplyUrl = async () => {}, metrics, files = null }: GraphQLServerDeps): Promise<RunningServer> {
+export async function startGraphQLServer({
+  config,
+  logger,
+  jobs,
+  blobs,
+  readiness = [],
+  checkReplyUrl = async () => {},
+  metrics,
+  files = null,
+}: GraphQLServerDeps): Promise<RunningServer> {
   const authenticator = createAuthenticator(config.auth);
-  const spooler = createUploadSpooler({ store: blobs, dir: config.uploads.dir, maxFileBytes: config.uploads.maxFileBytes, maxPixels: config.uploads.maxPixels });
-  const yoga = createYogaApp({ schema: buildSchema(), config, logger, authenticator, context: { jobs, spooler, config, logger, checkReplyUrl } });
+  const spooler = createUploadSpooler({
+    store: blobs,
+    dir: config.uploads.dir,
+    maxFileBytes: config.uploads.maxFileBytes,
+    maxPixels: config.uploads.maxPixels,
+  });
+  const yoga = createYogaApp({
+    schema: buildSchema(),
+    config,
+    logger,
+    authenticator,
+    context: { jobs, spooler, config, logger, checkReplyUrl },
+  });
   const server = createHttpServer({
     yoga,
     authenticator,
     config,
     logger,
     readiness: [{ name: 'jobs', check: () => jobs.ready() }, ...readiness],
-    web: createWebAssets({ authRequired: !config.auth.open, maxFileBytes: config.uploads.maxFileBytes, maxPixels: config.uploads.maxPixels }),
+    web: createWebAssets({
+      authRequired: !config.auth.open,
+      maxFileBytes: config.uploads.maxFileBytes,
+      maxPixels: config.uploads.maxPixels,
+    }),
     ...(metrics ? { metrics: createMetricsRoute({ registry: metrics, authenticator, metricsToken: config.metrics.token }) } : {}),
     files,
   });

@@ -22,17 +22,21 @@ export interface Authenticator {
 export function createAuthenticator(auth: Config['auth']): Authenticator {
   const userTokens = auth.apiTokens.map((t) => Buffer.from(t));
   const adminTokens = auth.adminTokens.map((t) => Buffer.from(t));
-  const matches = (list: Buffer[], candidate: Buffer) =>
-    list.some((t) => t.length === candidate.length && timingSafeEqual(t, candidate));
+  const matches = (list: Buffer[], candidate: Buffer) => list.some((t) => t.length === candidate.length && timingSafeEqual(t, candidate));
 
   return {
     authenticate(authorization) {
       if (auth.open) return { owner: OPEN_MODE_OWNER, role: 'admin', open: true };
       if (authorization === undefined || authorization === null || authorization === '') {
-        throw new AppError('UNAUTHENTICATED', 'Unauthorized: send Authorization: Bearer <API token>', { reason: 'missing token' satisfies AuthFailure });
+        throw new AppError('UNAUTHENTICATED', 'Unauthorized: send Authorization: Bearer <API token>', {
+          reason: 'missing token' satisfies AuthFailure,
+        });
       }
       const match = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization.trim()) : null;
-      if (!match) throw new AppError('UNAUTHENTICATED', 'Unauthorized: the Authorization header must be "Bearer <API token>"', { reason: 'malformed token' satisfies AuthFailure });
+      if (!match)
+        throw new AppError('UNAUTHENTICATED', 'Unauthorized: the Authorization header must be "Bearer <API token>"', {
+          reason: 'malformed token' satisfies AuthFailure,
+        });
       const token = Buffer.from(match[1]!);
       if (matches(adminTokens, token)) return { owner: ownerIdOf(match[1]!), role: 'admin', open: false };
       if (matches(userTokens, token)) return { owner: ownerIdOf(match[1]!), role: 'user', open: false };

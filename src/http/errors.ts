@@ -15,7 +15,12 @@ const BLOB_STORE_RETRY_AFTER_SECONDS = 5;
 function asAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   if (error instanceof BlobStoreUnavailableError) {
-    return new AppError('SERVICE_UNAVAILABLE', 'The file store is unavailable or full; retry shortly', { retryAfter: BLOB_STORE_RETRY_AFTER_SECONDS }, { cause: error });
+    return new AppError(
+      'SERVICE_UNAVAILABLE',
+      'The file store is unavailable or full; retry shortly',
+      { retryAfter: BLOB_STORE_RETRY_AFTER_SECONDS },
+      { cause: error },
+    );
   }
   return null;
 }
@@ -36,7 +41,9 @@ export function httpStatusOf(error: AppError): { status: number; headers?: Recor
   if (!info.refusesRequest || info.httpStatus === null) return undefined;
   if (error.code === 'UNAUTHENTICATED') return { status: info.httpStatus, headers: { 'WWW-Authenticate': 'Bearer' } };
   const retryAfter = error.extensions['retryAfter'];
-  return typeof retryAfter === 'number' ? { status: info.httpStatus, headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfter))) } } : { status: info.httpStatus };
+  return typeof retryAfter === 'number'
+    ? { status: info.httpStatus, headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfter))) } }
+    : { status: info.httpStatus };
 }
 
 /**
@@ -51,7 +58,8 @@ const UPLOAD_VARIABLE_ERRORS: readonly { matches: RegExp; message: string }[] = 
 function withInputCode(error: GraphQLError): GraphQLError {
   const upload = UPLOAD_VARIABLE_ERRORS.find((e) => e.matches.test(error.message));
   // Keep the other extensions (Yoga's http status: 400 like every variable coercion error).
-  if (upload) return new GraphQLError(upload.message, { extensions: { ...error.extensions, code: 'BAD_USER_INPUT', detail: error.message } });
+  if (upload)
+    return new GraphQLError(upload.message, { extensions: { ...error.extensions, code: 'BAD_USER_INPUT', detail: error.message } });
   if (error.extensions['code'] === undefined && error.path === undefined) {
     return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } });
   }
@@ -81,7 +89,13 @@ export function createMaskError() {
     if (error instanceof GraphQLError && !error.originalError) return withInputCode(error); // syntax, validation, variables
     // A variable coercion error wraps the scalar's own error; keep the outer message, which names the
     // variable (graphql-ws reaches here without useInputErrorCodes, which only sees execute()).
-    if (error instanceof GraphQLError && error.originalError instanceof GraphQLError && error.path === undefined && error.message.startsWith('Variable "$')) return withInputCode(error);
+    if (
+      error instanceof GraphQLError &&
+      error.originalError instanceof GraphQLError &&
+      error.path === undefined &&
+      error.message.startsWith('Variable "$')
+    )
+      return withInputCode(error);
     if (error instanceof GraphQLError && error.originalError instanceof GraphQLError) return error.originalError;
     return new GraphQLError(message, {
       ...(error instanceof GraphQLError && error.path ? { path: error.path } : {}),

@@ -17,11 +17,11 @@ export const isMultipart = (req: IncomingMessage) => (req.headers['content-type'
 const hasPreflightHeader = (req: IncomingMessage) => PREFLIGHT_HEADERS.some((h) => (req.headers[h] ?? '') !== '');
 
 /** The largest body an upload request may have: every file at its limit plus the two JSON fields and slack for part headers. */
-export const maxRequestBytes = (limits: Config['uploads']) => limits.maxFiles * limits.maxFileBytes + 2 * limits.maxFieldBytes + 1024 * 1024;
+export const maxRequestBytes = (limits: Config['uploads']) =>
+  limits.maxFiles * limits.maxFileBytes + 2 * limits.maxFieldBytes + 1024 * 1024;
 
 export type MultipartResult =
-  | { ok: true; operations: MultipartOperations }
-  | { ok: false; status: number; code: ErrorCode; message: string };
+  { ok: true; operations: MultipartOperations } | { ok: false; status: number; code: ErrorCode; message: string };
 
 export async function parseMultipart(req: IncomingMessage, res: ServerResponse, limits: Config['uploads']): Promise<MultipartResult> {
   if (!hasPreflightHeader(req)) {

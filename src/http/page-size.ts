@@ -14,9 +14,15 @@ export function pageSizeErrorIn(document: DocumentNode): GraphQLError | null {
       if (found || node.value.kind !== Kind.INT) return;
       const value = Number(node.value.value);
       if (node.name.value === 'first' && (value < 1 || value > MAX_PAGE_SIZE)) {
-        found = new GraphQLError(`first must be between 1 and ${MAX_PAGE_SIZE}`, { nodes: [node], extensions: { code: 'BAD_USER_INPUT', field: 'first', http: { status: ERROR_CODES.BAD_USER_INPUT.httpStatus } } });
+        found = new GraphQLError(`first must be between 1 and ${MAX_PAGE_SIZE}`, {
+          nodes: [node],
+          extensions: { code: 'BAD_USER_INPUT', field: 'first', http: { status: ERROR_CODES.BAD_USER_INPUT.httpStatus } },
+        });
       } else if (node.name.value === 'last') {
-        found = new GraphQLError('jobs pages forward only: use first and after', { nodes: [node], extensions: { code: 'BAD_USER_INPUT', field: 'last', http: { status: ERROR_CODES.BAD_USER_INPUT.httpStatus } } });
+        found = new GraphQLError('jobs pages forward only: use first and after', {
+          nodes: [node],
+          extensions: { code: 'BAD_USER_INPUT', field: 'last', http: { status: ERROR_CODES.BAD_USER_INPUT.httpStatus } },
+        });
       }
     },
   });

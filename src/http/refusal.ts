@@ -31,11 +31,20 @@ export interface DrainLimits {
 /** How long a refused upload may take to finish sending its body, and pause, before the answer. */
 export const REFUSED_BODY_LIMITS = { deadlineMs: 5000, idleMs: 1000 } as const;
 
-export async function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal, limits: DrainLimits, logger: Logger): Promise<void> {
+export async function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  refusal: Refusal,
+  limits: DrainLimits,
+  logger: Logger,
+): Promise<void> {
   logClientError(logger, { code: refusal.code, message: refusal.message, status: refusal.status });
   const drained = await discardBody(req, limits);
   if (res.writableEnded || res.destroyed) return;
-  sendJson(req, res, refusal.status, errorBody(refusal.code, refusal.message, refusal.extensions), { ...refusal.headers, ...(drained ? {} : { connection: 'close' }) });
+  sendJson(req, res, refusal.status, errorBody(refusal.code, refusal.message, refusal.extensions), {
+    ...refusal.headers,
+    ...(drained ? {} : { connection: 'close' }),
+  });
 }
 
 /** Resolves true once the whole body was read, false when a limit was hit or the client went away. */

@@ -44,7 +44,6 @@ export type HttpServer = Server & {
   endStreams(): void;
 };
 
-
 export function createHttpServer({ yoga, authenticator, config, logger, readiness, web, metrics, files }: HttpServerDeps): HttpServer {
   let inflight = 0;
   const streams = new Set<ServerResponse>();
@@ -63,7 +62,13 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
       // Refused from its headers: nothing of an unauthenticated upload is stored (its body is discarded).
       const refused = unauthenticated(authenticator, req);
       if (refused) {
-        const unauthorized = { status: ERROR_CODES.UNAUTHENTICATED.httpStatus, code: refused.code, message: refused.message, headers: { 'www-authenticate': 'Bearer' }, extensions: refused.extensions };
+        const unauthorized = {
+          status: ERROR_CODES.UNAUTHENTICATED.httpStatus,
+          code: refused.code,
+          message: refused.message,
+          headers: { 'www-authenticate': 'Bearer' },
+          extensions: refused.extensions,
+        };
         return refuse(req, res, unauthorized, drainLimits, logger);
       }
       const parsed = await parseMultipart(req, res, config.uploads);
@@ -89,7 +94,8 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
     }
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error }, 'unhandled error while serving a request');
-      if (!res.headersSent) sendJson(req, res, ERROR_CODES.INTERNAL_SERVER_ERROR.httpStatus, errorBody('INTERNAL_SERVER_ERROR', 'Unexpected error.'));
+      if (!res.headersSent)
+        sendJson(req, res, ERROR_CODES.INTERNAL_SERVER_ERROR.httpStatus, errorBody('INTERNAL_SERVER_ERROR', 'Unexpected error.'));
       else res.destroy();
     });
   });
@@ -114,7 +120,9 @@ function unauthenticated(authenticator: Authenticator, req: IncomingMessage): Ap
 }
 
 async function sendReadiness(req: IncomingMessage, res: ServerResponse, checks: ReadinessCheck[]) {
-  const results = await Promise.all(checks.map(async ({ name, check }) => [name, await passesWithin(check, READINESS_TIMEOUT_MS)] as const));
+  const results = await Promise.all(
+    checks.map(async ({ name, check }) => [name, await passesWithin(check, READINESS_TIMEOUT_MS)] as const),
+  );
   const ready = results.every(([, ok]) => ok);
   sendJson(req, res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
 }

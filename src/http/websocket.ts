@@ -5,7 +5,14 @@
  * 4401, one with a malformed or unknown token with 4403, each with the reason as its close reason.
  */
 import type { Server } from 'node:http';
-import { GraphQLError, type DocumentNode, type ExecutionArgs, type GraphQLSchema, type parse as parseDocument, type validate as validateDocument } from 'graphql';
+import {
+  GraphQLError,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLSchema,
+  type parse as parseDocument,
+  type validate as validateDocument,
+} from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
@@ -49,7 +56,11 @@ export function attachWebSocketServer(server: Server, deps: { yoga: YogaApp; aut
       },
       onSubscribe: async (ctx, _id, payload) => {
         if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
-          return [new GraphQLError(`At most ${MAX_OPERATIONS_PER_SOCKET} operations may run on one socket`, { extensions: { code: 'BAD_USER_INPUT' } })];
+          return [
+            new GraphQLError(`At most ${MAX_OPERATIONS_PER_SOCKET} operations may run on one socket`, {
+              extensions: { code: 'BAD_USER_INPUT' },
+            }),
+          ];
         }
         const enveloped = deps.yoga.getEnveloped({
           ...ctx,
@@ -69,7 +80,13 @@ export function attachWebSocketServer(server: Server, deps: { yoga: YogaApp; aut
         } catch (error) {
           // Same code as over HTTP (Yoga adds it there; graphql-js's syntax errors carry none).
           if (!(error instanceof GraphQLError)) return [new GraphQLError('Syntax error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
-          return [new GraphQLError(error.message, { source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED', ...error.extensions } })];
+          return [
+            new GraphQLError(error.message, {
+              source: error.source,
+              positions: error.positions,
+              extensions: { code: 'GRAPHQL_PARSE_FAILED', ...error.extensions },
+            }),
+          ];
         }
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;

@@ -47,7 +47,9 @@ const reportAsValidationError = {
 
 const costLimitRejection = {
   propagateOnRejection: false,
-  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(pageSizeErrorIn(context.getDocument()) ?? error)],
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) => context?.reportError(pageSizeErrorIn(context.getDocument()) ?? error),
+  ],
 };
 
 const GRAPHIQL_DEFAULT_QUERY = `# picsi-graphql. With API_TOKENS set, open the Headers tab below and enter

@@ -46,8 +46,16 @@ const CHANGELOG = 'bot changelog: 20 frames for 20 credits (Basic), 75 frames fo
 const GIF_MAX_BYTES = { value: 10 * 1024 * 1024, inferred: false, source: `${README}: GIF targets up to 10 MB` } as const;
 
 export const GIF_RULES: Readonly<Record<BotPlan, GifRule>> = {
-  basic: { maxFrames: { value: 20, inferred: false, source: README }, credits: { value: 20, inferred: true, source: CHANGELOG }, maxBytes: GIF_MAX_BYTES },
-  pro: { maxFrames: { value: 75, inferred: false, source: README }, credits: { value: 30, inferred: true, source: CHANGELOG }, maxBytes: GIF_MAX_BYTES },
+  basic: {
+    maxFrames: { value: 20, inferred: false, source: README },
+    credits: { value: 20, inferred: true, source: CHANGELOG },
+    maxBytes: GIF_MAX_BYTES,
+  },
+  pro: {
+    maxFrames: { value: 75, inferred: false, source: README },
+    credits: { value: 30, inferred: true, source: CHANGELOG },
+    maxBytes: GIF_MAX_BYTES,
+  },
 };
 
 /** The plan an account is assumed to have until told otherwise (inferred). */
@@ -66,7 +74,12 @@ export const isAnimatedGif = (target: TargetShape | undefined): boolean => targe
  * Credits `command` will cost with this target on this plan. `picsiCreditCost` is the configured
  * PICSI_CREDIT_COST (it applies to /picsi; the table's value otherwise).
  */
-export function creditCost(command: BotCommand, target: TargetShape | undefined, plan: BotPlan = DEFAULT_PLAN, picsiCreditCost?: number): number {
+export function creditCost(
+  command: BotCommand,
+  target: TargetShape | undefined,
+  plan: BotPlan = DEFAULT_PLAN,
+  picsiCreditCost?: number,
+): number {
   if (TARGET_COMMANDS.has(command) && isAnimatedGif(target)) return GIF_RULES[plan].credits.value;
   if (command === 'picsi' && picsiCreditCost !== undefined) return picsiCreditCost;
   return COMMAND_COSTS[command].value;
@@ -77,9 +90,16 @@ export function checkGifTarget(target: TargetShape, plan: BotPlan = DEFAULT_PLAN
   if (target.format !== 'gif') return;
   const rule = GIF_RULES[plan];
   if (target.bytes > rule.maxBytes.value) {
-    throw new AppError('BAD_USER_INPUT', `GIF target is ${target.bytes} bytes; the bot accepts at most ${rule.maxBytes.value} (10 MB)`, { field, max: rule.maxBytes.value });
+    throw new AppError('BAD_USER_INPUT', `GIF target is ${target.bytes} bytes; the bot accepts at most ${rule.maxBytes.value} (10 MB)`, {
+      field,
+      max: rule.maxBytes.value,
+    });
   }
   if (target.frames > rule.maxFrames.value) {
-    throw new AppError('BAD_USER_INPUT', `GIF target has ${target.frames} frames; the ${plan} plan allows at most ${rule.maxFrames.value}`, { field, max: rule.maxFrames.value });
+    throw new AppError(
+      'BAD_USER_INPUT',
+      `GIF target has ${target.frames} frames; the ${plan} plan allows at most ${rule.maxFrames.value}`,
+      { field, max: rule.maxFrames.value },
+    );
   }
 }

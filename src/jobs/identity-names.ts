@@ -31,7 +31,8 @@ export function parseIdName(input: string | null | undefined, what = 'idname'): 
   const name = (input ?? '').trim();
   if (name === '') throw invalid(`${what} is required`);
   if (!ID_NAME_CHARS.test(name)) throw invalid(`${what} "${echoInput(name)}" may contain only letters and digits (A-Z, a-z, 0-9)`);
-  if (name.length > ID_NAME_MAX_LENGTH) throw invalid(`${what} "${echoInput(name)}" is ${name.length} characters long; at most ${ID_NAME_MAX_LENGTH} are allowed`);
+  if (name.length > ID_NAME_MAX_LENGTH)
+    throw invalid(`${what} "${echoInput(name)}" is ${name.length} characters long; at most ${ID_NAME_MAX_LENGTH} are allowed`);
   return name;
 }
 
@@ -41,7 +42,9 @@ const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowe
 export function parseSaveIdName(input: string | null | undefined, saved?: readonly string[]): string {
   const name = parseIdName(input);
   if (saved && saved.length >= MAX_SAVED_IDS && !saved.some((s) => sameName(s, name))) {
-    throw invalid(`this account already has ${saved.length} saved ids (at most ${MAX_SAVED_IDS}); delete one with delid before saving "${name}"`);
+    throw invalid(
+      `this account already has ${saved.length} saved ids (at most ${MAX_SAVED_IDS}); delete one with delid before saving "${name}"`,
+    );
   }
   return name;
 }
@@ -67,7 +70,10 @@ export function parseSwapIdNames(input: string | null | undefined, saved?: reado
 
 /** /setid's value: `alice,_,bob+carol --greedy`. */
 export function parseSetId(input: string | null | undefined, saved?: readonly string[]): SetIdSelection {
-  const words = (input ?? '').trim().split(/\s+/).filter((w) => w !== '');
+  const words = (input ?? '')
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const flags = words.filter((w) => w.startsWith('--'));
   const unknown = flags.find((f) => !(SETID_FLAGS as readonly string[]).includes(f));
   if (unknown !== undefined) throw invalid(`unknown setid flag "${echoInput(unknown)}"; known flags: ${SETID_FLAGS.join(', ')}`);

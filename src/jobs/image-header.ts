@@ -18,10 +18,22 @@ export interface Dimensions {
 
 /** Image types the bot accepts, by magic bytes. Video is refused (the hosted API does not support it). */
 const IMAGE_SIGNATURES: readonly (ImageType & { matches: (head: Buffer) => boolean })[] = [
-  { type: 'image/png', extension: 'png', matches: (h) => h.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  {
+    type: 'image/png',
+    extension: 'png',
+    matches: (h) => h.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
   { type: 'image/jpeg', extension: 'jpg', matches: (h) => h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff },
-  { type: 'image/gif', extension: 'gif', matches: (h) => h.subarray(0, 6).toString('latin1') === 'GIF87a' || h.subarray(0, 6).toString('latin1') === 'GIF89a' },
-  { type: 'image/webp', extension: 'webp', matches: (h) => h.subarray(0, 4).toString('latin1') === 'RIFF' && h.subarray(8, 12).toString('latin1') === 'WEBP' },
+  {
+    type: 'image/gif',
+    extension: 'gif',
+    matches: (h) => h.subarray(0, 6).toString('latin1') === 'GIF87a' || h.subarray(0, 6).toString('latin1') === 'GIF89a',
+  },
+  {
+    type: 'image/webp',
+    extension: 'webp',
+    matches: (h) => h.subarray(0, 4).toString('latin1') === 'RIFF' && h.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
 ];
 
 /** Bytes needed to tell the type apart. */
@@ -36,7 +48,10 @@ export const sniffImageType = (head: Buffer): ImageType | null => {
 export function describeContent(head: Buffer): string {
   if (head.length === 0) return 'an empty file';
   const ascii = (start: number, end: number) => head.subarray(start, end).toString('latin1');
-  if (ascii(4, 8) === 'ftyp') return /^(heic|heix|mif1|avif)/.test(ascii(8, 12)) ? `a ${ascii(8, 12).startsWith('avif') ? 'AVIF' : 'HEIC'} image` : 'an MP4/MOV video';
+  if (ascii(4, 8) === 'ftyp')
+    return /^(heic|heix|mif1|avif)/.test(ascii(8, 12))
+      ? `a ${ascii(8, 12).startsWith('avif') ? 'AVIF' : 'HEIC'} image`
+      : 'an MP4/MOV video';
   if (head.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]))) return 'a WebM/MKV video';
   if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'AVI ') return 'an AVI video';
   if (ascii(0, 5) === '%PDF-') return 'a PDF document';
@@ -53,10 +68,12 @@ const BYTES_NEEDED: Record<string, number> = { 'image/png': 24, 'image/gif': 10,
 /** Reads dimensions from the fixed-position header of PNG, GIF and WebP; null if not there (yet). */
 function fixedHeaderDimensions(type: string, h: Buffer): Dimensions | null {
   if (h.length < (BYTES_NEEDED[type] ?? Infinity)) return null;
-  if (type === 'image/png') return h.subarray(12, 16).toString('latin1') === 'IHDR' ? { width: h.readUInt32BE(16), height: h.readUInt32BE(20) } : null;
+  if (type === 'image/png')
+    return h.subarray(12, 16).toString('latin1') === 'IHDR' ? { width: h.readUInt32BE(16), height: h.readUInt32BE(20) } : null;
   if (type === 'image/gif') return { width: h.readUInt16LE(6), height: h.readUInt16LE(8) };
   const chunk = h.subarray(12, 16).toString('latin1');
-  if (chunk === 'VP8 ' && h[23] === 0x9d && h[24] === 0x01 && h[25] === 0x2a) return { width: h.readUInt16LE(26) & 0x3fff, height: h.readUInt16LE(28) & 0x3fff };
+  if (chunk === 'VP8 ' && h[23] === 0x9d && h[24] === 0x01 && h[25] === 0x2a)
+    return { width: h.readUInt16LE(26) & 0x3fff, height: h.readUInt16LE(28) & 0x3fff };
   if (chunk === 'VP8L' && h[20] === 0x2f) {
     const bits = h.readUInt32LE(21);
     return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
@@ -191,18 +208,30 @@ export function headerRefusal(state: HeaderState, { field, declared, maxPixels }
     case 'reading':
       return null;
     case 'not-an-image':
-      return new AppError('BAD_USER_INPUT', `Param ${field} must be a PNG, JPEG, GIF or WebP image (video is not supported); got ${state.content} (declared ${declared || 'without a type'})`, { field });
+      return new AppError(
+        'BAD_USER_INPUT',
+        `Param ${field} must be a PNG, JPEG, GIF or WebP image (video is not supported); got ${state.content} (declared ${declared || 'without a type'})`,
+        { field },
+      );
     case 'no-dimensions':
-      return new AppError('BAD_USER_INPUT', `Param ${field} is not a readable ${state.kind.type} image: its header holds no image size (truncated or corrupt file)`, { field });
+      return new AppError(
+        'BAD_USER_INPUT',
+        `Param ${field} is not a readable ${state.kind.type} image: its header holds no image size (truncated or corrupt file)`,
+        { field },
+      );
     case 'image': {
       const { width, height } = state.dimensions;
       if (width * height <= maxPixels) return null;
-      return new AppError('BAD_USER_INPUT', `Param ${field} is ${width}×${height} pixels (${megapixels(width * height)}); images of at most ${megapixels(maxPixels)} are accepted`, {
-        field,
-        width,
-        height,
-        maxPixels,
-      });
+      return new AppError(
+        'BAD_USER_INPUT',
+        `Param ${field} is ${width}×${height} pixels (${megapixels(width * height)}); images of at most ${megapixels(maxPixels)} are accepted`,
+        {
+          field,
+          width,
+          height,
+          maxPixels,
+        },
+      );
     }
   }
 }

@@ -55,7 +55,10 @@ export function parsePicsiOptions(input: string | null | undefined): ParsedOptio
       if (!spec.value) return { ok: false, message: `option "${token}" takes no value (got ${next})` };
       const value = Number(next);
       if (value < spec.value.min || value > spec.value.max) {
-        return { ok: false, message: `option "${token}" value must be an integer from ${spec.value.min} to ${spec.value.max} (got ${next})` };
+        return {
+          ok: false,
+          message: `option "${token}" value must be an integer from ${spec.value.min} to ${spec.value.max} (got ${next})`,
+        };
       }
       out.push(String(value));
       i++;

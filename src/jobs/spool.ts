@@ -53,7 +53,13 @@ export function keepRequestTempFilesUnder(root: string): string {
   return dir;
 }
 
-export function createUploadSpooler(options: { store: BlobStore; dir: string | null; maxFileBytes: number; maxPixels: number; newKey?: (field: string) => string }): UploadSpooler {
+export function createUploadSpooler(options: {
+  store: BlobStore;
+  dir: string | null;
+  maxFileBytes: number;
+  maxPixels: number;
+  newKey?: (field: string) => string;
+}): UploadSpooler {
   const root = options.dir ?? defaultSpoolRoot();
   sweepOrphans(root).catch(() => undefined); // best effort: the next start sweeps again
   const newKey = options.newKey ?? ((field: string) => `${INPUT_KEY_PREFIX}${randomUUID()}-${field}`);
@@ -72,7 +78,11 @@ export function createUploadSpooler(options: { store: BlobStore; dir: string | n
       },
     });
     try {
-      const stored = (source: AsyncIterable<Buffer>) => options.store.put(key, Readable.from(source, { objectMode: false }), { contentType: file.mimetype || 'application/octet-stream', maxBytes: options.maxFileBytes });
+      const stored = (source: AsyncIterable<Buffer>) =>
+        options.store.put(key, Readable.from(source, { objectMode: false }), {
+          contentType: file.mimetype || 'application/octet-stream',
+          maxBytes: options.maxFileBytes,
+        });
       await pipeline(file.createReadStream(), inspect, stored);
       if (size === 0) throw missing(field);
       const { kind } = acceptedImage(header.finish(), { field, declared: file.mimetype, maxPixels: options.maxPixels });
@@ -114,7 +124,10 @@ const missing = (field: string) =>
 function toInputError(error: unknown, field: string, maxFileBytes: number | null): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof BlobTooLargeError) {
-    return new AppError('BAD_USER_INPUT', `Param ${field} exceeds the upload size limit of ${error.maxBytes} bytes`, { field, limit: error.maxBytes });
+    return new AppError('BAD_USER_INPUT', `Param ${field} exceeds the upload size limit of ${error.maxBytes} bytes`, {
+      field,
+      limit: error.maxBytes,
+    });
   }
   const status = (error as { status?: number }).status;
   if (status === 413) {
@@ -127,7 +140,11 @@ function toInputError(error: unknown, field: string, maxFileBytes: number | null
 
 /** Keeps a readable, filesystem- and Discord-safe name that matches the real type. */
 function safeFilename(name: string, extension: string): string {
-  const stem = (name || 'image').replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_').slice(0, 80) || 'image';
+  const stem =
+    (name || 'image')
+      .replace(/\.[^.]*$/, '')
+      .replace(/[^\w.-]+/g, '_')
+      .slice(0, 80) || 'image';
   return `${stem}.${extension}`;
 }
 
@@ -143,7 +160,9 @@ const isAlive = (pid: number) => {
 /** Removes the request-file folders of processes that are gone. */
 export async function sweepOrphans(root: string): Promise<string[]> {
   const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
-  const orphans = entries.filter((e) => e.isDirectory() && /^p\d+$/.test(e.name) && Number(e.name.slice(1)) !== process.pid && !isAlive(Number(e.name.slice(1))));
+  const orphans = entries.filter(
+    (e) => e.isDirectory() && /^p\d+$/.test(e.name) && Number(e.name.slice(1)) !== process.pid && !isAlive(Number(e.name.slice(1))),
+  );
   await Promise.all(orphans.map((e) => rm(join(root, e.name), { recursive: true, force: true })));
   return orphans.map((e) => e.name);
 }

@@ -16,7 +16,10 @@ export interface InstrumentedJobService<S extends JobService> {
   stop: () => void;
 }
 
-export function instrumentJobService<S extends JobService & { instanceId: string }>(service: S, metrics: Metrics): InstrumentedJobService<S> {
+export function instrumentJobService<S extends JobService & { instanceId: string }>(
+  service: S,
+  metrics: Metrics,
+): InstrumentedJobService<S> {
   const submit: JobService['submit'] = async (input) => {
     const job = await service.submit(input);
     metrics.jobAccepted();

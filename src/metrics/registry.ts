@@ -37,18 +37,47 @@ export function createMetricsRegistry(sources: MetricsSources = {}, options: { d
     labelNames: ['status', 'code'] as const,
     registers,
   });
-  const queueWait = new Histogram({ name: 'picsi_job_queue_wait_seconds', help: 'Time from acceptance to start on a channel, for jobs run by this instance.', buckets: JOB_SECONDS_BUCKETS, registers });
-  const runTime = new Histogram({ name: 'picsi_job_run_seconds', help: 'Time from start on a channel to the terminal state, for jobs run by this instance.', buckets: JOB_SECONDS_BUCKETS, registers });
+  const queueWait = new Histogram({
+    name: 'picsi_job_queue_wait_seconds',
+    help: 'Time from acceptance to start on a channel, for jobs run by this instance.',
+    buckets: JOB_SECONDS_BUCKETS,
+    registers,
+  });
+  const runTime = new Histogram({
+    name: 'picsi_job_run_seconds',
+    help: 'Time from start on a channel to the terminal state, for jobs run by this instance.',
+    buckets: JOB_SECONDS_BUCKETS,
+    registers,
+  });
   const channelBusySeconds = new Counter({
     name: 'picsi_channel_busy_seconds_total',
     help: 'Seconds each channel spent running jobs of this instance (channel ids come from configuration, so the label is bounded).',
     labelNames: ['channel'] as const,
     registers,
   });
-  const callbacks = new Counter({ name: 'picsi_callback_deliveries_total', help: 'Callback delivery attempts by outcome.', labelNames: ['outcome'] as const, registers });
-  const rateLimited = new Counter({ name: 'picsi_discord_rate_limited_total', help: 'Discord REST 429s by route.', labelNames: ['route'] as const, registers });
-  const reconnects = new Counter({ name: 'picsi_discord_gateway_reconnects_total', help: 'Discord gateway reconnect attempts (resume or re-identify after a dropped socket).', registers });
-  const blobErrors = new Counter({ name: 'picsi_blob_store_errors_total', help: 'Failed blob store operations by operation.', labelNames: ['operation'] as const, registers });
+  const callbacks = new Counter({
+    name: 'picsi_callback_deliveries_total',
+    help: 'Callback delivery attempts by outcome.',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const rateLimited = new Counter({
+    name: 'picsi_discord_rate_limited_total',
+    help: 'Discord REST 429s by route.',
+    labelNames: ['route'] as const,
+    registers,
+  });
+  const reconnects = new Counter({
+    name: 'picsi_discord_gateway_reconnects_total',
+    help: 'Discord gateway reconnect attempts (resume or re-identify after a dropped socket).',
+    registers,
+  });
+  const blobErrors = new Counter({
+    name: 'picsi_blob_store_errors_total',
+    help: 'Failed blob store operations by operation.',
+    labelNames: ['operation'] as const,
+    registers,
+  });
 
   // Known label values start at 0, so rate() and absent() work before the first event.
   finished.inc({ status: 'COMPLETED', code: 'NONE' }, 0);
@@ -56,14 +85,28 @@ export function createMetricsRegistry(sources: MetricsSources = {}, options: { d
   for (const route of DISCORD_ROUTES) rateLimited.inc({ route }, 0);
   for (const operation of BLOB_OPERATIONS) blobErrors.inc({ operation }, 0);
 
-  if (sources.jobCounts) registerSnapshotGauges(registers, sources.jobCounts, {
-    queued: { name: 'picsi_queue_depth', help: 'Jobs waiting in the shared queue (same on every instance: use max()). NaN when the store cannot be read.' },
-    running: { name: 'picsi_jobs_running', help: 'Jobs running on any instance (same on every instance: use max()). NaN when the store cannot be read.' },
-  });
-  if (sources.channels) registerSnapshotGauges(registers, sources.channels, {
-    total: { name: 'picsi_channels_total', help: 'Configured channels (same on every instance: use max()). NaN when the store cannot be read.' },
-    busy: { name: 'picsi_channels_busy', help: 'Channels running a job now (same on every instance: use max()). NaN when the store cannot be read.' },
-  });
+  if (sources.jobCounts)
+    registerSnapshotGauges(registers, sources.jobCounts, {
+      queued: {
+        name: 'picsi_queue_depth',
+        help: 'Jobs waiting in the shared queue (same on every instance: use max()). NaN when the store cannot be read.',
+      },
+      running: {
+        name: 'picsi_jobs_running',
+        help: 'Jobs running on any instance (same on every instance: use max()). NaN when the store cannot be read.',
+      },
+    });
+  if (sources.channels)
+    registerSnapshotGauges(registers, sources.channels, {
+      total: {
+        name: 'picsi_channels_total',
+        help: 'Configured channels (same on every instance: use max()). NaN when the store cannot be read.',
+      },
+      busy: {
+        name: 'picsi_channels_busy',
+        help: 'Channels running a job now (same on every instance: use max()). NaN when the store cannot be read.',
+      },
+    });
 
   const metrics: Metrics = {
     jobAccepted: () => accepted.inc(),
@@ -85,7 +128,11 @@ export function createMetricsRegistry(sources: MetricsSources = {}, options: { d
  * One gauge per field of a snapshot read at scrape time. The gauges of one snapshot collect
  * concurrently, so they share a single read of the source.
  */
-function registerSnapshotGauges<K extends string>(registers: Registry[], read: () => Promise<Record<K, number>>, gauges: Record<K, { name: string; help: string }>) {
+function registerSnapshotGauges<K extends string>(
+  registers: Registry[],
+  read: () => Promise<Record<K, number>>,
+  gauges: Record<K, { name: string; help: string }>,
+) {
   let pending: Promise<Record<K, number> | null> | null = null;
   const snapshot = () =>
     (pending ??= read()

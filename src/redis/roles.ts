@@ -34,7 +34,12 @@ export interface RoleOptions {
 
 export const ROLE_OPTIONS: Record<RedisRole, RoleOptions> = {
   commands: {
-    node: { commandTimeout: COMMAND_TIMEOUT_MS, socketTimeout: COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 1, reconnectOnError: reconnectOnReadonly(false) },
+    node: {
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      socketTimeout: COMMAND_TIMEOUT_MS,
+      maxRetriesPerRequest: 1,
+      reconnectOnError: reconnectOnReadonly(false),
+    },
     enableOfflineQueue: false,
     shardedSubscribers: false,
   },

@@ -27,25 +27,36 @@ export function readScripts(folder: URL): ScriptFile[] {
   return readdirSync(folder)
     .map((file) => FILE.exec(file))
     .filter((match): match is RegExpExecArray => match !== null)
-    .map(([file, name, keys]) => ({ name: name!, numberOfKeys: Number(keys), lua: withIncludes(readFileSync(new URL(file, folder), 'utf8'), folder) }));
+    .map(([file, name, keys]) => ({
+      name: name!,
+      numberOfKeys: Number(keys),
+      lua: withIncludes(readFileSync(new URL(file, folder), 'utf8'), folder),
+    }));
 }
 
 function withIncludes(source: string, folder: URL): string {
   return source.replace(INCLUDE, (_line, include: string) => readFileSync(new URL(`includes/${include}.lua`, folder), 'utf8'));
 }
 
-const commandName = (namespace: string, name: string) => namespace + name.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
+const commandName = (namespace: string, name: string) =>
+  namespace + name.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
 
 /**
  * Defines the scripts of `folder` on `redis` (once per connection and namespace) and returns a
  * runner that refuses a script name that is not there or a KEYS count that does not match.
  */
-export function defineScripts<Name extends string>(redis: RedisClient, namespace: string, folder: URL, names: readonly Name[]): ScriptRunner<Name> {
+export function defineScripts<Name extends string>(
+  redis: RedisClient,
+  namespace: string,
+  folder: URL,
+  names: readonly Name[],
+): ScriptRunner<Name> {
   const scripts = new Map(readScripts(folder).map((s) => [s.name, s]));
   for (const name of names) {
     const script = scripts.get(name);
     if (!script) throw new Error(`no Lua script ${name}-<n>.lua in ${folder.pathname}`);
-    if (!(commandName(namespace, name) in redis)) redis.defineCommand(commandName(namespace, name), { numberOfKeys: script.numberOfKeys, lua: script.lua });
+    if (!(commandName(namespace, name) in redis))
+      redis.defineCommand(commandName(namespace, name), { numberOfKeys: script.numberOfKeys, lua: script.lua });
   }
   return {
     run(name, keys, args) {

@@ -40,7 +40,10 @@ function parseEndpoint(item: string, defaultPort: number): RedisEndpoint | strin
 export const endpointList = (defaultPort: number) =>
   z.string().transform((value, ctx) => {
     const endpoints: RedisEndpoint[] = [];
-    for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const item of value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const parsed = parseEndpoint(item, defaultPort);
       if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
       else endpoints.push(parsed);
@@ -67,7 +70,11 @@ export interface RedisVariables {
 const NO_AUTH: RedisAuth = { username: null, password: null, tls: false };
 
 /** One primary at `url` (its credentials, db and TLS from the URL; `auth` adds what it lacks). */
-export const singleRedis = (url: string, auth: RedisAuth = NO_AUTH): RedisConnectionConfig => ({ mode: 'single', url, auth: { ...auth, tls: url.startsWith('rediss://') } });
+export const singleRedis = (url: string, auth: RedisAuth = NO_AUTH): RedisConnectionConfig => ({
+  mode: 'single',
+  url,
+  auth: { ...auth, tls: url.startsWith('rediss://') },
+});
 
 const MODE_VARIABLES = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const;
 
@@ -75,23 +82,38 @@ const MODE_VARIABLES = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] a
 export function resolveRedisConnection(v: RedisVariables, problems: string[]): RedisConnectionConfig | null {
   const before = problems.length;
   const set = MODE_VARIABLES.filter((name) => v[name] !== undefined);
-  if (set.length > 1) problems.push(`${set.join(', ')}: set only one of REDIS_URL (one primary), REDIS_SENTINELS (Sentinel) or REDIS_CLUSTER_NODES (Cluster)`);
-  if (v.REDIS_SENTINEL_NAME !== undefined && v.REDIS_SENTINELS === undefined) problems.push('REDIS_SENTINEL_NAME: set without REDIS_SENTINELS');
-  if (v.REDIS_SENTINELS !== undefined && v.REDIS_SENTINEL_NAME === undefined) problems.push("REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master's name in sentinel.conf)");
-  if (v.REDIS_SENTINEL_PASSWORD !== undefined && v.REDIS_SENTINELS === undefined) problems.push('REDIS_SENTINEL_PASSWORD: set without REDIS_SENTINELS');
+  if (set.length > 1)
+    problems.push(
+      `${set.join(', ')}: set only one of REDIS_URL (one primary), REDIS_SENTINELS (Sentinel) or REDIS_CLUSTER_NODES (Cluster)`,
+    );
+  if (v.REDIS_SENTINEL_NAME !== undefined && v.REDIS_SENTINELS === undefined)
+    problems.push('REDIS_SENTINEL_NAME: set without REDIS_SENTINELS');
+  if (v.REDIS_SENTINELS !== undefined && v.REDIS_SENTINEL_NAME === undefined)
+    problems.push("REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master's name in sentinel.conf)");
+  if (v.REDIS_SENTINEL_PASSWORD !== undefined && v.REDIS_SENTINELS === undefined)
+    problems.push('REDIS_SENTINEL_PASSWORD: set without REDIS_SENTINELS');
   if (set.length === 0) {
     for (const name of ['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS', 'REDIS_DB'] as const) {
-      if (v[name] !== undefined) problems.push(`${name}: set without a Redis to connect to (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES)`);
+      if (v[name] !== undefined)
+        problems.push(`${name}: set without a Redis to connect to (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES)`);
     }
   }
   if (v.REDIS_URL !== undefined) checkUrlOverlap(v.REDIS_URL, v, problems);
-  if (v.REDIS_CLUSTER_NODES !== undefined && v.REDIS_DB !== undefined && v.REDIS_DB !== 0) problems.push('REDIS_DB: a Redis Cluster has only database 0');
+  if (v.REDIS_CLUSTER_NODES !== undefined && v.REDIS_DB !== undefined && v.REDIS_DB !== 0)
+    problems.push('REDIS_DB: a Redis Cluster has only database 0');
   if (problems.length > before || set.length === 0) return null;
 
   const auth: RedisAuth = { username: v.REDIS_USERNAME ?? null, password: v.REDIS_PASSWORD ?? null, tls: v.REDIS_TLS ?? false };
   if (v.REDIS_URL !== undefined) return singleRedis(v.REDIS_URL, auth);
   if (v.REDIS_SENTINELS !== undefined) {
-    return { mode: 'sentinel', sentinels: v.REDIS_SENTINELS, name: v.REDIS_SENTINEL_NAME!, db: v.REDIS_DB ?? 0, sentinelPassword: v.REDIS_SENTINEL_PASSWORD ?? null, auth };
+    return {
+      mode: 'sentinel',
+      sentinels: v.REDIS_SENTINELS,
+      name: v.REDIS_SENTINEL_NAME!,
+      db: v.REDIS_DB ?? 0,
+      sentinelPassword: v.REDIS_SENTINEL_PASSWORD ?? null,
+      auth,
+    };
   }
   return { mode: 'cluster', nodes: v.REDIS_CLUSTER_NODES!, auth };
 }
@@ -107,6 +129,8 @@ function checkUrlOverlap(url: string, v: RedisVariables, problems: string[]): vo
   }
   if (v.REDIS_TLS !== undefined) problems.push('REDIS_TLS: with REDIS_URL, choose TLS by the scheme (rediss://)');
   if (v.REDIS_DB !== undefined) problems.push('REDIS_DB: with REDIS_URL, give the database in its path (redis://host:6379/2)');
-  if (v.REDIS_PASSWORD !== undefined && parsed.password !== '') problems.push('REDIS_PASSWORD: REDIS_URL already carries a password; set only one');
-  if (v.REDIS_USERNAME !== undefined && parsed.username !== '') problems.push('REDIS_USERNAME: REDIS_URL already carries a username; set only one');
+  if (v.REDIS_PASSWORD !== undefined && parsed.password !== '')
+    problems.push('REDIS_PASSWORD: REDIS_URL already carries a password; set only one');
+  if (v.REDIS_USERNAME !== undefined && parsed.username !== '')
+    problems.push('REDIS_USERNAME: REDIS_URL already carries a username; set only one');
 }

@@ -37,7 +37,12 @@ const AccountInput = builder.inputType('AccountInput', {
 });
 
 builder.queryField('accounts', (t) =>
-  t.field({ type: [AccountRef], authScopes: { admin: true }, description: 'Admin only.', resolve: (_r, _a, ctx) => ctx.jobs.accounts.list() }),
+  t.field({
+    type: [AccountRef],
+    authScopes: { admin: true },
+    description: 'Admin only.',
+    resolve: (_r, _a, ctx) => ctx.jobs.accounts.list(),
+  }),
 );
 
 builder.queryField('account', (t) =>
@@ -48,7 +53,8 @@ builder.queryField('account', (t) =>
     args: { channel: t.arg.string({ required: true }) },
     resolve: async (_r, { channel }, ctx) => {
       const account = await ctx.jobs.accounts.get(channel);
-      if (!account) throw new AppError('NOT_FOUND', `Configuration not found for channel ${echoInput(channel)}`, { channel: echoInput(channel) });
+      if (!account)
+        throw new AppError('NOT_FOUND', `Configuration not found for channel ${echoInput(channel)}`, { channel: echoInput(channel) });
       return account;
     },
   }),
@@ -61,11 +67,19 @@ builder.mutationField('upsertAccount', (t) =>
     description: 'Admin only. Creates or replaces the account of a channel; shared by every instance at once.',
     args: { input: t.arg({ type: AccountInput, required: true }) },
     resolve: (_r, { input }, ctx) => {
-      if (!SNOWFLAKE.test(input.channel)) throw new AppError('BAD_USER_INPUT', 'channel must be a Discord snowflake id', { field: 'channel' });
+      if (!SNOWFLAKE.test(input.channel))
+        throw new AppError('BAD_USER_INPUT', 'channel must be a Discord snowflake id', { field: 'channel' });
       if (!SNOWFLAKE.test(input.server)) throw new AppError('BAD_USER_INPUT', 'server must be a Discord snowflake id', { field: 'server' });
-      if (input.discord.length < 10 || /\s/.test(input.discord)) throw new AppError('BAD_USER_INPUT', 'discord must be the account user token', { field: 'discord' });
-      if ((input.label?.length ?? 0) > 100) throw new AppError('BAD_USER_INPUT', 'label must be at most 100 characters', { field: 'label' });
-      return ctx.jobs.accounts.upsert({ channel: input.channel, server: input.server, discord: input.discord, ...(input.label ? { label: input.label } : {}) });
+      if (input.discord.length < 10 || /\s/.test(input.discord))
+        throw new AppError('BAD_USER_INPUT', 'discord must be the account user token', { field: 'discord' });
+      if ((input.label?.length ?? 0) > 100)
+        throw new AppError('BAD_USER_INPUT', 'label must be at most 100 characters', { field: 'label' });
+      return ctx.jobs.accounts.upsert({
+        channel: input.channel,
+        server: input.server,
+        discord: input.discord,
+        ...(input.label ? { label: input.label } : {}),
+      });
     },
   }),
 );

@@ -47,7 +47,12 @@ builder.queryField('jobs', (t) =>
       return {
         // Every edge carries a real cursor, so paging can resume after any of them.
         edges: page.edges.map(({ job, cursor }) => ({ node: job, cursor })),
-        pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: args.after != null, startCursor: page.edges[0]?.cursor ?? null, endCursor: page.endCursor },
+        pageInfo: {
+          hasNextPage: page.hasNextPage,
+          hasPreviousPage: args.after != null,
+          startCursor: page.edges[0]?.cursor ?? null,
+          endCursor: page.endCursor,
+        },
       };
     },
   }),
@@ -56,7 +61,8 @@ builder.queryField('jobs', (t) =>
 builder.mutationField('cancelJob', (t) =>
   t.field({
     type: JobRef,
-    description: 'Cancels a queued job (it leaves the queue) or a running one (the Discord calls stop). A terminal job is returned as it is.',
+    description:
+      'Cancels a queued job (it leaves the queue) or a running one (the Discord calls stop). A terminal job is returned as it is.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const job = await loadVisibleJob(ctx, String(id));

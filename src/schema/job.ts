@@ -6,7 +6,10 @@ import { publicOrigin } from './origin.js';
 
 export const JobStatusEnum = builder.enumType('JobStatus', {
   description: 'QUEUED → STARTED → COMPLETED | FAILED | CANCELLED. A job always ends in one of the last three.',
-  values: Object.fromEntries(JOB_STATUSES.map((s) => [s, { value: s }])) as Record<(typeof JOB_STATUSES)[number], { value: (typeof JOB_STATUSES)[number] }>,
+  values: Object.fromEntries(JOB_STATUSES.map((s) => [s, { value: s }])) as Record<
+    (typeof JOB_STATUSES)[number],
+    { value: (typeof JOB_STATUSES)[number] }
+  >,
 });
 
 export const WaitModeEnum = builder.enumType('WaitMode', {
@@ -20,7 +23,10 @@ export const WaitModeEnum = builder.enumType('WaitMode', {
 /** Generated from src/errors.ts: the codes whose `appearsOn` is 'job' or 'both'. */
 export const JobErrorCodeEnum = builder.enumType('JobErrorCode', {
   description: 'Why a job failed or was cancelled (the README errors section, src/errors.ts).',
-  values: Object.fromEntries(JOB_ERROR_CODES.map((code) => [code, { value: code, description: ERROR_CODES[code].description }])) as Record<JobErrorCode, { value: JobErrorCode; description: string }>,
+  values: Object.fromEntries(JOB_ERROR_CODES.map((code) => [code, { value: code, description: ERROR_CODES[code].description }])) as Record<
+    JobErrorCode,
+    { value: JobErrorCode; description: string }
+  >,
 });
 
 const isJobErrorCode = (code: string): code is JobErrorCode => (JOB_ERROR_CODES as readonly string[]).includes(code);
@@ -37,7 +43,10 @@ const FileInfoRef = builder.objectRef<FileInfo>('FileInfo').implement({
 const ResultCopyStateEnum = builder.enumType('ResultCopyState', {
   description: "Our copy of a result file, made off Discord's CDN before the job is COMPLETED.",
   values: {
-    STORED: { value: 'STORED', description: 'Stored: `download` serves it for JOB_RETENTION_DAYS, whatever happens to the Discord URL, the account or Discord.' },
+    STORED: {
+      value: 'STORED',
+      description: 'Stored: `download` serves it for JOB_RETENTION_DAYS, whatever happens to the Discord URL, the account or Discord.',
+    },
     FAILED: { value: 'FAILED', description: "The copy failed: only Discord's URLs remain (refreshed when read after they expired)." },
   } as const,
 });
@@ -61,12 +70,18 @@ const AttachmentRef = builder.objectRef<JobAttachment>('Attachment').implement({
     size: t.exposeInt('size'),
     width: t.exposeInt('width', { nullable: true }),
     height: t.exposeInt('height', { nullable: true }),
-    copyState: t.field({ type: ResultCopyStateEnum, nullable: true, description: 'Null for jobs completed before results were copied.', resolve: (a) => a.copy?.state ?? null }),
+    copyState: t.field({
+      type: ResultCopyStateEnum,
+      nullable: true,
+      description: 'Null for jobs completed before results were copied.',
+      resolve: (a) => a.copy?.state ?? null,
+    }),
     download: t.field({
       type: DownloadRef,
       nullable: true,
       description: 'Our stored copy (null unless copyState is STORED).',
-      resolve: (a, _args, ctx) => (a.copy?.state === 'STORED' && a.copy.key ? ctx.jobs.downloadLink(a.copy.key, a.filename, publicOrigin(ctx)) : null),
+      resolve: (a, _args, ctx) =>
+        a.copy?.state === 'STORED' && a.copy.key ? ctx.jobs.downloadLink(a.copy.key, a.filename, publicOrigin(ctx)) : null,
     }),
   }),
 });
@@ -92,7 +107,11 @@ export const JobRef = builder.objectRef<JobView>('Job').implement({
     version: t.exposeInt('version', { description: 'Increases with every change; events carry it.' }),
     queuePosition: t.exposeInt('queuePosition', { nullable: true, description: '1-based position while QUEUED.' }),
     mode: t.field({ type: WaitModeEnum, resolve: (j) => j.mode }),
-    channel: t.string({ nullable: true, description: 'The channel that ran the job, or the requested one while queued.', resolve: (j) => j.channel ?? j.requestedChannel }),
+    channel: t.string({
+      nullable: true,
+      description: 'The channel that ran the job, or the requested one while queued.',
+      resolve: (j) => j.channel ?? j.requestedChannel,
+    }),
     server: t.exposeString('server', { nullable: true }),
     discord: t.exposeString('discord', { nullable: true, description: 'The account token, masked (first 3 + … + last 3).' }),
     options: t.exposeString('options', { nullable: true }),
@@ -116,7 +135,10 @@ export const JobRef = builder.objectRef<JobView>('Job').implement({
       resolve: (j) => (j.code === null ? null : isJobErrorCode(j.code) ? j.code : 'INTERNAL_SERVER_ERROR'),
     }),
     error: t.exposeString('error', { nullable: true }),
-    errorDetails: t.exposeString('errorDetails', { nullable: true, description: 'JSON text: the bot text, Discord error body (retry_after)…' }),
+    errorDetails: t.exposeString('errorDetails', {
+      nullable: true,
+      description: 'JSON text: the bot text, Discord error body (retry_after)…',
+    }),
     attempt: t.exposeInt('attempt'),
     callback: t.field({ type: CallbackRef, nullable: true, resolve: (j) => j.callback }),
   }),

@@ -15,10 +15,17 @@ const PicsiInput = builder.inputType('PicsiInput', {
     targetImage: t.field({ type: 'Upload', required: true, description: 'The image whose face is replaced (video is not supported).' }),
     channel: t.string({ required: false, description: 'A configured channel id; omitted: any eligible channel.' }),
     options: t.string({ required: false, description: 'Bot options, e.g. "-m --shut -o 500" (see the README option table).' }),
-    replyUrl: t.string({ required: false, description: `http(s) URL that receives the job once terminal (≤ ${MAX_REPLY_FIELD_LENGTH} characters).` }),
+    replyUrl: t.string({
+      required: false,
+      description: `http(s) URL that receives the job once terminal (≤ ${MAX_REPLY_FIELD_LENGTH} characters).`,
+    }),
     replyRef: t.string({ required: false, description: `Your reference, returned with the job (≤ ${MAX_REPLY_FIELD_LENGTH} characters).` }),
     mode: t.field({ type: WaitModeEnum, required: false, defaultValue: 'QUEUE' }),
-    wait: t.boolean({ required: false, defaultValue: false, description: 'Block until the job is terminal (bounded by WAIT_TIMEOUT_MS; then the job is returned as it stands).' }),
+    wait: t.boolean({
+      required: false,
+      defaultValue: false,
+      description: 'Block until the job is terminal (bounded by WAIT_TIMEOUT_MS; then the job is returned as it stands).',
+    }),
   }),
 });
 
@@ -33,7 +40,10 @@ builder.mutationField('picsi', (t) =>
       const replyUrl = checkReplyUrl(input.replyUrl ?? null);
       if (replyUrl) await ctx.checkReplyUrl(replyUrl);
       if ((input.replyRef?.length ?? 0) > MAX_REPLY_FIELD_LENGTH) {
-        throw new AppError('BAD_USER_INPUT', 'Optional param replyUrl or replyRef is too long', { field: 'replyRef', max: MAX_REPLY_FIELD_LENGTH });
+        throw new AppError('BAD_USER_INPUT', 'Optional param replyUrl or replyRef is too long', {
+          field: 'replyRef',
+          max: MAX_REPLY_FIELD_LENGTH,
+        });
       }
 
       let source: StagedFile | undefined;
@@ -54,7 +64,8 @@ builder.mutationField('picsi', (t) =>
       } catch (error) {
         // submit() owns the blobs from the call on (and deletes them on refusal): discarding an
         // already-deleted key is a no-op, so this is only the cleanup when submit was never reached.
-        if (!(error instanceof AppError) || error.code === 'BAD_USER_INPUT') await ctx.spooler.discard(source, target).catch(() => undefined);
+        if (!(error instanceof AppError) || error.code === 'BAD_USER_INPUT')
+          await ctx.spooler.discard(source, target).catch(() => undefined);
         throw error;
       }
     },
@@ -63,7 +74,10 @@ builder.mutationField('picsi', (t) =>
 
 /** Spools both uploads; if one fails the other is deleted, so no temp file outlives the request. */
 async function spoolBoth(ctx: GraphQLContext, source: unknown, target: unknown): Promise<[StagedFile, StagedFile]> {
-  const results = await Promise.allSettled([ctx.spooler.spool(source, 'source_image'), ctx.spooler.spool(target, 'target_image_gif_or_video')]);
+  const results = await Promise.allSettled([
+    ctx.spooler.spool(source, 'source_image'),
+    ctx.spooler.spool(target, 'target_image_gif_or_video'),
+  ]);
   const [s, t] = results;
   if (s.status === 'fulfilled' && t.status === 'fulfilled') return [s.value, t.value];
   await ctx.spooler.discard(s.status === 'fulfilled' ? s.value : null, t.status === 'fulfilled' ? t.value : null);
@@ -73,7 +87,10 @@ async function spoolBoth(ctx: GraphQLContext, source: unknown, target: unknown):
 function checkReplyUrl(url: string | null): string | null {
   if (url === null || url === '') return null;
   if (url.length > MAX_REPLY_FIELD_LENGTH) {
-    throw new AppError('BAD_USER_INPUT', 'Optional param replyUrl or replyRef is too long', { field: 'replyUrl', max: MAX_REPLY_FIELD_LENGTH });
+    throw new AppError('BAD_USER_INPUT', 'Optional param replyUrl or replyRef is too long', {
+      field: 'replyUrl',
+      max: MAX_REPLY_FIELD_LENGTH,
+    });
   }
   let parsed: URL;
   try {
@@ -84,7 +101,8 @@ function checkReplyUrl(url: string | null): string | null {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new AppError('BAD_USER_INPUT', 'replyUrl must be an absolute http(s) URL', { field: 'replyUrl' });
   }
-  if (parsed.username || parsed.password) throw new AppError('BAD_USER_INPUT', 'replyUrl must not carry credentials', { field: 'replyUrl' });
+  if (parsed.username || parsed.password)
+    throw new AppError('BAD_USER_INPUT', 'replyUrl must not carry credentials', { field: 'replyUrl' });
   return url;
 }
 

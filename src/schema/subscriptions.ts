@@ -33,7 +33,8 @@ builder.subscriptionField('jobsUpdated', (t) =>
     description: 'Every change of every job you can see (admins: all jobs), optionally on one channel. For dashboards; never completes.',
     args: { channel: t.arg.string({ required: false }) },
     subscribe: async (_root, { channel }, ctx) => {
-      if (channel && !(await ctx.jobs.accounts.get(channel))) throw new AppError('NOT_FOUND', `Channel ${channel} is not configured`, { channel });
+      if (channel && !(await ctx.jobs.accounts.get(channel)))
+        throw new AppError('NOT_FOUND', `Channel ${channel} is not configured`, { channel });
       const filter = {
         ...(channel ? { channel } : {}),
         ...(ctx.viewer.role === 'admin' ? {} : { owner: ctx.viewer.owner }),

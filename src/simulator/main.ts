@@ -26,7 +26,9 @@ const count = Math.max(1, intFromEnv('SIMULATOR_ACCOUNTS', 1));
 const accounts = Array.from({ length: count }, () => simulator.createAccount());
 
 process.stdout.write(`DISCORD_API_URL=${simulator.apiUrl}\n`);
-process.stdout.write(`DISCORD_ACCOUNTS='${JSON.stringify(accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token })))}'\n`);
+process.stdout.write(
+  `DISCORD_ACCOUNTS='${JSON.stringify(accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token })))}'\n`,
+);
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals): void => {

@@ -10,10 +10,13 @@ export class TimerSet {
 
   after(ms: number, fn: () => void): NodeJS.Timeout | undefined {
     if (this.stopped) return undefined;
-    const timer = setTimeout(() => {
-      this.pending.delete(timer);
-      fn();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        this.pending.delete(timer);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.pending.add(timer);
     return timer;
   }

@@ -7,7 +7,14 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { assertValidBlobKey, BlobStoreUnavailableError, BlobTooLargeError, InvalidBlobKeyError, type BlobInfo, type BlobStore } from './blob-store.js';
+import {
+  assertValidBlobKey,
+  BlobStoreUnavailableError,
+  BlobTooLargeError,
+  InvalidBlobKeyError,
+  type BlobInfo,
+  type BlobStore,
+} from './blob-store.js';
 
 export interface CopyRemoteOptions {
   url: string;
@@ -58,7 +65,8 @@ export async function copyRemoteToStore(options: CopyRemoteOptions): Promise<Blo
   assertValidBlobKey(options.key);
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-  const timedOut = (cause?: unknown) => new RemoteCopyError(`copy of ${redacted(options.url)} timed out after ${options.timeoutMs} ms`, 'timeout', undefined, { cause });
+  const timedOut = (cause?: unknown) =>
+    new RemoteCopyError(`copy of ${redacted(options.url)} timed out after ${options.timeoutMs} ms`, 'timeout', undefined, { cause });
 
   for (let attempt = 1; ; attempt++) {
     try {
@@ -85,12 +93,15 @@ async function copyOnce(options: CopyRemoteOptions, signal: AbortSignal): Promis
   try {
     response = await (options.fetch ?? fetch)(url, { signal, redirect: 'follow' });
   } catch (error) {
-    throw new RetryableFailure(new RemoteCopyError(`cannot fetch ${redacted(url)}: ${(error as Error).message}`, 'network', undefined, { cause: error }));
+    throw new RetryableFailure(
+      new RemoteCopyError(`cannot fetch ${redacted(url)}: ${(error as Error).message}`, 'network', undefined, { cause: error }),
+    );
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel().catch(() => {});
     const error = new RemoteCopyError(`fetching ${redacted(url)} answered HTTP ${response.status}`, 'http', response.status);
-    if (response.status === 429 || response.status >= 500) throw new RetryableFailure(error, retryAfterMs(response.headers.get('retry-after')));
+    if (response.status === 429 || response.status >= 500)
+      throw new RetryableFailure(error, retryAfterMs(response.headers.get('retry-after')));
     throw error;
   }
   const length = Number(response.headers.get('content-length') ?? NaN);
@@ -103,9 +114,17 @@ async function copyOnce(options: CopyRemoteOptions, signal: AbortSignal): Promis
   try {
     return await store.put(key, body, { contentType: response.headers.get('content-type') ?? options.contentType ?? '', maxBytes, signal });
   } catch (error) {
-    if (error instanceof BlobTooLargeError || error instanceof BlobStoreUnavailableError || error instanceof InvalidBlobKeyError || signal.aborted) throw error;
+    if (
+      error instanceof BlobTooLargeError ||
+      error instanceof BlobStoreUnavailableError ||
+      error instanceof InvalidBlobKeyError ||
+      signal.aborted
+    )
+      throw error;
     // The body broke off mid-way (connection reset): nothing was stored, so another attempt is safe.
-    throw new RetryableFailure(new RemoteCopyError(`reading ${redacted(url)} failed: ${(error as Error).message}`, 'network', undefined, { cause: error }));
+    throw new RetryableFailure(
+      new RemoteCopyError(`reading ${redacted(url)} failed: ${(error as Error).message}`, 'network', undefined, { cause: error }),
+    );
   } finally {
     body.destroy();
   }

@@ -187,7 +187,9 @@ async function storeCall<T>(call: () => Promise<T>): Promise<T> {
 function unavailable(error: unknown): BlobStoreUnavailableError {
   if (error instanceof BlobStoreUnavailableError) return error;
   const code = errorCode(error);
-  return new BlobStoreUnavailableError(`blob directory unavailable${code ? ` (${code})` : ''}: ${(error as Error).message}`, { cause: error });
+  return new BlobStoreUnavailableError(`blob directory unavailable${code ? ` (${code})` : ''}: ${(error as Error).message}`, {
+    cause: error,
+  });
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -124,7 +124,10 @@ export class S3BlobStore implements BlobStore {
   async get(key: string, signal?: AbortSignal): Promise<{ body: Readable; size: number; contentType: string } | null> {
     assertValidBlobKey(key);
     try {
-      const output = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }), signal ? { abortSignal: signal } : {});
+      const output = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
+        signal ? { abortSignal: signal } : {},
+      );
       if (!(output.Body instanceof Readable)) throw new Error('GetObject returned no stream');
       return { body: output.Body, size: output.ContentLength ?? 0, contentType: output.ContentType ?? DEFAULT_CONTENT_TYPE };
     } catch (error) {
@@ -141,19 +144,27 @@ export class S3BlobStore implements BlobStore {
       let errors;
       try {
         const output = await this.client.send(
-          new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((key) => ({ Key: this.prefix + key })), Quiet: true } }),
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            Delete: { Objects: batch.map((key) => ({ Key: this.prefix + key })), Quiet: true },
+          }),
         );
         errors = (output.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
       } catch (error) {
         throw unavailable('delete', error);
       }
-      if (errors.length > 0) throw new BlobStoreUnavailableError(`s3 delete refused ${errors.length} key(s): ${errors[0]?.Code} ${errors[0]?.Message}`);
+      if (errors.length > 0)
+        throw new BlobStoreUnavailableError(`s3 delete refused ${errors.length} key(s): ${errors[0]?.Code} ${errors[0]?.Message}`);
     }
   }
 
   async downloadUrl(key: string, { expiresInSec, filename }: DownloadUrlOptions): Promise<string> {
     assertValidBlobKey(key);
-    const command = new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, ResponseContentDisposition: contentDisposition(filename) });
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: this.prefix + key,
+      ResponseContentDisposition: contentDisposition(filename),
+    });
     return getSignedUrl(this.client, command, { expiresIn: Math.max(1, Math.ceil(expiresInSec)), signingDate: new Date(this.now()) });
   }
 
@@ -180,5 +191,7 @@ function isNotFound(error: unknown): boolean {
 function unavailable(operation: string, error: unknown): BlobStoreUnavailableError {
   const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : '';
-  return new BlobStoreUnavailableError(`s3 ${operation} failed${status}: ${e.name ?? 'Error'}: ${e.message ?? String(error)}`, { cause: error });
+  return new BlobStoreUnavailableError(`s3 ${operation} failed${status}: ${e.name ?? 'Error'}: ${e.message ?? String(error)}`, {
+    cause: error,
+  });
 }

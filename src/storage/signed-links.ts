@@ -17,8 +17,7 @@ export interface LinkSigner {
 }
 
 export function createLinkSigner(secret: string, now: () => number = Date.now): LinkSigner {
-  const mac = (key: string, exp: string, name: string) =>
-    createHmac('sha256', secret).update(`${key}\n${exp}\n${name}`).digest();
+  const mac = (key: string, exp: string, name: string) => createHmac('sha256', secret).update(`${key}\n${exp}\n${name}`).digest();
 
   return {
     sign(key, expiresInSec, filename) {

@@ -21,7 +21,11 @@ export class Api {
 
   /** Runs a query; resolves { data, errors } (errors as GraphQL errors, network failures included). */
   async query(query, variables = {}) {
-    return this.send({ method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...this.authHeaders() }, body: JSON.stringify({ query, variables }) });
+    return this.send({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...this.authHeaders() },
+      body: JSON.stringify({ query, variables }),
+    });
   }
 
   /** Uploads the face and the target as a picsi job. */
@@ -83,7 +87,12 @@ export class Api {
       const body = await response.json();
       return { data: body.data ?? null, errors: body.errors };
     } catch {
-      return { data: null, errors: [{ message: `HTTP ${response.status}`, extensions: { code: response.status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] };
+      return {
+        data: null,
+        errors: [
+          { message: `HTTP ${response.status}`, extensions: { code: response.status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } },
+        ],
+      };
     }
   }
 }

@@ -92,7 +92,8 @@ async function refreshJobs() {
   showJobs(data.jobs.edges.map((edge) => edge.node));
 }
 
-$('limits').textContent = `PNG, JPEG, GIF or WebP; at most ${mib(settings.maxFileBytes)} and ${Math.round(settings.maxPixels / 1e6)} megapixels each.`;
+$('limits').textContent =
+  `PNG, JPEG, GIF or WebP; at most ${mib(settings.maxFileBytes)} and ${Math.round(settings.maxPixels / 1e6)} megapixels each.`;
 setUpToken();
 setUpDrop('source');
 setUpDrop('target');

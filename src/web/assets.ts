@@ -53,7 +53,13 @@ export function createWebAssets(settings: PageSettings): WebAssets {
     serve(req, res, path) {
       const asset = bodies.get(path);
       if (!asset) return false;
-      res.writeHead(200, { ...corsHeadersOf(req), 'content-type': asset.type, 'content-length': asset.body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+      res.writeHead(200, {
+        ...corsHeadersOf(req),
+        'content-type': asset.type,
+        'content-length': asset.body.length,
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+      });
       res.end(req.method === 'HEAD' ? undefined : asset.body);
       return true;
     },

@@ -30,7 +30,14 @@ const JOB_ERRORS = {
 };
 
 /** Codes whose server message is the useful part: the sentence is followed by it. */
-const WITH_DETAIL = new Set(['BAD_USER_INPUT', 'REQUEST_ENTITY_TOO_LARGE', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'BOT_ERROR']);
+const WITH_DETAIL = new Set([
+  'BAD_USER_INPUT',
+  'REQUEST_ENTITY_TOO_LARGE',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+  'BOT_ERROR',
+]);
 
 /** A GraphQL error ({ message, extensions: { code } }) as a sentence. */
 export function explainError(error) {
@@ -50,7 +57,8 @@ export function explainJob(job) {
 
 /** A closed websocket (graphql-ws close codes) as a sentence; null for ordinary closes. */
 export function explainClose(event) {
-  if (event?.code === 4401 || event?.code === 4403) return `Live updates were refused (${event.reason || 'no valid token'}). Enter a valid API token above.`;
+  if (event?.code === 4401 || event?.code === 4403)
+    return `Live updates were refused (${event.reason || 'no valid token'}). Enter a valid API token above.`;
   if (event?.code >= 4000) return `Live updates stopped: ${event.reason || `close code ${event.code}`}.`;
   return null;
 }

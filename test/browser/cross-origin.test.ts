@@ -36,10 +36,12 @@ function uploadFromPage(apiUrl: string, attempt: Attempt, tries: number) {
       for (let i = 0; i < tries; i++) {
         const form = new FormData();
         const map: Record<string, string[]> = {};
-        for (let f = 0; f < attempt.files; f++) map[String(f)] = [f === 0 ? 'variables.input.sourceImage' : f === 1 ? 'variables.input.targetImage' : `variables.input.replyRef`];
+        for (let f = 0; f < attempt.files; f++)
+          map[String(f)] = [f === 0 ? 'variables.input.sourceImage' : f === 1 ? 'variables.input.targetImage' : `variables.input.replyRef`];
         form.set('operations', JSON.stringify({ query, variables: { input: { sourceImage: null, targetImage: null, replyRef: null } } }));
         form.set('map', JSON.stringify(map));
-        for (let f = 0; f < attempt.files; f++) form.set(String(f), new Blob([new Uint8Array(2 * 1024 * 1024)], { type: 'image/png' }), `${f}.png`);
+        for (let f = 0; f < attempt.files; f++)
+          form.set(String(f), new Blob([new Uint8Array(2 * 1024 * 1024)], { type: 'image/png' }), `${f}.png`);
         try {
           const res = await fetch(apiUrl, { method: 'POST', headers: attempt.headers, body: form });
           const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
@@ -55,9 +57,21 @@ function uploadFromPage(apiUrl: string, attempt: Attempt, tries: number) {
 }
 
 const CASES: { name: string; attempt: Attempt; expected: string }[] = [
-  { name: 'unknown token', attempt: { headers: { authorization: 'Bearer nope', 'x-graphql-yoga-csrf': '1' }, files: 2 }, expected: '401 UNAUTHENTICATED' },
-  { name: 'no CSRF preflight header', attempt: { headers: { authorization: `Bearer ${TOKEN}` }, files: 2 }, expected: '400 CSRF_PREFLIGHT_REQUIRED' },
-  { name: 'three files', attempt: { headers: { authorization: `Bearer ${TOKEN}`, 'x-graphql-yoga-csrf': '1' }, files: 3 }, expected: '413 REQUEST_ENTITY_TOO_LARGE' },
+  {
+    name: 'unknown token',
+    attempt: { headers: { authorization: 'Bearer nope', 'x-graphql-yoga-csrf': '1' }, files: 2 },
+    expected: '401 UNAUTHENTICATED',
+  },
+  {
+    name: 'no CSRF preflight header',
+    attempt: { headers: { authorization: `Bearer ${TOKEN}` }, files: 2 },
+    expected: '400 CSRF_PREFLIGHT_REQUIRED',
+  },
+  {
+    name: 'three files',
+    attempt: { headers: { authorization: `Bearer ${TOKEN}`, 'x-graphql-yoga-csrf': '1' }, files: 3 },
+    expected: '413 REQUEST_ENTITY_TOO_LARGE',
+  },
 ];
 
 describe('cross-origin refusals in Chromium', () => {

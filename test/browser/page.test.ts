@@ -18,7 +18,10 @@ const BOT_DELAY_MS = 300;
 const TOKEN = 'browser-page-token';
 // The README's screenshot is refreshed on request only (UPDATE_SCREENSHOT=1), so a test run leaves the
 // work tree clean; otherwise the shot goes to the OS temp folder.
-const SCREENSHOT = process.env['UPDATE_SCREENSHOT'] === '1' ? fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url)) : join(tmpdir(), `picsi-page-${process.pid}.png`);
+const SCREENSHOT =
+  process.env['UPDATE_SCREENSHOT'] === '1'
+    ? fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url))
+    : join(tmpdir(), `picsi-page-${process.pid}.png`);
 
 let images: { face: string; target: string };
 beforeAll(async () => {
@@ -45,14 +48,20 @@ async function swapThroughThePage(browser: Browser, pageUrl: string, token?: str
   await page.exposeFunction('recordStatus', (status: string) => statuses.push(status));
   await page.evaluate(() => {
     const status = document.getElementById('job-status')!;
-    new MutationObserver(() => (window as unknown as { recordStatus(s: string): void }).recordStatus(status.dataset['status'] ?? '')).observe(status, { attributes: true, childList: true });
+    new MutationObserver(() =>
+      (window as unknown as { recordStatus(s: string): void }).recordStatus(status.dataset['status'] ?? ''),
+    ).observe(status, { attributes: true, childList: true });
   });
   const started = Date.now();
   await page.click('#submit');
-  await page.waitForFunction(() => {
-    const image = document.getElementById('result-image') as HTMLImageElement | null;
-    return image !== null && image.complete && image.naturalWidth > 0;
-  }, undefined, { timeout: BOT_DELAY_MS + 2000 + 5000 });
+  await page.waitForFunction(
+    () => {
+      const image = document.getElementById('result-image') as HTMLImageElement | null;
+      return image !== null && image.complete && image.naturalWidth > 0;
+    },
+    undefined,
+    { timeout: BOT_DELAY_MS + 2000 + 5000 },
+  );
   const elapsedMs = Date.now() - started;
   const status = await page.locator('#job-status').getAttribute('data-status');
   const error = await page.locator('#error').textContent();
@@ -92,12 +101,17 @@ describe('the web page at /', () => {
       await page.exposeFunction('recordText', (text: string) => texts.push(text));
       await page.evaluate(() => {
         const status = document.getElementById('job-status')!;
-        new MutationObserver(() => (window as unknown as { recordText(s: string): void }).recordText(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
+        new MutationObserver(() => (window as unknown as { recordText(s: string): void }).recordText(status.textContent ?? '')).observe(
+          status,
+          { childList: true, characterData: true, subtree: true },
+        );
       });
       const previous = await page.locator('#job-id').textContent();
       await page.click('#submit');
       await page.waitForFunction(
-        (previousId) => document.getElementById('job-id')?.textContent !== previousId && document.getElementById('job-status')?.dataset['status'] === 'COMPLETED',
+        (previousId) =>
+          document.getElementById('job-id')?.textContent !== previousId &&
+          document.getElementById('job-status')?.dataset['status'] === 'COMPLETED',
         previous,
         { timeout: 2 * BOT_DELAY_MS + 8000 },
       );

@@ -27,19 +27,33 @@ describe('callback delivery', () => {
     expect(receiver.requests).toHaveLength(1);
     const [request] = receiver.requests;
     expect(request).toMatchObject({ method: 'POST', url: '/hook?ref=1' });
-    expect(request!.headers).toMatchObject({ 'content-type': 'application/json', 'user-agent': 'picsi-graphql', 'webhook-id': `msg_${job.id}` });
+    expect(request!.headers).toMatchObject({
+      'content-type': 'application/json',
+      'user-agent': 'picsi-graphql',
+      'webhook-id': `msg_${job.id}`,
+    });
     expect(Math.abs(Number(request!.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(5);
 
     const verified = new Webhook(h.config.secret!).verify(request!.body, request!.headers as Record<string, string>);
     expect(verified).toEqual(JSON.parse(JSON.stringify(toSeedJson(job))));
-    expect(verified).toMatchObject({ jobid: job.id, status: 'completed', replyRef: 'order-42', attachments: [{ id: '1400000000000000001', proxy_url: expect.any(String) }] });
+    expect(verified).toMatchObject({
+      jobid: job.id,
+      status: 'completed',
+      replyRef: 'order-42',
+      attachments: [{ id: '1400000000000000001', proxy_url: expect.any(String) }],
+    });
     // The control: the same request does not verify under another key.
-    expect(() => new Webhook(`whsec_${Buffer.alloc(32, 7).toString('base64')}`).verify(request!.body, request!.headers as Record<string, string>)).toThrow();
+    expect(() =>
+      new Webhook(`whsec_${Buffer.alloc(32, 7).toString('base64')}`).verify(request!.body, request!.headers as Record<string, string>),
+    ).toThrow();
 
     const state = h.jobs.callback(job.id)!;
     expect(state).toMatchObject({ status: 'DELIVERED', attempts: 1, lastError: null });
     expect(Date.parse(state.deliveredAt!)).toBeGreaterThan(Date.now() - 5_000);
-    expect(h.jobs.history.get(job.id)?.map((s) => [s.status, s.attempts])).toEqual([['PENDING', 0], ['DELIVERED', 1]]);
+    expect(h.jobs.history.get(job.id)?.map((s) => [s.status, s.attempts])).toEqual([
+      ['PENDING', 0],
+      ['DELIVERED', 1],
+    ]);
   });
 
   it('500, 500, 200: retried with the same id and body, exactly one successful delivery, attempts = 3', async () => {
@@ -152,7 +166,11 @@ describe('callback delivery', () => {
     const slow = h.jobs.add(sampleJob({ replyUrl: `${receiver.url}/slow` }));
     await dispatcher.onTerminal(gone);
     await dispatcher.onTerminal(slow);
-    await waitFor(() => h.jobs.callback(gone.id)?.status === 'FAILED' && h.jobs.callback(slow.id)?.status === 'FAILED', 5_000, 'both to fail');
+    await waitFor(
+      () => h.jobs.callback(gone.id)?.status === 'FAILED' && h.jobs.callback(slow.id)?.status === 'FAILED',
+      5_000,
+      'both to fail',
+    );
     expect(h.jobs.callback(gone.id)).toMatchObject({ attempts: 1, lastError: 'HTTP 410 Gone' });
     expect(h.jobs.callback(slow.id)).toMatchObject({ attempts: 2, lastError: 'HTTP 408 Request Timeout (gave up after 2 attempts)' });
   });
@@ -216,7 +234,9 @@ describe('callback delivery', () => {
     await waitFor(() => h.jobs.callback(cancelled.id)?.status === 'DELIVERED', 5_000, 'delivery');
     await dispatcher.onTerminal(cancelled);
     await sleep(100);
-    expect(receiver.requests.map((r) => JSON.parse(r.body) as { jobid: string; status: string })).toEqual([expect.objectContaining({ jobid: cancelled.id, status: 'cancelled' })]);
+    expect(receiver.requests.map((r) => JSON.parse(r.body) as { jobid: string; status: string })).toEqual([
+      expect.objectContaining({ jobid: cancelled.id, status: 'cancelled' }),
+    ]);
     expect(h.jobs.callback(running.id)).toBeNull();
   });
 });

@@ -6,7 +6,13 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../../src/config.js';
-import { createCallbackDispatcher, toSeedJson, type CallbackDispatcher, type CallbackDispatcherDeps, type CallbackJobAccess } from '../../src/callbacks/index.js';
+import {
+  createCallbackDispatcher,
+  toSeedJson,
+  type CallbackDispatcher,
+  type CallbackDispatcherDeps,
+  type CallbackJobAccess,
+} from '../../src/callbacks/index.js';
 import { createRedisStore } from '../../src/callbacks/redis-store.js';
 import { callbackUrlOf, createMemoryStore, type CallbackStore } from '../../src/callbacks/store.js';
 import { executorKeys } from '../../src/executor/keys.js';
@@ -39,7 +45,13 @@ export async function startReceiver(reply: (n: number, req: ReceivedRequest) => 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const received: ReceivedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const received: ReceivedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+      };
       const n = requests.length;
       requests.push(received);
       const answer = reply(n, received);
@@ -162,7 +174,14 @@ export function captureLogger(): { logger: Logger; lines: () => { level: number;
     },
   });
   const logger = pino({ level: 'debug' }, stream);
-  return { logger, lines: () => out.flatMap((l) => l.split('\n')).filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string }) };
+  return {
+    logger,
+    lines: () =>
+      out
+        .flatMap((l) => l.split('\n'))
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { level: number; msg: string }),
+  };
 }
 
 export const silentLogger = (): Logger => pino({ level: 'silent' });
@@ -225,7 +244,9 @@ export async function harness(base: { config?: Partial<Config['callbacks']> } = 
     dispatcher(options: HarnessOptions = {}): TestInstance {
       const { inMemory, ...rest } = options;
       const now = options.now ?? Date.now;
-      const store: CallbackStore = inMemory ? createMemoryStore({ doneTtlMs: DONE_TTL_MS, now }) : createRedisStore(redis, { prefix, doneTtlMs: DONE_TTL_MS, now });
+      const store: CallbackStore = inMemory
+        ? createMemoryStore({ doneTtlMs: DONE_TTL_MS, now })
+        : createRedisStore(redis, { prefix, doneTtlMs: DONE_TTL_MS, now });
       const merged = { ...config, ...options.config };
       const dispatcher = createCallbackDispatcher({ store, jobs, logger: silentLogger(), ...FAST, ...rest, config: merged });
       dispatchers.push(dispatcher);

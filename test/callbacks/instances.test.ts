@@ -108,7 +108,10 @@ describe('two instances on one Redis', () => {
 
     expect(receiver.requests.map(jobIdOf).sort()).toEqual(jobs.map((j) => j.id).sort());
     for (const job of jobs) {
-      expect(h.jobs.history.get(job.id)?.map((s) => [s.status, s.attempts])).toEqual([['PENDING', 0], ['DELIVERED', 1]]);
+      expect(h.jobs.history.get(job.id)?.map((s) => [s.status, s.attempts])).toEqual([
+        ['PENDING', 0],
+        ['DELIVERED', 1],
+      ]);
     }
   });
 
@@ -132,7 +135,12 @@ describe('two instances on one Redis', () => {
     expect(receiver.requests).toHaveLength(30);
     for (const job of jobs) {
       expect(seen.get(job.id)).toBe(3);
-      expect(h.jobs.history.get(job.id)?.map((s) => `${s.status}/${s.attempts}`)).toEqual(['PENDING/0', 'PENDING/1', 'PENDING/2', 'DELIVERED/3']);
+      expect(h.jobs.history.get(job.id)?.map((s) => `${s.status}/${s.attempts}`)).toEqual([
+        'PENDING/0',
+        'PENDING/1',
+        'PENDING/2',
+        'DELIVERED/3',
+      ]);
     }
   });
 });

@@ -45,9 +45,26 @@ describe('toSeedJson: the job under the hosted API field names', () => {
 
   it('sends a failure with its code and lower-case status; absent values are null, not omitted', () => {
     const seed = toSeedJson(
-      sampleJob({ status: 'FAILED', code: 'TIMEOUT', error: 'The bot did not reply', errorDetails: '{"ms":120000}', messageId: null, content: null, attachments: [], timestamp: null, replyRef: null }),
+      sampleJob({
+        status: 'FAILED',
+        code: 'TIMEOUT',
+        error: 'The bot did not reply',
+        errorDetails: '{"ms":120000}',
+        messageId: null,
+        content: null,
+        attachments: [],
+        timestamp: null,
+        replyRef: null,
+      }),
     );
-    expect(seed).toMatchObject({ status: 'failed', code: 'TIMEOUT', error: 'The bot did not reply', errorDetails: '{"ms":120000}', attachments: [], replyRef: null });
+    expect(seed).toMatchObject({
+      status: 'failed',
+      code: 'TIMEOUT',
+      error: 'The bot did not reply',
+      errorDetails: '{"ms":120000}',
+      attachments: [],
+      replyRef: null,
+    });
     expect(Object.keys(seed)).toContain('messageId');
     expect(seed.messageId).toBeNull();
     expect(toSeedJson(sampleJob({ status: 'CANCELLED' })).status).toBe('cancelled');

@@ -5,7 +5,12 @@ import { createSigner, standardSecret, webhookId } from '../../src/callbacks/sig
 import { newSecret } from './helpers.js';
 
 /** The node:crypto verification from src/callbacks/README.md, verbatim. */
-function verifyWithNodeCrypto(rawBody: string, headers: Record<string, string | undefined>, secret: string, toleranceSeconds = 300): boolean {
+function verifyWithNodeCrypto(
+  rawBody: string,
+  headers: Record<string, string | undefined>,
+  secret: string,
+  toleranceSeconds = 300,
+): boolean {
   const id = headers['webhook-id'];
   const timestamp = headers['webhook-timestamp'];
   const signatures = headers['webhook-signature'];

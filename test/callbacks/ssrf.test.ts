@@ -6,10 +6,20 @@ import { AppError } from '../../src/errors.js';
 import { callbackConfig, harness, MapJobs, sampleJob, silentLogger, sleep, waitFor, type Harness } from './helpers.js';
 
 const guard = (allowHosts: string[] = []) =>
-  createCallbackDispatcher({ config: callbackConfig({ allowHosts }), store: createMemoryStore({ doneTtlMs: 60_000, now: Date.now }), jobs: new MapJobs(), logger: silentLogger() });
+  createCallbackDispatcher({
+    config: callbackConfig({ allowHosts }),
+    store: createMemoryStore({ doneTtlMs: 60_000, now: Date.now }),
+    jobs: new MapJobs(),
+    logger: silentLogger(),
+  });
 
 async function refusal(url: string, allowHosts: string[] = []): Promise<AppError> {
-  const error: unknown = await guard(allowHosts).checkUrl(url).then(() => null, (e: unknown) => e);
+  const error: unknown = await guard(allowHosts)
+    .checkUrl(url)
+    .then(
+      () => null,
+      (e: unknown) => e,
+    );
   if (!(error instanceof AppError)) throw new Error(`${url} was not refused with an AppError (got ${String(error)})`);
   return error;
 }
@@ -49,7 +59,9 @@ describe('checkUrl (picsi time)', () => {
   ])('refuses %s with BAD_USER_INPUT', async (url, reason) => {
     const error = await refusal(url);
     expect(error.code).toBe('BAD_USER_INPUT');
-    expect(error.message).toBe(`replyUrl is refused: ${reason} (callbacks must go to a public host; an operator can allow this host with CALLBACK_ALLOW_HOSTS)`);
+    expect(error.message).toBe(
+      `replyUrl is refused: ${reason} (callbacks must go to a public host; an operator can allow this host with CALLBACK_ALLOW_HOSTS)`,
+    );
     expect(error.extensions).toEqual({ field: 'replyUrl' });
   });
 
@@ -62,12 +74,14 @@ describe('checkUrl (picsi time)', () => {
     expect((await refusal(url)).message).toBe(message);
   });
 
-  it.each(['https://hooks.example.com/picsi?x=1', 'http://93.184.215.14:8080/hook', 'https://[2606:4700:4700::1111]/hook', 'https://sub.domain.example.org./h'])(
-    'accepts the public URL %s',
-    async (url) => {
-      await expect(guard().checkUrl(url)).resolves.toBeUndefined();
-    },
-  );
+  it.each([
+    'https://hooks.example.com/picsi?x=1',
+    'http://93.184.215.14:8080/hook',
+    'https://[2606:4700:4700::1111]/hook',
+    'https://sub.domain.example.org./h',
+  ])('accepts the public URL %s', async (url) => {
+    await expect(guard().checkUrl(url)).resolves.toBeUndefined();
+  });
 
   it('the allow-list (host names, IPs, CIDRs) lets an operator permit private hosts', async () => {
     await expect(guard(['127.0.0.1']).checkUrl('http://127.0.0.1:9/hook')).resolves.toBeUndefined();
@@ -122,12 +136,17 @@ describe('re-check at delivery, after DNS', () => {
   });
 
   it('one private address among public ones is enough to refuse', async () => {
-    const dispatcher = h.dispatcher({ config: { allowHosts: [] }, resolveHost: async () => ['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c', '10.1.2.3'] });
+    const dispatcher = h.dispatcher({
+      config: { allowHosts: [] },
+      resolveHost: async () => ['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c', '10.1.2.3'],
+    });
     dispatcher.start();
     const job = h.jobs.add(sampleJob({ replyUrl: 'https://hooks.example.test/hook' }));
     await dispatcher.onTerminal(job);
     await waitFor(() => h.jobs.callback(job.id)?.status === 'FAILED', 5_000, 'the refusal');
-    expect(h.jobs.callback(job.id)?.lastError).toBe('callback URL is refused: hooks.example.test resolves to 10.1.2.3, a private (RFC 1918) address');
+    expect(h.jobs.callback(job.id)?.lastError).toBe(
+      'callback URL is refused: hooks.example.test resolves to 10.1.2.3, a private (RFC 1918) address',
+    );
   });
 
   it('an allow-listed address is reached through the validated IP (pinned), with the URL host in the Host header', async () => {
@@ -174,6 +193,9 @@ describe('re-check at delivery, after DNS', () => {
     const job = h.jobs.add(sampleJob({ replyUrl: 'https://hooks.example.test/hook' }));
     await dispatcher.onTerminal(job);
     await waitFor(() => h.jobs.callback(job.id)?.status === 'FAILED', 5_000, 'giving up');
-    expect(h.jobs.callback(job.id)).toMatchObject({ attempts: 2, lastError: 'DNS lookup of hooks.example.test failed: ENOTFOUND (gave up after 2 attempts)' });
+    expect(h.jobs.callback(job.id)).toMatchObject({
+      attempts: 2,
+      lastError: 'DNS lookup of hooks.example.test failed: ENOTFOUND (gave up after 2 attempts)',
+    });
   });
 });

@@ -25,13 +25,25 @@ const factories: [string, Factory][] = [
 
 describe.each(factories)('%s callback store', (_name, make) => {
   const T = 1_700_000_000_000;
-  const pending = (attempts: number, lastError: string | null = null) => ({ status: 'PENDING' as const, attempts, lastError, deliveredAt: null });
+  const pending = (attempts: number, lastError: string | null = null) => ({
+    status: 'PENDING' as const,
+    attempts,
+    lastError,
+    deliveredAt: null,
+  });
 
   it('creates one task per job, however often asked', async () => {
     const store = await make(() => T, 60_000);
     const results = await Promise.all([1, 2, 3, 4].map(() => store.create('j1', 'https://a.example/h', '{"a":1}', T)));
     expect(results.filter(Boolean)).toHaveLength(1);
-    expect(await store.get('j1')).toEqual({ url: 'https://a.example/h', status: 'PENDING', attempts: 0, lastError: null, deliveredAt: null, dueAt: T });
+    expect(await store.get('j1')).toEqual({
+      url: 'https://a.example/h',
+      status: 'PENDING',
+      attempts: 0,
+      lastError: null,
+      deliveredAt: null,
+      dueAt: T,
+    });
   });
 
   it('claims only due attempts, each once, and leases them', async () => {
@@ -49,7 +61,12 @@ describe.each(factories)('%s callback store', (_name, make) => {
 
   it('respects the claim limit, earliest due first', async () => {
     const store = await make(() => T, 60_000);
-    for (const [id, at] of [['c', T - 1], ['a', T - 3], ['b', T - 2]] as const) await store.create(id, 'https://a.example/h', id, at);
+    for (const [id, at] of [
+      ['c', T - 1],
+      ['a', T - 3],
+      ['b', T - 2],
+    ] as const)
+      await store.create(id, 'https://a.example/h', id, at);
     expect((await store.claimDue(T, T + 1_000, 2, 'i')).map((c) => c.jobId)).toEqual(['a', 'b']);
   });
 
@@ -71,8 +88,20 @@ describe.each(factories)('%s callback store', (_name, make) => {
     const store = await make(() => now, 200);
     await store.create('j1', 'https://a.example/h', 'B', T);
     const [claim] = await store.claimDue(T, T + 1_000, 1, 'i');
-    await store.commit('j1', claim!.token, { status: 'DELIVERED', attempts: 1, lastError: null, deliveredAt: '2025-01-01T00:00:00.000Z' }, null);
-    expect(await store.get('j1')).toEqual({ url: 'https://a.example/h', status: 'DELIVERED', attempts: 1, lastError: null, deliveredAt: '2025-01-01T00:00:00.000Z', dueAt: null });
+    await store.commit(
+      'j1',
+      claim!.token,
+      { status: 'DELIVERED', attempts: 1, lastError: null, deliveredAt: '2025-01-01T00:00:00.000Z' },
+      null,
+    );
+    expect(await store.get('j1')).toEqual({
+      url: 'https://a.example/h',
+      status: 'DELIVERED',
+      attempts: 1,
+      lastError: null,
+      deliveredAt: '2025-01-01T00:00:00.000Z',
+      dueAt: null,
+    });
     expect(await store.claimDue(T + 10_000_000, T + 10_001_000, 10, 'i')).toEqual([]);
     expect(await store.create('j1', 'https://a.example/h', 'B', T)).toBe(false);
     now = T + 300;

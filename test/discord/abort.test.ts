@@ -22,7 +22,11 @@ afterEach(async () => {
 });
 afterAll(removeSpooledImages);
 
-const settle = (p: Promise<unknown>): Promise<unknown> => p.then((v) => ({ value: v }), (e: unknown) => e);
+const settle = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    (v) => ({ value: v }),
+    (e: unknown) => e,
+  );
 const interactionPosts = (x: Harness): number => x.sim.requests.filter((r) => r.path.endsWith('/interactions')).length;
 
 describe('abort', () => {

@@ -15,7 +15,14 @@ import type { ReplyOutcome } from '../../src/discord/reply-matcher.js';
 import { BOT_MESSAGES } from './fixtures/bot-messages.js';
 import type { BotMessageFixture, WireMessage } from './fixtures/bot-messages.js';
 
-const bot: APIUser = { id: INSIGHTFACESWAP_APPLICATION_ID, username: 'InsightFaceSwap', discriminator: '0', global_name: null, avatar: null, bot: true };
+const bot: APIUser = {
+  id: INSIGHTFACESWAP_APPLICATION_ID,
+  username: 'InsightFaceSwap',
+  discriminator: '0',
+  global_name: null,
+  avatar: null,
+  bot: true,
+};
 const user: APIUser = { id: '4242', username: 'u', discriminator: '0', global_name: null, avatar: null };
 
 /** What the classifier's verdict must contain for a fixture's expectation. */
@@ -51,7 +58,10 @@ describe('classifier corpus', () => {
   it('covers every error code twice, and every verdict kind', () => {
     expect(BOT_MESSAGES.length).toBeGreaterThanOrEqual(20);
     for (const row of BOT_REPLIES) {
-      expect(BOT_MESSAGES.filter((f) => f.expected.kind === 'botError' && f.expected.reason === row.code).length, row.code).toBeGreaterThanOrEqual(2);
+      expect(
+        BOT_MESSAGES.filter((f) => f.expected.kind === 'botError' && f.expected.reason === row.code).length,
+        row.code,
+      ).toBeGreaterThanOrEqual(2);
     }
     const kinds = new Set(BOT_MESSAGES.map((f) => (f.expected.kind === 'botError' ? f.expected.reason : f.expected.kind)));
     for (const kind of ['result', 'loading', 'progress', 'UNKNOWN']) expect(kinds).toContain(kind);
@@ -82,8 +92,14 @@ describe('the pattern table', () => {
   it('each error variant of the corpus is matched by its own row only', () => {
     for (const f of BOT_MESSAGES) {
       if (f.expected.kind !== 'botError' || f.expected.reason === 'UNKNOWN') continue;
-      const text = [f.message.content ?? '', ...(f.message.embeds ?? []).flatMap((e) => [e.title ?? '', e.description ?? '', ...(e.fields ?? []).map((x) => x.value)])].join('\n');
-      expect(BOT_REPLIES.filter((r) => r.pattern.test(text)).map((r) => r.code), f.name).toEqual([f.expected.reason]);
+      const text = [
+        f.message.content ?? '',
+        ...(f.message.embeds ?? []).flatMap((e) => [e.title ?? '', e.description ?? '', ...(e.fields ?? []).map((x) => x.value)]),
+      ].join('\n');
+      expect(
+        BOT_REPLIES.filter((r) => r.pattern.test(text)).map((r) => r.code),
+        f.name,
+      ).toEqual([f.expected.reason]);
     }
   });
 });

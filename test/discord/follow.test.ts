@@ -27,23 +27,28 @@ const secondDriver = (apiUrl: string, timeoutMs = 10_000) => {
 };
 
 describe('an ambiguous answer to POST /interactions', () => {
-  it.each<InteractionAnswer>(['status-502', 'drop', 'garbled-2xx'])('%s: the job waits for the bot and completes; one interaction only', async (answer) => {
-    h = await startHarness({ sim: { botDelayMs: 150 } });
-    proxy = await startInteractionsProxy(h.sim.apiUrl);
-    proxy.spoil(answer);
-    const driver = secondDriver(proxy.apiUrl);
-    const result = await driver.picsi(h.command(), never());
-    expect(result.attachments).toHaveLength(1);
-    expect(h.sim.interactionsLog(h.account.channelId)).toHaveLength(1);
-    expect(proxy.forwarded).toBe(1);
-  });
+  it.each<InteractionAnswer>(['status-502', 'drop', 'garbled-2xx'])(
+    '%s: the job waits for the bot and completes; one interaction only',
+    async (answer) => {
+      h = await startHarness({ sim: { botDelayMs: 150 } });
+      proxy = await startInteractionsProxy(h.sim.apiUrl);
+      proxy.spoil(answer);
+      const driver = secondDriver(proxy.apiUrl);
+      const result = await driver.picsi(h.command(), never());
+      expect(result.attachments).toHaveLength(1);
+      expect(h.sim.interactionsLog(h.account.channelId)).toHaveLength(1);
+      expect(proxy.forwarded).toBe(1);
+    },
+  );
 
   it('a 502 for a command the bot fails: the bot error, not a Discord error', async () => {
     h = await startHarness({ sim: { botDelayMs: 50 } });
     h.sim.script(h.account.channelId, { kind: 'botError', error: 'NO_FACE' });
     proxy = await startInteractionsProxy(h.sim.apiUrl);
     proxy.spoil('status-502');
-    const error = await secondDriver(proxy.apiUrl).picsi(h.command(), never()).catch((e: unknown) => e);
+    const error = await secondDriver(proxy.apiUrl)
+      .picsi(h.command(), never())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DriverError);
     expect(error).toMatchObject({ code: 'BOT_ERROR', commandSent: true });
   });
@@ -54,7 +59,9 @@ describe('an ambiguous answer to POST /interactions', () => {
     proxy = await startInteractionsProxy(h.sim.apiUrl);
     proxy.spoil('status-502');
     const started = Date.now();
-    const error = await secondDriver(proxy.apiUrl, 1500).picsi(h.command(), never()).catch((e: unknown) => e);
+    const error = await secondDriver(proxy.apiUrl, 1500)
+      .picsi(h.command(), never())
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'TIMEOUT', commandSent: true });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
   });
@@ -82,7 +89,10 @@ describe('driver.follow', () => {
     h = await startHarness({ sim: { botDelayMs: 0 } });
     let sent: SentCommand | undefined;
     let learnt: string | undefined;
-    const original = await h.driver.picsi(h.command(), never(), { onCommandSending: (s) => void (sent = s), onInteractionId: (id) => void (learnt = id) });
+    const original = await h.driver.picsi(h.command(), never(), {
+      onCommandSending: (s) => void (sent = s),
+      onInteractionId: (id) => void (learnt = id),
+    });
     expect(learnt).toBe(h.sim.interactionsLog(h.account.channelId)[0]!.interactionId);
     for (const command of [sent!, { ...sent!, interactionId: learnt! }]) {
       const result = await secondDriver(h.sim.apiUrl).follow({ jobId: 'late', account: h.command().account, command }, never());
@@ -94,7 +104,9 @@ describe('driver.follow', () => {
   it('a command that never reached the bot: TIMEOUT once the job timeout (from sentAt) is over', async () => {
     h = await startHarness();
     const command: SentCommand = { nonce: '1234567890123456789', interactionId: null, sentAt: new Date().toISOString() };
-    const error = await secondDriver(h.sim.apiUrl, 600).follow({ jobId: 'ghost', account: h.command().account, command }, never()).catch((e: unknown) => e);
+    const error = await secondDriver(h.sim.apiUrl, 600)
+      .follow({ jobId: 'ghost', account: h.command().account, command }, never())
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'TIMEOUT', commandSent: true });
     expect(h.sim.interactionsLog()).toHaveLength(0);
   });

@@ -109,7 +109,11 @@ describe('gateway drop mid-job', () => {
 describe('one gateway session, many channels', () => {
   it('concurrent jobs on two channels of one account share one session; a third account has its own', async () => {
     h = await startHarness();
-    const second = h.sim.createAccount({ token: h.account.token, guildId: h.account.guildId, ...(h.account.userId ? { userId: h.account.userId } : {}) });
+    const second = h.sim.createAccount({
+      token: h.account.token,
+      guildId: h.account.guildId,
+      ...(h.account.userId ? { userId: h.account.userId } : {}),
+    });
     const third = h.sim.createAccount();
     h.sim.setBotDelay(100);
     h.sim.script(second.channelId, { kind: 'botError', error: 'NO_FACE' });

@@ -48,7 +48,12 @@ export async function spooledImages(): Promise<{ source: UploadInput; target: Up
 }
 
 /** An upload read from a file on disk. */
-export const fileInput = (path: string, filename: string, size: number, contentType: string): UploadInput => ({ filename, size, contentType, open: async () => createReadStream(path) });
+export const fileInput = (path: string, filename: string, size: number, contentType: string): UploadInput => ({
+  filename,
+  size,
+  contentType,
+  open: async () => createReadStream(path),
+});
 
 export async function removeSpooledImages(): Promise<void> {
   if (files) await rm(files.dir, { recursive: true, force: true });
@@ -84,7 +89,12 @@ export async function startHarness(
     ...opts.driver,
   });
   const images = await spooledImages();
-  const accountFor = (a: SimulatedAccount): DiscordAccount => ({ channel: a.channelId, server: a.guildId, discord: a.token, label: 'test' });
+  const accountFor = (a: SimulatedAccount): DiscordAccount => ({
+    channel: a.channelId,
+    server: a.guildId,
+    discord: a.token,
+    label: 'test',
+  });
   if (opts.connect) await driver.connect(accountFor(account));
   return {
     sim,

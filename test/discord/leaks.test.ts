@@ -39,7 +39,17 @@ describe('resources', () => {
     await until(() => h.sim.stats(other.channelId).inFlight === 1);
     controller.abort();
     await aborted;
-    expect(codes).toEqual(['BOT_ERROR', 'DISCORD_RATE_LIMITED', 'INTERACTION_FAILED', 'TIMEOUT', 'RESULT', 'RESULT', 'RESULT', 'RESULT', 'ABORTED']);
+    expect(codes).toEqual([
+      'BOT_ERROR',
+      'DISCORD_RATE_LIMITED',
+      'INTERACTION_FAILED',
+      'TIMEOUT',
+      'RESULT',
+      'RESULT',
+      'RESULT',
+      'RESULT',
+      'ABORTED',
+    ]);
     expect(h.driver.inspect()).toMatchObject({ sessions: 2, waiters: 0, running: 0 });
 
     const closedAt = mark();

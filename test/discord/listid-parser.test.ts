@@ -24,7 +24,10 @@ describe('parseListIdReply: details', () => {
   });
 
   it('reads content and embeds together', () => {
-    const parsed = parseListIdReply({ content: '<@1> here you go', embeds: [{ description: 'Saved ids: one, two', footer: { text: 'Default: two' } }] });
+    const parsed = parseListIdReply({
+      content: '<@1> here you go',
+      embeds: [{ description: 'Saved ids: one, two', footer: { text: 'Default: two' } }],
+    });
     expect(parsed).toEqual({ ok: true, names: ['one', 'two'], defaultId: 'two' });
   });
 
@@ -42,6 +45,10 @@ describe('parseListIdReply against the simulated bot (where the two sides meet)'
     }
     expect(parseListIdReply(await runCommand(user, 'listid'))).toEqual({ ok: true, names: ['alice', 'Bob7'], defaultId: 'Bob7' });
     await runCommand(user, 'setid', { strings: { idname: 'Bob7,_,alice+Bob7' } });
-    expect(parseListIdReply(await runCommand(user, 'listid'))).toEqual({ ok: true, names: ['alice', 'Bob7'], defaultId: 'Bob7,_,alice+Bob7' });
+    expect(parseListIdReply(await runCommand(user, 'listid'))).toEqual({
+      ok: true,
+      names: ['alice', 'Bob7'],
+      defaultId: 'Bob7,_,alice+Bob7',
+    });
   });
 });

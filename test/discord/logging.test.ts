@@ -27,7 +27,9 @@ it('logs (at trace level), results and errors never contain the token', async ()
     const command = h.command();
     // 403 from REST, and a refused gateway IDENTIFY with a different bad token.
     const stranger = h.sim.createAccount();
-    await collect(h.driver.picsi({ ...command, account: { ...command.account, server: stranger.guildId, channel: stranger.channelId } }, never()));
+    await collect(
+      h.driver.picsi({ ...command, account: { ...command.account, server: stranger.guildId, channel: stranger.channelId } }, never()),
+    );
     const badToken = 'bad-token-that-must-not-leak-0123456789';
     await collect(h.driver.picsi({ ...command, account: { ...command.account, channel: '999', discord: badToken } }, never()));
     await h.driver.close();
@@ -42,7 +44,10 @@ it('logs (at trace level), results and errors never contain the token', async ()
     expect(logText).toMatch(/"code":"BOT_ERROR"/);
 
     for (const output of outputs) {
-      const text = JSON.stringify(output, Object.getOwnPropertyNames(output ?? {})) + String(output) + JSON.stringify((output as { details?: unknown }).details ?? null);
+      const text =
+        JSON.stringify(output, Object.getOwnPropertyNames(output ?? {})) +
+        String(output) +
+        JSON.stringify((output as { details?: unknown }).details ?? null);
       expect(text).not.toContain(token);
       expect(text).not.toContain(badToken);
     }

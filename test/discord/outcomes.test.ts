@@ -63,7 +63,9 @@ describe('success', () => {
   it('speaks the documented sequence (docs/discord-protocol.md): gateway, command index, upload slots, two PUTs, /interactions', async () => {
     h = await startHarness();
     await run();
-    const seq = h.sim.requests.map((r) => `${r.method} ${r.path.replace(/\d{5,}/g, ':id').replace(/\/upload\/[^/]+\/[^/]+$/, '/upload/…')} ${r.status}`);
+    const seq = h.sim.requests.map(
+      (r) => `${r.method} ${r.path.replace(/\d{5,}/g, ':id').replace(/\/upload\/[^/]+\/[^/]+$/, '/upload/…')} ${r.status}`,
+    );
     expect(seq).toEqual([
       'GET /api/v9/gateway 200',
       'GET /gateway 101',
@@ -77,7 +79,11 @@ describe('success', () => {
 
   it('picks InsightFaceSwap /picsi from the index, never the decoy app listed first', async () => {
     h = await startHarness();
-    const index = (await (await fetch(`${h.sim.apiUrl}/v9/guilds/${h.account.guildId}/application-command-index`, { headers: { authorization: h.account.token } })).json()) as {
+    const index = (await (
+      await fetch(`${h.sim.apiUrl}/v9/guilds/${h.account.guildId}/application-command-index`, {
+        headers: { authorization: h.account.token },
+      })
+    ).json()) as {
       application_commands: { application_id: string; name: string }[];
     };
     expect(index.application_commands[0]).toMatchObject({ application_id: DECOY_APPLICATION_ID, name: 'picsi' });
@@ -111,7 +117,7 @@ const DRIVER_REASON: Record<BotErrorKind, string> = {
 };
 
 describe('bot errors', () => {
-  it.each(BOT_ERROR_KINDS)('the simulated bot\'s %s reply → BOT_ERROR with its reason and the bot text', async (kind) => {
+  it.each(BOT_ERROR_KINDS)("the simulated bot's %s reply → BOT_ERROR with its reason and the bot text", async (kind) => {
     h = await startHarness();
     h.sim.script(h.account.channelId, { kind: 'botError', error: kind });
     const { result, error, sending } = await run();
@@ -181,7 +187,13 @@ describe('Discord refusals', () => {
     expect(error).toMatchObject({ code: 'TIMEOUT', commandSent: true });
     expect(elapsed).toBeGreaterThanOrEqual(990);
     expect(elapsed).toBeLessThan(2500);
-    expect(error?.details).toMatchObject({ step: 'reply', acknowledged: true, placeholderId: expect.stringMatching(/^\d+$/) as unknown, orphaned: false, gateway: 'ready' });
+    expect(error?.details).toMatchObject({
+      step: 'reply',
+      acknowledged: true,
+      placeholderId: expect.stringMatching(/^\d+$/) as unknown,
+      orphaned: false,
+      gateway: 'ready',
+    });
   });
 
   it('silence without a placeholder still times out (acknowledged, no placeholder)', async () => {

@@ -15,12 +15,35 @@ import type { ReplyOutcome } from '../../src/discord/reply-matcher.js';
 const APP = INSIGHTFACESWAP_APPLICATION_ID;
 const LOADING = MessageFlags.Loading;
 const NO_FACE_TEXT = 'No face detected in the source image.';
-const attachment = { id: '9', filename: 'r.png', size: 10, url: 'https://cdn/x.png', proxy_url: 'https://media/x.png', width: 2, height: 3, content_type: 'image/png' };
+const attachment = {
+  id: '9',
+  filename: 'r.png',
+  size: 10,
+  url: 'https://cdn/x.png',
+  proxy_url: 'https://media/x.png',
+  width: 2,
+  height: 3,
+  content_type: 'image/png',
+};
 
 function message(over: Partial<APIMessage> & { id: string }): Partial<APIMessage> {
-  return { channel_id: 'c1', author: { id: APP, username: 'bot', discriminator: '0', global_name: null, avatar: null }, content: '', embeds: [], attachments: [], flags: 0 as MessageFlags, timestamp: '2026-01-01T00:00:00.000Z', ...over };
+  return {
+    channel_id: 'c1',
+    author: { id: APP, username: 'bot', discriminator: '0', global_name: null, avatar: null },
+    content: '',
+    embeds: [],
+    attachments: [],
+    flags: 0 as MessageFlags,
+    timestamp: '2026-01-01T00:00:00.000Z',
+    ...over,
+  };
 }
-const meta = (id: string): APIMessage['interaction_metadata'] => ({ id, type: 2, user: { id: 'u1', username: 'u', discriminator: '0', global_name: null, avatar: null }, authorizing_integration_owners: {} });
+const meta = (id: string): APIMessage['interaction_metadata'] => ({
+  id,
+  type: 2,
+  user: { id: 'u1', username: 'u', discriminator: '0', global_name: null, avatar: null },
+  authorizing_integration_owners: {},
+});
 
 describe('classifier', () => {
   it('LOADING is a placeholder even with text; attachments are a result even on a LOADING message', () => {
@@ -33,19 +56,34 @@ describe('classifier', () => {
     const verdict = classifyReply({
       id: '1',
       content: 'Hey',
-      embeds: [{ title: 'Error', description: NO_FACE_TEXT, fields: [{ name: 'Tip', value: 'use a photo' }], footer: { text: 'InsightFaceSwap' }, color: 1 }],
+      embeds: [
+        {
+          title: 'Error',
+          description: NO_FACE_TEXT,
+          fields: [{ name: 'Tip', value: 'use a photo' }],
+          footer: { text: 'InsightFaceSwap' },
+          color: 1,
+        },
+      ],
     });
-    expect(verdict).toEqual({ kind: 'botError', reason: 'NO_FACE', text: `Hey\nError\n${NO_FACE_TEXT}\nTip\nuse a photo\nInsightFaceSwap` });
+    expect(verdict).toEqual({
+      kind: 'botError',
+      reason: 'NO_FACE',
+      text: `Hey\nError\n${NO_FACE_TEXT}\nTip\nuse a photo\nInsightFaceSwap`,
+    });
   });
 
-  it.each(ERROR_EMBED_COLOURS)('an unrecognised embed of error colour %i → UNKNOWN; unrecognised plain text is progress, not final', (color) => {
-    expect(classifyReply({ id: '1', embeds: [{ description: 'Something odd happened', color }] })).toEqual({
-      kind: 'botError',
-      reason: UNKNOWN_BOT_ERROR,
-      text: 'Something odd happened',
-    });
-    expect(classifyReply({ id: '1', content: 'Swapping faces… 50%' })).toEqual({ kind: 'progress', text: 'Swapping faces… 50%' });
-  });
+  it.each(ERROR_EMBED_COLOURS)(
+    'an unrecognised embed of error colour %i → UNKNOWN; unrecognised plain text is progress, not final',
+    (color) => {
+      expect(classifyReply({ id: '1', embeds: [{ description: 'Something odd happened', color }] })).toEqual({
+        kind: 'botError',
+        reason: UNKNOWN_BOT_ERROR,
+        text: 'Something odd happened',
+      });
+      expect(classifyReply({ id: '1', content: 'Swapping faces… 50%' })).toEqual({ kind: 'progress', text: 'Swapping faces… 50%' });
+    },
+  );
 });
 
 describe('matcher', () => {
@@ -54,7 +92,10 @@ describe('matcher', () => {
     const waiter = m.register({ nonce: 'n1', channelId: 'c1', sentAtMs: 0 });
     let outcome: ReplyOutcome | undefined;
     let failure: Error | undefined;
-    waiter.outcome.then((o) => (outcome = o), (err: unknown) => (failure = err instanceof Error ? err : new Error(String(err))));
+    waiter.outcome.then(
+      (o) => (outcome = o),
+      (err: unknown) => (failure = err instanceof Error ? err : new Error(String(err))),
+    );
     const settled = (): ReplyOutcome | undefined => {
       if (failure) throw failure;
       return outcome;
@@ -72,7 +113,11 @@ describe('matcher', () => {
     expect(waiter.progress()).toMatchObject({ interactionId: 'i1', placeholderId: 'm1' });
     m.handleDispatch('MESSAGE_UPDATE', { id: 'm1', channel_id: 'c1', flags: 0, attachments: [attachment], content: 'done' });
     await tick();
-    expect(outcome()).toMatchObject({ kind: 'reply', interactionId: 'i1', message: { id: 'm1', content: 'done', timestamp: '2026-01-01T00:00:00.000Z' } });
+    expect(outcome()).toMatchObject({
+      kind: 'reply',
+      interactionId: 'i1',
+      message: { id: 'm1', content: 'done', timestamp: '2026-01-01T00:00:00.000Z' },
+    });
     expect(m.size).toBe(0);
   });
 
@@ -106,7 +151,10 @@ describe('matcher', () => {
     const { m, outcome } = setup();
     m.handleDispatch('INTERACTION_CREATE', { id: 'i1', nonce: 'n1' });
     m.handleDispatch('MESSAGE_CREATE', message({ id: 'm1', attachments: [attachment], interaction_metadata: meta('other') }));
-    m.handleDispatch('MESSAGE_CREATE', { ...message({ id: 'm2', attachments: [attachment], interaction_metadata: meta('i1') }), author: { id: '777', username: 'x', discriminator: '0', global_name: null, avatar: null } });
+    m.handleDispatch('MESSAGE_CREATE', {
+      ...message({ id: 'm2', attachments: [attachment], interaction_metadata: meta('i1') }),
+      author: { id: '777', username: 'x', discriminator: '0', global_name: null, avatar: null },
+    });
     m.handleDispatch('INTERACTION_FAILURE', { id: 'other', nonce: 'other', reason_code: 2 });
     await tick();
     expect(outcome()).toBeUndefined();
@@ -123,7 +171,10 @@ describe('matcher', () => {
     m.sessionReplaced();
     expect(orphaned).toBe(1);
     // Another channel, then the right one.
-    m.handleDispatch('MESSAGE_UPDATE', message({ id: '1575055855479427084', channel_id: 'c2', attachments: [attachment], interaction_metadata: meta('i9') }));
+    m.handleDispatch(
+      'MESSAGE_UPDATE',
+      message({ id: '1575055855479427084', channel_id: 'c2', attachments: [attachment], interaction_metadata: meta('i9') }),
+    );
     await tick();
     expect(outcome()).toBeUndefined();
     waiter.offer(message({ id: '1575055855479427085', attachments: [attachment], interaction_metadata: meta('i9') }) as APIMessage);

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { isInvalidCommandVersion, restFailure } from '../../src/discord/rest-errors.js';
 
 const apiError = (status: number, body: Record<string, unknown>): DiscordAPIError =>
-  new DiscordAPIError(body as never, (body.code as number | undefined) ?? 0, status, 'POST', 'https://discord.com/api/v9/interactions', { body: undefined, files: undefined });
+  new DiscordAPIError(body as never, (body.code as number | undefined) ?? 0, status, 'POST', 'https://discord.com/api/v9/interactions', {
+    body: undefined,
+    files: undefined,
+  });
 
 const rateLimit = new RateLimitError({
   timeToReset: 1200,
@@ -22,7 +25,10 @@ const rateLimit = new RateLimitError({
 
 describe('restFailure', () => {
   it('captcha → DISCORD_UNAUTHORIZED, out of rotation', () => {
-    const error = restFailure(apiError(400, { captcha_key: ['captcha-required'], captcha_sitekey: 'k', captcha_service: 'hcaptcha' }), { step: 'POST /interactions', commandSent: true });
+    const error = restFailure(apiError(400, { captcha_key: ['captcha-required'], captcha_sitekey: 'k', captcha_service: 'hcaptcha' }), {
+      step: 'POST /interactions',
+      commandSent: true,
+    });
     expect(error).toMatchObject({ code: 'DISCORD_UNAUTHORIZED', disableAccount: true, commandSent: true });
     expect(error.details).toMatchObject({ captcha: true, captcha_service: 'hcaptcha' });
   });
@@ -36,13 +42,18 @@ describe('restFailure', () => {
   });
 
   it('5xx and other 4xx → DISCORD_ERROR, account kept', () => {
-    expect(restFailure(new HTTPError(502, 'Bad Gateway', 'POST', 'u', { body: undefined, files: undefined }), { step: 'x', commandSent: true })).toMatchObject({
+    expect(
+      restFailure(new HTTPError(502, 'Bad Gateway', 'POST', 'u', { body: undefined, files: undefined }), { step: 'x', commandSent: true }),
+    ).toMatchObject({
       code: 'DISCORD_ERROR',
       disableAccount: false,
       commandSent: true,
       details: { status: 502 },
     });
-    expect(restFailure(apiError(404, { message: 'Unknown Channel', code: 10003 }), { step: 'x', commandSent: false })).toMatchObject({ code: 'DISCORD_ERROR', details: { status: 404, code: 10003 } });
+    expect(restFailure(apiError(404, { message: 'Unknown Channel', code: 10003 }), { step: 'x', commandSent: false })).toMatchObject({
+      code: 'DISCORD_ERROR',
+      details: { status: 404, code: 10003 },
+    });
   });
 
   it("a 429 answered by Discord carries its body's retry_after; one refused locally says so", () => {
@@ -54,11 +65,20 @@ describe('restFailure', () => {
       commandSent: true,
     });
     const local = restFailure(rateLimit, { step: 'x', commandSent: false, invoke: { sent: false } });
-    expect(local).toMatchObject({ code: 'DISCORD_RATE_LIMITED', retryAfterMs: 1200, commandSent: false, details: { retry_after: 1.2, local: true } });
+    expect(local).toMatchObject({
+      code: 'DISCORD_RATE_LIMITED',
+      retryAfterMs: 1200,
+      commandSent: false,
+      details: { retry_after: 1.2, local: true },
+    });
   });
 
   it('recognises the stale-version 50035 and nothing else', () => {
-    const stale = apiError(400, { code: 50035, message: 'Invalid Form Body', errors: { data: { _errors: [{ code: 'INTERACTION_APPLICATION_COMMAND_INVALID_VERSION', message: 'outdated' }] } } });
+    const stale = apiError(400, {
+      code: 50035,
+      message: 'Invalid Form Body',
+      errors: { data: { _errors: [{ code: 'INTERACTION_APPLICATION_COMMAND_INVALID_VERSION', message: 'outdated' }] } },
+    });
     expect(isInvalidCommandVersion(stale)).toBe(true);
     expect(isInvalidCommandVersion(apiError(400, { code: 50035, message: 'Invalid Form Body', errors: {} }))).toBe(false);
     expect(isInvalidCommandVersion(new Error('x'))).toBe(false);

@@ -48,7 +48,13 @@ class FakeGateway {
         const frame = JSON.parse((raw as Buffer).toString('utf8')) as Frame;
         conn.frames.push(frame);
         if (frame.op === GatewayOpcodes.Heartbeat && fake.ack) ws.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck }));
-        if (frame.op === GatewayOpcodes.Identify) fake.dispatch(conn, 'READY', { session_id: `s${fake.conns.length}`, resume_gateway_url: `${fake.url}/resume`, user: { id: '42' } }, 1);
+        if (frame.op === GatewayOpcodes.Identify)
+          fake.dispatch(
+            conn,
+            'READY',
+            { session_id: `s${fake.conns.length}`, resume_gateway_url: `${fake.url}/resume`, user: { id: '42' } },
+            1,
+          );
         if (frame.op === GatewayOpcodes.Resume) fake.dispatch(conn, 'RESUMED', {}, ((frame.d as { seq: number }).seq ?? 0) + 1);
       });
     });

@@ -24,17 +24,40 @@ const command = (name: string, applicationId = INSIGHTFACESWAP_APPLICATION_ID): 
   default_member_permissions: null,
 });
 
-const probe = (overrides: Partial<Check> = {}): Check => ({ name: 'guild', needs: [], request: () => 'GET /probe', run: () => Promise.reject(new Error('unused')), ...overrides });
+const probe = (overrides: Partial<Check> = {}): Check => ({
+  name: 'guild',
+  needs: [],
+  request: () => 'GET /probe',
+  run: () => Promise.reject(new Error('unused')),
+  ...overrides,
+});
 
 describe('the commands check', () => {
   it('fails with "re-add the bot" when InsightFaceSwap is present without /picsi, and ignores another app\'s /picsi', () => {
-    const outcome = commandsOutcome([command('picsi', '1100000000000000001'), command('saveid')], '42', INSIGHTFACESWAP_APPLICATION_ID, 'picsi');
-    expect(outcome).toMatchObject({ status: 'fail', summary: 'no /picsi', fix: expect.stringContaining('InsightFaceSwap is in guild 42 but its /picsi command is not in the command index') });
-    expect(outcome.details).toMatchObject({ commands: [{ name: 'saveid' }], missing: ['picsi', 'swapid', 'setid', 'listid', 'delid', 'delall'] });
+    const outcome = commandsOutcome(
+      [command('picsi', '1100000000000000001'), command('saveid')],
+      '42',
+      INSIGHTFACESWAP_APPLICATION_ID,
+      'picsi',
+    );
+    expect(outcome).toMatchObject({
+      status: 'fail',
+      summary: 'no /picsi',
+      fix: expect.stringContaining('InsightFaceSwap is in guild 42 but its /picsi command is not in the command index'),
+    });
+    expect(outcome.details).toMatchObject({
+      commands: [{ name: 'saveid' }],
+      missing: ['picsi', 'swapid', 'setid', 'listid', 'delid', 'delall'],
+    });
   });
 
   it('lists every reported command that is present, /picsi first', () => {
-    const outcome = commandsOutcome(['delall', 'listid', 'picsi', 'swapid'].map((n) => command(n)), '42', INSIGHTFACESWAP_APPLICATION_ID, 'picsi');
+    const outcome = commandsOutcome(
+      ['delall', 'listid', 'picsi', 'swapid'].map((n) => command(n)),
+      '42',
+      INSIGHTFACESWAP_APPLICATION_ID,
+      'picsi',
+    );
     expect(outcome).toMatchObject({ status: 'pass', summary: 'picsi swapid listid delall' });
   });
 });
@@ -51,9 +74,26 @@ describe('failures in words', () => {
     expect(explainFailure(apiError(400, { captcha_key: ['captcha-required'] }), probe(), ACCOUNT, API_URL).fix).toBe(
       'Discord asks this account for a captcha: log in with it in a browser once, then retry',
     );
-    const limited = new RateLimitError({ timeToReset: 2500, limit: 1, method: 'GET', hash: 'h', url: API_URL, route: '/probe', majorParameter: 'g', global: false, retryAfter: 2500, sublimitTimeout: 0, scope: 'user' });
-    expect(explainFailure(limited, probe(), ACCOUNT, API_URL).fix).toBe('Discord rate-limited GET /probe (retry after 3 s): wait and run doctor again');
-    expect(explainFailure(apiError(500, { message: 'boom' }), probe(), ACCOUNT, API_URL)).toMatchObject({ summary: 'HTTP 500', fix: expect.stringContaining('GET /probe answered HTTP 500 (boom)') });
+    const limited = new RateLimitError({
+      timeToReset: 2500,
+      limit: 1,
+      method: 'GET',
+      hash: 'h',
+      url: API_URL,
+      route: '/probe',
+      majorParameter: 'g',
+      global: false,
+      retryAfter: 2500,
+      sublimitTimeout: 0,
+      scope: 'user',
+    });
+    expect(explainFailure(limited, probe(), ACCOUNT, API_URL).fix).toBe(
+      'Discord rate-limited GET /probe (retry after 3 s): wait and run doctor again',
+    );
+    expect(explainFailure(apiError(500, { message: 'boom' }), probe(), ACCOUNT, API_URL)).toMatchObject({
+      summary: 'HTTP 500',
+      fix: expect.stringContaining('GET /probe answered HTTP 500 (boom)'),
+    });
   });
 });
 

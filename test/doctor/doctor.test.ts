@@ -6,7 +6,12 @@ import type { SimulatedAccount } from '../../src/simulator/index.js';
 import type { DoctorRun } from './helpers.js';
 import { runDoctorProcess, startHangingProxy } from './helpers.js';
 
-const configured = (a: SimulatedAccount, label?: string): DiscordAccount => ({ channel: a.channelId, server: a.guildId, discord: a.token, ...(label ? { label } : {}) });
+const configured = (a: SimulatedAccount, label?: string): DiscordAccount => ({
+  channel: a.channelId,
+  server: a.guildId,
+  discord: a.token,
+  ...(label ? { label } : {}),
+});
 const UNKNOWN_ID = '123456789012345678';
 
 describe('npm run doctor against the simulator', () => {
@@ -29,7 +34,11 @@ describe('npm run doctor against the simulator', () => {
     }
     return run;
   };
-  const json = async (accounts: DiscordAccount[], args: string[] = [], apiUrl?: string): Promise<{ run: DoctorRun; report: DoctorReport }> => {
+  const json = async (
+    accounts: DiscordAccount[],
+    args: string[] = [],
+    apiUrl?: string,
+  ): Promise<{ run: DoctorRun; report: DoctorReport }> => {
     const run = await doctor(accounts, ['--json', ...args], apiUrl);
     return { run, report: JSON.parse(run.stdout) as DoctorReport };
   };
@@ -83,9 +92,16 @@ describe('npm run doctor against the simulator', () => {
     expect(a.checks.token.details).toMatchObject({ id: one.userId });
     expect(a.checks.channel.details).toMatchObject({ id: one.channelId, guildId: one.guildId });
     expect(a.checks.gateway.details).toEqual({ userId: one.userId });
-    const commands = a.checks.commands.details as { commands: { name: string; id: string; version: string; options: string[] }[]; missing: string[] };
+    const commands = a.checks.commands.details as {
+      commands: { name: string; id: string; version: string; options: string[] }[];
+      missing: string[];
+    };
     expect(commands.commands.map((c) => c.name)).toEqual(['picsi', 'saveid', 'swapid', 'setid', 'listid', 'delid', 'delall']);
-    expect(commands.commands[0]).toMatchObject({ id: expect.stringMatching(/^\d+$/), version: expect.stringMatching(/^\d+$/), options: ['source_image', 'target_image_gif_or_video', 'options'] });
+    expect(commands.commands[0]).toMatchObject({
+      id: expect.stringMatching(/^\d+$/),
+      version: expect.stringMatching(/^\d+$/),
+      options: ['source_image', 'target_image_gif_or_video', 'options'],
+    });
     expect(commands.missing).toEqual([]);
     // The slot was asked for, never used: no upload reached the simulator.
     expect(sim.requests.filter((r) => r.method === 'PUT')).toEqual([]);
@@ -102,7 +118,11 @@ describe('npm run doctor against the simulator', () => {
     expectAllPass(byChannel(report, good.channelId));
     const failed = byChannel(report, victim.channelId);
     expect(failed.verdict).toBe('fail');
-    expect(failed.checks.token).toMatchObject({ status: 'fail', summary: '401 Unauthorized', fix: 'token rejected (401): copy a fresh user token' });
+    expect(failed.checks.token).toMatchObject({
+      status: 'fail',
+      summary: '401 Unauthorized',
+      fix: 'token rejected (401): copy a fresh user token',
+    });
     for (const name of ['guild', 'channel', 'commands', 'gateway', 'upload'] as const) {
       expect(failed.checks[name]).toEqual({ status: 'skip', summary: 'skipped (token failed)' });
     }
@@ -133,7 +153,11 @@ describe('npm run doctor against the simulator', () => {
     });
     expect(u.checks.upload).toEqual({ status: 'skip', summary: 'skipped (channel failed)' });
     for (const name of ['token', 'guild', 'commands', 'gateway'] as const) expect(u.checks[name].status).toBe('pass');
-    expect(byChannel(report, stranger.channelId).checks.channel).toMatchObject({ status: 'fail', summary: '403 Missing Access', fix: expect.stringContaining(`channel ${stranger.channelId} not visible to this account`) });
+    expect(byChannel(report, stranger.channelId).checks.channel).toMatchObject({
+      status: 'fail',
+      summary: '403 Missing Access',
+      fix: expect.stringContaining(`channel ${stranger.channelId} not visible to this account`),
+    });
     expect(byChannel(report, other.channelId).checks.channel).toMatchObject({
       status: 'fail',
       summary: `in guild ${other.guildId}`,
@@ -147,7 +171,11 @@ describe('npm run doctor against the simulator', () => {
 
     expect(run.code).toBe(1);
     const a = byChannel(report, good.channelId);
-    expect(a.checks.guild).toMatchObject({ status: 'fail', summary: '404 Unknown Guild', fix: `guild ${UNKNOWN_ID} not visible to this account: join the server with this account / check the server id` });
+    expect(a.checks.guild).toMatchObject({
+      status: 'fail',
+      summary: '404 Unknown Guild',
+      fix: `guild ${UNKNOWN_ID} not visible to this account: join the server with this account / check the server id`,
+    });
     expect(a.checks.commands).toEqual({ status: 'skip', summary: 'skipped (guild failed)' });
     expect(a.checks.channel.status).toBe('fail');
   });
@@ -161,7 +189,11 @@ describe('npm run doctor against the simulator', () => {
     expect(run.code).toBe(1);
     expectAllPass(byChannel(report, good.channelId));
     const a = byChannel(report, lonely.channelId);
-    expect(a.checks.commands).toMatchObject({ status: 'fail', summary: 'bot missing', fix: `InsightFaceSwap is not in guild ${lonely.guildId}: add the bot to the server` });
+    expect(a.checks.commands).toMatchObject({
+      status: 'fail',
+      summary: 'bot missing',
+      fix: `InsightFaceSwap is not in guild ${lonely.guildId}: add the bot to the server`,
+    });
     for (const name of ['token', 'guild', 'channel', 'gateway', 'upload'] as const) expect(a.checks[name].status).toBe('pass');
   });
 
@@ -194,7 +226,11 @@ describe('npm run doctor against the simulator', () => {
       expect(run.code).toBe(1);
       expect(proxy.held).toBeGreaterThanOrEqual(1);
       const a = byChannel(report, good.channelId);
-      expect(a.checks.gateway).toMatchObject({ status: 'fail', summary: 'timed out (500 ms)', fix: expect.stringContaining('the gateway (IDENTIFY → READY) got no answer within 500 ms') });
+      expect(a.checks.gateway).toMatchObject({
+        status: 'fail',
+        summary: 'timed out (500 ms)',
+        fix: expect.stringContaining('the gateway (IDENTIFY → READY) got no answer within 500 ms'),
+      });
       for (const name of ['token', 'guild', 'channel', 'commands', 'upload'] as const) expect(a.checks[name].status).toBe('pass');
     } finally {
       await proxy.close();
@@ -208,11 +244,17 @@ describe('npm run doctor against the simulator', () => {
     const { run, report } = await json([configured(good)], [], proxy.apiUrl);
 
     expect(run.code).toBe(1);
-    expect(byChannel(report, good.channelId).checks.token).toMatchObject({ status: 'fail', summary: 'ECONNREFUSED', fix: `cannot reach ${proxy.apiUrl} (ECONNREFUSED): check DISCORD_API_URL and the network` });
+    expect(byChannel(report, good.channelId).checks.token).toMatchObject({
+      status: 'fail',
+      summary: 'ECONNREFUSED',
+      fix: `cannot reach ${proxy.apiUrl} (ECONNREFUSED): check DISCORD_API_URL and the network`,
+    });
   });
 
   it('a configuration error exits 2 without echoing the token', async () => {
-    const run = await runDoctorProcess({ DISCORD_ACCOUNTS: JSON.stringify([{ channel: 'general', server: '1234567', discord: 'secret-token-value' }]) });
+    const run = await runDoctorProcess({
+      DISCORD_ACCOUNTS: JSON.stringify([{ channel: 'general', server: '1234567', discord: 'secret-token-value' }]),
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('DISCORD_ACCOUNTS: [0.channel] channel must be a Discord snowflake id');
     expect(run.stderr + run.stdout).not.toContain('secret-token-value');
@@ -225,7 +267,9 @@ describe('npm run doctor against the simulator', () => {
   it('without DISCORD_ACCOUNTS it says so and checks the built-in simulator demo account', async () => {
     const run = await runDoctorProcess({});
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("DISCORD_ACCOUNTS is unset: checking the built-in simulator's demo account (a simulated Discord, not the real one).");
+    expect(run.stdout).toContain(
+      "DISCORD_ACCOUNTS is unset: checking the built-in simulator's demo account (a simulated Discord, not the real one).",
+    );
     expect(run.stdout).toMatch(/simulated demo account +picsi_user_1 +.* PASS$/m);
   });
 });

@@ -22,7 +22,11 @@ const blobRoot = mkdtempSync(join(tmpdir(), 'picsi-url-blobs-'));
 beforeAll(async () => {
   // The simulator's clock can run ahead of ours: its CDN then sees our stored URLs as expired.
   simulator = await DiscordSimulator.start({ botDelayMs: 0, cdnUrlTtlMs: CDN_URL_TTL_MS, now: () => Date.now() + skewMs });
-  stack = await startStack({ simulator, accounts: [simulator.createAccount({ credits: 1000 })], env: { STORAGE_URL: pathToFileURL(blobRoot).href } });
+  stack = await startStack({
+    simulator,
+    accounts: [simulator.createAccount({ credits: 1000 })],
+    env: { STORAGE_URL: pathToFileURL(blobRoot).href },
+  });
 });
 afterAll(async () => {
   await stack.stop();
@@ -40,7 +44,10 @@ async function completedJob(): Promise<{ id: string; attachments: Attachment[] }
     stack.url,
     PICSI_MUTATION,
     { input: { sourceImage: null, targetImage: null, wait: true } },
-    { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } },
+    {
+      'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' },
+      'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' },
+    },
   );
   expect(res.body.data?.picsi.status).toBe('COMPLETED');
   const job = await postJson<{ job: { attachments: Attachment[] } }>(stack.url, JOB_QUERY, { id: res.body.data!.picsi.id });
@@ -57,13 +64,20 @@ describe('result URLs', () => {
       stack.url,
       'mutation ($input: PicsiInput!) { picsi(input: $input) { id } }',
       { input: { sourceImage: null, targetImage: null } },
-      { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } },
+      {
+        'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' },
+        'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' },
+      },
     );
     const id = submitted.body.data!.picsi.id;
     const undoReadOnly = await makeReadOnly(blobRoot); // the result copy cannot be written
     let done: { status: string; attachments: Attachment[] } | undefined;
     try {
-      await expect.poll(async () => (done = (await postJson<{ job: typeof done }>(stack.url, COPY_QUERY, { id })).body.data!.job)?.status, { timeout: 10_000 }).toBe('COMPLETED');
+      await expect
+        .poll(async () => (done = (await postJson<{ job: typeof done }>(stack.url, COPY_QUERY, { id })).body.data!.job)?.status, {
+          timeout: 10_000,
+        })
+        .toBe('COMPLETED');
     } finally {
       await undoReadOnly();
     }
@@ -94,7 +108,11 @@ describe('result URLs', () => {
     const { id } = await completedJob();
     skewMs = 40_000;
     await new Promise((resolve) => setTimeout(resolve, 1100)); // past the one-second read copy
-    const read = await postJson<{ job: { attachments: { copyState: string; download: { url: string } } [] } }>(stack.url, 'query ($id: ID!) { job(id: $id) { attachments { copyState download { url } } } }', { id });
+    const read = await postJson<{ job: { attachments: { copyState: string; download: { url: string } }[] } }>(
+      stack.url,
+      'query ($id: ID!) { job(id: $id) { attachments { copyState download { url } } } }',
+      { id },
+    );
     expect(read.body.data!.job.attachments[0]?.copyState).toBe('STORED');
     expect((await fetch(read.body.data!.job.attachments[0]!.download.url)).ok).toBe(true);
     expect(refreshCalls()).toBe(before);

@@ -32,19 +32,42 @@ afterAll(async () => {
   receiver.close();
 });
 
-const files = () => ({ 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } });
+const files = () => ({
+  'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' },
+  'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' },
+});
 
 describe('replyUrl callbacks end to end', () => {
   it('POSTs the finished job once, signed, with replyRef, and shows the delivery on the job', async () => {
-    const res = await postMultipart<{ picsi: { id: string; status: string } }>(stack.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null, replyUrl: receiverUrl, replyRef: 'order-7', wait: true } }, files());
+    const res = await postMultipart<{ picsi: { id: string; status: string } }>(
+      stack.url,
+      PICSI_MUTATION,
+      { input: { sourceImage: null, targetImage: null, replyUrl: receiverUrl, replyRef: 'order-7', wait: true } },
+      files(),
+    );
     const id = res.body.data!.picsi.id;
     await expect.poll(() => received.length, { timeout: 10_000 }).toBe(1);
     const [delivery] = received;
-    const payload = new Webhook(Buffer.from(SECRET).toString('base64')).verify(delivery!.body, delivery!.headers) as { jobid: string; status: string; replyRef: string; attachments: unknown[] };
+    const payload = new Webhook(Buffer.from(SECRET).toString('base64')).verify(delivery!.body, delivery!.headers) as {
+      jobid: string;
+      status: string;
+      replyRef: string;
+      attachments: unknown[];
+    };
     expect(payload).toMatchObject({ jobid: id, status: 'completed', replyRef: 'order-7' });
     expect(payload.attachments).toHaveLength(1);
     await expect
-      .poll(async () => (await postJson<{ job: { callback: { status: string; attempts: number } | null } }>(stack.url, 'query ($id: ID!) { job(id: $id) { callback { status attempts } } }', { id })).body.data?.job.callback, { timeout: 5000 })
+      .poll(
+        async () =>
+          (
+            await postJson<{ job: { callback: { status: string; attempts: number } | null } }>(
+              stack.url,
+              'query ($id: ID!) { job(id: $id) { callback { status attempts } } }',
+              { id },
+            )
+          ).body.data?.job.callback,
+        { timeout: 5000 },
+      )
       .toEqual({ status: 'DELIVERED', attempts: 1 });
     await new Promise((r) => setTimeout(r, 300));
     expect(received).toHaveLength(1);
@@ -52,7 +75,12 @@ describe('replyUrl callbacks end to end', () => {
 
   it('refuses a private-address replyUrl at picsi time', async () => {
     for (const url of ['http://10.0.0.5/hook', 'http://169.254.169.254/latest/meta-data', 'http://localhost:9/x']) {
-      const res = await postMultipart(stack.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null, replyUrl: url } }, files());
+      const res = await postMultipart(
+        stack.url,
+        PICSI_MUTATION,
+        { input: { sourceImage: null, targetImage: null, replyUrl: url } },
+        files(),
+      );
       expect(res.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
       expect(res.body.errors?.[0]?.message).toMatch(/^replyUrl is refused/);
     }

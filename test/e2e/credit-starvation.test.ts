@@ -40,10 +40,15 @@ describe('credits spent while jobs are queued', () => {
       expect(job.startedAt).toBeNull();
     }
 
-    const refused = await postMultipart(stack.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, {
-      'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' },
-      'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' },
-    });
+    const refused = await postMultipart(
+      stack.url,
+      PICSI_MUTATION,
+      { input: { sourceImage: null, targetImage: null } },
+      {
+        'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' },
+        'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' },
+      },
+    );
     expect(refused.status).toBe(402);
     expect(refused.body.errors?.[0]?.extensions?.['code']).toBe('PAYMENT_REQUIRED');
   });

@@ -15,7 +15,10 @@ const ADMIN = 'admin-token-errors';
 let stack: Stack;
 let png: Buffer;
 beforeAll(async () => {
-  stack = await startStack({ env: { API_TOKENS: `${USER},${OTHER}`, ADMIN_TOKENS: ADMIN, LOCK_ATTEMPTS: '2', QUEUE_MAX_PER_TOKEN: '2', JOB_TIMEOUT_MS: '5000' }, channels: 1 });
+  stack = await startStack({
+    env: { API_TOKENS: `${USER},${OTHER}`, ADMIN_TOKENS: ADMIN, LOCK_ATTEMPTS: '2', QUEUE_MAX_PER_TOKEN: '2', JOB_TIMEOUT_MS: '5000' },
+    channels: 1,
+  });
   png = await makePng(24, 24);
 });
 afterAll(() => stack.stop());
@@ -40,12 +43,19 @@ const firstError = (res: GraphQLResponse) => {
 describe('picsi input errors (hosted API 400s)', () => {
   it('missing upload', async () => {
     const res = await picsi({}, { 'input.sourceImage': image(png) });
-    expect(firstError(res)).toMatchObject({ code: 'BAD_USER_INPUT', message: 'Required param source_image or target_image_gif_or_video is missing or empty' });
+    expect(firstError(res)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: 'Required param source_image or target_image_gif_or_video is missing or empty',
+    });
   });
 
   it('empty upload', async () => {
     const res = await picsi({}, { 'input.sourceImage': image(png), 'input.targetImage': image(Buffer.alloc(0)) });
-    expect(firstError(res)).toMatchObject({ code: 'BAD_USER_INPUT', message: 'Required param source_image or target_image_gif_or_video is missing or empty', extensions: { field: 'target_image_gif_or_video' } });
+    expect(firstError(res)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: 'Required param source_image or target_image_gif_or_video is missing or empty',
+      extensions: { field: 'target_image_gif_or_video' },
+    });
   });
 
   it('upload that is not a file (a string variable)', async () => {
@@ -55,8 +65,16 @@ describe('picsi input errors (hosted API 400s)', () => {
   });
 
   it('a file that is not an image, and a video', async () => {
-    const text = await picsi({}, { 'input.sourceImage': image(png), 'input.targetImage': image(Buffer.from('hello, this is text'), 'x.txt', 'text/plain') });
-    expect(firstError(text)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/must be a PNG, JPEG, GIF or WebP image \(video is not supported\); got plain text \(declared text\/plain\)/) });
+    const text = await picsi(
+      {},
+      { 'input.sourceImage': image(png), 'input.targetImage': image(Buffer.from('hello, this is text'), 'x.txt', 'text/plain') },
+    );
+    expect(firstError(text)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringMatching(
+        /must be a PNG, JPEG, GIF or WebP image \(video is not supported\); got plain text \(declared text\/plain\)/,
+      ),
+    });
     const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom'), Buffer.alloc(64)]);
     const video = await picsi({}, { 'input.sourceImage': image(png), 'input.targetImage': image(mp4, 'clip.mp4', 'video/mp4') });
     expect(firstError(video)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/video is not supported/) });
@@ -64,12 +82,18 @@ describe('picsi input errors (hosted API 400s)', () => {
 
   it('replyRef and replyUrl over 1024 characters', async () => {
     for (const input of [{ replyRef: 'r'.repeat(1025) }, { replyUrl: `https://example.com/${'a'.repeat(1010)}` }]) {
-      expect(firstError(await picsi(input))).toMatchObject({ code: 'BAD_USER_INPUT', message: 'Optional param replyUrl or replyRef is too long' });
+      expect(firstError(await picsi(input))).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        message: 'Optional param replyUrl or replyRef is too long',
+      });
     }
   });
 
   it('replyUrl that is not an http(s) URL', async () => {
-    expect(firstError(await picsi({ replyUrl: 'ftp://example.com/x' }))).toMatchObject({ code: 'BAD_USER_INPUT', message: 'replyUrl must be an absolute http(s) URL' });
+    expect(firstError(await picsi({ replyUrl: 'ftp://example.com/x' }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: 'replyUrl must be an absolute http(s) URL',
+    });
   });
 
   it('invalid options', async () => {
@@ -80,7 +104,10 @@ describe('picsi input errors (hosted API 400s)', () => {
   });
 
   it('unknown channel', async () => {
-    expect(firstError(await picsi({ channel: '999999999999' }))).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/^Configuration not found for channel 999999999999/) });
+    expect(firstError(await picsi({ channel: '999999999999' }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringMatching(/^Configuration not found for channel 999999999999/),
+    });
   });
 });
 
@@ -108,9 +135,16 @@ describe('auth (hosted API 401)', () => {
   it('account management needs an admin token; tokens are write-only', async () => {
     const asUser = await postJson(stack.url, '{ accounts { channel } }', {}, USER);
     expect(firstError(asUser)).toMatchObject({ code: 'FORBIDDEN' });
-    const asAdmin = await postJson<{ accounts: { channel: string; discord: string }[] }>(stack.url, '{ accounts { channel discord } }', {}, ADMIN);
+    const asAdmin = await postJson<{ accounts: { channel: string; discord: string }[] }>(
+      stack.url,
+      '{ accounts { channel discord } }',
+      {},
+      ADMIN,
+    );
     const token = stack.accounts[0]!.token;
-    expect(asAdmin.body.data?.accounts).toEqual([{ channel: stack.accounts[0]!.channelId, discord: `${token.slice(0, 3)}…${token.slice(-3)}` }]);
+    expect(asAdmin.body.data?.accounts).toEqual([
+      { channel: stack.accounts[0]!.channelId, discord: `${token.slice(0, 3)}…${token.slice(-3)}` },
+    ]);
     expect(JSON.stringify(asAdmin.body)).not.toContain(token);
   });
 });
@@ -164,7 +198,18 @@ describe('uploads and authentication', () => {
     const boundary = 'picsi-boundary';
     const response = await new Promise<{ status: number; body: string; authenticate: string | undefined }>((resolve, reject) => {
       const req = request(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(50 * 1024 * 1024), 'x-graphql-yoga-csrf': '1', authorization: 'Bearer not-a-token' } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: {
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+            'content-length': String(50 * 1024 * 1024),
+            'x-graphql-yoga-csrf': '1',
+            authorization: 'Bearer not-a-token',
+          },
+        },
         (res) => {
           let body = '';
           res.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -176,6 +221,8 @@ describe('uploads and authentication', () => {
     });
     expect(response.status).toBe(401);
     expect(response.authenticate).toBe('Bearer');
-    expect(JSON.parse(response.body)).toEqual({ errors: [{ message: 'Unauthorized: unknown API token', extensions: { code: 'UNAUTHENTICATED', reason: 'unknown token' } }] });
+    expect(JSON.parse(response.body)).toEqual({
+      errors: [{ message: 'Unauthorized: unknown API token', extensions: { code: 'UNAUTHENTICATED', reason: 'unknown token' } }],
+    });
   });
 });

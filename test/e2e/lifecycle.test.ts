@@ -13,13 +13,21 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-type JobData = { id: string; status: string; queuePosition: number | null; attachments: { url: string; width: number; height: number; contentType: string; size: number }[] };
+type JobData = {
+  id: string;
+  status: string;
+  queuePosition: number | null;
+  attachments: { url: string; width: number; height: number; contentType: string; size: number }[];
+};
 const upload = (input: Record<string, unknown> = {}) =>
   postMultipart<{ picsi: JobData }>(
     stack.url,
     PICSI_MUTATION,
     { input: { sourceImage: null, targetImage: null, ...input } },
-    { 'input.sourceImage': { bytes: png, filename: 'face.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'target.png', type: 'image/png' } },
+    {
+      'input.sourceImage': { bytes: png, filename: 'face.png', type: 'image/png' },
+      'input.targetImage': { bytes: png, filename: 'target.png', type: 'image/png' },
+    },
     { token: TOKEN },
   );
 
@@ -47,7 +55,12 @@ describe('picsi → job → jobUpdated', () => {
     } finally {
       await client.dispose();
     }
-    const firstJob = await postJson<{ job: { status: string } }>(stack.url, 'query ($id: ID!) { job(id: $id) { status } }', { id: first.body.data!.picsi.id }, TOKEN);
+    const firstJob = await postJson<{ job: { status: string } }>(
+      stack.url,
+      'query ($id: ID!) { job(id: $id) { status } }',
+      { id: first.body.data!.picsi.id },
+      TOKEN,
+    );
     expect(firstJob.body.data?.job.status).toBe('COMPLETED');
   });
 
@@ -59,12 +72,9 @@ describe('picsi → job → jobUpdated', () => {
   });
 
   it('jobs pages forward with cursors, newest first, filtered by status', async () => {
-    const page1 = await postJson<{ jobs: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(
-      stack.url,
-      '{ jobs(first: 1, status: COMPLETED) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }',
-      {},
-      TOKEN,
-    );
+    const page1 = await postJson<{
+      jobs: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    }>(stack.url, '{ jobs(first: 1, status: COMPLETED) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }', {}, TOKEN);
     expect(page1.body.data?.jobs.edges).toHaveLength(1);
     expect(page1.body.data?.jobs.pageInfo.hasNextPage).toBe(true);
     const page2 = await postJson<{ jobs: { edges: { node: { id: string } }[] } }>(
@@ -81,7 +91,12 @@ describe('picsi → job → jobUpdated', () => {
     type Page = { jobs: { edges: { cursor: string; node: { id: string } }[] } };
     const three = await postJson<Page>(stack.url, '{ jobs(first: 3) { edges { cursor node { id } } } }', {}, TOKEN);
     const edges = three.body.data!.jobs.edges;
-    const resumed = await postJson<Page>(stack.url, 'query ($after: String) { jobs(first: 1, after: $after) { edges { cursor node { id } } } }', { after: edges[0]!.cursor }, TOKEN);
+    const resumed = await postJson<Page>(
+      stack.url,
+      'query ($after: String) { jobs(first: 1, after: $after) { edges { cursor node { id } } } }',
+      { after: edges[0]!.cursor },
+      TOKEN,
+    );
     expect(resumed.body.data!.jobs.edges[0]!.node.id).toBe(edges[1]!.node.id);
   });
 
@@ -89,7 +104,12 @@ describe('picsi → job → jobUpdated', () => {
     await upload();
     const queued = await upload();
     expect(queued.body.data?.picsi.status).toBe('QUEUED');
-    const res = await postJson<{ cancelJob: { status: string; code: string } }>(stack.url, 'mutation ($id: ID!) { cancelJob(id: $id) { status code } }', { id: queued.body.data!.picsi.id }, TOKEN);
+    const res = await postJson<{ cancelJob: { status: string; code: string } }>(
+      stack.url,
+      'mutation ($id: ID!) { cancelJob(id: $id) { status code } }',
+      { id: queued.body.data!.picsi.id },
+      TOKEN,
+    );
     expect(res.body.data?.cancelJob).toEqual({ status: 'CANCELLED', code: 'CANCELLED' });
   });
 });

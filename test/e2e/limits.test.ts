@@ -14,10 +14,15 @@ afterAll(() => stack.stop());
 describe('limits', () => {
   it('PAYMENT_REQUIRED when no channel has credits left today', async () => {
     const png = await makePng(8, 8);
-    const res = await postMultipart(stack.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, {
-      'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' },
-      'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' },
-    });
+    const res = await postMultipart(
+      stack.url,
+      PICSI_MUTATION,
+      { input: { sourceImage: null, targetImage: null } },
+      {
+        'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' },
+        'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' },
+      },
+    );
     expect(res.body.errors?.[0]?.extensions?.['code']).toBe('PAYMENT_REQUIRED');
     expect(res.body.errors?.[0]?.message).toBe('Account has no credits left today (UTC) on any configured channel');
   });

@@ -15,7 +15,8 @@ const ADMIN = 'admin-token-for-result-copies';
 
 type Attachment = { url: string; copyState: string | null; download: { url: string; expiresAt: string } | null };
 const JOB_QUERY = 'query ($id: ID!) { job(id: $id) { status attachments { url copyState download { url expiresAt } } } }';
-const PICSI = 'mutation ($input: PicsiInput!) { picsi(input: $input) { id status attachments { url copyState download { url expiresAt } } } }';
+const PICSI =
+  'mutation ($input: PicsiInput!) { picsi(input: $input) { id status attachments { url copyState download { url expiresAt } } } }';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -31,12 +32,24 @@ describe.each(storageBackends())('result copies on the $name blob store', (backe
     cleanups.push(() => storage.stop());
     const restoreEnv = withSdkEnv(storage.sdkEnv);
     cleanups.push(() => Promise.resolve(restoreEnv()));
-    const stack: Stack = await startStack({ simulator, accounts: [account], env: { ...storage.env, ADMIN_TOKENS: ADMIN, API_TOKENS: 'user-token-for-result-copies' } });
+    const stack: Stack = await startStack({
+      simulator,
+      accounts: [account],
+      env: { ...storage.env, ADMIN_TOKENS: ADMIN, API_TOKENS: 'user-token-for-result-copies' },
+    });
     cleanups.push(() => stack.stop());
     const png = await makePng(40, 40);
-    const res = await postPicsi<{ picsi: { id: string; status: string; attachments: Attachment[] } }>(stack.url, png, { query: PICSI, wait: true, token: ADMIN });
+    const res = await postPicsi<{ picsi: { id: string; status: string; attachments: Attachment[] } }>(stack.url, png, {
+      query: PICSI,
+      wait: true,
+      token: ADMIN,
+    });
     expect(res.body.errors).toBeUndefined();
-    const { id, status, attachments: [first] } = res.body.data!.picsi;
+    const {
+      id,
+      status,
+      attachments: [first],
+    } = res.body.data!.picsi;
     expect(status).toBe('COMPLETED');
     expect(first!.copyState).toBe('STORED');
     const original = Buffer.from(await (await fetch(first!.url)).arrayBuffer());
@@ -55,7 +68,12 @@ describe.each(storageBackends())('result copies on the $name blob store', (backe
     expect((await fetch(first!.url)).ok).toBe(false);
     expect((await downloaded()).equals(original)).toBe(true);
 
-    const deleted = await postJson<{ deleteAccount: boolean }>(stack.url, 'mutation ($channel: String!) { deleteAccount(channel: $channel) }', { channel: account.channelId }, ADMIN);
+    const deleted = await postJson<{ deleteAccount: boolean }>(
+      stack.url,
+      'mutation ($channel: String!) { deleteAccount(channel: $channel) }',
+      { channel: account.channelId },
+      ADMIN,
+    );
     expect(deleted.body.data?.deleteAccount).toBe(true);
     expect((await downloaded()).equals(original)).toBe(true);
 

@@ -19,7 +19,13 @@ let b: Stack;
 beforeAll(async () => {
   simulator = await DiscordSimulator.start({ botDelayMs: 100 });
   const accounts = [simulator.createAccount()];
-  const env = { API_TOKENS: TOKEN, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: `test:${randomUUID()}:`, REAPER_INTERVAL_MS: '100', STORAGE_URL: pathToFileURL(blobRoot).href };
+  const env = {
+    API_TOKENS: TOKEN,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: `test:${randomUUID()}:`,
+    REAPER_INTERVAL_MS: '100',
+    STORAGE_URL: pathToFileURL(blobRoot).href,
+  };
   a = await startStack({ simulator, accounts, env });
   b = await startStack({ simulator, accounts, env });
 });
@@ -36,13 +42,20 @@ describe('two instances, one Redis', () => {
       a.url,
       PICSI_MUTATION,
       { input: { sourceImage: null, targetImage: null } },
-      { 'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' } },
+      {
+        'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' },
+        'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' },
+      },
       { token: TOKEN },
     );
     const id = created.body.data!.picsi.id;
     const client = wsClient(b.url, TOKEN);
     try {
-      const { results, errors } = await collect<{ jobUpdated: { status: string; attachments: unknown[] } }>(client, 'subscription ($id: ID!) { jobUpdated(id: $id) { status attachments { url } } }', { id });
+      const { results, errors } = await collect<{ jobUpdated: { status: string; attachments: unknown[] } }>(
+        client,
+        'subscription ($id: ID!) { jobUpdated(id: $id) { status attachments { url } } }',
+        { id },
+      );
       expect(errors).toEqual([]);
       expect(results.at(-1)?.jobUpdated.status).toBe('COMPLETED');
       expect(results.at(-1)?.jobUpdated.attachments).toHaveLength(1);
@@ -62,7 +75,10 @@ describe('two instances, one Redis', () => {
         stack.url,
         PICSI_MUTATION,
         { input: { sourceImage: null, targetImage: null, wait: true } },
-        { 'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' } },
+        {
+          'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' },
+          'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' },
+        },
         { token: TOKEN },
       );
     const results = await Promise.all([submit(a), submit(b), submit(a), submit(b)]);
@@ -73,15 +89,35 @@ describe('two instances, one Redis', () => {
 
   it('a job queued on A and cancelled on B: its input images leave the shared blob store', async () => {
     const png = await makePng(32, 32);
-    const files = { 'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' } };
+    const files = {
+      'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' },
+      'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' },
+    };
     const channel = a.accounts[0]!.channelId;
     simulator.script(channel, { kind: 'silence', holdMs: 0 });
-    const holder = (await postMultipart<{ picsi: { id: string } }>(a.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files, { token: TOKEN })).body.data!.picsi.id;
-    const queued = (await postMultipart<{ picsi: { id: string; status: string } }>(a.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files, { token: TOKEN })).body.data!.picsi;
+    const holder = (
+      await postMultipart<{ picsi: { id: string } }>(a.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files, {
+        token: TOKEN,
+      })
+    ).body.data!.picsi.id;
+    const queued = (
+      await postMultipart<{ picsi: { id: string; status: string } }>(
+        a.url,
+        PICSI_MUTATION,
+        { input: { sourceImage: null, targetImage: null } },
+        files,
+        { token: TOKEN },
+      )
+    ).body.data!.picsi;
     expect(queued.status).toBe('QUEUED');
     expect(inputBlobsUnder(blobRoot)).toHaveLength(4);
 
-    const cancelled = await postJson<{ cancelJob: { status: string } }>(b.url, 'mutation ($id: ID!) { cancelJob(id: $id) { status } }', { id: queued.id }, TOKEN);
+    const cancelled = await postJson<{ cancelJob: { status: string } }>(
+      b.url,
+      'mutation ($id: ID!) { cancelJob(id: $id) { status } }',
+      { id: queued.id },
+      TOKEN,
+    );
     expect(cancelled.body.data?.cancelJob.status).toBe('CANCELLED');
     await expect.poll(() => inputBlobsUnder(blobRoot), { timeout: 2000, interval: 20 }).toHaveLength(2);
     await postJson(b.url, 'mutation ($id: ID!) { cancelJob(id: $id) { status } }', { id: holder }, TOKEN);

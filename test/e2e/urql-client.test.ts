@@ -17,7 +17,11 @@ afterAll(() => stack.stop());
 
 describe('urql + graphql-ws', () => {
   it('uploads two files with the typed Picsi document and follows the job to COMPLETED', async () => {
-    const ws = createWsClient({ url: stack.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${TOKEN}` } });
+    const ws = createWsClient({
+      url: stack.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${TOKEN}` },
+    });
     const client = new Client({
       url: stack.url,
       fetchOptions: { headers: { authorization: `Bearer ${TOKEN}`, 'apollo-require-preflight': 'true' } },
@@ -34,7 +38,9 @@ describe('urql + graphql-ws', () => {
       const png = await makePng(30, 20);
       const source = new File([new Uint8Array(png)], 'face.png', { type: 'image/png' });
       const target = new File([new Uint8Array(png)], 'target.png', { type: 'image/png' });
-      const created = await client.mutation(PicsiDocument, { input: { sourceImage: source, targetImage: target, replyRef: 'urql' } }).toPromise();
+      const created = await client
+        .mutation(PicsiDocument, { input: { sourceImage: source, targetImage: target, replyRef: 'urql' } })
+        .toPromise();
       expect(created.error).toBeUndefined();
       const job = created.data!.picsi;
       expect(job.sourceImage).toEqual({ size: png.length, type: 'image/png', filename: 'face.png' });

@@ -22,7 +22,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/terminal-then-die.ts', import.meta.url));
 
 function runDyingProcess(env: Record<string, string>): Promise<NodeJS.Signals | null> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   return new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
 }
 
@@ -31,11 +35,20 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function deliverFrom(env: Record<string, string>, receiver: Receiver): Promise<{ stores: ExecutorStores; dispatcher: CallbackDispatcher; jobs: MapJobs }> {
+async function deliverFrom(
+  env: Record<string, string>,
+  receiver: Receiver,
+): Promise<{ stores: ExecutorStores; dispatcher: CallbackDispatcher; jobs: MapJobs }> {
   const { config } = loadConfig({ LOG_LEVEL: 'silent', ...env });
   const stores = await openExecutorStores(config, pino({ level: 'silent' }));
   const jobs = new MapJobs();
-  const dispatcher = createCallbackDispatcher({ config: callbackConfig(), store: stores.callbackStore, jobs, logger: pino({ level: 'silent' }), pollIntervalMs: 20 });
+  const dispatcher = createCallbackDispatcher({
+    config: callbackConfig(),
+    store: stores.callbackStore,
+    jobs,
+    logger: pino({ level: 'silent' }),
+    pollIntervalMs: 20,
+  });
   cleanups.push(async () => {
     await dispatcher.close();
     await stores.coordinator.close();
@@ -46,16 +59,22 @@ async function deliverFrom(env: Record<string, string>, receiver: Receiver): Pro
 }
 
 describe.each([
-  ['redis', () => {
-    const prefix = `test:crash:${randomUUID()}:`;
-    cleanups.push(async () => void (await deleteKeysWithPrefix(REDIS_URL, prefix)));
-    return { STORE: 'redis', REDIS_URL, REDIS_PREFIX: prefix };
-  }],
-  ['embedded', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'picsi-crash-'));
-    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-    return { STORE: 'embedded', DATA_DIR: dir };
-  }],
+  [
+    'redis',
+    () => {
+      const prefix = `test:crash:${randomUUID()}:`;
+      cleanups.push(async () => void (await deleteKeysWithPrefix(REDIS_URL, prefix)));
+      return { STORE: 'redis', REDIS_URL, REDIS_PREFIX: prefix };
+    },
+  ],
+  [
+    'embedded',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'picsi-crash-'));
+      cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+      return { STORE: 'embedded', DATA_DIR: dir };
+    },
+  ],
 ] as const)('a process killed right after the terminal write (%s)', (_name, storeEnv) => {
   it('the callback is still delivered, by the next instance', async () => {
     const env = storeEnv();
@@ -64,7 +83,10 @@ describe.each([
     expect(await runDyingProcess({ ...env, REPLY_URL: receiver.url, JOB_ID: jobId })).toBe('SIGKILL');
 
     const { REDIS_URL: url, REDIS_PREFIX: prefix, DATA_DIR: dataDir } = env as Record<string, string | undefined>;
-    const { stores, dispatcher, jobs } = await deliverFrom({ ...(url ? { REDIS_URL: url, REDIS_PREFIX: prefix! } : { DATA_DIR: dataDir! }) }, receiver);
+    const { stores, dispatcher, jobs } = await deliverFrom(
+      { ...(url ? { REDIS_URL: url, REDIS_PREFIX: prefix! } : { DATA_DIR: dataDir! }) },
+      receiver,
+    );
     const stored = await stores.coordinator.getJob(jobId);
     expect(stored).toMatchObject({ status: 'COMPLETED', callback: { status: 'PENDING' } });
     jobs.add(stored!);

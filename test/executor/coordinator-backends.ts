@@ -42,7 +42,13 @@ export const redisBackend: BackendFactory = async (callbacks) => {
   const opened: Coordinator[] = [];
   const connection = new Redis(REDIS_URL);
   const open = async () => {
-    const coordinator = await createRedisCoordinator({ redis: singleRedis(REDIS_URL), prefix, logger, leaseTtlMs: 1000, callbacks: rule(callbacks) });
+    const coordinator = await createRedisCoordinator({
+      redis: singleRedis(REDIS_URL),
+      prefix,
+      logger,
+      leaseTtlMs: 1000,
+      callbacks: rule(callbacks),
+    });
     opened.push(coordinator);
     return coordinator;
   };
@@ -100,10 +106,34 @@ export function newJob(overrides: Partial<Job> = {}): Job {
   const created = new Date(Date.UTC(2026, 11, 1) + sequence++ * 1000).toISOString();
   return {
     id: `j${String(sequence).padStart(6, '0')}${randomUUID().slice(0, 8)}`,
-    verb: 'faceswap-picsi', status: 'QUEUED', version: 1, owner: 'owner-a', mode: 'QUEUE', requestedChannel: null, channel: null, server: null, discord: null,
-    options: null, sourceImage: { size: 1, type: 'image/png', filename: 's.png' }, targetImage: { size: 1, type: 'image/png', filename: 't.png' },
-    replyUrl: null, replyRef: null, created, updated: created, startedAt: null, finishedAt: null, messageId: null, content: null, attachments: [],
-    timestamp: null, code: null, error: null, errorDetails: null, attempt: 0, instance: 'instance-a', callback: null,
+    verb: 'faceswap-picsi',
+    status: 'QUEUED',
+    version: 1,
+    owner: 'owner-a',
+    mode: 'QUEUE',
+    requestedChannel: null,
+    channel: null,
+    server: null,
+    discord: null,
+    options: null,
+    sourceImage: { size: 1, type: 'image/png', filename: 's.png' },
+    targetImage: { size: 1, type: 'image/png', filename: 't.png' },
+    replyUrl: null,
+    replyRef: null,
+    created,
+    updated: created,
+    startedAt: null,
+    finishedAt: null,
+    messageId: null,
+    content: null,
+    attachments: [],
+    timestamp: null,
+    code: null,
+    error: null,
+    errorDetails: null,
+    attempt: 0,
+    instance: 'instance-a',
+    callback: null,
     ...overrides,
   };
 }

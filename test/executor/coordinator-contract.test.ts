@@ -3,7 +3,15 @@
  * embedded one (a temp DATA_DIR). Leases are short (60 ms); a holder "dies" by letting its lease lapse.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EVENT_CHANNEL_FREED, STORE_LOST, utcDay, type ClaimRequest, type Claimed, type Coordinator, type SentCommand } from '../../src/executor/coordinator.js';
+import {
+  EVENT_CHANNEL_FREED,
+  STORE_LOST,
+  utcDay,
+  type ClaimRequest,
+  type Claimed,
+  type Coordinator,
+  type SentCommand,
+} from '../../src/executor/coordinator.js';
 import type { Job } from '../../src/jobs/model.js';
 import { embeddedBackend, newJob, redisBackend, type Backend, type BackendFactory } from './coordinator-backends.js';
 
@@ -17,7 +25,14 @@ let tokens = 0;
 function claimRequest(channel: string, overrides: Partial<ClaimRequest> = {}): ClaimRequest {
   const nowMs = Date.now();
   return {
-    channel, instance: 'instance-b', token: `t${++tokens}`, ttlMs: TTL_MS, nowMs, day: utcDay(nowMs), creditCost: 3, creditsPerDay: 50,
+    channel,
+    instance: 'instance-b',
+    token: `t${++tokens}`,
+    ttlMs: TTL_MS,
+    nowMs,
+    day: utcDay(nowMs),
+    creditCost: 3,
+    creditsPerDay: 50,
     start: { server: 'srv', discord: 'abc…xyz', startedAt: new Date(nowMs).toISOString() },
     lost: { patch: lostPatch, retentionSec: 60, jobTimeoutMs: TIMEOUT_MS },
     ...overrides,
@@ -27,11 +42,16 @@ const claimed = (result: Claimed | null | typeof STORE_LOST): Claimed => {
   if (!result || result === STORE_LOST) throw new Error(`expected a claim, got ${String(result)}`);
   return result;
 };
-const untilLeaseLapses = (c: Coordinator, channel: string) => vi.waitFor(async () => expect(await c.lease(channel)).toBeNull(), { timeout: 5000, interval: 10 });
-const complete = (c: Coordinator, job: Job, token: string) => c.updateJob(job.id, { patch: { status: 'COMPLETED' }, token, channel: job.channel!, retentionSec: 60 });
+const untilLeaseLapses = (c: Coordinator, channel: string) =>
+  vi.waitFor(async () => expect(await c.lease(channel)).toBeNull(), { timeout: 5000, interval: 10 });
+const complete = (c: Coordinator, job: Job, token: string) =>
+  c.updateJob(job.id, { patch: { status: 'COMPLETED' }, token, channel: job.channel!, retentionSec: 60 });
 const command = (sentAt = new Date()): SentCommand => ({ nonce: 'n1', interactionId: 'i1', sentAt: sentAt.toISOString() });
 
-const backends: [string, BackendFactory][] = [['redis', redisBackend], ['embedded', embeddedBackend]];
+const backends: [string, BackendFactory][] = [
+  ['redis', redisBackend],
+  ['embedded', embeddedBackend],
+];
 
 describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
   let backend: Backend;
@@ -88,7 +108,10 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     expect(await freed).toBe(A);
     expect(await c.lease(A)).toBeNull();
     expect(await c.updateJob(job.id, { patch: { status: 'FAILED' }, retentionSec: 60 })).toBeNull(); // terminal stays terminal
-    expect(await c.updateJob(job.id, { patch: { content: 'fresh' }, from: ['COMPLETED'], retentionSec: 60 })).toMatchObject({ content: 'fresh', status: 'COMPLETED' });
+    expect(await c.updateJob(job.id, { patch: { content: 'fresh' }, from: ['COMPLETED'], retentionSec: 60 })).toMatchObject({
+      content: 'fresh',
+      status: 'COMPLETED',
+    });
   });
 
   it('a stale holder is refused once its lease lapsed and the channel moved on', async () => {
@@ -124,7 +147,11 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
 
     const second = claimRequest(A, { recordsCommands: true });
     const adopted = claimed(await c.claim(second));
-    expect(adopted).toMatchObject({ adopted: true, reaped: [], job: { id: sent.id, status: 'STARTED', attempt: 1, command: { nonce: 'n1' } } });
+    expect(adopted).toMatchObject({
+      adopted: true,
+      reaped: [],
+      job: { id: sent.id, status: 'STARTED', attempt: 1, command: { nonce: 'n1' } },
+    });
     expect(await c.creditsUsed(A, first.day)).toBe(credits);
     expect(await c.updateJob(sent.id, { patch: { status: 'COMPLETED' }, token: first.token, channel: A, retentionSec: 60 })).toBeNull();
     expect(await complete(c, adopted.job, second.token)).toMatchObject({ status: 'COMPLETED' });
@@ -140,7 +167,11 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     claimed(await c.claim(first));
     await untilLeaseLapses(c, A);
     const reaped = await c.reap({ nowMs: Date.now(), limit: 10, lost: first.lost });
-    expect(reaped).toMatchObject({ failed: [], requeued: [{ id: unsent.id, status: 'QUEUED', channel: null, startedAt: null }], more: false });
+    expect(reaped).toMatchObject({
+      failed: [],
+      requeued: [{ id: unsent.id, status: 'QUEUED', channel: null, startedAt: null }],
+      more: false,
+    });
     expect(await c.queuePosition(unsent.id)).toBe(1);
     expect(await c.queuePosition(later.id)).toBe(2);
     expect(claimed(await c.claim(claimRequest(B))).job).toMatchObject({ id: unsent.id, attempt: 2, channel: B });
@@ -158,7 +189,12 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     await untilLeaseLapses(c, B);
     const later = Date.now() + TIMEOUT_MS + 1000;
     const reaped = await c.reap({ nowMs: later, limit: 10, lost: onA.lost });
-    expect(reaped.failed.map((j) => [j.id, j.status, j.code]).sort()).toEqual([[legacy.id, 'FAILED', 'EXECUTOR_LOST'], [old.id, 'FAILED', 'EXECUTOR_LOST']].sort());
+    expect(reaped.failed.map((j) => [j.id, j.status, j.code]).sort()).toEqual(
+      [
+        [legacy.id, 'FAILED', 'EXECUTOR_LOST'],
+        [old.id, 'FAILED', 'EXECUTOR_LOST'],
+      ].sort(),
+    );
     expect(reaped.requeued).toEqual([]);
     expect(claimed(await c.claim(claimRequest(A, { nowMs: later }))).job.id).toBe(next.id);
   });
@@ -178,12 +214,19 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
   it('lists newest first from exact indexes: owner, status, channel, combined; cursors resume after any edge', async () => {
     await setUp();
     const jobs = [
-      newJob({ owner: 'x' }), newJob({ owner: 'y', requestedChannel: A }), newJob({ owner: 'x', requestedChannel: B }),
-      newJob({ owner: 'x' }), newJob({ owner: 'y' }), newJob({ owner: 'x', requestedChannel: A }),
+      newJob({ owner: 'x' }),
+      newJob({ owner: 'y', requestedChannel: A }),
+      newJob({ owner: 'x', requestedChannel: B }),
+      newJob({ owner: 'x' }),
+      newJob({ owner: 'y' }),
+      newJob({ owner: 'x', requestedChannel: A }),
     ];
     for (const job of jobs) await c.createJob(job, true);
     const ids = (page: { edges: { job: Job }[] }) => page.edges.map((e) => e.job.id);
-    const x = jobs.filter((j) => j.owner === 'x').reverse().map((j) => j.id);
+    const x = jobs
+      .filter((j) => j.owner === 'x')
+      .reverse()
+      .map((j) => j.id);
     const first = await c.listJobs({ owner: 'x', first: 2 });
     expect({ ids: ids(first), more: first.hasNextPage }).toEqual({ ids: x.slice(0, 2), more: true });
     const rest = await c.listJobs({ owner: 'x', first: 2, after: first.edges[0]!.cursor });
@@ -218,12 +261,30 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     const other = await backend.open();
     for (let i = 0; i < 20; i++) {
       const token = `token-a-new-${i}-0123456789`;
-      await Promise.all([other.setAccountState(A, { cooldownUntil: 1000 + i }), c.upsertAccount({ channel: A, server: 'srv2', discord: token }, { keepState: true }), other.setAccountState(A, { exhaustedDay: `2026-12-${10 + i}` })]);
-      expect(await c.getAccount(A)).toMatchObject({ discord: token, server: 'srv2', cooldownUntil: 1000 + i, exhaustedDay: `2026-12-${10 + i}`, enabled: true });
+      await Promise.all([
+        other.setAccountState(A, { cooldownUntil: 1000 + i }),
+        c.upsertAccount({ channel: A, server: 'srv2', discord: token }, { keepState: true }),
+        other.setAccountState(A, { exhaustedDay: `2026-12-${10 + i}` }),
+      ]);
+      expect(await c.getAccount(A)).toMatchObject({
+        discord: token,
+        server: 'srv2',
+        cooldownUntil: 1000 + i,
+        exhaustedDay: `2026-12-${10 + i}`,
+        enabled: true,
+      });
     }
     await other.setAccountState(A, { enabled: false, disabledReason: 'DISCORD_UNAUTHORIZED: 401' });
-    expect(await c.upsertAccount({ channel: A, server: 'srv', discord: 'token-a-kept-0123456789' }, { keepState: true })).toMatchObject({ enabled: false, disabledReason: 'DISCORD_UNAUTHORIZED: 401' });
-    expect(await c.upsertAccount({ channel: A, server: 'srv', discord: 'token-a-fresh-0123456789' })).toMatchObject({ enabled: true, disabledReason: null, exhaustedDay: null, cooldownUntil: 1019 });
+    expect(await c.upsertAccount({ channel: A, server: 'srv', discord: 'token-a-kept-0123456789' }, { keepState: true })).toMatchObject({
+      enabled: false,
+      disabledReason: 'DISCORD_UNAUTHORIZED: 401',
+    });
+    expect(await c.upsertAccount({ channel: A, server: 'srv', discord: 'token-a-fresh-0123456789' })).toMatchObject({
+      enabled: true,
+      disabledReason: null,
+      exhaustedDay: null,
+      cooldownUntil: 1019,
+    });
     await c.setAccountState('999999999999', { cooldownUntil: 5 });
     expect(await c.getAccount('999999999999')).toBeNull();
     expect(await c.deleteAccount(B)).toBe(true);
@@ -232,7 +293,11 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
 
   it('the callback task is written with the terminal state (replyUrl), and for jobs lost by their holder', async () => {
     await setUp();
-    const [hooked, silent, lost] = [newJob({ replyUrl: 'https://hooks.example/a' }), newJob(), newJob({ replyUrl: 'https://hooks.example/c' })];
+    const [hooked, silent, lost] = [
+      newJob({ replyUrl: 'https://hooks.example/a' }),
+      newJob(),
+      newJob({ replyUrl: 'https://hooks.example/c' }),
+    ];
     for (const job of [hooked, silent, lost]) await c.createJob(job, true);
     const request = claimRequest(A);
     const run = claimed(await c.claim(request));
@@ -244,7 +309,9 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
 
     const second = claimRequest(A);
     claimed(await c.claim(second));
-    expect(await c.updateJob(silent.id, { patch: { status: 'CANCELLED' }, token: second.token, channel: A, retentionSec: 60 })).toMatchObject({ callback: null });
+    expect(
+      await c.updateJob(silent.id, { patch: { status: 'CANCELLED' }, token: second.token, channel: A, retentionSec: 60 }),
+    ).toMatchObject({ callback: null });
     expect(await backend.callbacks.get(silent.id)).toBeNull();
 
     claimed(await c.claim(claimRequest(A)));
@@ -258,7 +325,10 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     await setUp({ defaultUrl: 'https://hooks.example/default' });
     const job = newJob();
     await c.createJob(job, true);
-    expect(await c.updateJob(job.id, { patch: { status: 'CANCELLED' }, retentionSec: 60 })).toMatchObject({ status: 'CANCELLED', callback: { status: 'PENDING' } });
+    expect(await c.updateJob(job.id, { patch: { status: 'CANCELLED' }, retentionSec: 60 })).toMatchObject({
+      status: 'CANCELLED',
+      callback: { status: 'PENDING' },
+    });
     expect(await backend.callbacks.get(job.id)).toMatchObject({ url: 'https://hooks.example/default' });
   });
 

@@ -14,7 +14,8 @@ import { tempBlobStore } from '../helpers/blobs.js';
 it('tries the channel just freed first, and re-reads the accounts only after a second of the injected clock', async () => {
   let clock = Date.parse('2026-12-01T08:00:00.000Z');
   const coordinator = createMemoryCoordinator();
-  for (const channel of ['100001', '100002', '100003']) await coordinator.upsertAccount({ channel, server: '900001', discord: `token-${channel}-xxxxxxxx` });
+  for (const channel of ['100001', '100002', '100003'])
+    await coordinator.upsertAccount({ channel, server: '900001', discord: `token-${channel}-xxxxxxxx` });
   const claims: string[] = [];
   let listings = 0;
   const claim = coordinator.claim.bind(coordinator);
@@ -24,10 +25,26 @@ it('tries the channel just freed first, and re-reads the accounts only after a s
   const logger = pino({ level: 'silent' });
   const blobs = await tempBlobStore();
   const driver = createDiscordDriver({ apiUrl: 'http://127.0.0.1:9/api', logger, timeoutMs: 1000 });
-  const ctx: ExecutorContext = { config: loadConfig({}).config, coordinator, driver, blobs, logger, instanceId: 'i-test', now: () => clock, retentionSec: 60 };
+  const ctx: ExecutorContext = {
+    config: loadConfig({}).config,
+    coordinator,
+    driver,
+    blobs,
+    logger,
+    instanceId: 'i-test',
+    now: () => clock,
+    retentionSec: 60,
+  };
   const journal = new StoreLossJournal();
   const terminal = new TerminalEffects(blobs, journal, logger);
-  const runs = new RunningJobs({ ctx, journal, terminal, copyResult: () => Promise.resolve(), restoreLostRun: () => Promise.resolve(null), onChannelFreed: (c) => dispatcher.poke(c) });
+  const runs = new RunningJobs({
+    ctx,
+    journal,
+    terminal,
+    copyResult: () => Promise.resolve(),
+    restoreLostRun: () => Promise.resolve(null),
+    onChannelFreed: (c) => dispatcher.poke(c),
+  });
   const dispatcher = new Dispatcher({ ctx, runs, journal, terminal, onStoreLost: () => undefined, random: () => 0 });
 
   await dispatcher.wake('100002');

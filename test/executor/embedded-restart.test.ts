@@ -40,13 +40,22 @@ const start = async () => {
   return server;
 };
 const submit = (server: ServerProcess) =>
-  postMultipart<{ picsi: { id: string } }>(server.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, {
-    'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' },
-    'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' },
-  });
+  postMultipart<{ picsi: { id: string } }>(
+    server.url,
+    PICSI_MUTATION,
+    { input: { sourceImage: null, targetImage: null } },
+    {
+      'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' },
+      'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' },
+    },
+  );
 type Stored = { id: string; status: string; version: number; attachments: { url: string }[] };
 const getJob = async (server: ServerProcess, id: string) =>
-  (await postJson<{ job: Stored | null }>(server.url, 'query ($id: ID!) { job(id: $id) { id status version attachments { url } } }', { id })).body.data?.job ?? null;
+  (
+    await postJson<{ job: Stored | null }>(server.url, 'query ($id: ID!) { job(id: $id) { id status version attachments { url } } }', {
+      id,
+    })
+  ).body.data?.job ?? null;
 
 describe('embedded store across a restart', () => {
   it('finished jobs are still there after a SIGKILL and a restart on the same DATA_DIR', async () => {
@@ -64,7 +73,11 @@ describe('embedded store across a restart', () => {
     await first.kill('SIGKILL');
     const second = await start();
     for (const job of finished) expect(await getJob(second, job.id)).toEqual(job);
-    const listed = await postJson<{ jobs: { edges: { node: { id: string } }[] } }>(second.url, 'query { jobs(first: 10) { edges { node { id } } } }', {});
+    const listed = await postJson<{ jobs: { edges: { node: { id: string } }[] } }>(
+      second.url,
+      'query { jobs(first: 10) { edges { node { id } } } }',
+      {},
+    );
     expect(listed.body.data!.jobs.edges.map((e) => e.node.id)).toEqual([...ids].reverse());
   });
 });

@@ -58,9 +58,23 @@ function fleet(account: SimulatedAccount, apiUrl = () => simulator.apiUrl) {
 }
 
 const submit = (server: ServerProcess) => postPicsi(server.url, png);
-type JobState = { id: string; status: string; code: string | null; messageId: string | null; attempt: number; startedAt: string | null; attachments: { copyState: string | null }[] };
+type JobState = {
+  id: string;
+  status: string;
+  code: string | null;
+  messageId: string | null;
+  attempt: number;
+  startedAt: string | null;
+  attachments: { copyState: string | null }[];
+};
 const getJob = async (server: ServerProcess, id: string): Promise<JobState> =>
-  (await postJson<{ job: JobState }>(server.url, 'query ($id: ID!) { job(id: $id) { id status code messageId attempt startedAt attachments { copyState } } }', { id })).body.data!.job;
+  (
+    await postJson<{ job: JobState }>(
+      server.url,
+      'query ($id: ID!) { job(id: $id) { id status code messageId attempt startedAt attachments { copyState } } }',
+      { id },
+    )
+  ).body.data!.job;
 
 it('instance A accepts 20 jobs queued behind a slow bot and is SIGKILLed; instance B, started after, completes all 20', async () => {
   const account = simulator.createAccount({ credits: 1_000_000 });
@@ -78,7 +92,12 @@ it('instance A accepts 20 jobs queued behind a slow bot and is SIGKILLed; instan
   expect(ranOnA).toBeLessThan(20);
 
   const b = await start();
-  await expect.poll(async () => (await Promise.all(ids.map((id) => getJob(b, id)))).filter((j) => j.status === 'COMPLETED').length, { timeout: 60_000, interval: 250 }).toBe(20);
+  await expect
+    .poll(async () => (await Promise.all(ids.map((id) => getJob(b, id)))).filter((j) => j.status === 'COMPLETED').length, {
+      timeout: 60_000,
+      interval: 250,
+    })
+    .toBe(20);
   const jobs = await Promise.all(ids.map((id) => getJob(b, id)));
   expect(jobs.map((j) => j.status)).toEqual(ids.map(() => 'COMPLETED'));
   expect(jobs.every((j) => j.attachments.length === 1 && j.attachments[0]!.copyState === 'STORED')).toBe(true);

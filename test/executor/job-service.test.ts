@@ -37,7 +37,15 @@ beforeAll(async () => {
 afterAll(() => simulator.close());
 
 const input = async (overrides: Partial<SubmitInput> = {}): Promise<SubmitInput> => ({
-  owner: 'owner-a', requestedChannel: null, options: null, source: await stageImage(blobs, png, 's.png'), target: await stageImage(blobs, png, 't.png'), replyUrl: null, replyRef: null, mode: 'QUEUE', ...overrides,
+  owner: 'owner-a',
+  requestedChannel: null,
+  options: null,
+  source: await stageImage(blobs, png, 's.png'),
+  target: await stageImage(blobs, png, 't.png'),
+  replyUrl: null,
+  replyRef: null,
+  mode: 'QUEUE',
+  ...overrides,
 });
 const serviceDeps = () => ({ blobs, copyResult: resultCopier(blobs) });
 
@@ -54,11 +62,14 @@ async function untilTerminal(service: JobService, id: string, timeoutMs = 10_000
 const usedPrefixes: string[] = [];
 const backends: [string, () => Promise<Coordinator>][] = [
   ['memory', async () => createMemoryCoordinator()],
-  ['redis', () => {
-    const prefix = `test:${randomUUID()}:`;
-    usedPrefixes.push(prefix);
-    return createRedisCoordinator({ redis: singleRedis(REDIS_URL), prefix, logger, leaseTtlMs: 1000 });
-  }],
+  [
+    'redis',
+    () => {
+      const prefix = `test:${randomUUID()}:`;
+      usedPrefixes.push(prefix);
+      return createRedisCoordinator({ redis: singleRedis(REDIS_URL), prefix, logger, leaseTtlMs: 1000 });
+    },
+  ],
 ];
 afterAll(async () => {
   for (const prefix of usedPrefixes) await deleteKeysWithPrefix(REDIS_URL, prefix);
@@ -75,7 +86,13 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
     accounts = Array.from({ length: channels }, () => simulator.createAccount({ credits: 100_000 }));
     coordinator = await makeCoordinator();
     for (const a of accounts) await coordinator.upsertAccount({ channel: a.channelId, server: a.guildId, discord: a.token });
-    const { config } = loadConfig({ LEASE_TTL_MS: '1000', REAPER_INTERVAL_MS: '100', QUEUE_MAX_PER_TOKEN: '1000', CREDITS_PER_DAY: '100000', ...env });
+    const { config } = loadConfig({
+      LEASE_TTL_MS: '1000',
+      REAPER_INTERVAL_MS: '100',
+      QUEUE_MAX_PER_TOKEN: '1000',
+      CREDITS_PER_DAY: '100000',
+      ...env,
+    });
     const d = driver();
     drivers.push(d);
     service = await startJobService({ config, coordinator, driver: d, logger, ...serviceDeps() });
@@ -117,7 +134,10 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
     simulator.script(accounts[0]!.channelId, { kind: 'silence' });
     const holder = await service.submit(await input());
     expect((await service.get(holder.id))!.status).toBe('STARTED');
-    await expect(service.submit(await input({ mode: 'FAIL_FAST' }))).rejects.toMatchObject({ code: 'CHANNEL_BUSY', message: 'Unable to lock Discord after 2 attempts' });
+    await expect(service.submit(await input({ mode: 'FAIL_FAST' }))).rejects.toMatchObject({
+      code: 'CHANNEL_BUSY',
+      message: 'Unable to lock Discord after 2 attempts',
+    });
     expect((await service.list({}, { first: 10 })).edges.map((e) => e.job.id)).toEqual([holder.id]);
     await service.cancel(holder.id, null);
   });
@@ -154,7 +174,13 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
     const channel = accounts[0]!.channelId;
     const lease = await coordinator.lease(channel);
     expect(lease?.jobId).toBe(job.id);
-    const stale = await coordinator.updateJob(job.id, { from: ['STARTED'], patch: { status: 'COMPLETED' }, token: 'not-the-holder', channel, retentionSec: 60 });
+    const stale = await coordinator.updateJob(job.id, {
+      from: ['STARTED'],
+      patch: { status: 'COMPLETED' },
+      token: 'not-the-holder',
+      channel,
+      retentionSec: 60,
+    });
     expect(stale).toBeNull();
     expect((await service.get(job.id))!.status).toBe('STARTED');
     await service.cancel(job.id, null);
@@ -201,7 +227,7 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
     stored?.body.destroy();
   });
 
-  it('a result whose copy fails: the job still completes with Discord\'s URLs and copy state FAILED', async () => {
+  it("a result whose copy fails: the job still completes with Discord's URLs and copy state FAILED", async () => {
     accounts = [simulator.createAccount({ credits: 100_000 })];
     coordinator = await makeCoordinator();
     await coordinator.upsertAccount({ channel: accounts[0]!.channelId, server: accounts[0]!.guildId, discord: accounts[0]!.token });

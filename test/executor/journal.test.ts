@@ -24,7 +24,8 @@ describe('journal', () => {
     const coordinator = createMemoryCoordinator({ journal });
     const job = newJob();
     await coordinator.createJob(job, true);
-    for (let i = 0; i < 200; i++) await coordinator.upsertAccount({ channel: '100000000000000001', server: 'srv', discord: `token-${i}-0123456789` });
+    for (let i = 0; i < 200; i++)
+      await coordinator.upsertAccount({ channel: '100000000000000001', server: 'srv', discord: `token-${i}-0123456789` });
     expect(statSync(join(dir, 'jobs', 'journal.jsonl')).size).toBeLessThan(25_000);
     journal.close();
 

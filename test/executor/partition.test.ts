@@ -54,17 +54,35 @@ it('the partitioned holder stops before the other process takes the channel; its
   ]);
   servers.push(isolated, healthy);
   const png = await makePng(16, 16);
-  const files = { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } };
+  const files = {
+    'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' },
+    'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' },
+  };
 
   simulator.setBotDelay(10_000); // the first job stays in flight well past the partition
-  const first = (await postMultipart<{ picsi: { id: string } }>(isolated.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files)).body.data!.picsi.id;
+  const first = (
+    await postMultipart<{ picsi: { id: string } }>(isolated.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files)
+  ).body.data!.picsi.id;
   await expect.poll(() => simulator.stats(account.channelId).interactions, { timeout: 10_000 }).toBe(1);
   simulator.setBotDelay(0);
   proxy.blackhole();
-  const second = (await postMultipart<{ picsi: { id: string } }>(healthy.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null, wait: true } }, files)).body.data!.picsi;
+  const second = (
+    await postMultipart<{ picsi: { id: string } }>(
+      healthy.url,
+      PICSI_MUTATION,
+      { input: { sourceImage: null, targetImage: null, wait: true } },
+      files,
+    )
+  ).body.data!.picsi;
 
   const job = async (id: string) =>
-    (await postJson<{ job: { status: string; code: string | null; startedAt: string | null } }>(healthy.url, 'query ($id: ID!) { job(id: $id) { status code startedAt } }', { id })).body.data!.job;
+    (
+      await postJson<{ job: { status: string; code: string | null; startedAt: string | null } }>(
+        healthy.url,
+        'query ($id: ID!) { job(id: $id) { status code startedAt } }',
+        { id },
+      )
+    ).body.data!.job;
   // The healthy process adopted the first job (its command was sent) and followed it to the bot's
   // answer; only then did the channel take the second one.
   const firstJob = await job(first);

@@ -56,10 +56,17 @@ const submit = (server: ServerProcess) =>
     server.url,
     PICSI_MUTATION,
     { input: { sourceImage: null, targetImage: null } },
-    { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } },
+    {
+      'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' },
+      'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' },
+    },
   );
 const getJob = (server: ServerProcess, id: string) =>
-  postJson<{ job: { id: string; status: string; code: string | null; startedAt: string | null; version: number } }>(server.url, 'query ($id: ID!) { job(id: $id) { id status code startedAt version } }', { id });
+  postJson<{ job: { id: string; status: string; code: string | null; startedAt: string | null; version: number } }>(
+    server.url,
+    'query ($id: ID!) { job(id: $id) { id status code startedAt version } }',
+    { id },
+  );
 
 describe('two server processes, one channel, one Redis', () => {
   it('200 jobs: never two on the channel at once, all terminal, started in enqueue order', async () => {
@@ -73,7 +80,10 @@ describe('two server processes, one channel, one Redis', () => {
       ids.push(res.body.data!.picsi.id);
     }
     await expect
-      .poll(async () => (await Promise.all(ids.slice(-5).map((id) => getJob(a, id)))).every((r) => r.body.data?.job.status === 'COMPLETED'), { timeout: 60_000, interval: 200 })
+      .poll(
+        async () => (await Promise.all(ids.slice(-5).map((id) => getJob(a, id)))).every((r) => r.body.data?.job.status === 'COMPLETED'),
+        { timeout: 60_000, interval: 200 },
+      )
       .toBe(true);
     const jobs = await Promise.all(ids.map(async (id) => (await getJob(b, id)).body.data!.job));
     expect(jobs.filter((j) => j.status !== 'COMPLETED')).toEqual([]);
@@ -88,7 +98,10 @@ describe('two server processes, one channel, one Redis', () => {
   it('SIGKILL of the process running a job whose command the bot never answers: the survivor follows it until the job timeout, then EXECUTOR_LOST; only then does the channel serve the next job', async () => {
     const prefix = `p:${randomUUID()}:`;
     const jobTimeoutMs = 3000;
-    const [a, b] = await Promise.all([startServer(prefix, { JOB_TIMEOUT_MS: String(jobTimeoutMs) }), startServer(prefix, { JOB_TIMEOUT_MS: String(jobTimeoutMs) })]);
+    const [a, b] = await Promise.all([
+      startServer(prefix, { JOB_TIMEOUT_MS: String(jobTimeoutMs) }),
+      startServer(prefix, { JOB_TIMEOUT_MS: String(jobTimeoutMs) }),
+    ]);
     simulator.script(account.channelId, { kind: 'silence', holdMs: jobTimeoutMs - 500 }); // busy, then never answers
     const before = simulator.stats(account.channelId).interactions;
     const victim = (await submit(a)).body.data!.picsi.id;
@@ -114,7 +127,11 @@ describe('two server processes, one channel, one Redis', () => {
     try {
       const id = (await submit(server)).body.data!.picsi.id;
       const client = wsClient(server.url);
-      const done = collect<{ jobUpdated: { status: string; version: number } }>(client, 'subscription ($id: ID!) { jobUpdated(id: $id) { status version } }', { id });
+      const done = collect<{ jobUpdated: { status: string; version: number } }>(
+        client,
+        'subscription ($id: ID!) { jobUpdated(id: $id) { status version } }',
+        { id },
+      );
       await new Promise((r) => setTimeout(r, 150));
       const killed = await redis.client().client('KILL', 'TYPE', 'pubsub');
       expect(Number(killed)).toBeGreaterThan(0);

@@ -14,10 +14,37 @@ import { tempBlobStore } from '../helpers/blobs.js';
 const job = (id: string, at: number): Job => {
   const iso = new Date(at).toISOString();
   return {
-    id, verb: 'faceswap-picsi', status: 'QUEUED', version: 1, owner: 'o', mode: 'QUEUE', requestedChannel: null, channel: null, server: null, discord: null,
-    options: null, sourceImage: { size: 1, type: 'image/png', filename: 's.png' }, targetImage: { size: 1, type: 'image/png', filename: 't.png' },
-    replyUrl: null, replyRef: null, created: iso, updated: iso, startedAt: null, finishedAt: null, messageId: null, content: null, attachments: [],
-    timestamp: null, code: null, error: null, errorDetails: null, attempt: 0, instance: 'i-test', callback: null, inputs: null, command: null,
+    id,
+    verb: 'faceswap-picsi',
+    status: 'QUEUED',
+    version: 1,
+    owner: 'o',
+    mode: 'QUEUE',
+    requestedChannel: null,
+    channel: null,
+    server: null,
+    discord: null,
+    options: null,
+    sourceImage: { size: 1, type: 'image/png', filename: 's.png' },
+    targetImage: { size: 1, type: 'image/png', filename: 't.png' },
+    replyUrl: null,
+    replyRef: null,
+    created: iso,
+    updated: iso,
+    startedAt: null,
+    finishedAt: null,
+    messageId: null,
+    content: null,
+    attachments: [],
+    timestamp: null,
+    code: null,
+    error: null,
+    errorDetails: null,
+    attempt: 0,
+    instance: 'i-test',
+    callback: null,
+    inputs: null,
+    command: null,
   };
 };
 
@@ -40,7 +67,10 @@ describe('read model', () => {
     };
     const model = new ReadModel(ctx);
     await coordinator.createJob(job('j1', clock), true);
-    await coordinator.updateJob('j1', { patch: { status: 'CANCELLED', code: 'CANCELLED', finishedAt: new Date(clock).toISOString() }, retentionSec: 60 });
+    await coordinator.updateJob('j1', {
+      patch: { status: 'CANCELLED', code: 'CANCELLED', finishedAt: new Date(clock).toISOString() },
+      retentionSec: 60,
+    });
 
     expect((await model.get('j1'))?.status).toBe('CANCELLED');
     clock += 999;
@@ -64,8 +94,21 @@ describe('result retention', () => {
     const blobs = await tempBlobStore();
     const key = 'results/2026-12-01/j1/a1';
     await blobs.put(key, Readable.from([Buffer.from('png')]), { contentType: 'image/png', maxBytes: 10 });
-    const attachment = { id: 'a1', contentType: 'image/png', filename: 'r.png', url: 'http://cdn/r.png', proxyUrl: null, size: 3, width: 1, height: 1, copy: { state: 'STORED' as const, key, error: null } };
-    await coordinator.restoreJob({ ...job('j1', clock), status: 'COMPLETED', finishedAt: new Date(clock).toISOString(), attachments: [attachment] }, 2 * 86_400);
+    const attachment = {
+      id: 'a1',
+      contentType: 'image/png',
+      filename: 'r.png',
+      url: 'http://cdn/r.png',
+      proxyUrl: null,
+      size: 3,
+      width: 1,
+      height: 1,
+      copy: { state: 'STORED' as const, key, error: null },
+    };
+    await coordinator.restoreJob(
+      { ...job('j1', clock), status: 'COMPLETED', finishedAt: new Date(clock).toISOString(), attachments: [attachment] },
+      2 * 86_400,
+    );
     const retention = new ResultRetention({ coordinator, blobs, now: () => clock, retentionSec: 2 * 86_400 });
 
     clock += 2 * day - 2 * 3_600_000; // two hours before the job expires

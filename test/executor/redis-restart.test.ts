@@ -43,23 +43,41 @@ it('keeps every process up and every job terminal across a redis-server restart'
   };
   servers = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   const png = await makePng(16, 16);
-  const files = { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } };
+  const files = {
+    'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' },
+    'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' },
+  };
   const ids: string[] = [];
   for (let i = 0; i < 30; i++) {
-    const res = await postMultipart<{ picsi: { id: string } }>(servers[i % 2]!.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files);
+    const res = await postMultipart<{ picsi: { id: string } }>(
+      servers[i % 2]!.url,
+      PICSI_MUTATION,
+      { input: { sourceImage: null, targetImage: null } },
+      files,
+    );
     ids.push(res.body.data!.picsi.id);
   }
   await expect.poll(() => simulator.stats(account.channelId).completed, { timeout: 10_000, interval: 10 }).toBeGreaterThanOrEqual(5);
   await redis.restart();
 
-  const statusOf = async (id: string) => (await postJson<{ job: { status: string } }>(servers[1]!.url, 'query ($id: ID!) { job(id: $id) { status } }', { id })).body.data?.job.status;
+  const statusOf = async (id: string) =>
+    (await postJson<{ job: { status: string } }>(servers[1]!.url, 'query ($id: ID!) { job(id: $id) { status } }', { id })).body.data?.job
+      .status;
   await expect
-    .poll(async () => (await Promise.all(ids.map(statusOf))).filter((s) => !['COMPLETED', 'FAILED', 'CANCELLED'].includes(s ?? '')).length, { timeout: 30_000, interval: 250 })
+    .poll(
+      async () => (await Promise.all(ids.map(statusOf))).filter((s) => !['COMPLETED', 'FAILED', 'CANCELLED'].includes(s ?? '')).length,
+      { timeout: 30_000, interval: 250 },
+    )
     .toBe(0);
   expect(servers.every((s) => s.child.exitCode === null && s.child.signalCode === null)).toBe(true);
   expect(simulator.stats(account.channelId).maxInFlight).toBe(1);
 
-  const after = await postMultipart<{ picsi: { id: string; status: string } }>(servers[0]!.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null, wait: true } }, files);
+  const after = await postMultipart<{ picsi: { id: string; status: string } }>(
+    servers[0]!.url,
+    PICSI_MUTATION,
+    { input: { sourceImage: null, targetImage: null, wait: true } },
+    files,
+  );
   expect(after.body.errors).toBeUndefined();
   expect(after.body.data?.picsi.status).toBe('COMPLETED');
 }, 120_000);
@@ -79,13 +97,24 @@ it('while Redis is down, picsi is refused with SERVICE_UNAVAILABLE (503, Retry-A
   });
   servers.push(server);
   const png = await makePng(16, 16);
-  const files = { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } };
+  const files = {
+    'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' },
+    'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' },
+  };
 
   await down.stop();
-  const refused = await postMultipart<{ picsi: { id: string } }>(server.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files);
+  const refused = await postMultipart<{ picsi: { id: string } }>(
+    server.url,
+    PICSI_MUTATION,
+    { input: { sourceImage: null, targetImage: null } },
+    files,
+  );
   expect(refused.status).toBe(503);
   expect(refused.headers.get('retry-after')).toBe('1');
-  expect(refused.body.errors?.[0]).toMatchObject({ message: 'The job store (Redis) is unreachable; retry shortly', extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: 1 } });
+  expect(refused.body.errors?.[0]).toMatchObject({
+    message: 'The job store (Redis) is unreachable; retry shortly',
+    extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: 1 },
+  });
   expect(JSON.stringify(refused.body)).not.toMatch(/ECONNREFUSED|stack|at .*\.ts/);
   // graphql-upload-ts deletes its request files when the response closes: just after it arrives.
   await expect.poll(() => filesUnder(scratch), { timeout: 3000, interval: 20 }).toEqual([]);
@@ -94,7 +123,12 @@ it('while Redis is down, picsi is refused with SERVICE_UNAVAILABLE (503, Retry-A
 
   await down.restart();
   await expect.poll(async () => (await fetch(new URL('/readyz', server.url))).status, { timeout: 10_000, interval: 100 }).toBe(200);
-  const served = await postMultipart<{ picsi: { id: string; status: string } }>(server.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null, wait: true } }, files);
+  const served = await postMultipart<{ picsi: { id: string; status: string } }>(
+    server.url,
+    PICSI_MUTATION,
+    { input: { sourceImage: null, targetImage: null, wait: true } },
+    files,
+  );
   expect(served.body.errors).toBeUndefined();
   expect(served.body.data?.picsi.status).toBe('COMPLETED');
   expect(server.child.exitCode).toBeNull();
@@ -119,10 +153,18 @@ it('Redis restarted empty (no persistence) mid-run: queued jobs are restored and
   const pair = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   servers.push(...pair);
   const png = await makePng(16, 16);
-  const files = { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } };
+  const files = {
+    'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' },
+    'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' },
+  };
   const ids: string[] = [];
   for (let i = 0; i < 24; i++) {
-    const res = await postMultipart<{ picsi: { id: string } }>(pair[i % 2]!.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files);
+    const res = await postMultipart<{ picsi: { id: string } }>(
+      pair[i % 2]!.url,
+      PICSI_MUTATION,
+      { input: { sourceImage: null, targetImage: null } },
+      files,
+    );
     expect(res.body.errors).toBeUndefined();
     ids.push(res.body.data!.picsi.id);
   }
@@ -131,19 +173,32 @@ it('Redis restarted empty (no persistence) mid-run: queued jobs are restored and
   const seen: { status: string; version: number }[] = [];
   const watched = new Promise<unknown[]>((resolve) => {
     const errors: unknown[] = [];
-    watcher.subscribe<{ jobUpdated: { status: string; version: number } }>({ query: 'subscription ($id: ID!) { jobUpdated(id: $id) { status version } }', variables: { id: lastId } }, {
-      next: (value) => (value.data ? seen.push(value.data.jobUpdated) : errors.push(...(value.errors ?? []))),
-      error: (error) => resolve([...errors, error]),
-      complete: () => resolve(errors),
-    });
+    watcher.subscribe<{ jobUpdated: { status: string; version: number } }>(
+      { query: 'subscription ($id: ID!) { jobUpdated(id: $id) { status version } }', variables: { id: lastId } },
+      {
+        next: (value) => (value.data ? seen.push(value.data.jobUpdated) : errors.push(...(value.errors ?? []))),
+        error: (error) => resolve([...errors, error]),
+        complete: () => resolve(errors),
+      },
+    );
   });
   await expect.poll(() => seen.length, { timeout: 5000, interval: 10 }).toBeGreaterThan(0);
   await expect.poll(() => simulator.stats(account.channelId).completed, { timeout: 10_000, interval: 10 }).toBeGreaterThanOrEqual(3);
   await volatile.restart();
 
-  const jobOf = async (id: string) => (await postJson<{ job: { status: string; code: string | null; version: number } | null }>(pair[0].url, 'query ($id: ID!) { job(id: $id) { status code version } }', { id })).body.data?.job ?? null;
+  const jobOf = async (id: string) =>
+    (
+      await postJson<{ job: { status: string; code: string | null; version: number } | null }>(
+        pair[0].url,
+        'query ($id: ID!) { job(id: $id) { status code version } }',
+        { id },
+      )
+    ).body.data?.job ?? null;
   await expect
-    .poll(async () => (await Promise.all(ids.map(jobOf))).filter((j) => !j || !['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status)).length, { timeout: 45_000, interval: 250 })
+    .poll(
+      async () => (await Promise.all(ids.map(jobOf))).filter((j) => !j || !['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status)).length,
+      { timeout: 45_000, interval: 250 },
+    )
     .toBe(0);
   const finals = await Promise.all(ids.map(jobOf));
   // Finished before the loss: restored by the instance that ran them. Running at the loss: their

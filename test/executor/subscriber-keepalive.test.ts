@@ -38,10 +38,35 @@ afterAll(async () => {
 function queuedJob(id: string): Job {
   const at = new Date().toISOString();
   return {
-    id, verb: PICSI_VERB, status: 'QUEUED', version: 1, owner: 'o', mode: 'QUEUE', requestedChannel: null, channel: null, server: null, discord: null,
-    options: null, sourceImage: { size: 1, type: 'image/png', filename: 's.png' }, targetImage: { size: 1, type: 'image/png', filename: 't.png' },
-    replyUrl: null, replyRef: null, created: at, updated: at, startedAt: null, finishedAt: null, messageId: null, content: null, attachments: [],
-    timestamp: null, code: null, error: null, errorDetails: null, attempt: 0, instance: 'i-test', callback: null,
+    id,
+    verb: PICSI_VERB,
+    status: 'QUEUED',
+    version: 1,
+    owner: 'o',
+    mode: 'QUEUE',
+    requestedChannel: null,
+    channel: null,
+    server: null,
+    discord: null,
+    options: null,
+    sourceImage: { size: 1, type: 'image/png', filename: 's.png' },
+    targetImage: { size: 1, type: 'image/png', filename: 't.png' },
+    replyUrl: null,
+    replyRef: null,
+    created: at,
+    updated: at,
+    startedAt: null,
+    finishedAt: null,
+    messageId: null,
+    content: null,
+    attachments: [],
+    timestamp: null,
+    code: null,
+    error: null,
+    errorDetails: null,
+    attempt: 0,
+    instance: 'i-test',
+    callback: null,
   };
 }
 
@@ -56,7 +81,11 @@ it('ends on the final state written while its link was black-holed', async () =>
   await expect.poll(() => seen.length).toBe(1);
 
   proxy.blackhole();
-  const cancelled = await direct.updateJob(id, { from: ['QUEUED'], patch: { status: 'CANCELLED', code: 'CANCELLED', error: 'test' }, retentionSec: 60 });
+  const cancelled = await direct.updateJob(id, {
+    from: ['QUEUED'],
+    patch: { status: 'CANCELLED', code: 'CANCELLED', error: 'test' },
+    retentionSec: 60,
+  });
   expect(cancelled?.status).toBe('CANCELLED');
   await new Promise((resolve) => setTimeout(resolve, 3000)); // the event is lost in the black hole
   expect(seen.map((j) => j.status)).toEqual(['QUEUED']);

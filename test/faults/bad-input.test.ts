@@ -114,7 +114,10 @@ interface Case {
 const observed: { group: string; name: string; outcome: Outcome }[] = [];
 
 function fromBody(status: number | null, text: string): Outcome {
-  let body: { errors?: { message: string; extensions?: Record<string, unknown> }[]; data?: Record<string, { status?: string } | null> | null } = {};
+  let body: {
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+    data?: Record<string, { status?: string } | null> | null;
+  } = {};
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
@@ -132,18 +135,32 @@ function fromBody(status: number | null, text: string): Outcome {
   };
 }
 
-async function send(init: { body?: Buffer | string; headers?: Record<string, string>; method?: string; token?: string | null; path?: string }): Promise<Outcome> {
+async function send(init: {
+  body?: Buffer | string;
+  headers?: Record<string, string>;
+  method?: string;
+  token?: string | null;
+  path?: string;
+}): Promise<Outcome> {
   const token = init.token === undefined ? USER : init.token;
   const res = await fetch(init.path ? new URL(init.path, stack.url) : stack.url, {
     method: init.method ?? 'POST',
-    headers: { accept: 'application/graphql-response+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...init.headers },
+    headers: {
+      accept: 'application/graphql-response+json, application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...init.headers,
+    },
     ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : new Uint8Array(init.body) } : {}),
   });
   return fromBody(res.status, await res.text());
 }
 
 const json = (body: unknown, token?: string | null, headers: Record<string, string> = {}) =>
-  send({ body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers }, token });
+  send({
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+    token,
+  });
 
 const gql = (query: string, variables: Record<string, unknown> = {}, token?: string | null) => json({ query, variables }, token);
 
@@ -173,7 +190,12 @@ function multipartBody(parts: Part[], options: { boundary?: string; close?: bool
   return Buffer.concat(chunks);
 }
 
-const pngPart = (name: string, bytes: Buffer = png, filename = 'face.png', type = 'image/png'): Part => ({ name, value: bytes, filename, type });
+const pngPart = (name: string, bytes: Buffer = png, filename = 'face.png', type = 'image/png'): Part => ({
+  name,
+  value: bytes,
+  filename,
+  type,
+});
 
 const picsiOperations = (input: Record<string, unknown> = {}) =>
   JSON.stringify({ query: PICSI_MUTATION, variables: { input: { sourceImage: null, targetImage: null, ...input } } });
@@ -198,20 +220,34 @@ function multipart(
 /** The valid upload with one thing changed: operations' input, the map, or the files. */
 function upload(change: { input?: Record<string, unknown>; map?: string; files?: Part[]; token?: string | null }) {
   return multipart(
-    [{ name: 'operations', value: picsiOperations(change.input) }, { name: 'map', value: change.map ?? standardMap }, ...(change.files ?? [pngPart('0'), pngPart('1')])],
+    [
+      { name: 'operations', value: picsiOperations(change.input) },
+      { name: 'map', value: change.map ?? standardMap },
+      ...(change.files ?? [pngPart('0'), pngPart('1')]),
+    ],
     { token: change.token },
   );
 }
 
 async function picsiUpload(input: Record<string, unknown> = {}, token = USER) {
-  return postMultipart(stack.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null, ...input } }, {
-    'input.sourceImage': { bytes: png, filename: 'face.png', type: 'image/png' },
-    'input.targetImage': { bytes: png, filename: 'target.png', type: 'image/png' },
-  }, { token });
+  return postMultipart(
+    stack.url,
+    PICSI_MUTATION,
+    { input: { sourceImage: null, targetImage: null, ...input } },
+    {
+      'input.sourceImage': { bytes: png, filename: 'face.png', type: 'image/png' },
+      'input.targetImage': { bytes: png, filename: 'target.png', type: 'image/png' },
+    },
+    { token },
+  );
 }
 
 /** Raw HTTP over a socket: writes `head` + `body`, optionally destroys the socket, reads the answer. */
-function rawHttp(head: string, body: Buffer, options: { destroyAfterWrite?: boolean; endAfterWrite?: boolean; timeoutMs?: number } = {}): Promise<Outcome> {
+function rawHttp(
+  head: string,
+  body: Buffer,
+  options: { destroyAfterWrite?: boolean; endAfterWrite?: boolean; timeoutMs?: number } = {},
+): Promise<Outcome> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -274,10 +310,12 @@ class RawWs {
       this.messages.push(JSON.parse((data as Buffer).toString('utf8')) as WsMessage);
       this.waiters.splice(0).forEach((w) => w());
     });
-    this.closed = new Promise((resolve) => socket.on('close', (code, reason) => {
-      resolve({ code, reason: String(reason) });
-      this.waiters.splice(0).forEach((w) => w());
-    }));
+    this.closed = new Promise((resolve) =>
+      socket.on('close', (code, reason) => {
+        resolve({ code, reason: String(reason) });
+        this.waiters.splice(0).forEach((w) => w());
+      }),
+    );
   }
   static async open(): Promise<RawWs> {
     const socket = new WebSocket(stack.url.replace(/^http/, 'ws'), GRAPHQL_TRANSPORT_WS);
@@ -313,8 +351,14 @@ class RawWs {
   /** The error message of operation `id` as an Outcome (close code 0 while the socket is open). */
   async errorOf(id: string): Promise<Outcome> {
     const message = await this.waitFor((m) => m.id === id && (m.type === 'error' || m.type === 'next'));
-    const errors = (message.type === 'error' ? message.payload : (message.payload as { errors?: unknown[] }).errors) as { message: string; extensions?: Record<string, unknown> }[] | undefined;
-    return { close: this.socket.readyState === WebSocket.OPEN ? 0 : -1, code: errors?.[0]?.extensions?.['code'] ?? null, ...(errors?.[0] ? { message: errors[0].message } : {}), text: JSON.stringify(message) };
+    const errors = (message.type === 'error' ? message.payload : (message.payload as { errors?: unknown[] }).errors) as
+      { message: string; extensions?: Record<string, unknown> }[] | undefined;
+    return {
+      close: this.socket.readyState === WebSocket.OPEN ? 0 : -1,
+      code: errors?.[0]?.extensions?.['code'] ?? null,
+      ...(errors?.[0] ? { message: errors[0].message } : {}),
+      text: JSON.stringify(message),
+    };
   }
   close() {
     this.socket.close(1000);
@@ -324,7 +368,10 @@ class RawWs {
 async function wsClosedWith(init: (ws: RawWs) => void): Promise<Outcome> {
   const ws = await RawWs.open();
   init(ws);
-  const closed = await Promise.race([ws.closed, new Promise<{ code: number; reason: string }>((r) => setTimeout(() => r({ code: -1, reason: 'still open after 5s' }), 5000))]);
+  const closed = await Promise.race([
+    ws.closed,
+    new Promise<{ code: number; reason: string }>((r) => setTimeout(() => r({ code: -1, reason: 'still open after 5s' }), 5000)),
+  ]);
   if (ws.socket.readyState !== WebSocket.CLOSED) ws.close();
   return { close: closed.code, message: closed.reason, code: null, text: closed.reason };
 }
@@ -351,7 +398,8 @@ const NOT_A_FILE = 'Param source_image or target_image_gif_or_video is not File 
 const TOO_LONG = 'Optional param replyUrl or replyRef is too long';
 const NOT_HTTP = 'replyUrl must be an absolute http(s) URL';
 const malformed = (message: string) => `Malformed multipart request: ${message}`;
-const notAnImage = (detected: string, declared: string) => `Param target_image_gif_or_video must be a PNG, JPEG, GIF or WebP image (video is not supported); got ${detected} (declared ${declared})`;
+const notAnImage = (detected: string, declared: string) =>
+  `Param target_image_gif_or_video must be a PNG, JPEG, GIF or WebP image (video is not supported); got ${detected} (declared ${declared})`;
 
 /** Headers of images too large to decode safely (decompression bombs): no pixel data follows. */
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -366,7 +414,27 @@ function pngHeader(width: number, height: number): Buffer {
 }
 function jpegHeader(width: number, height: number): Buffer {
   const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
-  const sof0 = Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, height >> 8, height & 0xff, width >> 8, width & 0xff, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01]);
+  const sof0 = Buffer.from([
+    0xff,
+    0xc0,
+    0x00,
+    0x11,
+    0x08,
+    height >> 8,
+    height & 0xff,
+    width >> 8,
+    width & 0xff,
+    0x03,
+    0x01,
+    0x22,
+    0x00,
+    0x02,
+    0x11,
+    0x01,
+    0x03,
+    0x11,
+    0x01,
+  ]);
   return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof0, Buffer.alloc(256)]);
 }
 const tooManyPixels = (size: string, megapixels: number) =>
@@ -386,24 +454,34 @@ const cases: Case[] = [
     group: 'multipart',
     name: 'no operations field: map comes first',
     run: () => multipart([{ name: 'map', value: standardMap }, pngPart('0'), pngPart('1')]),
-    expect: { status: 400, code: 'BAD_USER_INPUT', message: malformed(`Disordered multipart fields; ‘map’ should follow ‘operations’ (${SPEC}).`) },
+    expect: {
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: malformed(`Disordered multipart fields; ‘map’ should follow ‘operations’ (${SPEC}).`),
+    },
   },
   {
     group: 'multipart',
     name: 'files only (no operations, no map)',
     run: () => multipart([pngPart('0'), pngPart('1')]),
-    expect: { status: 400, code: 'BAD_USER_INPUT', message: malformed(`Missing multipart field ‘map’ before the first file: send ‘operations’, then ‘map’, then the files (${SPEC}).`) },
+    expect: {
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: malformed(`Missing multipart field ‘map’ before the first file: send ‘operations’, then ‘map’, then the files (${SPEC}).`),
+    },
   },
   {
     group: 'multipart',
     name: 'operations is not JSON',
-    run: () => multipart([{ name: 'operations', value: '{"query": mutation' }, { name: 'map', value: standardMap }, pngPart('0'), pngPart('1')]),
+    run: () =>
+      multipart([{ name: 'operations', value: '{"query": mutation' }, { name: 'map', value: standardMap }, pngPart('0'), pngPart('1')]),
     expect: { status: 400, code: 'BAD_USER_INPUT', message: malformed(`Invalid JSON in the ‘operations’ multipart field (${SPEC}).`) },
   },
   {
     group: 'multipart',
     name: 'operations is a JSON string, not an object',
-    run: () => multipart([{ name: 'operations', value: '"mutation { picsi }"' }, { name: 'map', value: standardMap }, pngPart('0'), pngPart('1')]),
+    run: () =>
+      multipart([{ name: 'operations', value: '"mutation { picsi }"' }, { name: 'map', value: standardMap }, pngPart('0'), pngPart('1')]),
     expect: { status: 400, code: 'BAD_USER_INPUT', message: malformed(`Invalid type for the ‘operations’ multipart field (${SPEC}).`) },
   },
   {
@@ -415,20 +493,32 @@ const cases: Case[] = [
   {
     group: 'multipart',
     name: 'operations.query is a number',
-    run: () => multipart([{ name: 'operations', value: JSON.stringify({ query: 42, variables: {} }) }, { name: 'map', value: '{}' }]),
+    run: () =>
+      multipart([
+        { name: 'operations', value: JSON.stringify({ query: 42, variables: {} }) },
+        { name: 'map', value: '{}' },
+      ]),
     expect: { status: 400, code: 'BAD_REQUEST', message: 'Expected "query" param to be a string, but given number.' },
   },
   {
     group: 'multipart',
     name: 'operations without a query',
-    run: () => multipart([{ name: 'operations', value: JSON.stringify({ variables: {} }) }, { name: 'map', value: '{}' }]),
+    run: () =>
+      multipart([
+        { name: 'operations', value: JSON.stringify({ variables: {} }) },
+        { name: 'map', value: '{}' },
+      ]),
     expect: { status: 400, code: 'BAD_REQUEST', message: 'Must provide query string.' },
   },
   {
     group: 'multipart',
     name: 'missing map',
     run: () => multipart([{ name: 'operations', value: picsiOperations() }, pngPart('0'), pngPart('1')]),
-    expect: { status: 400, code: 'BAD_USER_INPUT', message: malformed(`Missing multipart field ‘map’ before the first file: send ‘operations’, then ‘map’, then the files (${SPEC}).`) },
+    expect: {
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: malformed(`Missing multipart field ‘map’ before the first file: send ‘operations’, then ‘map’, then the files (${SPEC}).`),
+    },
   },
   {
     group: 'multipart',
@@ -452,25 +542,45 @@ const cases: Case[] = [
     group: 'multipart',
     name: 'map entry is not an array',
     run: () => upload({ map: '{"0": "variables.input.sourceImage"}' }),
-    expect: { status: 400, code: 'BAD_USER_INPUT', message: malformed(`Invalid type for the ‘map’ multipart field entry key ‘0’ array (${SPEC}).`) },
+    expect: {
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: malformed(`Invalid type for the ‘map’ multipart field entry key ‘0’ array (${SPEC}).`),
+    },
   },
   {
     group: 'multipart',
     name: 'map path is not a string',
     run: () => upload({ map: '{"0": [7]}' }),
-    expect: { status: 400, code: 'BAD_USER_INPUT', message: malformed(`Invalid type for the ‘map’ multipart field entry key ‘0’ array index ‘0’ value (${SPEC}).`) },
+    expect: {
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: malformed(`Invalid type for the ‘map’ multipart field entry key ‘0’ array index ‘0’ value (${SPEC}).`),
+    },
   },
   {
     group: 'multipart',
     name: 'map to a variable path that does not exist',
     run: () => upload({ map: '{"0": ["variables.input.sourceImage"], "1": ["variables.input.nope"]}' }),
-    expect: { status: 400, code: 'BAD_USER_INPUT', message: malformed(`Invalid object path for the ‘map’ multipart field entry key ‘1’ array index ‘0’ value ‘variables.input.nope’ (${SPEC}).`) },
+    expect: {
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: malformed(
+        `Invalid object path for the ‘map’ multipart field entry key ‘1’ array index ‘0’ value ‘variables.input.nope’ (${SPEC}).`,
+      ),
+    },
   },
   {
     group: 'multipart',
     name: 'the same variable path mapped twice',
     run: () => upload({ map: '{"0": ["variables.input.sourceImage"], "1": ["variables.input.sourceImage"]}' }),
-    expect: { status: 400, code: 'BAD_USER_INPUT', message: malformed(`Invalid object path for the ‘map’ multipart field entry key ‘1’ array index ‘0’ value ‘variables.input.sourceImage’ (${SPEC}).`) },
+    expect: {
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: malformed(
+        `Invalid object path for the ‘map’ multipart field entry key ‘1’ array index ‘0’ value ‘variables.input.sourceImage’ (${SPEC}).`,
+      ),
+    },
   },
   {
     group: 'multipart',
@@ -487,7 +597,11 @@ const cases: Case[] = [
   {
     group: 'multipart',
     name: 'more map entries than UPLOAD_MAX_FILES',
-    run: () => upload({ map: '{"0": ["variables.input.sourceImage"], "1": ["variables.input.targetImage"], "2": ["variables.input.replyRef"]}', files: [pngPart('0'), pngPart('1'), pngPart('2')] }),
+    run: () =>
+      upload({
+        map: '{"0": ["variables.input.sourceImage"], "1": ["variables.input.targetImage"], "2": ["variables.input.replyRef"]}',
+        files: [pngPart('0'), pngPart('1'), pngPart('2')],
+      }),
     expect: { status: 413, code: 'REQUEST_ENTITY_TOO_LARGE', message: malformed(`${MAX_FILES} max file uploads exceeded.`) },
   },
   {
@@ -511,7 +625,8 @@ const cases: Case[] = [
   {
     group: 'multipart',
     name: 'sourceImage is an object variable',
-    run: () => upload({ input: { sourceImage: { path: '/etc/passwd' } }, map: '{"1": ["variables.input.targetImage"]}', files: [pngPart('1')] }),
+    run: () =>
+      upload({ input: { sourceImage: { path: '/etc/passwd' } }, map: '{"1": ["variables.input.targetImage"]}', files: [pngPart('1')] }),
     expect: { status: 400, code: 'BAD_USER_INPUT', message: NOT_A_FILE },
   },
   {
@@ -542,13 +657,23 @@ const cases: Case[] = [
     group: 'multipart',
     name: 'a video (mp4 magic bytes)',
     run: () => upload({ files: [pngPart('0'), pngPart('1', mp4, 'clip.mp4', 'video/mp4')] }),
-    expect: { status: 200, code: 'BAD_USER_INPUT', message: notAnImage('an MP4/MOV video', 'video/mp4'), field: 'target_image_gif_or_video' },
+    expect: {
+      status: 200,
+      code: 'BAD_USER_INPUT',
+      message: notAnImage('an MP4/MOV video', 'video/mp4'),
+      field: 'target_image_gif_or_video',
+    },
   },
   {
     group: 'multipart',
     name: 'a PDF declared as image/jpeg',
     run: () => upload({ files: [pngPart('0'), pngPart('1', Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj'), 'scan.jpg', 'image/jpeg')] }),
-    expect: { status: 200, code: 'BAD_USER_INPUT', message: notAnImage('a PDF document', 'image/jpeg'), field: 'target_image_gif_or_video' },
+    expect: {
+      status: 200,
+      code: 'BAD_USER_INPUT',
+      message: notAnImage('a PDF document', 'image/jpeg'),
+      field: 'target_image_gif_or_video',
+    },
   },
   {
     group: 'multipart',
@@ -565,45 +690,89 @@ const cases: Case[] = [
   {
     group: 'multipart',
     name: 'a PNG signature without an IHDR header',
-    run: () => upload({ files: [pngPart('0'), pngPart('1', Buffer.concat([PNG_SIGNATURE, Buffer.from('not a chunk at all, just text')]), 'broken.png')] }),
-    expect: { status: 200, code: 'BAD_USER_INPUT', message: 'Param target_image_gif_or_video is not a readable image/png image: its header holds no image size (truncated or corrupt file)', field: 'target_image_gif_or_video' },
+    run: () =>
+      upload({
+        files: [pngPart('0'), pngPart('1', Buffer.concat([PNG_SIGNATURE, Buffer.from('not a chunk at all, just text')]), 'broken.png')],
+      }),
+    expect: {
+      status: 200,
+      code: 'BAD_USER_INPUT',
+      message:
+        'Param target_image_gif_or_video is not a readable image/png image: its header holds no image size (truncated or corrupt file)',
+      field: 'target_image_gif_or_video',
+    },
   },
   {
     group: 'multipart',
     name: 'oversize file',
     run: async () => upload({ files: [pngPart('0'), pngPart('1', await makePngOfSize(MAX_FILE * 2))] }),
-    expect: { status: 200, code: 'BAD_USER_INPUT', message: `Param target_image_gif_or_video exceeds the upload size limit of ${MAX_FILE} bytes`, field: 'target_image_gif_or_video' },
+    expect: {
+      status: 200,
+      code: 'BAD_USER_INPUT',
+      message: `Param target_image_gif_or_video exceeds the upload size limit of ${MAX_FILE} bytes`,
+      field: 'target_image_gif_or_video',
+    },
   },
   {
     group: 'multipart',
     name: 'huge operations field',
-    run: () => multipart([{ name: 'operations', value: picsiOperations({ replyRef: 'r'.repeat(MAX_FIELD) }) }, { name: 'map', value: standardMap }, pngPart('0'), pngPart('1')]),
-    expect: { status: 413, code: 'REQUEST_ENTITY_TOO_LARGE', message: malformed(`The ‘operations’ multipart field value exceeds the ${MAX_FIELD} byte size limit.`) },
+    run: () =>
+      multipart([
+        { name: 'operations', value: picsiOperations({ replyRef: 'r'.repeat(MAX_FIELD) }) },
+        { name: 'map', value: standardMap },
+        pngPart('0'),
+        pngPart('1'),
+      ]),
+    expect: {
+      status: 413,
+      code: 'REQUEST_ENTITY_TOO_LARGE',
+      message: malformed(`The ‘operations’ multipart field value exceeds the ${MAX_FIELD} byte size limit.`),
+    },
   },
   {
     group: 'multipart',
     name: 'huge map field',
-    run: () => upload({ map: JSON.stringify({ 0: ['variables.input.sourceImage'], 1: ['variables.input.targetImage'], pad: 'x'.repeat(MAX_FIELD) }) }),
-    expect: { status: 413, code: 'REQUEST_ENTITY_TOO_LARGE', message: malformed(`The ‘map’ multipart field value exceeds the ${MAX_FIELD} byte size limit.`) },
+    run: () =>
+      upload({
+        map: JSON.stringify({ 0: ['variables.input.sourceImage'], 1: ['variables.input.targetImage'], pad: 'x'.repeat(MAX_FIELD) }),
+      }),
+    expect: {
+      status: 413,
+      code: 'REQUEST_ENTITY_TOO_LARGE',
+      message: malformed(`The ‘map’ multipart field value exceeds the ${MAX_FIELD} byte size limit.`),
+    },
   },
   {
     group: 'multipart',
     name: 'truncated body: ends mid-file without the closing boundary',
     run: () => {
-      const full = multipartBody([{ name: 'operations', value: picsiOperations() }, { name: 'map', value: standardMap }, pngPart('0'), pngPart('1')], { close: false });
+      const full = multipartBody(
+        [{ name: 'operations', value: picsiOperations() }, { name: 'map', value: standardMap }, pngPart('0'), pngPart('1')],
+        { close: false },
+      );
       const body = full.subarray(0, full.length - Math.floor(png.length / 2));
       return rawHttp(
         `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: ${body.length}\r\nx-graphql-yoga-csrf: 1\r\nAuthorization: Bearer ${USER}\r\nConnection: close\r\n\r\n`,
         body,
       );
     },
-    expect: { status: 200, code: 'BAD_USER_INPUT', message: 'Param target_image_gif_or_video could not be read: the upload was interrupted', field: 'target_image_gif_or_video' },
+    expect: {
+      status: 200,
+      code: 'BAD_USER_INPUT',
+      message: 'Param target_image_gif_or_video could not be read: the upload was interrupted',
+      field: 'target_image_gif_or_video',
+    },
   },
   {
     group: 'multipart',
     name: 'truncated body: the connection closes mid-file',
     run: () => {
-      const full = multipartBody([{ name: 'operations', value: picsiOperations() }, { name: 'map', value: standardMap }, pngPart('0'), pngPart('1')]);
+      const full = multipartBody([
+        { name: 'operations', value: picsiOperations() },
+        { name: 'map', value: standardMap },
+        pngPart('0'),
+        pngPart('1'),
+      ]);
       const body = full.subarray(0, full.length - Math.floor(png.length / 2));
       return rawHttp(
         `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: ${full.length}\r\nx-graphql-yoga-csrf: 1\r\nAuthorization: Bearer ${USER}\r\n\r\n`,
@@ -654,25 +823,41 @@ const cases: Case[] = [
   {
     group: 'multipart',
     name: 'malformed part header',
-    run: () => multipart([{ name: 'operations', value: picsiOperations(), rawHeaders: 'this is not a header\r\n' }, { name: 'map', value: standardMap }]),
+    run: () =>
+      multipart([
+        { name: 'operations', value: picsiOperations(), rawHeaders: 'this is not a header\r\n' },
+        { name: 'map', value: standardMap },
+      ]),
     expect: { status: 400, code: 'BAD_USER_INPUT', message: malformed('Malformed part header') },
   },
   {
     group: 'multipart',
     name: 'missing CSRF preflight header',
     run: () => multipart(undefined, { preflight: {} }),
-    expect: { status: 400, code: 'CSRF_PREFLIGHT_REQUIRED', message: 'Multipart requests must carry a non-empty x-graphql-yoga-csrf or apollo-require-preflight header (CSRF protection)' },
+    expect: {
+      status: 400,
+      code: 'CSRF_PREFLIGHT_REQUIRED',
+      message: 'Multipart requests must carry a non-empty x-graphql-yoga-csrf or apollo-require-preflight header (CSRF protection)',
+    },
   },
   {
     group: 'multipart',
     name: 'empty CSRF preflight header',
     run: () => multipart(undefined, { preflight: { 'apollo-require-preflight': '' } }),
-    expect: { status: 400, code: 'CSRF_PREFLIGHT_REQUIRED', message: 'Multipart requests must carry a non-empty x-graphql-yoga-csrf or apollo-require-preflight header (CSRF protection)' },
+    expect: {
+      status: 400,
+      code: 'CSRF_PREFLIGHT_REQUIRED',
+      message: 'Multipart requests must carry a non-empty x-graphql-yoga-csrf or apollo-require-preflight header (CSRF protection)',
+    },
   },
   {
     group: 'multipart',
     name: 'batched operations (a JSON array) in a multipart request',
-    run: () => multipart([{ name: 'operations', value: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]) }, { name: 'map', value: '{}' }]),
+    run: () =>
+      multipart([
+        { name: 'operations', value: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]) },
+        { name: 'map', value: '{}' },
+      ]),
     expect: { status: 400, code: 'BAD_REQUEST', message: 'Batching is not supported.' },
   },
 
@@ -705,18 +890,27 @@ const cases: Case[] = [
     group: 'json',
     name: 'wrong variable type (object for ID)',
     run: () => gql('query ($id: ID!) { job(id: $id) { id } }', { id: { a: 1 } }),
-    expect: { status: 400, code: 'BAD_USER_INPUT', message: 'Variable "$id" got invalid value { a: 1 }; ID cannot represent value: { a: 1 }' },
+    expect: {
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: 'Variable "$id" got invalid value { a: 1 }; ID cannot represent value: { a: 1 }',
+    },
   },
   {
     group: 'json',
     name: 'wrong variable type (string for Int)',
     run: () => gql('query ($n: Int) { jobs(first: $n) { edges { cursor } } }', { n: 'ten' }),
-    expect: { status: 400, code: 'BAD_USER_INPUT', message: 'Variable "$n" got invalid value "ten"; Int cannot represent non-integer value: "ten"' },
+    expect: {
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: 'Variable "$n" got invalid value "ten"; Int cannot represent non-integer value: "ten"',
+    },
   },
   {
     group: 'json',
     name: 'query deeper than the depth limit',
-    run: () => gql('{ __type(name: "Job") { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } }'),
+    run: () =>
+      gql('{ __type(name: "Job") { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } }'),
     expect: { status: 400, code: 'GRAPHQL_VALIDATION_FAILED', message: 'Syntax Error: Query depth limit of 8 exceeded, found 10.' },
   },
   {
@@ -758,7 +952,10 @@ const cases: Case[] = [
   {
     group: 'json',
     name: 'an expensive query within the page size keeps the cost limit message',
-    run: () => gql(`{ ${Array.from({ length: 12 }, (_, i) => `a${i}: jobs(first: 100) { edges { node { id status attachments { url width } } } }`).join(' ')} }`),
+    run: () =>
+      gql(
+        `{ ${Array.from({ length: 12 }, (_, i) => `a${i}: jobs(first: 100) { edges { node { id status attachments { url width } } } }`).join(' ')} }`,
+      ),
     expect: { status: 400, code: 'GRAPHQL_VALIDATION_FAILED', message: /^Syntax Error: Query Cost limit of 5000 exceeded, found \d+\.$/ },
   },
   {
@@ -794,82 +991,303 @@ const cases: Case[] = [
   },
 
   // --- picsi fields ---------------------------------------------------------------------------
-  { group: 'picsi', name: 'replyUrl over 1024 characters', run: () => upload({ input: { replyUrl: `https://example.com/${'a'.repeat(1010)}` } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: TOO_LONG, field: 'replyUrl' } },
-  { group: 'picsi', name: 'replyRef over 1024 characters', run: () => upload({ input: { replyRef: 'r'.repeat(1025) } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: TOO_LONG, field: 'replyRef' } },
-  { group: 'picsi', name: 'replyUrl is not a URL', run: () => upload({ input: { replyUrl: 'not a url' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: NOT_HTTP, field: 'replyUrl' } },
-  { group: 'picsi', name: 'replyUrl with another scheme', run: () => upload({ input: { replyUrl: 'file:///etc/passwd' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: NOT_HTTP, field: 'replyUrl' } },
-  { group: 'picsi', name: 'replyUrl with credentials', run: () => upload({ input: { replyUrl: 'https://u:p@example.com/hook' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: 'replyUrl must not carry credentials', field: 'replyUrl' } },
-  { group: 'picsi', name: 'replyUrl on loopback', run: () => upload({ input: { replyUrl: 'http://127.0.0.1:9/hook' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: /^replyUrl is refused: 127\.0\.0\.1 is /, field: 'replyUrl' } },
-  { group: 'picsi', name: 'replyUrl on localhost', run: () => upload({ input: { replyUrl: 'http://localhost/hook' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: /^replyUrl is refused: localhost is a loopback name/, field: 'replyUrl' } },
-  { group: 'picsi', name: 'replyUrl on a private network', run: () => upload({ input: { replyUrl: 'http://10.1.2.3/hook' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: /^replyUrl is refused: 10\.1\.2\.3 is /, field: 'replyUrl' } },
-  { group: 'picsi', name: 'replyUrl on the metadata address', run: () => upload({ input: { replyUrl: 'http://169.254.169.254/latest/meta-data' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: /^replyUrl is refused: 169\.254\.169\.254 is /, field: 'replyUrl' } },
-  { group: 'picsi', name: 'options: unknown option', run: () => upload({ input: { options: '-m -z' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption(`unknown option "-z"; ${KNOWN_OPTIONS}`), field: 'options' } },
-  { group: 'picsi', name: 'options: -o out of range (0)', run: () => upload({ input: { options: '-o 0' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption('option "-o" value must be an integer from 1 to 1000 (got 0)') } },
-  { group: 'picsi', name: 'options: --oldify out of range (5000)', run: () => upload({ input: { options: '--oldify 5000' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption('option "--oldify" value must be an integer from 1 to 1000 (got 5000)') } },
-  { group: 'picsi', name: 'options: -e out of range (1001)', run: () => upload({ input: { options: '-e 1001' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption('option "-e" value must be an integer from 1 to 1000 (got 1001)') } },
-  { group: 'picsi', name: 'options: -y negative', run: () => upload({ input: { options: '-y -5' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption('option "-y" value must be an integer from 1 to 1000 (got -5)') } },
-  { group: 'picsi', name: 'options: a value on a flag that takes none', run: () => upload({ input: { options: '-m 5' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption('option "-m" takes no value (got 5)') } },
-  { group: 'picsi', name: 'options: a flag given twice (alias)', run: () => upload({ input: { options: '-o 10 --oldify 20' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption('option "--oldify" is given twice') } },
-  { group: 'picsi', name: 'options: a non-integer value', run: () => upload({ input: { options: '-e 2.5' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption(`unknown option "2.5"; ${KNOWN_OPTIONS}`) } },
-  { group: 'picsi', name: 'options: over 200 characters', run: () => upload({ input: { options: '-m '.repeat(70) } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption('options must be at most 200 characters') } },
-  { group: 'picsi', name: 'unknown channel', run: () => upload({ input: { channel: '999999999999' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: /^Configuration not found for channel 999999999999/ } },
-  { group: 'picsi', name: 'garbage channel', run: () => upload({ input: { channel: '../../lease:*' } }), expect: { status: 200, code: 'BAD_USER_INPUT', message: /^Configuration not found for channel \.\.\/\.\.\/lease:\*/ } },
-  { group: 'picsi', name: 'bad mode enum', run: () => upload({ input: { mode: 'SLOW' } }), expect: { status: 400, code: 'BAD_USER_INPUT', message: 'Variable "$input" got invalid value "SLOW" at "input.mode"; Value "SLOW" does not exist in "WaitMode" enum.' } },
-  { group: 'picsi', name: 'wait is not a boolean', run: () => upload({ input: { wait: 'yes' } }), expect: { status: 400, code: 'BAD_USER_INPUT', message: 'Variable "$input" got invalid value "yes" at "input.wait"; Boolean cannot represent a non boolean value: "yes"' } },
+  {
+    group: 'picsi',
+    name: 'replyUrl over 1024 characters',
+    run: () => upload({ input: { replyUrl: `https://example.com/${'a'.repeat(1010)}` } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: TOO_LONG, field: 'replyUrl' },
+  },
+  {
+    group: 'picsi',
+    name: 'replyRef over 1024 characters',
+    run: () => upload({ input: { replyRef: 'r'.repeat(1025) } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: TOO_LONG, field: 'replyRef' },
+  },
+  {
+    group: 'picsi',
+    name: 'replyUrl is not a URL',
+    run: () => upload({ input: { replyUrl: 'not a url' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: NOT_HTTP, field: 'replyUrl' },
+  },
+  {
+    group: 'picsi',
+    name: 'replyUrl with another scheme',
+    run: () => upload({ input: { replyUrl: 'file:///etc/passwd' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: NOT_HTTP, field: 'replyUrl' },
+  },
+  {
+    group: 'picsi',
+    name: 'replyUrl with credentials',
+    run: () => upload({ input: { replyUrl: 'https://u:p@example.com/hook' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: 'replyUrl must not carry credentials', field: 'replyUrl' },
+  },
+  {
+    group: 'picsi',
+    name: 'replyUrl on loopback',
+    run: () => upload({ input: { replyUrl: 'http://127.0.0.1:9/hook' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: /^replyUrl is refused: 127\.0\.0\.1 is /, field: 'replyUrl' },
+  },
+  {
+    group: 'picsi',
+    name: 'replyUrl on localhost',
+    run: () => upload({ input: { replyUrl: 'http://localhost/hook' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: /^replyUrl is refused: localhost is a loopback name/, field: 'replyUrl' },
+  },
+  {
+    group: 'picsi',
+    name: 'replyUrl on a private network',
+    run: () => upload({ input: { replyUrl: 'http://10.1.2.3/hook' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: /^replyUrl is refused: 10\.1\.2\.3 is /, field: 'replyUrl' },
+  },
+  {
+    group: 'picsi',
+    name: 'replyUrl on the metadata address',
+    run: () => upload({ input: { replyUrl: 'http://169.254.169.254/latest/meta-data' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: /^replyUrl is refused: 169\.254\.169\.254 is /, field: 'replyUrl' },
+  },
+  {
+    group: 'picsi',
+    name: 'options: unknown option',
+    run: () => upload({ input: { options: '-m -z' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption(`unknown option "-z"; ${KNOWN_OPTIONS}`), field: 'options' },
+  },
+  {
+    group: 'picsi',
+    name: 'options: -o out of range (0)',
+    run: () => upload({ input: { options: '-o 0' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption('option "-o" value must be an integer from 1 to 1000 (got 0)') },
+  },
+  {
+    group: 'picsi',
+    name: 'options: --oldify out of range (5000)',
+    run: () => upload({ input: { options: '--oldify 5000' } }),
+    expect: {
+      status: 200,
+      code: 'BAD_USER_INPUT',
+      message: invalidOption('option "--oldify" value must be an integer from 1 to 1000 (got 5000)'),
+    },
+  },
+  {
+    group: 'picsi',
+    name: 'options: -e out of range (1001)',
+    run: () => upload({ input: { options: '-e 1001' } }),
+    expect: {
+      status: 200,
+      code: 'BAD_USER_INPUT',
+      message: invalidOption('option "-e" value must be an integer from 1 to 1000 (got 1001)'),
+    },
+  },
+  {
+    group: 'picsi',
+    name: 'options: -y negative',
+    run: () => upload({ input: { options: '-y -5' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption('option "-y" value must be an integer from 1 to 1000 (got -5)') },
+  },
+  {
+    group: 'picsi',
+    name: 'options: a value on a flag that takes none',
+    run: () => upload({ input: { options: '-m 5' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption('option "-m" takes no value (got 5)') },
+  },
+  {
+    group: 'picsi',
+    name: 'options: a flag given twice (alias)',
+    run: () => upload({ input: { options: '-o 10 --oldify 20' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption('option "--oldify" is given twice') },
+  },
+  {
+    group: 'picsi',
+    name: 'options: a non-integer value',
+    run: () => upload({ input: { options: '-e 2.5' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption(`unknown option "2.5"; ${KNOWN_OPTIONS}`) },
+  },
+  {
+    group: 'picsi',
+    name: 'options: over 200 characters',
+    run: () => upload({ input: { options: '-m '.repeat(70) } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: invalidOption('options must be at most 200 characters') },
+  },
+  {
+    group: 'picsi',
+    name: 'unknown channel',
+    run: () => upload({ input: { channel: '999999999999' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: /^Configuration not found for channel 999999999999/ },
+  },
+  {
+    group: 'picsi',
+    name: 'garbage channel',
+    run: () => upload({ input: { channel: '../../lease:*' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', message: /^Configuration not found for channel \.\.\/\.\.\/lease:\*/ },
+  },
+  {
+    group: 'picsi',
+    name: 'bad mode enum',
+    run: () => upload({ input: { mode: 'SLOW' } }),
+    expect: {
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: 'Variable "$input" got invalid value "SLOW" at "input.mode"; Value "SLOW" does not exist in "WaitMode" enum.',
+    },
+  },
+  {
+    group: 'picsi',
+    name: 'wait is not a boolean',
+    run: () => upload({ input: { wait: 'yes' } }),
+    expect: {
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: 'Variable "$input" got invalid value "yes" at "input.wait"; Boolean cannot represent a non boolean value: "yes"',
+    },
+  },
   {
     group: 'picsi',
     name: 'unknown input field',
     run: () => upload({ input: { colour: 'red' } }),
-    expect: { status: 400, code: 'BAD_USER_INPUT', message: 'Variable "$input" got invalid value { sourceImage: <Upload>, targetImage: <Upload>, colour: "red" }; Field "colour" is not defined by type "PicsiInput".' },
+    expect: {
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message:
+        'Variable "$input" got invalid value { sourceImage: <Upload>, targetImage: <Upload>, colour: "red" }; Field "colour" is not defined by type "PicsiInput".',
+    },
   },
 
   // --- auth -----------------------------------------------------------------------------------
-  { group: 'auth', name: 'no token', run: () => gql('{ jobs { edges { cursor } } }', {}, null), expect: { status: 401, code: 'UNAUTHENTICATED', message: 'Unauthorized: send Authorization: Bearer <API token>' } },
-  { group: 'auth', name: 'wrong token', run: () => gql('{ jobs { edges { cursor } } }', {}, 'not-a-token'), expect: { status: 401, code: 'UNAUTHENTICATED', message: 'Unauthorized: unknown API token' } },
+  {
+    group: 'auth',
+    name: 'no token',
+    run: () => gql('{ jobs { edges { cursor } } }', {}, null),
+    expect: { status: 401, code: 'UNAUTHENTICATED', message: 'Unauthorized: send Authorization: Bearer <API token>' },
+  },
+  {
+    group: 'auth',
+    name: 'wrong token',
+    run: () => gql('{ jobs { edges { cursor } } }', {}, 'not-a-token'),
+    expect: { status: 401, code: 'UNAUTHENTICATED', message: 'Unauthorized: unknown API token' },
+  },
   {
     group: 'auth',
     name: 'malformed Authorization header (Basic)',
-    run: () => send({ body: JSON.stringify({ query: '{ __typename }' }), headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('u:p').toString('base64')}` }, token: null }),
+    run: () =>
+      send({
+        body: JSON.stringify({ query: '{ __typename }' }),
+        headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('u:p').toString('base64')}` },
+        token: null,
+      }),
     expect: { status: 401, code: 'UNAUTHENTICATED', message: 'Unauthorized: the Authorization header must be "Bearer <API token>"' },
   },
   {
     group: 'auth',
     name: 'Authorization "Bearer" without a token',
-    run: () => send({ body: JSON.stringify({ query: '{ __typename }' }), headers: { 'content-type': 'application/json', authorization: 'Bearer ' }, token: null }),
+    run: () =>
+      send({
+        body: JSON.stringify({ query: '{ __typename }' }),
+        headers: { 'content-type': 'application/json', authorization: 'Bearer ' },
+        token: null,
+      }),
     expect: { status: 401, code: 'UNAUTHENTICATED', message: 'Unauthorized: the Authorization header must be "Bearer <API token>"' },
   },
-  { group: 'auth', name: 'upload without a token', run: () => upload({ token: null }), expect: { status: 401, code: 'UNAUTHENTICATED', message: 'Unauthorized: send Authorization: Bearer <API token>' } },
-  { group: 'auth', name: "another owner's job", run: () => gql('query ($id: ID!) { job(id: $id) { id } }', { id: userJobId }, OTHER), expect: { status: 200, code: 'NOT_FOUND', message: /^Job \S+ not found$/ } },
-  { group: 'auth', name: "cancelJob of another owner's job", run: () => gql('mutation ($id: ID!) { cancelJob(id: $id) { id } }', { id: userJobId }, OTHER), expect: { status: 200, code: 'NOT_FOUND', message: /^Job \S+ not found$/ } },
-  { group: 'auth', name: 'job(id) with a garbage id', run: () => gql('{ job(id: "../../*?[]{}") { id } }'), expect: { status: 200, code: 'NOT_FOUND', message: 'Job ../../*?[]{} not found' } },
-  { group: 'auth', name: 'job(id) with a 10 kB id', run: () => gql('query ($id: ID!) { job(id: $id) { id } }', { id: 'x'.repeat(10_000) }), expect: { status: 200, code: 'NOT_FOUND', message: `Job ${'x'.repeat(64)}… not found` } },
-  { group: 'auth', name: 'user calls admin-only accounts', run: () => gql('{ accounts { channel } }', {}, USER), expect: { status: 200, code: 'FORBIDDEN', message: 'Forbidden: this operation needs an admin token' } },
+  {
+    group: 'auth',
+    name: 'upload without a token',
+    run: () => upload({ token: null }),
+    expect: { status: 401, code: 'UNAUTHENTICATED', message: 'Unauthorized: send Authorization: Bearer <API token>' },
+  },
+  {
+    group: 'auth',
+    name: "another owner's job",
+    run: () => gql('query ($id: ID!) { job(id: $id) { id } }', { id: userJobId }, OTHER),
+    expect: { status: 200, code: 'NOT_FOUND', message: /^Job \S+ not found$/ },
+  },
+  {
+    group: 'auth',
+    name: "cancelJob of another owner's job",
+    run: () => gql('mutation ($id: ID!) { cancelJob(id: $id) { id } }', { id: userJobId }, OTHER),
+    expect: { status: 200, code: 'NOT_FOUND', message: /^Job \S+ not found$/ },
+  },
+  {
+    group: 'auth',
+    name: 'job(id) with a garbage id',
+    run: () => gql('{ job(id: "../../*?[]{}") { id } }'),
+    expect: { status: 200, code: 'NOT_FOUND', message: 'Job ../../*?[]{} not found' },
+  },
+  {
+    group: 'auth',
+    name: 'job(id) with a 10 kB id',
+    run: () => gql('query ($id: ID!) { job(id: $id) { id } }', { id: 'x'.repeat(10_000) }),
+    expect: { status: 200, code: 'NOT_FOUND', message: `Job ${'x'.repeat(64)}… not found` },
+  },
+  {
+    group: 'auth',
+    name: 'user calls admin-only accounts',
+    run: () => gql('{ accounts { channel } }', {}, USER),
+    expect: { status: 200, code: 'FORBIDDEN', message: 'Forbidden: this operation needs an admin token' },
+  },
   {
     group: 'auth',
     name: 'user calls admin-only upsertAccount',
-    run: () => gql('mutation { upsertAccount(input: { channel: "123456789", server: "123456789", discord: "user-token-xxxxxx" }) { channel } }', {}, USER),
+    run: () =>
+      gql(
+        'mutation { upsertAccount(input: { channel: "123456789", server: "123456789", discord: "user-token-xxxxxx" }) { channel } }',
+        {},
+        USER,
+      ),
     expect: { status: 200, code: 'FORBIDDEN', message: 'Forbidden: this operation needs an admin token' },
   },
-  { group: 'auth', name: 'admin reads an unknown channel', run: () => gql('{ account(channel: "424242424242") { channel } }', {}, ADMIN), expect: { status: 200, code: 'NOT_FOUND', message: 'Configuration not found for channel 424242424242' } },
+  {
+    group: 'auth',
+    name: 'admin reads an unknown channel',
+    run: () => gql('{ account(channel: "424242424242") { channel } }', {}, ADMIN),
+    expect: { status: 200, code: 'NOT_FOUND', message: 'Configuration not found for channel 424242424242' },
+  },
   {
     group: 'auth',
     name: 'admin upserts an account with a bad channel id',
-    run: () => gql('mutation { upsertAccount(input: { channel: "general", server: "123456789", discord: "user-token-xxxxxx" }) { channel } }', {}, ADMIN),
+    run: () =>
+      gql(
+        'mutation { upsertAccount(input: { channel: "general", server: "123456789", discord: "user-token-xxxxxx" }) { channel } }',
+        {},
+        ADMIN,
+      ),
     expect: { status: 200, code: 'BAD_USER_INPUT', message: 'channel must be a Discord snowflake id' },
   },
 
   // --- graphql-ws -----------------------------------------------------------------------------
-  { group: 'websocket', name: 'no token: closed 4401 "missing token"', run: () => wsClosedWith((ws) => ws.send({ type: 'connection_init', payload: {} })), expect: { close: 4401, message: 'missing token' } },
-  { group: 'websocket', name: 'wrong token: closed 4403 "unknown token"', run: () => wsClosedWith((ws) => ws.send({ type: 'connection_init', payload: { authorization: 'Bearer nope' } })), expect: { close: 4403, message: 'unknown token' } },
-  { group: 'websocket', name: 'Basic credentials: closed 4403 "malformed token"', run: () => wsClosedWith((ws) => ws.send({ type: 'connection_init', payload: { authorization: 'Basic dTpw' } })), expect: { close: 4403, message: 'malformed token' } },
-  { group: 'websocket', name: 'non-string token: closed 4403 "malformed token"', run: () => wsClosedWith((ws) => ws.send({ type: 'connection_init', payload: { authorization: { bearer: USER } } })), expect: { close: 4403, message: 'malformed token' } },
+  {
+    group: 'websocket',
+    name: 'no token: closed 4401 "missing token"',
+    run: () => wsClosedWith((ws) => ws.send({ type: 'connection_init', payload: {} })),
+    expect: { close: 4401, message: 'missing token' },
+  },
+  {
+    group: 'websocket',
+    name: 'wrong token: closed 4403 "unknown token"',
+    run: () => wsClosedWith((ws) => ws.send({ type: 'connection_init', payload: { authorization: 'Bearer nope' } })),
+    expect: { close: 4403, message: 'unknown token' },
+  },
+  {
+    group: 'websocket',
+    name: 'Basic credentials: closed 4403 "malformed token"',
+    run: () => wsClosedWith((ws) => ws.send({ type: 'connection_init', payload: { authorization: 'Basic dTpw' } })),
+    expect: { close: 4403, message: 'malformed token' },
+  },
+  {
+    group: 'websocket',
+    name: 'non-string token: closed 4403 "malformed token"',
+    run: () => wsClosedWith((ws) => ws.send({ type: 'connection_init', payload: { authorization: { bearer: USER } } })),
+    expect: { close: 4403, message: 'malformed token' },
+  },
   {
     group: 'websocket',
     name: 'subscribe before connection_init: closed 4401',
     run: () => wsClosedWith((ws) => ws.send({ id: '1', type: 'subscribe', payload: { query: JOBS_UPDATED } })),
     expect: { close: 4401, message: 'Unauthorized' },
   },
-  { group: 'websocket', name: 'a message that is not JSON: closed 4400', run: () => wsClosedWith((ws) => ws.send('{not json')), expect: { close: 4400 } },
+  {
+    group: 'websocket',
+    name: 'a message that is not JSON: closed 4400',
+    run: () => wsClosedWith((ws) => ws.send('{not json')),
+    expect: { close: 4400 },
+  },
   {
     group: 'websocket',
     name: 'a duplicate operation id: closed 4409',
@@ -898,7 +1316,11 @@ const cases: Case[] = [
     group: 'websocket',
     name: 'subscription on an unknown field',
     run: () => wsOperation({ query: 'subscription { jobUpdate(id: "x") { id } }' }),
-    expect: { close: 0, code: 'GRAPHQL_VALIDATION_FAILED', message: 'Cannot query field "jobUpdate" on type "Subscription". [Suggestion hidden]' },
+    expect: {
+      close: 0,
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      message: 'Cannot query field "jobUpdate" on type "Subscription". [Suggestion hidden]',
+    },
   },
   {
     group: 'websocket',
@@ -910,7 +1332,11 @@ const cases: Case[] = [
     group: 'websocket',
     name: 'subscription with a wrong variable type',
     run: () => wsOperation({ query: JOB_UPDATED, variables: { id: ['a', 'b'] } }),
-    expect: { close: 0, code: 'BAD_USER_INPUT', message: 'Variable "$id" got invalid value ["a", "b"]; ID cannot represent value: ["a", "b"]' },
+    expect: {
+      close: 0,
+      code: 'BAD_USER_INPUT',
+      message: 'Variable "$id" got invalid value ["a", "b"]; ID cannot represent value: ["a", "b"]',
+    },
   },
   {
     group: 'websocket',
@@ -989,7 +1415,9 @@ describe('bad-input corpus', () => {
         ...('status' in c.expect ? { status: c.expect.status } : {}),
         ...('close' in c.expect ? { close: c.expect.close } : {}),
         ...('code' in c.expect ? { code: c.expect.code } : {}),
-        ...(c.expect.message !== undefined ? { message: typeof c.expect.message === 'string' ? c.expect.message : expect.stringMatching(c.expect.message) } : {}),
+        ...(c.expect.message !== undefined
+          ? { message: typeof c.expect.message === 'string' ? c.expect.message : expect.stringMatching(c.expect.message) }
+          : {}),
         ...(c.expect.field !== undefined ? { field: c.expect.field } : {}),
         ...(c.expect.jobStatus !== undefined ? { jobStatus: expect.stringMatching(c.expect.jobStatus) } : {}),
       });
@@ -1025,7 +1453,10 @@ describe('bad-input corpus', () => {
       code: typeof outcome.code === 'string' ? outcome.code : '-',
     }));
     console.log(
-      [`bad-input corpus: ${rows.length} cases, max status ${Math.max(...statuses)}`, ...rows.map((r) => `${r.group.padEnd(9)} ${r.status.padEnd(7)} ${r.code.padEnd(26)} ${r.case}`)].join('\n'),
+      [
+        `bad-input corpus: ${rows.length} cases, max status ${Math.max(...statuses)}`,
+        ...rows.map((r) => `${r.group.padEnd(9)} ${r.status.padEnd(7)} ${r.code.padEnd(26)} ${r.case}`),
+      ].join('\n'),
     );
   });
 });

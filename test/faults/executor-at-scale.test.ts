@@ -99,11 +99,20 @@ function follow(id: string, startAt: number) {
   const done = (async () => {
     for (let attempt = 0; attempt < 50; attempt++) {
       const server = liveServer(startAt + attempt);
-      const client: Client = createClient({ url: server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+      const client: Client = createClient({
+        url: server.url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: true,
+      });
       const outcome = await new Promise<'complete' | 'error'>((resolve) => {
         client.subscribe<{ jobUpdated: JobState }>(
           { query: 'subscription ($id: ID!) { jobUpdated(id: $id) { id status code version } }', variables: { id } },
-          { next: (value) => value.data && events.push(value.data.jobUpdated), error: () => resolve('error'), complete: () => resolve('complete') },
+          {
+            next: (value) => value.data && events.push(value.data.jobUpdated),
+            error: () => resolve('error'),
+            complete: () => resolve('complete'),
+          },
         );
       });
       await client.dispose();
@@ -119,7 +128,12 @@ async function submit(index: number, files: Parameters<typeof postMultipart>[3],
   for (let attempt = 0; attempt < 40; attempt++) {
     const server = liveServer(index + attempt);
     try {
-      const res = await postMultipart<{ picsi: { id: string } }>(server.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files);
+      const res = await postMultipart<{ picsi: { id: string } }>(
+        server.url,
+        PICSI_MUTATION,
+        { input: { sourceImage: null, targetImage: null } },
+        files,
+      );
       if (res.body.data?.picsi) return res.body.data.picsi.id;
       const reported = res.body.errors?.[0]?.extensions?.['code'];
       const code = typeof reported === 'string' ? reported : `HTTP ${res.status}`;
@@ -139,7 +153,9 @@ async function allStoredJobs(server: ServerProcess): Promise<JobState[]> {
   const jobs: JobState[] = [];
   let after: string | null = null;
   for (;;) {
-    const page: Awaited<ReturnType<typeof postJson<{ jobs: { edges: { node: JobState }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>>> = await postJson(
+    const page: Awaited<
+      ReturnType<typeof postJson<{ jobs: { edges: { node: JobState }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>>
+    > = await postJson(
       server.url,
       'query ($after: String) { jobs(first: 100, after: $after) { edges { node { id status code version } } pageInfo { hasNextPage endCursor } } }',
       { after },
@@ -151,12 +167,14 @@ async function allStoredJobs(server: ServerProcess): Promise<JobState[]> {
   }
 }
 
-
 it(`${JOBS} jobs, ${PROCESSES} processes, ${CHANNELS} channels, with a SIGKILL, a Redis restart and a pub/sub kill: every invariant holds`, async () => {
   const startedAt = Date.now();
   for (let slot = 0; slot < PROCESSES; slot++) await launch(slot);
   const png = await makePng(32, 32);
-  const files = { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } };
+  const files = {
+    'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' },
+    'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' },
+  };
   const faceless = { ...files, 'input.sourceImage': { bytes: corruptPngBody(png), filename: 'noface.png', type: 'image/png' } };
   const scriptedToFail = new Set<string>();
 
@@ -256,17 +274,23 @@ it(`${JOBS} jobs, ${PROCESSES} processes, ${CHANNELS} channels, with a SIGKILL, 
   // Input keys of the stored jobs (records read from Redis: the API does not expose them). Blobs of
   // an upload the SIGKILL cut off before its job was created belong to no job and may remain.
   const records = await client.mget(stored.map((j) => keys.job(j.id)));
-  const jobInputNames = new Set(records.flatMap((r) => {
-    const inputs = r ? (JSON.parse(r) as { inputs?: { source: string; target: string } | null }).inputs : null;
-    return inputs ? [inputs.source, inputs.target].map((key) => key.replace(/\//g, '~')) : [];
-  }));
+  const jobInputNames = new Set(
+    records.flatMap((r) => {
+      const inputs = r ? (JSON.parse(r) as { inputs?: { source: string; target: string } | null }).inputs : null;
+      return inputs ? [inputs.source, inputs.target].map((key) => key.replace(/\//g, '~')) : [];
+    }),
+  );
   const leftoverJobInputs = leftoverInputs.filter((path) => jobInputNames.has(basename(path)));
   const cutOffUploads = tally['connection lost (server killed)'] ?? 0;
   const interactions = accounts.reduce((sum, a) => sum + simulator.interactionsLog(a.channelId).length, 0);
-  const unexpected = stored.filter((j) => (scriptedToFail.has(j.id) ? !(j.status === 'FAILED' && j.code === 'BOT_ERROR') : j.status !== 'COMPLETED'));
+  const unexpected = stored.filter((j) =>
+    scriptedToFail.has(j.id) ? !(j.status === 'FAILED' && j.code === 'BOT_ERROR') : j.status !== 'COMPLETED',
+  );
   const maxInFlight = Object.fromEntries(accounts.map((a, i) => [`channel ${i + 1}`, simulator.stats(a.channelId).maxInFlight]));
   const byOutcome: Record<string, number> = {};
-  for (const j of stored) byOutcome[j.status === 'COMPLETED' ? 'COMPLETED' : `${j.status} ${j.code}`] = (byOutcome[j.status === 'COMPLETED' ? 'COMPLETED' : `${j.status} ${j.code}`] ?? 0) + 1;
+  for (const j of stored)
+    byOutcome[j.status === 'COMPLETED' ? 'COMPLETED' : `${j.status} ${j.code}`] =
+      (byOutcome[j.status === 'COMPLETED' ? 'COMPLETED' : `${j.status} ${j.code}`] ?? 0) + 1;
 
   console.log('\nFault suite summary');
   console.table(faults);
@@ -279,7 +303,7 @@ it(`${JOBS} jobs, ${PROCESSES} processes, ${CHANNELS} channels, with a SIGKILL, 
     ...Object.fromEntries(Object.entries(byOutcome).map(([k, v]) => [`  ${k}`, v])),
     ...Object.fromEntries(Object.entries(tally).map(([k, v]) => [`submit retries: ${k}`, v])),
     ...Object.fromEntries(Object.entries(maxInFlight).map(([k, v]) => [`max interactions in flight, ${k}`, v])),
-    'subscribers': followers.size,
+    subscribers: followers.size,
     'subscribers re-subscribed after a fault': [...followers.values()].filter((f) => f.resubscriptions() > 0).length,
     'subscribers whose last event != stored final': subscriberMismatches.length,
     'leases left': leftoverLeases.length,

@@ -59,7 +59,9 @@ export async function writeThroughFailover(options: FailoverWritesOptions): Prom
     const results = await Promise.allSettled(keys.map((key) => client.set(key, value)));
     const replicas = options.wait && results.some((r) => r.status === 'fulfilled') ? await client.wait(1, 100).catch(() => null) : null;
     const at = Date.now();
-    results.forEach((r, i) => writes.push({ key: keys[i]!, ok: r.status === 'fulfilled', at, replicas: r.status === 'fulfilled' ? replicas : null }));
+    results.forEach((r, i) =>
+      writes.push({ key: keys[i]!, ok: r.status === 'fulfilled', at, replicas: r.status === 'fulfilled' ? replicas : null }),
+    );
     // No offline queue on the commands role: wait for the reconnect (or a moment) instead of spinning.
     if (results.some((r) => r.status === 'rejected')) await readyOrAfter(client, 200);
     for (const waiter of waiters.filter((w) => writes.length >= w.at)) {

@@ -8,10 +8,19 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   body: { data?: T | null; errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[] };
 }
 
-export async function postJson<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLResponse<T>> {
+export async function postJson<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<GraphQLResponse<T>> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse<T>['body'] };
@@ -36,10 +45,15 @@ export async function postMultipart<T = Record<string, unknown>>(
   const map: Record<string, string[]> = {};
   Object.keys(files).forEach((path, i) => (map[String(i)] = [`variables.${path}`]));
   form.set('map', JSON.stringify(map));
-  Object.values(files).forEach((file, i) => form.set(String(i), new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.filename));
+  Object.values(files).forEach((file, i) =>
+    form.set(String(i), new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.filename),
+  );
   const res = await fetch(url, {
     method: 'POST',
-    headers: { ...(options.preflight === false ? {} : { 'x-graphql-yoga-csrf': '1' }), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+    headers: {
+      ...(options.preflight === false ? {} : { 'x-graphql-yoga-csrf': '1' }),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
     body: form,
   });
   const text = await res.text();
@@ -49,10 +63,41 @@ export async function postMultipart<T = Record<string, unknown>>(
 export const PICSI_MUTATION = /* GraphQL */ `
   mutation Picsi($input: PicsiInput!) {
     picsi(input: $input) {
-      id status version queuePosition channel server discord options code error errorDetails replyRef
-      sourceImage { size type filename } targetImage { size type filename }
-      attachments { id contentType filename url proxyUrl size width height }
-      messageId content timestamp
+      id
+      status
+      version
+      queuePosition
+      channel
+      server
+      discord
+      options
+      code
+      error
+      errorDetails
+      replyRef
+      sourceImage {
+        size
+        type
+        filename
+      }
+      targetImage {
+        size
+        type
+        filename
+      }
+      attachments {
+        id
+        contentType
+        filename
+        url
+        proxyUrl
+        size
+        width
+        height
+      }
+      messageId
+      content
+      timestamp
     }
   }
 `;
@@ -64,7 +109,11 @@ export const picsiFiles = (source: Buffer, target: Buffer = source): Record<stri
 });
 
 /** Submits a picsi of `source` onto `target` (PNG), `query` selecting the returned job's fields. */
-export const postPicsi = <T = { picsi: { id: string; status: string } }>(url: string, source: Buffer, options: { query?: string; wait?: boolean; token?: string; target?: Buffer } = {}) =>
+export const postPicsi = <T = { picsi: { id: string; status: string } }>(
+  url: string,
+  source: Buffer,
+  options: { query?: string; wait?: boolean; token?: string; target?: Buffer } = {},
+) =>
   postMultipart<T>(
     url,
     options.query ?? 'mutation ($input: PicsiInput!) { picsi(input: $input) { id status } }',
@@ -79,7 +128,10 @@ export async function submitPicsi(url: string, png: Buffer, token?: string): Pro
     url,
     PICSI_MUTATION,
     { input: { sourceImage: null, targetImage: null } },
-    { 'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' } },
+    {
+      'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' },
+      'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' },
+    },
     token ? { token } : {},
   );
   const id = res.body.data?.picsi.id;
@@ -98,20 +150,27 @@ export function wsClient(httpUrl: string, token?: string, extra: { lazy?: boolea
 }
 
 /** Collects every result of one subscription until it completes (or errors). */
-export function collect<T>(client: Client, query: string, variables: Record<string, unknown>): Promise<{ results: T[]; errors: unknown[] }> {
+export function collect<T>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{ results: T[]; errors: unknown[] }> {
   return new Promise((resolve) => {
     const results: T[] = [];
     const errors: unknown[] = [];
-    client.subscribe<T>({ query, variables }, {
-      next: (value) => {
-        if (value.data) results.push(value.data);
-        if (value.errors) errors.push(...value.errors);
+    client.subscribe<T>(
+      { query, variables },
+      {
+        next: (value) => {
+          if (value.data) results.push(value.data);
+          if (value.errors) errors.push(...value.errors);
+        },
+        error: (error) => {
+          errors.push(error);
+          resolve({ results, errors });
+        },
+        complete: () => resolve({ results, errors }),
       },
-      error: (error) => {
-        errors.push(error);
-        resolve({ results, errors });
-      },
-      complete: () => resolve({ results, errors }),
-    });
+    );
   });
 }

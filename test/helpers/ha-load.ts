@@ -31,7 +31,10 @@ export interface Fleet {
 }
 
 /** `redisEnv`: REDIS_CLUSTER_NODES or REDIS_SENTINELS + REDIS_SENTINEL_NAME (and REDIS_PREFIX). */
-export async function startFleet(redisEnv: Record<string, string>, options: { instances: number; channels: number; botDelayMs: number; jobTimeoutMs?: number }): Promise<Fleet> {
+export async function startFleet(
+  redisEnv: Record<string, string>,
+  options: { instances: number; channels: number; botDelayMs: number; jobTimeoutMs?: number },
+): Promise<Fleet> {
   const simulator = await DiscordSimulator.start({ botDelayMs: options.botDelayMs });
   const accounts = Array.from({ length: options.channels }, () => simulator.createAccount({ credits: 1_000_000 }));
   const spoolDir = mkdtempSync(join(tmpdir(), 'picsi-ha-spool-'));
@@ -74,9 +77,17 @@ export type Refusals = Record<string, number>;
 /** Submits one job to `url`; a SERVICE_UNAVAILABLE (a failover in progress) is retried after its Retry-After. */
 export async function submitJob(url: string, refusals: Refusals): Promise<string> {
   const png = await makePng(16, 16);
-  const files = { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } };
+  const files = {
+    'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' },
+    'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' },
+  };
   for (let attempt = 0; attempt < 60; attempt++) {
-    const res = await postMultipart<{ picsi: { id: string } }>(url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, files);
+    const res = await postMultipart<{ picsi: { id: string } }>(
+      url,
+      PICSI_MUTATION,
+      { input: { sourceImage: null, targetImage: null } },
+      files,
+    );
     const id = res.body.data?.picsi.id;
     if (id) return id;
     const reported = res.body.errors?.[0]?.extensions?.['code'];

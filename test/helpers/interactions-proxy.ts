@@ -36,19 +36,22 @@ export async function startInteractionsProxy(targetApiUrl: string): Promise<Inte
     const isInvoke = req.method === 'POST' && /\/interactions$/.test(req.url ?? '');
     const answer = isInvoke ? (plan.shift() ?? 'pass') : 'pass';
     if (isInvoke) forwarded++;
-    const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (up) => {
-      if (answer === 'pass') {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-        return;
-      }
-      up.resume();
-      up.once('end', () => {
-        if (answer === 'drop') req.socket.destroy();
-        else if (answer === 'status-502') res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad gateway</html>');
-        else res.writeHead(200, { 'content-type': 'application/json' }).end('{"not json');
-      });
-    });
+    const upstream = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      (up) => {
+        if (answer === 'pass') {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+          return;
+        }
+        up.resume();
+        up.once('end', () => {
+          if (answer === 'drop') req.socket.destroy();
+          else if (answer === 'status-502') res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad gateway</html>');
+          else res.writeHead(200, { 'content-type': 'application/json' }).end('{"not json');
+        });
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });

@@ -122,7 +122,9 @@ export function picsiBody(
       options: [
         { type: ApplicationCommandOptionType.Attachment, name: PICSI.optionNames.source, value: 0 },
         { type: ApplicationCommandOptionType.Attachment, name: PICSI.optionNames.target, value: 1 },
-        ...(options !== undefined ? [{ type: ApplicationCommandOptionType.String as const, name: PICSI.optionNames.options, value: options }] : []),
+        ...(options !== undefined
+          ? [{ type: ApplicationCommandOptionType.String as const, name: PICSI.optionNames.options, value: options }]
+          : []),
       ],
       application_command: command,
       attachments,

@@ -36,17 +36,45 @@ export async function startRedisCluster(options: { primaries?: number; replicasP
       const [port, busPort] = [await freePort(), await freePort()];
       nodes.push(
         await startRedisProcess(port, [
-          '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-port', String(busPort),
-          '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '2000',
-          '--dir', dir, '--save', '', '--appendonly', 'no',
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-port',
+          String(busPort),
+          '--cluster-config-file',
+          join(dir, `nodes-${port}.conf`),
+          '--cluster-node-timeout',
+          '2000',
+          '--dir',
+          dir,
+          '--save',
+          '',
+          '--appendonly',
+          'no',
         ]),
       );
     }
-    await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 30_000 });
+    await run(
+      'redis-cli',
+      ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'],
+      { timeout: 30_000 },
+    );
     const probes = nodes.map((n) => n.client());
-    await until(async () => (await Promise.all(probes.map((p) => p.cluster('INFO')))).every((info) => /^cluster_state:ok\r?$/m.test(String(info))), 'cluster_state:ok on every node');
+    await until(
+      async () => (await Promise.all(probes.map((p) => p.cluster('INFO')))).every((info) => /^cluster_state:ok\r?$/m.test(String(info))),
+      'cluster_state:ok on every node',
+    );
     // A replica can take over only once it has synced with its primary.
-    await until(async () => (await Promise.all(probes.map((p) => p.info('replication')))).every((info) => info.includes('role:master') || info.includes('master_link_status:up')), 'every replica in sync');
+    await until(
+      async () =>
+        (await Promise.all(probes.map((p) => p.info('replication')))).every(
+          (info) => info.includes('role:master') || info.includes('master_link_status:up'),
+        ),
+      'every replica in sync',
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -24,7 +24,13 @@ export async function startRedisProcess(port: number, args: string[], options: {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const clients: Redis[] = [];
   const client = () => {
-    const c = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 100, ...(options.password ? { password: options.password } : {}) });
+    const c = new Redis({
+      port,
+      host: '127.0.0.1',
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => 100,
+      ...(options.password ? { password: options.password } : {}),
+    });
     c.on('error', () => undefined);
     clients.push(c);
     return c;
@@ -38,7 +44,11 @@ export async function startRedisProcess(port: number, args: string[], options: {
 
   const probe = client();
   try {
-    await until(async () => running() && (await probe.ping().catch(() => null)) === 'PONG', `redis-server on ${port} answering PING`, () => (running() ? '' : `exited: ${stderr}`));
+    await until(
+      async () => running() && (await probe.ping().catch(() => null)) === 'PONG',
+      `redis-server on ${port} answering PING`,
+      () => (running() ? '' : `exited: ${stderr}`),
+    );
   } catch (error) {
     await signal('SIGKILL');
     throw error;
@@ -62,7 +72,12 @@ export async function startRedisProcess(port: number, args: string[], options: {
  * Polls `check` until it holds. Only for states that Redis has no event for (cluster_state, a
  * sentinel's view of its replicas); fails with `what` after `timeoutMs`.
  */
-export async function until(check: () => Promise<boolean>, what: string, detail: () => string = () => '', timeoutMs = 20_000): Promise<void> {
+export async function until(
+  check: () => Promise<boolean>,
+  what: string,
+  detail: () => string = () => '',
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

@@ -43,8 +43,20 @@ export interface RedisSentinelRig {
 }
 
 const replicationArgs = (port: number, dir: string) => [
-  '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
-  '--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0',
+  '--port',
+  String(port),
+  '--bind',
+  '127.0.0.1',
+  '--dir',
+  dir,
+  '--save',
+  '',
+  '--appendonly',
+  'no',
+  '--repl-diskless-sync',
+  'yes',
+  '--repl-diskless-sync-delay',
+  '0',
 ];
 
 export async function startRedisSentinel(name = 'picsi-primary'): Promise<RedisSentinelRig> {
@@ -69,13 +81,18 @@ export async function startRedisSentinel(name = 'picsi-primary'): Promise<RedisS
       const port = await freePort();
       // Sentinel rewrites its config file: one writable file each.
       const file = join(dir, `sentinel-${port}.conf`);
-      writeFileSync(file, [
-        `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`,
-        `sentinel monitor ${name} 127.0.0.1 ${primaryPort} 2`,
-        `sentinel down-after-milliseconds ${name} ${DOWN_AFTER_MS}`,
-        `sentinel failover-timeout ${name} 5000`,
-        `sentinel parallel-syncs ${name} 1`,
-      ].join('\n') + '\n');
+      writeFileSync(
+        file,
+        [
+          `port ${port}`,
+          'bind 127.0.0.1',
+          `dir ${dir}`,
+          `sentinel monitor ${name} 127.0.0.1 ${primaryPort} 2`,
+          `sentinel down-after-milliseconds ${name} ${DOWN_AFTER_MS}`,
+          `sentinel failover-timeout ${name} 5000`,
+          `sentinel parallel-syncs ${name} 1`,
+        ].join('\n') + '\n',
+      );
       sentinels.push(await started(port, [file, '--sentinel']));
     }
     const replicaProbe = replica.client();
@@ -83,7 +100,15 @@ export async function startRedisSentinel(name = 'picsi-primary'): Promise<RedisS
     const probes = sentinels.map((s) => s.client());
     // A failover needs each sentinel to know the replica and the two other sentinels.
     await until(async () => {
-      const views = await Promise.all(probes.map(async (p) => [(await p.call('SENTINEL', 'REPLICAS', name)) as unknown[], (await p.call('SENTINEL', 'SENTINELS', name)) as unknown[]] as const));
+      const views = await Promise.all(
+        probes.map(
+          async (p) =>
+            [
+              (await p.call('SENTINEL', 'REPLICAS', name)) as unknown[],
+              (await p.call('SENTINEL', 'SENTINELS', name)) as unknown[],
+            ] as const,
+        ),
+      );
       return views.every(([replicas, peers]) => replicas.length === 1 && peers.length === 2);
     }, 'the sentinels to see the replica and each other');
 

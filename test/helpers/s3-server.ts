@@ -24,9 +24,13 @@ const s3rverBin = join(dirname(createRequire(import.meta.url).resolve('s3rver/pa
 
 export async function startS3Server(bucket = 'picsi-test'): Promise<S3Server> {
   const dir = await mkdtemp(join(tmpdir(), 'picsi-s3rver-'));
-  const child = spawn(process.execPath, [s3rverBin, '-d', dir, '-a', '127.0.0.1', '-p', '0', '--silent', '--no-vhost-buckets', '--configure-bucket', bucket], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [s3rverBin, '-d', dir, '-a', '127.0.0.1', '-p', '0', '--silent', '--no-vhost-buckets', '--configure-bucket', bucket],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let port: number;
   try {
     port = await listeningPort(child);

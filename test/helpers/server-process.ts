@@ -30,7 +30,17 @@ export async function startServerProcess(env: Record<string, string>, options: {
   const dataDir = env['DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'picsi-server-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', TMPDIR: process.env['TMPDIR'] ?? '/tmp', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'test', DATA_DIR: dataDir, ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      TMPDIR: process.env['TMPDIR'] ?? '/tmp',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
@@ -43,7 +53,10 @@ export async function startServerProcess(env: Record<string, string>, options: {
   child.stderr.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${logs.slice(-20).join('\n')}`)), options.startTimeoutMs ?? 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in time:\n${logs.slice(-20).join('\n')}`)),
+      options.startTimeoutMs ?? 20_000,
+    );
     exited.then(({ code, signal }) => {
       clearTimeout(timer);
       reject(new Error(`server exited during start (${code ?? signal}):\n${logs.slice(-20).join('\n')}`));

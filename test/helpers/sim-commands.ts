@@ -24,12 +24,26 @@ export async function botCommand(user: UserSession, name: string): Promise<APIAp
 }
 
 /** POSTs /interactions for `/name` with the given options; returns the raw response and the nonce. */
-export async function startCommand(user: UserSession, name: string, input: CommandInput = {}): Promise<{ response: Response; nonce: string }> {
+export async function startCommand(
+  user: UserSession,
+  name: string,
+  input: CommandInput = {},
+): Promise<{ response: Response; nonce: string }> {
   const command = await botCommand(user, name);
   const fileEntries = Object.entries(input.files ?? {});
-  const refs: AttachmentRef[] = fileEntries.length > 0 ? await user.rest.upload(user.account.channelId, fileEntries.map(([, f]) => f)) : [];
+  const refs: AttachmentRef[] =
+    fileEntries.length > 0
+      ? await user.rest.upload(
+          user.account.channelId,
+          fileEntries.map(([, f]) => f),
+        )
+      : [];
   const options: InvokeOption[] = [
-    ...Object.entries(input.strings ?? {}).map(([optionName, value]) => ({ type: ApplicationCommandOptionType.String as const, name: optionName, value })),
+    ...Object.entries(input.strings ?? {}).map(([optionName, value]) => ({
+      type: ApplicationCommandOptionType.String as const,
+      name: optionName,
+      value,
+    })),
     ...fileEntries.map(([optionName], i) => ({ type: ApplicationCommandOptionType.Attachment as const, name: optionName, value: i })),
   ];
   const nonce = freshNonce();
@@ -40,13 +54,24 @@ export async function startCommand(user: UserSession, name: string, input: Comma
     channel_id: user.account.channelId,
     session_id: user.sessionId,
     nonce,
-    data: { version: command.version, id: command.id, name, type: ApplicationCommandType.ChatInput, options, application_command: command, attachments: refs },
+    data: {
+      version: command.version,
+      id: command.id,
+      name,
+      type: ApplicationCommandType.ChatInput,
+      options,
+      application_command: command,
+      attachments: refs,
+    },
   });
   return { response, nonce };
 }
 
 /** The bot's final answer to the interaction with this nonce: an edit of the placeholder or a new message. */
-export async function answerTo(user: UserSession, nonce: string): Promise<{ message: APIMessage; event: 'MESSAGE_CREATE' | 'MESSAGE_UPDATE' }> {
+export async function answerTo(
+  user: UserSession,
+  nonce: string,
+): Promise<{ message: APIMessage; event: 'MESSAGE_CREATE' | 'MESSAGE_UPDATE' }> {
   const created = await user.gateway.waitForDispatch('INTERACTION_CREATE', (d) => d.nonce === nonce);
   const id = (created.d as { id: string }).id;
   const frame = await user.gateway.waitFor((f) => {

@@ -59,6 +59,9 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<DiscordS
 export async function finalReply(user: UserSession, nonce: string): Promise<APIMessage> {
   const created = await user.gateway.waitForDispatch('INTERACTION_CREATE', (d) => d.nonce === nonce);
   const id = (created.d as { id: string }).id;
-  const update = await user.gateway.waitForDispatch('MESSAGE_UPDATE', (d) => (d.interaction_metadata as { id?: string } | undefined)?.id === id);
+  const update = await user.gateway.waitForDispatch(
+    'MESSAGE_UPDATE',
+    (d) => (d.interaction_metadata as { id?: string } | undefined)?.id === id,
+  );
   return update.d as APIMessage;
 }

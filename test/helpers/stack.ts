@@ -53,7 +53,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
   const services = await startServices(config, logger);
-  const server = await startGraphQLServer({ config, logger, jobs: services.jobs, blobs: services.blobs, readiness: services.readiness, checkReplyUrl: (url) => services.checkReplyUrl(url), metrics: services.metrics.registry, files: services.files });
+  const server = await startGraphQLServer({
+    config,
+    logger,
+    jobs: services.jobs,
+    blobs: services.blobs,
+    readiness: services.readiness,
+    checkReplyUrl: (url) => services.checkReplyUrl(url),
+    metrics: services.metrics.registry,
+    files: services.files,
+  });
   return {
     url: server.url,
     simulator,

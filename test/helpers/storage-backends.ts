@@ -23,7 +23,11 @@ export function storageBackends(): StorageBackend[] {
       name: 'filesystem',
       async start() {
         const root = mkdtempSync(join(tmpdir(), 'picsi-e2e-blobs-'));
-        return { env: { STORAGE_URL: pathToFileURL(root).href }, sdkEnv: {}, stop: async () => rmSync(root, { recursive: true, force: true }) };
+        return {
+          env: { STORAGE_URL: pathToFileURL(root).href },
+          sdkEnv: {},
+          stop: async () => rmSync(root, { recursive: true, force: true }),
+        };
       },
     },
     {
@@ -32,7 +36,12 @@ export function storageBackends(): StorageBackend[] {
         const s3 = await startS3Server();
         return {
           env: { STORAGE_URL: `s3://${s3.bucket}/e2e`, S3_FORCE_PATH_STYLE: 'true' },
-          sdkEnv: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_ENDPOINT_URL_S3: s3.endpoint },
+          sdkEnv: {
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'S3RVER',
+            AWS_SECRET_ACCESS_KEY: 'S3RVER',
+            AWS_ENDPOINT_URL_S3: s3.endpoint,
+          },
           stop: () => s3.close(),
         };
       },

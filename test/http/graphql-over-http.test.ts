@@ -10,7 +10,11 @@ afterAll(() => stack.stop());
 
 describe('GraphQL over HTTP conformance (graphql-http serverAudits, real listening server)', () => {
   it('answers { __typename } and serves GraphiQL from its own assets (no CDN), subscriptions over SSE', async () => {
-    const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const res = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
     const page = await fetch(stack.url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
@@ -49,7 +53,8 @@ describe('GraphQL over HTTP conformance (graphql-http serverAudits, real listeni
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await page.text()).toContain('<script type="module" src="/web/app.js"></script>');
-    for (const asset of ['/web/app.js', '/web/api.js', '/web/graphql-ws.js', '/web/style.css']) expect((await fetch(new URL(asset, stack.server.pageUrl))).status, asset).toBe(200);
+    for (const asset of ['/web/app.js', '/web/api.js', '/web/graphql-ws.js', '/web/style.css'])
+      expect((await fetch(new URL(asset, stack.server.pageUrl))).status, asset).toBe(200);
     expect((await fetch(new URL('/web/../package.json', stack.server.pageUrl))).status).toBe(404);
   });
 
@@ -61,7 +66,11 @@ describe('GraphQL over HTTP conformance (graphql-http serverAudits, real listeni
   });
 
   it('masks unexpected errors and never sends a stack trace', async () => {
-    const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ job(id: "nope") { id } }' }) });
+    const res = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ job(id: "nope") { id } }' }),
+    });
     const text = await res.text();
     expect(text).not.toMatch(/at .*\.(ts|js):\d+/);
     expect(JSON.parse(text).errors[0].extensions.code).toBe('NOT_FOUND');

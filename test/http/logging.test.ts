@@ -25,7 +25,16 @@ it('client mistakes are logged at info/warn without a stack; no repeated keys; d
     postJson(server.url, '{ accounts { channel } }', {}, TOKEN), // FORBIDDEN
     postJson(server.url, '{ jobz }', {}, TOKEN), // validation
     postJson(server.url, '{ __typename }', {}, 'wrong-token'), // UNAUTHENTICATED
-    postMultipart(server.url, PICSI_MUTATION, { input: { sourceImage: null, targetImage: null } }, { 'input.sourceImage': { bytes: Buffer.from('text'), filename: 'a.png', type: 'image/png' }, 'input.targetImage': { bytes: Buffer.from('text'), filename: 'b.png', type: 'image/png' } }, { token: TOKEN }),
+    postMultipart(
+      server.url,
+      PICSI_MUTATION,
+      { input: { sourceImage: null, targetImage: null } },
+      {
+        'input.sourceImage': { bytes: Buffer.from('text'), filename: 'a.png', type: 'image/png' },
+        'input.targetImage': { bytes: Buffer.from('text'), filename: 'b.png', type: 'image/png' },
+      },
+      { token: TOKEN },
+    ),
   ];
   const codes = (await Promise.all(mistakes)).map((r) => r.body.errors?.[0]?.extensions?.['code']);
   expect(codes).toEqual(['NOT_FOUND', 'BAD_USER_INPUT', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'UNAUTHENTICATED', 'BAD_USER_INPUT']);
@@ -40,7 +49,8 @@ it('client mistakes are logged at info/warn without a stack; no repeated keys; d
   expect(records.filter((r) => r.level >= 50)).toEqual([]);
   expect(lines.filter((l) => /"stack"|\.ts:\d+/.test(l))).toEqual([]);
   expect(lines.map(topLevelKeys).filter((keys) => new Set(keys).size !== keys.length)).toEqual([]);
-  for (const code of ['NOT_FOUND', 'BAD_USER_INPUT', 'FORBIDDEN']) expect(records.filter((r) => r.code === code && r.level === 30).length, code).toBeGreaterThan(0);
+  for (const code of ['NOT_FOUND', 'BAD_USER_INPUT', 'FORBIDDEN'])
+    expect(records.filter((r) => r.code === code && r.level === 30).length, code).toBeGreaterThan(0);
 
   const ready = records.findIndex((r) => r.msg.includes('picsi-graphql ready'));
   const beforeReady = records.slice(0, ready).filter((r) => r.msg.includes('embedded default'));

@@ -19,7 +19,14 @@ it('npm run build, then node dist/main.js serves / and /graphql and exits 0 on S
 
   const server = spawn(process.execPath, ['dist/main.js'], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', TMPDIR: process.env['TMPDIR'] ?? '/tmp', PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      TMPDIR: process.env['TMPDIR'] ?? '/tmp',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
@@ -36,7 +43,11 @@ it('npm run build, then node dist/main.js serves / and /graphql and exits 0 on S
     const page = await fetch(pageUrl);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('id="picsi-form"');
-    const res = await fetch(new URL('/graphql', pageUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const res = await fetch(new URL('/graphql', pageUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
   } finally {
     server.kill('SIGTERM');

@@ -27,7 +27,9 @@ async function* slowUpload(): AsyncGenerator<Uint8Array> {
   const operations = JSON.stringify({ query: PICSI_MUTATION, variables: { input: { sourceImage: null, targetImage: null } } });
   const map = JSON.stringify({ 0: ['variables.input.sourceImage'], 1: ['variables.input.targetImage'] });
   const field = (name: string, value: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  yield Buffer.from(`${field('operations', operations)}${field('map', map)}--${BOUNDARY}\r\nContent-Disposition: form-data; name="0"; filename="face.png"\r\nContent-Type: image/png\r\n\r\n`);
+  yield Buffer.from(
+    `${field('operations', operations)}${field('map', map)}--${BOUNDARY}\r\nContent-Disposition: form-data; name="0"; filename="face.png"\r\nContent-Type: image/png\r\n\r\n`,
+  );
   for (let sent = 0; sent < FILE_BYTES; sent += CHUNK.length) {
     yield CHUNK;
     await delay(1);
@@ -43,7 +45,12 @@ const REFUSALS = {
 /** Sends one refused upload; what came back, or the client's error. */
 async function send(headers: Record<string, string>) {
   try {
-    const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, ...headers }, body: slowUpload(), duplex: 'half' });
+    const res = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, ...headers },
+      body: slowUpload(),
+      duplex: 'half',
+    });
     const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
     return { status: res.status, code: body.errors?.[0]?.extensions?.code, headers: res.headers };
   } catch (error) {
@@ -66,8 +73,14 @@ describe('refused 5 MB uploads (undici fetch)', () => {
 
   it('a refusal carries the same CORS headers as a normal response', async () => {
     const cors = (headers: { get(name: string): string | null }) =>
-      Object.fromEntries(['access-control-allow-origin', 'access-control-allow-credentials', 'vary'].map((name) => [name, headers.get(name)]));
-    const normal = await fetch(stack.url, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ query: '{ __typename }' }) });
+      Object.fromEntries(
+        ['access-control-allow-origin', 'access-control-allow-credentials', 'vary'].map((name) => [name, headers.get(name)]),
+      );
+    const normal = await fetch(stack.url, {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(normal.status).toBe(200);
     const expected = cors(normal.headers);
     expect(expected['access-control-allow-origin']).toBe(ORIGIN);

@@ -11,11 +11,19 @@ it('on SIGTERM lets the running job finish, answers its blocked request, then ex
     server.url,
     PICSI_MUTATION,
     { input: { sourceImage: null, targetImage: null, wait: true } },
-    { 'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' } },
+    {
+      'input.sourceImage': { bytes: png, filename: 's.png', type: 'image/png' },
+      'input.targetImage': { bytes: png, filename: 't.png', type: 'image/png' },
+    },
   );
   // SIGTERM once the job is running on Discord (the simulated bot takes 700 ms to answer).
   await expect
-    .poll(async () => (await postJson<{ jobs: { edges: unknown[] } }>(server.url, '{ jobs(first: 1, status: STARTED) { edges { cursor } } }')).body.data?.jobs.edges.length, { timeout: 20_000, interval: 20 })
+    .poll(
+      async () =>
+        (await postJson<{ jobs: { edges: unknown[] } }>(server.url, '{ jobs(first: 1, status: STARTED) { edges { cursor } } }')).body.data
+          ?.jobs.edges.length,
+      { timeout: 20_000, interval: 20 },
+    )
     .toBe(1);
   server.child.kill('SIGTERM');
   const res = await pending;

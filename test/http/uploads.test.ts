@@ -20,7 +20,9 @@ process.env['TMPDIR'] = requestTmp;
 let stack: Stack;
 let png: Buffer;
 beforeAll(async () => {
-  stack = await startStack({ env: { UPLOAD_MAX_FILE_BYTES: String(MAX_FILE), UPLOAD_DIR: uploadDir, STORAGE_URL: pathToFileURL(blobRoot).href } });
+  stack = await startStack({
+    env: { UPLOAD_MAX_FILE_BYTES: String(MAX_FILE), UPLOAD_DIR: uploadDir, STORAGE_URL: pathToFileURL(blobRoot).href },
+  });
   png = await makePng(32, 32);
 });
 afterAll(() => stack.stop());

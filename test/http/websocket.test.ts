@@ -18,7 +18,11 @@ describe('graphql-ws on the same port and path', () => {
     const id = await submitPicsi(stack.url, png, TOKEN);
     const client = wsClient(stack.url, TOKEN);
     try {
-      const { results, errors } = await collect<{ jobUpdated: { status: string; version: number; attachments: unknown[] } }>(client, JOB_UPDATED, { id });
+      const { results, errors } = await collect<{ jobUpdated: { status: string; version: number; attachments: unknown[] } }>(
+        client,
+        JOB_UPDATED,
+        { id },
+      );
       expect(errors).toEqual([]);
       const statuses = results.map((r) => r.jobUpdated.status);
       expect(statuses.at(-1)).toBe('COMPLETED');

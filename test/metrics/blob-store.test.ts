@@ -19,7 +19,9 @@ describe('instrumentBlobStore', () => {
   it('counts each failed operation under its own label and passes the error on', async () => {
     const blobStoreError = vi.fn();
     const store = instrumentBlobStore(failingStore(new BlobStoreUnavailableError('down'), false), { blobStoreError });
-    await expect(store.put('k', Readable.from([]), { contentType: 'image/png', maxBytes: 10 })).rejects.toBeInstanceOf(BlobStoreUnavailableError);
+    await expect(store.put('k', Readable.from([]), { contentType: 'image/png', maxBytes: 10 })).rejects.toBeInstanceOf(
+      BlobStoreUnavailableError,
+    );
     await expect(store.get('k')).rejects.toThrow('down');
     await expect(store.delete(['k'])).rejects.toThrow('down');
     await expect(store.downloadUrl('k', { expiresInSec: 60, baseUrl: 'http://x' })).rejects.toThrow('down');
@@ -30,8 +32,15 @@ describe('instrumentBlobStore', () => {
 
   it('does not count an oversize upload or an abort', async () => {
     const blobStoreError = vi.fn();
-    await expect(instrumentBlobStore(failingStore(new BlobTooLargeError(10)), { blobStoreError }).put('k', Readable.from([]), { contentType: 'image/png', maxBytes: 10 })).rejects.toBeInstanceOf(BlobTooLargeError);
-    await expect(instrumentBlobStore(failingStore(new DOMException('aborted', 'AbortError')), { blobStoreError }).get('k')).rejects.toThrow('aborted');
+    await expect(
+      instrumentBlobStore(failingStore(new BlobTooLargeError(10)), { blobStoreError }).put('k', Readable.from([]), {
+        contentType: 'image/png',
+        maxBytes: 10,
+      }),
+    ).rejects.toBeInstanceOf(BlobTooLargeError);
+    await expect(instrumentBlobStore(failingStore(new DOMException('aborted', 'AbortError')), { blobStoreError }).get('k')).rejects.toThrow(
+      'aborted',
+    );
     expect(await instrumentBlobStore(failingStore(new Error('unused')), { blobStoreError }).ping()).toBe(true);
     expect(blobStoreError).not.toHaveBeenCalled();
   });

@@ -30,7 +30,10 @@ const runJob = async (stack: Stack) => {
     stack.url,
     PICSI_MUTATION,
     { input: { sourceImage: null, targetImage: null, wait: true } },
-    { 'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' } },
+    {
+      'input.sourceImage': { bytes: png, filename: 'a.png', type: 'image/png' },
+      'input.targetImage': { bytes: png, filename: 'b.png', type: 'image/png' },
+    },
   );
   return res.body.data?.picsi.status;
 };
@@ -44,7 +47,8 @@ const terminalOn = (stack: Stack, count: number) =>
     });
   });
 
-const samplesOf = async (stack: Stack): Promise<Sample[]> => parseExposition(await (await fetch(new URL('/metrics', stack.url))).text()).samples;
+const samplesOf = async (stack: Stack): Promise<Sample[]> =>
+  parseExposition(await (await fetch(new URL('/metrics', stack.url))).text()).samples;
 
 describe('metrics across two instances', () => {
   it('each instance counts the jobs it ran; the shared channel gauges read the same on both', async () => {

@@ -43,7 +43,12 @@ describe('metric names and types', () => {
   it('exports every known label value at 0 before the first event', async () => {
     const { samples } = await scrape();
     expect(valueOf(samples, 'picsi_jobs_finished_total', { status: 'COMPLETED', code: 'NONE' })).toBe(0);
-    expect(samples.filter((s) => s.name === 'picsi_callback_deliveries_total').map((s) => [s.labels['outcome'], s.value])).toEqual([['delivered', 0], ['retry', 0], ['rejected', 0], ['exhausted', 0]]);
+    expect(samples.filter((s) => s.name === 'picsi_callback_deliveries_total').map((s) => [s.labels['outcome'], s.value])).toEqual([
+      ['delivered', 0],
+      ['retry', 0],
+      ['rejected', 0],
+      ['exhausted', 0],
+    ]);
     expect(samples.filter((s) => s.name === 'picsi_discord_rate_limited_total')).toHaveLength(6);
     expect(samples.filter((s) => s.name === 'picsi_blob_store_errors_total')).toHaveLength(5);
   });
@@ -157,7 +162,16 @@ describe('scrape-time gauges', () => {
 
 describe('recordFinished (the job-service wiring)', () => {
   const job = (patch: Partial<Job>): Job =>
-    ({ status: 'COMPLETED', code: null, instance: 'i-here', channel: '111111', created: '2026-01-01T00:00:00.000Z', startedAt: '2026-01-01T00:00:02.000Z', finishedAt: '2026-01-01T00:00:05.500Z', ...patch }) as Job;
+    ({
+      status: 'COMPLETED',
+      code: null,
+      instance: 'i-here',
+      channel: '111111',
+      created: '2026-01-01T00:00:00.000Z',
+      startedAt: '2026-01-01T00:00:02.000Z',
+      finishedAt: '2026-01-01T00:00:05.500Z',
+      ...patch,
+    }) as Job;
   const calls = (finished: Job) => {
     const metrics = { ...noopMetrics, jobFinished: vi.fn(), jobStarted: vi.fn(), channelBusy: vi.fn() };
     recordFinished(finished, metrics);

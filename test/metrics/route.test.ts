@@ -25,7 +25,10 @@ describe('/metrics with auth off', () => {
       stack.url,
       PICSI_MUTATION,
       { input: { sourceImage: null, targetImage: null, wait: true } },
-      { 'input.sourceImage': { bytes: png, filename: 'face.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'target.png', type: 'image/png' } },
+      {
+        'input.sourceImage': { bytes: png, filename: 'face.png', type: 'image/png' },
+        'input.targetImage': { bytes: png, filename: 'target.png', type: 'image/png' },
+      },
     );
     expect(res.body.errors).toBeUndefined();
     return res.body.data!.picsi;
@@ -103,7 +106,10 @@ describe('/metrics counts callback outcomes', () => {
       stack.url,
       PICSI_MUTATION,
       { input: { sourceImage: null, targetImage: null, replyUrl: `${receiverUrl}${path}`, wait: true } },
-      { 'input.sourceImage': { bytes: png, filename: 'face.png', type: 'image/png' }, 'input.targetImage': { bytes: png, filename: 'target.png', type: 'image/png' } },
+      {
+        'input.sourceImage': { bytes: png, filename: 'face.png', type: 'image/png' },
+        'input.targetImage': { bytes: png, filename: 'target.png', type: 'image/png' },
+      },
     );
     expect(res.body.errors).toBeUndefined();
     const id = res.body.data!.picsi.id;

@@ -29,7 +29,9 @@ afterAll(async () => {
 
 async function connected(role: RedisRole): Promise<RedisClient> {
   const seeds = rig.seeds.map((s) => `${s.host}:${s.port}`).join(',');
-  const client = createRedisClient(loadConfig({ REDIS_CLUSTER_NODES: seeds }).config.redis.connection!, role, { connectionName: `test-${role}` });
+  const client = createRedisClient(loadConfig({ REDIS_CLUSTER_NODES: seeds }).config.redis.connection!, role, {
+    connectionName: `test-${role}`,
+  });
   client.on('error', () => undefined);
   clients.push(client);
   await client.connect();
@@ -45,7 +47,12 @@ it('SIGKILL of the primary serving {picsi}: its replica takes over, writes resum
 
   let failover: { ownerPort: number; elapsedMs: number } | undefined;
   const run = await writeThroughFailover({
-    client: commands, burst: 1, wait: false, failoverAfter: 100, writesAfterFailover: 20, stopped: () => stopped,
+    client: commands,
+    burst: 1,
+    wait: false,
+    failoverAfter: 100,
+    writesAfterFailover: 20,
+    stopped: () => stopped,
     failover: async () => void (failover = await rig.killOwnerAndAwaitFailover(channel)),
   });
   expect(failover!.ownerPort).not.toBe(oldOwner);
@@ -54,7 +61,9 @@ it('SIGKILL of the primary serving {picsi}: its replica takes over, writes resum
   console.log('cluster failover of the {picsi} shard:', JSON.stringify({ failoverMs: failover!.elapsedMs, ...report }));
   expect(report.resumedAfterSwitchMs).not.toBeNull();
 
-  const received = new Promise<string>((resolve) => onMessage(subscriber, (ch, message) => ch === channel && message === 'after' && resolve(message)));
+  const received = new Promise<string>((resolve) =>
+    onMessage(subscriber, (ch, message) => ch === channel && message === 'after' && resolve(message)),
+  );
   await expect.poll(() => publish(commands, channel, 'after').catch(() => 0), { timeout: 20_000, interval: 100 }).toBe(1);
   expect(await received).toBe('after');
   expect(unhandled).toEqual([]);

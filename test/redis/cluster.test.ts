@@ -19,7 +19,8 @@ afterAll(async () => {
 });
 
 /** A connection from REDIS_CLUSTER_NODES naming a single seed: the rest of the cluster is discovered. */
-const fromSeed = (index: number): RedisConnectionConfig => loadConfig({ REDIS_CLUSTER_NODES: `127.0.0.1:${rig.seeds[index]!.port}` }).config.redis.connection!;
+const fromSeed = (index: number): RedisConnectionConfig =>
+  loadConfig({ REDIS_CLUSTER_NODES: `127.0.0.1:${rig.seeds[index]!.port}` }).config.redis.connection!;
 
 async function connected(index: number, role: 'commands' | 'subscriber' | 'callbacks'): Promise<RedisClient> {
   const client = createRedisClient(fromSeed(index), role, { connectionName: `test-${role}-${index}` });
@@ -30,12 +31,18 @@ async function connected(index: number, role: 'commands' | 'subscriber' | 'callb
 }
 
 type WithScript = RedisClient & { picsiTouch(k1: string, k2: string, k3: string, value: string): Promise<number> };
-const TOUCH = "redis.call('SET', KEYS[1], ARGV[1]); redis.call('HSET', KEYS[2], 'v', ARGV[1]); redis.call('ZADD', KEYS[3], 1, ARGV[1]); return 3";
+const TOUCH =
+  "redis.call('SET', KEYS[1], ARGV[1]); redis.call('HSET', KEYS[2], 'v', ARGV[1]); redis.call('ZADD', KEYS[3], 1, ARGV[1]); return 3";
 
 it('connects from one seed and discovers the three primaries', async () => {
   const client = await connected(0, 'commands');
   expect(client).toBeInstanceOf(Cluster);
-  expect((client as Cluster).nodes('master').map((n) => n.options.port).sort()).toEqual(rig.seeds.map((s) => s.port).sort());
+  expect(
+    (client as Cluster)
+      .nodes('master')
+      .map((n) => n.options.port)
+      .sort(),
+  ).toEqual(rig.seeds.map((s) => s.port).sort());
   expect(await client.set('{picsi}:hello', 'world')).toBe('OK');
 });
 
@@ -79,8 +86,15 @@ it('delivers sharded pub/sub between clients seeded on different nodes, from a c
 it('runs a pipeline and a MULTI within one slot; a pipeline spanning slots on different nodes is refused', async () => {
   const client = await connected(1, 'callbacks');
   const replies = await client.pipeline().set('{picsi}:p1', '1').incr('{picsi}:p1').get('{picsi}:p1').exec();
-  expect(replies).toEqual([[null, 'OK'], [null, 2], [null, '2']]);
-  expect(await client.multi().hset('{picsi}:m', 'a', '1').hget('{picsi}:m', 'a').exec()).toEqual([[null, 1], [null, '1']]);
+  expect(replies).toEqual([
+    [null, 'OK'],
+    [null, 2],
+    [null, '2'],
+  ]);
+  expect(await client.multi().hset('{picsi}:m', 'a', '1').hget('{picsi}:m', 'a').exec()).toEqual([
+    [null, 1],
+    [null, '1'],
+  ]);
 
   const [first, second] = await distinctOwners();
   await expect(client.pipeline().set(first, '1').set(second, '1').exec()).rejects.toThrow(/same slots allocation group/);
@@ -104,11 +118,16 @@ it('the sharded subscriber recovers when its connection is killed (CLIENT KILL T
 
   const resubscribed = new Promise<void>((resolve) => onResubscribed(subscriber, resolve));
   const ownerPort = await rig.ownerOf(channel);
-  const killed = await rig.nodes.find((n) => n.port === ownerPort)!.client().client('KILL', 'TYPE', 'pubsub');
+  const killed = await rig.nodes
+    .find((n) => n.port === ownerPort)!
+    .client()
+    .client('KILL', 'TYPE', 'pubsub');
   expect(Number(killed)).toBeGreaterThanOrEqual(1);
   await resubscribed;
 
-  const received = new Promise<string>((resolve) => onMessage(subscriber, (ch, message) => ch === channel && message === 'after' && resolve(message)));
+  const received = new Promise<string>((resolve) =>
+    onMessage(subscriber, (ch, message) => ch === channel && message === 'after' && resolve(message)),
+  );
   // The killed subscription counted no receiver: a receiver counted again is the new subscription.
   await expect.poll(() => publish(publisher, channel, 'after'), { timeout: 10_000, interval: 100 }).toBe(1);
   expect(await received).toBe('after');

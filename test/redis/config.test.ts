@@ -24,8 +24,13 @@ describe('Redis modes', () => {
       url: 'redis://10.0.0.1:6380/2',
       connection: { mode: 'single', url: 'redis://10.0.0.1:6380/2', auth: { username: null, password: null, tls: false } },
     });
-    const tls = loadConfig({ REDIS_URL: 'rediss://cache.internal:6379', REDIS_PASSWORD: 's3cret', REDIS_USERNAME: 'picsi' }).config.redis.connection;
-    expect(tls).toEqual({ mode: 'single', url: 'rediss://cache.internal:6379', auth: { username: 'picsi', password: 's3cret', tls: true } });
+    const tls = loadConfig({ REDIS_URL: 'rediss://cache.internal:6379', REDIS_PASSWORD: 's3cret', REDIS_USERNAME: 'picsi' }).config.redis
+      .connection;
+    expect(tls).toEqual({
+      mode: 'single',
+      url: 'rediss://cache.internal:6379',
+      auth: { username: 'picsi', password: 's3cret', tls: true },
+    });
   });
 
   it('REDIS_SENTINELS + REDIS_SENTINEL_NAME: sentinel, default port 26379, IPv6 in brackets, db/TLS/passwords', () => {
@@ -41,7 +46,11 @@ describe('Redis modes', () => {
     expect(redis.url).toBeNull();
     expect(redis.connection).toEqual({
       mode: 'sentinel',
-      sentinels: [{ host: '10.0.0.1', port: 26379 }, { host: 'sentinel-b', port: 26379 }, { host: '::1', port: 26380 }],
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: 'sentinel-b', port: 26379 },
+        { host: '::1', port: 26380 },
+      ],
       name: 'picsi-primary',
       db: 3,
       sentinelPassword: 'sentinel-pass',
@@ -52,20 +61,29 @@ describe('Redis modes', () => {
   it('REDIS_CLUSTER_NODES: cluster, default port 6379', () => {
     const { redis } = loadConfig({ REDIS_CLUSTER_NODES: 'node-a:7000,node-b', REDIS_TLS: '0' }).config;
     expect(redis.mode).toBe('cluster');
-    expect(redis.connection).toEqual({ mode: 'cluster', nodes: [{ host: 'node-a', port: 7000 }, { host: 'node-b', port: 6379 }], auth: { username: null, password: null, tls: false } });
+    expect(redis.connection).toEqual({
+      mode: 'cluster',
+      nodes: [
+        { host: 'node-a', port: 7000 },
+        { host: 'node-b', port: 6379 },
+      ],
+      auth: { username: null, password: null, tls: false },
+    });
   });
 
   it('refuses more than one mode, naming the variables', () => {
     expect(problemsOf({ REDIS_URL: 'redis://a:6379', REDIS_CLUSTER_NODES: 'b:7000' })).toEqual([
       'REDIS_URL, REDIS_CLUSTER_NODES: set only one of REDIS_URL (one primary), REDIS_SENTINELS (Sentinel) or REDIS_CLUSTER_NODES (Cluster)',
     ]);
-    expect(problemsOf({ REDIS_URL: 'redis://a:6379', REDIS_SENTINELS: 'b:26379', REDIS_SENTINEL_NAME: 'm', REDIS_CLUSTER_NODES: 'c:7000' })[0]).toMatch(
-      /^REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES: set only one/,
-    );
+    expect(
+      problemsOf({ REDIS_URL: 'redis://a:6379', REDIS_SENTINELS: 'b:26379', REDIS_SENTINEL_NAME: 'm', REDIS_CLUSTER_NODES: 'c:7000' })[0],
+    ).toMatch(/^REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES: set only one/);
   });
 
   it('refuses a sentinel list without a name, and a name or sentinel password without sentinels', () => {
-    expect(problemsOf({ REDIS_SENTINELS: 'a:26379' })).toEqual(["REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master's name in sentinel.conf)"]);
+    expect(problemsOf({ REDIS_SENTINELS: 'a:26379' })).toEqual([
+      "REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master's name in sentinel.conf)",
+    ]);
     expect(problemsOf({ REDIS_URL: 'redis://a:6379', REDIS_SENTINEL_NAME: 'm', REDIS_SENTINEL_PASSWORD: 'x' })).toEqual([
       'REDIS_SENTINEL_NAME: set without REDIS_SENTINELS',
       'REDIS_SENTINEL_PASSWORD: set without REDIS_SENTINELS',
@@ -74,10 +92,12 @@ describe('Redis modes', () => {
 
   it('refuses malformed endpoints, each named', () => {
     const problems = problemsOf({ REDIS_CLUSTER_NODES: 'a:7000,b:99999,c d:1', REDIS_SENTINELS: ' , ', REDIS_SENTINEL_NAME: 'm' });
-    expect(problems).toEqual(expect.arrayContaining([
-      'REDIS_SENTINELS: must list at least one host:port (got ",")',
-      expect.stringMatching(/^REDIS_CLUSTER_NODES: "b:99999" has no valid port; "c d:1" is not host:port/),
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'REDIS_SENTINELS: must list at least one host:port (got ",")',
+        expect.stringMatching(/^REDIS_CLUSTER_NODES: "b:99999" has no valid port; "c d:1" is not host:port/),
+      ]),
+    );
     expect(problems).toHaveLength(2);
   });
 
@@ -88,12 +108,19 @@ describe('Redis modes', () => {
       'REDIS_PASSWORD: REDIS_URL already carries a password; set only one',
     ]);
     expect(problemsOf({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_DB: '2' })).toEqual(['REDIS_DB: a Redis Cluster has only database 0']);
-    expect(problemsOf({ REDIS_PASSWORD: 'x' })).toEqual(['REDIS_PASSWORD: set without a Redis to connect to (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES)']);
+    expect(problemsOf({ REDIS_PASSWORD: 'x' })).toEqual([
+      'REDIS_PASSWORD: set without a Redis to connect to (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES)',
+    ]);
     expect(problemsOf({ REDIS_URL: 'redis://a:6379', REDIS_TLS: 'maybe' })[0]).toMatch(/^REDIS_TLS: /);
   });
 
   it('never echoes a Redis password in an error', () => {
-    const problems = problemsOf({ REDIS_URL: 'redis://:inline-secret@a:6379', REDIS_PASSWORD: 'other-secret', REDIS_SENTINEL_PASSWORD: '' , REDIS_DB: 'x' });
+    const problems = problemsOf({
+      REDIS_URL: 'redis://:inline-secret@a:6379',
+      REDIS_PASSWORD: 'other-secret',
+      REDIS_SENTINEL_PASSWORD: '',
+      REDIS_DB: 'x',
+    });
     expect(problems.join('\n')).not.toMatch(/inline-secret|other-secret/);
   });
 });

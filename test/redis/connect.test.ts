@@ -12,7 +12,10 @@ let port: number;
 let server: RedisProcess;
 const clients: RedisClient[] = [];
 
-const launch = () => startRedisProcess(port, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', PASSWORD], { password: PASSWORD });
+const launch = () =>
+  startRedisProcess(port, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', PASSWORD], {
+    password: PASSWORD,
+  });
 
 beforeAll(async () => {
   port = await freePort();

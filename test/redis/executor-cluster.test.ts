@@ -31,7 +31,12 @@ beforeAll(async () => {
   });
   rig = await startRedisCluster();
   fleet = await startFleet(
-    { REDIS_CLUSTER_NODES: rig.seeds.map((s) => `${s.host}:${s.port}`).join(','), REDIS_PREFIX: prefix, CALLBACK_DEFAULT_URL: receiver.url, CALLBACK_ALLOW_HOSTS: '127.0.0.1' },
+    {
+      REDIS_CLUSTER_NODES: rig.seeds.map((s) => `${s.host}:${s.port}`).join(','),
+      REDIS_PREFIX: prefix,
+      CALLBACK_DEFAULT_URL: receiver.url,
+      CALLBACK_ALLOW_HOSTS: '127.0.0.1',
+    },
     { instances: 2, channels: CHANNELS, botDelayMs: 50 },
   );
 }, 60_000);
@@ -66,7 +71,9 @@ it(`${JOBS} jobs through 2 instances on a Redis Cluster: one interaction per cha
 
   // Where the keys are: every primary's keys under our tag, and their slots.
   const tag = hashTagOf(prefix);
-  const perNode = await Promise.all(rig.nodes.map(async (node) => ({ port: node.port, keys: await node.client().keys(`${tag.replace(/[*?[\]\\]/g, '\\$&')}*`) })));
+  const perNode = await Promise.all(
+    rig.nodes.map(async (node) => ({ port: node.port, keys: await node.client().keys(`${tag.replace(/[*?[\]\\]/g, '\\$&')}*`) })),
+  );
   const holders = perNode.filter((n) => n.keys.length > 0);
   expect(holders.map((n) => n.port)).toEqual([await rig.ownerOf(`${tag}job:x`)]);
   const probe = rig.nodes[0]!.client();
@@ -88,7 +95,9 @@ it('the subscriber keepalive on a Cluster probes through the shard subscriber (i
   let closes = 0;
   subscriber.on('close', () => closes++);
   const probes: string[] = [];
-  const fiveProbes = new Promise<void>((resolve) => onMessage(subscriber, (channel, message) => channel === keys.event('keepalive:probe-test') && probes.push(message) === 5 && resolve()));
+  const fiveProbes = new Promise<void>((resolve) =>
+    onMessage(subscriber, (channel, message) => channel === keys.event('keepalive:probe-test') && probes.push(message) === 5 && resolve()),
+  );
   await Promise.all([events.connect(), commands.connect()]);
   let deliver: (payload: string) => void = () => undefined;
   const received = new Promise<string>((resolve) => (deliver = resolve));

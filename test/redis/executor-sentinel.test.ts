@@ -10,7 +10,17 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { filesUnder } from '../helpers/files.js';
-import { followJob, maxInFlight, startFleet, submitJob, TERMINAL, type Fleet, type Followed, type JobState, type Refusals } from '../helpers/ha-load.js';
+import {
+  followJob,
+  maxInFlight,
+  startFleet,
+  submitJob,
+  TERMINAL,
+  type Fleet,
+  type Followed,
+  type JobState,
+  type Refusals,
+} from '../helpers/ha-load.js';
 import { startRedisSentinel, type Failover, type RedisSentinelRig } from '../helpers/redis-sentinel.js';
 
 const BEFORE = 18;
@@ -76,26 +86,46 @@ it('SIGKILL of the primary with jobs running and queued and the replica behind: 
   const first = await Promise.all(runs.map(async (r) => ({ id: r.id, followed: await r.followed })));
   // A second subscription per job: it starts with the stored state and ends once that is terminal,
   // so a job whose terminal write was rolled back is followed until it is settled again.
-  const final = await Promise.all(first.map(async (r, i): Promise<{ id: string; first: Followed; final: Followed }> => ({ ...r, first: r.followed, final: r.followed.missing ? r.followed : await followJob(urls, r.id, i) })));
+  const final = await Promise.all(
+    first.map(async (r, i): Promise<{ id: string; first: Followed; final: Followed }> => ({
+      ...r,
+      first: r.followed,
+      final: r.followed.missing ? r.followed : await followJob(urls, r.id, i),
+    })),
+  );
 
   const missing = final.filter((r) => r.final.missing).map((r) => r.id);
   const stored = final.filter((r) => !r.final.missing).map((r) => r.final.events.at(-1)!);
   const rolledBack = final.filter((r) => !r.final.missing && !sameState(r.first.events.at(-1), r.final.events.at(-1)));
   const outcomes: Record<string, number> = {};
-  for (const job of stored) outcomes[job.status === 'COMPLETED' ? 'COMPLETED' : `${job.status} ${job.code}`] = (outcomes[job.status === 'COMPLETED' ? 'COMPLETED' : `${job.status} ${job.code}`] ?? 0) + 1;
-  console.log('Sentinel failover under load:', JSON.stringify({
-    failoverMs: failover.elapsedMs,
-    jobs: runs.length,
-    outcomes,
-    missingAfterFailover: missing.length,
-    terminalStateRolledBack: rolledBack.map((r) => `${r.first.events.at(-1)?.status} v${r.first.events.at(-1)?.version} -> ${r.final.events.at(-1)?.status} ${r.final.events.at(-1)?.code ?? ''} v${r.final.events.at(-1)?.version}`),
-    refusals,
-    maxInFlight: maxInFlight(fleet),
-    spoolFilesLeft: filesUnder(fleet.spoolDir).length,
-  }));
+  for (const job of stored)
+    outcomes[job.status === 'COMPLETED' ? 'COMPLETED' : `${job.status} ${job.code}`] =
+      (outcomes[job.status === 'COMPLETED' ? 'COMPLETED' : `${job.status} ${job.code}`] ?? 0) + 1;
+  console.log(
+    'Sentinel failover under load:',
+    JSON.stringify({
+      failoverMs: failover.elapsedMs,
+      jobs: runs.length,
+      outcomes,
+      missingAfterFailover: missing.length,
+      terminalStateRolledBack: rolledBack.map(
+        (r) =>
+          `${r.first.events.at(-1)?.status} v${r.first.events.at(-1)?.version} -> ${r.final.events.at(-1)?.status} ${r.final.events.at(-1)?.code ?? ''} v${r.final.events.at(-1)?.version}`,
+      ),
+      refusals,
+      maxInFlight: maxInFlight(fleet),
+      spoolFilesLeft: filesUnder(fleet.spoolDir).length,
+    }),
+  );
 
   if (process.env['HA_DEBUG']) {
-    for (const r of final) console.log(r.id, r.first.events.map((e) => `${e.status}${e.code ? ' ' + e.code : ''} v${e.version}`).join(' > '), '||', r.final.events.map((e) => `${e.status}${e.code ? ' ' + e.code : ''} v${e.version}`).join(' > '));
+    for (const r of final)
+      console.log(
+        r.id,
+        r.first.events.map((e) => `${e.status}${e.code ? ' ' + e.code : ''} v${e.version}`).join(' > '),
+        '||',
+        r.final.events.map((e) => `${e.status}${e.code ? ' ' + e.code : ''} v${e.version}`).join(' > '),
+      );
     printServerWarnings();
   }
   expect(failover.primary.port).toBe(rig.replica.port);
@@ -109,7 +139,13 @@ it('SIGKILL of the primary with jobs running and queued and the replica behind: 
 
 /** The servers' warn and error lines, to diagnose a failure (or with HA_DEBUG=1). */
 function printServerWarnings(): void {
-  for (const server of fleet.servers) console.log(server.logs.filter((l) => /"level":(40|50)/.test(l)).map((l) => l.slice(0, 600)).join('\n'));
+  for (const server of fleet.servers)
+    console.log(
+      server.logs
+        .filter((l) => /"level":(40|50)/.test(l))
+        .map((l) => l.slice(0, 600))
+        .join('\n'),
+    );
 }
 
 /** 32 MB of unrelated writes (outside the executor's keys), pipelined. */

@@ -40,7 +40,10 @@ function client(env: Record<string, string>, role: RedisRole): RedisClient {
   clients.push(created);
   return created;
 }
-const sentinelEnv = (rig: RedisSentinelRig) => ({ REDIS_SENTINELS: rig.endpoints.map((e) => `${e.host}:${e.port}`).join(','), REDIS_SENTINEL_NAME: rig.name });
+const sentinelEnv = (rig: RedisSentinelRig) => ({
+  REDIS_SENTINELS: rig.endpoints.map((e) => `${e.host}:${e.port}`).join(','),
+  REDIS_SENTINEL_NAME: rig.name,
+});
 const portOf = async (c: RedisClient) => Number(/tcp_port:(\d+)/.exec(await c.info('server'))?.[1]);
 
 it('a commands connection that meets a replica (READONLY) drops and reconnects instead of staying on it', async () => {
@@ -64,7 +67,13 @@ it('SIGKILL of the primary under a write loop confirmed by WAIT, the replica lag
 
   let failover: Failover | undefined;
   const run = await writeThroughFailover({
-    client: commands, burst: 20, wait: true, valueBytes: 1024, failoverAfter: 2000, writesAfterFailover: 200, stopped: () => stopped,
+    client: commands,
+    burst: 20,
+    wait: true,
+    valueBytes: 1024,
+    failoverAfter: 2000,
+    writesAfterFailover: 200,
+    stopped: () => stopped,
     failover: async (progress) => void (failover = await rig.killPrimaryAndAwaitFailover({ whileReplicaPaused: () => progress(200) })),
   });
   expect(failover!.primary.port).toBe(rig.replica.port);
@@ -89,7 +98,13 @@ it('SIGKILL of the primary under pipelined bursts without WAIT: writes resume; w
   await commands.connect();
   let failover: Failover | undefined;
   const run = await writeThroughFailover({
-    client: commands, burst: 200, wait: false, valueBytes: 1024, failoverAfter: 10_000, writesAfterFailover: 200, stopped: () => stopped,
+    client: commands,
+    burst: 200,
+    wait: false,
+    valueBytes: 1024,
+    failoverAfter: 10_000,
+    writesAfterFailover: 200,
+    stopped: () => stopped,
     failover: async (progress) => void (failover = await rig.killPrimaryAndAwaitFailover({ whileReplicaPaused: () => progress(10_000) })),
   });
   expect(await portOf(commands)).toBe(failover!.primary.port);
@@ -106,7 +121,12 @@ it('a primary that stops answering (SIGSTOP) is replaced; its clients move to th
   await commands.connect();
   let failover: (Failover & { old: RedisProcess }) | undefined;
   const run = await writeThroughFailover({
-    client: commands, burst: 1, wait: false, failoverAfter: 100, writesAfterFailover: 20, stopped: () => stopped,
+    client: commands,
+    burst: 1,
+    wait: false,
+    failoverAfter: 100,
+    writesAfterFailover: 20,
+    stopped: () => stopped,
     failover: async () => void (failover = await rig.pausePrimaryAndAwaitFailover()),
   });
   expect(await portOf(commands)).toBe(rig.replica.port);

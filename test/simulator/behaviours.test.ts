@@ -11,21 +11,25 @@ import { finalReply, loginUser, sampleImages, startPicsi } from '../helpers/sim-
 
 /** Which of the simulated bot's own errors a reply is (its embed is the table row verbatim). */
 const errorKind = (m: APIMessage): BotErrorKind | 'none' =>
-  BOT_ERROR_KINDS.find((k) => m.embeds.some((e) => e.description === BOT_ERRORS[k].description && e.title === BOT_ERRORS[k].title)) ?? 'none';
+  BOT_ERROR_KINDS.find((k) => m.embeds.some((e) => e.description === BOT_ERRORS[k].description && e.title === BOT_ERRORS[k].title)) ??
+  'none';
 
 describe('scripted bot behaviours', () => {
-  simTest.for(BOT_ERROR_KINDS)('botError %s edits the placeholder into a red embed with the table text', async (kind, { sim, user, channel }) => {
-    sim.script(channel, { kind: 'botError', error: kind });
-    const { response, nonce } = await startPicsi(user);
-    expect(response.status).toBe(204);
-    const reply = await finalReply(user, nonce);
-    expect(reply.flags).toBe(0);
-    expect(reply.attachments).toEqual([]);
-    expect(reply.embeds).toEqual([{ ...BOT_ERRORS[kind], color: ERROR_COLOUR }]);
-    expect(errorKind(reply)).toBe(kind);
-    expect(sim.credits(channel).used).toBe(0);
-    expect(sim.stats(channel)).toMatchObject({ inFlight: 0, interactions: 1, completed: 1 });
-  });
+  simTest.for(BOT_ERROR_KINDS)(
+    'botError %s edits the placeholder into a red embed with the table text',
+    async (kind, { sim, user, channel }) => {
+      sim.script(channel, { kind: 'botError', error: kind });
+      const { response, nonce } = await startPicsi(user);
+      expect(response.status).toBe(204);
+      const reply = await finalReply(user, nonce);
+      expect(reply.flags).toBe(0);
+      expect(reply.attachments).toEqual([]);
+      expect(reply.embeds).toEqual([{ ...BOT_ERRORS[kind], color: ERROR_COLOUR }]);
+      expect(errorKind(reply)).toBe(kind);
+      expect(sim.credits(channel).used).toBe(0);
+      expect(sim.stats(channel)).toMatchObject({ inFlight: 0, interactions: 1, completed: 1 });
+    },
+  );
 
   simTest('a script is consumed in order, then the default applies', async ({ sim, user, channel }) => {
     sim.script(channel, { kind: 'botError', error: 'NO_FACE' }, { kind: 'botError', error: 'DAILY_LIMIT' });
@@ -38,18 +42,21 @@ describe('scripted bot behaviours', () => {
     expect(kinds).toEqual(['NO_FACE', 'DAILY_LIMIT', 'INVALID_OPTION']);
   });
 
-  simTest('the real bot answers INVALID_OPTION to unknown flags and NO_FACE to bytes that are not an image', async ({ sim, user, channel }) => {
-    const bad = await startPicsi(user, { options: '-m --bogus' });
-    expect(errorKind(await finalReply(user, bad.nonce))).toBe('INVALID_OPTION');
-    const outOfRange = await startPicsi(user, { options: '-o 5000' });
-    expect(errorKind(await finalReply(user, outOfRange.nonce))).toBe('INVALID_OPTION');
+  simTest(
+    'the real bot answers INVALID_OPTION to unknown flags and NO_FACE to bytes that are not an image',
+    async ({ sim, user, channel }) => {
+      const bad = await startPicsi(user, { options: '-m --bogus' });
+      expect(errorKind(await finalReply(user, bad.nonce))).toBe('INVALID_OPTION');
+      const outOfRange = await startPicsi(user, { options: '-o 5000' });
+      expect(errorKind(await finalReply(user, outOfRange.nonce))).toBe('INVALID_OPTION');
 
-    const { source } = await sampleImages();
-    const garbage = { filename: 'target.png', bytes: Buffer.from('definitely not a png') };
-    const noFace = await startPicsi(user, { files: { source, target: garbage } });
-    expect(errorKind(await finalReply(user, noFace.nonce))).toBe('NO_FACE');
-    expect(sim.credits(channel).used).toBe(0);
-  });
+      const { source } = await sampleImages();
+      const garbage = { filename: 'target.png', bytes: Buffer.from('definitely not a png') };
+      const noFace = await startPicsi(user, { files: { source, target: garbage } });
+      expect(errorKind(await finalReply(user, noFace.nonce))).toBe('NO_FACE');
+      expect(sim.credits(channel).used).toBe(0);
+    },
+  );
 
   simTest('accepts png, jpeg, webp and gif inputs', async ({ user }) => {
     for (const format of ['png', 'jpeg', 'webp', 'gif'] as const) {
@@ -83,17 +90,20 @@ describe('scripted bot behaviours', () => {
     expect(sim.stats(channel)).toMatchObject({ interactions: 1, completed: 1 });
   });
 
-  simTest('interactionFailure: 204, INTERACTION_CREATE, then INTERACTION_FAILURE reason 2 and no message', async ({ sim, user, channel }) => {
-    sim.script(channel, { kind: 'interactionFailure' });
-    const { response, nonce } = await startPicsi(user);
-    expect(response.status).toBe(204);
-    const created = await user.gateway.waitForDispatch('INTERACTION_CREATE', (d) => d.nonce === nonce);
-    const failure = await user.gateway.waitForDispatch('INTERACTION_FAILURE', (d) => d.nonce === nonce);
-    expect(failure.d).toEqual({ id: (created.d as { id: string }).id, nonce, reason_code: 2 });
-    expect(user.gateway.dispatches('INTERACTION_SUCCESS')).toHaveLength(0);
-    expect(user.gateway.dispatches('MESSAGE_CREATE')).toHaveLength(0);
-    expect(sim.stats(channel)).toMatchObject({ inFlight: 0, completed: 1 });
-  });
+  simTest(
+    'interactionFailure: 204, INTERACTION_CREATE, then INTERACTION_FAILURE reason 2 and no message',
+    async ({ sim, user, channel }) => {
+      sim.script(channel, { kind: 'interactionFailure' });
+      const { response, nonce } = await startPicsi(user);
+      expect(response.status).toBe(204);
+      const created = await user.gateway.waitForDispatch('INTERACTION_CREATE', (d) => d.nonce === nonce);
+      const failure = await user.gateway.waitForDispatch('INTERACTION_FAILURE', (d) => d.nonce === nonce);
+      expect(failure.d).toEqual({ id: (created.d as { id: string }).id, nonce, reason_code: 2 });
+      expect(user.gateway.dispatches('INTERACTION_SUCCESS')).toHaveLength(0);
+      expect(user.gateway.dispatches('MESSAGE_CREATE')).toHaveLength(0);
+      expect(sim.stats(channel)).toMatchObject({ inFlight: 0, completed: 1 });
+    },
+  );
 
   simTest('silence: acknowledged with a placeholder that never changes; in flight for exactly holdMs', async ({ sim, user, channel }) => {
     sim.script(channel, { kind: 'silence', holdMs: 60_000 });
@@ -127,43 +137,49 @@ describe('scripted bot behaviours', () => {
     expect(user.gateway.dispatches('MESSAGE_CREATE')).toHaveLength(1);
   });
 
-  simTest('dropGatewayMidJob (resumable): closes with 4000 after the placeholder; RESUME replays the final update', async ({ sim, user, channel }) => {
-    sim.script(channel, { kind: 'dropGatewayMidJob' });
-    const { nonce } = await startPicsi(user);
-    const closed = await user.gateway.closed;
-    expect(closed.code).toBe(4000);
-    expect(user.gateway.dispatches('MESSAGE_CREATE')).toHaveLength(1);
-    expect(user.gateway.dispatches('MESSAGE_UPDATE')).toHaveLength(0);
-    expect(await sim.interactionEnded(nonce)).toMatchObject({ outcome: 'result' });
+  simTest(
+    'dropGatewayMidJob (resumable): closes with 4000 after the placeholder; RESUME replays the final update',
+    async ({ sim, user, channel }) => {
+      sim.script(channel, { kind: 'dropGatewayMidJob' });
+      const { nonce } = await startPicsi(user);
+      const closed = await user.gateway.closed;
+      expect(closed.code).toBe(4000);
+      expect(user.gateway.dispatches('MESSAGE_CREATE')).toHaveLength(1);
+      expect(user.gateway.dispatches('MESSAGE_UPDATE')).toHaveLength(0);
+      expect(await sim.interactionEnded(nonce)).toMatchObject({ outcome: 'result' });
 
-    const resumed = await RawGateway.connect(user.resumeUrl);
-    const seq = user.gateway.lastSeq ?? 0;
-    resumed.send({ op: GatewayOpcodes.Resume, d: { token: user.account.token, session_id: user.sessionId, seq } });
-    const done = await resumed.waitForDispatch('RESUMED');
-    const update = resumed.dispatches('MESSAGE_UPDATE')[0];
-    expect(update?.s).toBe(seq + 1);
-    expect(done.s).toBe(seq + 2);
-    expect((update?.d as APIMessage).attachments).toHaveLength(1);
-    const created = user.gateway.dispatches('INTERACTION_CREATE').find((f) => (f.d as { nonce: string }).nonce === nonce);
-    expect((update?.d as APIMessage).interaction_metadata?.id).toBe((created?.d as { id: string }).id);
-    expect(sim.requests.some((r) => r.path === '/gateway-resume' && r.status === 101)).toBe(true);
-    await resumed.close();
-  });
+      const resumed = await RawGateway.connect(user.resumeUrl);
+      const seq = user.gateway.lastSeq ?? 0;
+      resumed.send({ op: GatewayOpcodes.Resume, d: { token: user.account.token, session_id: user.sessionId, seq } });
+      const done = await resumed.waitForDispatch('RESUMED');
+      const update = resumed.dispatches('MESSAGE_UPDATE')[0];
+      expect(update?.s).toBe(seq + 1);
+      expect(done.s).toBe(seq + 2);
+      expect((update?.d as APIMessage).attachments).toHaveLength(1);
+      const created = user.gateway.dispatches('INTERACTION_CREATE').find((f) => (f.d as { nonce: string }).nonce === nonce);
+      expect((update?.d as APIMessage).interaction_metadata?.id).toBe((created?.d as { id: string }).id);
+      expect(sim.requests.some((r) => r.path === '/gateway-resume' && r.status === 101)).toBe(true);
+      await resumed.close();
+    },
+  );
 
-  simTest('dropGatewayMidJob (not resumable): 4009, RESUME is refused, the result is still in GET messages', async ({ sim, user, channel }) => {
-    sim.script(channel, { kind: 'dropGatewayMidJob', resumable: false });
-    const { nonce } = await startPicsi(user);
-    expect((await user.gateway.closed).code).toBe(4009);
-    expect(await sim.interactionEnded(nonce)).toMatchObject({ outcome: 'result' });
+  simTest(
+    'dropGatewayMidJob (not resumable): 4009, RESUME is refused, the result is still in GET messages',
+    async ({ sim, user, channel }) => {
+      sim.script(channel, { kind: 'dropGatewayMidJob', resumable: false });
+      const { nonce } = await startPicsi(user);
+      expect((await user.gateway.closed).code).toBe(4009);
+      expect(await sim.interactionEnded(nonce)).toMatchObject({ outcome: 'result' });
 
-    const again = await RawGateway.connect(user.resumeUrl);
-    again.send({ op: GatewayOpcodes.Resume, d: { token: user.account.token, session_id: user.sessionId, seq: user.gateway.lastSeq } });
-    const invalid = await again.waitFor((f) => f.op === GatewayOpcodes.InvalidSession);
-    expect(invalid.d).toBe(false);
-    const messages = (await (await user.rest.request('GET', `/channels/${channel}/messages`)).json()) as APIMessage[];
-    expect(messages[0]?.attachments).toHaveLength(1);
-    await again.close();
-  });
+      const again = await RawGateway.connect(user.resumeUrl);
+      again.send({ op: GatewayOpcodes.Resume, d: { token: user.account.token, session_id: user.sessionId, seq: user.gateway.lastSeq } });
+      const invalid = await again.waitFor((f) => f.op === GatewayOpcodes.InvalidSession);
+      expect(invalid.d).toBe(false);
+      const messages = (await (await user.rest.request('GET', `/channels/${channel}/messages`)).json()) as APIMessage[];
+      expect(messages[0]?.attachments).toHaveLength(1);
+      await again.close();
+    },
+  );
 
   simTest('staleCommandVersion: 50035 INVALID_VERSION; a fresh index gives a version that works', async ({ sim, user, channel }) => {
     sim.script(channel, { kind: 'staleCommandVersion' });
@@ -175,7 +191,16 @@ describe('scripted bot behaviours', () => {
     expect(await stale.json()).toEqual({
       message: 'Invalid Form Body',
       code: 50035,
-      errors: { data: { _errors: [{ code: 'INTERACTION_APPLICATION_COMMAND_INVALID_VERSION', message: 'This command is outdated, please try again in a few minutes' }] } },
+      errors: {
+        data: {
+          _errors: [
+            {
+              code: 'INTERACTION_APPLICATION_COMMAND_INVALID_VERSION',
+              message: 'This command is outdated, please try again in a few minutes',
+            },
+          ],
+        },
+      },
     } satisfies RESTError & { errors: unknown });
 
     const after = await user.rest.picsiCommand(user.account.guildId);
@@ -191,7 +216,11 @@ describe('scripted bot behaviours', () => {
     const cached = await user.rest.picsiCommand(user.account.guildId);
     sim.bumpCommandVersion();
     const attachments = await user.rest.upload(channel, [images.source, images.target]);
-    const res = await user.rest.request('POST', '/interactions', picsiBody(user.account, user.sessionId, cached, attachments, undefined, freshNonce()));
+    const res = await user.rest.request(
+      'POST',
+      '/interactions',
+      picsiBody(user.account, user.sessionId, cached, attachments, undefined, freshNonce()),
+    );
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toContain('INTERACTION_APPLICATION_COMMAND_INVALID_VERSION');
   });

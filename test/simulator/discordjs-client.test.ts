@@ -19,7 +19,6 @@ const test = simTest.extend<{ client: Client }>({
 
 /** A client we did not write proves the gateway and REST are faithful enough. */
 describe('discord.js Client against the simulator', () => {
-
   test('logs in as the InsightFaceSwap bot and sees its guilds and channels', async ({ sim, client }) => {
     const account = sim.createAccount();
     const ready = once(client, Events.ClientReady);

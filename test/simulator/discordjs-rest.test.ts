@@ -30,8 +30,16 @@ describe('@discordjs/rest as a user client', () => {
         ...opts,
         body: { files: [images.source, images.target].map((f, i) => ({ id: String(i), filename: f.filename, file_size: f.bytes.length })) },
       })) as UploadSlotsBody;
-      await Promise.all(slots.attachments.map((s, i) => fetch(s.upload_url, { method: 'PUT', body: new Uint8Array([images.source, images.target][i]!.bytes) })));
-      return slots.attachments.map((s, i) => ({ id: s.id, filename: [images.source, images.target][i]?.filename ?? '', uploaded_filename: s.upload_filename }));
+      await Promise.all(
+        slots.attachments.map((s, i) =>
+          fetch(s.upload_url, { method: 'PUT', body: new Uint8Array([images.source, images.target][i]!.bytes) }),
+        ),
+      );
+      return slots.attachments.map((s, i) => ({
+        id: s.id,
+        filename: [images.source, images.target][i]?.filename ?? '',
+        uploaded_filename: s.upload_filename,
+      }));
     };
     const attachments = await upload();
 

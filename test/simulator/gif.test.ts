@@ -9,7 +9,10 @@ import { simTest } from '../helpers/sim-fixture.js';
 import { finalReply, loginUser, sampleImages, startPicsi } from '../helpers/sim-session.js';
 import type { UserSession } from '../helpers/sim-session.js';
 
-const gif = async (frames: number, delayMs = 100): Promise<FileToSend> => ({ filename: 'clip.gif', bytes: await makeGif(48, 32, frames, delayMs) });
+const gif = async (frames: number, delayMs = 100): Promise<FileToSend> => ({
+  filename: 'clip.gif',
+  bytes: await makeGif(48, 32, frames, delayMs),
+});
 
 async function picsiOnto(user: UserSession, target: FileToSend) {
   const { source } = await sampleImages();
@@ -23,7 +26,9 @@ describe('GIF targets', () => {
   simTest('/picsi onto an animated GIF yields an animated GIF: same frames, size and delays', async ({ sim, user, channel }) => {
     const target = await gif(5, 120);
     const reply = await picsiOnto(user, target);
-    expect(reply.attachments).toEqual([expect.objectContaining({ filename: 'clip_swapped.gif', content_type: 'image/gif', width: 48, height: 32 })]);
+    expect(reply.attachments).toEqual([
+      expect.objectContaining({ filename: 'clip_swapped.gif', content_type: 'image/gif', width: 48, height: 32 }),
+    ]);
     const bytes = await download(reply.attachments[0]?.url ?? '');
     const meta = await sharp(bytes, { animated: true }).metadata();
     expect(meta).toMatchObject({ format: 'gif', pages: 5, pageHeight: 32, width: 48, delay: [120, 120, 120, 120, 120] });
@@ -37,7 +42,10 @@ describe('GIF targets', () => {
   });
 
   simTest('/swapid onto an animated GIF is animated as well', async ({ sim, user, channel }) => {
-    await runCommand(user, 'saveid', { strings: { idname: 'alice' }, files: { image: { filename: 'a.png', bytes: await makeImage(64, 64) } } });
+    await runCommand(user, 'saveid', {
+      strings: { idname: 'alice' },
+      files: { image: { filename: 'a.png', bytes: await makeImage(64, 64) } },
+    });
     const reply = await runCommand(user, 'swapid', { strings: { idname: 'alice' }, files: { image: await gif(3) } });
     const meta = await sharp(await download(reply.attachments[0]?.url ?? ''), { animated: true }).metadata();
     expect(meta.pages).toBe(3);

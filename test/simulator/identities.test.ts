@@ -24,7 +24,8 @@ const face = async (colour: string): Promise<FileToSend> => ({ filename: 'face.p
 const scene = async (): Promise<FileToSend> => ({ filename: 'scene.jpg', bytes: await makeImage(120, 90, 'jpeg') });
 const saveid = async (user: UserSession, idname: string, colour = '#aa5533'): Promise<APIMessage> =>
   runCommand(user, 'saveid', { strings: { idname }, files: { image: await face(colour) } });
-const swapid = async (user: UserSession, idname: string): Promise<APIMessage> => runCommand(user, 'swapid', { strings: { idname }, files: { image: await scene() } });
+const swapid = async (user: UserSession, idname: string): Promise<APIMessage> =>
+  runCommand(user, 'swapid', { strings: { idname }, files: { image: await scene() } });
 const listid = (user: UserSession): Promise<APIMessage> => runCommand(user, 'listid');
 
 /** The error embed the simulated bot answers with for this description. */
@@ -38,8 +39,14 @@ describe('identity commands in the command index', () => {
     const options = Object.fromEntries(own.map((c) => [c.name, (c.options ?? []).map((o) => [o.name, o.type, o.required ?? false])]));
     const { String: STRING, Attachment: ATTACHMENT } = ApplicationCommandOptionType;
     expect(options).toMatchObject({
-      saveid: [['idname', STRING, true], ['image', ATTACHMENT, true]],
-      swapid: [['idname', STRING, true], ['image', ATTACHMENT, true]],
+      saveid: [
+        ['idname', STRING, true],
+        ['image', ATTACHMENT, true],
+      ],
+      swapid: [
+        ['idname', STRING, true],
+        ['image', ATTACHMENT, true],
+      ],
       setid: [['idname', STRING, true]],
       listid: [],
       delid: [['idname', STRING, true]],
@@ -64,27 +71,34 @@ describe('saving and swapping identities', () => {
     expect(event).toBe('MESSAGE_UPDATE');
     expect(message.id).toBe(placeholder.id);
     expect(message.content).toBe(IDENTITY_TEXTS.saved(user.account.userId ?? '', 'alice'));
-    expect(message.attachments).toEqual([expect.objectContaining({ filename: 'alice.png', content_type: 'image/png', width: 128, height: 128 })]);
+    expect(message.attachments).toEqual([
+      expect.objectContaining({ filename: 'alice.png', content_type: 'image/png', width: 128, height: 128 }),
+    ]);
     expect(message.interaction?.name).toBe('saveid');
     expect(sim.identities(channel)).toEqual({ names: ['alice'], defaultId: 'alice' });
     expect(sim.credits(channel).used).toBe(IDENTITY_CREDIT_COST.saveid);
   });
 
-  simTest('/swapid puts the saved face onto the target: a PNG the size of the target, charged per the table', async ({ sim, user, channel }) => {
-    await saveid(user, 'alice', '#aa5533');
-    await saveid(user, 'bob', '#2288ee');
-    const withAlice = await swapid(user, 'alice');
-    expect(withAlice.content).toBe(IDENTITY_TEXTS.swapped(user.account.userId ?? '', ['alice']));
-    expect(withAlice.attachments).toEqual([expect.objectContaining({ filename: 'scene_swapped.png', content_type: 'image/png', width: 120, height: 90 })]);
-    const aliceBytes = await download(withAlice.attachments[0]?.url ?? '');
-    expect(await sharp(aliceBytes).metadata()).toMatchObject({ format: 'png', width: 120, height: 90 });
+  simTest(
+    '/swapid puts the saved face onto the target: a PNG the size of the target, charged per the table',
+    async ({ sim, user, channel }) => {
+      await saveid(user, 'alice', '#aa5533');
+      await saveid(user, 'bob', '#2288ee');
+      const withAlice = await swapid(user, 'alice');
+      expect(withAlice.content).toBe(IDENTITY_TEXTS.swapped(user.account.userId ?? '', ['alice']));
+      expect(withAlice.attachments).toEqual([
+        expect.objectContaining({ filename: 'scene_swapped.png', content_type: 'image/png', width: 120, height: 90 }),
+      ]);
+      const aliceBytes = await download(withAlice.attachments[0]?.url ?? '');
+      expect(await sharp(aliceBytes).metadata()).toMatchObject({ format: 'png', width: 120, height: 90 });
 
-    const bobBytes = await download((await swapid(user, 'bob')).attachments[0]?.url ?? '');
-    const bothBytes = await download((await swapid(user, 'alice,bob')).attachments[0]?.url ?? '');
-    expect(bobBytes.equals(aliceBytes)).toBe(false);
-    expect(bothBytes.equals(aliceBytes)).toBe(false);
-    expect(sim.credits(channel).used).toBe(3 * IDENTITY_CREDIT_COST.swapid);
-  });
+      const bobBytes = await download((await swapid(user, 'bob')).attachments[0]?.url ?? '');
+      const bothBytes = await download((await swapid(user, 'alice,bob')).attachments[0]?.url ?? '');
+      expect(bobBytes.equals(aliceBytes)).toBe(false);
+      expect(bothBytes.equals(aliceBytes)).toBe(false);
+      expect(sim.credits(channel).used).toBe(3 * IDENTITY_CREDIT_COST.swapid);
+    },
+  );
 
   simTest('/listid answers with a new message (no placeholder) naming the ids and the default', async ({ user }) => {
     await saveid(user, 'alice');
@@ -142,7 +156,9 @@ describe('identity errors (red embeds, nothing saved or charged)', () => {
 
   simTest('/saveid of bytes that are not an image: no face', async ({ sim, user, channel }) => {
     const garbage = { filename: 'face.png', bytes: Buffer.from('not an image at all') };
-    expect(await runCommand(user, 'saveid', { strings: { idname: 'alice' }, files: { image: garbage } })).toMatchObject(refusal(IDENTITY_ERRORS.ID_NO_FACE()));
+    expect(await runCommand(user, 'saveid', { strings: { idname: 'alice' }, files: { image: garbage } })).toMatchObject(
+      refusal(IDENTITY_ERRORS.ID_NO_FACE()),
+    );
     expect(sim.identities(channel).names).toEqual([]);
   });
 
@@ -177,12 +193,16 @@ describe('identity errors (red embeds, nothing saved or charged)', () => {
     ['al-ice', 'a bad name'],
   ])('/setid refuses %j (%s)', async ([text], { user }) => {
     await saveid(user, 'alice');
-    expect(await runCommand(user, 'setid', { strings: { idname: text ?? '' } })).toMatchObject(refusal(IDENTITY_ERRORS.INVALID_SETID(text ?? '')));
+    expect(await runCommand(user, 'setid', { strings: { idname: text ?? '' } })).toMatchObject(
+      refusal(IDENTITY_ERRORS.INVALID_SETID(text ?? '')),
+    );
   });
 
   simTest('/setid and /delid refuse unknown names', async ({ user }) => {
     await saveid(user, 'alice');
-    expect(await runCommand(user, 'setid', { strings: { idname: 'alice+ghost' } })).toMatchObject(refusal(IDENTITY_ERRORS.UNKNOWN_ID('ghost')));
+    expect(await runCommand(user, 'setid', { strings: { idname: 'alice+ghost' } })).toMatchObject(
+      refusal(IDENTITY_ERRORS.UNKNOWN_ID('ghost')),
+    );
     expect(await runCommand(user, 'delid', { strings: { idname: 'ghost' } })).toMatchObject(refusal(IDENTITY_ERRORS.UNKNOWN_ID('ghost')));
   });
 });

@@ -11,7 +11,9 @@ const ROOT = new URL('../../src/simulator/', import.meta.url).pathname;
 
 async function sources(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? sources(join(dir, e.name)) : Promise.resolve(e.name.endsWith('.ts') ? [join(dir, e.name)] : []))));
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? sources(join(dir, e.name)) : Promise.resolve(e.name.endsWith('.ts') ? [join(dir, e.name)] : []))),
+  );
   return nested.flat();
 }
 
@@ -22,7 +24,8 @@ describe('simulator independence', () => {
     const offending: string[] = [];
     for (const file of files) {
       const text = await readFile(file, 'utf8');
-      if (/from\s+['"](?:\.\.\/)+discord\//.test(text) || /import\(\s*['"](?:\.\.\/)+discord\//.test(text)) offending.push(file.slice(ROOT.length));
+      if (/from\s+['"](?:\.\.\/)+discord\//.test(text) || /import\(\s*['"](?:\.\.\/)+discord\//.test(text))
+        offending.push(file.slice(ROOT.length));
     }
     expect(offending).toEqual([]);
   });

@@ -4,7 +4,6 @@ import { simTest } from '../helpers/sim-fixture.js';
 import { finalReply, loginUser, startPicsi } from '../helpers/sim-session.js';
 
 describe('instrumentation', () => {
-
   simTest('two overlapping interactions on one channel reach maxInFlight 2', async ({ sim, user, channel }) => {
     sim.setBotDelay(300);
     const jobs = await Promise.all([startPicsi(user), startPicsi(user)]);

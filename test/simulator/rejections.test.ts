@@ -31,7 +31,6 @@ const test = simTest.extend<{ body: PicsiInvokeBody; post: Post }>({
 });
 
 describe('requests are checked as Discord would', () => {
-
   test('rejects missing, unknown and wrongly prefixed tokens with 401 code 0', async ({ sim, user, body, post }) => {
     const path = `/guilds/${user.account.guildId}/application-command-index`;
     for (const token of [undefined, 'not-a-token', `Bot ${user.account.token}`, `Bearer ${user.account.token}`]) {
@@ -80,7 +79,9 @@ describe('requests are checked as Discord would', () => {
 
   test('attachments must have been uploaded, by this user, for this channel', async ({ sim, user, body, post }) => {
     const slots = (await (
-      await user.rest.request('POST', `/channels/${user.account.channelId}/attachments`, { files: [{ id: '0', filename: 'x.png', file_size: 10 }] })
+      await user.rest.request('POST', `/channels/${user.account.channelId}/attachments`, {
+        files: [{ id: '0', filename: 'x.png', file_size: 10 }],
+      })
     ).json()) as UploadSlotsBody;
     const neverPut = slots.attachments[0]?.upload_filename ?? '';
     const withMissing = structuredClone(body);
@@ -89,9 +90,14 @@ describe('requests are checked as Discord would', () => {
     const missing = await post(withMissing);
     expect(missing.status).toBe(400);
     expect(missing.json.code).toBe(50035);
-    expect(missing.json.errors).toMatchObject({ data: { attachments: { '0': { uploaded_filename: { _errors: [{ code: 'ATTACHMENT_NOT_FOUND' }] } } } } });
+    expect(missing.json.errors).toMatchObject({
+      data: { attachments: { '0': { uploaded_filename: { _errors: [{ code: 'ATTACHMENT_NOT_FOUND' }] } } } },
+    });
 
-    const other = await loginUser(sim, sim.addAccount({ token: 'other-token', guildId: user.account.guildId, channelId: '777777777777777777' }));
+    const other = await loginUser(
+      sim,
+      sim.addAccount({ token: 'other-token', guildId: user.account.guildId, channelId: '777777777777777777' }),
+    );
     const foreignUpload = await post({ ...body, session_id: other.sessionId }, other.rest);
     expect(foreignUpload.status).toBe(400);
     expect(foreignUpload.json.errors).toMatchObject({ data: { attachments: { '0': { uploaded_filename: {} } } } });
@@ -104,12 +110,16 @@ describe('requests are checked as Discord would', () => {
   });
 
   test('the upload target checks size, upload id, and refuses an Authorization header', async ({ user }) => {
-    const res = await user.rest.request('POST', `/channels/${user.account.channelId}/attachments`, { files: [{ id: '0', filename: 'y.png', file_size: 4 }] });
+    const res = await user.rest.request('POST', `/channels/${user.account.channelId}/attachments`, {
+      files: [{ id: '0', filename: 'y.png', file_size: 4 }],
+    });
     const slot = ((await res.json()) as UploadSlotsBody).attachments[0];
     const url = slot?.upload_url ?? '';
     expect(slot?.id).toBe('0');
     expect((await fetch(url, { method: 'PUT', body: Buffer.from('12345') })).status).toBe(400);
-    expect((await fetch(url, { method: 'PUT', body: Buffer.from('1234'), headers: { authorization: user.account.token } })).status).toBe(400);
+    expect((await fetch(url, { method: 'PUT', body: Buffer.from('1234'), headers: { authorization: user.account.token } })).status).toBe(
+      400,
+    );
     expect((await fetch(url.replace(/upload_id=\w+/, 'upload_id=zzz'), { method: 'PUT', body: Buffer.from('1234') })).status).toBe(404);
     expect((await fetch(url, { method: 'PUT', body: Buffer.from('1234') })).status).toBe(200);
   });

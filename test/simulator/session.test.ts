@@ -10,7 +10,6 @@ import { startPicsi } from '../helpers/sim-session.js';
 type Dispatched = Record<string, unknown>;
 
 describe('a hand-driven /picsi session (raw ws + fetch)', () => {
-
   simTest('READY carries the session, a distinct resume URL and the user', async ({ user }) => {
     const ready = user.gateway.dispatches('READY')[0];
     const d = ready?.d as Dispatched;
@@ -24,7 +23,9 @@ describe('a hand-driven /picsi session (raw ws + fetch)', () => {
   });
 
   simTest('the command index lists a decoy /picsi before the real one, with the option names', async ({ user }) => {
-    const index = (await (await user.rest.request('GET', `/guilds/${user.account.guildId}/application-command-index`)).json()) as CommandIndexBody;
+    const index = (await (
+      await user.rest.request('GET', `/guilds/${user.account.guildId}/application-command-index`)
+    ).json()) as CommandIndexBody;
     const picsis = index.application_commands.filter((c) => c.name === 'picsi');
     expect(picsis.map((c) => c.application_id)).toEqual([DECOY_APPLICATION_ID, BOT_APPLICATION_ID]);
     expect(index.application_commands.some((c) => c.application_id === BOT_APPLICATION_ID && c.name !== 'picsi')).toBe(true);
@@ -98,7 +99,9 @@ describe('a hand-driven /picsi session (raw ws + fetch)', () => {
     expect((await fetch(forged)).status).toBe(403);
     expect((await fetch(url.split('?')[0] ?? '')).status).toBe(403);
 
-    const refreshed = (await (await user.rest.request('POST', '/attachments/refresh-urls', { attachment_urls: [url, 'https://example.com/x.png'] })).json()) as RefreshedUrlsBody;
+    const refreshed = (await (
+      await user.rest.request('POST', '/attachments/refresh-urls', { attachment_urls: [url, 'https://example.com/x.png'] })
+    ).json()) as RefreshedUrlsBody;
     expect(refreshed.refreshed_urls[0]?.original).toBe(url);
     expect((await fetch(refreshed.refreshed_urls[0]?.refreshed ?? '')).status).toBe(200);
     expect(refreshed.refreshed_urls[1]).toEqual({ original: 'https://example.com/x.png', refreshed: 'https://example.com/x.png' });
@@ -116,7 +119,9 @@ describe('CDN expiry with an injected clock', () => {
     expect((await fetch(url)).status).toBe(200);
     now += 61_000;
     expect((await fetch(url)).status).toBe(403);
-    const refreshed = (await (await user.rest.request('POST', '/attachments/refresh-urls', { attachment_urls: [url] })).json()) as RefreshedUrlsBody;
+    const refreshed = (await (
+      await user.rest.request('POST', '/attachments/refresh-urls', { attachment_urls: [url] })
+    ).json()) as RefreshedUrlsBody;
     expect((await fetch(refreshed.refreshed_urls[0]?.refreshed ?? '')).status).toBe(200);
   });
 });

@@ -58,7 +58,10 @@ export const fsBackend: Backend = {
       store,
       clock,
       baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      leftovers: async () => (await readdir(root, { recursive: true, withFileTypes: true })).filter((e) => !e.isDirectory()).map((e) => join(e.parentPath, e.name)),
+      leftovers: async () =>
+        (await readdir(root, { recursive: true, withFileTypes: true }))
+          .filter((e) => !e.isDirectory())
+          .map((e) => join(e.parentPath, e.name)),
       async takeDown() {
         undoReadOnly = await makeReadOnly(root);
       },
@@ -78,7 +81,13 @@ export const s3Backend: Backend = {
     const server = await startS3Server();
     const clock = testClock();
     const prefix = 'picsi/blobs/';
-    const store = await S3BlobStore.create({ bucket: server.bucket, prefix, forcePathStyle: true, clientConfig: { ...server.clientConfig, maxAttempts: 2 }, now: clock.now });
+    const store = await S3BlobStore.create({
+      bucket: server.bucket,
+      prefix,
+      forcePathStyle: true,
+      clientConfig: { ...server.clientConfig, maxAttempts: 2 },
+      now: clock.now,
+    });
     const inspector = new S3Client(server.clientConfig);
     return {
       store,

@@ -100,14 +100,18 @@ describe.each([fsBackend, s3Backend])('blob store contract: $name', (backend) =>
 
   it('a refused replacement keeps the old blob', async () => {
     await h.store.put('keep/old', streamOf(Buffer.from('old')), { contentType: 'text/plain', maxBytes: 10 });
-    await expect(h.store.put('keep/old', streamOf(randomBytes(11)), { contentType: 'text/plain', maxBytes: 10 })).rejects.toBeInstanceOf(BlobTooLargeError);
+    await expect(h.store.put('keep/old', streamOf(randomBytes(11)), { contentType: 'text/plain', maxBytes: 10 })).rejects.toBeInstanceOf(
+      BlobTooLargeError,
+    );
     expect((await readBlob(h.store, 'keep/old'))?.bytes.toString()).toBe('old');
     await h.store.delete(['keep/old']);
   });
 
   it('a source stream that fails mid-way rejects with its error and leaves nothing', async () => {
     const broken = new Error('source broke');
-    await expect(h.store.put('broken/source', failingStream(MB, broken), { contentType: 'image/png', maxBytes: 10 * MB })).rejects.toBe(broken);
+    await expect(h.store.put('broken/source', failingStream(MB, broken), { contentType: 'image/png', maxBytes: 10 * MB })).rejects.toBe(
+      broken,
+    );
     expect(await h.store.get('broken/source')).toBeNull();
     expect(await h.leftovers()).toEqual([]);
   });
@@ -142,7 +146,9 @@ describe.each([fsBackend, s3Backend])('blob store contract: $name', (backend) =>
     const controller = new AbortController();
     const source = streamOf(randomBytes(100_000));
     source.once('end', () => controller.abort(new Error('job cancelled')));
-    await expect(h.store.put('aborted/at-end', source, { contentType: 'image/png', maxBytes: MB, signal: controller.signal })).rejects.toThrow('job cancelled');
+    await expect(
+      h.store.put('aborted/at-end', source, { contentType: 'image/png', maxBytes: MB, signal: controller.signal }),
+    ).rejects.toThrow('job cancelled');
     expect(await h.store.get('aborted/at-end')).toBeNull();
     expect(await h.leftovers()).toEqual([]);
   });
@@ -161,20 +167,35 @@ describe.each([fsBackend, s3Backend])('blob store contract: $name', (backend) =>
     expect(await h.leftovers()).toEqual([]);
   });
 
-  it.each(['../escape', 'a/../../b', '/absolute', 'nul\0byte', 'back\\slash', '', 'trailing/', 'a//b', '.hidden', 'a/.tmp-x', 'x'.repeat(201), 'sp ace', 'tilde~'])(
-    'refuses the invalid key %j everywhere',
-    async (key) => {
-      await expect(h.store.put(key, streamOf(Buffer.from('x')), { contentType: 'text/plain', maxBytes: 10 })).rejects.toBeInstanceOf(InvalidBlobKeyError);
-      await expect(h.store.get(key)).rejects.toBeInstanceOf(InvalidBlobKeyError);
-      await expect(h.store.delete([key])).rejects.toBeInstanceOf(InvalidBlobKeyError);
-      await expect(h.store.downloadUrl(key, { expiresInSec: 60, baseUrl: h.baseUrl })).rejects.toBeInstanceOf(InvalidBlobKeyError);
-      expect(await h.leftovers()).toEqual([]);
-    },
-  );
+  it.each([
+    '../escape',
+    'a/../../b',
+    '/absolute',
+    'nul\0byte',
+    'back\\slash',
+    '',
+    'trailing/',
+    'a//b',
+    '.hidden',
+    'a/.tmp-x',
+    'x'.repeat(201),
+    'sp ace',
+    'tilde~',
+  ])('refuses the invalid key %j everywhere', async (key) => {
+    await expect(h.store.put(key, streamOf(Buffer.from('x')), { contentType: 'text/plain', maxBytes: 10 })).rejects.toBeInstanceOf(
+      InvalidBlobKeyError,
+    );
+    await expect(h.store.get(key)).rejects.toBeInstanceOf(InvalidBlobKeyError);
+    await expect(h.store.delete([key])).rejects.toBeInstanceOf(InvalidBlobKeyError);
+    await expect(h.store.downloadUrl(key, { expiresInSec: 60, baseUrl: h.baseUrl })).rejects.toBeInstanceOf(InvalidBlobKeyError);
+    expect(await h.leftovers()).toEqual([]);
+  });
 
   it('20 concurrent puts of different keys all land intact', async () => {
     const blobs = Array.from({ length: 20 }, (_, i) => ({ key: `concurrent/${i}.bin`, bytes: randomBytes(50_000 + i * 1000) }));
-    await Promise.all(blobs.map(({ key, bytes }) => h.store.put(key, streamOf(bytes, 8192), { contentType: 'application/octet-stream', maxBytes: MB })));
+    await Promise.all(
+      blobs.map(({ key, bytes }) => h.store.put(key, streamOf(bytes, 8192), { contentType: 'application/octet-stream', maxBytes: MB })),
+    );
     for (const { key, bytes } of blobs) expect((await readBlob(h.store, key))?.bytes.equals(bytes)).toBe(true);
     await h.store.delete(blobs.map((b) => b.key));
     expect(await h.leftovers()).toEqual([]);
@@ -182,7 +203,9 @@ describe.each([fsBackend, s3Backend])('blob store contract: $name', (backend) =>
 
   it('20 concurrent puts of one key leave exactly one of them, whole', async () => {
     const versions = Array.from({ length: 20 }, () => randomBytes(40_000));
-    await Promise.all(versions.map((bytes) => h.store.put('contended/key', streamOf(bytes, 4096), { contentType: 'image/png', maxBytes: MB })));
+    await Promise.all(
+      versions.map((bytes) => h.store.put('contended/key', streamOf(bytes, 4096), { contentType: 'image/png', maxBytes: MB })),
+    );
     const read = await readBlob(h.store, 'contended/key');
     expect(versions.some((v) => v.equals(read!.bytes))).toBe(true);
     await h.store.delete(['contended/key']);
@@ -232,7 +255,9 @@ describe.each([fsBackend, s3Backend])('blob store contract: $name', (backend) =>
     });
 
     it('put fails with BlobStoreUnavailableError, and ping says so', async () => {
-      await expect(down.store.put('after/down', streamOf(randomBytes(1000)), { contentType: 'image/png', maxBytes: MB })).rejects.toBeInstanceOf(BlobStoreUnavailableError);
+      await expect(
+        down.store.put('after/down', streamOf(randomBytes(1000)), { contentType: 'image/png', maxBytes: MB }),
+      ).rejects.toBeInstanceOf(BlobStoreUnavailableError);
       expect(await down.store.ping()).toBe(false);
     });
   });

@@ -46,7 +46,16 @@ describe('copyRemoteToStore', () => {
 
   function copy(overrides: Partial<CopyRemoteOptions> = {}) {
     requests = 0;
-    return copyRemoteToStore({ url: `${base}/attachments/1/2/r0.png?ex=abc&hm=secret`, store, key: 'results/r0.png', maxBytes: 1_000_000, timeoutMs: 20_000, baseDelayMs: 1, maxDelayMs: 20, ...overrides });
+    return copyRemoteToStore({
+      url: `${base}/attachments/1/2/r0.png?ex=abc&hm=secret`,
+      store,
+      key: 'results/r0.png',
+      maxBytes: 1_000_000,
+      timeoutMs: 20_000,
+      baseDelayMs: 1,
+      maxDelayMs: 20,
+      ...overrides,
+    });
   }
   const serveImage: Handler = (_req, res) => {
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': image.length });
@@ -86,7 +95,8 @@ describe('copyRemoteToStore', () => {
   });
 
   it('retries a 429 after its Retry-After, then copies', async () => {
-    handler = (req, res, attempt) => (attempt === 1 ? (res.writeHead(429, { 'retry-after': '0' }), res.end()) : serveImage(req, res, attempt));
+    handler = (req, res, attempt) =>
+      attempt === 1 ? (res.writeHead(429, { 'retry-after': '0' }), res.end()) : serveImage(req, res, attempt);
     expect((await copy()).size).toBe(image.length);
     expect(requests).toBe(2);
   });

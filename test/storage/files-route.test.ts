@@ -143,7 +143,12 @@ describe('files route over a store that is down', () => {
       bucket: 'picsi',
       prefix: '',
       forcePathStyle: true,
-      clientConfig: { endpoint: `http://127.0.0.1:${deadPort}`, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 },
+      clientConfig: {
+        endpoint: `http://127.0.0.1:${deadPort}`,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        maxAttempts: 1,
+      },
     });
     const signer = createLinkSigner('d'.repeat(32));
     const server = createServer(createFilesRoute({ store, signer, logger: pino({ level: 'silent' }) }));
@@ -174,7 +179,11 @@ describe('files route mounted in the server', () => {
     const { blobs } = stack.services;
     expect(blobs.kind).toBe('file');
     await blobs.put('jobs/mounted/result-0.png', Readable.from([Buffer.from('png bytes')]), { contentType: 'image/png', maxBytes: 100 });
-    const url = await blobs.downloadUrl('jobs/mounted/result-0.png', { expiresInSec: 60, filename: 'r.png', baseUrl: new URL(stack.url).origin });
+    const url = await blobs.downloadUrl('jobs/mounted/result-0.png', {
+      expiresInSec: 60,
+      filename: 'r.png',
+      baseUrl: new URL(stack.url).origin,
+    });
     const response = await fetch(url);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/png');

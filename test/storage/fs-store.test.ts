@@ -19,7 +19,8 @@ import { createLinkSigner } from '../../src/storage/signed-links.js';
 
 const run = promisify(execFile);
 const open = (root: string) => FsBlobStore.open({ root, signer: createLinkSigner('f'.repeat(32)) });
-const allFiles = async (dir: string) => (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+const allFiles = async (dir: string) =>
+  (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 
 describe('filesystem blob store', () => {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -65,7 +66,9 @@ describe('filesystem blob store', () => {
     const store = await open(root);
     await store.put('shared/blob', Readable.from([Buffer.alloc(256 * 1024, 0xaa)]), { contentType: 'image/png', maxBytes: 1024 * 1024 });
     const fixture = fileURLToPath(new URL('./fixtures/replace-loop.ts', import.meta.url));
-    const writer = spawn(process.execPath, ['--import', 'tsx', fixture, root, 'shared/blob', '60'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const writer = spawn(process.execPath, ['--import', 'tsx', fixture, root, 'shared/blob', '60'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     writer.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => writer.once('exit', resolve));
@@ -79,7 +82,12 @@ describe('filesystem blob store', () => {
       const bytes = await buffer(blob!.body);
       const fill = bytes[0];
       const expected = fill === 0xaa ? { size: 256 * 1024, type: 'image/png' } : { size: 512 * 1024, type: 'image/webp' };
-      expect({ size: bytes.length, declared: blob!.size, type: blob!.contentType, uniform: bytes.every((b) => b === fill) }).toEqual({ size: expected.size, declared: expected.size, type: expected.type, uniform: true });
+      expect({ size: bytes.length, declared: blob!.size, type: blob!.contentType, uniform: bytes.every((b) => b === fill) }).toEqual({
+        size: expected.size,
+        declared: expected.size,
+        type: expected.type,
+        uniform: true,
+      });
       versions.add(blob!.contentType);
       reads++;
     }
@@ -89,17 +97,23 @@ describe('filesystem blob store', () => {
     expect((await allFiles(root)).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
-  it.skipIf(process.getuid?.() !== 0)('a full disk is BlobStoreUnavailableError, and the partial temp file is removed (root: a 1 MiB tmpfs)', async () => {
-    const root = await tempRoot();
-    await run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', root]);
-    cleanups.push(() => run('umount', [root]));
-    const store = await open(root);
-    const put = store.put('big', Readable.from([Buffer.alloc(600 * 1024, 1), Buffer.alloc(600 * 1024, 2)]), { contentType: 'image/png', maxBytes: 10 * 1024 * 1024 });
-    await expect(put).rejects.toBeInstanceOf(BlobStoreUnavailableError);
-    await expect(put).rejects.toThrow(/ENOSPC/);
-    expect(await allFiles(root)).toEqual([]);
-    await store.put('small', Readable.from([Buffer.from('still works')]), { contentType: 'text/plain', maxBytes: 100 });
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    'a full disk is BlobStoreUnavailableError, and the partial temp file is removed (root: a 1 MiB tmpfs)',
+    async () => {
+      const root = await tempRoot();
+      await run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', root]);
+      cleanups.push(() => run('umount', [root]));
+      const store = await open(root);
+      const put = store.put('big', Readable.from([Buffer.alloc(600 * 1024, 1), Buffer.alloc(600 * 1024, 2)]), {
+        contentType: 'image/png',
+        maxBytes: 10 * 1024 * 1024,
+      });
+      await expect(put).rejects.toBeInstanceOf(BlobStoreUnavailableError);
+      await expect(put).rejects.toThrow(/ENOSPC/);
+      expect(await allFiles(root)).toEqual([]);
+      await store.put('small', Readable.from([Buffer.from('still works')]), { contentType: 'text/plain', maxBytes: 100 });
+    },
+  );
 
   it('a sweep removes stale temp files and, when asked, blobs older than the retention; fresh ones stay', async () => {
     const root = await tempRoot();
@@ -128,9 +142,12 @@ describe('filesystem blob store', () => {
     expect(await sweepFsBlobs(root, { tempMaxAgeMs: 3_600_000, now: () => now })).toEqual({ tempFiles: 1, blobs: 0 });
     expect(await store.get('results/old').then((b) => (b?.body.destroy(), b !== null))).toBe(true);
 
-    expect(await sweepFsBlobs(root, { tempMaxAgeMs: 3_600_000, blobMaxAgeMs: 31 * day, now: () => now })).toEqual({ tempFiles: 0, blobs: 1 });
+    expect(await sweepFsBlobs(root, { tempMaxAgeMs: 3_600_000, blobMaxAgeMs: 31 * day, now: () => now })).toEqual({
+      tempFiles: 0,
+      blobs: 1,
+    });
     expect(await store.get('results/old')).toBeNull();
-    expect((await readBlobText(store, 'results/new'))).toBe('results/new');
+    expect(await readBlobText(store, 'results/new')).toBe('results/new');
     expect((await allFiles(root)).filter((f) => f.includes(TEMP_FILE_PREFIX))).toEqual([liveTemp]);
   });
 });

@@ -8,7 +8,8 @@ import { BlobStoreUnavailableError } from '../../src/storage/blob-store.js';
 import { S3BlobStore } from '../../src/storage/s3-store.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 
-const put = (store: S3BlobStore, key = 'k') => store.put(key, Readable.from([Buffer.from('bytes')]), { contentType: 'text/plain', maxBytes: 100 });
+const put = (store: S3BlobStore, key = 'k') =>
+  store.put(key, Readable.from([Buffer.from('bytes')]), { contentType: 'text/plain', maxBytes: 100 });
 
 describe('S3 blob store failures', () => {
   let server: S3Server;
@@ -34,7 +35,12 @@ describe('S3 blob store failures', () => {
   });
 
   it('a bucket that does not exist is unavailable, not an empty store', async () => {
-    const store = await S3BlobStore.create({ bucket: 'no-such-bucket', prefix: '', forcePathStyle: true, clientConfig: server.clientConfig });
+    const store = await S3BlobStore.create({
+      bucket: 'no-such-bucket',
+      prefix: '',
+      forcePathStyle: true,
+      clientConfig: server.clientConfig,
+    });
     await expect(put(store)).rejects.toBeInstanceOf(BlobStoreUnavailableError);
     await expect(store.get('k')).rejects.toBeInstanceOf(BlobStoreUnavailableError);
     expect(await store.ping()).toBe(false);
@@ -42,8 +48,18 @@ describe('S3 blob store failures', () => {
   });
 
   it('keys live under the prefix', async () => {
-    const store = await S3BlobStore.create({ bucket: server.bucket, prefix: 'tenant/a/', forcePathStyle: true, clientConfig: server.clientConfig });
-    const other = await S3BlobStore.create({ bucket: server.bucket, prefix: 'tenant/b/', forcePathStyle: true, clientConfig: server.clientConfig });
+    const store = await S3BlobStore.create({
+      bucket: server.bucket,
+      prefix: 'tenant/a/',
+      forcePathStyle: true,
+      clientConfig: server.clientConfig,
+    });
+    const other = await S3BlobStore.create({
+      bucket: server.bucket,
+      prefix: 'tenant/b/',
+      forcePathStyle: true,
+      clientConfig: server.clientConfig,
+    });
     await put(store, 'jobs/1');
     expect(await other.get('jobs/1')).toBeNull();
     const blob = await store.get('jobs/1');
@@ -58,7 +74,12 @@ describe('S3 blob store failures', () => {
 
   it('a stopped server: get and delete are BlobStoreUnavailableError too', async () => {
     const own = await startS3Server();
-    const store = await S3BlobStore.create({ bucket: own.bucket, prefix: '', forcePathStyle: true, clientConfig: { ...own.clientConfig, maxAttempts: 1 } });
+    const store = await S3BlobStore.create({
+      bucket: own.bucket,
+      prefix: '',
+      forcePathStyle: true,
+      clientConfig: { ...own.clientConfig, maxAttempts: 1 },
+    });
     await put(store);
     await own.stop();
     await expect(store.get('k')).rejects.toBeInstanceOf(BlobStoreUnavailableError);

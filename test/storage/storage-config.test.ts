@@ -21,7 +21,19 @@ describe('parseStorageUrl', () => {
     expect(parseStorageUrl(value)).toEqual(expected);
   });
 
-  it.each(['file:///', 'file://host/path', './relative', '/abs/path', 'http://x/y', 's3://', 's3://UPPER', 's3://ab', 's3://user@bucket/x', 's3://bucket:9000/x', 'file:///a?x=1'])('refuses %s', (value) => {
+  it.each([
+    'file:///',
+    'file://host/path',
+    './relative',
+    '/abs/path',
+    'http://x/y',
+    's3://',
+    's3://UPPER',
+    's3://ab',
+    's3://user@bucket/x',
+    's3://bucket:9000/x',
+    'file:///a?x=1',
+  ])('refuses %s', (value) => {
     expect(parseStorageUrl(value)).toBeNull();
   });
 });
@@ -35,9 +47,18 @@ describe('storage configuration', () => {
   });
 
   it('parses every storage variable', () => {
-    const { config } = loadConfig({ DATA_DIR: '/srv/picsi', STORAGE_URL: 's3://bucket/pre', S3_FORCE_PATH_STYLE: 'true', FILES_SIGNING_SECRET: 'z'.repeat(40) });
+    const { config } = loadConfig({
+      DATA_DIR: '/srv/picsi',
+      STORAGE_URL: 's3://bucket/pre',
+      S3_FORCE_PATH_STYLE: 'true',
+      FILES_SIGNING_SECRET: 'z'.repeat(40),
+    });
     expect(config.dataDir).toBe('/srv/picsi');
-    expect(config.storage).toEqual({ url: { kind: 's3', bucket: 'bucket', prefix: 'pre/' }, s3ForcePathStyle: true, filesSigningSecret: 'z'.repeat(40) });
+    expect(config.storage).toEqual({
+      url: { kind: 's3', bucket: 'bucket', prefix: 'pre/' },
+      s3ForcePathStyle: true,
+      filesSigningSecret: 'z'.repeat(40),
+    });
   });
 
   it('names each bad storage variable, without echoing the signing secret', () => {
@@ -86,7 +107,14 @@ describe('createBlobStore', () => {
     const twoHoursAgo = (Date.now() - 2 * 3_600_000) / 1000;
     await utimes(stale, twoHoursAgo, twoHoursAgo);
     await createBlobStore(loadConfig({ DATA_DIR: dir }).config, pino({ level: 'silent' }));
-    await expect.poll(() => stat(stale).then(() => 'present', () => 'removed')).toBe('removed');
+    await expect
+      .poll(() =>
+        stat(stale).then(
+          () => 'present',
+          () => 'removed',
+        ),
+      )
+      .toBe('removed');
   });
 
   it('file:// URL: that directory, and still a secret in DATA_DIR', async () => {

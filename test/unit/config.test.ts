@@ -14,7 +14,9 @@ describe('loadConfig', () => {
     expect(config.auth.open).toBe(true);
     expect(config.discord.accounts).toBeNull();
     expect(config.discord.apiUrl).toBe('https://discord.com/api');
-    expect(defaultsApplied.map((d) => d.name)).toEqual(expect.arrayContaining(['PORT', 'LOG_LEVEL', 'DISCORD_API_URL', 'JOB_RETENTION_DAYS']));
+    expect(defaultsApplied.map((d) => d.name)).toEqual(
+      expect.arrayContaining(['PORT', 'LOG_LEVEL', 'DISCORD_API_URL', 'JOB_RETENTION_DAYS']),
+    );
   });
 
   it('parses the fixed operator names', () => {
@@ -45,7 +47,13 @@ describe('loadConfig', () => {
   it('names every invalid variable in one error, without echoing secrets', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', REDIS_URL: 'http://nope', LOG_LEVEL: 'loud', CALLBACK_SECRET: 'short-secret', DISCORD_ACCOUNTS: '[{"channel":"x"}]' });
+      loadConfig({
+        PORT: 'eighty',
+        REDIS_URL: 'http://nope',
+        LOG_LEVEL: 'loud',
+        CALLBACK_SECRET: 'short-secret',
+        DISCORD_ACCOUNTS: '[{"channel":"x"}]',
+      });
     } catch (e) {
       error = e;
     }
@@ -72,6 +80,8 @@ describe('METRICS_TOKEN', () => {
   });
 
   it('refuses a value with spaces, without echoing it', () => {
-    expect(() => loadConfig({ METRICS_TOKEN: 'two words' })).toThrow(/^Invalid configuration:\n {2}- METRICS_TOKEN: must be one token without spaces$/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'two words' })).toThrow(
+      /^Invalid configuration:\n {2}- METRICS_TOKEN: must be one token without spaces$/,
+    );
   });
 });

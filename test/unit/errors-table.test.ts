@@ -22,9 +22,13 @@ function errorsTables(readme: string): { header: string[]; rows: Row[] }[] {
       current = null;
       continue;
     }
-    const cells = line.slice(1, -1).split('|').map((c) => c.trim());
+    const cells = line
+      .slice(1, -1)
+      .split('|')
+      .map((c) => c.trim());
     if (!current) tables.push((current = { header: cells, rows: [] }));
-    else if (!cells.every((c) => /^-+$/.test(c))) current.rows.push({ codes: [...cells[0]!.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]!), cells });
+    else if (!cells.every((c) => /^-+$/.test(c)))
+      current.rows.push({ codes: [...cells[0]!.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]!), cells });
   }
   return tables;
 }
@@ -55,7 +59,10 @@ describe('README errors tables', () => {
     for (const row of requestTable!.rows) {
       for (const code of row.codes as ErrorCode[]) {
         const info = ERROR_CODES[code] as { httpStatus: number | null; refusesRequest?: true };
-        expect({ code, http: row.cells[1] }).toEqual({ code, http: info.httpStatus === null ? '—' : `${info.httpStatus}${info.refusesRequest ? '\\*' : ''}` });
+        expect({ code, http: row.cells[1] }).toEqual({
+          code,
+          http: info.httpStatus === null ? '—' : `${info.httpStatus}${info.refusesRequest ? '\\*' : ''}`,
+        });
       }
     }
   });

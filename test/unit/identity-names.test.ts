@@ -90,7 +90,14 @@ describe('parseSetId', () => {
 
   it.each([
     ['alice', { slots: [{ kind: 'ids', names: ['alice'] }], greedy: undefined, normalized: 'alice' }],
-    ['alice,_,bob+carol --greedy', { slots: [{ kind: 'ids', names: ['alice'] }, { kind: 'skip' }, { kind: 'ids', names: ['bob', 'carol'] }], greedy: true, normalized: 'alice,_,bob+carol --greedy' }],
+    [
+      'alice,_,bob+carol --greedy',
+      {
+        slots: [{ kind: 'ids', names: ['alice'] }, { kind: 'skip' }, { kind: 'ids', names: ['bob', 'carol'] }],
+        greedy: true,
+        normalized: 'alice,_,bob+carol --greedy',
+      },
+    ],
     ['--nogreedy  _, bob', { slots: [{ kind: 'skip' }, { kind: 'ids', names: ['bob'] }], greedy: false, normalized: '_,bob --nogreedy' }],
   ])('accepts %j', (input, selection) => {
     expect(parseSetId(input, saved)).toEqual(selection);

@@ -26,13 +26,19 @@ describe('ImageHeaderReader', () => {
         .toFormat(format, options)
         .toBuffer();
       for (const size of [1, 7, bytes.length]) {
-        expect(read(bytes, size)).toEqual({ status: 'image', kind: expect.objectContaining({ type }), dimensions: { width: 321, height: 123 } });
+        expect(read(bytes, size)).toEqual({
+          status: 'image',
+          kind: expect.objectContaining({ type }),
+          dimensions: { width: 321, height: 123 },
+        });
       }
     });
   }
 
   it('reads a WebP VP8X canvas size', async () => {
-    const bytes = await sharp({ create: { width: 2000, height: 30, channels: 4, background: '#33669980' } }).webp().toBuffer();
+    const bytes = await sharp({ create: { width: 2000, height: 30, channels: 4, background: '#33669980' } })
+      .webp()
+      .toBuffer();
     expect(bytes.subarray(12, 16).toString('latin1')).toMatch(/VP8[XL ]/);
     expect(read(bytes, 5)).toMatchObject({ status: 'image', dimensions: { width: 2000, height: 30 } });
   });
@@ -42,7 +48,9 @@ describe('ImageHeaderReader', () => {
     expect(describeContent(Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42')]))).toBe('an MP4/MOV video');
     expect(describeContent(Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic')]))).toBe('a HEIC image');
     expect(describeContent(Buffer.from('%PDF-1.4 ...'))).toBe('a PDF document');
-    expect(describeContent(Buffer.from([0x00, 0x01, 0x02, 0xfe, 0xff, 0x10, 0x80, 0x90, 0xa0, 0xb0, 0xc0, 0xd0]))).toBe('unrecognised binary data');
+    expect(describeContent(Buffer.from([0x00, 0x01, 0x02, 0xfe, 0xff, 0x10, 0x80, 0x90, 0xa0, 0xb0, 0xc0, 0xd0]))).toBe(
+      'unrecognised binary data',
+    );
   });
 
   it('a JPEG whose scan starts before any frame header has no dimensions', () => {
@@ -54,6 +62,10 @@ describe('ImageHeaderReader', () => {
     const state = { status: 'image', kind: { type: 'image/png', extension: 'png' }, dimensions: { width: 9000, height: 8000 } } as const;
     expect(headerRefusal(state, { field: 'source_image', declared: 'image/png', maxPixels: 72_000_000 })).toBeNull();
     const refused = headerRefusal(state, { field: 'source_image', declared: 'image/png', maxPixels: 64_000_000 });
-    expect(refused).toMatchObject({ code: 'BAD_USER_INPUT', message: 'Param source_image is 9000×8000 pixels (72 megapixels); images of at most 64 megapixels are accepted', extensions: { field: 'source_image', width: 9000, height: 8000 } });
+    expect(refused).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: 'Param source_image is 9000×8000 pixels (72 megapixels); images of at most 64 megapixels are accepted',
+      extensions: { field: 'source_image', width: 9000, height: 8000 },
+    });
   });
 });

@@ -23,7 +23,12 @@ function capture() {
 describe('logger', () => {
   it('a child replaces its parent’s bindings of the same name; components nest as a path', () => {
     const { logger, lines, records } = capture();
-    logger.child({ component: 'discord' }).child({ component: 'discord' }).child({ account: 'abc' }).child({ component: 'gateway', account: 'def' }).info('x');
+    logger
+      .child({ component: 'discord' })
+      .child({ component: 'discord' })
+      .child({ account: 'abc' })
+      .child({ component: 'gateway', account: 'def' })
+      .info('x');
     const keys = topLevelKeys(lines[0]!);
     expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
     expect(records()[0]).toMatchObject({ service: 'test', component: 'discord/gateway', account: 'def', msg: 'x' });

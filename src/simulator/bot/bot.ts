@@ -67,8 +67,7 @@ export class InsightFaceSwapBot {
     if (behaviour.kind === 'dropGatewayMidJob') deps.sessions.drop(session, behaviour.resumable ?? true);
 
     const delay = behaviour.delayMs ?? deps.botDelayMs();
-    const work: Promise<Final> =
-      behaviour.kind === 'botError' ? Promise.resolve(botError(behaviour.error)) : handler.run(job, deps);
+    const work: Promise<Final> = behaviour.kind === 'botError' ? Promise.resolve(botError(behaviour.error)) : handler.run(job, deps);
     const [final] = await Promise.all([work, deps.timers.sleep(delay)]);
     if (deps.timers.isStopped) return;
 

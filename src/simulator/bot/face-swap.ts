@@ -39,7 +39,10 @@ export async function inspectImage(bytes: Buffer): Promise<ImageInfo | undefined
 export async function cropFace(image: Buffer, side: number): Promise<Buffer | undefined> {
   if (!(await inspectImage(image))) return undefined;
   try {
-    return await sharp(image, { failOn: 'error' }).resize(side, side, { fit: 'cover', position: sharp.strategy.attention }).png().toBuffer();
+    return await sharp(image, { failOn: 'error' })
+      .resize(side, side, { fit: 'cover', position: sharp.strategy.attention })
+      .png()
+      .toBuffer();
   } catch {
     return undefined;
   }

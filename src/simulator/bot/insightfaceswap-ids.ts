@@ -27,8 +27,14 @@ const image = (description: string): APIApplicationCommandOption => ({
 /** Each command as the command index declares it. */
 export const IDENTITY_COMMANDS: Readonly<Record<IdentityCommandName, { description: string; options: APIApplicationCommandOption[] }>> = {
   saveid: { description: 'Save Identity Feature by Name and Image', options: [idname('idname to save'), image('id image')] },
-  swapid: { description: 'Swap saved identities onto a target image or gif', options: [idname('saved idnames, comma separated'), image('target image or gif')] },
-  setid: { description: 'Set the default identities: names, _ to skip a face, a+b to mix, --greedy', options: [idname('idnames and flags')] },
+  swapid: {
+    description: 'Swap saved identities onto a target image or gif',
+    options: [idname('saved idnames, comma separated'), image('target image or gif')],
+  },
+  setid: {
+    description: 'Set the default identities: names, _ to skip a face, a+b to mix, --greedy',
+    options: [idname('idnames and flags')],
+  },
   listid: { description: 'List your saved identities', options: [] },
   delid: { description: 'Delete a saved identity', options: [idname('idname to delete')] },
   delall: { description: 'Delete all your saved identities', options: [] },
@@ -76,7 +82,8 @@ export const IDENTITY_ERRORS = {
   TOO_MANY_IDS: () => `You can save at most ${MAX_SAVED_IDS} ids. Delete one with /delid first.`,
   UNKNOWN_ID: (name: string) => `Identity "${name}" not found. Use /listid to see your saved ids.`,
   TOO_MANY_NAMES: (count: number) => `Too many ids (${count}): at most ${MAX_SWAPID_NAMES} per swap.`,
-  INVALID_SETID: (text: string) => `Invalid setid value "${text}". Use names separated by commas, _ to skip a face, a+b to mix, --greedy or --nogreedy.`,
+  INVALID_SETID: (text: string) =>
+    `Invalid setid value "${text}". Use names separated by commas, _ to skip a face, a+b to mix, --greedy or --nogreedy.`,
 } as const;
 
 export type IdentityErrorKind = keyof typeof IDENTITY_ERRORS;

@@ -59,7 +59,10 @@ export const ERROR_COLOUR = 0xff0000;
 /** The errors the simulated bot answers with, each a red embed. */
 export const BOT_ERRORS = {
   NO_FACE: { title: 'Error', description: 'No face detected in the source image. Please upload a photo with a clearly visible face.' },
-  INVALID_OPTION: { title: 'Error', description: 'Invalid option. Supported options: -m, --shut, --ch, --hl, -f, -s, -e N, -o N, -y N, -a, -x.' },
+  INVALID_OPTION: {
+    title: 'Error',
+    description: 'Invalid option. Supported options: -m, --shut, --ch, --hl, -f, -s, -e N, -o N, -y N, -a, -x.',
+  },
   CREDITS_EXHAUSTED: { title: 'Error', description: 'You do not have enough credits for this swap. Credits are renewed at 00:00 UTC.' },
   DAILY_LIMIT: { title: 'Error', description: 'You have reached your daily limit of swaps. Please try again tomorrow.' },
 } as const satisfies Record<string, Pick<APIEmbed, 'title' | 'description'>>;

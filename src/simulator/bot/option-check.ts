@@ -19,7 +19,10 @@ const FLAGS: Readonly<Record<string, { range?: readonly [number, number] }>> = {
 
 /** True when every token is a known flag, with in-range integer values where given. */
 export function optionsAreValid(text: string | undefined): boolean {
-  const tokens = (text ?? '').trim().split(/\s+/).filter((t) => t !== '');
+  const tokens = (text ?? '')
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t !== '');
   for (let i = 0; i < tokens.length; i += 1) {
     const flag = FLAGS[tokens[i] ?? ''];
     if (!flag) return false;

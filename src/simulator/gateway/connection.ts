@@ -47,10 +47,13 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
   let deadline: NodeJS.Timeout | undefined;
   const armDeadline = (): void => {
     clearTimeout(deadline);
-    deadline = setTimeout(() => {
-      if (session) deps.sessions.invalidate(session);
-      closeWith(GatewayCloseCodes.SessionTimedOut, 'Heartbeat not received');
-    }, deps.heartbeatIntervalMs * 1.5 + 1000);
+    deadline = setTimeout(
+      () => {
+        if (session) deps.sessions.invalidate(session);
+        closeWith(GatewayCloseCodes.SessionTimedOut, 'Heartbeat not received');
+      },
+      deps.heartbeatIntervalMs * 1.5 + 1000,
+    );
   };
 
   const hello: GatewayHello = { op: GatewayOpcodes.Hello, d: { heartbeat_interval: deps.heartbeatIntervalMs }, t: null, s: null };

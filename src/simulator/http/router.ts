@@ -16,10 +16,7 @@ interface CompiledRoute extends Route {
   names: string[];
 }
 
-export type Match =
-  | { kind: 'found'; handler: Handler; params: Record<string, string> }
-  | { kind: 'wrongMethod' }
-  | { kind: 'none' };
+export type Match = { kind: 'found'; handler: Handler; params: Record<string, string> } | { kind: 'wrongMethod' } | { kind: 'none' };
 
 export class Router {
   private readonly routes: CompiledRoute[];

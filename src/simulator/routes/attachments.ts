@@ -73,7 +73,11 @@ export const attachmentApiRoutes: Route[] = [
 ];
 
 /** Google-storage-like answers of the upload target (plain text, no Discord error codes). */
-const storageError = (status: number, text: string): HttpResponse => ({ status, body: Buffer.from(text), headers: { 'content-type': 'text/plain' } });
+const storageError = (status: number, text: string): HttpResponse => ({
+  status,
+  body: Buffer.from(text),
+  headers: { 'content-type': 'text/plain' },
+});
 
 export const uploadRoutes: Route[] = [
   {

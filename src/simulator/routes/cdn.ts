@@ -8,7 +8,11 @@ function cdnHandler(prefix: string): Route['handler'] {
     const path = `${prefix}/attachments/${ctx.params.channelId ?? ''}/${ctx.params.attachmentId ?? ''}/${encodeURIComponent(ctx.params.filename ?? '')}`;
     const found = sim.cdn.get(path, ctx.query);
     if (found.ok) {
-      return { status: 200, body: found.file.bytes, headers: { 'content-type': found.file.contentType, 'cache-control': 'private, max-age=0' } };
+      return {
+        status: 200,
+        body: found.file.bytes,
+        headers: { 'content-type': found.file.contentType, 'cache-control': 'private, max-age=0' },
+      };
     }
     if (found.reason === 'unknown') return notFound();
     return { status: 403, body: Buffer.from('This content is no longer available.'), headers: { 'content-type': 'text/plain' } };

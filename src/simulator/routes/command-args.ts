@@ -32,11 +32,16 @@ export function resolveArgs(
   const given = body.data.options;
   for (const [i, option] of given.entries()) {
     const def = defs.find((d) => d.name === option.name);
-    if (!def) return { ok: false, response: fieldError(['data', 'options', i, 'name'], 'BASE_TYPE_CHOICES', `Unknown option "${option.name}".`) };
-    const valueOk = def.type === ApplicationCommandOptionType.Attachment ? Number.isInteger(option.value) : typeof option.value === 'string';
+    if (!def)
+      return { ok: false, response: fieldError(['data', 'options', i, 'name'], 'BASE_TYPE_CHOICES', `Unknown option "${option.name}".`) };
+    const valueOk =
+      def.type === ApplicationCommandOptionType.Attachment ? Number.isInteger(option.value) : typeof option.value === 'string';
     const declaredType: number = def.type; // the body's option type is any integer from the wire
     if (option.type !== declaredType || !valueOk) {
-      return { ok: false, response: fieldError(['data', 'options', i], 'BASE_TYPE_BAD_TYPE', `Option "${option.name}" has the wrong type.`) };
+      return {
+        ok: false,
+        response: fieldError(['data', 'options', i], 'BASE_TYPE_BAD_TYPE', `Option "${option.name}" has the wrong type.`),
+      };
     }
   }
   for (const def of defs) {
@@ -52,17 +57,32 @@ export function resolveArgs(
     }
     const index = body.data.attachments.findIndex((a) => a.id === String(option.value));
     const ref = body.data.attachments[index];
-    if (!ref) return { ok: false, response: fieldError(['data', 'attachments'], 'ATTACHMENT_NOT_FOUND', `No attachment for option "${option.name}".`) };
+    if (!ref)
+      return {
+        ok: false,
+        response: fieldError(['data', 'attachments'], 'ATTACHMENT_NOT_FOUND', `No attachment for option "${option.name}".`),
+      };
     if (ref.uploaded_filename === undefined) {
       const bytes = inlineFiles.get(ref.id);
-      if (!bytes) return { ok: false, response: fieldError(['data', 'attachments', index], 'ATTACHMENT_NOT_FOUND', 'Attachment has neither an upload nor a file part.') };
+      if (!bytes)
+        return {
+          ok: false,
+          response: fieldError(['data', 'attachments', index], 'ATTACHMENT_NOT_FOUND', 'Attachment has neither an upload nor a file part.'),
+        };
       out.files.set(option.name, { bytes, filename: ref.filename });
       continue;
     }
     const slot = sim.uploads.uploaded(ref.uploaded_filename, user.token, channelId);
     if (!slot) {
       // Inferred wording: Discord answers 400 when an uploaded_filename was never uploaded.
-      return { ok: false, response: fieldError(['data', 'attachments', index, 'uploaded_filename'], 'ATTACHMENT_NOT_FOUND', 'Unknown or incomplete attachment upload.') };
+      return {
+        ok: false,
+        response: fieldError(
+          ['data', 'attachments', index, 'uploaded_filename'],
+          'ATTACHMENT_NOT_FOUND',
+          'Unknown or incomplete attachment upload.',
+        ),
+      };
     }
     out.files.set(option.name, { bytes: slot.bytes, filename: ref.filename });
     out.uploadedFilenames.push(slot.uploadFilename);

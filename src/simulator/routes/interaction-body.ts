@@ -21,7 +21,10 @@ const schema = z.object({
     id: snowflake,
     name: z.string().min(1).max(32),
     type: z.literal(ApplicationCommandType.ChatInput),
-    options: z.array(z.object({ type: z.number().int(), name: z.string(), value: z.union([z.string(), z.number()]) })).max(25).default([]),
+    options: z
+      .array(z.object({ type: z.number().int(), name: z.string(), value: z.union([z.string(), z.number()]) }))
+      .max(25)
+      .default([]),
     application_command: z.unknown().optional(),
     attachments: z
       .array(

@@ -69,7 +69,17 @@ async function invoke(ctx: Parameters<Route['handler']>[0], sim: SimulatorContex
   // Runs after the 204 is written: dispatches must not overtake the HTTP response.
   setImmediate(() => {
     sim.bot
-      .run({ interactionId, nonce: body.nonce, session, channel, user: who.user, command: command.name, args: args.value, behaviour, inFlight })
+      .run({
+        interactionId,
+        nonce: body.nonce,
+        session,
+        channel,
+        user: who.user,
+        command: command.name,
+        args: args.value,
+        behaviour,
+        inFlight,
+      })
       .catch((err: unknown) => {
         sim.logger.error({ err, interactionId }, 'simulated bot crashed');
         inFlight.end('silence', false);

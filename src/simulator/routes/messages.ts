@@ -32,8 +32,12 @@ export const messageRoutes: Route[] = [
       }
       const before = ctx.query.get('before') ?? undefined;
       const after = ctx.query.get('after') ?? undefined;
-      for (const [name, value] of [['before', before], ['after', after]] as const) {
-        if (value !== undefined && !SNOWFLAKE.test(value)) return fieldError([name], 'NUMBER_TYPE_COERCE', `Value "${value}" is not snowflake.`);
+      for (const [name, value] of [
+        ['before', before],
+        ['after', after],
+      ] as const) {
+        if (value !== undefined && !SNOWFLAKE.test(value))
+          return fieldError([name], 'NUMBER_TYPE_COERCE', `Value "${value}" is not snowflake.`);
       }
       const body: RESTGetAPIChannelMessagesResult = sim.messages.list(found.channel.channelId, {
         limit,

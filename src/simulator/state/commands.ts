@@ -79,7 +79,8 @@ export class CommandRegistry {
 
   /** The same index for every guild (InsightFaceSwap's commands are global), unless it was removed from `guildId`. */
   index(guildId?: string): CommandIndexBody {
-    const keep = (applicationId: string): boolean => applicationId !== this.applicationId || !this.guildsWithoutApplication.has(guildId ?? '');
+    const keep = (applicationId: string): boolean =>
+      applicationId !== this.applicationId || !this.guildsWithoutApplication.has(guildId ?? '');
     const own = this.declared.flatMap((d) => this.byName(d.name) ?? []);
     const commands = [this.decoy, ...own].filter((c) => keep(c.application_id));
     return {

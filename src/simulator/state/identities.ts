@@ -51,7 +51,8 @@ export class IdentityStore {
   delete(token: string, name: string): boolean {
     const book = this.book(token);
     const deleted = book.ids.delete(name.toLowerCase());
-    if (deleted && book.selection?.slots.some((s) => s.names.some((n) => n.toLowerCase() === name.toLowerCase()))) book.selection = undefined;
+    if (deleted && book.selection?.slots.some((s) => s.names.some((n) => n.toLowerCase() === name.toLowerCase())))
+      book.selection = undefined;
     return deleted;
   }
 

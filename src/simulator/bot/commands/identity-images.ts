@@ -1,5 +1,12 @@
 import { cropFace } from '../face-swap.js';
-import { IDENTITY_CREDIT_COST, IDENTITY_ERRORS, IDENTITY_TEXTS, ID_NAME_PATTERN, MAX_SAVED_IDS, MAX_SWAPID_NAMES } from '../insightfaceswap-ids.js';
+import {
+  IDENTITY_CREDIT_COST,
+  IDENTITY_ERRORS,
+  IDENTITY_TEXTS,
+  ID_NAME_PATTERN,
+  MAX_SAVED_IDS,
+  MAX_SWAPID_NAMES,
+} from '../insightfaceswap-ids.js';
 import { publish, swapOntoTarget } from './swap.js';
 import { botError, refuse } from './types.js';
 import type { CommandHandler } from './types.js';
@@ -20,7 +27,12 @@ export const saveid: CommandHandler = {
     if (!face) return refuse(IDENTITY_ERRORS.ID_NO_FACE());
     if (!deps.accounts.trySpend(token, IDENTITY_CREDIT_COST.saveid)) return botError('CREDITS_EXHAUSTED');
     deps.identities.save(token, { name, face });
-    const attachment = publish(job, deps, { bytes: face, contentType: 'image/png', width: SAVED_FACE_SIDE, height: SAVED_FACE_SIDE }, `${name}.png`);
+    const attachment = publish(
+      job,
+      deps,
+      { bytes: face, contentType: 'image/png', width: SAVED_FACE_SIDE, height: SAVED_FACE_SIDE },
+      `${name}.png`,
+    );
     return { kind: 'result', content: IDENTITY_TEXTS.saved(job.user.user.id, name), attachments: [attachment] };
   },
 };

@@ -8,7 +8,10 @@ type ParsedSetId = { ok: true; slots: SetIdSlot[]; greedy: boolean } | { ok: fal
 /** `alice,_,bob+carol --greedy`: one slot per face, `_` skips it, `+` mixes ids; one flag at most. */
 function parseSetId(text: string, known: (name: string) => string | undefined): ParsedSetId {
   const invalid = { ok: false, error: refuse(IDENTITY_ERRORS.INVALID_SETID(text)) } as const;
-  const words = text.trim().split(/\s+/).filter((w) => w !== '');
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const flags = words.filter((w) => w.startsWith('--'));
   if (flags.length > 1 || flags.some((f) => f !== '--greedy' && f !== '--nogreedy')) return invalid;
   const body = words.filter((w) => !w.startsWith('--')).join('');

@@ -10,7 +10,14 @@ import type { BotJob, Final, HandlerDeps, UploadedFile } from './types.js';
  * against the plan's limits and costs the plan's GIF price, a still one costs `stillCost`. Credits
  * are charged on success only; a concurrent job may have used the last ones meanwhile.
  */
-export async function swapOntoTarget(job: BotJob, deps: HandlerDeps, faces: readonly Buffer[], target: UploadedFile, stillCost: number, content: string): Promise<Final> {
+export async function swapOntoTarget(
+  job: BotJob,
+  deps: HandlerDeps,
+  faces: readonly Buffer[],
+  target: UploadedFile,
+  stillCost: number,
+  content: string,
+): Promise<Final> {
   const info = await inspectImage(target.bytes);
   const animated = info?.format === 'gif' && info.frames > 1;
   const rules = GIF_RULES[job.user.plan];
@@ -26,14 +33,32 @@ export async function swapOntoTarget(job: BotJob, deps: HandlerDeps, faces: read
 }
 
 /** Puts bytes on the simulated CDN and describes them as a message attachment. */
-export function publish(job: BotJob, deps: HandlerDeps, image: Pick<SwapResult, 'bytes' | 'contentType' | 'width' | 'height'>, filename: string): APIAttachment {
+export function publish(
+  job: BotJob,
+  deps: HandlerDeps,
+  image: Pick<SwapResult, 'bytes' | 'contentType' | 'width' | 'height'>,
+  filename: string,
+): APIAttachment {
   const id = deps.newId();
   const { url, proxyUrl } = deps.cdn.put(job.channel.channelId, id, filename, { bytes: image.bytes, contentType: image.contentType });
-  return { id, filename, size: image.bytes.length, url, proxy_url: proxyUrl, width: image.width, height: image.height, content_type: image.contentType };
+  return {
+    id,
+    filename,
+    size: image.bytes.length,
+    url,
+    proxy_url: proxyUrl,
+    width: image.width,
+    height: image.height,
+    content_type: image.contentType,
+  };
 }
 
 /** `photo.jpg` → `photo_swapped.png` (or `.gif`), restricted to characters safe in a CDN path. */
 export function resultFilename(target: string, result: Pick<SwapResult, 'contentType'>): string {
-  const stem = target.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 64) || 'result';
+  const stem =
+    target
+      .replace(/\.[^.]*$/, '')
+      .replace(/[^A-Za-z0-9_-]+/g, '_')
+      .slice(0, 64) || 'result';
   return `${stem}_swapped.${result.contentType === 'image/gif' ? 'gif' : 'png'}`;
 }
