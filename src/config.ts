@@ -1,6 +1,7 @@
 /**
  * Operator configuration: every environment variable the server reads, validated once at start.
- * The names in the first block are fixed by shared/docs/config.md. No other module reads process.env.
+ * The names in the first block are fixed: operators, docs and deployments depend on them (README,
+ * Configuration). No other module reads process.env.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -3,5 +3,5 @@
  * See README.md in this folder for the payload, headers, retry and SSRF policies.
  */
 export { createCallbackDispatcher, type CallbackDispatcher, type CallbackDispatcherDeps, type CallbackJobAccess } from './dispatcher.js';
-export { toHostedJson, toSeedJson, type HostedAttachment, type HostedFileInfo, type HostedJob } from './payload.js';
+export { toHostedJson, type HostedAttachment, type HostedFileInfo, type HostedJob } from './payload.js';
 export { standardSecret, webhookId } from './signing.js';

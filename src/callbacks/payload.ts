@@ -81,6 +81,3 @@ export function toHostedJson(job: Job): HostedJob {
     code: job.code,
   };
 }
-
-/** @deprecated The old name, kept while src/callbacks/redis-store.ts and test/callbacks still import it: use toHostedJson. */
-export const toSeedJson = toHostedJson;

@@ -14,7 +14,7 @@ import { executorKeys } from '../executor/keys.js';
 import type { CallbackStatus } from '../jobs/model.js';
 import type { RedisClient } from '../redis/connect.js';
 import { defineScripts } from '../redis/scripts.js';
-import { toSeedJson } from './payload.js';
+import { toHostedJson } from './payload.js';
 import type { CallbackStore, ClaimedAttempt, StoredTask } from './store.js';
 
 const STATUSES: readonly CallbackStatus[] = ['PENDING', 'DELIVERED', 'FAILED'];
@@ -45,7 +45,7 @@ export function createRedisStore(redis: RedisClient, options: { prefix: string; 
           attempt: Number(attempt),
           token,
           url,
-          body: job ? JSON.stringify(toSeedJson(decodeJob(job))) : body,
+          body: job ? JSON.stringify(toHostedJson(decodeJob(job))) : body,
           lastError: lastError ?? null,
         };
       });

@@ -1,4 +1,4 @@
-/** The POST /interactions body of one /picsi (protocol.md §2), option names from the index entry. */
+/** The POST /interactions body of one /picsi (docs/discord-protocol.md), option names from the index entry. */
 import type { APIApplicationCommand, APIApplicationCommandOption } from 'discord-api-types/v10';
 import {
   ApplicationCommandOptionType,

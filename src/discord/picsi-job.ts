@@ -1,5 +1,5 @@
 /**
- * One /picsi on one account (protocol.md §2): gateway ready → command index → uploads → POST
+ * One /picsi on one account (docs/discord-protocol.md): gateway ready → command index → uploads → POST
  * /interactions (refreshing a stale command version once) → the bot's answer or a typed failure.
  * Every Discord call gets the job's signal; the job ends in exactly one result or DriverError.
  * `followPicsi` waits for the answer to a command sent earlier, through the same reply path.

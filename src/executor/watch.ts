@@ -1,5 +1,5 @@
 /**
- * Versioned job streams over at-most-once pub/sub (protocol.md §4): subscribe and wait for the
+ * Versioned job streams over at-most-once pub/sub (Redis pub/sub is at most once; README, Architecture): subscribe and wait for the
  * acknowledgement, read the stored job, then forward only newer versions; re-read after every
  * reconnect; end after the terminal state, so a watcher never misses the final state.
  */

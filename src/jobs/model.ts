@@ -1,7 +1,7 @@
 /**
- * The job model: every field of the hosted API's job (protocol.md §1) in camelCase, plus our own
+ * The job model: every field of the hosted API's job (docs/discord-protocol.md, the hosted API) in camelCase, plus our own
  * bookkeeping. This is the one shape stored in Redis, published on events, served by GraphQL and
- * POSTed to callbacks (through `toSeedJson` in src/callbacks/payload.ts).
+ * POSTed to callbacks (through `toHostedJson` in src/callbacks/payload.ts).
  */
 
 export const JOB_STATUSES = ['QUEUED', 'STARTED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;

@@ -1,5 +1,5 @@
 /**
- * The /picsi option flags, as one table (protocol.md §1). The bot owns the truth: we check syntax
+ * The /picsi option flags, as one table (docs/discord-protocol.md, the hosted API). The bot owns the truth: we check syntax
  * and value ranges only, so a typo fails fast instead of costing credits.
  */
 

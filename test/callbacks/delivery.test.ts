@@ -1,7 +1,7 @@
 /** End to end through the public dispatcher: real Redis, real HTTP receivers on 127.0.0.1. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { toSeedJson } from '../../src/callbacks/index.js';
+import { toHostedJson } from '../../src/callbacks/index.js';
 import { hashTagOf } from '../../src/executor/keys.js';
 import { captureLogger, closedPort, harness, sampleJob, sleep, waitFor, type Harness } from './helpers.js';
 
@@ -35,7 +35,7 @@ describe('callback delivery', () => {
     expect(Math.abs(Number(request!.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(5);
 
     const verified = new Webhook(h.config.secret!).verify(request!.body, request!.headers as Record<string, string>);
-    expect(verified).toEqual(JSON.parse(JSON.stringify(toSeedJson(job))));
+    expect(verified).toEqual(JSON.parse(JSON.stringify(toHostedJson(job))));
     expect(verified).toMatchObject({
       jobid: job.id,
       status: 'completed',

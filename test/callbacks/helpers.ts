@@ -8,7 +8,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from '../../src/config.js';
 import {
   createCallbackDispatcher,
-  toSeedJson,
+  toHostedJson,
   type CallbackDispatcher,
   type CallbackDispatcherDeps,
   type CallbackJobAccess,
@@ -254,7 +254,7 @@ export async function harness(base: { config?: Partial<Config['callbacks']> } = 
         async onTerminal(job: Job) {
           const url = callbackUrlOf(job, merged.defaultUrl);
           if (!isTerminal(job.status) || !url) return;
-          if (await store.create(job.id, url, JSON.stringify(toSeedJson(job)), now())) {
+          if (await store.create(job.id, url, JSON.stringify(toHostedJson(job)), now())) {
             await jobs.setCallbackState(job.id, { status: 'PENDING', attempts: 0, lastError: null, deliveredAt: null });
           }
           dispatcher.wake();

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { toSeedJson } from '../../src/callbacks/index.js';
+import { toHostedJson } from '../../src/callbacks/index.js';
 import { sampleJob } from './helpers.js';
 
-describe('toSeedJson: the job under the hosted API field names', () => {
+describe('toHostedJson: the job under the hosted API field names', () => {
   it('maps every seed field, and only those, in the seed order', () => {
     const job = sampleJob({ id: 'job-1', replyUrl: 'https://hooks.example.com/picsi' });
-    const seed = toSeedJson(job);
+    const seed = toHostedJson(job);
     expect(JSON.stringify(seed)).toBe(
       JSON.stringify({
         jobid: 'job-1',
@@ -44,7 +44,7 @@ describe('toSeedJson: the job under the hosted API field names', () => {
   });
 
   it('sends a failure with its code and lower-case status; absent values are null, not omitted', () => {
-    const seed = toSeedJson(
+    const seed = toHostedJson(
       sampleJob({
         status: 'FAILED',
         code: 'TIMEOUT',
@@ -67,11 +67,11 @@ describe('toSeedJson: the job under the hosted API field names', () => {
     });
     expect(Object.keys(seed)).toContain('messageId');
     expect(seed.messageId).toBeNull();
-    expect(toSeedJson(sampleJob({ status: 'CANCELLED' })).status).toBe('cancelled');
+    expect(toHostedJson(sampleJob({ status: 'CANCELLED' })).status).toBe('cancelled');
   });
 
   it('leaks no bookkeeping (owner, instance, version, callback, file names)', () => {
-    const text = JSON.stringify(toSeedJson(sampleJob({ owner: 'secret-owner', instance: 'node-9' })));
+    const text = JSON.stringify(toHostedJson(sampleJob({ owner: 'secret-owner', instance: 'node-9' })));
     for (const leaked of ['secret-owner', 'node-9', 'version', 'callback', 'face.png', 'startedAt']) expect(text).not.toContain(leaked);
   });
 });
