@@ -12,8 +12,8 @@ export interface BotErrorPattern {
   readonly code: BotErrorCode;
   /** Matched against the reply's content and embed text (case-insensitive). */
   readonly pattern: RegExp;
-  /** Whether resubmitting the same job (possibly on another account) can succeed. */
-  readonly retryable: boolean;
+  /** The refusal means the account cannot run more commands until the credits reset (00:00 UTC). */
+  readonly spendsAccountForToday: boolean;
 }
 
 /** Known refusals, first match wins. */
@@ -22,30 +22,30 @@ export const BOT_REPLIES: readonly BotErrorPattern[] = [
     code: 'NO_FACE',
     pattern:
       /\bno faces?\b|\bfaces? (?:was |were )?not (?:detected|found)|(?:could ?n[o']t|can ?not|unable to|failed to) (?:detect|find|locate) (?:a |any )?faces?/i,
-    retryable: false,
+    spendsAccountForToday: false,
   },
   {
     code: 'INVALID_OPTION',
     pattern:
       /invalid (?:options?|parameters?|arguments?|flags?)\b|(?:unknown|unrecogni[sz]ed|unsupported) (?:options?|flags?|parameters?)\b|(?:option|value) (?:is )?out of range/i,
-    retryable: false,
+    spendsAccountForToday: false,
   },
   {
     code: 'CREDITS_EXHAUSTED',
     pattern:
       /(?:not|n't) (?:have )?enough credits|insufficient (?:credits|balance)|\b(?:out|run out|ran out) of credits|no (?:more |remaining )?credits|credits? (?:are |is |have been )?(?:exhausted|used up|depleted)|used (?:up )?all (?:of )?your (?:\w+ )?credits/i,
-    retryable: true,
+    spendsAccountForToday: true,
   },
   {
     code: 'DAILY_LIMIT',
     pattern: /daily (?:limit|quota)|limit for today|try again tomorrow/i,
-    retryable: true,
+    spendsAccountForToday: true,
   },
   {
     code: 'MODERATED',
     pattern:
       /\bnsfw\b|not safe for work|inappropriate (?:content|image)|violat(?:es|ion of) (?:our|the) (?:rules|terms|policy|guidelines)|content policy|flagged by (?:our )?(?:moderation|filter)/i,
-    retryable: false,
+    spendsAccountForToday: false,
   },
 ];
 
@@ -68,3 +68,7 @@ export function botReply(code: BotErrorCode): BotErrorPattern {
   if (!row) throw new Error(`bot-replies: no row for ${code}`);
   return row;
 }
+
+/** Whether a BOT_ERROR reason means the account is spent until the credits reset. */
+export const spendsAccountForToday = (reason: string | undefined): boolean =>
+  BOT_REPLIES.some((reply) => reply.code === reason && reply.spendsAccountForToday);

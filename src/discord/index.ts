@@ -17,3 +17,4 @@ export type {
 } from './types.js';
 export { localFileInput } from './uploads.js';
 export { classifyReply, REPLY_RULES, UNKNOWN_BOT_ERROR } from './reply-classifier.js';
+export { spendsAccountForToday } from './bot-replies.js';

@@ -7,6 +7,7 @@
  * (results.ts).
  */
 import type { Logger } from 'pino';
+import { spendsAccountForToday } from '../discord/index.js';
 import { DriverError, type DiscordAccount, type PicsiDriver, type PicsiResult, type UploadInput } from '../discord/types.js';
 import type { Job } from '../jobs/model.js';
 import { commandRecordHooks } from './command-record.js';
@@ -190,7 +191,6 @@ const detailsOf = (error: DriverError) =>
 function accountStateAfter(error: DriverError, nowMs: number): AccountState | null {
   if (error.disableAccount) return { enabled: false, disabledReason: `${error.code}: ${error.message}` };
   if (error.code === 'DISCORD_RATE_LIMITED') return { cooldownUntil: nowMs + (error.retryAfterMs ?? 10_000) };
-  if (error.code === 'BOT_ERROR' && (error.reason === 'CREDITS_EXHAUSTED' || error.reason === 'DAILY_LIMIT'))
-    return { exhaustedDay: utcDay(nowMs) };
+  if (error.code === 'BOT_ERROR' && spendsAccountForToday(error.reason)) return { exhaustedDay: utcDay(nowMs) };
   return null;
 }
