@@ -43,7 +43,14 @@ export async function startServices(config: Config, logger: Logger, options: { i
   const discord = await resolveDiscord(config, logger);
   // Created first so every part can report to it; its scrape-time source reads the job service
   // (created below; no scrape can come before the server starts).
-  const metrics = createMetricsRegistry({ channels: () => countChannels(jobs) });
+  const metrics = createMetricsRegistry({
+    channels: () => countChannels(jobs),
+    jobCounts: async () => {
+      const [queue, channels] = await Promise.all([stores.coordinator.queueSize(''), countChannels(jobs)]);
+      // One job runs per busy channel.
+      return { queued: queue.total, running: channels.busy };
+    },
+  });
   const driver = createDiscordDriver({
     apiUrl: discord.apiUrl,
     logger: logger.child({ component: 'discord' }),

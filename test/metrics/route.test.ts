@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PICSI_MUTATION, postMultipart } from '../helpers/graphql-http.js';
+import { PICSI_MUTATION, postMultipart, submitPicsi } from '../helpers/graphql-http.js';
 import { makePng } from '../helpers/images.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { parseExposition, valueOf } from './exposition.js';
@@ -63,6 +63,8 @@ describe('/metrics with auth off', () => {
     expect(valueOf(samples, 'picsi_channel_busy_seconds_total', { channel })).toBeCloseTo(runSum, 6);
     expect(valueOf(samples, 'picsi_channels_total')).toBe(1);
     expect(valueOf(samples, 'picsi_channels_busy')).toBe(0);
+    expect(valueOf(samples, 'picsi_queue_depth')).toBe(0);
+    expect(valueOf(samples, 'picsi_jobs_running')).toBe(0);
     expect(types.get('process_resident_memory_bytes')).toBe('gauge');
   });
 
@@ -77,6 +79,25 @@ describe('/metrics with auth off', () => {
 
   it('answers only GET (other methods are not routed to it)', async () => {
     expect((await fetch(metricsUrl(stack), { method: 'POST' })).status).toBe(404);
+  });
+});
+
+describe('/metrics reads the shared queue at scrape time', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ botDelayMs: 5000 });
+  });
+  afterAll(() => stack.stop());
+
+  it('queue depth, running jobs and busy channels while one job runs and two wait', async () => {
+    const png = await makePng(16, 16);
+    // The first submit's own dispatch pass starts it; the next two queue behind the slow bot.
+    for (let i = 0; i < 3; i++) await submitPicsi(stack.url, png);
+    const { samples } = parseExposition(await (await scrape(stack)).text());
+    expect(valueOf(samples, 'picsi_queue_depth')).toBe(2);
+    expect(valueOf(samples, 'picsi_jobs_running')).toBe(1);
+    expect(valueOf(samples, 'picsi_channels_busy')).toBe(1);
+    expect(valueOf(samples, 'picsi_channels_total')).toBe(1);
   });
 });
 
