@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
 import { collect, PICSI_MUTATION, postJson, postMultipart, wsClient } from './graphql-http.js';
@@ -27,6 +28,8 @@ export interface Fleet {
   servers: ServerProcess[];
   /** Where the servers spool images (a file left there belongs to a job that never ended). */
   spoolDir: string;
+  /** The blob store every server shares (inputs and results): any instance may run any job. */
+  blobDir: string;
   stop(): Promise<void>;
 }
 
@@ -38,6 +41,7 @@ export async function startFleet(
   const simulator = await DiscordSimulator.start({ botDelayMs: options.botDelayMs });
   const accounts = Array.from({ length: options.channels }, () => simulator.createAccount({ credits: 1_000_000 }));
   const spoolDir = mkdtempSync(join(tmpdir(), 'picsi-ha-spool-'));
+  const blobDir = mkdtempSync(join(tmpdir(), 'picsi-ha-blobs-'));
   const env = {
     ...redisEnv,
     DISCORD_API_URL: simulator.apiUrl,
@@ -49,6 +53,9 @@ export async function startFleet(
     QUEUE_MAX_PER_TOKEN: '1000',
     SHUTDOWN_TIMEOUT_MS: '500',
     UPLOAD_DIR: spoolDir,
+    STORAGE_URL: pathToFileURL(blobDir).href,
+    // One link secret for all, so a download link from one instance works on every other.
+    FILES_SIGNING_SECRET: 'ha-fleet-files-signing-secret-0123456789',
   };
   const servers: ServerProcess[] = [];
   try {
@@ -63,10 +70,12 @@ export async function startFleet(
     accounts,
     servers,
     spoolDir,
+    blobDir,
     async stop() {
       await Promise.all(servers.map((s) => s.kill('SIGKILL')));
       await simulator.close();
       rmSync(spoolDir, { recursive: true, force: true });
+      rmSync(blobDir, { recursive: true, force: true });
     },
   };
 }
