@@ -1,7 +1,12 @@
 /**
  * The scaled-out deployment of P8/P9: a private redis-server (so INFO counts only our traffic),
- * one simulator process with N channels, M server processes sharing that Redis under one prefix.
+ * one simulator process with N channels, M server processes sharing that Redis under one prefix
+ * and one blob store.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Redis } from 'ioredis';
 import { startRedisServer, type RedisServer } from '../test/helpers/redis-server.js';
 import type { ServerProcess } from '../test/helpers/server-process.js';
@@ -22,17 +27,24 @@ export interface Deployment {
 export async function startDeployment(id: string, options: { channels: number; servers: number }): Promise<Deployment> {
   const prefix = newPrefix(id);
   const redis = await startRedisServer();
+  // One blob store for every server: any instance runs any job, so each needs the others' inputs.
+  const blobDir = mkdtempSync(join(tmpdir(), 'picsi-bench-blobs-'));
+  const shared = {
+    REDIS_URL: redis.url,
+    STORAGE_URL: pathToFileURL(blobDir).href,
+    FILES_SIGNING_SECRET: 'bench-deployment-files-signing-secret-0123',
+  };
   const started: { sim?: SimProcess; servers: ServerProcess[] } = { servers: [] };
   const stop = async () => {
     await Promise.all(started.servers.map((s) => s.kill()));
     await started.sim?.stop();
     await redis.stop(); // a private process: its keys (all under `prefix`) go with it
+    rmSync(blobDir, { recursive: true, force: true });
   };
   try {
     started.sim = await startSimProcess(options.channels);
     const sim = started.sim;
-    for (let i = 0; i < options.servers; i++)
-      started.servers.push(await startChildOn(prefix, sim.apiUrl, sim.accounts, { REDIS_URL: redis.url }));
+    for (let i = 0; i < options.servers; i++) started.servers.push(await startChildOn(prefix, sim.apiUrl, sim.accounts, shared));
     return { redis, admin: redis.client(), sim, servers: started.servers, prefix, stop };
   } catch (error) {
     await stop();
