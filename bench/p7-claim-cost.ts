@@ -13,6 +13,7 @@ import { singleRedis } from '../src/redis/settings.js';
 import type { Job } from '../src/jobs/model.js';
 import { cleanupRedis, newPrefix, REDIS_URL, round } from './common.js';
 import { formatTable, median, percentile, type BenchResult } from './stats.js';
+import { queuedJobRecord } from '../test/helpers/jobs.js';
 
 const SIZES = [10, 1_000, 10_000];
 const CLAIMS = Number(process.env['BENCH_P7_CLAIMS'] ?? 300);
@@ -22,37 +23,7 @@ const OTHER_CHANNEL = '100000000000000002';
 let created = 0;
 function queuedJob(requestedChannel: string | null): Job {
   const at = new Date(Date.UTC(2026, 11, 1) + created++).toISOString();
-  return {
-    id: `p7-${randomUUID()}`,
-    verb: 'faceswap-picsi',
-    status: 'QUEUED',
-    version: 1,
-    owner: 'bench',
-    mode: 'QUEUE',
-    requestedChannel,
-    channel: null,
-    server: null,
-    discord: null,
-    options: null,
-    sourceImage: { size: 1, type: 'image/png', filename: 's.png' },
-    targetImage: { size: 1, type: 'image/png', filename: 't.png' },
-    replyUrl: null,
-    replyRef: null,
-    created: at,
-    updated: at,
-    startedAt: null,
-    finishedAt: null,
-    messageId: null,
-    content: null,
-    attachments: [],
-    timestamp: null,
-    code: null,
-    error: null,
-    errorDetails: null,
-    attempt: 0,
-    instance: 'bench',
-    callback: null,
-  };
+  return queuedJobRecord(`p7-${randomUUID()}`, at, { owner: 'bench', requestedChannel, instance: 'bench' });
 }
 
 async function fill(coordinator: Coordinator, n: number): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, echoInput } from '../errors.js';
-import { PICSI_VERB, type Job } from '../jobs/model.js';
+import { newQueuedJob, type Job } from '../jobs/model.js';
 import type { JobView, SubmitInput } from '../jobs/service.js';
 import { utcDay } from './coordinator.js';
 import type { ExecutorContext } from './context.js';
@@ -70,40 +70,20 @@ export class Admission {
 
   private newJob(input: SubmitInput): Job {
     const { ctx } = this.deps;
-    const created = new Date(ctx.now()).toISOString();
-    return {
+    return newQueuedJob({
       id: this.deps.newId(),
-      verb: PICSI_VERB,
-      status: 'QUEUED',
-      version: 1,
       owner: input.owner,
       mode: input.mode,
       requestedChannel: input.requestedChannel,
-      channel: null,
-      server: null,
-      discord: null,
       options: input.options,
       sourceImage: { size: input.source.size, type: input.source.contentType, filename: input.source.filename },
       targetImage: { size: input.target.size, type: input.target.contentType, filename: input.target.filename },
       replyUrl: input.replyUrl,
       replyRef: input.replyRef,
-      created,
-      updated: created,
-      startedAt: null,
-      finishedAt: null,
-      messageId: null,
-      content: null,
-      attachments: [],
-      timestamp: null,
-      code: null,
-      error: null,
-      errorDetails: null,
-      attempt: 0,
+      created: new Date(ctx.now()).toISOString(),
       instance: ctx.instanceId,
-      callback: null,
       inputs: { source: input.source.key, target: input.target.key },
-      command: null,
-    };
+    });
   }
 
   /** The hosted API's behaviour: a few lock attempts, then 429. The job never waits in the queue. */

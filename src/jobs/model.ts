@@ -139,3 +139,46 @@ export function maskToken(token: string): string {
   if (token.length <= 6) return '…';
   return `${token.slice(0, 3)}…${token.slice(-3)}`;
 }
+
+/** What a request decides about a new job; everything else starts empty. */
+export type NewJobFields = Pick<
+  Job,
+  | 'id'
+  | 'owner'
+  | 'mode'
+  | 'requestedChannel'
+  | 'options'
+  | 'sourceImage'
+  | 'targetImage'
+  | 'replyUrl'
+  | 'replyRef'
+  | 'created'
+  | 'instance'
+  | 'inputs'
+>;
+
+/** A job as accepted: QUEUED, version 1, nothing run, nothing answered yet. */
+export function newQueuedJob(fields: NewJobFields): Job {
+  return {
+    ...fields,
+    verb: PICSI_VERB,
+    status: 'QUEUED',
+    version: 1,
+    channel: null,
+    server: null,
+    discord: null,
+    updated: fields.created,
+    startedAt: null,
+    finishedAt: null,
+    messageId: null,
+    content: null,
+    attachments: [],
+    timestamp: null,
+    code: null,
+    error: null,
+    errorDetails: null,
+    attempt: 0,
+    callback: null,
+    command: null,
+  };
+}

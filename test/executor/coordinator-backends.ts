@@ -18,6 +18,7 @@ import { createRedisCoordinator } from '../../src/executor/redis-coordinator.js'
 import { singleRedis } from '../../src/redis/settings.js';
 import type { Job } from '../../src/jobs/model.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';
+import { queuedJobRecord } from '../helpers/jobs.js';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 const logger = pino({ level: 'silent' });
@@ -104,36 +105,12 @@ let sequence = 0;
 /** A new QUEUED job; `created` strictly increases from one call to the next. */
 export function newJob(overrides: Partial<Job> = {}): Job {
   const created = new Date(Date.UTC(2026, 11, 1) + sequence++ * 1000).toISOString();
-  return {
-    id: `j${String(sequence).padStart(6, '0')}${randomUUID().slice(0, 8)}`,
-    verb: 'faceswap-picsi',
-    status: 'QUEUED',
-    version: 1,
-    owner: 'owner-a',
-    mode: 'QUEUE',
-    requestedChannel: null,
-    channel: null,
-    server: null,
-    discord: null,
-    options: null,
-    sourceImage: { size: 1, type: 'image/png', filename: 's.png' },
-    targetImage: { size: 1, type: 'image/png', filename: 't.png' },
-    replyUrl: null,
-    replyRef: null,
-    created,
-    updated: created,
-    startedAt: null,
-    finishedAt: null,
-    messageId: null,
-    content: null,
-    attachments: [],
-    timestamp: null,
-    code: null,
-    error: null,
-    errorDetails: null,
-    attempt: 0,
-    instance: 'instance-a',
-    callback: null,
-    ...overrides,
-  };
+  // Without `command` and `inputs`, as a holder that records no commands writes them: the contract
+  // covers that case too (a test sets them where it needs them).
+  const {
+    command: _command,
+    inputs: _inputs,
+    ...record
+  } = queuedJobRecord(`j${String(sequence).padStart(6, '0')}${randomUUID().slice(0, 8)}`, created);
+  return { ...record, ...overrides };
 }

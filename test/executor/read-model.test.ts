@@ -10,43 +10,9 @@ import { Readable } from 'node:stream';
 import type { Job } from '../../src/jobs/model.js';
 import { createDiscordDriver } from '../../src/discord/index.js';
 import { tempBlobStore } from '../helpers/blobs.js';
+import { queuedJobRecord } from '../helpers/jobs.js';
 
-const job = (id: string, at: number): Job => {
-  const iso = new Date(at).toISOString();
-  return {
-    id,
-    verb: 'faceswap-picsi',
-    status: 'QUEUED',
-    version: 1,
-    owner: 'o',
-    mode: 'QUEUE',
-    requestedChannel: null,
-    channel: null,
-    server: null,
-    discord: null,
-    options: null,
-    sourceImage: { size: 1, type: 'image/png', filename: 's.png' },
-    targetImage: { size: 1, type: 'image/png', filename: 't.png' },
-    replyUrl: null,
-    replyRef: null,
-    created: iso,
-    updated: iso,
-    startedAt: null,
-    finishedAt: null,
-    messageId: null,
-    content: null,
-    attachments: [],
-    timestamp: null,
-    code: null,
-    error: null,
-    errorDetails: null,
-    attempt: 0,
-    instance: 'i-test',
-    callback: null,
-    inputs: null,
-    command: null,
-  };
-};
+const job = (id: string, at: number): Job => queuedJobRecord(id, new Date(at).toISOString(), { owner: 'o', instance: 'i-test' });
 
 describe('read model', () => {
   it('answers a finished job from a copy for one second of the injected clock, then reads the store again', async () => {

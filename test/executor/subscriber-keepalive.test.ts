@@ -10,9 +10,10 @@ import type { Coordinator } from '../../src/executor/coordinator.js';
 import { createRedisCoordinator } from '../../src/executor/redis-coordinator.js';
 import { singleRedis } from '../../src/redis/settings.js';
 import { watchJob } from '../../src/executor/watch.js';
-import { PICSI_VERB, type Job } from '../../src/jobs/model.js';
+import { type Job } from '../../src/jobs/model.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { queuedJobRecord } from '../helpers/jobs.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const prefix = `test:${randomUUID()}:`;
@@ -36,38 +37,7 @@ afterAll(async () => {
 });
 
 function queuedJob(id: string): Job {
-  const at = new Date().toISOString();
-  return {
-    id,
-    verb: PICSI_VERB,
-    status: 'QUEUED',
-    version: 1,
-    owner: 'o',
-    mode: 'QUEUE',
-    requestedChannel: null,
-    channel: null,
-    server: null,
-    discord: null,
-    options: null,
-    sourceImage: { size: 1, type: 'image/png', filename: 's.png' },
-    targetImage: { size: 1, type: 'image/png', filename: 't.png' },
-    replyUrl: null,
-    replyRef: null,
-    created: at,
-    updated: at,
-    startedAt: null,
-    finishedAt: null,
-    messageId: null,
-    content: null,
-    attachments: [],
-    timestamp: null,
-    code: null,
-    error: null,
-    errorDetails: null,
-    attempt: 0,
-    instance: 'i-test',
-    callback: null,
-  };
+  return queuedJobRecord(id, new Date().toISOString(), { owner: 'o', instance: 'i-test' });
 }
 
 it('ends on the final state written while its link was black-holed', async () => {
