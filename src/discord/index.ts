@@ -1,6 +1,7 @@
 /**
  * The Discord driver: runs InsightFaceSwap's /picsi through user accounts, following
- * docs/discord-protocol.md ("Running another bot's slash command as a user"). `createDiscordDriver` is the only entry point the server needs.
+ * docs/discord-protocol.md ("Running another bot's slash command as a user").
+ * `createDiscordDriver` is the only entry point the server needs.
  */
 export { createDiscordDriver } from './driver.js';
 export type { DiscordDriver, DiscordDriverOptions, DriverInspection } from './driver.js';
