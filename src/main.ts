@@ -6,7 +6,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { JournalLocked } from './executor/journal.js';
 import { createLogger } from './logger.js';
-import { startServices } from './services.js';
+import { serverDepsOf, startServices } from './services.js';
 import { startGraphQLServer } from './http/app.js';
 import { defaultSpoolRoot, keepRequestTempFilesUnder } from './jobs/spool.js';
 
@@ -37,16 +37,7 @@ async function main() {
   }
 
   const services = await startServices(config, logger);
-  const server = await startGraphQLServer({
-    config,
-    logger,
-    jobs: services.jobs,
-    blobs: services.blobs,
-    readiness: services.readiness,
-    checkReplyUrl: (url) => services.checkReplyUrl(url),
-    metrics: services.metrics.registry,
-    files: services.files,
-  });
+  const server = await startGraphQLServer({ config, logger, ...serverDepsOf(services) });
   logger.info({ url: server.url, page: server.pageUrl }, `picsi-graphql ready: open ${server.pageUrl} (GraphiQL at ${server.url})`);
 
   let shuttingDown = false;

@@ -10,6 +10,7 @@ import { createDiscordDriver } from './discord/index.js';
 import type { DiscordAccount } from './discord/types.js';
 import { createJobService, openExecutorStores } from './executor/index.js';
 import { filesRouteFor, type FilesRequestHandler } from './http/files-route.js';
+import type { GraphQLServerDeps } from './http/app.js';
 import type { ReadinessCheck } from './http/server.js';
 import type { JobService } from './jobs/service.js';
 import { resultCopier } from './executor/results.js';
@@ -118,6 +119,18 @@ export async function startServices(config: Config, logger: Logger, options: { i
       await discord.simulator?.close();
       await blobs.close();
     },
+  };
+}
+
+/** What the GraphQL server takes from the services (config and logger aside). */
+export function serverDepsOf(services: Services): Omit<GraphQLServerDeps, 'config' | 'logger'> {
+  return {
+    jobs: services.jobs,
+    blobs: services.blobs,
+    readiness: services.readiness,
+    checkReplyUrl: (url) => services.checkReplyUrl(url),
+    metrics: services.metrics.registry,
+    files: services.files,
   };
 }
 

@@ -26,21 +26,28 @@ export interface ServerProcess {
  * `env` without DATA_DIR gets a fresh temporary one (the embedded store's journal; pass the same
  * DATA_DIR again to restart a server on its data).
  */
+/**
+ * The environment a test gives a server process: only what a shell provides (PATH, HOME, TMPDIR),
+ * a free port on loopback, test mode and the info-level "ready" line; `env` adds or overrides.
+ */
+export function serverProcessEnv(env: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? '',
+    TMPDIR: process.env['TMPDIR'] ?? '/tmp',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'test',
+    ...env,
+  };
+}
+
 export async function startServerProcess(env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<ServerProcess> {
   const dataDir = env['DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'picsi-server-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? '',
-      TMPDIR: process.env['TMPDIR'] ?? '/tmp',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      NODE_ENV: 'test',
-      DATA_DIR: dataDir,
-      ...env,
-    },
+    env: serverProcessEnv({ DATA_DIR: dataDir, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startGraphQLServer, type RunningServer } from '../../src/http/app.js';
-import { startServices, type Services } from '../../src/services.js';
+import { serverDepsOf, startServices, type Services } from '../../src/services.js';
 import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
 import { deleteKeysWithPrefix } from './redis-keys.js';
 
@@ -53,16 +53,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
   const services = await startServices(config, logger);
-  const server = await startGraphQLServer({
-    config,
-    logger,
-    jobs: services.jobs,
-    blobs: services.blobs,
-    readiness: services.readiness,
-    checkReplyUrl: (url) => services.checkReplyUrl(url),
-    metrics: services.metrics.registry,
-    files: services.files,
-  });
+  const server = await startGraphQLServer({ config, logger, ...serverDepsOf(services) });
   return {
     url: server.url,
     simulator,

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { serverProcessEnv } from '../helpers/server-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -48,15 +49,7 @@ const isAlive = (pid: number) => {
 async function startNpm(): Promise<{ npm: ChildProcess; lines: string[]; exited: Promise<number | null> }> {
   const npm = spawn('npm', ['start'], {
     cwd: ROOT,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? '',
-      TMPDIR: process.env['TMPDIR'] ?? '/tmp',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      NODE_ENV: 'test',
-    },
+    env: serverProcessEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
+import { serverProcessEnv } from '../helpers/server-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -19,14 +20,8 @@ it('npm run build, then node dist/main.js serves / and /graphql and exits 0 on S
 
   const server = spawn(process.execPath, ['dist/main.js'], {
     cwd: ROOT,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? '',
-      TMPDIR: process.env['TMPDIR'] ?? '/tmp',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NODE_ENV: 'production',
-    },
+    // The production default log level (info) and NODE_ENV, as an operator runs it.
+    env: serverProcessEnv({ NODE_ENV: 'production' }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
