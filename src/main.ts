@@ -8,7 +8,7 @@ import { JournalLocked } from './executor/journal.js';
 import { createLogger } from './logger.js';
 import { serverDepsOf, startServices } from './services.js';
 import { startGraphQLServer } from './http/app.js';
-import { defaultSpoolRoot, keepRequestTempFilesUnder } from './jobs/spool.js';
+import { defaultSpoolRoot, keepRequestTempFilesUnder } from './http/upload-spool.js';
 
 async function main() {
   let loaded;

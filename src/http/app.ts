@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { JobService } from '../jobs/service.js';
-import { createUploadSpooler } from '../jobs/spool.js';
+import { createUploadSpooler } from './upload-spool.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { buildSchema } from '../schema/index.js';
 import { createWebAssets } from '../web/assets.js';

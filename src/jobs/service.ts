@@ -4,7 +4,7 @@
  */
 import type { DiscordAccount } from '../discord/types.js';
 import type { CallbackState, Job, JobStatus, WaitMode } from './model.js';
-import type { StagedFile } from './spool.js';
+import type { StagedFile } from './staged-file.js';
 
 export type JobView = Job & { queuePosition: number | null };
 

@@ -2,7 +2,7 @@ import { AppError } from '../errors.js';
 import { isTerminal } from '../jobs/model.js';
 import { parsePicsiOptions } from '../jobs/options.js';
 import type { JobView } from '../jobs/service.js';
-import type { StagedFile } from '../jobs/spool.js';
+import type { StagedFile } from '../jobs/staged-file.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
 import { JobRef, WaitModeEnum } from './job.js';

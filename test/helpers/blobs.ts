@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { StagedFile } from '../../src/jobs/spool.js';
+import type { StagedFile } from '../../src/jobs/staged-file.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
 import { FsBlobStore } from '../../src/storage/fs-store.js';
 import { createLinkSigner } from '../../src/storage/signed-links.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng, makePngOfSize } from '../helpers/images.js';
 import { PICSI_MUTATION, postMultipart } from '../helpers/graphql-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { sweepOrphans } from '../../src/jobs/spool.js';
+import { sweepOrphans } from '../../src/http/upload-spool.js';
 import { filesUnder, inputBlobsUnder } from '../helpers/files.js';
 import { makeReadOnly } from '../helpers/read-only-dir.js';
 

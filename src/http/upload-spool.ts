@@ -13,27 +13,12 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FileUpload } from 'graphql-upload-ts';
 import { AppError } from '../errors.js';
-import { acceptedImage, headerRefusal, ImageHeaderReader } from './image-header.js';
+import { acceptedImage, headerRefusal, ImageHeaderReader } from '../jobs/image-header.js';
+import type { StagedFile, UploadSpooler } from '../jobs/staged-file.js';
 import { BlobStoreUnavailableError, BlobTooLargeError, type BlobStore } from '../storage/blob-store.js';
-
-/** An uploaded image, stored in the blob store under `key` until its job is terminal. */
-export interface StagedFile {
-  key: string;
-  filename: string;
-  size: number;
-  contentType: string;
-}
 
 /** Blob keys of a job's inputs live under this prefix. */
 export const INPUT_KEY_PREFIX = 'inputs/';
-
-export { sniffImageType } from './image-header.js';
-
-export interface UploadSpooler {
-  /** Spools one upload; `field` names the argument in error messages. Throws AppError BAD_USER_INPUT. */
-  spool(upload: unknown, field: string): Promise<StagedFile>;
-  discard(...files: (StagedFile | null | undefined)[]): Promise<void>;
-}
 
 /**
  * graphql-upload-ts's request files live under `<root>/p<pid>/requests`; a process killed
