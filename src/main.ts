@@ -8,7 +8,7 @@ import { JournalLocked } from './executor/journal.js';
 import { createLogger } from './logger.js';
 import { serverDepsOf, startServices } from './services.js';
 import { startGraphQLServer } from './http/app.js';
-import { defaultSpoolRoot, keepRequestTempFilesUnder } from './http/upload-spool.js';
+import { defaultSpoolRoot, requestTempDirUnder } from './http/upload-spool.js';
 
 async function main() {
   let loaded;
@@ -24,7 +24,8 @@ async function main() {
   const { defaultsApplied } = loaded;
   const spoolRoot = loaded.config.uploads.dir ?? defaultSpoolRoot();
   const config = { ...loaded.config, uploads: { ...loaded.config.uploads, dir: spoolRoot } };
-  keepRequestTempFilesUnder(spoolRoot);
+  // graphql-upload-ts buffers request files in os.tmpdir(): keep them in this process's spool folder.
+  process.env['TMPDIR'] = requestTempDirUnder(spoolRoot);
   const logger = createLogger(config.logLevel);
   if (defaultsApplied.length > 0) {
     const defaults = Object.fromEntries(defaultsApplied.map(({ name, value }) => [name, value]));

@@ -28,13 +28,13 @@ export const INPUT_KEY_PREFIX = 'inputs/';
 export const defaultSpoolRoot = () => join(tmpdir(), 'picsi-graphql');
 
 /**
- * graphql-upload-ts buffers request files in os.tmpdir() and takes no option for it: point
- * os.tmpdir() into this process's spool folder, so the files of a killed process are swept too.
+ * This process's folder for graphql-upload-ts's request files, created. That library buffers them
+ * in os.tmpdir() and takes no option for it, so start-up points TMPDIR here (src/main.ts): the
+ * files of a killed process are then swept too.
  */
-export function keepRequestTempFilesUnder(root: string): string {
+export function requestTempDirUnder(root: string): string {
   const dir = join(root, `p${process.pid}`, 'requests');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  process.env['TMPDIR'] = dir;
   return dir;
 }
 
