@@ -14,7 +14,7 @@ import type { Authenticator } from './auth.js';
 import type { MetricsRoute } from './metrics-route.js';
 import { isMultipart, maxRequestBytes, parseMultipart } from './multipart.js';
 import { refuse, REFUSED_BODY_LIMITS, type DrainLimits } from './refusal.js';
-import { errorBody, sendJson } from './respond.js';
+import { errorBody, sendAsset, sendJson } from './respond.js';
 import type { YogaApp } from './yoga.js';
 import { FILES_PATH_PREFIX, type FilesRequestHandler } from './files-route.js';
 
@@ -56,7 +56,8 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
     if (req.method === 'GET' && path === '/readyz') return sendReadiness(req, res, readiness);
     if (files && path.startsWith(FILES_PATH_PREFIX)) return files(req, res);
     if (req.method === 'GET' && path === '/metrics' && metrics) return metrics(req, res);
-    if ((req.method === 'GET' || req.method === 'HEAD') && web.serve(req, res, path)) return;
+    const asset = req.method === 'GET' || req.method === 'HEAD' ? web.find(path) : undefined;
+    if (asset) return sendAsset(req, res, asset);
 
     if (path === '/graphql' && req.method === 'POST' && isMultipart(req)) {
       // Refused from its headers: nothing of an unauthenticated upload is stored (its body is discarded).

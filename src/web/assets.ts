@@ -6,13 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { corsHeadersOf } from '../http/cors.js';
+
+/** One file of the page, ready to send (src/http/server.ts answers GET and HEAD with it). */
+export interface PageAsset {
+  body: Buffer;
+  contentType: string;
+}
 
 export interface WebAssets {
-  /** Answers GET/HEAD for a page asset; false when `path` is not one. */
-  serve(req: IncomingMessage, res: ServerResponse, path: string): boolean;
+  /** The asset served at `path`; undefined when `path` is not one. */
+  find(path: string): PageAsset | undefined;
 }
 
 export interface PageSettings {
@@ -41,27 +45,12 @@ function graphqlWsBrowserBuild(): string {
 }
 
 export function createWebAssets(settings: PageSettings): WebAssets {
-  const bodies = new Map<string, { body: Buffer; type: string }>();
+  const assets = new Map<string, PageAsset>();
   for (const [path, { file, type }] of Object.entries(PAGE_FILES)) {
     let text = readFileSync(join(HERE, file), 'utf8');
     if (file === 'index.html') text = text.replace('{{SETTINGS}}', JSON.stringify(settings).replace(/</g, '\\u003c'));
-    bodies.set(path, { body: Buffer.from(text), type: TYPES[type] });
+    assets.set(path, { body: Buffer.from(text), contentType: TYPES[type] });
   }
-  bodies.set('/web/graphql-ws.js', { body: Buffer.from(graphqlWsBrowserBuild()), type: TYPES.js });
-
-  return {
-    serve(req, res, path) {
-      const asset = bodies.get(path);
-      if (!asset) return false;
-      res.writeHead(200, {
-        ...corsHeadersOf(req),
-        'content-type': asset.type,
-        'content-length': asset.body.length,
-        'cache-control': 'no-cache',
-        'x-content-type-options': 'nosniff',
-      });
-      res.end(req.method === 'HEAD' ? undefined : asset.body);
-      return true;
-    },
-  };
+  assets.set('/web/graphql-ws.js', { body: Buffer.from(graphqlWsBrowserBuild()), contentType: TYPES.js });
+  return { find: (path) => assets.get(path) };
 }
