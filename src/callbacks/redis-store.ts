@@ -1,28 +1,26 @@
 /**
  * The shared store: one hash per job's task and one schedule, changed only by the Lua scripts in
  * ./lua (each runs atomically, so two instances can never create, claim or commit the same thing).
- * The keys share the executor's hash tag (src/executor/keys.ts): the executor's terminal write
- * creates the task in the same step as the job's terminal state.
+ * The keys (./keys.ts) share the executor's hash tag: the executor's terminal write creates the task
+ * in the same step as the job's terminal state.
  *
  *   {tag}callback:task:{jobId}  hash  url, body (or job: the terminal job, the body is made from it),
  *                                     status, attempts, lastError, deliveredAt, token, created
  *   {tag}callback:due           zset  jobId → when its next attempt is due (ms); a claimed attempt's
  *                                     score is its lease end, a finished task is not in it
  */
-import { decodeJob } from '../executor/job-json.js';
-import { executorKeys } from '../executor/keys.js';
 import type { CallbackStatus } from '../jobs/model.js';
 import type { RedisClient } from '../redis/connect.js';
+import { decodeJob } from '../redis/job-json.js';
 import { defineScripts } from '../redis/scripts.js';
+import { callbackKeys } from './keys.js';
 import { toHostedJson } from './payload.js';
 import type { CallbackStore, ClaimedAttempt, StoredTask } from './store.js';
 
 const STATUSES: readonly CallbackStatus[] = ['PENDING', 'DELIVERED', 'FAILED'];
 
 export function createRedisStore(redis: RedisClient, options: { prefix: string; doneTtlMs: number; now: () => number }): CallbackStore {
-  const keys = executorKeys(options.prefix);
-  const taskPrefix = keys.callbackTaskPrefix;
-  const dueKey = keys.callbackDue;
+  const { taskPrefix, due: dueKey } = callbackKeys(options.prefix);
   const taskKey = (jobId: string) => taskPrefix + jobId;
   const scripts = defineScripts(redis, 'picsiCallback', new URL('./lua/', import.meta.url), ['create', 'schedule', 'claim-due', 'commit']);
 

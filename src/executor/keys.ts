@@ -21,11 +21,12 @@
  *   callback:task:<id>    hash    the job's callback delivery task (src/callbacks/redis-store.ts)
  *   callback:due          zset    job id → when its next callback attempt is due
  */
-
-export const hashTagOf = (prefix: string) => `{${prefix.replace(/:+$/, '')}}:`;
+import { callbackKeys } from '../callbacks/keys.js';
+import { hashTagOf } from '../redis/hash-tag.js';
 
 export function executorKeys(prefix: string) {
   const k = hashTagOf(prefix);
+  const callback = callbackKeys(prefix);
   return {
     job: (id: string) => `${k}job:${id}`,
     jobPrefix: `${k}job:`,
@@ -45,8 +46,8 @@ export function executorKeys(prefix: string) {
     instance: (id: string) => `${k}instance:${id}`,
     epoch: `${k}epoch`,
     indexPrefix: `${k}idx:`,
-    callbackTaskPrefix: `${k}callback:task:`,
-    callbackDue: `${k}callback:due`,
+    callbackTaskPrefix: callback.taskPrefix,
+    callbackDue: callback.due,
     /** Pub/sub channel names (not keys: no slot), under the same tag for readability. */
     event: (name: string) => `${k}events:${name}`,
   };

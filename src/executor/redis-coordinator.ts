@@ -27,7 +27,7 @@ import {
 } from './coordinator.js';
 import { executorKeys, indexNameOf } from './keys.js';
 import { cursorOf, entryOfCursor } from './paging.js';
-import { decodeJob, ReplyOutOfStep } from './job-json.js';
+import { decodeJob, ReplyOutOfStep } from '../redis/job-json.js';
 import { guardedByAvailability, resetIfOutOfStep } from './redis-availability.js';
 import { accountOfFields } from './redis-accounts.js';
 import { createRedisEvents } from './redis-events.js';

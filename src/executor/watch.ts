@@ -6,7 +6,7 @@
 import { AppError } from '../errors.js';
 import { isTerminal, type Job } from '../jobs/model.js';
 import { EVENT_ALL_JOBS, jobEventName, type Coordinator } from './coordinator.js';
-import { decodeJob } from './job-json.js';
+import { decodeJob } from '../redis/job-json.js';
 
 /** A tiny async queue fed by callbacks and drained by a generator. */
 function channel<T>(signal: AbortSignal) {

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { toHostedJson } from '../../src/callbacks/index.js';
-import { hashTagOf } from '../../src/executor/keys.js';
+import { hashTagOf } from '../../src/redis/hash-tag.js';
 import { captureLogger, closedPort, harness, sampleJob, sleep, waitFor, type Harness } from './helpers.js';
 
 let h: Harness;

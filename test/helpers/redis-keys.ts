@@ -1,6 +1,6 @@
 /** Deletes every key under a prefix on a shared Redis, so test runs leave nothing behind. */
 import { Redis } from 'ioredis';
-import { hashTagOf } from '../../src/executor/keys.js';
+import { hashTagOf } from '../../src/redis/hash-tag.js';
 
 /** The keys of a REDIS_PREFIX: plain ones (`<prefix>…`) and the executor's hash-tagged ones (`{prefix}:…`). */
 export async function deleteKeysWithPrefix(url: string, prefix: string): Promise<number> {
