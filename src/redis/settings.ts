@@ -1,7 +1,7 @@
 /**
  * Which Redis the server talks to: one primary (REDIS_URL), a Sentinel-managed primary
  * (REDIS_SENTINELS + REDIS_SENTINEL_NAME) or a Redis Cluster (REDIS_CLUSTER_NODES). The
- * environment is read in src/config.ts; this module turns the validated values into one
+ * environment is read in src/config/redis.ts; this module turns the validated values into one
  * connection description, or names every combination that makes no sense.
  */
 import { z } from 'zod';

@@ -22,7 +22,7 @@ export async function createBlobStore(config: Pick<Config, 'dataDir' | 'storage'
     return S3BlobStore.create({ bucket: url.bucket, prefix: url.prefix, forcePathStyle: config.storage.s3ForcePathStyle });
   }
   const root = url?.root ?? blobRootOf(config);
-  // Unset STORAGE_URL is logged with the other embedded defaults (src/config.ts).
+  // Unset STORAGE_URL is logged with the other embedded defaults (src/config/storage.ts).
   if (url) logger.info({ root }, `storage: blobs under ${root}`);
   const secret = await resolveSigningSecret(config.storage.filesSigningSecret, config.dataDir);
   const store = await FsBlobStore.open({ root, signer: createLinkSigner(secret) });

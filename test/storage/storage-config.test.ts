@@ -1,4 +1,4 @@
-/** STORAGE_URL, DATA_DIR, S3_FORCE_PATH_STYLE and FILES_SIGNING_SECRET: parsed in src/config.ts, used by createBlobStore. */
+/** STORAGE_URL, DATA_DIR, S3_FORCE_PATH_STYLE and FILES_SIGNING_SECRET: parsed in src/config/storage.ts, used by createBlobStore. */
 import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createBlobStore } from '../../src/storage/index.js';
-import { parseStorageUrl } from '../../src/storage/storage-url.js';
+import { parseStorageUrl } from '../../src/config/storage-url.js';
 
 describe('parseStorageUrl', () => {
   it.each([
