@@ -9,6 +9,7 @@ import { maskToken } from '../jobs/model.js';
 import { CHECKS } from './checks.js';
 import { explainFailure, timedOut } from './failures.js';
 import type { AccountReport, Check, CheckContext, CheckName, CheckOutcome, DoctorReport } from './types.js';
+import { withTimeout } from '../timeout.js';
 
 export interface RunOptions {
   apiUrl: string;
@@ -57,22 +58,11 @@ export async function checkAccount(account: DiscordAccount, options: RunOptions)
   };
 }
 
-async function runCheck(check: Check, context: CheckContext, options: RunOptions): Promise<CheckOutcome> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  // The race, not the signal alone, bounds the check: a call that ignores its signal cannot hang doctor.
-  const deadline = new Promise<CheckOutcome>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort(new Error(`${check.name} check timed out`));
-      resolve(timedOut(check, context.account, options.timeoutMs));
-    }, options.timeoutMs);
-  });
-  const run = check
-    .run(context, controller.signal)
-    .catch((error: unknown) => explainFailure(error, check, context.account, options.apiUrl));
-  try {
-    return await Promise.race([run, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** A call that ignores its signal cannot hang doctor either: the check's outcome is then "timed out". */
+function runCheck(check: Check, context: CheckContext, options: RunOptions): Promise<CheckOutcome> {
+  return withTimeout(
+    options.timeoutMs,
+    (signal) => check.run(context, signal).catch((error: unknown) => explainFailure(error, check, context.account, options.apiUrl)),
+    () => timedOut(check, context.account, options.timeoutMs),
+  );
 }

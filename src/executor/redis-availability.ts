@@ -7,24 +7,20 @@
 import { ReplyError } from 'ioredis';
 import { AppError } from '../errors.js';
 import { isCluster, type RedisClient } from '../redis/connect.js';
+import { withTimeout } from '../timeout.js';
 
 /** Seconds a client should wait before retrying while Redis is unreachable. */
 export const REDIS_RETRY_AFTER_SECONDS = 1;
 
 /** Resolves once `connection` is ready, or after `timeoutMs` (the call then fails on its own). */
-export function untilReady(connection: RedisClient, timeoutMs: number): Promise<void> {
-  if (connection.status === 'ready' || connection.status === 'end') return Promise.resolve();
-  // A plain timer, not AbortSignal.timeout(): that signal is only weakly held by its timer and a
-  // wait on it can be collected before it fires, leaving the caller hanging.
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      connection.off('ready', done);
-      resolve();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    connection.once('ready', done);
-  });
+export async function untilReady(connection: RedisClient, timeoutMs: number): Promise<void> {
+  if (connection.status === 'ready' || connection.status === 'end') return;
+  const ready = (signal: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      connection.once('ready', resolve);
+      signal.addEventListener('abort', () => connection.off('ready', resolve), { once: true });
+    });
+  await withTimeout(timeoutMs, ready, () => undefined);
 }
 
 /** Replies Redis gives while it cannot serve yet (loading its AOF, a busy script, a failover). */
@@ -70,11 +66,13 @@ class CallDeadlineExceeded extends Error {
 }
 
 export function withDeadline<T>(call: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>(
-    (_, reject) => (timer = setTimeout(() => reject(new CallDeadlineExceeded(`no answer from Redis within ${ms} ms`)), ms)),
+  return withTimeout(
+    ms,
+    () => call,
+    () => {
+      throw new CallDeadlineExceeded(`no answer from Redis within ${ms} ms`);
+    },
   );
-  return Promise.race([call, deadline]).finally(() => clearTimeout(timer));
 }
 const resetSockets = new WeakMap<RedisClient, unknown>();
 

@@ -5,7 +5,6 @@
  */
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { AppError, ERROR_CODES } from '../errors.js';
@@ -17,6 +16,7 @@ import { refuse, REFUSED_BODY_LIMITS, type DrainLimits } from './refusal.js';
 import { errorBody, sendAsset, sendJson } from './respond.js';
 import type { YogaApp } from './yoga.js';
 import { FILES_PATH_PREFIX, type FilesRequestHandler } from './files-route.js';
+import { withTimeout } from '../timeout.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -131,11 +131,10 @@ async function sendReadiness(req: IncomingMessage, res: ServerResponse, checks: 
 const READINESS_TIMEOUT_MS = 2000;
 
 /** A check that throws, or has not answered within `ms`, fails. */
-async function passesWithin(check: ReadinessCheck['check'], ms: number): Promise<boolean> {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([check().catch(() => false), sleep(ms, false, { signal: timer.signal })]);
-  } finally {
-    timer.abort();
-  }
+function passesWithin(check: ReadinessCheck['check'], ms: number): Promise<boolean> {
+  return withTimeout(
+    ms,
+    () => check().catch(() => false),
+    () => false,
+  );
 }
