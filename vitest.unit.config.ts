@@ -11,7 +11,6 @@ export default defineConfig({
   test: {
     include: [
       'test/unit/**/*.test.ts',
-      'test/callbacks/backoff.test.ts',
       'test/callbacks/payload.test.ts',
       'test/callbacks/signing.test.ts',
       'test/discord/classifier-corpus.test.ts',

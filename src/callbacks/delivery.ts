@@ -5,7 +5,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { parseRetryAfter } from './backoff.js';
+import { parseRetryAfter } from '../timing/backoff.js';
 import { urlHost, type HostPolicy } from './ssrf-guard.js';
 import type { Transport, TransportResponse } from './transport.js';
 

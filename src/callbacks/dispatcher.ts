@@ -14,7 +14,7 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { CallbackState, Job } from '../jobs/model.js';
 import type { CallbackOutcome } from '../metrics/instrumentation.js';
-import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.js';
+import { retryDelayMs, type BackoffPolicy } from '../timing/backoff.js';
 import { attemptDelivery, systemResolveHost, type ResolveHost } from './delivery.js';
 import { createSigner, webhookId } from './signing.js';
 import { createHostPolicy } from './ssrf-guard.js';
@@ -65,6 +65,9 @@ export interface CallbackDispatcher {
 
 const USER_AGENT = 'picsi-graphql';
 
+/** A failed delivery: full jitter from 1 s up to 5 min; a receiver's Retry-After is honoured up to an hour. */
+const DELIVERY_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 5 * 60_000, maxRetryAfterMs: 60 * 60_000 };
+
 /** For logs: the URL's host only (its path or query may carry the receiver's secrets). */
 const hostOf = (url: string): string => (URL.canParse(url) ? new URL(url).host : '(invalid URL)');
 
@@ -75,7 +78,7 @@ export function createCallbackDispatcher(deps: CallbackDispatcherDeps): Callback
   const random = deps.random ?? Math.random;
   const pollIntervalMs = deps.pollIntervalMs ?? 1_000;
   const concurrency = deps.concurrency ?? 16;
-  const backoff: BackoffPolicy = { ...DEFAULT_BACKOFF, ...deps.backoff };
+  const backoff: BackoffPolicy = { ...DELIVERY_BACKOFF, ...deps.backoff };
   const leaseMs = config.timeoutMs + (deps.leaseMarginMs ?? 15_000);
   const tokenBase = deps.instanceId ?? randomUUID();
   const onOutcome = deps.onOutcome ?? (() => {});

@@ -9,7 +9,7 @@ import { maskToken } from '../jobs/model.js';
 import { CHECKS } from './checks.js';
 import { explainFailure, timedOut } from './failures.js';
 import type { AccountReport, Check, CheckContext, CheckName, CheckOutcome, DoctorReport } from './types.js';
-import { withTimeout } from '../timeout.js';
+import { withTimeout } from '../timing/timeout.js';
 
 export interface RunOptions {
   apiUrl: string;

@@ -7,7 +7,7 @@
 import { ReplyError } from 'ioredis';
 import { AppError } from '../errors.js';
 import { isCluster, type RedisClient } from '../redis/connect.js';
-import { withTimeout } from '../timeout.js';
+import { withTimeout } from '../timing/timeout.js';
 
 /** Seconds a client should wait before retrying while Redis is unreachable. */
 export const REDIS_RETRY_AFTER_SECONDS = 1;

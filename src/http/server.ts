@@ -16,7 +16,7 @@ import { refuse, REFUSED_BODY_LIMITS, type DrainLimits } from './refusal.js';
 import { errorBody, sendAsset, sendJson } from './respond.js';
 import type { YogaApp } from './yoga.js';
 import { FILES_PATH_PREFIX, type FilesRequestHandler } from './files-route.js';
-import { withTimeout } from '../timeout.js';
+import { withTimeout } from '../timing/timeout.js';
 
 export interface ReadinessCheck {
   name: string;

@@ -7,6 +7,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseRetryAfter, retryDelayMs, type BackoffPolicy } from '../timing/backoff.js';
 import {
   assertValidBlobKey,
   BlobStoreUnavailableError,
@@ -28,7 +29,7 @@ export interface CopyRemoteOptions {
   contentType?: string;
   /** Attempts in all (default 4). */
   attempts?: number;
-  /** First retry delay, doubled each time up to maxDelayMs, with jitter (defaults 250 / 5000). */
+  /** First retry delay, doubled each time up to maxDelayMs, with equal jitter (defaults 250 / 5000); also the longest Retry-After honoured. */
   baseDelayMs?: number;
   maxDelayMs?: number;
   fetch?: typeof fetch;
@@ -50,11 +51,11 @@ export class RemoteCopyError extends Error {
   }
 }
 
-/** Thrown by an attempt that may be retried; `delayMs` when the server asked for one. */
+/** Thrown by an attempt that may be retried; `retryAfterMs` when the server asked for a delay. */
 class RetryableFailure extends Error {
   constructor(
     readonly error: RemoteCopyError,
-    readonly delayMs?: number,
+    readonly retryAfterMs: number | null = null,
   ) {
     super(error.message);
   }
@@ -62,6 +63,7 @@ class RetryableFailure extends Error {
 
 export async function copyRemoteToStore(options: CopyRemoteOptions): Promise<BlobInfo> {
   const { attempts = 4, baseDelayMs = 250, maxDelayMs = 5_000, random = Math.random } = options;
+  const backoff: BackoffPolicy = { baseMs: baseDelayMs, capMs: maxDelayMs, maxRetryAfterMs: maxDelayMs, jitter: 'equal' };
   assertValidBlobKey(options.key);
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
@@ -76,9 +78,8 @@ export async function copyRemoteToStore(options: CopyRemoteOptions): Promise<Blo
       if (deadline.aborted) throw timedOut(error);
       if (!(error instanceof RetryableFailure)) throw error;
       if (attempt >= attempts) throw error.error;
-      const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)) * (0.5 + random() / 2);
       try {
-        await sleep(Math.min(maxDelayMs, error.delayMs ?? backoff), undefined, { signal });
+        await sleep(retryDelayMs(attempt, error.retryAfterMs, backoff, random), undefined, { signal });
       } catch (aborted) {
         if (options.signal?.aborted) throw options.signal.reason;
         throw timedOut(aborted);
@@ -101,7 +102,7 @@ async function copyOnce(options: CopyRemoteOptions, signal: AbortSignal): Promis
     await response.body?.cancel().catch(() => {});
     const error = new RemoteCopyError(`fetching ${redacted(url)} answered HTTP ${response.status}`, 'http', response.status);
     if (response.status === 429 || response.status >= 500)
-      throw new RetryableFailure(error, retryAfterMs(response.headers.get('retry-after')));
+      throw new RetryableFailure(error, parseRetryAfter(response.headers.get('retry-after'), Date.now()));
     throw error;
   }
   const length = Number(response.headers.get('content-length') ?? NaN);
@@ -128,14 +129,6 @@ async function copyOnce(options: CopyRemoteOptions, signal: AbortSignal): Promis
   } finally {
     body.destroy();
   }
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 /** Discord CDN URLs carry signatures in the query: logs and errors show the path only. */

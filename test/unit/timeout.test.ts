@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withTimeout } from '../../src/timeout.js';
+import { withTimeout } from '../../src/timing/timeout.js';
 
 const never = () => new Promise<never>(() => undefined);
 

@@ -1,6 +1,6 @@
 /**
- * When to try a failed delivery again: exponential backoff with full jitter, never earlier than the
- * receiver's Retry-After (clamped, so a receiver cannot park a delivery for days).
+ * When to try a failed call again: exponential backoff with jitter, never earlier than the server's
+ * Retry-After (clamped, so a server cannot park a retry for days).
  */
 
 export interface BackoffPolicy {
@@ -10,20 +10,24 @@ export interface BackoffPolicy {
   capMs: number;
   /** Largest Retry-After honoured; a longer one is clamped to this. */
   maxRetryAfterMs: number;
+  /**
+   * full (the default): anywhere below the ceiling, which spreads many clients retrying at once best;
+   * equal: at least half the ceiling, so a single caller never retries at once.
+   */
+  jitter?: 'full' | 'equal';
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 5 * 60_000, maxRetryAfterMs: 60 * 60_000 };
-
 /**
- * Full jitter: a uniformly random delay in [0, min(cap, base · 2^(attempt-1))), where `attempt` is
- * the number of the attempt that just failed (1 for the first).
+ * A random delay below min(cap, base · 2^(attempt-1)), where `attempt` is the number of the attempt
+ * that just failed (1 for the first): in [0, ceiling) with full jitter, [ceiling/2, ceiling) with equal.
  */
 export function jitteredDelayMs(attempt: number, policy: BackoffPolicy, random: () => number): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.floor(random() * ceiling);
+  const share = policy.jitter === 'equal' ? 0.5 + random() / 2 : random();
+  return Math.floor(share * ceiling);
 }
 
-/** The delay before the next attempt: the jittered backoff, or the receiver's Retry-After if later. */
+/** The delay before the next attempt: the jittered backoff, or the server's Retry-After if later. */
 export function retryDelayMs(attempt: number, retryAfterMs: number | null, policy: BackoffPolicy, random: () => number): number {
   const backoff = jitteredDelayMs(attempt, policy, random);
   if (retryAfterMs === null) return backoff;

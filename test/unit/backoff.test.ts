@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { jitteredDelayMs, parseRetryAfter, retryDelayMs, type BackoffPolicy } from '../../src/callbacks/backoff.js';
+import { jitteredDelayMs, parseRetryAfter, retryDelayMs, type BackoffPolicy } from '../../src/timing/backoff.js';
 
 const policy: BackoffPolicy = { baseMs: 1_000, capMs: 300_000, maxRetryAfterMs: 3_600_000 };
 const almostOne = () => 0.999_999;
 
-describe('backoff: exponential with full jitter', () => {
+describe('backoff: exponential with jitter', () => {
   it('doubles the ceiling per attempt, from the base, up to the cap', () => {
     const ceilings = [1, 2, 3, 4, 5, 9, 10, 30].map((attempt) => jitteredDelayMs(attempt, policy, almostOne) + 1);
     expect(ceilings).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 256_000, 300_000, 300_000]);
@@ -13,6 +13,12 @@ describe('backoff: exponential with full jitter', () => {
   it('draws uniformly below the ceiling (full jitter: 0 is possible)', () => {
     expect(jitteredDelayMs(3, policy, () => 0)).toBe(0);
     expect(jitteredDelayMs(3, policy, () => 0.5)).toBe(2_000);
+  });
+
+  it('with equal jitter, waits at least half the ceiling', () => {
+    const equal: BackoffPolicy = { ...policy, jitter: 'equal' };
+    expect(jitteredDelayMs(3, equal, () => 0)).toBe(2_000);
+    expect(jitteredDelayMs(3, equal, almostOne)).toBe(3_999);
   });
 
   it('never retries before Retry-After, but a shorter Retry-After does not cut the backoff', () => {
