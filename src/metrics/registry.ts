@@ -30,82 +30,50 @@ export function createMetricsRegistry(sources: MetricsSources = {}, options: { d
   const registers = [registry];
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
 
-  const accepted = new Counter({ name: 'picsi_jobs_accepted_total', help: 'Jobs accepted by this instance.', registers });
-  const finished = new Counter({
-    name: 'picsi_jobs_finished_total',
-    help: 'Jobs whose terminal state this instance wrote, by status and code (NONE when completed).',
-    labelNames: ['status', 'code'] as const,
-    registers,
-  });
-  const queueWait = new Histogram({
-    name: 'picsi_job_queue_wait_seconds',
-    help: 'Time from acceptance to start on a channel, for jobs run by this instance.',
-    buckets: JOB_SECONDS_BUCKETS,
-    registers,
-  });
-  const runTime = new Histogram({
-    name: 'picsi_job_run_seconds',
-    help: 'Time from start on a channel to the terminal state, for jobs run by this instance.',
-    buckets: JOB_SECONDS_BUCKETS,
-    registers,
-  });
-  const channelBusySeconds = new Counter({
-    name: 'picsi_channel_busy_seconds_total',
-    help: 'Seconds each channel spent running jobs of this instance (channel ids come from configuration, so the label is bounded).',
-    labelNames: ['channel'] as const,
-    registers,
-  });
-  const callbacks = new Counter({
-    name: 'picsi_callback_deliveries_total',
-    help: 'Callback delivery attempts by outcome.',
-    labelNames: ['outcome'] as const,
-    registers,
-  });
-  const rateLimited = new Counter({
-    name: 'picsi_discord_rate_limited_total',
-    help: 'Discord REST 429s by route.',
-    labelNames: ['route'] as const,
-    registers,
-  });
-  const reconnects = new Counter({
-    name: 'picsi_discord_gateway_reconnects_total',
-    help: 'Discord gateway reconnect attempts (resume or re-identify after a dropped socket).',
-    registers,
-  });
-  const blobErrors = new Counter({
-    name: 'picsi_blob_store_errors_total',
-    help: 'Failed blob store operations by operation.',
-    labelNames: ['operation'] as const,
-    registers,
-  });
+  const counter = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Counter<L>({ name, help, labelNames, registers });
+  /** A counter by one label whose known values start at 0, so rate() and absent() work before the first event. */
+  const counterBy = <L extends string>(name: string, help: string, label: L, values: readonly string[]) => {
+    const created = counter(name, help, [label]);
+    for (const value of values) created.inc({ [label]: value } as Record<L, string>, 0);
+    return created;
+  };
+  const jobSeconds = (name: string, help: string) => new Histogram({ name, help, buckets: JOB_SECONDS_BUCKETS, registers });
 
-  // Known label values start at 0, so rate() and absent() work before the first event.
+  const accepted = counter('picsi_jobs_accepted_total', 'Jobs accepted by this instance.');
+  const finished = counter(
+    'picsi_jobs_finished_total',
+    'Jobs whose terminal state this instance wrote, by status and code (NONE when completed).',
+    ['status', 'code'],
+  );
   finished.inc({ status: 'COMPLETED', code: 'NONE' }, 0);
-  for (const outcome of CALLBACK_OUTCOMES) callbacks.inc({ outcome }, 0);
-  for (const route of DISCORD_ROUTES) rateLimited.inc({ route }, 0);
-  for (const operation of BLOB_OPERATIONS) blobErrors.inc({ operation }, 0);
+  const queueWait = jobSeconds(
+    'picsi_job_queue_wait_seconds',
+    'Time from acceptance to start on a channel, for jobs run by this instance.',
+  );
+  const runTime = jobSeconds('picsi_job_run_seconds', 'Time from start on a channel to the terminal state, for jobs run by this instance.');
+  const channelBusySeconds = counter(
+    'picsi_channel_busy_seconds_total',
+    'Seconds each channel spent running jobs of this instance (channel ids come from configuration, so the label is bounded).',
+    ['channel'],
+  );
+  const callbacks = counterBy('picsi_callback_deliveries_total', 'Callback delivery attempts by outcome.', 'outcome', CALLBACK_OUTCOMES);
+  const rateLimited = counterBy('picsi_discord_rate_limited_total', 'Discord REST 429s by route.', 'route', DISCORD_ROUTES);
+  const reconnects = counter(
+    'picsi_discord_gateway_reconnects_total',
+    'Discord gateway reconnect attempts (resume or re-identify after a dropped socket).',
+  );
+  const blobErrors = counterBy('picsi_blob_store_errors_total', 'Failed blob store operations by operation.', 'operation', BLOB_OPERATIONS);
 
   if (sources.jobCounts)
     registerSnapshotGauges(registers, sources.jobCounts, {
-      queued: {
-        name: 'picsi_queue_depth',
-        help: 'Jobs waiting in the shared queue (same on every instance: use max()). NaN when the store cannot be read.',
-      },
-      running: {
-        name: 'picsi_jobs_running',
-        help: 'Jobs running on any instance (same on every instance: use max()). NaN when the store cannot be read.',
-      },
+      queued: ['picsi_queue_depth', 'Jobs waiting in the shared queue'],
+      running: ['picsi_jobs_running', 'Jobs running on any instance'],
     });
   if (sources.channels)
     registerSnapshotGauges(registers, sources.channels, {
-      total: {
-        name: 'picsi_channels_total',
-        help: 'Configured channels (same on every instance: use max()). NaN when the store cannot be read.',
-      },
-      busy: {
-        name: 'picsi_channels_busy',
-        help: 'Channels running a job now (same on every instance: use max()). NaN when the store cannot be read.',
-      },
+      total: ['picsi_channels_total', 'Configured channels'],
+      busy: ['picsi_channels_busy', 'Channels running a job now'],
     });
 
   const metrics: Metrics = {
@@ -125,23 +93,23 @@ export function createMetricsRegistry(sources: MetricsSources = {}, options: { d
 }
 
 /**
- * One gauge per field of a snapshot read at scrape time. The gauges of one snapshot collect
- * concurrently, so they share a single read of the source.
+ * One gauge per field of a snapshot read at scrape time (each as [name, what it counts]). The gauges
+ * of one snapshot collect concurrently, so they share a single read of the source.
  */
 function registerSnapshotGauges<K extends string>(
   registers: Registry[],
   read: () => Promise<Record<K, number>>,
-  gauges: Record<K, { name: string; help: string }>,
+  gauges: Record<K, [name: string, counts: string]>,
 ) {
   let pending: Promise<Record<K, number> | null> | null = null;
   const snapshot = () =>
     (pending ??= read()
       .catch(() => null)
       .finally(() => (pending = null)));
-  for (const [field, { name, help }] of Object.entries(gauges) as [K, { name: string; help: string }][]) {
+  for (const [field, [name, counts]] of Object.entries(gauges) as [K, [string, string]][]) {
     new Gauge({
       name,
-      help,
+      help: `${counts} (same on every instance: use max()). NaN when the store cannot be read.`,
       registers,
       async collect() {
         const values = await snapshot();
