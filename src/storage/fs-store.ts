@@ -18,15 +18,8 @@ import { access, mkdir, open, rename, rm, stat, unlink, type FileHandle } from '
 import { dirname, join } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  assertValidBlobKey,
-  BlobStoreUnavailableError,
-  BlobTooLargeError,
-  type BlobInfo,
-  type BlobStore,
-  type DownloadUrlOptions,
-  type PutOptions,
-} from './blob-store.js';
+import { assertValidBlobKey, BlobStoreUnavailableError, BlobTooLargeError } from './blob-store.js';
+import type { BlobInfo, BlobStore, DownloadUrlOptions, PutOptions } from './blob-store.js';
 import { normalizeContentType } from './http-headers.js';
 import type { LinkSigner } from './signed-links.js';
 

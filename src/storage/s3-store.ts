@@ -10,15 +10,8 @@ import { DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, S3Client, ty
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { pipeline, Readable, Transform } from 'node:stream';
-import {
-  assertValidBlobKey,
-  BlobStoreUnavailableError,
-  BlobTooLargeError,
-  type BlobInfo,
-  type BlobStore,
-  type DownloadUrlOptions,
-  type PutOptions,
-} from './blob-store.js';
+import { assertValidBlobKey, BlobStoreUnavailableError, BlobTooLargeError } from './blob-store.js';
+import type { BlobInfo, BlobStore, DownloadUrlOptions, PutOptions } from './blob-store.js';
 import { contentDisposition, DEFAULT_CONTENT_TYPE, normalizeContentType } from './http-headers.js';
 
 /** S3's smallest part; the uploader buffers at most PART_SIZE × QUEUE_SIZE bytes per put. */
