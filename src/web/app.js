@@ -27,9 +27,13 @@ function setUpToken() {
   });
 }
 
+/** Stamps the drop-zone template into `<kind>-drop`: its preview is `<kind>-preview`, its file input `<kind>-input`. */
 function setUpDrop(kind) {
   const drop = $(`${kind}-drop`);
-  const input = $(`${kind}-input`);
+  drop.append($('drop-zone').content.cloneNode(true));
+  drop.querySelector('.drop-title').textContent = drop.dataset.title;
+  drop.querySelector('img').id = `${kind}-preview`;
+  const input = Object.assign(drop.querySelector('input'), { id: `${kind}-input`, name: kind });
   const pick = (file) => {
     files[kind] = file ?? null;
     showPreview(kind, files[kind]);
