@@ -1,6 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { z } from 'zod';
 import type { SimUser } from '../state/accounts.js';
 import type { SimulatorContext } from '../context.js';
+import { invalidJson } from './responses.js';
+import { validate, type Validated } from './validate.js';
 
 export interface RequestContext {
   method: string;
@@ -44,4 +47,10 @@ export function jsonBody(ctx: RequestContext): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A JSON body checked against `schema`: 50109 when it is not JSON, 50035 when it does not fit. */
+export function validJsonBody<T>(ctx: RequestContext, schema: z.ZodType<T>): Validated<T> {
+  const body = jsonBody(ctx);
+  return body === undefined ? { ok: false, response: invalidJson() } : validate(schema, body);
 }

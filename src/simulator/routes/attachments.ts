@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { RefreshedUrlsBody, UploadSlotsBody } from '../wire.js';
 import type { Route } from '../http/router.js';
-import { canSee, caller, jsonBody } from '../http/request.js';
+import { forVisibleChannel } from '../http/access.js';
+import { caller, validJsonBody } from '../http/request.js';
 import type { HttpResponse } from '../http/responses.js';
-import { invalidJson, json, missingAccess, unauthorized, unknownChannel } from '../http/responses.js';
-import { validate } from '../http/validate.js';
+import { json, unauthorized } from '../http/responses.js';
 
 /**
  * Per-file limit of upload slots. Generous on purpose (the server's own default is 25 MiB): real
@@ -33,15 +33,8 @@ export const attachmentApiRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/channels/:channelId/attachments',
-    handler: (ctx, sim) => {
-      const who = caller(ctx, sim);
-      if (!who) return unauthorized();
-      const channel = sim.accounts.channel(ctx.params.channelId ?? '');
-      if (!channel) return unknownChannel();
-      if (!canSee(who, channel.guildId, sim)) return missingAccess();
-      const body = jsonBody(ctx);
-      if (body === undefined) return invalidJson();
-      const parsed = validate(slotsSchema, body);
+    handler: forVisibleChannel((ctx, sim, channel, who) => {
+      const parsed = validJsonBody(ctx, slotsSchema);
       if (!parsed.ok) return parsed.response;
       const owner = who.kind === 'user' ? who.user.token : sim.botToken;
       const response: UploadSlotsBody = {
@@ -53,16 +46,14 @@ export const attachmentApiRoutes: Route[] = [
         }),
       };
       return json(200, response);
-    },
+    }),
   },
   {
     method: 'POST',
     pattern: '/attachments/refresh-urls',
     handler: (ctx, sim) => {
       if (!caller(ctx, sim)) return unauthorized();
-      const body = jsonBody(ctx);
-      if (body === undefined) return invalidJson();
-      const parsed = validate(refreshSchema, body);
+      const parsed = validJsonBody(ctx, refreshSchema);
       if (!parsed.ok) return parsed.response;
       const response: RefreshedUrlsBody = {
         refreshed_urls: parsed.value.attachment_urls.map((original) => ({ original, refreshed: sim.cdn.refresh(original) ?? original })),

@@ -2,10 +2,10 @@ import type { RESTGetAPIChannelResult, RESTGetAPICurrentUserResult, RESTGetAPIGu
 import type { SimulatorContext } from '../context.js';
 import { guildCreate, textChannel } from '../gateway/payloads.js';
 import type { Route } from '../http/router.js';
-import { canSee, caller } from '../http/request.js';
-import { json, missingAccess, unauthorized, unknownGuild } from '../http/responses.js';
+import { forVisibleChannel, forVisibleGuild } from '../http/access.js';
+import { caller } from '../http/request.js';
+import { json, unauthorized } from '../http/responses.js';
 import type { SimGuild } from '../state/accounts.js';
-import { visibleChannel } from './messages.js';
 
 /** Read-only lookups a client makes before using an account: who it is, a guild, a channel. */
 export const lookupRoutes: Route[] = [
@@ -22,26 +22,16 @@ export const lookupRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/guilds/:guildId',
-    handler: (ctx, sim) => {
-      const who = caller(ctx, sim);
-      if (!who) return unauthorized();
-      const guild = sim.accounts.guild(ctx.params.guildId ?? '');
-      if (!guild) return unknownGuild();
-      if (!canSee(who, guild.guildId, sim)) return missingAccess();
-      return json(200, restGuild(guild, sim));
-    },
+    handler: forVisibleGuild((_ctx, sim, guild) => json(200, restGuild(guild, sim))),
   },
   {
     method: 'GET',
     pattern: '/channels/:channelId',
-    handler: (ctx, sim) => {
-      const found = visibleChannel(ctx, sim);
-      if ('response' in found) return found.response;
-      const { channel } = found;
+    handler: forVisibleChannel((_ctx, sim, channel) => {
       const position = sim.accounts.guild(channel.guildId)?.channelIds.indexOf(channel.channelId) ?? 0;
       const body: RESTGetAPIChannelResult = textChannel(channel, Math.max(0, position));
       return json(200, body);
-    },
+    }),
   },
 ];
 
