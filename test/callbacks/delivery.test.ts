@@ -2,8 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { toHostedJson } from '../../src/callbacks/index.js';
+import type { Job } from '../../src/jobs/model.js';
 import { hashTagOf } from '../../src/redis/hash-tag.js';
-import { captureLogger, closedPort, harness, sampleJob, sleep, waitFor, type Harness } from './helpers.js';
+import { captureLogger, closedPort, harness, sampleJob, waitFor, type Harness } from './helpers.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -63,9 +64,10 @@ describe('callback delivery', () => {
     const job = h.jobs.add(sampleJob({ replyUrl: receiver.url }));
     await dispatcher.onTerminal(job);
     await waitFor(() => h.jobs.callback(job.id)?.status === 'DELIVERED', 5_000, 'delivery');
-    await sleep(150); // room for a wrong extra attempt
+    await dispatcher.settled(job.id); // no attempt running or due: a wrong extra one would show here
 
     expect(receiver.requests).toHaveLength(3);
+    expect(dispatcher.claims(job.id)).toBe(3);
     expect(new Set(ids(receiver.requests))).toEqual(new Set([`msg_${job.id}`]));
     expect(new Set(receiver.requests.map((r) => r.body)).size).toBe(1);
     expect(h.jobs.callback(job.id)).toMatchObject({ status: 'DELIVERED', attempts: 3, lastError: 'HTTP 500 Internal Server Error' });
@@ -97,7 +99,8 @@ describe('callback delivery', () => {
     const due = (await h.dueAt(job.id))!;
     expect(due - now()).toBeGreaterThan(minDelay - 1_000);
     expect(due - now()).toBeLessThanOrEqual(120_000);
-    await sleep(300);
+    await dispatcher.polls(3); // looked for due attempts three more times on the same clock: none
+    expect(dispatcher.claims(job.id)).toBe(1);
     expect(receiver.requests).toHaveLength(1);
 
     offset += 120_000;
@@ -115,9 +118,8 @@ describe('callback delivery', () => {
 
     await dispatcher.onTerminal(stuck);
     await waitFor(() => silent.requests.length === 1, 2_000, 'the silent receiver to be called');
-    const started = Date.now();
-    await dispatcher.onTerminal(fine); // the job side is never held up by a slow receiver
-    expect(Date.now() - started).toBeLessThan(300);
+    await dispatcher.onTerminal(fine); // the job side is never held up by a slow receiver:
+    expect(h.jobs.callback(stuck.id)).toMatchObject({ status: 'PENDING', attempts: 0 }); // the stuck attempt is still running
     await waitFor(() => h.jobs.callback(fine.id)?.status === 'DELIVERED', 2_000, 'the other delivery');
     expect(h.jobs.callback(stuck.id)).toMatchObject({ status: 'PENDING', attempts: 0 }); // still in its first attempt
 
@@ -127,20 +129,28 @@ describe('callback delivery', () => {
   });
 
   it('bounded concurrency: silent receivers fill at most `concurrency` slots; the rest waits its turn', async () => {
-    const silent = await h.receiver(() => 'hang');
-    const healthy = await h.receiver();
+    // At each request's arrival: the attempts started so far, less those already over, fit the slots.
+    const jobs: Job[] = [];
+    const inFlightAtArrival: number[] = [];
+    const arrived = () => {
+      const over = jobs.filter((j) => ['FAILED', 'DELIVERED'].includes(h.jobs.callback(j.id)?.status ?? '')).length;
+      inFlightAtArrival.push(silent.requests.length + healthy.requests.length - over);
+    };
+    const silent = await h.receiver(() => (arrived(), 'hang'));
+    const healthy = await h.receiver(() => (arrived(), { status: 200 }));
     const dispatcher = h.dispatcher({ concurrency: 2, config: { timeoutMs: 300, maxAttempts: 1 } });
     dispatcher.start();
     const stuck = [1, 2, 3].map(() => h.jobs.add(sampleJob({ replyUrl: silent.url })));
+    jobs.push(...stuck);
     for (const job of stuck) await dispatcher.onTerminal(job);
     await waitFor(() => silent.requests.length === 2, 2_000, 'two slots in use');
     const fine = h.jobs.add(sampleJob({ replyUrl: healthy.url }));
+    jobs.push(fine);
     await dispatcher.onTerminal(fine);
-    await sleep(150);
-    expect(silent.requests).toHaveLength(2);
-    expect(healthy.requests).toHaveLength(0);
     await waitFor(() => h.jobs.callback(fine.id)?.status === 'DELIVERED', 3_000, 'a freed slot');
     await waitFor(() => stuck.every((j) => h.jobs.callback(j.id)?.status === 'FAILED'), 3_000, 'the stuck ones to give up');
+    expect(inFlightAtArrival).toHaveLength(4);
+    expect(Math.max(...inFlightAtArrival)).toBeLessThanOrEqual(2);
   });
 
   it.each([301, 302, 307, 308])('a %i redirect is not followed and not retried', async (status) => {
@@ -151,7 +161,7 @@ describe('callback delivery', () => {
     const job = h.jobs.add(sampleJob({ replyUrl: redirecting.url }));
     await dispatcher.onTerminal(job);
     await waitFor(() => h.jobs.callback(job.id)?.status === 'FAILED', 5_000, 'the failure');
-    await sleep(100);
+    await dispatcher.settled(job.id);
     expect(target.requests).toHaveLength(0);
     expect(redirecting.requests).toHaveLength(1);
     expect(h.jobs.callback(job.id)).toMatchObject({ attempts: 1, lastError: expect.stringContaining(`HTTP ${status}`) });
@@ -184,7 +194,7 @@ describe('callback delivery', () => {
     await dispatcher.onTerminal(failing);
     await dispatcher.onTerminal(refused);
     await waitFor(() => [failing, refused].every((j) => h.jobs.callback(j.id)?.status === 'FAILED'), 5_000, 'both to give up');
-    await sleep(100);
+    await Promise.all([failing, refused].map((j) => dispatcher.settled(j.id)));
     expect(receiver.requests).toHaveLength(3);
     expect(h.jobs.callback(failing.id)).toMatchObject({ attempts: 3, lastError: 'HTTP 502 Bad Gateway (gave up after 3 attempts)' });
     expect(h.jobs.callback(refused.id)).toMatchObject({ attempts: 3, lastError: 'network error: ECONNREFUSED (gave up after 3 attempts)' });
@@ -217,7 +227,7 @@ describe('callback delivery', () => {
     await withDefault.onTerminal(a);
     await withoutDefault.onTerminal(b);
     await waitFor(() => h.jobs.callback(a.id)?.status === 'DELIVERED', 5_000, 'the default URL delivery');
-    await sleep(100);
+    await withDefault.settled(a.id);
     expect(receiver.requests.map((r) => JSON.parse(r.body).jobid)).toEqual([a.id]);
     expect(h.jobs.callback(b.id)).toBeNull();
     expect(await h.task(b.id)).toEqual({});
@@ -233,7 +243,8 @@ describe('callback delivery', () => {
     await Promise.all([dispatcher.onTerminal(cancelled), dispatcher.onTerminal(cancelled)]);
     await waitFor(() => h.jobs.callback(cancelled.id)?.status === 'DELIVERED', 5_000, 'delivery');
     await dispatcher.onTerminal(cancelled);
-    await sleep(100);
+    await dispatcher.settled(cancelled.id); // the repeat created no second task
+    expect(dispatcher.claims(cancelled.id)).toBe(1);
     expect(receiver.requests.map((r) => JSON.parse(r.body) as { jobid: string; status: string })).toEqual([
       expect.objectContaining({ jobid: cancelled.id, status: 'cancelled' }),
     ]);
@@ -249,7 +260,7 @@ describe('other wirings', () => {
     const job = h.jobs.add(sampleJob({ replyUrl: receiver.url }));
     await Promise.all([dispatcher.onTerminal(job), dispatcher.onTerminal(job)]);
     await waitFor(() => h.jobs.callback(job.id)?.status === 'DELIVERED', 5_000, 'delivery');
-    await sleep(100);
+    await dispatcher.settled(job.id);
     expect(receiver.requests).toHaveLength(2);
     expect(h.jobs.callback(job.id)).toMatchObject({ attempts: 2 });
     expect([...(await h.redis.keys(`${h.prefix}*`)), ...(await h.redis.keys(`${hashTagOf(h.prefix)}*`))]).toEqual([]);
@@ -269,7 +280,7 @@ describe('other wirings', () => {
     const job = h.jobs.add(sampleJob({ replyUrl: redirecting.url }));
     await dispatcher.onTerminal(job);
     await waitFor(() => h.jobs.callback(job.id)?.status === 'FAILED', 5_000, 'the failure');
-    await sleep(100);
+    await dispatcher.settled(job.id);
     expect(calls).toEqual([redirecting.url]);
     expect(target.requests).toHaveLength(0);
     expect(h.jobs.callback(job.id)?.lastError).toContain('HTTP 302 Found: redirect to');

@@ -209,8 +209,6 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
   }
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export type HarnessOptions = Partial<Omit<CallbackDispatcherDeps, 'config' | 'store'>> & {
   config?: Partial<Config['callbacks']>;
   /** The in-process store (no Redis) instead of this test's Redis prefix. */
@@ -219,9 +217,42 @@ export type HarnessOptions = Partial<Omit<CallbackDispatcherDeps, 'config' | 'st
 
 /**
  * A dispatcher plus what the executor's store does when a job ends: `onTerminal` creates the job's
- * task (replyUrl or the default URL) and puts PENDING on the job, then wakes the dispatcher.
+ * task (replyUrl or the default URL) and puts PENDING on the job, then wakes the dispatcher. The
+ * rest is what its store saw, so a test can await the dispatcher's steps instead of sleeping.
  */
-export type TestInstance = CallbackDispatcher & { onTerminal(job: Job): Promise<void> };
+export type TestInstance = CallbackDispatcher & {
+  onTerminal(job: Job): Promise<void>;
+  /** Resolves once its store shows the job's task finished: no attempt running, none due later. */
+  settled(jobId: string): Promise<void>;
+  /** Resolves once the dispatcher has looked for due attempts `n` more times. */
+  polls(n: number): Promise<void>;
+  /** Attempts of the job this instance claimed. */
+  claims(jobId: string): number;
+  /** How many times it has started looking for due attempts. */
+  looks(): number;
+};
+
+/** The store, counting its claims and telling who waits for the next look for due attempts. */
+function observed(store: CallbackStore) {
+  const claimed = new Map<string, number>();
+  const waiters = new Set<() => void>();
+  const seen = {
+    claimed,
+    waiters,
+    looks: 0,
+    store: {
+      ...store,
+      async claimDue(...args: Parameters<CallbackStore['claimDue']>) {
+        seen.looks++;
+        const attempts = await store.claimDue(...args);
+        for (const { jobId } of attempts) claimed.set(jobId, (claimed.get(jobId) ?? 0) + 1);
+        for (const wake of [...waiters]) wake();
+        return attempts;
+      },
+    } satisfies CallbackStore,
+  };
+  return seen;
+}
 
 const DONE_TTL_MS = 31 * 24 * 3600_000;
 
@@ -244,9 +275,10 @@ export async function harness(base: { config?: Partial<Config['callbacks']> } = 
     dispatcher(options: HarnessOptions = {}): TestInstance {
       const { inMemory, ...rest } = options;
       const now = options.now ?? Date.now;
-      const store: CallbackStore = inMemory
-        ? createMemoryStore({ doneTtlMs: DONE_TTL_MS, now })
-        : createRedisStore(redis, { prefix, doneTtlMs: DONE_TTL_MS, now });
+      const seen = observed(
+        inMemory ? createMemoryStore({ doneTtlMs: DONE_TTL_MS, now }) : createRedisStore(redis, { prefix, doneTtlMs: DONE_TTL_MS, now }),
+      );
+      const { store } = seen;
       const merged = { ...config, ...options.config };
       const dispatcher = createCallbackDispatcher({ store, jobs, logger: silentLogger(), ...FAST, ...rest, config: merged });
       dispatchers.push(dispatcher);
@@ -259,6 +291,21 @@ export async function harness(base: { config?: Partial<Config['callbacks']> } = 
           }
           dispatcher.wake();
         },
+        async settled(jobId: string) {
+          await waitFor(async () => (await store.get(jobId))?.dueAt === null, 5_000, `the task of ${jobId} to finish`);
+        },
+        polls: (n: number) =>
+          new Promise<void>((resolve) => {
+            let left = n;
+            const wake = () => {
+              if (--left > 0) return;
+              seen.waiters.delete(wake);
+              resolve();
+            };
+            seen.waiters.add(wake);
+          }),
+        claims: (jobId: string) => seen.claimed.get(jobId) ?? 0,
+        looks: () => seen.looks,
       });
     },
     async receiver(reply?: (n: number, req: ReceivedRequest) => Reply): Promise<Receiver> {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCallbackDispatcher } from '../../src/callbacks/index.js';
 import { createMemoryStore } from '../../src/callbacks/store.js';
 import { AppError } from '../../src/errors.js';
-import { callbackConfig, harness, MapJobs, sampleJob, silentLogger, sleep, waitFor, type Harness } from './helpers.js';
+import { callbackConfig, harness, MapJobs, sampleJob, silentLogger, waitFor, type Harness } from './helpers.js';
 
 const guard = (allowHosts: string[] = []) =>
   createCallbackDispatcher({
@@ -126,7 +126,7 @@ describe('re-check at delivery, after DNS', () => {
     const job = h.jobs.add(sampleJob({ replyUrl: url }));
     await dispatcher.onTerminal(job);
     await waitFor(() => h.jobs.callback(job.id)?.status === 'FAILED', 5_000, 'the refusal');
-    await sleep(100);
+    await dispatcher.settled(job.id);
     expect(lookups).toEqual(['hooks.example.test']);
     expect(receiver.requests).toHaveLength(0);
     expect(h.jobs.callback(job.id)).toMatchObject({
