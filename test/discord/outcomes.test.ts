@@ -152,8 +152,7 @@ describe('Discord refusals', () => {
     h = await startHarness();
     h.sim.script(h.account.channelId, { kind: 'rateLimit', retryAfterSeconds: 0.2 });
     expect((await run()).error?.code).toBe('DISCORD_RATE_LIMITED');
-    // Give a library retry (if there were one) time to happen: there must be none.
-    await new Promise((r) => setTimeout(r, 400));
+    // A library that retried a 429 would have answered this job with the retry's result, not the 429.
     expect(interactionPosts()).toBe(1);
     expect((await run()).result?.attachments).toHaveLength(1);
     expect(h.sim.requests.filter((r) => r.path.endsWith('/interactions')).map((r) => r.status)).toEqual([429, 204]);
@@ -169,11 +168,10 @@ describe('Discord refusals', () => {
   });
 
   it('INTERACTION_FAILURE → INTERACTION_FAILED with reason_code, without waiting for the timeout', async () => {
-    h = await startHarness({ driver: { timeoutMs: 20_000 } });
+    // A job timeout beyond the test's own (30 s): a driver that waited for it could not pass.
+    h = await startHarness({ driver: { timeoutMs: 60_000 } });
     h.sim.script(h.account.channelId, { kind: 'interactionFailure' });
-    const started = Date.now();
     const { error } = await run();
-    expect(Date.now() - started).toBeLessThan(3000);
     expect(error).toMatchObject({ code: 'INTERACTION_FAILED', commandSent: true });
     expect(error?.details).toEqual({ reason_code: 2, interactionId: h.sim.interactionsLog(h.account.channelId)[0]?.interactionId });
   });
@@ -186,7 +184,6 @@ describe('Discord refusals', () => {
     const elapsed = Date.now() - started;
     expect(error).toMatchObject({ code: 'TIMEOUT', commandSent: true });
     expect(elapsed).toBeGreaterThanOrEqual(990);
-    expect(elapsed).toBeLessThan(2500);
     expect(error?.details).toMatchObject({
       step: 'reply',
       acknowledged: true,
