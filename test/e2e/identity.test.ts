@@ -3,6 +3,7 @@
  * saveId → swapId → listIds → setId → deleteId → deleteAllIds, and each refusal with its code and
  * message (ours before acceptance, the bot's as the job's code).
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeImage } from '../helpers/images.js';
 import { collect, wsClient } from '../helpers/graphql-http.js';
@@ -194,5 +195,24 @@ describe('the channel rule with two accounts', () => {
     expect(two.simulator.identities(target).names).toEqual(['dora']);
     expect(two.simulator.identities(two.accounts[0]!.channelId).names).toEqual([]);
     expect((await client.listIds({ channel: target }))?.identities).toEqual(['dora']);
+  });
+});
+
+describe('on the Redis job store', () => {
+  let onRedis: Stack;
+  let client: IdentityClient;
+  beforeAll(async () => {
+    onRedis = await startStack({
+      env: { API_TOKENS: TOKEN, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: `test:${randomUUID()}:` },
+    });
+    client = new IdentityClient(onRedis.url, TOKEN);
+  });
+  afterAll(() => onRedis.stop());
+
+  it('listIds keeps its names through the store, an empty list as [] (not null)', async () => {
+    expect(completed(await client.listIds()).identities).toEqual([]);
+    completed(await client.saveId({ idname: 'erin', wait: true }, face));
+    const listed = completed(await client.listIds());
+    expect(listed).toMatchObject({ identities: ['erin'], defaultIdentity: 'erin' });
   });
 });
