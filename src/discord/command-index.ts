@@ -4,7 +4,7 @@
  */
 import type { APIApplicationCommand } from 'discord-api-types/v10';
 import { DriverError } from './types.js';
-import { INSIGHTFACESWAP_APPLICATION_ID, PICSI_COMMAND_NAME } from './protocol.js';
+import { INSIGHTFACESWAP_APPLICATION_ID } from './protocol.js';
 import type { ApplicationCommandIndex } from './protocol.js';
 
 export type FetchIndex = (guildId: string, signal: AbortSignal) => Promise<ApplicationCommandIndex>;
@@ -40,11 +40,6 @@ export class CommandIndex {
     }
     this.cache.set(guildId, index);
     return command;
-  }
-
-  /** `command` of /picsi. */
-  picsi(guildId: string, signal: AbortSignal, refresh = false): Promise<APIApplicationCommand> {
-    return this.command(guildId, PICSI_COMMAND_NAME, signal, refresh);
   }
 
   private find(index: ApplicationCommandIndex, name: string): APIApplicationCommand | undefined {

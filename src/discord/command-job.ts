@@ -7,20 +7,17 @@
  * the answer to a command sent earlier, through the same reply path.
  */
 import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
-import type { APIAttachment } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
-import type { JobAttachment } from '../jobs/model.js';
+import type { BotCommand } from '../jobs/commands.js';
 import type { AccountSession } from './account-session.js';
+import { settle } from './command-answer.js';
+import { COMMAND_SPECS, type OptionRole } from './command-specs.js';
 import { SessionClosedError } from './gateway-close.js';
 import { pollHistory } from './history-fallback.js';
-import type { BotCommand } from '../jobs/commands.js';
-import { COMMAND_SPECS, type OptionRole } from './command-specs.js';
 import { commandInvokeBody } from './interaction.js';
-import { readListedIdentities } from './listed-identities.js';
 import { JobScope, ScopeEndedError } from './job-scope.js';
-import type { ReplyOutcome, ReplyWaiter } from './reply-matcher.js';
+import type { ReplyWaiter } from './reply-matcher.js';
 import { isInvalidCommandVersion, restFailure } from './rest-errors.js';
-import { jobCodeOf } from './bot-replies.js';
 import { DriverError } from './types.js';
 import type { CommandResult, CommandRun, FollowCommand, PicsiHooks, UploadInput } from './types.js';
 import { uploadFiles } from './uploads.js';
@@ -223,50 +220,6 @@ function isAmbiguousAnswer(err: unknown): boolean {
   if (err instanceof RateLimitError) return false;
   if (err instanceof DiscordAPIError || err instanceof HTTPError) return err.status >= 500;
   return true;
-}
-
-/** The final outcome of a sent command: a result, or the bot's / Discord's refusal. */
-function settle(outcome: ReplyOutcome, commandSent: boolean, name: BotCommand): CommandResult {
-  switch (outcome.kind) {
-    case 'reply': {
-      const { message, verdict } = outcome;
-      if (verdict.kind === 'botError') {
-        throw new DriverError(jobCodeOf(verdict.reason), `The bot refused the job: ${verdict.text || verdict.reason}`, {
-          commandSent,
-          reason: verdict.reason,
-          details: { reason: verdict.reason, text: verdict.text },
-        });
-      }
-      return {
-        messageId: message.id,
-        content: message.content ?? '',
-        attachments: (message.attachments ?? []).map(toJobAttachment),
-        timestamp: message.timestamp ?? new Date().toISOString(),
-        interactionId: outcome.interactionId,
-        ...(name === 'listid' ? { identities: readListedIdentities(message) } : {}),
-      };
-    }
-    case 'interactionFailure':
-      throw new DriverError('INTERACTION_FAILED', `Discord reported INTERACTION_FAILURE (reason_code ${String(outcome.reasonCode)})`, {
-        commandSent,
-        details: { reason_code: outcome.reasonCode, interactionId: outcome.interactionId },
-      });
-    case 'sessionEnded':
-      throw outcome.error;
-  }
-}
-
-export function toJobAttachment(a: APIAttachment): JobAttachment {
-  return {
-    id: a.id,
-    contentType: a.content_type ?? null,
-    filename: a.filename,
-    url: a.url,
-    proxyUrl: a.proxy_url ?? null,
-    size: a.size,
-    width: a.width ?? null,
-    height: a.height ?? null,
-  };
 }
 
 interface FailureContext {
