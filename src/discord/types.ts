@@ -3,18 +3,11 @@
  * types; the real driver (discord REST + user gateway) and test stubs implement `PicsiDriver`.
  */
 import type { Readable } from 'node:stream';
+import type { DiscordAccount } from '../jobs/account.js';
 import type { BotCommand } from '../jobs/commands.js';
 import type { JobAttachment, SentCommand } from '../jobs/model.js';
 
-/** One configured Discord user account bound to one channel (DISCORD_ACCOUNTS entries). */
-export interface DiscordAccount {
-  channel: string;
-  server: string;
-  /** The raw user token. Never logged, never returned by the API. */
-  discord: string;
-  /** Optional operator label shown in logs and the accounts query. */
-  label?: string;
-}
+export type { DiscordAccount } from '../jobs/account.js';
 
 /**
  * One image to upload to Discord: its metadata, and a way to read its bytes (from the blob store,

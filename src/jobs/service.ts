@@ -2,7 +2,7 @@
  * What the GraphQL layer needs from the job service (implemented by src/executor). Kept as an
  * interface so the schema depends on behaviour, not on Redis.
  */
-import type { DiscordAccount } from '../discord/types.js';
+import type { DiscordAccount } from './account.js';
 import type { BotCommand } from './commands.js';
 import type { CallbackState, Job, JobStatus, WaitMode } from './model.js';
 import type { StagedFile } from './spool.js';
