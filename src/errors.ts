@@ -28,6 +28,12 @@ export const ERROR_CODES = {
     description:
       'Invalid argument: missing or non-file upload, not an image (the detected content is named), oversize file, more pixels than UPLOAD_MAX_PIXELS, page size out of range, too-long replyUrl/replyRef, invalid options, malformed multipart.',
   },
+  CHANNEL_REQUIRED: {
+    httpStatus: 400,
+    appearsOn: 'request',
+    description:
+      'An identity command (saveId, swapId, setId, listIds, deleteId, deleteAllIds) without `channel` while more than one account is configured: saved identities live in one Discord account.',
+  },
   GRAPHQL_PARSE_FAILED: {
     httpStatus: 400,
     appearsOn: 'request',
@@ -85,6 +91,21 @@ export const ERROR_CODES = {
     appearsOn: 'job',
     description:
       "The bot replied with an error (no face, invalid option, credits exhausted…); errorDetails holds the bot's text and reason.",
+  },
+  IDENTITY_NOT_FOUND: {
+    httpStatus: null,
+    appearsOn: 'job',
+    description: "The bot does not know a name the job gave (swapId, setId, deleteId); errorDetails holds the bot's text.",
+  },
+  TOO_MANY_IDENTITIES: {
+    httpStatus: null,
+    appearsOn: 'job',
+    description: "swapId named more identities than the bot swaps at once; errorDetails holds the bot's text.",
+  },
+  IDENTITY_LIMIT_REACHED: {
+    httpStatus: null,
+    appearsOn: 'job',
+    description: 'saveId of a new name on an account that has the most saved identities the bot keeps (20): delete one first.',
   },
   INTERACTION_FAILED: {
     httpStatus: null,

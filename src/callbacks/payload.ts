@@ -27,8 +27,9 @@ export interface HostedJob {
   /** The job status in the hosted API's lower case: 'queued' | 'started' | 'completed' | 'failed' | 'cancelled'. */
   status: string;
   options: string | null;
-  source_image: HostedFileInfo;
-  target_image_gif_or_video: HostedFileInfo;
+  /** null for a command without that image (listid, setid…). */
+  source_image: HostedFileInfo | null;
+  target_image_gif_or_video: HostedFileInfo | null;
   created: string;
   updated: string;
   discord: string | null;
@@ -63,8 +64,8 @@ export function toHostedJson(job: Job): HostedJob {
     verb: job.verb,
     status: job.status.toLowerCase(),
     options: job.options,
-    source_image: { size: job.sourceImage.size, type: job.sourceImage.type },
-    target_image_gif_or_video: { size: job.targetImage.size, type: job.targetImage.type },
+    source_image: job.sourceImage && { size: job.sourceImage.size, type: job.sourceImage.type },
+    target_image_gif_or_video: job.targetImage && { size: job.targetImage.size, type: job.targetImage.type },
     created: job.created,
     updated: job.updated,
     discord: job.discord,

@@ -5,11 +5,24 @@
  * Correcting or adding a wording is an edit of one row; reply-classifier.ts holds no wording.
  */
 
-export type BotErrorCode = 'NO_FACE' | 'INVALID_OPTION' | 'CREDITS_EXHAUSTED' | 'DAILY_LIMIT' | 'MODERATED';
+import type { DriverFailureCode } from './types.js';
+
+export type BotErrorCode =
+  | 'NO_FACE'
+  | 'INVALID_OPTION'
+  | 'CREDITS_EXHAUSTED'
+  | 'DAILY_LIMIT'
+  | 'MODERATED'
+  | 'IDENTITY_LIMIT'
+  | 'TOO_MANY_IDENTITIES'
+  | 'IDENTITY_NOT_FOUND'
+  | 'INVALID_ID_NAME';
 
 export interface BotErrorPattern {
   /** Reported as the job's BOT_ERROR reason. */
   readonly code: BotErrorCode;
+  /** The job's code when it is not BOT_ERROR (a refusal with its own code in src/errors.ts). */
+  readonly jobCode?: Extract<DriverFailureCode, 'IDENTITY_NOT_FOUND' | 'TOO_MANY_IDENTITIES' | 'IDENTITY_LIMIT_REACHED'>;
   /** Matched against the reply's content and embed text (case-insensitive). */
   readonly pattern: RegExp;
   /** The refusal means the account cannot run more commands until the credits reset (00:00 UTC). */
@@ -42,6 +55,34 @@ export const BOT_REPLIES: readonly BotErrorPattern[] = [
     spendsAccountForToday: true,
   },
   {
+    // Before TOO_MANY_IDENTITIES: "you can save at most 20 ids" is about the saved list, not a swap.
+    code: 'IDENTITY_LIMIT',
+    jobCode: 'IDENTITY_LIMIT_REACHED',
+    pattern:
+      /\bsave (?:at most|up to|only|no more than) \d+\b|(?:reached|hit) (?:the |your )?(?:max(?:imum)?|limit)(?: number)?(?: of)?(?: saved)? (?:ids|identities|faces)|(?:ids?|identit(?:y|ies)) limit (?:reached|exceeded)|too many (?:ids|identities|faces) saved|already (?:have|has) \d+ (?:saved )?(?:ids|identities)/i,
+    spendsAccountForToday: false,
+  },
+  {
+    code: 'TOO_MANY_IDENTITIES',
+    jobCode: 'TOO_MANY_IDENTITIES',
+    pattern:
+      /too many (?:ids|identities|idnames|names)\b|at most \d+ (?:ids|identities|idnames|names) (?:per|in one|at once)|(?:more|greater) than \d+ (?:ids|identities|idnames|names)\b/i,
+    spendsAccountForToday: false,
+  },
+  {
+    code: 'IDENTITY_NOT_FOUND',
+    jobCode: 'IDENTITY_NOT_FOUND',
+    pattern:
+      /\b(?:identity|id|idname)\b[^\n.]{0,40}?\b(?:not found|does(?:n't| not) exist|is not saved|not (?:a )?saved)|\b(?:unknown|no such|unrecogni[sz]ed) (?:identity|id|idname)\b|(?:could ?n[o']t|can ?not|unable to) find (?:the |your |an? )?(?:saved )?(?:identity|id|idname)\b/i,
+    spendsAccountForToday: false,
+  },
+  {
+    code: 'INVALID_ID_NAME',
+    pattern:
+      /invalid (?:id ?name|identity name|name)\b|(?:id ?name|identity name)s? (?:must|may|can) (?:only )?(?:contain|be|use)|(?:id ?name|name) (?:is )?too long/i,
+    spendsAccountForToday: false,
+  },
+  {
     code: 'MODERATED',
     pattern:
       /\bnsfw\b|not safe for work|inappropriate (?:content|image)|violat(?:es|ion of) (?:our|the) (?:rules|terms|policy|guidelines)|content policy|flagged by (?:our )?(?:moderation|filter)/i,
@@ -72,3 +113,8 @@ export function botReply(code: BotErrorCode): BotErrorPattern {
 /** Whether a BOT_ERROR reason means the account is spent until the credits reset. */
 export const spendsAccountForToday = (reason: string | undefined): boolean =>
   BOT_REPLIES.some((reply) => reply.code === reason && reply.spendsAccountForToday);
+
+/** The job code of a refusal: its row's own code, or BOT_ERROR (with the reason in the details). */
+export function jobCodeOf(reason: string): DriverFailureCode {
+  return BOT_REPLIES.find((reply) => reply.code === reason)?.jobCode ?? 'BOT_ERROR';
+}

@@ -1,41 +1,48 @@
 /**
- * The /picsi entry of a guild's application-command-index, filtered by application id AND name
- * (another app may have a /picsi too), cached per guild until the version goes stale.
+ * InsightFaceSwap's entries of a guild's application-command-index, found by application id AND
+ * name (another app may have a /picsi too). The index is cached per guild until a version goes stale.
  */
 import type { APIApplicationCommand } from 'discord-api-types/v10';
 import { DriverError } from './types.js';
-import { INSIGHTFACESWAP_APPLICATION_ID, PICSI_COMMAND_NAME } from './protocol.js';
+import { INSIGHTFACESWAP_APPLICATION_ID } from './protocol.js';
 import type { ApplicationCommandIndex } from './protocol.js';
 
 export type FetchIndex = (guildId: string, signal: AbortSignal) => Promise<ApplicationCommandIndex>;
 
 export class CommandIndex {
-  private readonly cache = new Map<string, APIApplicationCommand>();
+  private readonly cache = new Map<string, ApplicationCommandIndex>();
 
   constructor(
     private readonly fetchIndex: FetchIndex,
     private readonly applicationId = INSIGHTFACESWAP_APPLICATION_ID,
-    private readonly name = PICSI_COMMAND_NAME,
   ) {}
 
-  /** The cached entry, or the index's (fetched once). `refresh` forgets the cached one first. */
-  async picsi(guildId: string, signal: AbortSignal, refresh = false): Promise<APIApplicationCommand> {
+  /** The command's entry, from the cached index or a fetched one. `refresh` forgets the cached index first. */
+  async command(guildId: string, name: string, signal: AbortSignal, refresh = false): Promise<APIApplicationCommand> {
     if (refresh) this.cache.delete(guildId);
-    const cached = this.cache.get(guildId);
-    if (cached) return cached;
-    const index = await this.fetchIndex(guildId, signal);
-    const command = index.application_commands.find((c) => c.application_id === this.applicationId && c.name === this.name);
-    if (!command) {
-      throw new DriverError(
-        'DISCORD_ERROR',
-        `No /${this.name} of application ${this.applicationId} in the command index of guild ${guildId}`,
-        {
-          commandSent: false,
-          details: { guild: guildId, applicationId: this.applicationId, commands: index.application_commands.length },
-        },
-      );
+    let index = this.cache.get(guildId);
+    let fetched = false;
+    if (!index) {
+      index = await this.fetchIndex(guildId, signal);
+      fetched = true;
     }
-    this.cache.set(guildId, command);
+    let command = this.find(index, name);
+    if (!command && !fetched) {
+      // Cached before the bot added this command: look once more.
+      index = await this.fetchIndex(guildId, signal);
+      command = this.find(index, name);
+    }
+    if (!command) {
+      throw new DriverError('DISCORD_ERROR', `No /${name} of application ${this.applicationId} in the command index of guild ${guildId}`, {
+        commandSent: false,
+        details: { guild: guildId, applicationId: this.applicationId, commands: index.application_commands.length },
+      });
+    }
+    this.cache.set(guildId, index);
     return command;
+  }
+
+  private find(index: ApplicationCommandIndex, name: string): APIApplicationCommand | undefined {
+    return index.application_commands.find((c) => c.application_id === this.applicationId && c.name === name);
   }
 }

@@ -1,22 +1,31 @@
 /**
  * The production PicsiDriver: one AccountSession per user token (several channels may share it),
- * created on `connect` or lazily by `picsi`, and torn down by `disconnect` of its last channel or
+ * created on `connect` or lazily by `run`, and torn down by `disconnect` of its last channel or
  * by `close`.
  */
 import type { Logger } from 'pino';
 import { AccountSession } from './account-session.js';
 import type { GatewayTuning } from './account-session.js';
 import { createNonceFactory } from './ids.js';
-import { followPicsi, runPicsi, type JobDeps } from './picsi-job.js';
+import { followCommand, runCommand, type JobDeps } from './command-job.js';
 import { DriverError } from './types.js';
-import type { DiscordAccount, FollowCommand, PicsiCommand, PicsiDriver, PicsiHooks, PicsiResult } from './types.js';
+import type {
+  CommandResult,
+  CommandRun,
+  DiscordAccount,
+  FollowCommand,
+  PicsiCommand,
+  PicsiDriver,
+  PicsiHooks,
+  PicsiResult,
+} from './types.js';
 import { GatewayFatalError } from './user-gateway.js';
 
 export interface DiscordDriverOptions {
   /** DISCORD_API_URL, e.g. https://discord.com/api (no version; the driver uses v9). */
   apiUrl: string;
   logger: Logger;
-  /** JOB_TIMEOUT_MS: the most one picsi() may take, from call to final reply. */
+  /** JOB_TIMEOUT_MS: the most one run() may take, from call to final reply. */
   timeoutMs: number;
   /** DISCORD_GLOBAL_RATE_LIMIT: REST requests per second per account (the library paces to it). */
   globalRequestsPerSecond?: number;
@@ -101,8 +110,8 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
     account: DiscordAccount,
     signal: AbortSignal,
     abortedMessage: string,
-    run: (deps: JobDeps, signal: AbortSignal) => Promise<PicsiResult>,
-  ): Promise<PicsiResult> {
+    run: (deps: JobDeps, signal: AbortSignal) => Promise<CommandResult>,
+  ): Promise<CommandResult> {
     // Aborted before anything: not even a gateway connection is opened.
     if (signal.aborted) throw new DriverError('ABORTED', abortedMessage, { commandSent: false });
     const session = sessionFor(account);
@@ -120,6 +129,10 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
     } finally {
       running -= 1;
     }
+  }
+
+  function run(command: CommandRun, signal: AbortSignal, hooks?: PicsiHooks): Promise<CommandResult> {
+    return runOnSession(command.account, signal, 'Job aborted before it started', (deps, s) => runCommand(deps, command, s, hooks));
   }
 
   return {
@@ -151,13 +164,15 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
       }
     },
 
+    run,
+
     picsi(command: PicsiCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult> {
-      return runOnSession(command.account, signal, 'Job aborted before it started', (deps, s) => runPicsi(deps, command, s, hooks));
+      return run({ ...command, command: 'picsi', idname: null }, signal, hooks);
     },
 
-    follow(command: FollowCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult> {
+    follow(command: FollowCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<CommandResult> {
       return runOnSession(command.account, signal, 'Job aborted before following its command', (deps, s) =>
-        followPicsi(deps, command, s, hooks),
+        followCommand(deps, command, s, hooks),
       );
     },
 

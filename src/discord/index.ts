@@ -1,5 +1,5 @@
 /**
- * The Discord driver: runs InsightFaceSwap's /picsi through user accounts, following
+ * The Discord driver: runs InsightFaceSwap's commands (/picsi and the identity commands) through user accounts, following
  * docs/discord-protocol.md ("Running another bot's slash command as a user").
  * `createDiscordDriver` is the only entry point the server needs.
  */
@@ -7,7 +7,10 @@ export { createDiscordDriver } from './driver.js';
 export type { DiscordDriver, DiscordDriverOptions, DriverInspection } from './driver.js';
 export { DriverError, DRIVER_FAILURE_CODES } from './types.js';
 export type {
+  CommandResult,
+  CommandRun,
   DiscordAccount,
+  ListedIdentities,
   DriverFailureCode,
   FollowCommand,
   PicsiCommand,

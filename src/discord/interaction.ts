@@ -1,33 +1,44 @@
-/** The POST /interactions body of one /picsi (docs/discord-protocol.md), option names from the index entry. */
+/**
+ * The POST /interactions body of one command (docs/discord-protocol.md): the option names and
+ * types come from the command index entry, matched to the command's roles (command-specs.ts).
+ */
 import type { APIApplicationCommand, APIApplicationCommandOption } from 'discord-api-types/v10';
-import {
-  ApplicationCommandOptionType,
-  ApplicationCommandType,
-  InteractionType,
-  PICSI_COMMAND_NAME,
-  PICSI_OPTION_NAMES,
-} from './protocol.js';
+import type { BotCommand } from '../jobs/commands.js';
+import type { OptionRole, OptionSpec } from './command-specs.js';
+import { COMMAND_SPECS } from './command-specs.js';
+import { ApplicationCommandOptionType, ApplicationCommandType, InteractionType } from './protocol.js';
 import type { InteractionAttachmentRef, PicsiInvokeOption, SlashCommandInvokeBody } from './protocol.js';
 
 export interface InvokeParams {
+  name: BotCommand;
   command: APIApplicationCommand;
   guildId: string;
   channelId: string;
   sessionId: string;
   nonce: string;
-  /** Source then target, as uploaded. */
-  attachments: [InteractionAttachmentRef, InteractionAttachmentRef];
-  options: string | null;
+  /** The uploaded files by role (the command's attachment options). */
+  attachments: Partial<Record<OptionRole, InteractionAttachmentRef>>;
+  /** The text values by role; null or blank values are left out. */
+  texts: Partial<Record<OptionRole, string | null>>;
 }
 
-export function picsiInvokeBody(p: InvokeParams): SlashCommandInvokeBody {
-  const names = optionNames(p.command.options ?? []);
-  const options: PicsiInvokeOption[] = [
-    { type: ApplicationCommandOptionType.Attachment, name: names.source, value: 0 },
-    { type: ApplicationCommandOptionType.Attachment, name: names.target, value: 1 },
-  ];
-  if (p.options !== null && p.options.trim() !== '') {
-    options.push({ type: ApplicationCommandOptionType.String, name: names.options, value: p.options });
+export function commandInvokeBody(p: InvokeParams): SlashCommandInvokeBody {
+  const spec = COMMAND_SPECS[p.name];
+  const names = optionNamesFor(spec.options, p.command.options ?? []);
+  const options: PicsiInvokeOption[] = [];
+  const attachments: InteractionAttachmentRef[] = [];
+  for (const option of spec.options) {
+    const name = names.get(option.role) ?? option.fallbackName;
+    if (option.type === ApplicationCommandOptionType.Attachment) {
+      const ref = p.attachments[option.role];
+      if (!ref) continue;
+      options.push({ type: ApplicationCommandOptionType.Attachment, name, value: attachments.length });
+      attachments.push({ ...ref, id: String(attachments.length) });
+    } else {
+      const value = p.texts[option.role];
+      if (value === null || value === undefined || value.trim() === '') continue;
+      options.push({ type: ApplicationCommandOptionType.String, name, value });
+    }
   }
   return {
     type: InteractionType.ApplicationCommand,
@@ -39,24 +50,37 @@ export function picsiInvokeBody(p: InvokeParams): SlashCommandInvokeBody {
     data: {
       version: p.command.version,
       id: p.command.id,
-      name: PICSI_COMMAND_NAME,
+      name: p.command.name,
       type: ApplicationCommandType.ChatInput,
       options,
       application_command: p.command,
-      attachments: p.attachments.map((a, i) => ({ ...a, id: String(i) })),
+      attachments,
     },
   };
 }
 
 /**
- * The option names as the index declares them: the two attachment options in order (source, then
- * target) and the string option; the names in protocol.ts are only the fallback.
+ * Each role's option name as the index declares it: the option of the role's type with the
+ * fallback name if there is one, else the first of that type not taken yet, in declaration order.
+ * A role the index has no option for keeps its fallback name (the bot's refusal then says why).
  */
-export function optionNames(defs: readonly APIApplicationCommandOption[]): { source: string; target: string; options: string } {
-  const attachments = defs.filter((d) => d.type === ApplicationCommandOptionType.Attachment).map((d) => d.name);
-  const text = defs.find((d) => d.type === ApplicationCommandOptionType.String)?.name;
-  const byName = (name: string): string | undefined => attachments.find((n) => n === name);
-  const source = byName(PICSI_OPTION_NAMES.source) ?? attachments[0] ?? PICSI_OPTION_NAMES.source;
-  const target = byName(PICSI_OPTION_NAMES.target) ?? attachments.find((n) => n !== source) ?? PICSI_OPTION_NAMES.target;
-  return { source, target, options: text ?? PICSI_OPTION_NAMES.options };
+export function optionNamesFor(specs: readonly OptionSpec[], defs: readonly APIApplicationCommandOption[]): Map<OptionRole, string> {
+  const names = new Map<OptionRole, string>();
+  const taken = new Set<string>();
+  const ofType = (spec: OptionSpec) => defs.filter((d) => d.type === spec.type && !taken.has(d.name)).map((d) => d.name);
+  // Exact names first, so a renamed option elsewhere cannot take another role's name.
+  for (const spec of specs) {
+    if (ofType(spec).includes(spec.fallbackName)) {
+      names.set(spec.role, spec.fallbackName);
+      taken.add(spec.fallbackName);
+    }
+  }
+  for (const spec of specs) {
+    if (names.has(spec.role)) continue;
+    const name = ofType(spec)[0];
+    if (name === undefined) continue;
+    names.set(spec.role, name);
+    taken.add(name);
+  }
+  return names;
 }

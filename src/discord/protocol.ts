@@ -28,6 +28,11 @@ export const INFERRED = {
    * read from the index entry at run time (interaction.ts).
    */
   picsiOptionNames: { source: 'source_image', target: 'target_image_gif_or_video', options: 'options' },
+  /**
+   * The identity commands' option names, the same fallback rule: /saveid and /swapid's are from
+   * public automation code, /delid's `idname` is a guess (command-specs.ts).
+   */
+  identityOptionNames: { idname: 'idname', image: 'image' },
   /** IDENTIFY `capabilities` of the web client; the value only toggles payload shapes. */
   userGatewayCapabilities: 16381,
 } as const;
@@ -50,7 +55,7 @@ export const INVALID_COMMAND_VERSION_ERROR = 'INTERACTION_APPLICATION_COMMAND_IN
 
 // --- Interactions ---------------------------------------------------------------------------
 
-/** A /picsi option as sent in the /interactions body: attachments by index, options as text. */
+/** A command option as sent in the /interactions body: attachments by index, texts as strings. */
 export type PicsiInvokeOption =
   | { type: ApplicationCommandOptionType.Attachment; name: string; value: number }
   | { type: ApplicationCommandOptionType.String; name: string; value: string };

@@ -5,6 +5,7 @@
 import { MessageFlags } from 'discord-api-types/v10';
 import type { APIAttachment, APIEmbed, APIMessage } from 'discord-api-types/v10';
 import { BOT_REPLIES, ERROR_EMBED_COLOURS, ERROR_WORDING, UNKNOWN_BOT_ERROR } from './bot-replies.js';
+import type { AnswerRule } from './command-specs.js';
 
 export { UNKNOWN_BOT_ERROR };
 
@@ -17,11 +18,13 @@ export type Verdict =
   /** A message that is neither a result nor an error (e.g. a progress or queue note). */
   | { kind: 'progress'; text: string }
   | { kind: 'result'; attachments: APIAttachment[] }
+  /** The final answer of a text command (saveid, setid, listid, delid, delall): a message, no attachments. */
+  | { kind: 'text'; text: string }
   | { kind: 'botError'; reason: string; text: string };
 
 interface Rule {
   readonly name: string;
-  readonly verdict: (m: BotMessage, text: string) => Verdict | undefined;
+  readonly verdict: (m: BotMessage, text: string, answer: AnswerRule) => Verdict | undefined;
 }
 
 const isLoading = (m: BotMessage): boolean => ((m.flags ?? 0) & MessageFlags.Loading) !== 0;
@@ -30,7 +33,8 @@ const unknownError = (text: string): Verdict => ({ kind: 'botError', reason: UNK
 /**
  * Attachments are the result even on a message still flagged LOADING (a partial update merged
  * onto the placeholder); a known refusal is an error even there. Unknown error signs (a red embed,
- * error wording) count only once the placeholder is gone.
+ * error wording) count only once the placeholder is gone. What is left is the answer of a text
+ * command, and a progress note of an image command.
  */
 export const REPLY_RULES: readonly Rule[] = [
   {
@@ -48,12 +52,14 @@ export const REPLY_RULES: readonly Rule[] = [
       (m.embeds ?? []).some((e) => e.color !== undefined && ERROR_EMBED_COLOURS.includes(e.color)) ? unknownError(text) : undefined,
   },
   { name: 'unrecognised error wording', verdict: (_m, text) => (ERROR_WORDING.test(text) ? unknownError(text) : undefined) },
+  { name: 'text answer', verdict: (_m, text, answer) => (answer === 'text' && text !== '' ? { kind: 'text', text } : undefined) },
 ];
 
-export function classifyReply(message: BotMessage): Verdict {
+/** `answer`: how the command's final answer looks (command-specs.ts); /picsi's rule by default. */
+export function classifyReply(message: BotMessage, answer: AnswerRule = 'image'): Verdict {
   const text = messageText(message);
   for (const rule of REPLY_RULES) {
-    const verdict = rule.verdict(message, text);
+    const verdict = rule.verdict(message, text, answer);
     if (verdict) return verdict;
   }
   return { kind: 'progress', text };

@@ -7,12 +7,18 @@
  */
 import type { APIMessage } from 'discord-api-types/v10';
 import { snowflakeTime } from './ids.js';
+import type { AnswerRule } from './command-specs.js';
 import { classifyReply } from './reply-classifier.js';
 import type { BotMessage, Verdict } from './reply-classifier.js';
 import { UserDispatchEvents } from './protocol.js';
 
 export type ReplyOutcome =
-  | { kind: 'reply'; message: MatchedMessage; verdict: Extract<Verdict, { kind: 'result' | 'botError' }>; interactionId: string | null }
+  | {
+      kind: 'reply';
+      message: MatchedMessage;
+      verdict: Extract<Verdict, { kind: 'result' | 'text' | 'botError' }>;
+      interactionId: string | null;
+    }
   | { kind: 'interactionFailure'; interactionId: string; reasonCode: number | null }
   /** The session ended under the waiter (fatal close or driver shutdown). */
   | { kind: 'sessionEnded'; error: Error };
@@ -51,10 +57,13 @@ export interface RegisterInit {
   sentAtMs: number;
   /** A command sent earlier, possibly from another session: its events may be gone already. */
   followed?: { interactionId: string | null };
+  /** How the command's final answer looks (command-specs.ts); /picsi's rule by default. */
+  answer?: AnswerRule;
 }
 
 interface Entry extends WaitProgress {
   nonce: string;
+  answer: AnswerRule;
   channelId: string;
   sentAtMs: number;
   sent: boolean;
@@ -94,9 +103,10 @@ export class ReplyMatcher {
   register(init: RegisterInit): ReplyWaiter {
     let resolve!: (outcome: ReplyOutcome) => void;
     const outcome = new Promise<ReplyOutcome>((r) => (resolve = r));
-    const { followed, ...where } = init;
+    const { followed, answer, ...where } = init;
     const entry: Entry = {
       ...where,
+      answer: answer ?? 'image',
       interactionId: null,
       acknowledged: false,
       placeholderId: null,
@@ -249,7 +259,7 @@ export class ReplyMatcher {
     this.byMessage.set(m.id, entry);
     const interactionId = merged.interaction_metadata?.id;
     if (interactionId && entry.interactionId === null) this.bind(entry, interactionId);
-    const verdict = classifyReply(merged);
+    const verdict = classifyReply(merged, entry.answer);
     switch (verdict.kind) {
       case 'loading':
         entry.placeholderId = merged.id;

@@ -3,17 +3,11 @@
  * types; the real driver (discord REST + user gateway) and test stubs implement `PicsiDriver`.
  */
 import type { Readable } from 'node:stream';
+import type { DiscordAccount } from '../jobs/account.js';
+import type { BotCommand } from '../jobs/commands.js';
 import type { JobAttachment, SentCommand } from '../jobs/model.js';
 
-/** One configured Discord user account bound to one channel (DISCORD_ACCOUNTS entries). */
-export interface DiscordAccount {
-  channel: string;
-  server: string;
-  /** The raw user token. Never logged, never returned by the API. */
-  discord: string;
-  /** Optional operator label shown in logs and the accounts query. */
-  label?: string;
-}
+export type { DiscordAccount } from '../jobs/account.js';
 
 /**
  * One image to upload to Discord: its metadata, and a way to read its bytes (from the blob store,
@@ -35,11 +29,37 @@ export interface PicsiCommand {
   target: UploadInput;
 }
 
+/**
+ * One run of any of the bot's commands (src/jobs/commands.ts): its arguments by meaning; the driver
+ * maps them onto the option names and types the command index declares.
+ */
+export interface CommandRun {
+  jobId: string;
+  account: DiscordAccount;
+  command: BotCommand;
+  /** /picsi's options string, already validated; null when none. */
+  options: string | null;
+  /** The identity commands' idname argument, already validated; null when the command takes none. */
+  idname: string | null;
+  /** The face image (/picsi, /saveid). */
+  source?: UploadInput;
+  /** The target image or GIF (/picsi, /swapid). */
+  target?: UploadInput;
+}
+
 /** A command another holder sent (or this one, before a restart): follow it, never send again. */
 export interface FollowCommand {
   jobId: string;
   account: DiscordAccount;
   command: SentCommand;
+  /** Which bot command it was (how its answer reads); /picsi when absent. */
+  kind?: BotCommand;
+}
+
+/** /listid's answer read into names (null when the text could not be read as a list). */
+export interface ListedIdentities {
+  names: string[];
+  defaultId: string | null;
 }
 
 export interface PicsiResult {
@@ -49,7 +69,12 @@ export interface PicsiResult {
   /** The bot message's timestamp (ISO 8601). */
   timestamp: string;
   interactionId: string | null;
+  /** /listid only: the saved names read from the answer; null when it could not be read. */
+  identities?: ListedIdentities | null;
 }
+
+/** The outcome of any command: the bot's answer message (attachments for the image commands). */
+export type CommandResult = PicsiResult;
 
 /** Progress callbacks, so the executor can record what reached Discord. */
 export interface PicsiHooks {
@@ -64,6 +89,9 @@ export interface PicsiHooks {
 
 export const DRIVER_FAILURE_CODES = [
   'BOT_ERROR',
+  'IDENTITY_NOT_FOUND',
+  'TOO_MANY_IDENTITIES',
+  'IDENTITY_LIMIT_REACHED',
   'INTERACTION_FAILED',
   'DISCORD_RATE_LIMITED',
   'DISCORD_UNAUTHORIZED',
@@ -111,9 +139,11 @@ export class DriverError extends Error {
 
 export interface PicsiDriver {
   /**
-   * Runs one /picsi on the command's account and resolves with the bot's result, or rejects with a
-   * DriverError. Aborting `signal` stops every further Discord call at once (rejects with ABORTED).
+   * Runs one bot command on the run's account and resolves with the bot's answer, or rejects with
+   * a DriverError. Aborting `signal` stops every further Discord call at once (rejects with ABORTED).
    */
+  run(command: CommandRun, signal: AbortSignal, hooks?: PicsiHooks): Promise<CommandResult>;
+  /** `run` of a /picsi. */
   picsi(command: PicsiCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult>;
   /**
    * Follows a command already sent (by a holder that died, or whose POST got no clear answer) to its

@@ -1,8 +1,8 @@
 /**
- * Uploads the job's two files the way the client does: ask for attachment slots, then PUT each
+ * Uploads the job's files (one or two) the way the client does: ask for attachment slots, then PUT each
  * file's bytes to its signed `upload_url` with no Authorization header, streamed from wherever the
- * input lives (the blob store) with a known Content-Length (never read into memory). Both PUTs run
- * at once; if one fails or the job's signal aborts, the other is cancelled.
+ * input lives (the blob store) with a known Content-Length (never read into memory). The PUTs run
+ * at once; if one fails or the job's signal aborts, the others are cancelled.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -14,12 +14,14 @@ import type { AttachmentSlotsRequest, AttachmentSlotsResponse, InteractionAttach
 
 export type RequestSlots = (request: AttachmentSlotsRequest, signal: AbortSignal) => Promise<AttachmentSlotsResponse>;
 
+/** The attachment refs, in the order of `files`. */
 export async function uploadFiles(
-  files: readonly [UploadInput, UploadInput],
+  files: readonly UploadInput[],
   requestSlots: RequestSlots,
   dispatcher: Dispatcher,
   signal: AbortSignal,
-): Promise<[InteractionAttachmentRef, InteractionAttachmentRef]> {
+): Promise<InteractionAttachmentRef[]> {
+  if (files.length === 0) return [];
   const wanted = files.map((f, i) => ({ id: String(i), filename: f.filename, file_size: f.size }));
   const { attachments: slots } = await requestSlots({ files: wanted }, signal);
   const puts = new AbortController();
@@ -31,7 +33,7 @@ export async function uploadFiles(
     return { id: String(i), filename: file.filename, uploaded_filename: slot.upload_filename };
   });
   try {
-    const [source, target] = await Promise.all(
+    return await Promise.all(
       refs.map((p) =>
         p.catch((err: unknown) => {
           puts.abort(err);
@@ -39,10 +41,8 @@ export async function uploadFiles(
         }),
       ),
     );
-    if (!source || !target) throw uploadError('upload produced no attachment', {});
-    return [source, target];
   } finally {
-    // Let the sibling PUT settle before returning, so nothing is in flight after a failure.
+    // Let the sibling PUTs settle before returning, so nothing is in flight after a failure.
     await Promise.allSettled(refs);
   }
 }

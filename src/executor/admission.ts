@@ -1,13 +1,19 @@
 /**
  * Admission: checks a request against the accounts, credits and queue caps, creates the job (its
  * inputs are already in the blob store) and wakes dispatch; or, in fail-fast mode, tries a few
- * times and refuses with the hosted API's 429. A refused or failed submit leaves nothing behind:
- * no record, no blob, nothing remembered here.
+ * times and refuses with the hosted API's 429. Every kind of job (its bot command) is admitted
+ * here: the identity commands follow the hosted API's channel rule, and a job's credit cost (a GIF
+ * target costs more) is decided here and kept on the record for the claim. A refused or failed
+ * submit leaves nothing behind: no record, no blob, nothing remembered here.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, echoInput } from '../errors.js';
-import { newQueuedJob, type Job } from '../jobs/model.js';
+import { checkGifTarget, creditCost, DEFAULT_PLAN, GIF_RULES, TARGET_COMMANDS, type TargetShape } from '../jobs/command-costs.js';
+import { IDENTITY_COMMANDS, type BotCommand } from '../jobs/commands.js';
+import { inputKeys, newQueuedJob, type FileInfo, type Job } from '../jobs/model.js';
 import type { JobView, SubmitInput } from '../jobs/service.js';
+import type { StagedFile } from '../jobs/staged-file.js';
+import { measureTarget } from '../jobs/target-shape.js';
 import { utcDay } from './coordinator.js';
 import type { ExecutorContext } from './context.js';
 import type { StoreLossJournal } from './store-loss-journal.js';
@@ -31,12 +37,17 @@ export class Admission {
 
   async submit(input: SubmitInput): Promise<JobView> {
     const { ctx } = this.deps;
-    const inputKeys = [input.source.key, input.target.key];
+    const keys = inputKeys({ source: input.source?.key, target: input.target?.key });
+    const command = input.command ?? 'picsi';
     let created = false;
     try {
       if (this.deps.isClosing())
         throw new AppError('CHANNEL_BUSY', 'The server is shutting down; retry on another instance', { retryAfter: 5 });
-      const [eligible, size] = await Promise.all([this.eligibleChannels(input.requestedChannel), ctx.coordinator.queueSize(input.owner)]);
+      const cost = await this.costOf(command, input.target);
+      const [{ eligible, channel }, size] = await Promise.all([
+        this.eligibleChannels(command, input.requestedChannel, cost),
+        ctx.coordinator.queueSize(input.owner),
+      ]);
       const { queueMax, queueMaxPerToken } = ctx.config.jobs;
       const retryAfter = Math.min(
         300,
@@ -49,7 +60,7 @@ export class Admission {
           { retryAfter },
         );
       }
-      const job = this.newJob(input);
+      const job = this.newJob({ ...input, requestedChannel: channel }, command, cost);
       await ctx.coordinator.createJob(job, true);
       created = true;
       this.deps.journal.record(job);
@@ -60,30 +71,58 @@ export class Admission {
       if (local && local.status !== 'QUEUED') return { ...local, queuePosition: null };
       return await this.deps.toView((await ctx.coordinator.getJob(job.id)) ?? job);
     } catch (error) {
-      if (!created)
-        await ctx.blobs
-          .delete(inputKeys)
-          .catch((e: unknown) => ctx.logger.warn({ err: e }, 'could not delete the inputs of a refused job'));
+      if (!created && keys.length > 0)
+        await ctx.blobs.delete(keys).catch((e: unknown) => ctx.logger.warn({ err: e }, 'could not delete the inputs of a refused job'));
       throw error;
     }
   }
 
-  private newJob(input: SubmitInput): Job {
+  private newJob(input: SubmitInput, command: BotCommand, cost: number): Job {
     const { ctx } = this.deps;
-    return newQueuedJob({
-      id: this.deps.newId(),
-      owner: input.owner,
-      mode: input.mode,
-      requestedChannel: input.requestedChannel,
-      options: input.options,
-      sourceImage: { size: input.source.size, type: input.source.contentType, filename: input.source.filename },
-      targetImage: { size: input.target.size, type: input.target.contentType, filename: input.target.filename },
-      replyUrl: input.replyUrl,
-      replyRef: input.replyRef,
-      created: new Date(ctx.now()).toISOString(),
-      instance: ctx.instanceId,
-      inputs: { source: input.source.key, target: input.target.key },
-    });
+    const info = (f: StagedFile | undefined): FileInfo | null => (f ? { size: f.size, type: f.contentType, filename: f.filename } : null);
+    const inputs = { ...(input.source ? { source: input.source.key } : {}), ...(input.target ? { target: input.target.key } : {}) };
+    return newQueuedJob(
+      {
+        id: this.deps.newId(),
+        owner: input.owner,
+        mode: input.mode,
+        requestedChannel: input.requestedChannel,
+        options: input.options,
+        idname: input.idname ?? null,
+        creditCost: cost,
+        sourceImage: info(input.source),
+        targetImage: info(input.target),
+        replyUrl: input.replyUrl,
+        replyRef: input.replyRef,
+        created: new Date(ctx.now()).toISOString(),
+        instance: ctx.instanceId,
+        inputs: inputKeys(inputs).length > 0 ? inputs : null,
+      },
+      command,
+    );
+  }
+
+  /**
+   * The credits the job will cost (src/jobs/command-costs.ts; PICSI_CREDIT_COST for a still /picsi).
+   * A GIF target is measured first and refused when the bot would refuse it on the account's plan
+   * (every account is assumed on DEFAULT_PLAN: the plan is not configurable yet).
+   */
+  private async costOf(command: BotCommand, target: StagedFile | undefined): Promise<number> {
+    const { ctx } = this.deps;
+    let shape: TargetShape | undefined;
+    if (target && TARGET_COMMANDS.has(command)) {
+      shape = await measureTarget(
+        target,
+        async () => {
+          const blob = await ctx.blobs.get(target.key);
+          if (!blob) throw new Error(`the uploaded target ${target.filename} is not in the blob store`);
+          return blob.body;
+        },
+        GIF_RULES[DEFAULT_PLAN].maxBytes.value,
+      );
+      checkGifTarget(shape, DEFAULT_PLAN, 'targetImage');
+    }
+    return creditCost(command, shape, DEFAULT_PLAN, ctx.config.jobs.creditCost);
   }
 
   /** The hosted API's behaviour: a few lock attempts, then 429. The job never waits in the queue. */
@@ -98,35 +137,54 @@ export class Admission {
     }
     if (await ctx.coordinator.discardQueued(job.id)) {
       this.deps.journal.forget(job.id);
-      await ctx.blobs.delete([job.inputs!.source, job.inputs!.target]).catch(() => undefined);
+      await ctx.blobs.delete(inputKeys(job.inputs)).catch(() => undefined);
       throw new AppError('CHANNEL_BUSY', `Unable to lock Discord after ${attempts} attempts`, { retryAfter });
     }
     return this.deps.toView((await ctx.coordinator.getJob(job.id)) ?? job);
   }
 
-  private async eligibleChannels(requested: string | null): Promise<number> {
+  /**
+   * How many channels could take the job now, and the channel it must run on: the requested one,
+   * or for an identity command the only account there is (its saved identities are that account's).
+   */
+  private async eligibleChannels(
+    command: BotCommand,
+    requestedChannel: string | null,
+    cost: number,
+  ): Promise<{ eligible: number; channel: string | null }> {
     const { ctx } = this.deps;
     const all = await ctx.coordinator.listAccounts();
-    if (requested !== null && !all.some((a) => a.channel === requested)) {
-      throw new AppError('BAD_USER_INPUT', `Configuration not found for channel ${echoInput(requested)}`, {
-        channel: echoInput(requested),
+    if (requestedChannel !== null && !all.some((a) => a.channel === requestedChannel)) {
+      throw new AppError('BAD_USER_INPUT', `Configuration not found for channel ${echoInput(requestedChannel)}`, {
+        channel: echoInput(requestedChannel),
       });
+    }
+    let requested = requestedChannel;
+    if (requested === null && IDENTITY_COMMANDS.has(command)) {
+      if (all.length > 1) {
+        throw new AppError(
+          'CHANNEL_REQUIRED',
+          `/${command} needs a channel: ${all.length} accounts are configured, and saved identities live in one Discord account`,
+          { field: 'channel', accounts: all.length },
+        );
+      }
+      requested = all[0]?.channel ?? null;
     }
     const candidates = all.filter((a) => a.enabled && (requested === null || a.channel === requested));
     if (candidates.length === 0)
       throw new AppError('PAYMENT_REQUIRED', 'No enabled Discord account is configured for this request', { channel: requested });
     const day = utcDay(ctx.now());
-    const { creditCost, creditsPerDay } = ctx.config.jobs;
+    const { creditsPerDay } = ctx.config.jobs;
     const used = await Promise.all(
       candidates.map((a) => (a.exhaustedDay === day ? Promise.resolve(Infinity) : ctx.coordinator.creditsUsed(a.channel, day))),
     );
-    const withCredits = used.filter((u) => u + creditCost <= creditsPerDay).length;
+    const withCredits = used.filter((u) => u + cost <= creditsPerDay).length;
     if (withCredits === 0)
       throw new AppError(
         'PAYMENT_REQUIRED',
         `Account has no credits left today (UTC) on ${requested === null ? 'any configured channel' : `channel ${requested}`}`,
         { channel: requested },
       );
-    return withCredits;
+    return { eligible: withCredits, channel: requested };
   }
 }

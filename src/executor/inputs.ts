@@ -1,23 +1,34 @@
 /** A job's uploaded images as the driver reads them: streamed from the blob store on demand. */
 import type { UploadInput } from '../discord/types.js';
-import type { Job } from '../jobs/model.js';
+import type { FileInfo, Job } from '../jobs/model.js';
 import type { BlobStore } from '../storage/blob-store.js';
 
 export class InputMissingError extends Error {
   override readonly name = 'InputMissingError';
 }
 
-export function inputsOf(job: Job, blobs: BlobStore): { source: UploadInput; target: UploadInput } | null {
+/** The images the job's command takes (a face and/or a target), each present when the job has it. */
+export interface JobUploads {
+  source?: UploadInput;
+  target?: UploadInput;
+}
+
+export function inputsOf(job: Job, blobs: BlobStore): JobUploads | null {
   if (!job.inputs) return null;
-  const input = (key: string, file: Job['sourceImage']): UploadInput => ({
-    filename: file.filename,
-    size: file.size,
-    contentType: file.type,
-    async open(signal) {
-      const blob = await blobs.get(key, signal);
-      if (!blob) throw new InputMissingError(`the uploaded image ${file.filename} is no longer in the blob store`);
-      return blob.body;
-    },
-  });
-  return { source: input(job.inputs.source, job.sourceImage), target: input(job.inputs.target, job.targetImage) };
+  const input = (key: string | undefined, file: FileInfo | null): UploadInput | undefined =>
+    key === undefined || file === null
+      ? undefined
+      : {
+          filename: file.filename,
+          size: file.size,
+          contentType: file.type,
+          async open(signal) {
+            const blob = await blobs.get(key, signal);
+            if (!blob) throw new InputMissingError(`the uploaded image ${file.filename} is no longer in the blob store`);
+            return blob.body;
+          },
+        };
+  const source = input(job.inputs.source, job.sourceImage);
+  const target = input(job.inputs.target, job.targetImage);
+  return { ...(source ? { source } : {}), ...(target ? { target } : {}) };
 }

@@ -3,7 +3,7 @@
  * the journal keeps the record (restored after a store loss), and listeners (callbacks) are told.
  */
 import type { Logger } from 'pino';
-import { isTerminal, type Job } from '../jobs/model.js';
+import { inputKeys, isTerminal, type Job } from '../jobs/model.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { StoreLossJournal } from './store-loss-journal.js';
 
@@ -39,7 +39,7 @@ export class TerminalEffects {
 async function deleteInputs(blobs: BlobStore, job: Pick<Job, 'id' | 'inputs'>, logger: Logger): Promise<void> {
   if (!job.inputs) return;
   try {
-    await blobs.delete([job.inputs.source, job.inputs.target]);
+    await blobs.delete(inputKeys(job.inputs));
   } catch (error) {
     logger.warn({ err: error, job: job.id }, 'could not delete the input images of a finished job');
   }

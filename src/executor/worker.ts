@@ -3,17 +3,19 @@
  * writes the outcome through the fenced update. The nonce is written on the job before POST
  * /interactions (command-record.ts), so a job whose holder dies after the send is followed (adopted)
  * by the channel's next holder instead of being sent twice; an adopted job runs `driver.follow`
- * instead of `driver.picsi`. Results are copied into the blob store before COMPLETED is written
+ * instead of `driver.run`. Every kind of job (its bot command: the job's verb) runs the same way. Results are copied into the blob store before COMPLETED is written
  * (results.ts).
  */
 import type { Logger } from 'pino';
 import { spendsAccountForToday } from '../discord/index.js';
-import { DriverError, type DiscordAccount, type PicsiDriver, type PicsiResult, type UploadInput } from '../discord/types.js';
+import { DriverError, type CommandResult, type DiscordAccount, type PicsiDriver } from '../discord/types.js';
+import { commandOf, COMMAND_INPUTS } from '../jobs/commands.js';
 import type { Job } from '../jobs/model.js';
 import { commandRecordHooks } from './command-record.js';
 import type { AccountState, Claimed, Coordinator, JobPatch } from './coordinator.js';
 import { utcDay } from './coordinator.js';
 import { keepLease } from './lease-keeper.js';
+import type { JobUploads } from './inputs.js';
 import { copyResults, type CopyRemote } from './results.js';
 
 export type AbortReason = 'cancel' | 'shutdown' | 'lease-lost';
@@ -44,13 +46,7 @@ export interface RunningJob {
 const WRITE_RETRY_WINDOW_MS = 5 * 60_000;
 const writeBackoffMs = (attempt: number) => Math.min(4000, 250 * 2 ** attempt);
 
-export function runJob(
-  deps: WorkerDeps,
-  claimed: Claimed,
-  token: string,
-  account: DiscordAccount,
-  inputs: { source: UploadInput; target: UploadInput } | null,
-): RunningJob {
+export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, account: DiscordAccount, inputs: JobUploads | null): RunningJob {
   const { coordinator, driver, now, leaseTtlMs } = deps;
   const job = claimed.job;
   const channel = job.channel!;
@@ -99,11 +95,14 @@ export function runJob(
   );
 
   const adopted = claimed.adopted && job.command != null;
-  const drive = (): Promise<PicsiResult> => {
-    if (adopted) return driver.follow({ jobId: job.id, account, command: job.command! }, controller.signal, hooks);
-    if (!inputs) throw new DriverError('DISCORD_ERROR', 'The job has no input images in the blob store', { commandSent: false });
-    return driver.picsi(
-      { jobId: job.id, account, options: job.options, source: inputs.source, target: inputs.target },
+  const kind = commandOf(job.verb);
+  const drive = (): Promise<CommandResult> => {
+    if (adopted) return driver.follow({ jobId: job.id, account, command: job.command!, kind }, controller.signal, hooks);
+    const needs = COMMAND_INPUTS[kind];
+    if ((needs.source && !inputs?.source) || (needs.target && !inputs?.target))
+      throw new DriverError('DISCORD_ERROR', 'The job has no input images in the blob store', { commandSent: false });
+    return driver.run(
+      { jobId: job.id, account, command: kind, options: job.options, idname: job.idname ?? null, ...inputs },
       controller.signal,
       hooks,
     );
@@ -122,6 +121,9 @@ export function runJob(
         content: result.content,
         attachments,
         timestamp: result.timestamp,
+        ...(result.identities === undefined
+          ? {}
+          : { identities: result.identities?.names ?? null, defaultIdentity: result.identities?.defaultId ?? null }),
       });
     } catch (error) {
       if (abortReason) return await finishAborted();

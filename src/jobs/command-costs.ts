@@ -7,8 +7,9 @@
  * the table stays the default and the knob wins.
  */
 import { AppError } from '../errors.js';
+import type { BotCommand } from './commands.js';
 
-export type BotCommand = 'picsi' | 'saveid' | 'swapid' | 'setid' | 'listid' | 'delid' | 'delall';
+export type { BotCommand };
 export type BotPlan = 'basic' | 'pro';
 
 export interface TableValue {

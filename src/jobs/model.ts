@@ -1,3 +1,5 @@
+import { verbOf, type BotCommand, type JobVerb } from './commands.js';
+
 /**
  * The job model: every field of the hosted API's job (docs/discord-protocol.md, the hosted API) in camelCase, plus our own
  * bookkeeping. This is the one shape stored in Redis, published on events, served by GraphQL and
@@ -27,7 +29,7 @@ export const mayMove = (from: JobStatus, to: JobStatus): boolean => NEXT_STATUSE
 /** How a request waits for a channel: queue (FIFO, default) or the hosted API's fail-fast lock attempts. */
 export type WaitMode = 'QUEUE' | 'FAIL_FAST';
 
-export const PICSI_VERB = 'faceswap-picsi';
+export const PICSI_VERB = verbOf('picsi');
 
 export interface FileInfo {
   size: number;
@@ -61,11 +63,18 @@ export interface JobAttachment {
   copy?: ResultCopy | null;
 }
 
-/** Blob-store keys of a job's uploaded images; null once the job is terminal (they are deleted). */
+/**
+ * Blob-store keys of a job's uploaded images, those its command takes (src/jobs/commands.ts); null
+ * once the job is terminal (they are deleted).
+ */
 export interface JobInputs {
-  source: string;
-  target: string;
+  source?: string;
+  target?: string;
 }
+
+/** Every blob key of a job's inputs. */
+export const inputKeys = (inputs: JobInputs | null | undefined): string[] =>
+  [inputs?.source, inputs?.target].filter((k): k is string => k !== undefined);
 
 /**
  * The /picsi command a holder sent for the job, written (fenced) right before POST /interactions:
@@ -90,7 +99,8 @@ export interface CallbackState {
 
 export interface Job {
   id: string;
-  verb: typeof PICSI_VERB;
+  /** `faceswap-<command>`: which bot command the job runs (commandOf in src/jobs/commands.ts). */
+  verb: JobVerb;
   status: JobStatus;
   /** Bumped by every stored change; subscribers forward only newer versions. */
   version: number;
@@ -105,8 +115,17 @@ export interface Job {
   /** The Discord user token, masked: first 3 + '…' + last 3 characters. */
   discord: string | null;
   options: string | null;
-  sourceImage: FileInfo;
-  targetImage: FileInfo;
+  /** The identity commands' idname argument, as validated (absent on records older than them). */
+  idname?: string | null;
+  /** The face image (/picsi, /saveid); null for commands without one. */
+  sourceImage: FileInfo | null;
+  /** The target image (/picsi, /swapid); null for commands without one. */
+  targetImage: FileInfo | null;
+  /**
+   * Credits the claim charges for this job, decided at admission from src/jobs/command-costs.ts
+   * (a GIF target costs the plan's GIF price); absent on older records (the configured cost).
+   */
+  creditCost?: number;
   replyUrl: string | null;
   replyRef: string | null;
   /** ISO 8601 UTC with milliseconds. */
@@ -118,6 +137,9 @@ export interface Job {
   messageId: string | null;
   content: string | null;
   attachments: JobAttachment[];
+  /** /listid: the saved names the bot listed, in its order, and its default when shown. */
+  identities?: string[] | null;
+  defaultIdentity?: string | null;
   timestamp: string | null;
   /** Failure: a stable machine code (see errors.ts), a human message, and details (JSON text). */
   code: string | null;
@@ -148,6 +170,8 @@ export type NewJobFields = Pick<
   | 'mode'
   | 'requestedChannel'
   | 'options'
+  | 'idname'
+  | 'creditCost'
   | 'sourceImage'
   | 'targetImage'
   | 'replyUrl'
@@ -157,11 +181,11 @@ export type NewJobFields = Pick<
   | 'inputs'
 >;
 
-/** A job as accepted: QUEUED, version 1, nothing run, nothing answered yet. */
-export function newQueuedJob(fields: NewJobFields): Job {
+/** A job as accepted: QUEUED, version 1, nothing run, nothing answered yet. `command` defaults to /picsi. */
+export function newQueuedJob(fields: NewJobFields, command: BotCommand = 'picsi'): Job {
   return {
     ...fields,
-    verb: PICSI_VERB,
+    verb: verbOf(command),
     status: 'QUEUED',
     version: 1,
     channel: null,
@@ -173,6 +197,8 @@ export function newQueuedJob(fields: NewJobFields): Job {
     messageId: null,
     content: null,
     attachments: [],
+    identities: null,
+    defaultIdentity: null,
     timestamp: null,
     code: null,
     error: null,

@@ -2,19 +2,27 @@
  * What the GraphQL layer needs from the job service (implemented by src/executor). Kept as an
  * interface so the schema depends on behaviour, not on Redis.
  */
-import type { DiscordAccount } from '../discord/types.js';
+import type { DiscordAccount } from './account.js';
+import type { BotCommand } from './commands.js';
 import type { CallbackState, Job, JobStatus, WaitMode } from './model.js';
 import type { StagedFile } from './staged-file.js';
 
 export type JobView = Job & { queuePosition: number | null };
 
 export interface SubmitInput {
+  /** The bot command to run (default /picsi); its inputs are listed in src/jobs/commands.ts. */
+  command?: BotCommand;
   owner: string;
   requestedChannel: string | null;
   options: string | null;
-  /** Already in the blob store; the service owns them from the call on (deletes them on refusal). */
-  source: StagedFile;
-  target: StagedFile;
+  /** The identity commands' idname argument, already validated (src/jobs/identity-names.ts). */
+  idname?: string | null;
+  /**
+   * The command's images, already in the blob store (the face, the target); the service owns them
+   * from the call on (deletes them on refusal).
+   */
+  source?: StagedFile;
+  target?: StagedFile;
   replyUrl: string | null;
   replyRef: string | null;
   mode: WaitMode;

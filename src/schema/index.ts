@@ -4,6 +4,7 @@ import './scalars.js';
 import './job.js';
 import './job-queries.js';
 import './picsi.js';
+import './identities.js';
 import './subscriptions.js';
 import './accounts.js';
 

@@ -99,10 +99,14 @@ const CallbackRef = builder.objectRef<CallbackState>('CallbackDelivery').impleme
 });
 
 export const JobRef = builder.objectRef<JobView>('Job').implement({
-  description: 'One /picsi run. Field names follow the hosted API (jobid → id, source_image → sourceImage…).',
+  description:
+    'One run of a bot command: /picsi or an identity command (`verb` says which). Field names follow the hosted API (jobid → id, source_image → sourceImage…).',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The job id (the hosted API: jobid).' }),
-    verb: t.exposeString('verb'),
+    verb: t.exposeString('verb', {
+      description:
+        '`faceswap-<command>`: faceswap-picsi, faceswap-saveid, faceswap-swapid, faceswap-setid, faceswap-listid, faceswap-delid, faceswap-delall.',
+    }),
     status: t.field({ type: JobStatusEnum, resolve: (j) => j.status }),
     version: t.exposeInt('version', { description: 'Increases with every change; events carry it.' }),
     queuePosition: t.exposeInt('queuePosition', { nullable: true, description: '1-based position while QUEUED.' }),
@@ -115,8 +119,28 @@ export const JobRef = builder.objectRef<JobView>('Job').implement({
     server: t.exposeString('server', { nullable: true }),
     discord: t.exposeString('discord', { nullable: true, description: 'The account token, masked (first 3 + … + last 3).' }),
     options: t.exposeString('options', { nullable: true }),
-    sourceImage: t.field({ type: FileInfoRef, resolve: (j) => j.sourceImage }),
-    targetImage: t.field({ type: FileInfoRef, resolve: (j) => j.targetImage }),
+    idname: t.string({
+      nullable: true,
+      description: 'The idname argument of an identity command, as sent (swapId: names joined by commas; setId: with its flag).',
+      resolve: (j) => j.idname ?? null,
+    }),
+    sourceImage: t.field({
+      type: FileInfoRef,
+      nullable: true,
+      description: 'The face image (picsi, saveId); null for commands without one.',
+      resolve: (j) => j.sourceImage,
+    }),
+    targetImage: t.field({
+      type: FileInfoRef,
+      nullable: true,
+      description: 'The target image (picsi, swapId); null for commands without one.',
+      resolve: (j) => j.targetImage,
+    }),
+    creditCost: t.int({
+      nullable: true,
+      description: 'Credits the job costs its account, decided when accepted (a GIF target costs the GIF price); null on older jobs.',
+      resolve: (j) => j.creditCost ?? null,
+    }),
     replyUrl: t.exposeString('replyUrl', { nullable: true }),
     replyRef: t.exposeString('replyRef', { nullable: true }),
     created: t.field({ type: 'DateTime', resolve: (j) => j.created }),
@@ -126,6 +150,17 @@ export const JobRef = builder.objectRef<JobView>('Job').implement({
     messageId: t.exposeString('messageId', { nullable: true, description: "The bot's reply message." }),
     content: t.exposeString('content', { nullable: true, description: "The bot's message text." }),
     attachments: t.field({ type: [AttachmentRef], resolve: (j) => j.attachments }),
+    identities: t.stringList({
+      nullable: true,
+      description:
+        "listIds: the saved names the bot listed, in its order; null for other commands, or when the bot's text could not be read (see content).",
+      resolve: (j) => j.identities ?? null,
+    }),
+    defaultIdentity: t.string({
+      nullable: true,
+      description: 'listIds: the default identity, when the bot showed one.',
+      resolve: (j) => j.defaultIdentity ?? null,
+    }),
     timestamp: t.field({ type: 'DateTime', nullable: true, description: "The bot message's timestamp.", resolve: (j) => j.timestamp }),
     code: t.field({
       type: JobErrorCodeEnum,

@@ -40,7 +40,7 @@ const asCreate = (m: WireMessage): Partial<APIMessage> => ({
 
 async function deliver(f: BotMessageFixture): Promise<ReplyOutcome | undefined> {
   const matcher = new ReplyMatcher(INSIGHTFACESWAP_APPLICATION_ID, () => user.id);
-  const waiter = matcher.register({ nonce: 'n1', channelId: 'c1', sentAtMs: 0 });
+  const waiter = matcher.register({ nonce: 'n1', channelId: 'c1', sentAtMs: 0, ...(f.answer ? { answer: f.answer } : {}) });
   matcher.handleDispatch('INTERACTION_CREATE', { id: 'i1', nonce: 'n1' });
   if (f.editOf) {
     matcher.handleDispatch('MESSAGE_CREATE', asCreate(f.editOf));
@@ -64,11 +64,15 @@ describe('classifier corpus', () => {
       ).toBeGreaterThanOrEqual(2);
     }
     const kinds = new Set(BOT_MESSAGES.map((f) => (f.expected.kind === 'botError' ? f.expected.reason : f.expected.kind)));
-    for (const kind of ['result', 'loading', 'progress', 'UNKNOWN']) expect(kinds).toContain(kind);
+    for (const kind of ['result', 'text', 'loading', 'progress', 'UNKNOWN']) expect(kinds).toContain(kind);
   });
 
   it.each(BOT_MESSAGES.filter((f) => !f.editOf))('$name → $expected.kind $expected.reason', (f) => {
-    expect(classifyReply(f.message)).toMatchObject(verdictShape(f));
+    expect(classifyReply(f.message, f.answer)).toMatchObject(verdictShape(f));
+  });
+
+  it.each(BOT_MESSAGES.filter((f) => f.expected.kind === 'text'))('under the image rule, a text answer is progress: $name', (f) => {
+    expect(classifyReply(f.message, 'image')).toMatchObject({ kind: 'progress' });
   });
 
   it.each(BOT_MESSAGES)('through the matcher: $name', async (f) => {

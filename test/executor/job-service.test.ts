@@ -36,7 +36,7 @@ beforeAll(async () => {
 });
 afterAll(() => simulator.close());
 
-const input = async (overrides: Partial<SubmitInput> = {}): Promise<SubmitInput> => ({
+const input = async (overrides: Partial<SubmitInput> = {}): Promise<SubmitInput & Required<Pick<SubmitInput, 'source' | 'target'>>> => ({
   owner: 'owner-a',
   requestedChannel: null,
   options: null,

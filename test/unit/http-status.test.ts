@@ -12,6 +12,7 @@ describe('httpStatusOf', () => {
     );
     expect(statuses).toEqual({
       BAD_USER_INPUT: 200,
+      CHANNEL_REQUIRED: 200,
       GRAPHQL_PARSE_FAILED: 200,
       GRAPHQL_VALIDATION_FAILED: 200,
       BAD_REQUEST: 200,
@@ -24,6 +25,9 @@ describe('httpStatusOf', () => {
       CHANNEL_BUSY: 429,
       DISCORD_RATE_LIMITED: 200,
       BOT_ERROR: 200,
+      IDENTITY_NOT_FOUND: 200,
+      TOO_MANY_IDENTITIES: 200,
+      IDENTITY_LIMIT_REACHED: 200,
       INTERACTION_FAILED: 200,
       DISCORD_UNAUTHORIZED: 200,
       DISCORD_ERROR: 200,
@@ -63,10 +67,13 @@ describe('JobErrorCode', () => {
       'DISCORD_RATE_LIMITED',
       'DISCORD_UNAUTHORIZED',
       'EXECUTOR_LOST',
+      'IDENTITY_LIMIT_REACHED',
+      'IDENTITY_NOT_FOUND',
       'INTERACTION_FAILED',
       'INTERNAL_SERVER_ERROR',
       'PAYMENT_REQUIRED',
       'TIMEOUT',
+      'TOO_MANY_IDENTITIES',
     ]);
   });
 });

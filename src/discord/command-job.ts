@@ -1,22 +1,25 @@
 /**
- * One /picsi on one account (docs/discord-protocol.md): gateway ready → command index → uploads → POST
- * /interactions (refreshing a stale command version once) → the bot's answer or a typed failure.
- * Every Discord call gets the job's signal; the job ends in exactly one result or DriverError.
- * `followPicsi` waits for the answer to a command sent earlier, through the same reply path.
+ * One bot command on one account (docs/discord-protocol.md), the same steps for every command:
+ * gateway ready → command index → uploads (the command's images, if any) → POST /interactions
+ * (refreshing a stale command version once) → the bot's answer or a typed failure. What differs per
+ * command is data (command-specs.ts): its options and how its answer reads. Every Discord call gets
+ * the job's signal; the job ends in exactly one result or DriverError. `followCommand` waits for
+ * the answer to a command sent earlier, through the same reply path.
  */
 import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
-import type { APIAttachment } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
-import type { JobAttachment } from '../jobs/model.js';
+import type { BotCommand } from '../jobs/commands.js';
 import type { AccountSession } from './account-session.js';
+import { settle } from './command-answer.js';
+import { COMMAND_SPECS, type OptionRole } from './command-specs.js';
 import { SessionClosedError } from './gateway-close.js';
 import { pollHistory } from './history-fallback.js';
-import { picsiInvokeBody } from './interaction.js';
+import { commandInvokeBody } from './interaction.js';
 import { JobScope, ScopeEndedError } from './job-scope.js';
-import type { ReplyOutcome, ReplyWaiter } from './reply-matcher.js';
+import type { ReplyWaiter } from './reply-matcher.js';
 import { isInvalidCommandVersion, restFailure } from './rest-errors.js';
 import { DriverError } from './types.js';
-import type { FollowCommand, PicsiCommand, PicsiHooks, PicsiResult } from './types.js';
+import type { CommandResult, CommandRun, FollowCommand, PicsiHooks, UploadInput } from './types.js';
 import { uploadFiles } from './uploads.js';
 import { GatewayFatalError } from './user-gateway.js';
 
@@ -32,10 +35,11 @@ export interface JobDeps {
 
 type Step = 'gateway' | 'command index' | 'upload' | 'POST /interactions' | 'reply';
 
-export async function runPicsi(deps: JobDeps, command: PicsiCommand, signal: AbortSignal, hooks: PicsiHooks = {}): Promise<PicsiResult> {
+export async function runCommand(deps: JobDeps, command: CommandRun, signal: AbortSignal, hooks: PicsiHooks = {}): Promise<CommandResult> {
   const { session } = deps;
   const { channel, server } = command.account;
-  const log = session.logger.child({ job: command.jobId, channel });
+  const name = command.command;
+  const log = session.logger.child({ job: command.jobId, channel, command: name });
   const scope = new JobScope(signal, deps.timeoutMs);
   const nonces: string[] = [];
   const commandSent = (): boolean => nonces.some((n) => session.rest.invokeTrace(n).sent);
@@ -46,11 +50,20 @@ export async function runPicsi(deps: JobDeps, command: PicsiCommand, signal: Abo
     scope.check();
     await scope.guard(session.gateway.waitReady(scope.signal));
     step = 'command index';
-    let picsi = await scope.guard(session.commands.picsi(server, scope.signal));
+    let entry = await scope.guard(session.commands.command(server, name, scope.signal));
     step = 'upload';
     const requestSlots = (body: Parameters<typeof session.rest.attachmentSlots>[1], s: AbortSignal) =>
       session.rest.attachmentSlots(channel, body, s);
-    const attachments = await scope.guard(uploadFiles([command.source, command.target], requestSlots, session.rest.agent, scope.signal));
+    const files = filesOf(command);
+    const refs = await scope.guard(
+      uploadFiles(
+        files.map(([, f]) => f),
+        requestSlots,
+        session.rest.agent,
+        scope.signal,
+      ),
+    );
+    const attachments = Object.fromEntries(files.map(([role], i) => [role, refs[i]]));
     step = 'POST /interactions';
     for (let attempt = 1; ; attempt += 1) {
       const sessionId = await scope.guard(session.gateway.waitReady(scope.signal));
@@ -58,15 +71,16 @@ export async function runPicsi(deps: JobDeps, command: PicsiCommand, signal: Abo
       nonces.push(nonce);
       waiter?.dispose();
       const sentAtMs = deps.now();
-      waiter = session.matcher.register({ nonce, channelId: channel, sentAtMs });
-      const body = picsiInvokeBody({
-        command: picsi,
+      waiter = session.matcher.register({ nonce, channelId: channel, sentAtMs, answer: COMMAND_SPECS[name].answer });
+      const body = commandInvokeBody({
+        name,
+        command: entry,
         guildId: server,
         channelId: channel,
         sessionId,
         nonce,
         attachments,
-        options: command.options,
+        texts: { options: command.options, idname: command.idname },
       });
       scope.check();
       await scope.guard(
@@ -93,7 +107,7 @@ export async function runPicsi(deps: JobDeps, command: PicsiCommand, signal: Abo
         }
         log.info('command version is stale; refreshing the command index once');
         step = 'command index';
-        picsi = await scope.guard(session.commands.picsi(server, scope.signal, true));
+        entry = await scope.guard(session.commands.command(server, name, scope.signal, true));
         step = 'POST /interactions';
         continue;
       }
@@ -101,14 +115,14 @@ export async function runPicsi(deps: JobDeps, command: PicsiCommand, signal: Abo
       break;
     }
     step = 'reply';
-    const result = await awaitReply({ session, scope, waiter, channel, log, deps }, commandSent);
-    log.info({ ms: deps.now() - started, message: result.messageId }, 'picsi completed');
+    const result = await awaitReply({ session, scope, waiter, channel, log, deps, name }, commandSent);
+    log.info({ ms: deps.now() - started, message: result.messageId }, `${name} completed`);
     return result;
   } catch (err) {
     const failure = toFailure(err, { scope, step, commandSent: commandSent(), waiter, session, timeoutMs: deps.timeoutMs });
     log.warn(
       { code: failure.code, reason: failure.reason, commandSent: failure.commandSent, ms: deps.now() - started },
-      `picsi failed: ${failure.message}`,
+      `${name} failed: ${failure.message}`,
     );
     throw failure;
   } finally {
@@ -120,17 +134,18 @@ export async function runPicsi(deps: JobDeps, command: PicsiCommand, signal: Abo
 
 /**
  * Follows a command sent earlier (by another holder, or before this holder's restart) with the
- * same reply matching as runPicsi after its send: its nonce, its interaction id, the bot's messages
+ * same reply matching as runCommand after its send: its nonce, its interaction id, the bot's messages
  * in the channel history. The job timeout counts from when it was sent (at least one history look).
  */
-export async function followPicsi(
+export async function followCommand(
   deps: JobDeps,
   command: FollowCommand,
   signal: AbortSignal,
   hooks: PicsiHooks = {},
-): Promise<PicsiResult> {
+): Promise<CommandResult> {
   const { session } = deps;
   const { channel } = command.account;
+  const name = command.kind ?? 'picsi';
   const log = session.logger.child({ job: command.jobId, channel, nonce: command.command.nonce });
   const sentAtMs = Date.parse(command.command.sentAt);
   const remainingMs = Math.max(sentAtMs + deps.timeoutMs - deps.now(), 2 * deps.historyPollMs);
@@ -146,10 +161,11 @@ export async function followPicsi(
       channelId: channel,
       sentAtMs,
       followed: { interactionId: command.command.interactionId },
+      answer: COMMAND_SPECS[name].answer,
     });
     if (hooks.onInteractionId && !command.command.interactionId) waiter.onInteractionId((id) => hooks.onInteractionId?.(id));
     log.info({ interactionId: command.command.interactionId }, 'following a command sent earlier');
-    return await awaitReply({ session, scope, waiter, channel, log, deps }, () => true);
+    return await awaitReply({ session, scope, waiter, channel, log, deps, name }, () => true);
   } catch (err) {
     const failure = toFailure(err, { scope, step, commandSent: true, waiter, session, timeoutMs: remainingMs });
     log.warn({ code: failure.code, reason: failure.reason }, `following the command failed: ${failure.message}`);
@@ -167,10 +183,20 @@ interface ReplyContext {
   channel: string;
   log: Logger;
   deps: JobDeps;
+  name: BotCommand;
+}
+
+/** The command's images by role, in the order its options declare them. */
+function filesOf(command: CommandRun): [OptionRole, UploadInput][] {
+  const byRole: Partial<Record<OptionRole, UploadInput>> = { source: command.source, target: command.target };
+  return COMMAND_SPECS[command.command].options.flatMap((o): [OptionRole, UploadInput][] => {
+    const file = byRole[o.role];
+    return file ? [[o.role, file]] : [];
+  });
 }
 
 /** The bot's answer to a sent command: gateway events, and the channel history once they were lost. */
-async function awaitReply(c: ReplyContext, commandSent: () => boolean): Promise<PicsiResult> {
+async function awaitReply(c: ReplyContext, commandSent: () => boolean): Promise<CommandResult> {
   const { session, scope, waiter, log, deps } = c;
   waiter.onOrphaned(() => {
     log.warn("the command's gateway events may be lost; looking in channel history");
@@ -182,7 +208,7 @@ async function awaitReply(c: ReplyContext, commandSent: () => boolean): Promise<
     }).catch((err: unknown) => log.warn({ err }, 'channel history fallback failed'));
   });
   const outcome = await scope.guard(waiter.outcome);
-  return settle(outcome, commandSent());
+  return settle(outcome, commandSent(), c.name);
 }
 
 /**
@@ -194,49 +220,6 @@ function isAmbiguousAnswer(err: unknown): boolean {
   if (err instanceof RateLimitError) return false;
   if (err instanceof DiscordAPIError || err instanceof HTTPError) return err.status >= 500;
   return true;
-}
-
-/** The final outcome of a sent command: a result, or the bot's / Discord's refusal. */
-function settle(outcome: ReplyOutcome, commandSent: boolean): PicsiResult {
-  switch (outcome.kind) {
-    case 'reply': {
-      const { message, verdict } = outcome;
-      if (verdict.kind === 'botError') {
-        throw new DriverError('BOT_ERROR', `The bot refused the job: ${verdict.text || verdict.reason}`, {
-          commandSent,
-          reason: verdict.reason,
-          details: { reason: verdict.reason, text: verdict.text },
-        });
-      }
-      return {
-        messageId: message.id,
-        content: message.content ?? '',
-        attachments: verdict.attachments.map(toJobAttachment),
-        timestamp: message.timestamp ?? new Date().toISOString(),
-        interactionId: outcome.interactionId,
-      };
-    }
-    case 'interactionFailure':
-      throw new DriverError('INTERACTION_FAILED', `Discord reported INTERACTION_FAILURE (reason_code ${String(outcome.reasonCode)})`, {
-        commandSent,
-        details: { reason_code: outcome.reasonCode, interactionId: outcome.interactionId },
-      });
-    case 'sessionEnded':
-      throw outcome.error;
-  }
-}
-
-export function toJobAttachment(a: APIAttachment): JobAttachment {
-  return {
-    id: a.id,
-    contentType: a.content_type ?? null,
-    filename: a.filename,
-    url: a.url,
-    proxyUrl: a.proxy_url ?? null,
-    size: a.size,
-    width: a.width ?? null,
-    height: a.height ?? null,
-  };
 }
 
 interface FailureContext {
