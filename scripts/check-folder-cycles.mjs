@@ -3,13 +3,6 @@
 // any cycle between them. Type-only imports count: they tie the folders together just the same.
 import madge from 'madge';
 
-/**
- * Folder cycles accepted for now, each as the exact set of folders in it. discord ⇄ jobs is being
- * untangled on its own branch (the shared domain types move to one module); remove the entry when
- * that lands, so the cycle cannot come back.
- */
-const ALLOWED = [['discord', 'jobs']];
-
 const nodeOf = (file) => (file.includes('/') ? file.slice(0, file.indexOf('/')) : file.replace(/\.ts$/, ''));
 
 /** Folder → folder → the file imports behind that edge. */
@@ -63,16 +56,11 @@ function cycles(edges) {
   return found;
 }
 
-const sameSet = (a, b) => a.length === b.length && a.every((x) => b.includes(x));
-
 const result = await madge('src', { fileExtensions: ['ts'], tsConfig: 'tsconfig.json' });
 const edges = folderGraph(result.obj());
-const found = cycles(edges);
-const allowed = found.filter((component) => ALLOWED.some((entry) => sameSet(entry, component)));
-const failing = found.filter((component) => !allowed.includes(component));
+const failing = cycles(edges);
 if (failing.length === 0) {
-  const accepted = allowed.map((component) => component.join(' ⇄ ')).join(', ');
-  console.log(`folder cycles: none in src/${accepted ? ` (accepted for now: ${accepted})` : ''}`);
+  console.log('folder cycles: none in src/');
 } else {
   for (const component of failing) {
     console.error(`folder cycle: ${component.join(' ⇄ ')}`);

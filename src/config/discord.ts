@@ -1,7 +1,7 @@
 /** The Discord accounts jobs run on, and where Discord (or the simulator) is. */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { DiscordAccount } from '../discord/types.js';
+import type { DiscordAccount } from '../jobs/account.js';
 import { int, withoutTrailingSlashes, type Parsed } from './variables.js';
 
 export const DISCORD_VARIABLES = {
