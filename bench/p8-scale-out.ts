@@ -50,7 +50,7 @@ export async function run(): Promise<BenchResult> {
     rss.stop();
     const processed = (await redisInfo(admin, 'stats'))['total_commands_processed']! - processedBefore;
     const measuredMs = Date.now() - firstSubmitAt;
-    const topCommands = commandDelta(commandsBefore, await commandCalls(admin)).slice(0, 6);
+    const topCommands = commandDelta(commandsBefore, await commandCalls(admin)).slice(0, 14);
     const endRss = servers.map((s) => s.rssBytes());
     if (completed(snapshot) < JOBS) throw new Error(`only ${completed(snapshot)} of ${JOBS} interactions ended before the deadline`);
 
