@@ -8,6 +8,8 @@ export interface SimChannelSnapshot extends ChannelStats {
   /** Epoch ms of the first accepted interaction since the last reset, null if none. */
   firstAt: number | null;
   lastEndedAt: number | null;
+  /** Per interaction after the first: [its start (epoch ms), its start minus the previous one's end on the channel (ms)]. */
+  gaps: [number, number][];
 }
 
 export interface SimSnapshot {
