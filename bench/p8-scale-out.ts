@@ -4,6 +4,10 @@
  * Makespan vs. the ideal jobs ÷ channels × delay; Redis commands per job; server RSS; the
  * simulator's max concurrent interactions per channel (must stay 1).
  */
+import { executorKeys } from '../src/executor/keys.js';
+import type { Job } from '../src/jobs/model.js';
+import { resultCopier } from '../src/executor/results.js';
+import { tempBlobStore } from '../test/helpers/blobs.js';
 import { makePng } from '../test/helpers/images.js';
 import { jobStatus, round, sleep, submit } from './common.js';
 import {
@@ -18,6 +22,7 @@ import {
   startDeployment,
   warmUp,
 } from './deployment.js';
+import { handoff } from './handoff.js';
 import type { SimSnapshot } from './sim-process.js';
 import { percentile, type BenchResult } from './stats.js';
 
@@ -27,9 +32,28 @@ const SERVERS = 3;
 const BOT_DELAY_MS = 500;
 const SUBMIT_CONCURRENCY = 48;
 const IDLE_SAMPLE_MS = 3000;
+/** Result files copied again after the run, to time the copy the holder does while the channel is held. */
+const COPY_SAMPLES = 40;
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const completed = (s: SimSnapshot) => s.channels.reduce((n, c) => n + c.completed, 0);
+
+/**
+ * The holder's result copy (src/executor/results.ts resultCopier: the simulator's CDN → a blob store),
+ * timed here on result URLs of the run, one at a time, with the deployment still up.
+ */
+async function timeResultCopies(records: Job[], samples: number): Promise<number[]> {
+  const blobs = await tempBlobStore();
+  const copy = resultCopier(blobs);
+  const urls = records.flatMap((j) => j.attachments.map((a) => a.url)).slice(0, samples);
+  const times: number[] = [];
+  for (const [i, url] of urls.entries()) {
+    const t0 = performance.now();
+    await copy(url, `results/bench/${i}`, { contentType: 'image/png', signal: AbortSignal.timeout(20_000) });
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
 
 export async function run(): Promise<BenchResult> {
   const deployment = await startDeployment('p8', { channels: CHANNELS, servers: SERVERS });
@@ -85,10 +109,13 @@ export async function run(): Promise<BenchResult> {
     const fromFirstInteractionMs = lastEndedAt - firstInteractionAt;
     const maxInFlight = Math.max(...snapshot.channels.map((c) => c.maxInFlight));
     const perChannel = snapshot.channels.map((c) => c.completed);
-    const allGaps = snapshot.channels.flatMap((c) => c.gaps);
-    const gaps = allGaps.map(([, gap]) => gap);
+    const keys = executorKeys(deployment.prefix);
+    const records = (await admin.mget(created.map(({ job }) => keys.job(job.id)))).flatMap((raw) => (raw ? [JSON.parse(raw) as Job] : []));
+    const split = handoff(snapshot, records);
+    const copyMs = await timeResultCopies(records, COPY_SAMPLES);
+    const gaps = split.gaps.map((g) => g.gapMs);
     // After the last submit: the client no longer competes for the CPU.
-    const gapsAfterSubmit = allGaps.filter(([at]) => at > submittedAt).map(([, gap]) => gap);
+    const gapsAfterSubmit = split.gaps.filter((g) => g.startedAt > submittedAt).map((g) => g.gapMs);
     const rampMs = Math.max(...snapshot.channels.map((c) => (c.firstAt ?? Infinity) - firstSubmitAt));
     const ratio = makespanMs / idealMs;
     const allCompleted = (statuses['COMPLETED'] ?? 0) === JOBS;
@@ -109,6 +136,11 @@ export async function run(): Promise<BenchResult> {
         handoffMeanMs: round(mean(gaps), 1),
         handoffAfterSubmitP50Ms: round(percentile(gapsAfterSubmit, 50), 1),
         handoffAfterSubmitMeanMs: round(mean(gapsAfterSubmit), 1),
+        replyToOutcomeMeanMs: round(split.parts.replyToOutcome.mean, 1),
+        outcomeToClaimMeanMs: round(split.parts.outcomeToClaim.mean, 1),
+        claimToSentMeanMs: round(split.parts.claimToSent.mean, 1),
+        sentToAcceptedMeanMs: round(split.parts.sentToAccepted.mean, 1),
+        resultCopyP50Ms: round(percentile(copyMs, 50), 1),
         serverCpuS: round(serverCpuS, 1),
         simCpuS: round(simCpuS, 1),
         redisCpuS: round(redisCpuS, 1),
@@ -128,7 +160,7 @@ export async function run(): Promise<BenchResult> {
         `${SERVERS} server processes (src/main.ts) on one private redis-server, one simulator process (bench/sim-child.ts) with ${CHANNELS} accounts at bot delay ${BOT_DELAY_MS} ms; ` +
         `${JOBS} multipart picsi (32×32 + 48×48 PNG, mode QUEUE, no channel) submitted round robin across the servers, ${SUBMIT_CONCURRENCY} requests in flight, after a warm-up of 4 jobs per server at delay 0. ` +
         `makespan = first submit → last interaction end (simulator clock, epoch ms); ideal = jobs ÷ channels × delay. ` +
-        `rampS = first submit → the last channel's first interaction; handoff = an interaction's start − the end of the one before it on its channel (the bot's reply seen, results copied, terminal write, lease released, next claim, inputs uploaded, POST /interactions). ` +
+        `rampS = first submit → the last channel's first interaction; handoff = an interaction's start − the end of the one before it on its channel, split (means, bench/handoff.ts) into reply → outcome (reply seen, result files copied while the channel is held), outcome → claim (terminal write, release, freed event, next claim), claim → sent (inputs read and uploaded to Discord, command recorded) and sent → accepted (POST /interactions); resultCopyP50Ms = the holder's result copy (resultCopier), timed after the run on ${COPY_SAMPLES} result URLs of it. ` +
         `Redis commands = total_commands_processed delta (first submit → last interaction end) ÷ jobs; NetOfIdle subtracts the rate of the idle deployment (${IDLE_SAMPLE_MS / 1000} s before the burst, all servers polling/renewing) over that time; top per job: ${topCommands.map(([c, n]) => `${c} ${round(n / JOBS, 1)}`).join(', ')}. ` +
         `RSS per server end ${endRss.map((b) => mb(b).toFixed(0)).join('/')} MB, peak ${rss.peaks.map((b) => mb(b).toFixed(0)).join('/')} MB. ` +
         `Statuses: ${JSON.stringify(statuses)}.`,

@@ -13,15 +13,6 @@ const accounts = Array.from({ length: Number(process.env['BENCH_SIM_ACCOUNTS'] ?
   simulator.createAccount({ credits: 1_000_000_000 }),
 );
 
-/** Each interaction's start minus the end of the one before it on the channel (ms): the handoff, with its start. */
-function handoffGaps(log: readonly { at: number; endedAt?: number }[], epoch: (t: number) => number): [number, number][] {
-  const sorted = [...log].sort((a, b) => a.at - b.at);
-  return sorted.slice(1).flatMap((e, i): [number, number][] => {
-    const endedAt = sorted[i]!.endedAt;
-    return endedAt === undefined ? [] : [[epoch(e.at), e.at - endedAt]];
-  });
-}
-
 /** Interaction times as epoch ms (performance.timeOrigin + now), comparable with the parent's clock. */
 function snapshot(): SimSnapshot {
   const epoch = (t: number) => performance.timeOrigin + t;
@@ -34,7 +25,7 @@ function snapshot(): SimSnapshot {
         ...simulator.stats(a.channelId),
         firstAt: log.length ? epoch(Math.min(...log.map((e) => e.at))) : null,
         lastEndedAt: ended.length ? epoch(Math.max(...ended.map((e) => e.endedAt!))) : null,
-        gaps: handoffGaps(log, epoch),
+        log: log.map((e): [string, number, number | null] => [e.nonce, epoch(e.at), e.endedAt === undefined ? null : epoch(e.endedAt)]),
       };
     }),
   };

@@ -8,8 +8,8 @@ export interface SimChannelSnapshot extends ChannelStats {
   /** Epoch ms of the first accepted interaction since the last reset, null if none. */
   firstAt: number | null;
   lastEndedAt: number | null;
-  /** Per interaction after the first: [its start (epoch ms), its start minus the previous one's end on the channel (ms)]. */
-  gaps: [number, number][];
+  /** Every interaction since the last reset: [nonce, accepted at, ended at (null while in flight)], epoch ms. */
+  log: [string, number, number | null][];
 }
 
 export interface SimSnapshot {
