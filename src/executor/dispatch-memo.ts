@@ -38,8 +38,9 @@ export class DispatchMemo {
     this.forgotAt = ++this.clock;
   }
 
+  /** This instance holds the channel now: its own run's end (or the lease's) frees it. */
   claimed(channel: string): void {
-    this.memos.delete(channel);
+    this.memos.set(channel, { kind: 'held', until: this.now() + this.heldRecheckMs });
   }
 
   missed(channel: string, sentAt: number, miss: ClaimMiss): void {
