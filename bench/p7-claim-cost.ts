@@ -65,7 +65,7 @@ async function claimCost(n: number): Promise<number[]> {
       const t0 = performance.now();
       const claimed = await coordinator.claim(request);
       const ms = performance.now() - t0;
-      if (!claimed || claimed === 'store-lost') throw new Error(`claim ${i} at N=${n} found nothing`);
+      if (claimed === 'store-lost' || !('job' in claimed)) throw new Error(`claim ${i} at N=${n} found nothing`);
       if (i >= 20) samples.push(ms); // the first claims warm the script cache and the connection
       await coordinator.updateJob(claimed.job.id, {
         patch: { status: 'COMPLETED' },
@@ -120,7 +120,8 @@ async function lifecyclesPerSecond(channels: number, seconds: number): Promise<n
             start: { server: 'srv', discord: 'ben…789', startedAt: new Date(nowMs).toISOString() },
             lost: { patch: { status: 'FAILED', code: 'EXECUTOR_LOST' }, retentionSec: 60, jobTimeoutMs: 60_000 },
           });
-          if (!claimed || claimed === 'store-lost' || claimed.job.id !== job.id) throw new Error('throughput claim took another job');
+          if (claimed === 'store-lost' || !('job' in claimed) || claimed.job.id !== job.id)
+            throw new Error('throughput claim took another job');
           await coordinator.markCommandSent(job.id, channel, token, {
             nonce: String(i),
             interactionId: null,

@@ -25,6 +25,7 @@ function snapshot(): SimSnapshot {
         ...simulator.stats(a.channelId),
         firstAt: log.length ? epoch(Math.min(...log.map((e) => e.at))) : null,
         lastEndedAt: ended.length ? epoch(Math.max(...ended.map((e) => e.endedAt!))) : null,
+        log: log.map((e): [string, number, number | null] => [e.nonce, epoch(e.at), e.endedAt === undefined ? null : epoch(e.endedAt)]),
       };
     }),
   };

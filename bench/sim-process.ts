@@ -8,6 +8,8 @@ export interface SimChannelSnapshot extends ChannelStats {
   /** Epoch ms of the first accepted interaction since the last reset, null if none. */
   firstAt: number | null;
   lastEndedAt: number | null;
+  /** Every interaction since the last reset: [nonce, accepted at, ended at (null while in flight)], epoch ms. */
+  log: [string, number, number | null][];
 }
 
 export interface SimSnapshot {

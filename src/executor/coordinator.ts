@@ -46,6 +46,7 @@ export interface ClaimRequest {
   /** The caller's clock: cooldowns and the age of a sent command. Lease expiry is the store's clock. */
   nowMs: number;
   day: string;
+  /** The cost of a job without its own `creditCost`; the claim checks and charges the claimed job's. */
   creditCost: number;
   creditsPerDay: number;
   /**
@@ -70,6 +71,26 @@ export interface Claimed {
   /** Jobs the claim finished as EXECUTOR_LOST (their command was sent too long ago to follow). */
   reaped: Job[];
 }
+
+/**
+ * Why a claim took nothing, so that dispatch tries a channel again only when a claim can succeed:
+ * - `held`: a live lease, for `leftMs` more at most (its end publishes EVENT_CHANNEL_FREED);
+ * - `ineligible`: disabled, cooling down, out of credits for the queued job, or the store's hold after a
+ *   data loss; `retryInMs` when the end is known (a cooldown, the hold), else null;
+ * - `empty`: nothing queued that may run on the channel; `queued` counts the jobs queued anywhere.
+ * `reaped`: jobs the claim finished as EXECUTOR_LOST on the way (as in Claimed).
+ */
+export type ClaimMiss =
+  | { missed: 'held'; leftMs: number; reaped: Job[] }
+  | { missed: 'ineligible'; retryInMs: number | null; reaped: Job[] }
+  | { missed: 'empty'; queued: number; reaped: Job[] };
+
+export type ClaimResult = Claimed | ClaimMiss | typeof STORE_LOST;
+
+export const isClaimed = (result: ClaimResult): result is Claimed => typeof result === 'object' && 'job' in result;
+
+/** The cost a claim charges for `job`: its own, else the configured one. */
+export const creditCostOf = (job: Job, configured: number): number => (job as Job & { creditCost?: number }).creditCost ?? configured;
 
 /**
  * What `claim` answers when the store has no epoch: Redis came back without its data (restarted
@@ -149,13 +170,14 @@ export interface Coordinator {
   listJobs(query: ListQuery): Promise<JobListPage>;
 
   /**
-   * If the channel is free and eligible (enabled, not cooling down, credits left): first settles the
-   * channel's previous job if its holder vanished (a sent command → adopted by this claim; nothing
-   * sent → back to the head of its queue; sent too long ago → `lost`). Otherwise gives the lease to
-   * the earliest queued job that may run on the channel (heads of the channel's queue and of the
-   * any-channel queue, smaller sequence first), charges the credits; the job becomes STARTED.
+   * If the channel is free and eligible (enabled, not cooling down): first settles the channel's
+   * previous job if its holder vanished (a sent command → adopted by this claim; nothing sent → back
+   * to the head of its queue; sent too long ago → `lost`). Otherwise gives the lease to the earliest
+   * queued job that may run on the channel (heads of the channel's queue and of the any-channel
+   * queue, smaller sequence first) among those whose cost (creditCostOf) fits the credits left
+   * today, charges that cost; the job becomes STARTED. A miss says why (ClaimMiss).
    */
-  claim(request: ClaimRequest): Promise<Claimed | null | typeof STORE_LOST>;
+  claim(request: ClaimRequest): Promise<ClaimResult>;
   renew(channel: string, token: string, ttlMs: number): Promise<boolean>;
   lease(channel: string): Promise<Lease | null>;
   /**

@@ -1,13 +1,19 @@
 /**
  * Dispatch: claims the queue head for every free channel, from any instance (a job's inputs are in
  * the blob store), and starts its run here. Passes are serialised per instance; a wake-up during a
- * pass schedules one more. Wake-ups: a channel freed anywhere (event), a job accepted here, and a
- * slow safety tick for whatever pub/sub lost.
+ * pass schedules one more. Wake-ups: a channel freed anywhere (event), a sweep (a job accepted
+ * here, the slow safety tick for whatever pub/sub lost, a recovery).
+ *
+ * A claim says why it took nothing (ClaimMiss), and dispatch tries a channel again only where a
+ * claim can succeed (./dispatch-memo.ts): a held channel not before its freed event or its lease's
+ * end, a channel with nothing queued for it or out of rotation not before an event or a sweep. A
+ * pass stops once a claim saw nothing queued anywhere.
  */
 import { randomBytes } from 'node:crypto';
-import { maskToken } from '../jobs/model.js';
-import { STORE_LOST, utcDay, type AccountRecord } from './coordinator.js';
+import { maskToken, type Job } from '../jobs/model.js';
+import { isClaimed, STORE_LOST, utcDay, type AccountRecord } from './coordinator.js';
 import { lostPatch, type ExecutorContext } from './context.js';
+import { DispatchMemo } from './dispatch-memo.js';
 import type { StoreLossJournal } from './store-loss-journal.js';
 import type { RunningJobs } from './runs.js';
 import type { TerminalEffects } from './terminal-effects.js';
@@ -25,22 +31,42 @@ export interface DispatcherDeps {
   random?: () => number;
 }
 
+type Tried = 'started' | 'missed' | 'nothing-queued' | 'store-lost';
+
 export class Dispatcher {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private sweepPending = true;
   private readonly freedFirst = new Set<string>();
   private accounts: AccountRecord[] = [];
   private accountsReadAt = -Infinity;
   private readonly random: () => number;
+  private readonly memo: DispatchMemo;
+  private readonly stopReconnect: () => void;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.random = deps.random ?? Math.random;
+    this.memo = new DispatchMemo(deps.ctx.now, Math.floor(deps.ctx.config.jobs.leaseTtlMs / 3));
+    // Events may have been lost while the event connection was down: nothing remembered holds.
+    this.stopReconnect = deps.ctx.coordinator.onReconnect(() => {
+      this.memo.forgetAll();
+      this.poke();
+    });
   }
 
-  /** Runs a pass now (or one more after the current one); resolves when no pass is pending. */
+  /**
+   * Runs a pass now (or one more after the current one); resolves when no pass is pending. With a
+   * channel: that channel was freed (tried first). Without: a sweep, which also tries the channels
+   * last seen with nothing to run or out of rotation.
+   */
   wake(freedChannel?: string): Promise<void> {
-    if (freedChannel) this.freedFirst.add(freedChannel);
+    if (freedChannel) {
+      this.freedFirst.add(freedChannel);
+      this.memo.freed(freedChannel);
+    } else {
+      this.sweepPending = true;
+    }
     if (this.running) {
       this.again = true;
       return this.running;
@@ -63,12 +89,15 @@ export class Dispatcher {
 
   stop(): void {
     this.stopped = true;
+    this.stopReconnect();
   }
 
   private async pass(): Promise<void> {
     const { ctx } = this.deps;
     const preferred = [...this.freedFirst];
     this.freedFirst.clear();
+    const sweep = this.sweepPending;
+    this.sweepPending = false;
     if (this.stopped) return;
     // The claim script re-checks every account atomically: a list a moment old only orders the tries.
     if (ctx.now() - this.accountsReadAt > ACCOUNTS_REREAD_MS || preferred.some((c) => !this.accounts.some((a) => a.channel === c))) {
@@ -76,19 +105,22 @@ export class Dispatcher {
       this.accountsReadAt = ctx.now();
       this.deps.journal.sawAccounts(this.accounts);
     }
-    const order = this.shuffle([...this.accounts]).sort(
+    const order = this.shuffle(this.accounts.filter((a) => this.memo.mayClaim(a.channel, sweep))).sort(
       (a, b) => Number(preferred.includes(b.channel)) - Number(preferred.includes(a.channel)),
     );
     for (const account of order) {
-      if (this.stopped || (await this.claimOn(account)) === 'store-lost') return;
+      if (this.stopped) return;
+      const tried = await this.claimOn(account);
+      if (tried === 'store-lost' || tried === 'nothing-queued') return;
     }
   }
 
-  private async claimOn(account: AccountRecord): Promise<'started' | 'nothing' | 'store-lost'> {
+  private async claimOn(account: AccountRecord): Promise<Tried> {
     const { ctx } = this.deps;
     const token = randomBytes(12).toString('hex');
     const now = ctx.now();
-    const claimed = await ctx.coordinator.claim({
+    const sent = this.memo.sending();
+    const result = await ctx.coordinator.claim({
       channel: account.channel,
       instance: ctx.instanceId,
       token,
@@ -102,20 +134,29 @@ export class Dispatcher {
       start: { server: account.server, discord: maskToken(account.discord), startedAt: new Date(now).toISOString() },
       lost: { patch: lostPatch(now), retentionSec: ctx.retentionSec, jobTimeoutMs: ctx.config.jobs.timeoutMs },
     });
-    if (!claimed) return 'nothing';
-    if (claimed === STORE_LOST) {
+    if (result === STORE_LOST) {
       this.deps.onStoreLost();
       return 'store-lost';
     }
-    for (const job of claimed.reaped) {
+    this.applyReaped(result.reaped);
+    if (!isClaimed(result)) {
+      this.memo.missed(account.channel, sent, result);
+      return result.missed === 'empty' && result.queued === 0 ? 'nothing-queued' : 'missed';
+    }
+    this.memo.claimed(account.channel);
+    this.deps.runs.start(result, token, account);
+    return 'started';
+  }
+
+  private applyReaped(reaped: Job[]): void {
+    const { ctx } = this.deps;
+    for (const job of reaped) {
       ctx.logger.warn(
         { job: job.id, channel: job.channel },
         'finished a job whose holder vanished and whose command is too old to follow (EXECUTOR_LOST)',
       );
       this.deps.terminal.apply(job).catch((error: unknown) => ctx.logger.warn({ err: error, job: job.id }, 'terminal effects failed'));
     }
-    this.deps.runs.start(claimed, token, account);
-    return 'started';
   }
 
   private shuffle<T>(items: T[]): T[] {

@@ -11,15 +11,13 @@ import {
   EVENT_CHANNEL_FREED,
   jobEventName,
   type CallbackTaskRule,
-  type Claimed,
-  type ClaimRequest,
   type Coordinator,
   type JobPatch,
-  type LostRule,
   type SentCommand,
 } from './coordinator.js';
 import { indexNameOf } from './keys.js';
 import { cursorOf, entryOfCursor } from './paging.js';
+import { memoryClaims } from './memory-claims.js';
 import { MemoryState } from './memory-state.js';
 import type { Journal } from './journal.js';
 import { callbackUrlOf, type MemoryCallbackStore } from '../callbacks/store.js';
@@ -30,17 +28,6 @@ export interface MemoryCoordinatorOptions {
   /** The in-process callback store: terminal writes create their task in it in the same step. */
   callbackTasks?: MemoryCallbackStore;
   journal?: Journal;
-}
-
-type Fate = { kind: 'requeue' } | { kind: 'adopt'; leftMs: number } | { kind: 'lost' };
-
-/** What becomes of a STARTED job whose holder is gone (the same rule as lua/includes/job-writes.lua). */
-function fateOf(job: Job, nowMs: number, timeoutMs: number): Fate {
-  const command = (job as Job & { command?: SentCommand | null }).command;
-  if (command === null) return { kind: 'requeue' };
-  const sent = command ? Date.parse(command.sentAt) : NaN;
-  if (Number.isNaN(sent) || nowMs - sent >= timeoutMs) return { kind: 'lost' };
-  return { kind: 'adopt', leftMs: sent + timeoutMs - nowMs };
 }
 
 export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}): Coordinator {
@@ -89,12 +76,6 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
     state.enqueue(next);
     return next;
   };
-  const takeLease = (channel: string, token: string, jobId: string, ttlMs: number) => {
-    state.leases.set(channel, { token, jobId, expiresAt: now() + ttlMs });
-    state.holders.set(channel, jobId);
-    state.running.set(jobId, now() + ttlMs);
-  };
-  const lose = (job: Job, lost: LostRule) => write(job, lost.patch, lost.retentionSec);
   const journaled =
     <A extends unknown[], R>(fn: (...args: A) => R) =>
     (...args: A): R => {
@@ -105,39 +86,7 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
       }
     };
 
-  const claimNow = (request: ClaimRequest): Claimed | null => {
-    const { channel } = request;
-    const account = state.accounts.get(channel);
-    if (!account || !account.enabled || account.cooldownUntil > request.nowMs || account.exhaustedDay === request.day) return null;
-    if (state.liveLease(channel)) return null;
-    const reaped: Job[] = [];
-    const heldId = state.holders.get(channel);
-    const held = heldId ? state.read(heldId) : null;
-    if (held && held.status === 'STARTED' && held.channel === channel) {
-      const fate = fateOf(held, request.nowMs, request.lost.jobTimeoutMs);
-      if (fate.kind === 'adopt') {
-        takeLease(channel, request.token, held.id, request.ttlMs);
-        return { job: write(held, {}, 0), adopted: true, reaped };
-      }
-      if (fate.kind === 'requeue') requeue(held);
-      else reaped.push(lose(held, request.lost));
-    } else if (heldId) {
-      state.holders.delete(channel);
-    }
-    const creditKey = `${channel}:${request.day}`;
-    if ((state.credits.get(creditKey) ?? 0) + request.creditCost > request.creditsPerDay) return null;
-    const mine = state.head(`ch:${channel}`);
-    const any = state.head('any');
-    const head = mine && (!any || mine.seq < any.seq) ? mine : any;
-    const job = head ? state.read(head.id) : null;
-    if (!job || (request.acceptedBy !== undefined && job.instance !== request.acceptedBy)) return null;
-    takeLease(channel, request.token, job.id, request.ttlMs);
-    state.credits.set(creditKey, (state.credits.get(creditKey) ?? 0) + request.creditCost);
-    journal?.credits(creditKey);
-    state.dequeue(job);
-    const start = { status: 'STARTED' as const, channel, attempt: job.attempt + 1, ...request.start };
-    return { job: write(job, request.recordsCommands ? { ...start, command: null } : start, 0), adopted: false, reaped };
-  };
+  const claims = memoryClaims(state, { write, requeue, freed: (channel) => events.emit(EVENT_CHANNEL_FREED, channel) }, now, journal);
 
   const coordinator: Coordinator = {
     createJob: async (job, enqueue) =>
@@ -181,7 +130,7 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
       };
     },
 
-    claim: async (request) => journaled(claimNow)(request),
+    claim: async (request) => journaled(claims.claim)(request),
     renew: async (channel, token, ttlMs) => {
       const lease = state.liveLease(channel);
       if (!lease || lease.token !== token) return false;
@@ -212,31 +161,7 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
         if (!job || job.status !== 'STARTED' || job.channel !== channel || lease?.token !== token || lease.jobId !== id) return null;
         return write(job, { command }, 0);
       })(),
-    reap: async ({ nowMs, lost, limit }) =>
-      journaled(() => {
-        const expired = [...state.running].filter(([, deadline]) => deadline <= now()).sort((a, b) => a[1] - b[1]);
-        const failed: Job[] = [];
-        const requeued: Job[] = [];
-        for (const [id] of expired.slice(0, limit)) {
-          const job = state.read(id);
-          if (!job || job.status !== 'STARTED' || !job.channel) {
-            state.running.delete(id);
-            continue;
-          }
-          const lease = state.liveLease(job.channel);
-          if (lease?.jobId === id) {
-            state.running.set(id, lease.expiresAt);
-            continue;
-          }
-          const fate = fateOf(job, nowMs, lost.jobTimeoutMs);
-          if (fate.kind === 'adopt') state.running.set(id, now() + fate.leftMs);
-          else if (fate.kind === 'requeue') {
-            requeued.push(requeue(job));
-            events.emit(EVENT_CHANNEL_FREED, job.channel);
-          } else failed.push(lose(job, lost));
-        }
-        return { failed, requeued, more: expired.length > limit };
-      })(),
+    reap: async (request) => journaled(claims.reap)(request),
     discardQueued: async (id) =>
       journaled(() => {
         const job = state.read(id);

@@ -5,7 +5,7 @@
  */
 import type { Job } from '../jobs/model.js';
 import type { AccountRecord, Lease } from './coordinator.js';
-import { indexNames } from './keys.js';
+import { indexNameOf, indexNames } from './keys.js';
 import { indexEntryOf } from './paging.js';
 import { SortedList } from './sorted-list.js';
 
@@ -107,6 +107,11 @@ export class MemoryState {
     let ahead = 0;
     for (const queue of this.queues.values()) ahead += queue.countBelow(seq);
     return ahead + 1;
+  }
+
+  /** Jobs queued anywhere (the QUEUED listing index, as the claim script counts them). */
+  queuedCount(): number {
+    return this.index(indexNameOf({ status: 'QUEUED' }))?.size ?? 0;
   }
 
   queuedIds(): string[] {

@@ -15,21 +15,13 @@ import { publish, publishCommand } from '../redis/pubsub.js';
 import { COMMAND_TIMEOUT_MS } from '../redis/roles.js';
 import { defineScripts, type ScriptArg } from '../redis/scripts.js';
 import type { RedisConnectionConfig } from '../redis/settings.js';
-import {
-  STORE_LOST,
-  type CallbackTaskRule,
-  type Claimed,
-  type ClaimRequest,
-  type Coordinator,
-  type JobWrite,
-  type ListQuery,
-  type ReapRequest,
-} from './coordinator.js';
+import type { CallbackTaskRule, Coordinator, JobWrite, ListQuery } from './coordinator.js';
 import { executorKeys, indexNameOf } from './keys.js';
 import { cursorOf, entryOfCursor } from './paging.js';
 import { decodeJob, ReplyOutOfStep } from '../redis/job-json.js';
 import { guardedByAvailability, resetIfOutOfStep } from './redis-availability.js';
 import { accountOfFields } from './redis-accounts.js';
+import { claimOnRedis, reapOnRedis } from './redis-claims.js';
 import { createRedisEvents } from './redis-events.js';
 
 const SCRIPTS = [
@@ -172,33 +164,7 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
       };
     },
 
-    async claim(request: ClaimRequest): Promise<Claimed | null | typeof STORE_LOST> {
-      const { channel } = request;
-      const result = (await runWrite(
-        'claim',
-        [keys.epoch, keys.account(channel), keys.credits(channel, request.day)],
-        [
-          channel,
-          request.token,
-          request.ttlMs,
-          request.day,
-          request.creditCost,
-          request.creditsPerDay,
-          JSON.stringify(request.start),
-          JSON.stringify(request.lost.patch),
-          request.lost.retentionSec,
-          request.lost.jobTimeoutMs,
-          request.acceptedBy ?? '',
-          request.recordsCommands ? '1' : '0',
-        ],
-        request.nowMs,
-      )) as [number, string, ...string[]] | null;
-      if (!result) return null;
-      if (result[0] === -1 || result[1] === undefined) return STORE_LOST;
-      const [kind, job, ...reaped] = result;
-      if (Number(kind) === 2) return null;
-      return { job: decodeJob(job), adopted: Number(kind) === 1, reaped: reaped.map((r) => decodeJob(r)) };
-    },
+    claim: (request) => claimOnRedis(runWrite, keys, request),
     async renew(channel, token, ttlMs) {
       return (await scripts.run('renew', [keys.lease(channel), keys.running], [token, ttlMs])) === token;
     },
@@ -223,17 +189,7 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
     async markCommandSent(id, channel, token, command) {
       return jobOrNull(await runWrite('mark-command-sent', [], [id, channel, token, JSON.stringify(command)]), id);
     },
-    async reap(request: ReapRequest) {
-      const out = (await runWrite(
-        'reap',
-        [],
-        [JSON.stringify(request.lost.patch), request.lost.retentionSec, request.lost.jobTimeoutMs, request.limit],
-        request.nowMs,
-      )) as [number, number, ...string[]];
-      const [more, failedCount, ...jobs] = out;
-      const decoded = jobs.map((r) => decodeJob(r));
-      return { more: Number(more) === 1, failed: decoded.slice(0, Number(failedCount)), requeued: decoded.slice(Number(failedCount)) };
-    },
+    reap: (request) => reapOnRedis(runWrite, request),
     async discardQueued(id) {
       return (await runWrite('discard-queued', [], [id])) === 1;
     },

@@ -8,6 +8,7 @@ import {
   STORE_LOST,
   utcDay,
   type ClaimRequest,
+  type ClaimResult,
   type Claimed,
   type Coordinator,
   type SentCommand,
@@ -38,10 +39,12 @@ function claimRequest(channel: string, overrides: Partial<ClaimRequest> = {}): C
     ...overrides,
   };
 }
-const claimed = (result: Claimed | null | typeof STORE_LOST): Claimed => {
-  if (!result || result === STORE_LOST) throw new Error(`expected a claim, got ${String(result)}`);
+const claimed = (result: ClaimResult): Claimed => {
+  if (result === STORE_LOST || !('job' in result)) throw new Error(`expected a claim, got ${JSON.stringify(result)}`);
   return result;
 };
+/** Nothing claimed because nothing that may run on the channel is queued (`queued` counts every queue). */
+const empty = (queued: number) => ({ missed: 'empty', queued, reaped: [] });
 const untilLeaseLapses = (c: Coordinator, channel: string) =>
   vi.waitFor(async () => expect(await c.lease(channel)).toBeNull(), { timeout: 5000, interval: 10 });
 const complete = (c: Coordinator, job: Job, token: string) =>
@@ -73,7 +76,10 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
 
     const first = claimed(await c.claim(claimRequest(A)));
     expect(first).toMatchObject({ adopted: false, reaped: [], job: { id: jobs[0]!.id, status: 'STARTED', channel: A, attempt: 1 } });
-    expect(await c.claim(claimRequest(A))).toBeNull(); // held
+    const held = await c.claim(claimRequest(A));
+    expect(held).toMatchObject({ missed: 'held', reaped: [] });
+    expect((held as { leftMs: number }).leftMs).toBeGreaterThan(0);
+    expect((held as { leftMs: number }).leftMs).toBeLessThanOrEqual(TTL_MS);
     expect(await c.queuePosition(jobs[3]!.id)).toBe(3);
     const second = claimed(await c.claim(claimRequest(B)));
     expect(second.job.id).toBe(jobs[1]!.id); // B's own queue head (seq 2) before the any-channel head (seq 4)
@@ -87,7 +93,7 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     const job = newJob({ instance: 'instance-a' });
     await c.createJob(job, true);
     const other = await backend.open();
-    expect(await other.claim(claimRequest(A, { acceptedBy: 'instance-b' }))).toBeNull();
+    expect(await other.claim(claimRequest(A, { acceptedBy: 'instance-b' }))).toEqual(empty(1));
     expect(claimed(await other.claim(claimRequest(A, { instance: 'instance-b' }))).job.id).toBe(job.id);
   });
 
@@ -253,7 +259,66 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     expect(await c.getJob(job.id)).toBeNull();
     expect(await c.queuePosition(job.id)).toBeNull();
     expect((await c.listJobs({ first: 10 })).edges).toEqual([]);
-    expect(await c.claim(claimRequest(A))).toBeNull();
+    expect(await c.claim(claimRequest(A))).toEqual(empty(0));
+  });
+
+  it('a job with its own creditCost is checked against the credits left and charged that cost; others the configured one', async () => {
+    await setUp();
+    // The Job type may not declare creditCost yet: the record carries it as an optional field.
+    const costing = (creditCost: number) => newJob({ creditCost } as Partial<Job>);
+    const [big, tooBig, plain] = [costing(40), costing(20), newJob({ requestedChannel: A })];
+    for (const job of [big, tooBig, plain]) await c.createJob(job, true);
+    const day = claimRequest(A).day;
+
+    const first = claimRequest(A);
+    const run = claimed(await c.claim(first));
+    expect(run.job.id).toBe(big.id);
+    expect(await c.creditsUsed(A, day)).toBe(40);
+    await complete(c, run.job, first.token);
+    // 40 + 20 > 50 on A: the any-channel head does not fit there; A's own queue head (cost 3, later) does.
+    const onA = claimed(await c.claim(claimRequest(A)));
+    expect(onA.job.id).toBe(plain.id);
+    expect(await c.creditsUsed(A, day)).toBe(43);
+    expect(await c.queuePosition(tooBig.id)).toBe(1);
+    const onB = claimed(await c.claim(claimRequest(B)));
+    expect(onB.job.id).toBe(tooBig.id);
+    expect(await c.creditsUsed(B, day)).toBe(20);
+  });
+
+  it('a claim says why it took nothing: held, nothing queued, or not eligible (with the end when it is known)', async () => {
+    await setUp();
+    expect(await c.claim(claimRequest(A))).toEqual(empty(0));
+    const job = newJob({ creditCost: 48 } as Partial<Job>);
+    await c.createJob(job, true);
+    const nowMs = Date.now();
+    await c.setAccountState(A, { cooldownUntil: nowMs + 5000 });
+    expect(await c.claim(claimRequest(A, { nowMs }))).toEqual({ missed: 'ineligible', retryInMs: 5000, reaped: [] });
+    await c.setAccountState(B, { enabled: false, disabledReason: 'test' });
+    expect(await c.claim(claimRequest(B))).toEqual({ missed: 'ineligible', retryInMs: null, reaped: [] });
+    await c.setAccountState(B, { enabled: true, disabledReason: null });
+    await c.setAccountState(A, { cooldownUntil: 0 });
+    const day = claimRequest(A).day;
+    await c.createJob(newJob({ requestedChannel: A }), true);
+    const first = claimRequest(A);
+    const small = claimed(await c.claim(first)); // 48 ≤ 50, and it was queued first
+    expect(small.job.id).toBe(job.id);
+    await complete(c, small.job, first.token);
+    expect(await c.creditsUsed(A, day)).toBe(48);
+    // 48 + 3 > 50: A's own queued job cannot run on A today, and no other job may run there.
+    expect(await c.claim(claimRequest(A))).toEqual({ missed: 'ineligible', retryInMs: null, reaped: [] });
+    expect(await c.claim(claimRequest(B))).toEqual(empty(1));
+  });
+
+  it('a miss still reports the job it finished on the way (a dead holder whose command is too old)', async () => {
+    await setUp();
+    const job = newJob();
+    await c.createJob(job, true);
+    const first = claimRequest(A, { recordsCommands: true });
+    claimed(await c.claim(first));
+    await c.markCommandSent(job.id, A, first.token, command());
+    await untilLeaseLapses(c, A);
+    const miss = await c.claim(claimRequest(A, { nowMs: Date.now() + TIMEOUT_MS + 1000 }));
+    expect(miss).toMatchObject({ missed: 'empty', queued: 0, reaped: [{ id: job.id, status: 'FAILED', code: 'EXECUTOR_LOST' }] });
   });
 
   it('account writes are atomic: a cooldown written by one instance never overwrites an admin’s new token', async () => {

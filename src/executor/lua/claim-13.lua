@@ -1,28 +1,35 @@
--- Gives a free, eligible channel to a job, in one step:
--- 1. the channel's previous job, if its holder vanished (lease gone, still STARTED): adopted by
+-- Gives a free, eligible channel to a job, in one step, and says why when it cannot:
+-- 1. a live lease: held (answered first, at the cost of one PTTL: most misses are this one);
+-- 2. the channel's previous job, if its holder vanished (lease gone, still STARTED): adopted by
 --    this claim when its sent command is young enough to follow (no credits charged), back to the
 --    head of its queue when nothing was sent, failed (lost patch) otherwise;
--- 2. else the earliest queued job that may run here: the heads of the channel's queue and of the
---    any-channel queue (ZRANGE 0 0 each), the smaller sequence first. Cost does not grow with the queues.
+-- 3. else the earliest queued job that may run here and whose cost (its `creditCost`, else ARGV[10])
+--    fits the channel's credits left today: the heads of the channel's queue and of the any-channel
+--    queue (ZRANGE 0 0 each), the smaller sequence first. Cost does not grow with the queues.
 -- KEYS[1..10] the standard keys (includes/job-writes.lua); KEYS[11] epoch, KEYS[12] account hash,
 -- KEYS[13] the channel's credits key for the day
 -- ARGV[1..5] the standard ARGV; ARGV[6] channel, ARGV[7] token, ARGV[8] lease TTL (ms), ARGV[9] UTC day,
--- ARGV[10] credit cost, ARGV[11] credits per day, ARGV[12] start fields JSON, ARGV[13] lost patch JSON,
--- ARGV[14] lost retention (s), ARGV[15] job timeout (ms), ARGV[16] accepted-by instance ('' = any),
--- ARGV[17] '1' when the holder records its commands (the job starts with command = null)
--- Returns nil (nothing to claim), {-1} (no epoch: the store lost its data), or
--- {kind, jobJSON, reapedJSON...}: kind 0 started, 1 adopted, 2 nothing claimed (jobJSON '').
+-- ARGV[10] credit cost of a job without its own, ARGV[11] credits per day, ARGV[12] start fields JSON,
+-- ARGV[13] lost patch JSON, ARGV[14] lost retention (s), ARGV[15] job timeout (ms),
+-- ARGV[16] accepted-by instance ('' = any), ARGV[17] '1' when the holder records its commands
+-- (the job starts with command = null)
+-- Returns {-1} (no epoch: the store lost its data), {0|1, jobJSON, reapedJSON...} (started |
+-- adopted), {2, queued, reapedJSON...} (nothing here to claim; `queued` = jobs queued anywhere),
+-- {3, leftMs} (held: the lease lasts leftMs more), {4, retryInMs, reapedJSON...} (not eligible:
+-- disabled, cooling down, out of credits, or the store's hold after a data loss; 0 = no known end).
 -- @include job-writes
+local ch = ARGV[6]
+local left = redis.call('PTTL', KEYS[2] .. ch)
+if left ~= -2 then return { 3, left > 0 and left or tonumber(ARGV[8]) } end
 local epoch = redis.call('GET', KEYS[11])
 if not epoch then return { -1 } end
 local now = time_ms()
-if now < tonumber(cjson.decode(epoch).holdUntilMs) then return nil end
+local hold_until = tonumber(cjson.decode(epoch).holdUntilMs)
+if now < hold_until then return { 4, hold_until - now } end
 local account = redis.call('HMGET', KEYS[12], 'enabled', 'cooldownUntil', 'exhaustedDay')
-if account[1] ~= '1' then return nil end
-if (tonumber(account[2]) or 0) > tonumber(ARGV[4]) then return nil end
-if account[3] == ARGV[9] then return nil end
-local ch = ARGV[6]
-if redis.call('EXISTS', KEYS[2] .. ch) == 1 then return nil end
+if account[1] ~= '1' or account[3] == ARGV[9] then return { 4, 0 } end
+local cooldown = (tonumber(account[2]) or 0) - tonumber(ARGV[4])
+if cooldown > 0 then return { 4, cooldown } end
 
 local function take_lease(id)
   redis.call('SET', KEYS[2] .. ch, ARGV[7] .. '|' .. id, 'PX', ARGV[8])
@@ -31,9 +38,8 @@ local function take_lease(id)
 end
 
 local reaped = {}
-local function nothing()
-  if #reaped == 0 then return nil end
-  local out = { 2, '' }
+local function miss(kind, value)
+  local out = { kind, value }
   for _, r in ipairs(reaped) do table.insert(out, r) end
   return out
 end
@@ -58,33 +64,43 @@ if held then
   end
 end
 
-if tonumber(redis.call('GET', KEYS[13]) or '0') + tonumber(ARGV[10]) > tonumber(ARGV[11]) then return nothing() end
-
-local raw, queue
-for _ = 1, 8 do
-  local mine = redis.call('ZRANGE', KEYS[4] .. 'ch:' .. ch, 0, 0, 'WITHSCORES')
-  local any = redis.call('ZRANGE', KEYS[4] .. 'any', 0, 0, 'WITHSCORES')
-  local id
-  if mine[1] and (not any[1] or tonumber(mine[2]) < tonumber(any[2])) then
-    id, queue = mine[1], 'ch:' .. ch
-  else
-    id, queue = any[1], 'any'
+-- The first QUEUED entry of a queue with its record; stale entries (the record expired or moved
+-- on) are dropped on the way, at most 8 per call.
+local function head_of(queue)
+  for _ = 1, 8 do
+    local entry = redis.call('ZRANGE', KEYS[4] .. queue, 0, 0, 'WITHSCORES')
+    if not entry[1] then return nil end
+    local raw = redis.call('GET', KEYS[1] .. entry[1])
+    local j = raw and cjson.decode(raw)
+    if j and j.status == 'QUEUED' then return { queue = queue, seq = tonumber(entry[2]), raw = raw, job = j } end
+    redis.call('ZREM', KEYS[4] .. queue, entry[1])
   end
-  if not id then return nothing() end
-  raw = redis.call('GET', KEYS[1] .. id)
-  if raw and cjson.decode(raw).status == 'QUEUED' then break end
-  -- A stale entry (its record expired or moved on): drop it and look at the next head.
-  redis.call('ZREM', KEYS[4] .. queue, id)
-  raw = nil
+  return nil
 end
-if not raw then return nothing() end
-local j = cjson.decode(raw)
-if ARGV[16] ~= '' and j.instance ~= ARGV[16] then return nothing() end
+
+local heads = {}
+for _, queue in ipairs({ 'ch:' .. ch, 'any' }) do
+  local h = head_of(queue)
+  if h and (ARGV[16] == '' or h.job.instance == ARGV[16]) then table.insert(heads, h) end
+end
+if #heads == 0 then return miss(2, redis.call('ZCARD', KEYS[7] .. 's:QUEUED')) end
+table.sort(heads, function(a, b) return a.seq < b.seq end)
+local used = tonumber(redis.call('GET', KEYS[13]) or '0')
+local pick, cost
+for _, h in ipairs(heads) do
+  local c = tonumber(h.job.creditCost) or tonumber(ARGV[10])
+  if used + c <= tonumber(ARGV[11]) then
+    pick, cost = h, c
+    break
+  end
+end
+if not pick then return miss(4, 0) end
+local j = pick.job
 
 take_lease(j.id)
-redis.call('INCRBY', KEYS[13], ARGV[10])
+redis.call('INCRBY', KEYS[13], cost)
 redis.call('EXPIRE', KEYS[13], 172800)
-redis.call('ZREM', KEYS[4] .. queue, j.id)
+redis.call('ZREM', KEYS[4] .. pick.queue, j.id)
 local start = cjson.decode(ARGV[12])
 j.status = 'STARTED'
 j.channel = ch
@@ -94,6 +110,4 @@ j.startedAt = start.startedAt
 j.attempt = j.attempt + 1
 if ARGV[17] == '1' then j.command = cjson.null else j.command = nil end
 touch(j)
-local out = { 0, write_job(j, cjson.decode(raw), 0) }
-for _, r in ipairs(reaped) do table.insert(out, r) end
-return out
+return miss(0, write_job(j, cjson.decode(pick.raw), 0))

@@ -1,0 +1,117 @@
+/**
+ * The embedded coordinator's claim and reap (the same rules as lua/claim-13.lua and
+ * lua/reap-10.lua). They change jobs only through the coordinator's own writes (`JobWrites`), so
+ * every record still bumps its version, moves its indexes, journals and publishes in one place.
+ */
+import type { Job } from '../jobs/model.js';
+import {
+  creditCostOf,
+  type ClaimRequest,
+  type ClaimResult,
+  type JobPatch,
+  type LostRule,
+  type ReapRequest,
+  type ReapResult,
+  type SentCommand,
+} from './coordinator.js';
+import type { Journal } from './journal.js';
+import type { MemoryState } from './memory-state.js';
+
+export interface JobWrites {
+  /** Stores the next record of `old` (version and time bumped), as write_job does in Lua. */
+  write(old: Job, patch: JobPatch & { command?: SentCommand | null }, retentionSec: number): Job;
+  /** Back to its queue at its own place, as if it never started. */
+  requeue(job: Job): Job;
+  /** A channel is free again (EVENT_CHANNEL_FREED). */
+  freed(channel: string): void;
+}
+
+type Fate = { kind: 'requeue' } | { kind: 'adopt'; leftMs: number } | { kind: 'lost' };
+
+/** What becomes of a STARTED job whose holder is gone (the same rule as lua/includes/job-writes.lua). */
+function fateOf(job: Job, nowMs: number, timeoutMs: number): Fate {
+  const command = (job as Job & { command?: SentCommand | null }).command;
+  if (command === null) return { kind: 'requeue' };
+  const sent = command ? Date.parse(command.sentAt) : NaN;
+  if (Number.isNaN(sent) || nowMs - sent >= timeoutMs) return { kind: 'lost' };
+  return { kind: 'adopt', leftMs: sent + timeoutMs - nowMs };
+}
+
+export function memoryClaims(state: MemoryState, writes: JobWrites, now: () => number, journal?: Journal) {
+  const lose = (job: Job, lost: LostRule) => writes.write(job, lost.patch, lost.retentionSec);
+  const takeLease = (channel: string, token: string, jobId: string, ttlMs: number) => {
+    state.leases.set(channel, { token, jobId, expiresAt: now() + ttlMs });
+    state.holders.set(channel, jobId);
+    state.running.set(jobId, now() + ttlMs);
+  };
+
+  const claim = (request: ClaimRequest): ClaimResult => {
+    const { channel } = request;
+    const lease = state.liveLease(channel);
+    if (lease) return { missed: 'held', leftMs: lease.expiresAt - now(), reaped: [] };
+    const account = state.accounts.get(channel);
+    if (!account || !account.enabled || account.exhaustedDay === request.day) return { missed: 'ineligible', retryInMs: null, reaped: [] };
+    if (account.cooldownUntil > request.nowMs)
+      return { missed: 'ineligible', retryInMs: account.cooldownUntil - request.nowMs, reaped: [] };
+    const reaped: Job[] = [];
+    const heldId = state.holders.get(channel);
+    const held = heldId ? state.read(heldId) : null;
+    if (held && held.status === 'STARTED' && held.channel === channel) {
+      const fate = fateOf(held, request.nowMs, request.lost.jobTimeoutMs);
+      if (fate.kind === 'adopt') {
+        takeLease(channel, request.token, held.id, request.ttlMs);
+        return { job: writes.write(held, {}, 0), adopted: true, reaped };
+      }
+      if (fate.kind === 'requeue') writes.requeue(held);
+      else reaped.push(lose(held, request.lost));
+    } else if (heldId) {
+      state.holders.delete(channel);
+    }
+    const heads = [state.head(`ch:${channel}`), state.head('any')]
+      .filter((h) => h !== null)
+      .map((h) => ({ seq: h.seq, job: state.read(h.id) }))
+      .filter(
+        (h): h is { seq: number; job: Job } =>
+          h.job !== null && (request.acceptedBy === undefined || h.job.instance === request.acceptedBy),
+      )
+      .sort((a, b) => a.seq - b.seq);
+    if (heads.length === 0) return { missed: 'empty', queued: state.queuedCount(), reaped };
+    const creditKey = `${channel}:${request.day}`;
+    const used = state.credits.get(creditKey) ?? 0;
+    const job = heads.map((h) => h.job).find((j) => used + creditCostOf(j, request.creditCost) <= request.creditsPerDay);
+    if (!job) return { missed: 'ineligible', retryInMs: null, reaped };
+    takeLease(channel, request.token, job.id, request.ttlMs);
+    state.credits.set(creditKey, used + creditCostOf(job, request.creditCost));
+    journal?.credits(creditKey);
+    state.dequeue(job);
+    const start = { status: 'STARTED' as const, channel, attempt: job.attempt + 1, ...request.start };
+    return { job: writes.write(job, request.recordsCommands ? { ...start, command: null } : start, 0), adopted: false, reaped };
+  };
+
+  const reap = ({ nowMs, lost, limit }: ReapRequest): ReapResult => {
+    const expired = [...state.running].filter(([, deadline]) => deadline <= now()).sort((a, b) => a[1] - b[1]);
+    const failed: Job[] = [];
+    const requeued: Job[] = [];
+    for (const [id] of expired.slice(0, limit)) {
+      const job = state.read(id);
+      if (!job || job.status !== 'STARTED' || !job.channel) {
+        state.running.delete(id);
+        continue;
+      }
+      const lease = state.liveLease(job.channel);
+      if (lease?.jobId === id) {
+        state.running.set(id, lease.expiresAt);
+        continue;
+      }
+      const fate = fateOf(job, nowMs, lost.jobTimeoutMs);
+      if (fate.kind === 'adopt') state.running.set(id, now() + fate.leftMs);
+      else if (fate.kind === 'requeue') {
+        requeued.push(writes.requeue(job));
+        writes.freed(job.channel);
+      } else failed.push(lose(job, lost));
+    }
+    return { failed, requeued, more: expired.length > limit };
+  };
+
+  return { claim, reap };
+}

@@ -1,0 +1,65 @@
+/**
+ * The Redis coordinator's claim and reap: the requests as script arguments (lua/claim-13.lua,
+ * lua/reap-10.lua) and their replies as results. The scripts run through the coordinator's
+ * `runWrite`, which adds the standard KEYS and ARGV of every job write.
+ */
+import type { ClaimRequest, ClaimResult, ReapRequest, ReapResult } from './coordinator.js';
+import { STORE_LOST } from './coordinator.js';
+import { decodeJob, ReplyOutOfStep } from './job-json.js';
+import type { ExecutorKeys } from './keys.js';
+import type { ScriptArg } from '../redis/scripts.js';
+
+export type RunWrite = (name: 'claim' | 'reap', extraKeys: string[], args: ScriptArg[], nowMs?: number) => Promise<unknown>;
+
+export async function claimOnRedis(runWrite: RunWrite, keys: ExecutorKeys, request: ClaimRequest): Promise<ClaimResult> {
+  const { channel } = request;
+  const reply = await runWrite(
+    'claim',
+    [keys.epoch, keys.account(channel), keys.credits(channel, request.day)],
+    [
+      channel,
+      request.token,
+      request.ttlMs,
+      request.day,
+      request.creditCost,
+      request.creditsPerDay,
+      JSON.stringify(request.start),
+      JSON.stringify(request.lost.patch),
+      request.lost.retentionSec,
+      request.lost.jobTimeoutMs,
+      request.acceptedBy ?? '',
+      request.recordsCommands ? '1' : '0',
+    ],
+    request.nowMs,
+  );
+  if (!Array.isArray(reply) || reply.length === 0) throw new ReplyOutOfStep('expected a claim reply, got another reply');
+  const [kind, value, ...rest] = reply as [number, unknown, ...string[]];
+  const reaped = rest.map((r) => decodeJob(r));
+  switch (Number(kind)) {
+    case -1:
+      return STORE_LOST;
+    case 0:
+    case 1:
+      return { job: decodeJob(value), adopted: Number(kind) === 1, reaped };
+    case 2:
+      return { missed: 'empty', queued: Number(value), reaped };
+    case 3:
+      return { missed: 'held', leftMs: Number(value), reaped };
+    case 4:
+      return { missed: 'ineligible', retryInMs: Number(value) > 0 ? Number(value) : null, reaped };
+    default:
+      throw new ReplyOutOfStep(`unexpected claim reply kind ${String(kind)}`);
+  }
+}
+
+export async function reapOnRedis(runWrite: RunWrite, request: ReapRequest): Promise<ReapResult> {
+  const out = (await runWrite(
+    'reap',
+    [],
+    [JSON.stringify(request.lost.patch), request.lost.retentionSec, request.lost.jobTimeoutMs, request.limit],
+    request.nowMs,
+  )) as [number, number, ...string[]];
+  const [more, failedCount, ...jobs] = out;
+  const decoded = jobs.map((r) => decodeJob(r));
+  return { more: Number(more) === 1, failed: decoded.slice(0, Number(failedCount)), requeued: decoded.slice(Number(failedCount)) };
+}
