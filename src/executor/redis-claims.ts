@@ -5,7 +5,7 @@
  */
 import type { ClaimRequest, ClaimResult, ReapRequest, ReapResult } from './coordinator.js';
 import { STORE_LOST } from './coordinator.js';
-import { decodeJob, ReplyOutOfStep } from './job-json.js';
+import { decodeJob, ReplyOutOfStep } from '../redis/job-json.js';
 import type { ExecutorKeys } from './keys.js';
 import type { ScriptArg } from '../redis/scripts.js';
 

@@ -264,8 +264,7 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
 
   it('a job with its own creditCost is checked against the credits left and charged that cost; others the configured one', async () => {
     await setUp();
-    // The Job type may not declare creditCost yet: the record carries it as an optional field.
-    const costing = (creditCost: number) => newJob({ creditCost } as Partial<Job>);
+    const costing = (creditCost: number) => newJob({ creditCost });
     const [big, tooBig, plain] = [costing(40), costing(20), newJob({ requestedChannel: A })];
     for (const job of [big, tooBig, plain]) await c.createJob(job, true);
     const day = claimRequest(A).day;
@@ -288,7 +287,7 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
   it('a claim says why it took nothing: held, nothing queued, or not eligible (with the end when it is known)', async () => {
     await setUp();
     expect(await c.claim(claimRequest(A))).toEqual(empty(0));
-    const job = newJob({ creditCost: 48 } as Partial<Job>);
+    const job = newJob({ creditCost: 48 });
     await c.createJob(job, true);
     const nowMs = Date.now();
     await c.setAccountState(A, { cooldownUntil: nowMs + 5000 });
