@@ -14,7 +14,8 @@ import { inputKeys, newQueuedJob, type FileInfo, type Job } from '../jobs/model.
 import type { JobView, SubmitInput } from '../jobs/service.js';
 import type { StagedFile } from '../jobs/staged-file.js';
 import { measureTarget } from '../jobs/target-shape.js';
-import { utcDay } from './coordinator.js';
+import { AccountSnapshot } from './account-snapshot.js';
+import { utcDay, type AccountRecord } from './coordinator.js';
 import type { ExecutorContext } from './context.js';
 import type { StoreLossJournal } from './store-loss-journal.js';
 
@@ -32,8 +33,15 @@ export interface AdmissionDeps {
   isClosing(): boolean;
 }
 
+/** How long admission reuses the account list (src/executor/account-snapshot.ts). */
+const ACCOUNTS_REUSE_MS = 1000;
+
 export class Admission {
-  constructor(private readonly deps: AdmissionDeps) {}
+  private readonly accounts: AccountSnapshot;
+
+  constructor(private readonly deps: AdmissionDeps) {
+    this.accounts = new AccountSnapshot(deps.ctx.coordinator, deps.ctx.now, ACCOUNTS_REUSE_MS);
+  }
 
   async submit(input: SubmitInput): Promise<JobView> {
     const { ctx } = this.deps;
@@ -146,14 +154,28 @@ export class Admission {
   /**
    * How many channels could take the job now, and the channel it must run on: the requested one,
    * or for an identity command the only account there is (its saved identities are that account's).
+   * Decided on the account snapshot; a refusal is decided again on a fresh read before it is given.
    */
   private async eligibleChannels(
     command: BotCommand,
     requestedChannel: string | null,
     cost: number,
   ): Promise<{ eligible: number; channel: string | null }> {
+    try {
+      return await this.eligibleAmong(await this.accounts.get(), command, requestedChannel, cost);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return await this.eligibleAmong(await this.accounts.get(true), command, requestedChannel, cost);
+    }
+  }
+
+  private async eligibleAmong(
+    all: AccountRecord[],
+    command: BotCommand,
+    requestedChannel: string | null,
+    cost: number,
+  ): Promise<{ eligible: number; channel: string | null }> {
     const { ctx } = this.deps;
-    const all = await ctx.coordinator.listAccounts();
     if (requestedChannel !== null && !all.some((a) => a.channel === requestedChannel)) {
       throw new AppError('BAD_USER_INPUT', `Configuration not found for channel ${echoInput(requestedChannel)}`, {
         channel: echoInput(requestedChannel),
@@ -175,10 +197,11 @@ export class Admission {
       throw new AppError('PAYMENT_REQUIRED', 'No enabled Discord account is configured for this request', { channel: requested });
     const day = utcDay(ctx.now());
     const { creditsPerDay } = ctx.config.jobs;
-    const used = await Promise.all(
-      candidates.map((a) => (a.exhaustedDay === day ? Promise.resolve(Infinity) : ctx.coordinator.creditsUsed(a.channel, day))),
+    const counted = await ctx.coordinator.creditsUsedOn(
+      candidates.map((a) => a.channel),
+      day,
     );
-    const withCredits = used.filter((u) => u + cost <= creditsPerDay).length;
+    const withCredits = candidates.filter((a, i) => a.exhaustedDay !== day && (counted[i] ?? 0) + cost <= creditsPerDay).length;
     if (withCredits === 0)
       throw new AppError(
         'PAYMENT_REQUIRED',

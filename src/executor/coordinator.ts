@@ -222,6 +222,8 @@ export interface Coordinator {
   /** Writes only the given state fields (never the identity), atomically; nothing for an unknown channel. */
   setAccountState(channel: string, state: AccountState): Promise<void>;
   creditsUsed(channel: string, day: string): Promise<number>;
+  /** `creditsUsed` for several channels in one round trip, in their order. */
+  creditsUsedOn(channels: readonly string[], day: string): Promise<number[]>;
 
   publish(event: string, payload: string): Promise<void>;
   /** Resolves once the subscription is acknowledged. */

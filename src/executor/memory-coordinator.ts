@@ -219,6 +219,7 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
         journal?.account(channel);
       })(),
     creditsUsed: async (channel, day) => state.credits.get(`${channel}:${day}`) ?? 0,
+    creditsUsedOn: async (channels, day) => channels.map((channel) => state.credits.get(`${channel}:${day}`) ?? 0),
 
     publish: async (event, payload) => void events.emit(event, payload),
     subscribe: async (event, listener) => {

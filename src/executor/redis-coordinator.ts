@@ -242,6 +242,12 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
     async creditsUsed(channel, day) {
       return Number((await commands.get(keys.credits(channel, day))) ?? 0);
     },
+    async creditsUsedOn(channels, day) {
+      if (channels.length === 0) return [];
+      // One MGET: every key carries the executor's hash tag, so a Cluster serves it from one slot.
+      const values = await commands.mget(channels.map((channel) => keys.credits(channel, day)));
+      return values.map((value) => Number(value ?? 0));
+    },
 
     async publish(event, payload) {
       await publish(commands, keys.event(event), payload);

@@ -282,6 +282,9 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     const onB = claimed(await c.claim(claimRequest(B)));
     expect(onB.job.id).toBe(tooBig.id);
     expect(await c.creditsUsed(B, day)).toBe(20);
+    // Several channels in one read, in the order asked; a channel charged nothing counts 0.
+    expect(await c.creditsUsedOn([B, A, '999999999999999999'], day)).toEqual([20, 43, 0]);
+    expect(await c.creditsUsedOn([], day)).toEqual([]);
   });
 
   it('a claim says why it took nothing: held, nothing queued, or not eligible (with the end when it is known)', async () => {
