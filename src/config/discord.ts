@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { DiscordAccount } from '../jobs/account.js';
+import { BOT_PLANS } from '../jobs/command-costs.js';
 import { int, withoutTrailingSlashes, type Parsed } from './variables.js';
 
 export const DISCORD_VARIABLES = {
@@ -40,6 +41,7 @@ const accountSchema = z
     server: snowflake('server'),
     discord: z.string().min(10, 'discord must be the account user token'),
     label: z.string().max(100).optional(),
+    plan: z.enum(BOT_PLANS).optional(),
   })
   .passthrough();
 
@@ -61,7 +63,13 @@ export function parseAccounts(value: string): DiscordAccount[] {
     if (channels.has(account.channel)) throw new Error(`channel ${account.channel} is listed twice`);
     channels.add(account.channel);
   }
-  return result.data.map(({ channel, server, discord, label }) => ({ channel, server, discord, ...(label ? { label } : {}) }));
+  return result.data.map(({ channel, server, discord, label, plan }) => ({
+    channel,
+    server,
+    discord,
+    ...(label ? { label } : {}),
+    ...(plan ? { plan } : {}),
+  }));
 }
 
 function readAccountsFile(path: string): string {

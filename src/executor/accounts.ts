@@ -1,6 +1,7 @@
 /** The account registry the API exposes: tokens stored, only their masked form readable. */
 import type { Config } from '../config.js';
 import type { DiscordAccount } from '../discord/types.js';
+import { DEFAULT_PLAN } from '../jobs/command-costs.js';
 import { maskToken } from '../jobs/model.js';
 import type { AccountRegistry, AccountView } from '../jobs/service.js';
 import { utcDay, type AccountRecord, type Coordinator } from './coordinator.js';
@@ -24,6 +25,7 @@ export function createAccountRegistry({
       discord: maskToken(record.discord),
       enabled: record.enabled,
       disabledReason: record.disabledReason,
+      plan: record.plan ?? DEFAULT_PLAN,
       credits: {
         timestamp: new Date(now()).toISOString(),
         total: config.jobs.creditsPerDay,

@@ -33,6 +33,13 @@ export interface AdmissionDeps {
   isClosing(): boolean;
 }
 
+/** How many channels could take a job now, the channel it must run on (null: any), and its credit cost. */
+interface Eligible {
+  eligible: number;
+  channel: string | null;
+  cost: number;
+}
+
 /** How long admission reuses the account list (src/executor/account-snapshot.ts). */
 const ACCOUNTS_REUSE_MS = 1000;
 
@@ -51,9 +58,9 @@ export class Admission {
     try {
       if (this.deps.isClosing())
         throw new AppError('CHANNEL_BUSY', 'The server is shutting down; retry on another instance', { retryAfter: 5 });
-      const cost = await this.costOf(command, input.target);
-      const [{ eligible, channel }, size] = await Promise.all([
-        this.eligibleChannels(command, input.requestedChannel, cost),
+      const shape = await this.measureTarget(command, input.target);
+      const [{ eligible, channel, cost }, size] = await Promise.all([
+        this.eligibleChannels(command, input.requestedChannel, shape),
         ctx.coordinator.queueSize(input.owner),
       ]);
       const { queueMax, queueMaxPerToken } = ctx.config.jobs;
@@ -110,27 +117,39 @@ export class Admission {
     );
   }
 
-  /**
-   * The credits the job will cost (src/jobs/command-costs.ts; PICSI_CREDIT_COST for a still /picsi).
-   * A GIF target is measured first and refused when the bot would refuse it on the account's plan
-   * (every account is assumed on DEFAULT_PLAN: the plan is not configurable yet).
-   */
-  private async costOf(command: BotCommand, target: StagedFile | undefined): Promise<number> {
+  /** A target that may be a GIF target, measured (format, frames, bytes) without decoding it all. */
+  private async measureTarget(command: BotCommand, target: StagedFile | undefined): Promise<TargetShape | undefined> {
+    if (!target || !TARGET_COMMANDS.has(command)) return undefined;
     const { ctx } = this.deps;
-    let shape: TargetShape | undefined;
-    if (target && TARGET_COMMANDS.has(command)) {
-      shape = await measureTarget(
-        target,
-        async () => {
-          const blob = await ctx.blobs.get(target.key);
-          if (!blob) throw new Error(`the uploaded target ${target.filename} is not in the blob store`);
-          return blob.body;
-        },
-        GIF_RULES[DEFAULT_PLAN].maxBytes.value,
-      );
-      checkGifTarget(shape, DEFAULT_PLAN, 'targetImage');
+    return measureTarget(
+      target,
+      async () => {
+        const blob = await ctx.blobs.get(target.key);
+        if (!blob) throw new Error(`the uploaded target ${target.filename} is not in the blob store`);
+        return blob.body;
+      },
+      GIF_RULES[DEFAULT_PLAN].maxBytes.value,
+    );
+  }
+
+  /**
+   * What the job costs on the accounts that may run it (src/jobs/command-costs.ts; PICSI_CREDIT_COST
+   * for a still /picsi). A GIF target must suit the plan of every one of them, since any may claim
+   * it, and costs the dearest of their GIF prices, so that the day's budget is never overrun.
+   */
+  private costOn(candidates: AccountRecord[], command: BotCommand, shape: TargetShape | undefined, pinned: boolean): number {
+    const plans = [...new Set(candidates.map((a) => a.plan ?? DEFAULT_PLAN))];
+    if (shape) {
+      for (const plan of plans) {
+        try {
+          checkGifTarget(shape, plan, 'targetImage');
+        } catch (error) {
+          if (!(error instanceof AppError) || pinned || plans.length === 1) throw error;
+          throw new AppError(error.code, `${error.message}; name the channel of an account whose plan allows it`, error.extensions);
+        }
+      }
     }
-    return creditCost(command, shape, DEFAULT_PLAN, ctx.config.jobs.creditCost);
+    return Math.max(...plans.map((plan) => creditCost(command, shape, plan, this.deps.ctx.config.jobs.creditCost)));
   }
 
   /** The hosted API's behaviour: a few lock attempts, then 429. The job never waits in the queue. */
@@ -156,16 +175,12 @@ export class Admission {
    * or for an identity command the only account there is (its saved identities are that account's).
    * Decided on the account snapshot; a refusal is decided again on a fresh read before it is given.
    */
-  private async eligibleChannels(
-    command: BotCommand,
-    requestedChannel: string | null,
-    cost: number,
-  ): Promise<{ eligible: number; channel: string | null }> {
+  private async eligibleChannels(command: BotCommand, requestedChannel: string | null, shape: TargetShape | undefined): Promise<Eligible> {
     try {
-      return await this.eligibleAmong(await this.accounts.get(), command, requestedChannel, cost);
+      return await this.eligibleAmong(await this.accounts.get(), command, requestedChannel, shape);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return await this.eligibleAmong(await this.accounts.get(true), command, requestedChannel, cost);
+      return await this.eligibleAmong(await this.accounts.get(true), command, requestedChannel, shape);
     }
   }
 
@@ -173,8 +188,8 @@ export class Admission {
     all: AccountRecord[],
     command: BotCommand,
     requestedChannel: string | null,
-    cost: number,
-  ): Promise<{ eligible: number; channel: string | null }> {
+    shape: TargetShape | undefined,
+  ): Promise<Eligible> {
     const { ctx } = this.deps;
     if (requestedChannel !== null && !all.some((a) => a.channel === requestedChannel)) {
       throw new AppError('BAD_USER_INPUT', `Configuration not found for channel ${echoInput(requestedChannel)}`, {
@@ -195,6 +210,7 @@ export class Admission {
     const candidates = all.filter((a) => a.enabled && (requested === null || a.channel === requested));
     if (candidates.length === 0)
       throw new AppError('PAYMENT_REQUIRED', 'No enabled Discord account is configured for this request', { channel: requested });
+    const cost = this.costOn(candidates, command, shape, requested !== null);
     const day = utcDay(ctx.now());
     const { creditsPerDay } = ctx.config.jobs;
     const counted = await ctx.coordinator.creditsUsedOn(
@@ -208,6 +224,6 @@ export class Admission {
         `Account has no credits left today (UTC) on ${requested === null ? 'any configured channel' : `channel ${requested}`}`,
         { channel: requested },
       );
-    return { eligible: withCredits, channel: requested };
+    return { eligible: withCredits, channel: requested, cost };
   }
 }

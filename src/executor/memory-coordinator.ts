@@ -193,6 +193,7 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
           server: account.server,
           discord: account.discord,
           ...(account.label ? { label: account.label } : {}),
+          ...(account.plan ? { plan: account.plan } : {}),
           enabled: keep ? previous.enabled : true,
           disabledReason: keep ? previous.disabledReason : null,
           cooldownUntil: previous?.cooldownUntil ?? 0,

@@ -9,9 +9,16 @@ export type AccountInput = {
   /** The user token. Stored, never returned. */
   discord: string;
   label?: string | null | undefined;
+  /** Unset: BASIC (what a new account has). */
+  plan?: BotPlan | null | undefined;
   /** Guild id (snowflake). */
   server: string;
 };
+
+/** The account's InsightFaceSwap plan: it sets the GIF target limits and price (src/jobs/command-costs.ts). */
+export type BotPlan =
+  | 'basic'
+  | 'pro';
 
 export type CallbackStatus =
   | 'DELIVERED'

@@ -10,7 +10,8 @@ import { AppError } from '../errors.js';
 import type { BotCommand } from './commands.js';
 
 export type { BotCommand };
-export type BotPlan = 'basic' | 'pro';
+export const BOT_PLANS = ['basic', 'pro'] as const;
+export type BotPlan = (typeof BOT_PLANS)[number];
 
 export interface TableValue {
   value: number;

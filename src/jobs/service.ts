@@ -2,6 +2,7 @@
  * What the GraphQL layer needs from the job service (implemented by src/executor). Kept as an
  * interface so the schema depends on behaviour, not on Redis.
  */
+import type { BotPlan } from './command-costs.js';
 import type { DiscordAccount } from './account.js';
 import type { BotCommand } from './commands.js';
 import type { CallbackState, Job, JobStatus, WaitMode } from './model.js';
@@ -55,6 +56,8 @@ export interface AccountView {
   discord: string;
   enabled: boolean;
   disabledReason: string | null;
+  /** The account's InsightFaceSwap plan: its GIF limits and price. */
+  plan: BotPlan;
   credits: Credits;
   busy: boolean;
 }

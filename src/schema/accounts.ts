@@ -11,6 +11,11 @@ const CreditsRef = builder.objectRef<Credits>('Credits').implement({
   }),
 });
 
+const PlanEnum = builder.enumType('BotPlan', {
+  description: "The account's InsightFaceSwap plan: it sets the GIF target limits and price (src/jobs/command-costs.ts).",
+  values: { BASIC: { value: 'basic' }, PRO: { value: 'pro' } } as const,
+});
+
 const AccountRef = builder.objectRef<AccountView>('Account').implement({
   description: 'A Discord user account bound to one channel. The token is write-only: only its masked form is readable.',
   fields: (t) => ({
@@ -20,6 +25,7 @@ const AccountRef = builder.objectRef<AccountView>('Account').implement({
     discord: t.exposeString('discord', { description: 'The token, masked (first 3 + … + last 3).' }),
     enabled: t.exposeBoolean('enabled', { description: 'False when Discord refused the token; such an account is skipped.' }),
     disabledReason: t.exposeString('disabledReason', { nullable: true }),
+    plan: t.field({ type: PlanEnum, resolve: (a) => a.plan }),
     busy: t.exposeBoolean('busy', { description: 'A job holds the channel right now.' }),
     credits: t.field({ type: CreditsRef, resolve: (a) => a.credits }),
   }),
@@ -33,6 +39,7 @@ const AccountInput = builder.inputType('AccountInput', {
     server: t.string({ required: true, description: 'Guild id (snowflake).' }),
     discord: t.string({ required: true, description: 'The user token. Stored, never returned.' }),
     label: t.string({ required: false }),
+    plan: t.field({ type: PlanEnum, required: false, description: 'Unset: BASIC (what a new account has).' }),
   }),
 });
 
@@ -79,6 +86,7 @@ builder.mutationField('upsertAccount', (t) =>
         server: input.server,
         discord: input.discord,
         ...(input.label ? { label: input.label } : {}),
+        ...(input.plan ? { plan: input.plan } : {}),
       });
     },
   }),

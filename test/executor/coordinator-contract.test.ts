@@ -323,6 +323,18 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     expect(miss).toMatchObject({ missed: 'empty', queued: 0, reaped: [{ id: job.id, status: 'FAILED', code: 'EXECUTOR_LOST' }] });
   });
 
+  it('an account’s plan is stored with it, read back by every instance, and dropped when an upsert omits it', async () => {
+    await setUp();
+    const other = await backend.open();
+    expect(await c.upsertAccount({ channel: A, server: 'srv', discord: 'token-a-pro-0123456789', plan: 'pro' })).toMatchObject({
+      plan: 'pro',
+    });
+    expect(await other.getAccount(A)).toMatchObject({ plan: 'pro' });
+    expect((await other.listAccounts()).find((a) => a.channel === A)).toMatchObject({ plan: 'pro' });
+    await c.upsertAccount({ channel: A, server: 'srv', discord: 'token-a-pro-0123456789' }, { keepState: true });
+    expect(await other.getAccount(A)).not.toHaveProperty('plan');
+  });
+
   it('account writes are atomic: a cooldown written by one instance never overwrites an admin’s new token', async () => {
     await setUp();
     const other = await backend.open();

@@ -48,7 +48,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     NODE_ENV: 'test',
     SHUTDOWN_TIMEOUT_MS: '500',
     DISCORD_API_URL: simulator.apiUrl,
-    DISCORD_ACCOUNTS: JSON.stringify(accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token }))),
+    DISCORD_ACCOUNTS: JSON.stringify(
+      accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token, ...(a.plan ? { plan: a.plan } : {}) })),
+    ),
     ...options.env,
   });
   const logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });

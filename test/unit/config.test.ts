@@ -67,6 +67,14 @@ describe('loadConfig', () => {
     expect(problems).not.toContain('short-secret');
   });
 
+  it('reads an account’s optional plan, and names a plan the bot does not have', () => {
+    const pro = { ...account, plan: 'pro' };
+    expect(loadConfig({ DISCORD_ACCOUNTS: JSON.stringify([pro]) }).config.discord.accounts).toEqual([pro]);
+    expect(() => loadConfig({ DISCORD_ACCOUNTS: JSON.stringify([{ ...account, plan: 'gold' }]) })).toThrow(
+      /\[0\.plan\] .*"basic" \| "pro"|\[0\.plan\].*basic.*pro/,
+    );
+  });
+
   it('refuses a channel listed twice and an unreadable accounts file', () => {
     expect(() => loadConfig({ DISCORD_ACCOUNTS: JSON.stringify([account, account]) })).toThrow(/listed twice/);
     expect(() => loadConfig({ DISCORD_ACCOUNTS: '/nonexistent/accounts.json' })).toThrow(/cannot read file .*ENOENT/);
