@@ -15,7 +15,7 @@ import { commandRecordHooks } from './command-record.js';
 import type { AccountState, Claimed, Coordinator, JobPatch } from './coordinator.js';
 import { utcDay } from './coordinator.js';
 import { keepLease } from './lease-keeper.js';
-import type { JobUploads } from './inputs.js';
+import { InputMissingError, type JobUploads } from './inputs.js';
 import { copyResults, type CopyRemote } from './results.js';
 
 export type AbortReason = 'cancel' | 'shutdown' | 'lease-lost';
@@ -100,7 +100,7 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
     if (adopted) return driver.follow({ jobId: job.id, account, command: job.command!, kind }, controller.signal, hooks);
     const needs = COMMAND_INPUTS[kind];
     if ((needs.source && !inputs?.source) || (needs.target && !inputs?.target))
-      throw new DriverError('DISCORD_ERROR', 'The job has no input images in the blob store', { commandSent: false });
+      throw new InputMissingError('The job has no input images in the blob store');
     return driver.run(
       { jobId: job.id, account, command: kind, options: job.options, idname: job.idname ?? null, ...inputs },
       controller.signal,
@@ -127,6 +127,18 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
       });
     } catch (error) {
       if (abortReason) return await finishAborted();
+      const missing = inputMissing(error);
+      if (missing) {
+        // Nothing was sent. The images go only when a job ends, so this job had ended and a lost
+        // store write (a Redis failover) rolled it back: it cannot run again.
+        log.warn({ err: missing }, 'a job whose uploaded images are gone: it ended before a store write was lost');
+        return await finish({
+          status: 'FAILED',
+          code: 'EXECUTOR_LOST',
+          error: `${missing.message}: the job had ended before the store lost its last writes, and cannot run again`,
+          errorDetails: null,
+        });
+      }
       if (error instanceof DriverError) {
         const accountState = accountStateAfter(error, now());
         if (accountState) {
@@ -181,6 +193,10 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
 
   return { jobId: job.id, abort, done, attemptedOutcome: () => attempted };
 }
+
+/** The missing-input error behind a failure, when there is one (the driver keeps it as the cause). */
+const inputMissing = (error: unknown): InputMissingError | null =>
+  error instanceof InputMissingError ? error : error instanceof Error && error.cause !== undefined ? inputMissing(error.cause) : null;
 
 const detailsOf = (error: DriverError) =>
   JSON.stringify({

@@ -213,6 +213,22 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
     expect(simulator.interactionsLog(accounts[0]!.channelId)).toHaveLength(0);
   });
 
+  it('a claimed job whose uploaded images are gone (a finished job rolled back) ends EXECUTOR_LOST and sends nothing', async () => {
+    await start();
+    const channel = accounts[0]!.channelId;
+    simulator.script(channel, { kind: 'silence' });
+    const holder = await service.submit(await input());
+    const queued = await service.submit(await input());
+    expect((await service.get(queued.id))!.status).toBe('QUEUED');
+    await blobs.delete([queued.inputs!.source, queued.inputs!.target]);
+    const sent = simulator.interactionsLog(channel).length;
+    await service.cancel(holder.id, 'owner-a');
+    const ended = await untilTerminal(service, queued.id);
+    expect(ended).toMatchObject({ status: 'FAILED', code: 'EXECUTOR_LOST' });
+    expect(ended.error).toMatch(/^the uploaded image s\.png is no longer in the blob store: the job had ended before/);
+    expect(simulator.interactionsLog(channel).length).toBe(sent);
+  });
+
   it("deletes a job's inputs once it is terminal and keeps a stored copy of its result", async () => {
     await start();
     const staged = await input();
