@@ -1,3 +1,5 @@
+import { jitteredDelayMs } from '../timing/backoff.js';
+
 /**
  * When a user gateway reconnects: the first attempt after a drop at once (a dropped socket usually
  * resumes fine), then exponential backoff with jitter, reset by a READY/RESUMED. One timer at a time.
@@ -24,8 +26,9 @@ export class ReconnectTimer {
   /** The next backoff delay; each call counts one more consecutive attempt. */
   nextBackoff(): { attempt: number; delayMs: number } {
     const n = this.attempt++;
-    const delayMs =
-      n === 0 ? (this.policy.firstMs ?? 0) : Math.min(this.policy.maxMs, this.policy.initialMs * 2 ** (n - 1)) * (0.5 + this.random() / 2);
+    const { firstMs = 0, initialMs, maxMs } = this.policy;
+    // Equal jitter: a lone client never retries at once, yet many dropped together spread out.
+    const delayMs = n === 0 ? firstMs : jitteredDelayMs(n, { baseMs: initialMs, capMs: maxMs, jitter: 'equal' }, this.random);
     return { attempt: n + 1, delayMs };
   }
 

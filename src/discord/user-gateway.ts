@@ -4,11 +4,13 @@
  * re-IDENTIFY when the session is gone, reconnect with backoff. Socket errors never escape: they end in a
  * reconnect or, for fatal close codes (4004…), in `failed`.
  *
- * One state machine over one socket at a time, so it stays one class (about 330 lines): what it
- * remembers to resume (gateway-session.ts), the heartbeat (heartbeat.ts), reconnect timing
- * (reconnect-timer.ts), ready waiters and frame parsing live in modules of their own.
+ * One state machine over one socket at a time, so it stays one class (about 330 lines; its states
+ * and transitions read best together): what it remembers to resume (gateway-session.ts),
+ * the socket itself (gateway-socket.ts), the heartbeat (heartbeat.ts), reconnect timing
+ * (reconnect-timer.ts), its listeners (gateway-listeners.ts), ready waiters and frame parsing live
+ * in modules of their own.
  */
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { Logger } from 'pino';
 import { GatewayOpcodes } from './protocol.js';
 import type { UserGatewayIdentifyData } from './protocol.js';
@@ -20,32 +22,19 @@ import {
   SessionClosedError,
   closeSocket,
 } from './gateway-close.js';
-import { heartbeatInterval, parseFrame, readyFields, withGatewayQuery } from './gateway-frames.js';
+import { heartbeatInterval, readyFields, withGatewayQuery } from './gateway-frames.js';
 import type { GatewayFrame } from './gateway-frames.js';
+import { GatewayListeners, type GatewayListener, type SessionEvent } from './gateway-listeners.js';
 import { GatewaySession } from './gateway-session.js';
+import { describe, openGatewaySocket, sendFrame } from './gateway-socket.js';
 import { Heartbeat } from './heartbeat.js';
 import { ReadyWaiters } from './ready-waiters.js';
 import { DEFAULT_RECONNECT_POLICY, ReconnectTimer, type ReconnectPolicy } from './reconnect-timer.js';
 
 export { GatewayFatalError };
-export type { ReconnectPolicy };
+export type { GatewayListener, ReconnectPolicy, SessionEvent };
 
 export type GatewayState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'failed' | 'closed';
-
-/** A new session (READY) or the same one continued (RESUMED: missed dispatches were replayed). */
-export interface SessionEvent {
-  kind: 'ready' | 'resumed';
-  sessionId: string;
-  userId: string;
-}
-
-export interface GatewayListener {
-  dispatch?(t: string, d: unknown): void;
-  session?(event: SessionEvent): void;
-  /** The socket closed; a reconnect follows unless `fatal` is also reported. */
-  lost?(info: { code: number; reason: string }): void;
-  fatal?(error: GatewayFatalError): void;
-}
 
 export interface UserGatewayOptions {
   /** IDENTIFY `d` (holds the token: never logged). */
@@ -75,7 +64,7 @@ export class UserGateway {
   private urlController: AbortController | undefined;
   private fatalError: GatewayFatalError | undefined;
   private closed: Promise<void> | undefined;
-  private readonly listeners = new Set<GatewayListener>();
+  private readonly listeners = new GatewayListeners();
   /** Sockets we closed and no longer listen to; close() waits for them too. */
   private readonly dying = new Set<WebSocket>();
   private readonly readyWaiters = new ReadyWaiters();
@@ -101,8 +90,7 @@ export class UserGateway {
   }
 
   subscribe(listener: GatewayListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.subscribe(listener);
   }
 
   /** Starts connecting if not yet started. */
@@ -173,25 +161,22 @@ export class UserGateway {
     this.options.logger.debug({ url, resuming }, 'gateway connecting');
     let ws: WebSocket;
     try {
-      ws = this.options.createSocket
-        ? this.options.createSocket(url)
-        : new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000 });
+      ws = openGatewaySocket(
+        url,
+        {
+          isCurrent: (socket) => socket === this.ws,
+          frame: (socket, frame) => this.onFrame(socket, frame, resuming),
+          close: (code, reason) => this.onClose(code, reason),
+        },
+        this.options.logger,
+        this.options.createSocket,
+      );
     } catch (err) {
       this.options.logger.warn({ err: describe(err) }, 'gateway socket could not be created');
       this.scheduleReconnect();
       return;
     }
     this.ws = ws;
-    ws.on('message', (data: WebSocket.RawData) => {
-      if (ws === this.ws) this.onFrame(ws, parseFrame(data), resuming);
-    });
-    ws.on('close', (code: number, reason: Buffer) => {
-      if (ws === this.ws) this.onClose(code, reason.toString('utf8'));
-    });
-    ws.on('error', (err: Error) => {
-      // A 'close' always follows; the reconnect happens there.
-      if (ws === this.ws) this.options.logger.warn({ err: describe(err) }, 'gateway socket error');
-    });
     this.handshakeTimer = setTimeout(() => {
       this.options.logger.warn('gateway handshake timed out');
       ws.terminate();
@@ -247,7 +232,7 @@ export class UserGateway {
       this.session.ready(ready);
       this.becomeReady('ready');
     }
-    for (const l of [...this.listeners]) l.dispatch?.(t, d);
+    this.listeners.dispatch(t, d);
     if (t === 'RESUMED') this.becomeReady('resumed');
   }
 
@@ -262,7 +247,7 @@ export class UserGateway {
     );
     this.readyWaiters.resolveAll(sessionId);
     const event: SessionEvent = { kind, sessionId, userId: this.session.userId ?? '' };
-    for (const l of [...this.listeners]) l.session?.(event);
+    this.listeners.session(event);
   }
 
   private onInvalidSession(ws: WebSocket, resumable: boolean): void {
@@ -273,7 +258,7 @@ export class UserGateway {
     // Detach first so the close below does not schedule a second reconnect.
     this.detach(ws);
     this.retire(ws);
-    this.emitLost(RECONNECT_CLOSE_CODE, 'invalid session');
+    this.listeners.lost(RECONNECT_CLOSE_CODE, 'invalid session');
     this.stateValue = 'reconnecting';
     this.options.onReconnect?.();
     this.reconnects.run(min + this.random() * Math.max(0, max - min), () => this.connect());
@@ -290,12 +275,12 @@ export class UserGateway {
       this.stateValue = 'failed';
       this.session.forget();
       this.readyWaiters.rejectAll(error);
-      this.emitLost(code, reason);
-      for (const l of [...this.listeners]) l.fatal?.(error);
+      this.listeners.lost(code, reason);
+      this.listeners.fatal(error);
       return;
     }
     if (SESSION_ENDING_CLOSE_CODES.has(code)) this.session.forget();
-    this.emitLost(code, reason);
+    this.listeners.lost(code, reason);
     this.scheduleReconnect();
   }
 
@@ -311,10 +296,6 @@ export class UserGateway {
     closeSocket(ws, RECONNECT_CLOSE_CODE, 'invalid session')
       .then(() => this.dying.delete(ws))
       .catch((err: unknown) => this.options.logger.warn({ err: describe(err) }, 'gateway socket close failed'));
-  }
-
-  private emitLost(code: number, reason: string): void {
-    for (const l of [...this.listeners]) l.lost?.({ code, reason });
   }
 
   private scheduleReconnect(): void {
@@ -340,10 +321,7 @@ export class UserGateway {
   }
 
   private send(ws: WebSocket, frame: { op: number; d: unknown }): void {
-    if (ws.readyState !== WebSocket.OPEN) return;
-    ws.send(JSON.stringify(frame), (err) => {
-      if (err) this.options.logger.warn({ err: describe(err) }, 'gateway send failed');
-    });
+    sendFrame(ws, frame, this.options.logger);
   }
 
   private clearTimers(): void {
@@ -351,8 +329,4 @@ export class UserGateway {
     this.reconnects.cancel();
     clearTimeout(this.handshakeTimer);
   }
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -5,9 +5,9 @@
  * other instances, running ones may finish within the deadline, then stop and are handed over (see
  * the worker: their lease lapses, and they are requeued or adopted).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isTerminal, type Job } from '../jobs/model.js';
 import type { JobView } from '../jobs/service.js';
+import { withTimeout } from '../timing/timeout.js';
 import { EVENT_CONTROL } from './coordinator.js';
 import type { ExecutorContext } from './context.js';
 import type { RunningJobs } from './runs.js';
@@ -54,19 +54,37 @@ export class Cancellation {
       }
     } else if (job.status === 'STARTED') {
       await coordinator.publish(EVENT_CONTROL, cancelMessage(id));
-      for await (const update of watchJob(coordinator, id, AbortSignal.timeout(CANCEL_WAIT_MS)))
-        if (isTerminal(update.status)) return this.toView(update);
+      const stopped = await withTimeout(
+        CANCEL_WAIT_MS,
+        (signal) => this.terminalState(id, signal),
+        () => null,
+      );
+      if (stopped) return this.toView(stopped);
     }
     const latest = await coordinator.getJob(id);
     return latest ? this.toView(latest) : null;
   }
 
+  /** The job once terminal, or null if the watch ends first (aborted, or the record is gone). */
+  private async terminalState(id: string, signal: AbortSignal): Promise<Job | null> {
+    for await (const update of watchJob(this.ctx.coordinator, id, signal)) if (isTerminal(update.status)) return update;
+    return null;
+  }
+
   /** Lets the runs here finish within `deadlineMs`, then stops them (handed over, not cancelled). */
   async shutdown(deadlineMs: number): Promise<void> {
     const drained = this.runs.drained();
-    const timedOut = await Promise.race([drained.then(() => false), sleep(deadlineMs, true, { ref: false })]);
-    if (!timedOut) return;
+    const finished = await withTimeout(
+      deadlineMs,
+      () => drained.then(() => true),
+      () => false,
+    );
+    if (finished) return;
     this.runs.abortAll('shutdown');
-    await Promise.race([drained, sleep(ABORT_GRACE_MS, undefined, { ref: false })]);
+    await withTimeout(
+      ABORT_GRACE_MS,
+      () => drained,
+      () => undefined,
+    );
   }
 }

@@ -3,14 +3,16 @@
  * before POST /interactions — if it cannot be written, nothing is sent — and the interaction id
  * once the gateway tells it (best effort: the nonce and the channel history find the reply anyway).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { PicsiHooks } from '../discord/types.js';
 import type { SentCommand } from '../jobs/model.js';
+import { jitteredDelayMs } from '../timing/backoff.js';
 import type { Coordinator } from './coordinator.js';
 
 /** Attempts at recording the command before the send (the send waits for it). */
 const ATTEMPTS = 3;
-const retryDelayMs = (attempt: number) => 250 * 2 ** attempt;
+const RETRY_BACKOFF = { baseMs: 500, capMs: 1000, jitter: 'equal' } as const;
 
 export interface CommandRecordDeps {
   coordinator: Coordinator;
@@ -37,7 +39,9 @@ export function commandRecordHooks(d: CommandRecordDeps, initial: SentCommand | 
           }
           break; // refused by the fence: another holder owns the job
         } catch {
-          if (attempt < ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
+          // An abort ends the wait early; the loop then stops at its check.
+          if (attempt < ATTEMPTS)
+            await sleep(jitteredDelayMs(attempt, RETRY_BACKOFF, Math.random), undefined, { signal: d.signal }).catch(() => undefined);
         }
       }
       d.onUnrecorded();

@@ -5,6 +5,7 @@
  * jobs with PAYMENT_REQUIRED instead, at once and with a clear error; the submit-time check
  * (admission.ts) already refuses a new job when no eligible channel has credits for it.
  */
+import { COMMAND_COSTS, GIF_RULES } from '../jobs/command-costs.js';
 import type { Job } from '../jobs/model.js';
 import { utcDay, type AccountRecord } from './coordinator.js';
 import type { ExecutorContext } from './context.js';
@@ -13,23 +14,27 @@ import type { TerminalEffects } from './terminal-effects.js';
 export const CREDITS_SPENT_ERROR =
   'Every channel this job may run on has spent its credits for today; credits reset at 00:00 UTC. Submit it again after the reset.';
 
+/** What the check reads: the stores, the credit settings and the clock. */
+export type StarvationContext = Pick<ExecutorContext, 'config' | 'coordinator' | 'logger' | 'now' | 'retentionSec'>;
+
 export class CreditStarvation {
   constructor(
-    private readonly ctx: ExecutorContext,
+    private readonly ctx: StarvationContext,
     private readonly terminal: TerminalEffects,
   ) {}
 
-  /** One pass: fails the queued jobs none of whose eligible channels has credits left today. */
+  /** One pass: fails the queued jobs none of whose eligible channels has enough credits left today for them. */
   async failStarvedJobs(): Promise<Job[]> {
     const { coordinator, now } = this.ctx;
     if ((await coordinator.queueSize('')).total === 0) return [];
     const enabled = (await coordinator.listAccounts()).filter((a) => a.enabled);
-    const spent = await this.spentChannels(enabled);
-    // With a queue, one read per channel; the queue is walked only when a channel is spent.
-    if (spent.size === 0) return [];
-    const anyChannelStarved = enabled.every((a) => spent.has(a.channel));
-    const starved = (await coordinator.queuedJobs()).filter((job) =>
-      job.requestedChannel === null ? anyChannelStarved : spent.has(job.requestedChannel),
+    const left = await this.creditsLeft(enabled);
+    // With a queue, one read per channel; the queue is walked only when a channel could not pay for the dearest job.
+    const dearest = this.dearestJob();
+    if ([...left.values()].every((credits) => credits >= dearest)) return [];
+    const anyChannel = Math.max(...left.values());
+    const starved = (await coordinator.queuedJobs()).filter(
+      (job) => this.costOf(job) > (job.requestedChannel === null ? anyChannel : (left.get(job.requestedChannel) ?? Infinity)),
     );
     const failed: Job[] = [];
     for (const job of starved) {
@@ -43,8 +48,8 @@ export class CreditStarvation {
       const written = await coordinator.updateJob(job.id, { from: ['QUEUED'], patch, retentionSec: this.ctx.retentionSec });
       if (!written) continue;
       this.ctx.logger.warn(
-        { job: job.id, channel: job.requestedChannel },
-        'failed a queued job: its channels have no credits left today (PAYMENT_REQUIRED)',
+        { job: job.id, channel: job.requestedChannel, creditCost: this.costOf(job) },
+        'failed a queued job: its channels have not enough credits left today (PAYMENT_REQUIRED)',
       );
       await this.terminal.apply(written);
       failed.push(written);
@@ -52,12 +57,27 @@ export class CreditStarvation {
     return failed;
   }
 
-  private async spentChannels(accounts: AccountRecord[]): Promise<Set<string>> {
+  /** The job's own cost, decided at admission; the configured one for a record from before that. */
+  private costOf(job: Job): number {
+    return job.creditCost ?? this.ctx.config.jobs.creditCost;
+  }
+
+  /** The most any job can cost: the configured /picsi price or the dearest entry of the cost table. */
+  private dearestJob(): number {
+    return Math.max(
+      this.ctx.config.jobs.creditCost,
+      ...Object.values(COMMAND_COSTS).map((c) => c.value),
+      ...Object.values(GIF_RULES).map((r) => r.credits.value),
+    );
+  }
+
+  /** Credits each channel has left today; -Infinity once its bot said they are spent. */
+  private async creditsLeft(accounts: AccountRecord[]): Promise<Map<string, number>> {
     const day = utcDay(this.ctx.now());
-    const { creditCost, creditsPerDay } = this.ctx.config.jobs;
+    const { creditsPerDay } = this.ctx.config.jobs;
     const used = await Promise.all(
       accounts.map((a) => (a.exhaustedDay === day ? Promise.resolve(Infinity) : this.ctx.coordinator.creditsUsed(a.channel, day))),
     );
-    return new Set(accounts.filter((_, i) => used[i]! + creditCost > creditsPerDay).map((a) => a.channel));
+    return new Map(accounts.map((a, i) => [a.channel, creditsPerDay - used[i]!]));
   }
 }

@@ -3,48 +3,71 @@
  * acknowledgement, read the stored job, then forward only newer versions; re-read after every
  * reconnect; end after the terminal state, so a watcher never misses the final state.
  */
+import { FixedBuffer, Repeater } from 'graphql-yoga';
 import { AppError } from '../errors.js';
 import { isTerminal, type Job } from '../jobs/model.js';
 import { EVENT_ALL_JOBS, jobEventName, type Coordinator } from './coordinator.js';
 import { decodeJob } from '../redis/job-json.js';
 
-/** A tiny async queue fed by callbacks and drained by a generator. */
-function channel<T>(signal: AbortSignal) {
-  const items: T[] = [];
-  let wake: (() => void) | null = null;
-  signal.addEventListener('abort', () => wake?.(), { once: true });
-  return {
-    push(item: T) {
-      items.push(item);
-      wake?.();
-    },
-    async next(): Promise<T | undefined> {
-      while (items.length === 0) {
-        if (signal.aborted) return undefined;
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = null;
-      }
-      return items.shift();
-    },
-  };
-}
-
 /** How long a watcher waits for a vanished record to be restored, re-reading at this period. */
 const LOST_RECORD_WAIT_MS = 60_000;
 const LOST_RECORD_REREAD_MS = 500;
+/**
+ * Events a watcher may fall behind by: this buffer, then the Repeater's own queue of 1024. Past
+ * that its stream fails (the client sees an internal error) instead of growing without bound; a
+ * watcher normally reads as fast as its client takes.
+ */
+const BACKLOG = 1024;
 
-type Signal = { kind: 'event'; job: Job } | { kind: 'reread' };
+/**
+ * The events `listen` delivers, queued until read (graphql-yoga's Repeater), from the moment it
+ * resolves with its cleanup until `signal` aborts or the reader leaves; then the cleanup runs, at
+ * once even while the reader waits. Delivering never throws into the publisher.
+ */
+function inbox<T>(signal: AbortSignal, listen: (deliver: (item: T) => void) => Promise<() => Promise<void>>): Repeater<T> {
+  return new Repeater<T>(async (push, stop) => {
+    const onAbort = () => stop();
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) stop();
+    try {
+      const cleanup = await listen((item) => {
+        try {
+          push(item).catch(() => undefined); // settles once read; nothing to wait for
+        } catch (overflow) {
+          stop(overflow);
+        }
+      });
+      await stop;
+      await cleanup();
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }, new FixedBuffer(BACKLOG));
+}
+
+type Wake = { kind: 'event'; job: Job } | { kind: 'reread' };
 
 export async function* watchJob(coordinator: Coordinator, id: string, signal: AbortSignal): AsyncGenerator<Job> {
-  const inbox = channel<Signal>(signal);
-  const unsubscribe = await coordinator.subscribe(jobEventName(id), (payload) => inbox.push({ kind: 'event', job: decodeJob(payload) }));
-  const stopReconnect = coordinator.onReconnect(() => inbox.push({ kind: 'reread' }));
+  let wake: (item: Wake) => void = () => undefined;
+  const wakes = inbox<Wake>(signal, async (deliver) => {
+    wake = deliver;
+    const unsubscribe = await coordinator.subscribe(jobEventName(id), (payload) => deliver({ kind: 'event', job: decodeJob(payload) }));
+    const stopReconnect = coordinator.onReconnect(() => deliver({ kind: 'reread' }));
+    // Subscribed: from here no change can be missed, so the stored job is read first.
+    deliver({ kind: 'reread' });
+    return async () => {
+      stopReconnect();
+      await unsubscribe().catch(() => undefined);
+    };
+  });
+  let retry: NodeJS.Timeout | undefined;
   try {
     let lastVersion = 0;
     let missingSince: number | null = null;
-    let pending: Signal | undefined = { kind: 'reread' };
-    while (pending && !signal.aborted) {
-      const job = pending.kind === 'event' ? pending.job : await coordinator.getJob(id);
+    for await (const next of wakes) {
+      if (signal.aborted) return;
+      clearTimeout(retry);
+      const job = next.kind === 'event' ? next.job : await coordinator.getJob(id);
       if (!job) {
         if (lastVersion === 0) return;
         // Seen before, gone now: the store lost its data and the owning instance restores the
@@ -52,9 +75,7 @@ export async function* watchJob(coordinator: Coordinator, id: string, signal: Ab
         missingSince ??= Date.now();
         if (Date.now() - missingSince > LOST_RECORD_WAIT_MS)
           throw new AppError('NOT_FOUND', 'The job record was lost by the job store and not restored');
-        const retry = setTimeout(() => inbox.push({ kind: 'reread' }), LOST_RECORD_REREAD_MS);
-        pending = await inbox.next();
-        clearTimeout(retry);
+        retry = setTimeout(() => wake({ kind: 'reread' }), LOST_RECORD_REREAD_MS);
         continue;
       }
       missingSince = null;
@@ -63,11 +84,9 @@ export async function* watchJob(coordinator: Coordinator, id: string, signal: Ab
         yield job;
         if (isTerminal(job.status)) return;
       }
-      pending = await inbox.next();
     }
   } finally {
-    stopReconnect();
-    await unsubscribe().catch(() => undefined);
+    clearTimeout(retry);
   }
 }
 
@@ -77,16 +96,17 @@ export async function* watchAllJobs(
   filter: { channel?: string; owner?: string },
   signal: AbortSignal,
 ): AsyncGenerator<Job> {
-  const inbox = channel<Job>(signal);
-  const unsubscribe = await coordinator.subscribe(EVENT_ALL_JOBS, (payload) => {
-    const job = decodeJob(payload);
-    if (filter.owner !== undefined && job.owner !== filter.owner) return;
-    if (filter.channel !== undefined && (job.channel ?? job.requestedChannel) !== filter.channel) return;
-    inbox.push(job);
+  const jobs = inbox<Job>(signal, async (deliver) => {
+    const unsubscribe = await coordinator.subscribe(EVENT_ALL_JOBS, (payload) => {
+      const job = decodeJob(payload);
+      if (filter.owner !== undefined && job.owner !== filter.owner) return;
+      if (filter.channel !== undefined && (job.channel ?? job.requestedChannel) !== filter.channel) return;
+      deliver(job);
+    });
+    return () => unsubscribe().catch(() => undefined);
   });
-  try {
-    for (let job = await inbox.next(); job && !signal.aborted; job = await inbox.next()) yield job;
-  } finally {
-    await unsubscribe().catch(() => undefined);
+  for await (const job of jobs) {
+    if (signal.aborted) return;
+    yield job;
   }
 }

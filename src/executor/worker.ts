@@ -6,11 +6,13 @@
  * instead of `driver.run`. Every kind of job (its bot command: the job's verb) runs the same way. Results are copied into the blob store before COMPLETED is written
  * (results.ts).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { spendsAccountForToday } from '../discord/index.js';
 import { DriverError, type CommandResult, type DiscordAccount, type PicsiDriver } from '../discord/types.js';
 import { commandOf, COMMAND_INPUTS } from '../jobs/commands.js';
 import type { Job } from '../jobs/model.js';
+import { jitteredDelayMs } from '../timing/backoff.js';
 import { commandRecordHooks } from './command-record.js';
 import type { AccountState, Claimed, Coordinator, JobPatch } from './coordinator.js';
 import { utcDay } from './coordinator.js';
@@ -44,7 +46,8 @@ export interface RunningJob {
  * it, for at most this long (the reaper of a live instance covers the rest).
  */
 const WRITE_RETRY_WINDOW_MS = 5 * 60_000;
-const writeBackoffMs = (attempt: number) => Math.min(4000, 250 * 2 ** attempt);
+/** Doubling from 500 ms to 4 s, with equal jitter: instances retrying after the same outage spread out. */
+const WRITE_BACKOFF = { baseMs: 500, capMs: 4000, jitter: 'equal' } as const;
 
 export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, account: DiscordAccount, inputs: JobUploads | null): RunningJob {
   const { coordinator, driver, now, leaseTtlMs } = deps;
@@ -70,7 +73,7 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
     const outcome: JobPatch = { finishedAt: new Date(now()).toISOString(), ...patch };
     attempted = outcome;
     const giveUpAt = now() + WRITE_RETRY_WINDOW_MS;
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       try {
         const written = await coordinator.updateJob(job.id, {
           from: ['STARTED'],
@@ -84,7 +87,7 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
       } catch (error) {
         if (now() >= giveUpAt) throw error;
         log.warn({ err: error }, 'could not write the job outcome; retrying');
-        await new Promise((resolve) => setTimeout(resolve, writeBackoffMs(attempt)));
+        await sleep(jitteredDelayMs(attempt, WRITE_BACKOFF, Math.random));
       }
     }
   };

@@ -115,20 +115,17 @@ const accountCommandArgs = (t: Parameters<Parameters<typeof builder.mutationFiel
   }),
 });
 
-builder.mutationField('listIds', (t) =>
-  t.field({
-    type: JobRef,
+/** The commands that act on the account's saved identities as a whole, so take no input of their own. */
+const ACCOUNT_COMMANDS: { field: string; command: BotCommand; description: string }[] = [
+  {
+    field: 'listIds',
+    command: 'listid',
     description: "Lists the account's saved identities (/listid): the job's `identities` once COMPLETED, and the bot's text in `content`.",
-    args: accountCommandArgs(t),
-    resolve: (_root, args, ctx) => run(ctx, args, 'listid', null),
-  }),
-);
+  },
+  { field: 'deleteAllIds', command: 'delall', description: 'Deletes every saved identity of the account (/delall).' },
+];
 
-builder.mutationField('deleteAllIds', (t) =>
-  t.field({
-    type: JobRef,
-    description: 'Deletes every saved identity of the account (/delall).',
-    args: accountCommandArgs(t),
-    resolve: (_root, args, ctx) => run(ctx, args, 'delall', null),
-  }),
-);
+for (const { field, command, description } of ACCOUNT_COMMANDS)
+  builder.mutationField(field, (t) =>
+    t.field({ type: JobRef, description, args: accountCommandArgs(t), resolve: (_root, args, ctx) => run(ctx, args, command, null) }),
+  );

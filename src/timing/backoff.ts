@@ -21,7 +21,7 @@ export interface BackoffPolicy {
  * A random delay below min(cap, base · 2^(attempt-1)), where `attempt` is the number of the attempt
  * that just failed (1 for the first): in [0, ceiling) with full jitter, [ceiling/2, ceiling) with equal.
  */
-export function jitteredDelayMs(attempt: number, policy: BackoffPolicy, random: () => number): number {
+export function jitteredDelayMs(attempt: number, policy: Omit<BackoffPolicy, 'maxRetryAfterMs'>, random: () => number): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
   const share = policy.jitter === 'equal' ? 0.5 + random() / 2 : random();
   return Math.floor(share * ceiling);
