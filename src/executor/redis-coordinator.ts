@@ -218,7 +218,16 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
       const fields = (await scripts.run(
         'upsert-account',
         [keys.account(account.channel), keys.accounts],
-        [keys.event(''), account.channel, account.server, account.discord, account.label ?? '', opts.keepState ? '1' : '0', publishWith, account.plan ?? ''],
+        [
+          keys.event(''),
+          account.channel,
+          account.server,
+          account.discord,
+          account.label ?? '',
+          opts.keepState ? '1' : '0',
+          publishWith,
+          account.plan ?? '',
+        ],
       )) as string[];
       const record = accountOfFields(Object.fromEntries(fields.flatMap((f, i) => (i % 2 === 0 ? [[f, fields[i + 1]!]] : []))));
       if (!record) throw new ReplyOutOfStep(`expected account ${account.channel}, got another reply`);

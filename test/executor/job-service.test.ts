@@ -220,7 +220,7 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
     const holder = await service.submit(await input());
     const queued = await service.submit(await input());
     expect((await service.get(queued.id))!.status).toBe('QUEUED');
-    await blobs.delete([queued.inputs!.source, queued.inputs!.target]);
+    await blobs.delete([queued.inputs!.source!, queued.inputs!.target!]);
     const sent = simulator.interactionsLog(channel).length;
     await service.cancel(holder.id, 'owner-a');
     const ended = await untilTerminal(service, queued.id);
