@@ -4,7 +4,7 @@ import { createClient as createWsClient } from 'graphql-ws';
 import { pipe, subscribe } from 'wonka';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobUpdatedDocument, PicsiDocument } from '../../src/generated/operations.js';
+import { JobUpdatedDocument, PicsiDocument } from '../../schema/generated/operations.js';
 import { makePng } from '../helpers/images.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
