@@ -132,7 +132,10 @@ describe('two server processes, one channel, one Redis', () => {
         'subscription ($id: ID!) { jobUpdated(id: $id) { status version } }',
         { id },
       );
-      await new Promise((r) => setTimeout(r, 150));
+      // The server subscribed to the job's events (its watch is up): kill that subscription.
+      await expect
+        .poll(async () => ((await redis.client().pubsub('CHANNELS', '*')) as string[]).some((c) => c.includes(id)), { timeout: 5000 })
+        .toBe(true);
       const killed = await redis.client().client('KILL', 'TYPE', 'pubsub');
       expect(Number(killed)).toBeGreaterThan(0);
       const { results, errors } = await done;
