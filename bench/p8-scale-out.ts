@@ -31,7 +31,7 @@ const JOBS = Number(process.env['BENCH_P8_JOBS'] ?? 1600);
 const CHANNELS = Number(process.env['BENCH_P8_CHANNELS'] ?? 32);
 const SERVERS = 3;
 const BOT_DELAY_MS = 500;
-const SUBMIT_CONCURRENCY = 48;
+const SUBMIT_CONCURRENCY = Number(process.env['BENCH_P8_SUBMIT_CONCURRENCY'] ?? 48);
 const IDLE_SAMPLE_MS = 3000;
 /** Result files copied again after the run, to time the copy the holder does while the channel is held. */
 const COPY_SAMPLES = 40;
