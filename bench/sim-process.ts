@@ -43,7 +43,13 @@ export interface SimProcess {
 export async function startSimProcess(accounts: number, botDelayMs = 0): Promise<SimProcess> {
   const child = fork(fileURLToPath(new URL('./sim-child.ts', import.meta.url)), {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_SIM_ACCOUNTS: String(accounts), BENCH_SIM_BOT_DELAY_MS: String(botDelayMs) },
+    env: {
+      ...process.env,
+      BENCH_SIM_ACCOUNTS: String(accounts),
+      BENCH_SIM_BOT_DELAY_MS: String(botDelayMs),
+      // e.g. BENCH_SIM_NODE_OPTIONS='--import ./bench/cpu-profile-hook.mjs' to profile the simulator (writes sim-<pid>.cpuprofile)
+      ...(process.env['BENCH_SIM_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_SIM_NODE_OPTIONS'], BENCH_PROFILE_NAME: 'sim' } : {}),
+    },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

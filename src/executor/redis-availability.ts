@@ -7,7 +7,7 @@
 import { ReplyError } from 'ioredis';
 import { AppError } from '../errors.js';
 import { isCluster, type RedisClient } from '../redis/connect.js';
-import { withTimeout } from '../timing/timeout.js';
+import { withinMs, withTimeout } from '../timing/timeout.js';
 
 /** Seconds a client should wait before retrying while Redis is unreachable. */
 export const REDIS_RETRY_AFTER_SECONDS = 1;
@@ -66,13 +66,9 @@ class CallDeadlineExceeded extends Error {
 }
 
 export function withDeadline<T>(call: Promise<T>, ms: number): Promise<T> {
-  return withTimeout(
-    ms,
-    () => call,
-    () => {
-      throw new CallDeadlineExceeded(`no answer from Redis within ${ms} ms`);
-    },
-  );
+  return withinMs(ms, call, () => {
+    throw new CallDeadlineExceeded(`no answer from Redis within ${ms} ms`);
+  });
 }
 const resetSockets = new WeakMap<RedisClient, unknown>();
 

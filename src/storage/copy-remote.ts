@@ -3,10 +3,13 @@
  * the response into the store, bounded in bytes (maxBytes) and in time (timeoutMs and the caller's
  * signal), retried with exponential backoff on network errors, 5xx and 429 (Retry-After honoured,
  * up to the cap), never on other 4xx. A failed attempt leaves nothing stored (BlobStore.put).
+ *
+ * undici's `request` (redirects followed), not `fetch`: its body is a Node stream already, and fetch's
+ * WHATWG Response and web stream (bridged back with Readable.fromWeb) cost several times more CPU;
+ * every job copies its results while its channel is held.
  */
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
 import { parseRetryAfter, retryDelayMs, type BackoffPolicy } from '../timing/backoff.js';
 import {
   assertValidBlobKey,
@@ -32,7 +35,6 @@ export interface CopyRemoteOptions {
   /** First retry delay, doubled each time up to maxDelayMs, with equal jitter (defaults 250 / 5000); also the longest Retry-After honoured. */
   baseDelayMs?: number;
   maxDelayMs?: number;
-  fetch?: typeof fetch;
   random?: () => number;
 }
 
@@ -90,30 +92,35 @@ export async function copyRemoteToStore(options: CopyRemoteOptions): Promise<Blo
 
 async function copyOnce(options: CopyRemoteOptions, signal: AbortSignal): Promise<BlobInfo> {
   const { url, store, key, maxBytes } = options;
-  let response: Response;
+  let response: Awaited<ReturnType<typeof request>>;
   try {
-    response = await (options.fetch ?? fetch)(url, { signal, redirect: 'follow' });
+    response = await request(url, { signal, maxRedirections: MAX_REDIRECTIONS });
   } catch (error) {
     throw new RetryableFailure(
       new RemoteCopyError(`cannot fetch ${redacted(url)}: ${(error as Error).message}`, 'network', undefined, { cause: error }),
     );
   }
-  if (!response.ok || !response.body) {
-    await response.body?.cancel().catch(() => {});
-    const error = new RemoteCopyError(`fetching ${redacted(url)} answered HTTP ${response.status}`, 'http', response.status);
-    if (response.status === 429 || response.status >= 500)
-      throw new RetryableFailure(error, parseRetryAfter(response.headers.get('retry-after'), Date.now()));
+  const { statusCode: status, body } = response;
+  // Destroying an unread body errors it (UND_ERR_ABORTED); the store's pipeline sees real failures itself.
+  body.on('error', () => {});
+  const header = (name: string) => {
+    const value = response.headers[name];
+    return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+  };
+  if (status < 200 || status > 299) {
+    await body.dump().catch(() => {});
+    const error = new RemoteCopyError(`fetching ${redacted(url)} answered HTTP ${status}`, 'http', status);
+    if (status === 429 || status >= 500) throw new RetryableFailure(error, parseRetryAfter(header('retry-after'), Date.now()));
     throw error;
   }
-  const length = Number(response.headers.get('content-length') ?? NaN);
+  const length = Number(header('content-length') ?? NaN);
   if (length > maxBytes) {
-    await response.body.cancel().catch(() => {});
+    body.destroy();
     throw new BlobTooLargeError(maxBytes);
   }
 
-  const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
   try {
-    return await store.put(key, body, { contentType: response.headers.get('content-type') ?? options.contentType ?? '', maxBytes, signal });
+    return await store.put(key, body, { contentType: header('content-type') ?? options.contentType ?? '', maxBytes, signal });
   } catch (error) {
     if (
       error instanceof BlobTooLargeError ||
@@ -130,6 +137,9 @@ async function copyOnce(options: CopyRemoteOptions, signal: AbortSignal): Promis
     body.destroy();
   }
 }
+
+/** As many as fetch's 'follow' allows. */
+const MAX_REDIRECTIONS = 20;
 
 /** Discord CDN URLs carry signatures in the query: logs and errors show the path only. */
 function redacted(url: string): string {

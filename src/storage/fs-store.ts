@@ -16,7 +16,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
 import { access, mkdir, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { addAbortSignal, type Readable } from 'node:stream';
+import { addAbortSignal, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { assertValidBlobKey, BlobStoreUnavailableError, BlobTooLargeError } from './blob-store.js';
 import type { BlobInfo, BlobStore, DownloadUrlOptions, PutOptions } from './blob-store.js';
@@ -27,6 +27,8 @@ const MAGIC = 'PICSIBLOB1 ';
 /** Names of files still being written (no key starts with a dot). */
 export const TEMP_FILE_PREFIX = '.tmp-';
 const MAX_HEADER_BYTES = MAGIC.length + 200 + 1;
+/** A blob shorter than this (header included) is read whole by `get`, in one read. */
+const SMALL_BLOB_READ_BYTES = 64 * 1024;
 
 export interface FsBlobStoreOptions {
   /** Absolute directory the blobs live under (created when missing). */
@@ -113,8 +115,20 @@ export class FsBlobStore implements BlobStore {
       throw unavailable(error);
     }
     try {
+      // One read takes the header and, for a small blob (every input and result of a job, most of
+      // the time), the whole of it: no stat, no stream over the file. The file never changes once
+      // renamed into place (every write goes to a temp file), so a read of it is of one version.
+      const first = Buffer.allocUnsafe(SMALL_BLOB_READ_BYTES);
+      const { bytesRead } = await handle.read(first, 0, first.length, 0);
+      const header = parseHeader(first.subarray(0, Math.min(bytesRead, MAX_HEADER_BYTES)));
+      if (bytesRead < first.length) {
+        await handle.close();
+        const bytes = first.subarray(header.length, bytesRead);
+        const body = Readable.from([bytes], { objectMode: false });
+        if (signal) addAbortSignal(signal, body);
+        return { body, size: bytes.length, contentType: header.contentType };
+      }
       const { size } = await handle.stat();
-      const header = await readHeader(handle);
       const body = handle.createReadStream({ start: header.length });
       if (signal) addAbortSignal(signal, body);
       return { body, size: size - header.length, contentType: header.contentType };
@@ -159,10 +173,8 @@ export class FsBlobStore implements BlobStore {
   }
 }
 
-async function readHeader(handle: FileHandle): Promise<{ length: number; contentType: string }> {
-  const buffer = Buffer.alloc(MAX_HEADER_BYTES);
-  const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-  const text = buffer.subarray(0, bytesRead).toString('latin1');
+function parseHeader(bytes: Buffer): { length: number; contentType: string } {
+  const text = bytes.toString('latin1');
   const end = text.indexOf('\n');
   if (!text.startsWith(MAGIC) || end < 0) throw new Error('not a blob file (bad header)');
   return { length: end + 1, contentType: text.slice(MAGIC.length, end) };

@@ -52,6 +52,18 @@ describe('filesystem blob store', () => {
     expect(blob?.contentType).toBe('application/octet-stream');
   });
 
+  it('reads a blob back whole and with its size, small (read at once) or large (streamed), at the 64 KB edge too', async () => {
+    const store = await open(await tempRoot());
+    const header = 'PICSIBLOB1 image/png\n'.length;
+    for (const length of [0, 1, 1000, 64 * 1024 - header - 1, 64 * 1024 - header, 64 * 1024, 300_000]) {
+      const bytes = Buffer.alloc(length, length % 251);
+      await store.put(`k/${length}`, Readable.from([bytes]), { contentType: 'image/png', maxBytes: 1_000_000 });
+      const blob = await store.get(`k/${length}`);
+      expect({ size: blob?.size, contentType: blob?.contentType }).toEqual({ size: length, contentType: 'image/png' });
+      expect((await buffer(blob!.body)).equals(bytes)).toBe(true);
+    }
+  });
+
   it('a file that is not a blob (no header) is reported as the store failing, not served', async () => {
     const root = await tempRoot();
     const store = await open(root);

@@ -54,8 +54,9 @@ export async function cropFace(image: Buffer, side: number): Promise<Buffer | un
  * of the target; an animated GIF gives a GIF with the same frames, delays and loop count.
  * Undefined when an input is not a png/jpeg/webp/gif image ("no face").
  */
-export async function swapFaces(sources: readonly Buffer[], target: Buffer): Promise<SwapResult | undefined> {
-  const info = await inspectImage(target);
+export async function swapFaces(sources: readonly Buffer[], target: Buffer, targetInfo?: ImageInfo): Promise<SwapResult | undefined> {
+  // The caller may have inspected the target already (reading sharp's metadata again costs as much).
+  const info = targetInfo ?? (await inspectImage(target));
   if (!info || sources.length === 0) return undefined;
   const { width, height } = info;
   const slot = width / sources.length;

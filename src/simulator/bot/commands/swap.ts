@@ -26,7 +26,7 @@ export async function swapOntoTarget(
   const cost = animated ? rules.credits : stillCost;
   const credits = deps.accounts.credits(job.user.token);
   if (credits.total - credits.used < cost) return botError('CREDITS_EXHAUSTED');
-  const swapped = await swapFaces(faces, target.bytes);
+  const swapped = await swapFaces(faces, target.bytes, info);
   if (!swapped) return botError('NO_FACE');
   if (!deps.accounts.trySpend(job.user.token, cost)) return botError('CREDITS_EXHAUSTED');
   return { kind: 'result', content, attachments: [publish(job, deps, swapped, resultFilename(target.filename, swapped))] };
