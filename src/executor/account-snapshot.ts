@@ -1,8 +1,9 @@
 /**
- * The account list as admission reads it: reused for a moment, because reading it costs a round
- * trip per account and every submit needs it. A stale list can only make admission accept a job
- * the claim then holds back (the claim re-checks each account atomically); admission re-reads the
- * list before it refuses anything, so no request is refused on stale data.
+ * The account list, reused for a moment: reading it costs a round trip per account, and every
+ * submit and every dispatch pass needs it. A stale list is safe where it is used: the claim
+ * re-checks each account atomically, so a list a moment old can only make admission accept a job
+ * the claim then holds back, or order dispatch's tries; admission re-reads the list before it
+ * refuses anything, and dispatch before it claims on a channel the list does not know.
  */
 import type { AccountRecord, Coordinator } from './coordinator.js';
 

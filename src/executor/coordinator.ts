@@ -90,7 +90,7 @@ export type ClaimResult = Claimed | ClaimMiss | typeof STORE_LOST;
 export const isClaimed = (result: ClaimResult): result is Claimed => typeof result === 'object' && 'job' in result;
 
 /** The cost a claim charges for `job`: its own, else the configured one. */
-export const creditCostOf = (job: Job, configured: number): number => (job as Job & { creditCost?: number }).creditCost ?? configured;
+export const creditCostOf = (job: Job, configured: number): number => job.creditCost ?? configured;
 
 /**
  * What `claim` answers when the store has no epoch: Redis came back without its data (restarted

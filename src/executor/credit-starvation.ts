@@ -7,7 +7,7 @@
  */
 import { COMMAND_COSTS, GIF_RULES } from '../jobs/command-costs.js';
 import type { Job } from '../jobs/model.js';
-import { utcDay, type AccountRecord } from './coordinator.js';
+import { creditCostOf, utcDay, type AccountRecord } from './coordinator.js';
 import type { ExecutorContext } from './context.js';
 import type { TerminalEffects } from './terminal-effects.js';
 
@@ -57,9 +57,8 @@ export class CreditStarvation {
     return failed;
   }
 
-  /** The job's own cost, decided at admission; the configured one for a record from before that. */
   private costOf(job: Job): number {
-    return job.creditCost ?? this.ctx.config.jobs.creditCost;
+    return creditCostOf(job, this.ctx.config.jobs.creditCost);
   }
 
   /** The most any job can cost: the configured /picsi price or the dearest entry of the cost table. */
@@ -75,9 +74,10 @@ export class CreditStarvation {
   private async creditsLeft(accounts: AccountRecord[]): Promise<Map<string, number>> {
     const day = utcDay(this.ctx.now());
     const { creditsPerDay } = this.ctx.config.jobs;
-    const used = await Promise.all(
-      accounts.map((a) => (a.exhaustedDay === day ? Promise.resolve(Infinity) : this.ctx.coordinator.creditsUsed(a.channel, day))),
+    const used = await this.ctx.coordinator.creditsUsedOn(
+      accounts.map((a) => a.channel),
+      day,
     );
-    return new Map(accounts.map((a, i) => [a.channel, creditsPerDay - used[i]!]));
+    return new Map(accounts.map((a, i) => [a.channel, a.exhaustedDay === day ? -Infinity : creditsPerDay - (used[i] ?? 0)]));
   }
 }

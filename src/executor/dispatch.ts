@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { maskToken, type Job } from '../jobs/model.js';
 import { isClaimed, STORE_LOST, utcDay, type AccountRecord } from './coordinator.js';
 import { lostPatch, type ExecutorContext } from './context.js';
+import { AccountSnapshot } from './account-snapshot.js';
 import { DispatchMemo } from './dispatch-memo.js';
 import type { StoreLossJournal } from './store-loss-journal.js';
 import type { RunningJobs } from './runs.js';
@@ -39,14 +40,14 @@ export class Dispatcher {
   private stopped = false;
   private sweepPending = true;
   private readonly freedFirst = new Set<string>();
-  private accounts: AccountRecord[] = [];
-  private accountsReadAt = -Infinity;
+  private readonly accounts: AccountSnapshot;
   private readonly random: () => number;
   private readonly memo: DispatchMemo;
   private readonly stopReconnect: () => void;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.random = deps.random ?? Math.random;
+    this.accounts = new AccountSnapshot(deps.ctx.coordinator, deps.ctx.now, ACCOUNTS_REREAD_MS);
     this.memo = new DispatchMemo(deps.ctx.now, Math.floor(deps.ctx.config.jobs.leaseTtlMs / 3));
     // Events may have been lost while the event connection was down: nothing remembered holds.
     this.stopReconnect = deps.ctx.coordinator.onReconnect(() => {
@@ -93,19 +94,16 @@ export class Dispatcher {
   }
 
   private async pass(): Promise<void> {
-    const { ctx } = this.deps;
     const preferred = [...this.freedFirst];
     this.freedFirst.clear();
     const sweep = this.sweepPending;
     this.sweepPending = false;
     if (this.stopped) return;
     // The claim script re-checks every account atomically: a list a moment old only orders the tries.
-    if (ctx.now() - this.accountsReadAt > ACCOUNTS_REREAD_MS || preferred.some((c) => !this.accounts.some((a) => a.channel === c))) {
-      this.accounts = await ctx.coordinator.listAccounts();
-      this.accountsReadAt = ctx.now();
-      this.deps.journal.sawAccounts(this.accounts);
-    }
-    const order = this.shuffle(this.accounts.filter((a) => this.memo.mayClaim(a.channel, sweep))).sort(
+    let accounts = await this.accounts.get();
+    if (preferred.some((c) => !accounts.some((a) => a.channel === c))) accounts = await this.accounts.get(true);
+    this.deps.journal.sawAccounts(accounts);
+    const order = this.shuffle(accounts.filter((a) => this.memo.mayClaim(a.channel, sweep))).sort(
       (a, b) => Number(preferred.includes(b.channel)) - Number(preferred.includes(a.channel)),
     );
     for (const account of order) {
