@@ -58,7 +58,7 @@ export class Admission {
     try {
       if (this.deps.isClosing())
         throw new AppError('CHANNEL_BUSY', 'The server is shutting down; retry on another instance', { retryAfter: 5 });
-      const shape = await this.measureTarget(command, input.target);
+      const shape = await this.targetShape(command, input.target);
       const [{ eligible, channel, cost }, size] = await Promise.all([
         this.eligibleChannels(command, input.requestedChannel, shape),
         ctx.coordinator.queueSize(input.owner),
@@ -118,7 +118,7 @@ export class Admission {
   }
 
   /** A target that may be a GIF target, measured (format, frames, bytes) without decoding it all. */
-  private async measureTarget(command: BotCommand, target: StagedFile | undefined): Promise<TargetShape | undefined> {
+  private async targetShape(command: BotCommand, target: StagedFile | undefined): Promise<TargetShape | undefined> {
     if (!target || !TARGET_COMMANDS.has(command)) return undefined;
     const { ctx } = this.deps;
     return measureTarget(
