@@ -7,13 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GIF_RULES } from '../../src/jobs/command-costs.js';
 import { DiscordSimulator } from '../../src/simulator/index.js';
-import { postJson, postMultipart } from '../helpers/graphql-http.js';
+import { picsiFiles, postJson, postMultipart } from '../helpers/graphql-http.js';
 import { makeGif, makeImage } from '../helpers/images.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const TOKEN = 'user-token-gif-plans';
 const ADMIN = 'admin-token-gif-plans';
 const PLENTY = 100_000;
+const GIF_FILE = { filename: 'clip.gif', type: 'image/gif' };
 const PRO_ONLY_FRAMES = GIF_RULES.basic.maxFrames.value + 5;
 
 let stack: Stack;
@@ -46,10 +47,7 @@ async function picsiOnto(gif: Buffer, channel?: string) {
     stack.url,
     PICSI,
     { input: { sourceImage: null, targetImage: null, wait: true, ...(channel ? { channel } : {}) } },
-    {
-      'input.sourceImage': { bytes: face, filename: 'face.png', type: 'image/png' },
-      'input.targetImage': { bytes: gif, filename: 'clip.gif', type: 'image/gif' },
-    },
+    picsiFiles(face, gif, GIF_FILE),
     { token: TOKEN },
   );
 }

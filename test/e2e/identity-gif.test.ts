@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GIF_RULES, COMMAND_COSTS } from '../../src/jobs/command-costs.js';
 import { DiscordSimulator } from '../../src/simulator/index.js';
-import { postMultipart } from '../helpers/graphql-http.js';
+import { picsiFiles, postMultipart } from '../helpers/graphql-http.js';
 import { IdentityClient } from '../helpers/identity-client.js';
 import { makeGif, makeImage } from '../helpers/images.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -57,10 +57,7 @@ describe('GIF targets', () => {
       stack.url,
       PICSI,
       { input: { sourceImage: null, targetImage: null, wait: true } },
-      {
-        'input.sourceImage': { bytes: face, filename: 'face.png', type: 'image/png' },
-        'input.targetImage': { bytes: gif, filename: 'clip.gif', type: 'image/gif' },
-      },
+      picsiFiles(face, gif, { filename: 'clip.gif', type: 'image/gif' }),
       { token: TOKEN },
     );
     expect(res.body.errors).toBeUndefined();

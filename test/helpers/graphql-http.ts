@@ -102,10 +102,14 @@ export const PICSI_MUTATION = /* GraphQL */ `
   }
 `;
 
-/** The two files of a picsi request, as postMultipart maps them. */
-export const picsiFiles = (source: Buffer, target: Buffer = source): Record<string, UploadFile> => ({
+/** The two files of a picsi request, as postMultipart maps them (the target a PNG unless named otherwise). */
+export const picsiFiles = (
+  source: Buffer,
+  target: Buffer = source,
+  targetAs: Pick<UploadFile, 'filename' | 'type'> = { filename: 't.png', type: 'image/png' },
+): Record<string, UploadFile> => ({
   'input.sourceImage': { bytes: source, filename: 's.png', type: 'image/png' },
-  'input.targetImage': { bytes: target, filename: 't.png', type: 'image/png' },
+  'input.targetImage': { bytes: target, ...targetAs },
 });
 
 /** Submits a picsi of `source` onto `target` (PNG), `query` selecting the returned job's fields. */
