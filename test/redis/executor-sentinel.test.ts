@@ -28,6 +28,8 @@ const AFTER = 6;
 const CHANNELS = 3;
 /** Jobs that finish while the replica is paused: their terminal writes are lost with the primary. */
 const WHILE_PAUSED = 3;
+/** The bot's delay once the first jobs are done: 15 jobs left on 3 channels take at least 2 s. */
+const SLOW_BOT_DELAY_MS = 400;
 const prefix = `sentinel:${randomUUID()}:`;
 let rig: RedisSentinelRig;
 let fleet: Fleet;
@@ -68,6 +70,9 @@ it('SIGKILL of the primary with jobs running and queued and the replica behind: 
   };
   const before = await Promise.all(Array.from({ length: BEFORE }, (_, i) => submitAndFollow(i)));
   await firstDone;
+  // The jobs still queued must outlast filling the replication buffers, however loaded the machine:
+  // otherwise all of them may end before the pause waits for WHILE_PAUSED more, and it waits forever.
+  fleet.simulator.setBotDelay(SLOW_BOT_DELAY_MS);
 
   const failover: Failover = await rig.killPrimaryAndAwaitFailover({
     whileReplicaPaused: async () => {
