@@ -6,13 +6,13 @@
  *
  * `request`, not `fetch`: the library's own undici strategy does the same, and fetch's WHATWG
  * machinery (Request/Response objects, web streams) cost several times more CPU per call; every job
- * makes two of these calls. A body other than text (the library's FormData for file uploads, which
- * this project does not send through it) still goes through fetch.
+ * makes two of these calls. Bodies are JSON text: attachments go to their upload URLs (uploads.ts),
+ * never as the library's multipart FormData, which this transport refuses.
  */
 import { STATUS_CODES } from 'node:http';
-import type { ResponseLike } from '@discordjs/rest';
-import { Headers, Response, fetch, request } from 'undici';
-import type { Dispatcher, RequestInit } from 'undici';
+import type { RESTOptions, ResponseLike } from '@discordjs/rest';
+import { Headers, Response, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { REST_IDENTITY_HEADERS } from './client-identity.js';
 
 export interface RequestInfo {
@@ -29,19 +29,21 @@ export interface TransportObserver {
   errorResponse(request: RequestInfo, status: number, bodyText: string): void;
 }
 
-export type MakeRequest = (url: string, init: RequestInit) => Promise<ResponseLike>;
+export type MakeRequest = RESTOptions['makeRequest'];
 
 export function createTransport(dispatcher: Dispatcher, observer: TransportObserver): MakeRequest {
   return async (url, init) => {
     const info: RequestInfo = { url, method: (init.method ?? 'GET').toUpperCase(), body: init.body };
     // An aborted request must not reach the network (and must not count as sent).
     init.signal?.throwIfAborted();
-    const headers = new Headers(init.headers);
+    // The library builds its headers as a plain object (REST#resolveRequest); its RequestInit type is
+    // the one of the undici 6 it bundles, whose HeadersInit union ours does not accept as is.
+    const headers = new Headers(init.headers as Record<string, string> | undefined);
     for (const [name, value] of Object.entries(REST_IDENTITY_HEADERS)) headers.set(name, value);
-    if (init.body != null && typeof init.body !== 'string') return viaFetch(url, init, headers, dispatcher, info, observer);
+    if (init.body != null && typeof init.body !== 'string') throw new TypeError(`${info.method} ${url}: only text bodies are sent`);
     observer.sending(info);
     const res = await request(url, {
-      method: info.method as Dispatcher.HttpMethod,
+      method: info.method,
       headers: Object.fromEntries(headers),
       body: init.body ?? null,
       signal: init.signal ?? null,
@@ -63,20 +65,6 @@ export function createTransport(dispatcher: Dispatcher, observer: TransportObser
       ok: res.statusCode >= 200 && res.statusCode < 300,
     };
   };
-}
-
-async function viaFetch(
-  url: string,
-  init: RequestInit,
-  headers: Headers,
-  dispatcher: Dispatcher,
-  info: RequestInfo,
-  observer: TransportObserver,
-): Promise<ResponseLike> {
-  observer.sending(info);
-  const res = await fetch(url, { ...init, headers, dispatcher });
-  if (res.status < 400) return res;
-  return errorResponse(info, res.status, await res.text(), res.headers, observer);
 }
 
 function errorResponse(info: RequestInfo, status: number, text: string, headers: Headers, observer: TransportObserver): ResponseLike {

@@ -9,7 +9,7 @@
  * every job copies its results while its channel is held.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request } from 'undici';
+import { Agent, interceptors, request } from 'undici';
 import { parseRetryAfter, retryDelayMs, type BackoffPolicy } from '../timing/backoff.js';
 import {
   assertValidBlobKey,
@@ -94,7 +94,7 @@ async function copyOnce(options: CopyRemoteOptions, signal: AbortSignal): Promis
   const { url, store, key, maxBytes } = options;
   let response: Awaited<ReturnType<typeof request>>;
   try {
-    response = await request(url, { signal, maxRedirections: MAX_REDIRECTIONS });
+    response = await request(url, { signal, dispatcher: redirecting });
   } catch (error) {
     throw new RetryableFailure(
       new RemoteCopyError(`cannot fetch ${redacted(url)}: ${(error as Error).message}`, 'network', undefined, { cause: error }),
@@ -140,6 +140,9 @@ async function copyOnce(options: CopyRemoteOptions, signal: AbortSignal): Promis
 
 /** As many as fetch's 'follow' allows. */
 const MAX_REDIRECTIONS = 20;
+
+// undici 7 follows redirects through an interceptor composed onto a dispatcher, not a request option.
+const redirecting = new Agent().compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
 
 /** Discord CDN URLs carry signatures in the query: logs and errors show the path only. */
 function redacted(url: string): string {
