@@ -32,7 +32,7 @@ export interface TransportResponse {
 
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
 
-/** A lookup that always answers with one fixed address (handles the `all: true` form Node 20 uses). */
+/** A lookup that always answers with one fixed address (also in the `all: true` form, which Node's http asks for when it tries several addresses). */
 function pinnedLookup(address: string): LookupFunction {
   const family = isIP(address);
   return (_hostname, options, callback) => {

@@ -101,8 +101,7 @@ export class ReplyMatcher {
   }
 
   register(init: RegisterInit): ReplyWaiter {
-    let resolve!: (outcome: ReplyOutcome) => void;
-    const outcome = new Promise<ReplyOutcome>((r) => (resolve = r));
+    const { promise: outcome, resolve } = Promise.withResolvers<ReplyOutcome>();
     const { followed, answer, ...where } = init;
     const entry: Entry = {
       ...where,

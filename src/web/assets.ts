@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** One file of the page, ready to send (src/http/server.ts answers GET and HEAD with it). */
 export interface PageAsset {
@@ -26,7 +25,7 @@ export interface PageSettings {
   maxPixels: number;
 }
 
-const HERE = dirname(fileURLToPath(import.meta.url));
+const HERE = import.meta.dirname;
 const TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
 
 const PAGE_FILES: Record<string, { file: string; type: keyof typeof TYPES }> = {
