@@ -17,6 +17,7 @@ import type { FilesRequestHandler } from './files-route.js';
 import { createHttpServer, type ReadinessCheck } from './server.js';
 import { attachWebSocketServer } from './websocket.js';
 import { createYogaApp } from './yoga.js';
+import { createRestHandler } from './rest/index.js';
 
 export interface GraphQLServerDeps {
   config: Config;
@@ -79,6 +80,7 @@ export async function startGraphQLServer({
     }),
     ...(metrics ? { metrics: createMetricsRoute({ registry: metrics, authenticator, metricsToken: config.metrics.token }) } : {}),
     files,
+    rest: createRestHandler({ jobs, spooler, authenticator, config, logger, checkReplyUrl }),
   });
   const ws = attachWebSocketServer(server, { yoga, authenticator, logger });
 

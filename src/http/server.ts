@@ -1,7 +1,8 @@
 /**
  * One Node HTTP server: the web page at / (src/web), /healthz, /readyz, GraphQL over HTTP at
- * /graphql (Yoga, with uploads parsed first by graphql-upload-ts), and graphql-ws on the same path
- * and port (websocket.ts). Every answer carries the same CORS headers (cors.ts).
+ * /graphql (Yoga, with uploads parsed first by graphql-upload-ts), graphql-ws on the same path
+ * and port (websocket.ts), and the hosted API's REST contract under /v1/ (src/http/rest). Every
+ * answer carries the same CORS headers (cors.ts).
  */
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,6 +18,7 @@ import { errorBody, sendAsset, sendJson } from './respond.js';
 import type { YogaApp } from './yoga.js';
 import { FILES_PATH_PREFIX, type FilesRequestHandler } from './files-route.js';
 import { withTimeout } from '../timing/timeout.js';
+import { isRestPath, type RestHandler } from './rest/index.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -32,6 +34,8 @@ export interface HttpServerDeps {
   web: WebAssets;
   metrics?: MetricsRoute;
   files?: FilesRequestHandler | null;
+  /** The hosted API's REST contract under /v1/ (src/http/rest). */
+  rest?: RestHandler;
 }
 
 /**
@@ -44,7 +48,17 @@ export type HttpServer = Server & {
   endStreams(): void;
 };
 
-export function createHttpServer({ yoga, authenticator, config, logger, readiness, web, metrics, files }: HttpServerDeps): HttpServer {
+export function createHttpServer({
+  yoga,
+  authenticator,
+  config,
+  logger,
+  readiness,
+  web,
+  metrics,
+  files,
+  rest,
+}: HttpServerDeps): HttpServer {
   let inflight = 0;
   const streams = new Set<ServerResponse>();
   const idle = new EventEmitter();
@@ -56,6 +70,7 @@ export function createHttpServer({ yoga, authenticator, config, logger, readines
     if (req.method === 'GET' && path === '/readyz') return sendReadiness(req, res, readiness);
     if (files && path.startsWith(FILES_PATH_PREFIX)) return files(req, res);
     if (req.method === 'GET' && path === '/metrics' && metrics) return metrics(req, res);
+    if (rest && isRestPath(path)) return rest(req, res);
     const asset = req.method === 'GET' || req.method === 'HEAD' ? web.find(path) : undefined;
     if (asset) return sendAsset(req, res, asset);
 
