@@ -61,6 +61,19 @@ export const ERROR_CODES = {
     appearsOn: 'request',
     description: 'A multipart request without the x-graphql-yoga-csrf or apollo-require-preflight header.',
   },
+  ORIGIN_FORBIDDEN: {
+    httpStatus: 403,
+    appearsOn: 'request',
+    description:
+      'Open dev mode (no API_TOKENS): a browser request from a page that is not on this machine (its Origin, Sec-Fetch-Site or Host is not loopback).',
+  },
+  RATE_LIMITED: {
+    httpStatus: 429,
+    refusesRequest: true,
+    appearsOn: 'request',
+    description:
+      'The API token made more than TOKEN_RATE_LIMIT requests in TOKEN_RATE_WINDOW_SECONDS, or has too many websockets or subscriptions open; retry after extensions.retryAfter seconds (Retry-After).',
+  },
   UNAUTHENTICATED: { httpStatus: 401, refusesRequest: true, appearsOn: 'request', description: 'Missing or unknown bearer token.' },
   FORBIDDEN: {
     httpStatus: null,

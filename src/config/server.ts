@@ -23,6 +23,13 @@ export const SERVER_VARIABLES = {
       .transform(withoutTrailingSlashes),
     default: undefined,
   },
+  /** Requests (HTTP and websocket operations) one API token may make per window; 0 turns the limit off. */
+  TOKEN_RATE_LIMIT: { schema: int(0), default: '600' },
+  TOKEN_RATE_WINDOW_SECONDS: { schema: int(1, 3600), default: '10' },
+  WS_MAX_CONNECTIONS_PER_TOKEN: { schema: int(1), default: '100' },
+  WS_MAX_SUBSCRIPTIONS_PER_TOKEN: { schema: int(1), default: '1000' },
+  /** Websockets of one address that have not authenticated yet. */
+  WS_MAX_PENDING_PER_ADDRESS: { schema: int(1), default: '32' },
 } as const;
 
 export interface ServerConfig {
@@ -36,6 +43,14 @@ export interface ServerConfig {
   shutdownTimeoutMs: number;
   /** This server's public origin for links it serves (result downloads); null → each request's own origin. */
   publicUrl: string | null;
+  /** Per-token limits, applied when auth is on (open mode serves loopback only: src/http/edge). */
+  limits: ClientLimits;
+}
+
+export interface ClientLimits {
+  /** null: no request rate limit. */
+  tokenRate: { points: number; windowSeconds: number } | null;
+  websocket: { connectionsPerToken: number; subscriptionsPerToken: number; pendingPerAddress: number };
 }
 
 export function serverConfigOf(p: Parsed<typeof SERVER_VARIABLES>): ServerConfig {
@@ -50,5 +65,13 @@ export function serverConfigOf(p: Parsed<typeof SERVER_VARIABLES>): ServerConfig
     metrics: { token: p.METRICS_TOKEN ?? null },
     shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
     publicUrl: p.PUBLIC_URL ?? null,
+    limits: {
+      tokenRate: p.TOKEN_RATE_LIMIT === 0 ? null : { points: p.TOKEN_RATE_LIMIT, windowSeconds: p.TOKEN_RATE_WINDOW_SECONDS },
+      websocket: {
+        connectionsPerToken: p.WS_MAX_CONNECTIONS_PER_TOKEN,
+        subscriptionsPerToken: p.WS_MAX_SUBSCRIPTIONS_PER_TOKEN,
+        pendingPerAddress: p.WS_MAX_PENDING_PER_ADDRESS,
+      },
+    },
   };
 }

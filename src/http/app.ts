@@ -18,6 +18,9 @@ import { createHttpServer, type ReadinessCheck } from './server.js';
 import { attachWebSocketServer } from './websocket.js';
 import { createYogaApp } from './yoga.js';
 import { createRestHandler } from './rest/index.js';
+import { createEdgeCheck } from './edge/index.js';
+import { createRequestRateLimiter } from './edge/rate-limit.js';
+import { createSocketLimits } from './edge/socket-limits.js';
 
 export interface GraphQLServerDeps {
   config: Config;
@@ -54,6 +57,9 @@ export async function startGraphQLServer({
   files = null,
 }: GraphQLServerDeps): Promise<RunningServer> {
   const authenticator = createAuthenticator(config.auth);
+  const open = config.auth.open;
+  // Open mode serves this machine only (src/http/edge/browser-origin.ts): no token to count by.
+  const limiter = open ? null : createRequestRateLimiter(config, logger.child({ component: 'ratelimit' }));
   const spooler = createUploadSpooler({
     store: blobs,
     dir: config.uploads.dir,
@@ -81,8 +87,16 @@ export async function startGraphQLServer({
     ...(metrics ? { metrics: createMetricsRoute({ registry: metrics, authenticator, metricsToken: config.metrics.token }) } : {}),
     files,
     rest: createRestHandler({ jobs, spooler, authenticator, config, logger, checkReplyUrl }),
+    edge: createEdgeCheck({ open, authenticator, limiter }),
   });
-  const ws = attachWebSocketServer(server, { yoga, authenticator, logger });
+  const ws = attachWebSocketServer(server, {
+    yoga,
+    authenticator,
+    logger,
+    open,
+    limits: open ? null : createSocketLimits(config.limits.websocket),
+    limiter,
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -111,6 +125,7 @@ export async function startGraphQLServer({
         await ws.close();
         server.closeAllConnections();
         await closed;
+        await limiter?.close();
       })()),
   };
 }

@@ -1,7 +1,6 @@
 /**
- * GraphQL multipart requests (uploads): a CSRF preflight check, then graphql-upload-ts, which
- * streams files to temp files that it deletes when the response ends. Yoga's own CSRF defence does
- * not see these requests, hence the explicit check here.
+ * GraphQL multipart requests (uploads): graphql-upload-ts streams files to temp files that it
+ * deletes when the response ends. The CSRF preflight header was checked at the edge (./edge/csrf.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GRAPHQL_MULTIPART_REQUEST_SPEC_URL, processRequest, Upload, type GraphQLOperation } from 'graphql-upload-ts';
@@ -10,11 +9,7 @@ import { ERROR_CODES, type ErrorCode } from '../errors.js';
 
 export type MultipartOperations = GraphQLOperation | GraphQLOperation[];
 
-const PREFLIGHT_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'] as const;
-
 export const isMultipart = (req: IncomingMessage) => (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
-
-const hasPreflightHeader = (req: IncomingMessage) => PREFLIGHT_HEADERS.some((h) => (req.headers[h] ?? '') !== '');
 
 /** The largest body an upload request may have: every file at its limit plus the two JSON fields and slack for part headers. */
 export const maxRequestBytes = (limits: Config['uploads']) =>
@@ -24,14 +19,6 @@ export type MultipartResult =
   { ok: true; operations: MultipartOperations } | { ok: false; status: number; code: ErrorCode; message: string };
 
 export async function parseMultipart(req: IncomingMessage, res: ServerResponse, limits: Config['uploads']): Promise<MultipartResult> {
-  if (!hasPreflightHeader(req)) {
-    return {
-      ok: false,
-      status: ERROR_CODES.CSRF_PREFLIGHT_REQUIRED.httpStatus,
-      code: 'CSRF_PREFLIGHT_REQUIRED',
-      message: `Multipart requests must carry a non-empty ${PREFLIGHT_HEADERS.join(' or ')} header (CSRF protection)`,
-    };
-  }
   try {
     const operations = await processRequest<MultipartOperations>(req, res, {
       maxFileSize: limits.maxFileBytes,

@@ -18,6 +18,10 @@ export interface Refusal {
   message: string;
   headers?: Record<string, string>;
   extensions?: Record<string, unknown>;
+  /** The REST contract's error body (`{ error, code }`) instead of GraphQL's `errors` list. */
+  shape?: 'rest';
+  /** false: no CORS headers, so a refused foreign page cannot read the answer. */
+  cors?: false;
 }
 
 export interface DrainLimits {
@@ -41,10 +45,12 @@ export async function refuse(
   logClientError(logger, { code: refusal.code, message: refusal.message, status: refusal.status });
   const drained = await discardBody(req, limits);
   if (res.writableEnded || res.destroyed) return;
-  sendJson(req, res, refusal.status, errorBody(refusal.code, refusal.message, refusal.extensions), {
-    ...refusal.headers,
-    ...(drained ? {} : { connection: 'close' }),
-  });
+  const body =
+    refusal.shape === 'rest'
+      ? { error: refusal.message, code: refusal.status }
+      : errorBody(refusal.code, refusal.message, refusal.extensions);
+  const headers = { ...refusal.headers, ...(drained ? {} : { connection: 'close' }) };
+  sendJson(req, res, refusal.status, body, headers, { cors: refusal.cors ?? true });
 }
 
 /** Resolves true once the whole body was read, false when a limit was hit or the client went away. */

@@ -3,10 +3,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PageAsset } from '../web/assets.js';
 import { corsHeadersOf } from './cors.js';
 
-export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  { cors = true }: { cors?: boolean } = {},
+) {
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    ...corsHeadersOf(req),
+    ...(cors ? corsHeadersOf(req) : {}),
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     ...headers,

@@ -19,6 +19,8 @@ import type { YogaApp } from './yoga.js';
 import { FILES_PATH_PREFIX, type FilesRequestHandler } from './files-route.js';
 import { withTimeout } from '../timing/timeout.js';
 import { isRestPath, type RestHandler } from './rest/index.js';
+import { GRAPHQL_PATH, type EdgeCheck } from './edge/index.js';
+import { requestPath } from './edge/canonical-path.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -36,6 +38,8 @@ export interface HttpServerDeps {
   files?: FilesRequestHandler | null;
   /** The hosted API's REST contract under /v1/ (src/http/rest). */
   rest?: RestHandler;
+  /** The checks before any route (./edge): path spelling, open mode's origin rule, CSRF, rate limit. */
+  edge: EdgeCheck;
 }
 
 /**
@@ -58,6 +62,7 @@ export function createHttpServer({
   metrics,
   files,
   rest,
+  edge,
 }: HttpServerDeps): HttpServer {
   let inflight = 0;
   const streams = new Set<ServerResponse>();
@@ -65,7 +70,9 @@ export function createHttpServer({
   const drainLimits: DrainLimits = { maxBytes: maxRequestBytes(config.uploads), ...REFUSED_BODY_LIMITS };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0]!;
+    const path = requestPath(req.url);
+    const refused = await edge(req, path);
+    if (refused) return refuse(req, res, refused, drainLimits, logger);
     if (req.method === 'GET' && path === '/healthz') return sendJson(req, res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz') return sendReadiness(req, res, readiness);
     if (files && path.startsWith(FILES_PATH_PREFIX)) return files(req, res);
@@ -74,7 +81,8 @@ export function createHttpServer({
     const asset = req.method === 'GET' || req.method === 'HEAD' ? web.find(path) : undefined;
     if (asset) return sendAsset(req, res, asset);
 
-    if (path === '/graphql' && req.method === 'POST' && isMultipart(req)) {
+    if (path !== GRAPHQL_PATH) return refuse(req, res, NOT_FOUND, drainLimits, logger);
+    if (req.method === 'POST' && isMultipart(req)) {
       // Refused from its headers: nothing of an unauthenticated upload is stored (its body is discarded).
       const refused = unauthenticated(authenticator, req);
       if (refused) {
@@ -124,6 +132,12 @@ export function createHttpServer({
     },
   });
 }
+
+const NOT_FOUND = {
+  status: 404,
+  code: 'NOT_FOUND',
+  message: 'Not found: this server serves /, /graphql, /v1/…, /files/…, /healthz, /readyz and /metrics',
+} as const;
 
 function unauthenticated(authenticator: Authenticator, req: IncomingMessage): AppError | null {
   try {

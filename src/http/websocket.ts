@@ -3,6 +3,12 @@
  * (same schema, masking, armor limits and context) via getEnveloped. Authentication happens once,
  * in onConnect, from connectionParams.authorization: a connection without a token closes with
  * 4401, one with a malformed or unknown token with 4403, each with the reason as its close reason.
+ *
+ * Bounds (src/http/edge): a frame over MAX_FRAME_BYTES closes the socket with 1009 before it is
+ * buffered; in open mode a browser page not on loopback is refused at the upgrade (403); with
+ * auth on, sockets not yet authenticated are counted per address and sockets per token (over
+ * either: closed 1013 Try Again Later), operations per token, and each operation counts against
+ * the token's request rate limit (over it: a RATE_LIMITED error, the socket stays open).
  */
 import type { Server } from 'node:http';
 import {
@@ -15,15 +21,35 @@ import {
 } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type VerifyClientCallbackAsync } from 'ws';
 import { AppError } from '../errors.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { AuthFailure, Authenticator } from './auth.js';
+import { openModeBrowserRefusal, OPEN_MODE_HINT } from './edge/browser-origin.js';
+import { GRAPHQL_PATH } from './edge/index.js';
+import type { RequestRateLimiter } from './edge/rate-limit.js';
+import type { SocketLimits } from './edge/socket-limits.js';
 import { logClientError } from './error-log.js';
 import type { YogaApp } from './yoga.js';
 
 /** Operations one socket may run at once: a subscription flood from one client is refused. */
 export const MAX_OPERATIONS_PER_SOCKET = 100;
+
+/** The largest websocket message: a GraphQL operation is a few kB; graphql-ws's default (ws's 100 MiB) let one frame take 100 MB. */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+
+/** "Try Again Later" (RFC 6455 registry): too many sockets. */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
+export interface WebSocketDeps {
+  yoga: YogaApp;
+  authenticator: Authenticator;
+  logger: Logger;
+  open: boolean;
+  /** Per-address and per-token counts; null in open mode. */
+  limits: SocketLimits | null;
+  limiter: RequestRateLimiter | null;
+}
 
 type SocketExtra = Extra & {
   viewer?: Viewer;
@@ -34,8 +60,26 @@ interface EnvelopedRoot {
   subscribe: (args: ExecutionArgs) => unknown;
 }
 
-export function attachWebSocketServer(server: Server, deps: { yoga: YogaApp; authenticator: Authenticator; logger: Logger }) {
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+const rateLimited = (message: string, retryAfter?: number) =>
+  new GraphQLError(message, { extensions: { code: 'RATE_LIMITED', ...(retryAfter ? { retryAfter } : {}) } });
+
+export function attachWebSocketServer(server: Server, deps: WebSocketDeps) {
+  const verifyClient: VerifyClientCallbackAsync = ({ req }, done) => {
+    const reason = deps.open ? openModeBrowserRefusal(req.headers) : null;
+    if (!reason) return done(true);
+    logClientError(deps.logger, { code: 'ORIGIN_FORBIDDEN', message: `websocket refused: ${reason}`, status: 403 });
+    done(false, 403, `Forbidden: ${reason} (${OPEN_MODE_HINT})`);
+  };
+  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_FRAME_BYTES, verifyClient });
+  const { limits } = deps;
+  if (limits) {
+    // Registered before graphql-ws's own listener: a refused socket is closed before it is served.
+    wss.on('connection', (socket, req) => {
+      socket.once('close', () => limits.closed(socket));
+      const refused = limits.opened(socket, req.socket.remoteAddress ?? 'unknown');
+      if (refused) socket.close(CLOSE_TRY_AGAIN_LATER, refused);
+    });
+  }
   const disposable = useServer<Record<string, unknown> | undefined, SocketExtra & Record<PropertyKey, unknown>>(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
@@ -43,8 +87,13 @@ export function attachWebSocketServer(server: Server, deps: { yoga: YogaApp; aut
       onConnect: (ctx) => {
         const params = ctx.connectionParams ?? {};
         try {
-          ctx.extra.viewer = deps.authenticator.authenticate(params['authorization'] ?? params['Authorization']);
-          return true;
+          const viewer = deps.authenticator.authenticate(params['authorization'] ?? params['Authorization']);
+          ctx.extra.viewer = viewer;
+          const refused = limits?.authenticated(ctx.extra.socket, viewer.owner, () => Object.keys(ctx.subscriptions).length);
+          if (!refused) return true;
+          logClientError(deps.logger, { code: 'RATE_LIMITED', message: `websocket refused: ${refused}`, close: CLOSE_TRY_AGAIN_LATER });
+          ctx.extra.socket.close(CLOSE_TRY_AGAIN_LATER, refused);
+          return false;
         } catch (error) {
           const reason = (error instanceof AppError ? error.extensions['reason'] : undefined) as AuthFailure | undefined;
           // Closed here with the reason; graphql-ws's own close (4403 "Forbidden") then finds it closing.
@@ -62,6 +111,10 @@ export function attachWebSocketServer(server: Server, deps: { yoga: YogaApp; aut
             }),
           ];
         }
+        const owner = ctx.extra.viewer?.owner ?? 'anonymous';
+        if (limits && !limits.mayStartOperation(owner)) return [rateLimited('Too many operations running for this token')];
+        const wait = deps.limiter ? await deps.limiter.consume(`token:${owner}`) : null;
+        if (wait !== null) return [rateLimited(`Too many requests for this token: retry in ${wait} s`, wait)];
         const enveloped = deps.yoga.getEnveloped({
           ...ctx,
           viewer: ctx.extra.viewer,

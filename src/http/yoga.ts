@@ -17,6 +17,7 @@ import { yogaLogger } from './error-log.js';
 import { createMaskError, httpStatusOf, toGraphQLError, useInputErrorCodes } from './errors.js';
 import { maxRequestBytes } from './multipart.js';
 import { pageSizeErrorIn } from './page-size.js';
+import { useGetParamsCheck } from './get-params.js';
 
 /** What the Node server hands to Yoga with each request. */
 export interface ServerContext {
@@ -91,6 +92,7 @@ export function createYogaApp({ schema, config, logger, authenticator, context }
       }
     },
     plugins: [
+      useGetParamsCheck(),
       useInputErrorCodes(),
       EnvelopArmorPlugin({
         maxDepth: { n: 8, ...reportAsValidationError },

@@ -1,0 +1,65 @@
+/**
+ * The checks every HTTP request passes before a route serves it, in order: the path's one
+ * spelling (canonical-path.ts), open mode's loopback-only rule for browsers (browser-origin.ts),
+ * the CSRF rule of POST /graphql (csrf.ts) and the per-token rate limit of the API paths
+ * (rate-limit.ts). The REST contract under /v1 gets the same checks but the CSRF header: its
+ * clients (curl, requests, server-side fetch) send plain multipart forms, and a cross-site form
+ * cannot carry the bearer token it needs (in open mode the origin rule keeps pages out).
+ */
+import type { IncomingMessage } from 'node:http';
+import { ERROR_CODES, type ErrorCode } from '../../errors.js';
+import type { Authenticator } from '../auth.js';
+import type { Refusal } from '../refusal.js';
+import { isRestPath } from '../rest/index.js';
+import { openModeBrowserRefusal, OPEN_MODE_HINT } from './browser-origin.js';
+import { isCanonicalPath } from './canonical-path.js';
+import { CSRF_MESSAGE, needsPreflightHeader } from './csrf.js';
+import type { RequestRateLimiter } from './rate-limit.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface EdgeDeps {
+  open: boolean;
+  authenticator: Authenticator;
+  limiter: RequestRateLimiter | null;
+}
+
+export type EdgeCheck = (req: IncomingMessage, path: string) => Promise<Refusal | null>;
+
+/** The rate limit's key: the token's owner id, or the address for a request without a valid token. */
+export function rateKeyOf(authenticator: Authenticator, authorization: unknown, address: string | undefined): string {
+  try {
+    return `token:${authenticator.authenticate(authorization).owner}`;
+  } catch {
+    return `address:${address ?? 'unknown'}`;
+  }
+}
+
+export function createEdgeCheck({ open, authenticator, limiter }: EdgeDeps): EdgeCheck {
+  return async (req, path) => {
+    const api = path === GRAPHQL_PATH ? 'graphql' : isRestPath(path) ? 'rest' : null;
+    if (!isCanonicalPath(path)) return refusal(api, 'NOT_FOUND', 404, `Not found: ${path.slice(0, 100)}`);
+    if (open) {
+      const reason = openModeBrowserRefusal(req.headers);
+      if (reason) return { ...refusal(api, 'ORIGIN_FORBIDDEN', 403, `Forbidden: ${reason} (${OPEN_MODE_HINT})`), cors: false };
+    }
+    if (api === 'graphql' && req.method === 'POST' && needsPreflightHeader(req.headers)) {
+      return refusal(api, 'CSRF_PREFLIGHT_REQUIRED', ERROR_CODES.CSRF_PREFLIGHT_REQUIRED.httpStatus, CSRF_MESSAGE);
+    }
+    if (api && limiter) {
+      const wait = await limiter.consume(rateKeyOf(authenticator, req.headers.authorization, req.socket.remoteAddress));
+      if (wait !== null) {
+        return {
+          ...refusal(api, 'RATE_LIMITED', 429, `Too many requests for this token: retry in ${wait} s`),
+          headers: { 'retry-after': String(wait) },
+          extensions: { retryAfter: wait },
+        };
+      }
+    }
+    return null;
+  };
+}
+
+function refusal(api: 'graphql' | 'rest' | null, code: ErrorCode, status: number, message: string): Refusal {
+  return { status, code, message, ...(api === 'rest' ? { shape: 'rest' as const } : {}) };
+}
