@@ -5,8 +5,11 @@
  *
  * Policy: only globally routable unicast addresses (ipaddr.js range `unicast`) are allowed; every
  * special-purpose range is refused (loopback, RFC 1918, link-local, CGNAT, unique-local, IPv4-mapped,
- * NAT64, 6to4, multicast, reserved…), as are names that only resolve inside a network. The operator's
- * allow-list (CALLBACK_ALLOW_HOSTS: host names, IPs or CIDRs) overrides the refusal.
+ * IPv4-compatible, NAT64, 6to4, multicast, reserved…), as are names that only resolve inside a
+ * network and names with an empty label (`name..`). Only the web ports (80, 443) and unprivileged
+ * ones (1024 and up) are allowed: the others are where internal services (SSH, SMTP, databases on
+ * low ports) listen. The operator's allow-list (CALLBACK_ALLOW_HOSTS: host names, IPs or CIDRs)
+ * overrides the refusal, ports included.
  */
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
@@ -22,6 +25,7 @@ const RANGE_LABELS: Readonly<Record<string, string>> = {
   carrierGradeNat: 'a carrier-grade NAT (RFC 6598) address',
   uniqueLocal: 'a unique-local (private IPv6) address',
   ipv4Mapped: 'an IPv4-mapped IPv6 address',
+  ipv4Compatible: 'an IPv4-compatible IPv6 address (::a.b.c.d, deprecated)',
   rfc6145: 'an IPv4-translated IPv6 address',
   rfc6052: 'a NAT64 (IPv4-embedding) address',
   '6to4': 'a 6to4 (IPv4-embedding) address',
@@ -47,6 +51,20 @@ const INTERNAL_NAMES: readonly { name: string; match: 'exact' | 'suffix'; reason
 
 const ALLOW_HINT = 'callbacks must go to a public host; an operator can allow this host with CALLBACK_ALLOW_HOSTS';
 
+/** Ports a callback may use: the web's, and the unprivileged range. */
+const portAllowed = (port: number) => port === 80 || port === 443 || port >= 1024;
+
+/** ::a.b.c.d (RFC 4291's deprecated IPv4-compatible form): ipaddr.js calls the range `unicast`, routers may deliver it to a.b.c.d. */
+const isIpv4Compatible = (address: Address) => address instanceof ipaddr.IPv6 && address.parts.slice(0, 6).every((part) => part === 0);
+
+const rangeOf = (address: Address): string => {
+  const range = address.range();
+  return range === 'unicast' && isIpv4Compatible(address) ? 'ipv4Compatible' : range;
+};
+
+/** The URL's port, or its scheme's default. */
+const portOf = (url: URL) => (url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80);
+
 export interface HostPolicy {
   /**
    * Static check of a URL (no DNS): null when it may be used, else why not, phrased to follow the
@@ -65,6 +83,15 @@ export function urlHost(url: URL): string {
     .replace(/^\[(.*)\]$/, '$1')
     .replace(/\.$/, '')
     .toLowerCase();
+}
+
+/** Why a host name (not an IP) is refused statically, or null. */
+function nameRefusal(host: string): string | null {
+  if (host.startsWith('.') || host.endsWith('.') || host.includes('..')) return `${host} has an empty label`;
+  const internal = INTERNAL_NAMES.find((n) => host === n.name || (n.match === 'suffix' && host.endsWith(`.${n.name}`)));
+  if (internal) return `${host} is ${internal.reason}`;
+  if (!host.includes('.')) return `${host} is a single-label name, which resolves through local search domains`;
+  return null;
 }
 
 export function createHostPolicy(allowHosts: readonly string[]): HostPolicy {
@@ -95,13 +122,15 @@ export function createHostPolicy(allowHosts: readonly string[]): HostPolicy {
     const address = ipaddr.parse(ip);
     if (addressAllowed(address)) return null;
     if (address instanceof ipaddr.IPv6 && address.isIPv4MappedAddress() && addressAllowed(address.toIPv4Address())) return null;
-    const range = address.range();
+    const range = rangeOf(address);
     if (range === 'unicast') return null;
     const shown =
       address instanceof ipaddr.IPv6
         ? address.isIPv4MappedAddress()
           ? `::ffff:${address.toIPv4Address().toString()}`
-          : address.toRFC5952String()
+          : range === 'ipv4Compatible'
+            ? `::${ipaddr.fromByteArray(address.toByteArray().slice(12)).toString()}`
+            : address.toRFC5952String()
         : address.toString();
     const label = METADATA_ADDRESSES.has(shown)
       ? 'a cloud metadata address'
@@ -125,14 +154,14 @@ export function createHostPolicy(allowHosts: readonly string[]): HostPolicy {
       if (allowedNames.has(host)) return null;
       if (isIP(host) !== 0) {
         const refusal = checkAddress(host, host);
-        return refusal === null ? null : `is refused: ${refusal} (${ALLOW_HINT})`;
+        if (refusal !== null) return `is refused: ${refusal} (${ALLOW_HINT})`;
+        if (addressAllowed(ipaddr.parse(host))) return null;
+      } else {
+        const refusal = nameRefusal(host);
+        if (refusal !== null) return `is refused: ${refusal} (${ALLOW_HINT})`;
       }
-      const internal = INTERNAL_NAMES.find((n) => host === n.name || (n.match === 'suffix' && host.endsWith(`.${n.name}`)));
-      if (internal) return `is refused: ${host} is ${internal.reason} (${ALLOW_HINT})`;
-      if (!host.includes('.')) {
-        return `is refused: ${host} is a single-label name, which resolves through local search domains (${ALLOW_HINT})`;
-      }
-      return null;
+      const port = portOf(parsed);
+      return portAllowed(port) ? null : `is refused: port ${port} is not 80, 443 or 1024 and up (${ALLOW_HINT})`;
     },
   };
 }

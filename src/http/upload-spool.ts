@@ -9,8 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { FileUpload } from 'graphql-upload-ts';
 import { AppError } from '../errors.js';
 import { acceptedImage, headerRefusal, ImageHeaderReader } from '../jobs/image-header.js';
@@ -53,26 +52,40 @@ export function createUploadSpooler(options: {
     const file = await resolveUpload(upload, field);
     const key = newKey(field);
     const header = new ImageHeaderReader();
+    const limits = { field, declared: file.mimetype, maxPixels: options.maxPixels };
     let size = 0;
-    const inspect = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        const refused = headerRefusal(header.push(chunk), { field, declared: file.mimetype, maxPixels: options.maxPixels });
-        if (refused) return done(refused);
+    const chunks = (async function* () {
+      for await (const chunk of file.createReadStream() as AsyncIterable<Buffer>) {
+        const refused = headerRefusal(header.push(chunk), limits);
+        if (refused) throw refused;
         size += chunk.length;
-        done(null, chunk);
-      },
-    });
+        yield chunk;
+      }
+    })();
     try {
-      const stored = (source: AsyncIterable<Buffer>) =>
-        options.store.put(key, Readable.from(source, { objectMode: false }), {
-          contentType: file.mimetype || 'application/octet-stream',
-          maxBytes: options.maxFileBytes,
-        });
-      await pipeline(file.createReadStream(), inspect, stored);
+      // The blob is stored with the type its bytes show (never the client's declared one), known
+      // from the first bytes: those are read before the store write starts.
+      const head: Buffer[] = [];
+      while (!header.detected) {
+        const next = await chunks.next();
+        if (next.done) break;
+        head.push(next.value);
+      }
       if (size === 0) throw missing(field);
-      const { kind } = acceptedImage(header.finish(), { field, declared: file.mimetype, maxPixels: options.maxPixels });
-      return { key, filename: safeFilename(file.filename, kind.extension), size, contentType: kind.type };
+      // Not an image (a short file shows it only once it ended): acceptedImage throws.
+      const kind = header.detected ?? acceptedImage(header.finish(), limits).kind;
+      const body = Readable.from(
+        (async function* () {
+          yield* head;
+          yield* chunks;
+        })(),
+        { objectMode: false },
+      );
+      await options.store.put(key, body, { contentType: kind.type, maxBytes: options.maxFileBytes });
+      const image = acceptedImage(header.finish(), limits);
+      return { key, filename: safeFilename(file.filename, image.kind.extension), size, contentType: image.kind.type, frames: image.frames };
     } catch (error) {
+      await chunks.return(undefined).catch(() => undefined);
       await options.store.delete([key]).catch(() => undefined);
       // A store that is down or full is the server's problem (SERVICE_UNAVAILABLE, see src/http/errors.ts).
       throw error instanceof BlobStoreUnavailableError ? error : toInputError(error, field, options.maxFileBytes);

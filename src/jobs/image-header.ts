@@ -5,6 +5,7 @@
  * the few bytes it still needs (a JPEG's metadata segments are skipped, not buffered).
  */
 import { AppError } from '../errors.js';
+import { walkerFor, type ImageWalker } from './image-walkers.js';
 
 export interface ImageType {
   type: string;
@@ -63,133 +64,72 @@ export function describeContent(head: Buffer): string {
   return 'unrecognised binary data';
 }
 
-const BYTES_NEEDED: Record<string, number> = { 'image/png': 24, 'image/gif': 10, 'image/webp': 30 };
-
-/** Reads dimensions from the fixed-position header of PNG, GIF and WebP; null if not there (yet). */
-function fixedHeaderDimensions(type: string, h: Buffer): Dimensions | null {
-  if (h.length < (BYTES_NEEDED[type] ?? Infinity)) return null;
-  if (type === 'image/png')
-    return h.subarray(12, 16).toString('latin1') === 'IHDR' ? { width: h.readUInt32BE(16), height: h.readUInt32BE(20) } : null;
-  if (type === 'image/gif') return { width: h.readUInt16LE(6), height: h.readUInt16LE(8) };
-  const chunk = h.subarray(12, 16).toString('latin1');
-  if (chunk === 'VP8 ' && h[23] === 0x9d && h[24] === 0x01 && h[25] === 0x2a)
-    return { width: h.readUInt16LE(26) & 0x3fff, height: h.readUInt16LE(28) & 0x3fff };
-  if (chunk === 'VP8L' && h[20] === 0x2f) {
-    const bits = h.readUInt32LE(21);
-    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
-  }
-  if (chunk === 'VP8X') return { width: h.readUIntLE(24, 3) + 1, height: h.readUIntLE(27, 3) + 1 };
-  return null;
-}
-
-/** JPEG start-of-frame markers: C0–CF except DHT (C4), JPG (C8) and DAC (CC). */
-const isStartOfFrame = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-
-/** Walks JPEG markers from just after SOI, skipping segment bodies as they stream past. */
-class JpegFrameFinder {
-  private pending = Buffer.alloc(0);
-  private skip = 0;
-  failed = false;
-
-  push(chunk: Buffer): Dimensions | null {
-    this.pending = Buffer.concat([this.pending, chunk]);
-    for (;;) {
-      if (this.skip > 0) {
-        const skipped = Math.min(this.skip, this.pending.length);
-        this.pending = this.pending.subarray(skipped);
-        this.skip -= skipped;
-        if (this.skip > 0) return null;
-      }
-      const p = this.pending;
-      if (p.length < 2) return null;
-      if (p[0] !== 0xff) {
-        this.failed = true;
-        return null;
-      }
-      const marker = p[1]!;
-      if (marker === 0xff) {
-        this.pending = p.subarray(1); // fill byte
-        continue;
-      }
-      if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
-        this.pending = p.subarray(2); // markers without a length
-        continue;
-      }
-      if (marker === 0xd9 || marker === 0xda) {
-        this.failed = true; // end of image or scan data before any frame header
-        return null;
-      }
-      if (p.length < 4) return null;
-      const length = p.readUInt16BE(2);
-      if (isStartOfFrame(marker)) {
-        if (p.length < 9) return null;
-        return { width: p.readUInt16BE(7), height: p.readUInt16BE(5) };
-      }
-      if (length < 2) {
-        this.failed = true;
-        return null;
-      }
-      this.pending = p.subarray(2);
-      this.skip = length;
-    }
-  }
-}
-
 export type HeaderState =
   | { status: 'reading' }
   | { status: 'not-an-image'; content: string }
-  | { status: 'image'; kind: ImageType; dimensions: Dimensions }
+  | {
+      status: 'image';
+      kind: ImageType;
+      dimensions: Dimensions;
+      frames: number;
+      pixels: number;
+      hasData: boolean;
+      oversizeFrame?: Dimensions;
+    }
   | { status: 'no-dimensions'; kind: ImageType };
 
-/** Incremental: push chunks until the state is no longer 'reading'; finish() at the end of the stream. */
+/**
+ * Incremental: push chunks as the upload streams (the state may turn to `image` early, with its
+ * size, and keep counting frames and pixels until the walk ends); finish() at the end of the stream.
+ */
 export class ImageHeaderReader {
   private head = Buffer.alloc(0);
   private kind: ImageType | null = null;
-  private jpeg: JpegFrameFinder | null = null;
+  private walker: ImageWalker | null = null;
   state: HeaderState = { status: 'reading' };
 
-  /** Header bytes kept: enough for every fixed-position header. */
-  private static readonly HEAD_BYTES = 32;
+  /** The type the bytes show, once the first bytes are in; null before, or for a non-image. */
+  get detected(): ImageType | null {
+    return this.kind;
+  }
 
   push(chunk: Buffer): HeaderState {
-    if (this.state.status !== 'reading') return this.state;
-    const fresh = chunk.subarray(0, Math.max(0, ImageHeaderReader.HEAD_BYTES - this.head.length));
-    this.head = Buffer.concat([this.head, fresh]);
-    if (!this.kind) {
-      if (this.head.length < SNIFF_BYTES) return this.state;
-      this.kind = sniffImageType(this.head);
-      if (!this.kind) return (this.state = { status: 'not-an-image', content: describeContent(this.head) });
-      if (this.kind.type === 'image/jpeg') {
-        this.jpeg = new JpegFrameFinder();
-        return this.readJpeg(this.head.subarray(2), chunk.subarray(fresh.length));
-      }
-    } else if (this.jpeg) {
-      return this.readJpeg(fresh, chunk.subarray(fresh.length));
-    }
-    if (this.jpeg) return this.state;
-    const dimensions = fixedHeaderDimensions(this.kind.type, this.head);
-    if (dimensions) this.state = { status: 'image', kind: this.kind, dimensions };
-    else if (this.head.length >= (BYTES_NEEDED[this.kind.type] ?? 0)) this.state = { status: 'no-dimensions', kind: this.kind };
-    return this.state;
+    if (this.state.status === 'not-an-image' || this.state.status === 'no-dimensions') return this.state;
+    if (this.walker) return this.update(chunk);
+    const needed = SNIFF_BYTES - this.head.length;
+    this.head = Buffer.concat([this.head, chunk.subarray(0, needed)]);
+    if (this.head.length < SNIFF_BYTES) return this.state;
+    this.kind = sniffImageType(this.head);
+    if (!this.kind) return (this.state = { status: 'not-an-image', content: describeContent(this.head) });
+    this.walker = walkerFor(this.kind.type);
+    this.walker.push(this.head);
+    return this.update(chunk.subarray(needed));
   }
 
   /** The stream ended: whatever is still unknown stays unknown. */
   finish(): HeaderState {
-    if (this.state.status !== 'reading') return this.state;
-    const kind = this.kind ?? sniffImageType(this.head);
-    this.state = kind ? { status: 'no-dimensions', kind } : { status: 'not-an-image', content: describeContent(this.head) };
+    if (this.state.status === 'reading') {
+      const kind = this.kind ?? sniffImageType(this.head);
+      this.state = kind ? { status: 'no-dimensions', kind } : { status: 'not-an-image', content: describeContent(this.head) };
+    }
     return this.state;
   }
 
-  private readJpeg(...parts: Buffer[]): HeaderState {
-    const jpeg = this.jpeg!;
-    let dimensions: Dimensions | null = null;
-    for (const part of parts) {
-      if (part.length === 0 || dimensions || jpeg.failed) continue;
-      dimensions = jpeg.push(part);
-    }
-    if (dimensions) this.state = { status: 'image', kind: this.kind!, dimensions };
-    else if (jpeg.failed) this.state = { status: 'no-dimensions', kind: this.kind! };
+  private update(chunk: Buffer): HeaderState {
+    const walker = this.walker!;
+    if (chunk.length > 0) walker.push(chunk);
+    const facts = walker.facts;
+    if (!facts) return walker.state === 'broken' ? (this.state = { status: 'no-dimensions', kind: this.kind! }) : this.state;
+    const { width, height, frames, pixels, hasData, oversizeFrame } = facts;
+    this.state = {
+      status: 'image',
+      kind: this.kind!,
+      dimensions: { width, height },
+      frames: Math.max(1, frames),
+      pixels: Math.max(pixels, width * height),
+      hasData,
+      ...(oversizeFrame ? { oversizeFrame } : {}),
+    };
     return this.state;
   }
 }
@@ -219,28 +159,47 @@ export function headerRefusal(state: HeaderState, { field, declared, maxPixels }
         `Param ${field} is not a readable ${state.kind.type} image: its header holds no image size (truncated or corrupt file)`,
         { field },
       );
-    case 'image': {
-      const { width, height } = state.dimensions;
-      if (width * height <= maxPixels) return null;
-      return new AppError(
-        'BAD_USER_INPUT',
-        `Param ${field} is ${width}×${height} pixels (${megapixels(width * height)}); images of at most ${megapixels(maxPixels)} are accepted`,
-        {
-          field,
-          width,
-          height,
-          maxPixels,
-        },
-      );
-    }
+    case 'image':
+      return sizeRefusal(state, { field, maxPixels });
   }
 }
 
+/** An image without pixels, or with more than the limit: its single frame or, for an animation, all frames together. */
+function sizeRefusal(
+  { dimensions: { width, height }, frames, pixels, oversizeFrame }: Extract<HeaderState, { status: 'image' }>,
+  { field, maxPixels }: Pick<HeaderLimits, 'field' | 'maxPixels'>,
+): AppError | null {
+  if (width === 0 || height === 0)
+    return new AppError('BAD_USER_INPUT', `Param ${field} is ${width}×${height} pixels: an image without pixels`, { field, width, height });
+  if (pixels <= maxPixels) return null;
+  const frame = oversizeFrame ? ` holding a ${oversizeFrame.width}×${oversizeFrame.height} frame` : '';
+  const size =
+    frames > 1
+      ? `an animation of ${frames} frames of ${width}×${height} pixels${frame} (${megapixels(pixels)} in all)`
+      : `${width}×${height} pixels${frame} (${megapixels(pixels)})`;
+  return new AppError('BAD_USER_INPUT', `Param ${field} is ${size}; images of at most ${megapixels(maxPixels)} are accepted`, {
+    field,
+    width,
+    height,
+    frames,
+    maxPixels,
+  });
+}
+
 /** The image of a finished header (ImageHeaderReader.finish()), or the BAD_USER_INPUT error that refuses it. */
-export function acceptedImage(state: HeaderState, limits: HeaderLimits): { kind: ImageType; dimensions: Dimensions } {
+export function acceptedImage(state: HeaderState, limits: HeaderLimits): { kind: ImageType; dimensions: Dimensions; frames: number } {
   const refused = headerRefusal(state.status === 'reading' ? { status: 'not-an-image', content: 'an unreadable file' } : state, limits);
   if (refused) throw refused;
   if (state.status !== 'image') throw new Error(`headerRefusal accepted a ${state.status} header`);
+  if (!state.hasData) {
+    throw new AppError(
+      'BAD_USER_INPUT',
+      `Param ${limits.field} is a ${state.kind.type} header without image data (truncated or empty file)`,
+      {
+        field: limits.field,
+      },
+    );
+  }
   return state;
 }
 

@@ -8,7 +8,10 @@ export interface StagedFile {
   key: string;
   filename: string;
   size: number;
+  /** The type the bytes show (PNG, JPEG, GIF or WebP), never the client's declared one. */
   contentType: string;
+  /** Frames, counted from the file's structure when it was uploaded (1 for a still image). */
+  frames?: number;
 }
 
 export interface UploadSpooler {

@@ -13,7 +13,7 @@ const FORMATS = [
 
 function read(bytes: Buffer, chunkSize: number) {
   const reader = new ImageHeaderReader();
-  for (let i = 0; i < bytes.length && reader.state.status === 'reading'; i += chunkSize) reader.push(bytes.subarray(i, i + chunkSize));
+  for (let i = 0; i < bytes.length; i += chunkSize) reader.push(bytes.subarray(i, i + chunkSize));
   return reader.finish();
 }
 
@@ -30,6 +30,9 @@ describe('ImageHeaderReader', () => {
           status: 'image',
           kind: expect.objectContaining({ type }),
           dimensions: { width: 321, height: 123 },
+          frames: 1,
+          pixels: 321 * 123,
+          hasData: true,
         });
       }
     });
@@ -59,7 +62,14 @@ describe('ImageHeaderReader', () => {
   });
 
   it('refuses more pixels than the limit, with the size in the message', () => {
-    const state = { status: 'image', kind: { type: 'image/png', extension: 'png' }, dimensions: { width: 9000, height: 8000 } } as const;
+    const state = {
+      status: 'image',
+      kind: { type: 'image/png', extension: 'png' },
+      dimensions: { width: 9000, height: 8000 },
+      frames: 1,
+      pixels: 72_000_000,
+      hasData: true,
+    } as const;
     expect(headerRefusal(state, { field: 'source_image', declared: 'image/png', maxPixels: 72_000_000 })).toBeNull();
     const refused = headerRefusal(state, { field: 'source_image', declared: 'image/png', maxPixels: 64_000_000 });
     expect(refused).toMatchObject({
@@ -69,3 +79,92 @@ describe('ImageHeaderReader', () => {
     });
   });
 });
+
+describe('ImageHeaderReader: frames and data', () => {
+  const limits = { field: 'target_image_gif_or_video', declared: 'image/gif', maxPixels: 64_000_000 };
+
+  it('counts the frames of an animated GIF and their pixels, each at least its screen', async () => {
+    const frame = (color: string) =>
+      sharp({ create: { width: 40, height: 30, channels: 3, background: color } })
+        .png()
+        .toBuffer();
+    const frames = await Promise.all(['#ff0000', '#00ff00', '#0000ff'].map(frame));
+    const gif = await sharp(frames, { join: { animated: true } })
+      .gif()
+      .toBuffer();
+    expect(read(gif, 11)).toMatchObject({
+      status: 'image',
+      dimensions: { width: 40, height: 30 },
+      frames: 3,
+      pixels: 3 * 40 * 30,
+      hasData: true,
+    });
+  });
+
+  it('refuses a GIF whose frame is far larger than its logical screen (a decompression bomb in 10×10)', () => {
+    const state = read(gifWithFrames(10, 10, [[16383, 16383]]), 64);
+    expect(state).toMatchObject({ status: 'image', frames: 1, pixels: 16383 * 16383 });
+    expect(headerRefusal(state, limits)?.message).toBe(
+      'Param target_image_gif_or_video is 10×10 pixels holding a 16383×16383 frame (268.4 megapixels); images of at most 64 megapixels are accepted',
+    );
+  });
+
+  it('refuses the frames of a GIF together: 4 frames of 20 megapixels', () => {
+    const state = read(
+      gifWithFrames(5000, 4000, [
+        [5000, 4000],
+        [5000, 4000],
+        [5000, 4000],
+        [5000, 4000],
+      ]),
+      1000,
+    );
+    expect(headerRefusal(state, limits)?.message).toBe(
+      'Param target_image_gif_or_video is an animation of 4 frames of 5000×4000 pixels (80 megapixels in all); images of at most 64 megapixels are accepted',
+    );
+  });
+
+  it('a PNG with only its IHDR has no data; a 0×0 PNG has no pixels', () => {
+    const ihdrOnly = pngChunks(1, 1, []);
+    expect(read(ihdrOnly, 5)).toMatchObject({ status: 'image', hasData: false });
+    const empty = read(pngChunks(0, 0, ['IDAT']), 5);
+    expect(headerRefusal(empty, limits)?.message).toBe('Param target_image_gif_or_video is 0×0 pixels: an image without pixels');
+  });
+});
+
+/** A GIF's structure (screen, then each frame's descriptor and one data sub-block): valid to walk, not to decode. */
+function gifWithFrames(width: number, height: number, frames: [number, number][]): Buffer {
+  const screen = Buffer.alloc(13);
+  screen.write('GIF89a', 0, 'latin1');
+  screen.writeUInt16LE(width, 6);
+  screen.writeUInt16LE(height, 8);
+  const parts = [screen];
+  for (const [w, h] of frames) {
+    const descriptor = Buffer.alloc(10);
+    descriptor[0] = 0x2c;
+    descriptor.writeUInt16LE(w, 5);
+    descriptor.writeUInt16LE(h, 7);
+    parts.push(descriptor, Buffer.from([8, 3, 1, 2, 3, 0]));
+  }
+  parts.push(Buffer.from([0x3b]));
+  return Buffer.concat(parts);
+}
+
+function pngChunks(width: number, height: number, chunks: string[]): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, 'latin1');
+    return Buffer.concat([head, data, Buffer.alloc(4)]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    ...chunks.map((type) => chunk(type, Buffer.alloc(16))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
