@@ -49,19 +49,16 @@ export abstract class ImageWalker {
         bytes = bytes.subarray(skipped);
         if (this.skipping > 0) return;
       }
-      this.pending = this.pending.length === 0 ? bytes : Buffer.concat([this.pending, bytes]);
-      bytes = Buffer.alloc(0);
-      const step = this.step(this.pending);
+      const buffered = this.pending.length === 0 ? bytes : Buffer.concat([this.pending, bytes]);
+      const step = this.step(buffered);
+      this.pending = step === 'more' ? buffered : Buffer.alloc(0);
       if (step === 'more') return;
       if (step === 'done' || step === 'broken') {
         this.state = step;
-        this.pending = Buffer.alloc(0);
         return;
       }
-      const rest = this.pending.subarray(step.take);
-      this.pending = Buffer.alloc(0);
       this.skipping = step.skip ?? 0;
-      bytes = rest;
+      bytes = buffered.subarray(step.take);
     }
   }
 
