@@ -6,6 +6,7 @@
 import { CALLBACK_VARIABLES, callbacksConfigOf, type CallbacksConfig } from './config/callbacks.js';
 import { DISCORD_VARIABLES, discordConfigOf, type DiscordConfig } from './config/discord.js';
 import { JOB_VARIABLES, jobsConfigOf, type JobsConfig } from './config/jobs.js';
+import { SECRET_VARIABLES, secretsConfigOf, type SecretsConfig } from './config/secrets.js';
 import { REDIS_VARIABLES, redisConfigOf, redisConnectionOf, type RedisConfig } from './config/redis.js';
 import { SERVER_VARIABLES, serverConfigOf, type ServerConfig } from './config/server.js';
 import { STORAGE_VARIABLES, storageConfigOf, type StorageConfig } from './config/storage.js';
@@ -23,9 +24,10 @@ export const VARIABLES = {
   ...JOB_VARIABLES,
   ...CALLBACK_VARIABLES,
   ...STORAGE_VARIABLES,
+  ...SECRET_VARIABLES,
 };
 
-export interface Config extends ServerConfig, DiscordConfig, StorageConfig {
+export interface Config extends ServerConfig, DiscordConfig, StorageConfig, SecretsConfig {
   redis: RedisConfig;
   uploads: UploadsConfig;
   jobs: JobsConfig;
@@ -58,6 +60,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...serverConfigOf(p),
       ...discord,
       ...storageConfigOf(p, defaultsApplied),
+      ...secretsConfigOf(p),
       redis: redisConfigOf(p, redisConnection),
       uploads: uploadsConfigOf(p),
       jobs: jobsConfigOf(p),

@@ -19,6 +19,7 @@ import { countChannels, instrumentJobService } from './metrics/job-service.js';
 import { createMetricsRegistry, type MetricsRegistry } from './metrics/registry.js';
 import { DiscordSimulator } from './simulator/index.js';
 import { createBlobStore, type BlobStore } from './storage/index.js';
+import { startInputSweep } from './executor/input-sweep.js';
 
 export interface Services {
   jobs: JobService;
@@ -84,6 +85,12 @@ export async function startServices(config: Config, logger: Logger, options: { i
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
   });
   const stopWaking = jobs.onTerminal(() => callbacks.wake());
+  const sweep = startInputSweep({
+    blobs,
+    coordinator: stores.coordinator,
+    ...config.uploads.sweep,
+    logger: logger.child({ component: 'storage' }),
+  });
   callbacks.start();
 
   for (const account of discord.accounts) {
@@ -111,6 +118,7 @@ export async function startServices(config: Config, logger: Logger, options: { i
     ],
     async close() {
       stopWaking();
+      await sweep.stop();
       instrumented.stop();
       await jobs.close(config.shutdownTimeoutMs);
       await callbacks.close();

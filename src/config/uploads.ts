@@ -10,6 +10,9 @@ export const UPLOAD_VARIABLES = {
   UPLOAD_DIR: { schema: z.string().min(1), default: undefined },
   /** Width × height read from the image header; refuses decompression bombs before the job is accepted. */
   UPLOAD_MAX_PIXELS: { schema: int(1), default: String(64_000_000) },
+  /** Input images no queued or running job refers to, and temp files, older than this are swept. */
+  UPLOAD_ORPHAN_GRACE_MS: { schema: int(1000), default: String(60 * 60 * 1000) },
+  UPLOAD_SWEEP_INTERVAL_MS: { schema: int(1000), default: String(10 * 60 * 1000) },
 } as const;
 
 export interface UploadsConfig {
@@ -18,6 +21,8 @@ export interface UploadsConfig {
   maxFiles: number;
   dir: string | null;
   maxPixels: number;
+  /** The periodic sweep of orphan inputs and temp files (src/executor/input-sweep.ts). */
+  sweep: { graceMs: number; intervalMs: number };
 }
 
 export const uploadsConfigOf = (p: Parsed<typeof UPLOAD_VARIABLES>): UploadsConfig => ({
@@ -26,4 +31,5 @@ export const uploadsConfigOf = (p: Parsed<typeof UPLOAD_VARIABLES>): UploadsConf
   maxFiles: p.UPLOAD_MAX_FILES,
   dir: p.UPLOAD_DIR ?? null,
   maxPixels: p.UPLOAD_MAX_PIXELS,
+  sweep: { graceMs: p.UPLOAD_ORPHAN_GRACE_MS, intervalMs: p.UPLOAD_SWEEP_INTERVAL_MS },
 });

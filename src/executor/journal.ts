@@ -2,37 +2,48 @@
  * Persistence of the embedded coordinator (no REDIS_URL): an append-only JSON-lines journal in
  * `<dataDir>/jobs/journal.jsonl`. Every change is appended (synchronously) before the call returns,
  * so it survives a SIGKILL (not a power loss: no fsync per write). At start the journal is replayed
- * and compacted (one line per live record, written to a new file and renamed over the old one).
- * A lock file keeps a second process off the same directory.
+ * (each line checked, see ./journal-lines.ts: what is invalid is skipped, counted and logged) and
+ * compacted (one line per live record, written to a new file and renamed over the old one).
+ * A lock file keeps a second process off the same directory (./journal-lock.ts).
  *
- * Lines: {"job": Job, "seq"?: n, "exp"?: ms} | {"gone": id} | {"account": AccountRecord} |
- * {"noAccount": channel} | {"credits": key, "n": n} | {"task": jobId, "value": task | null}
+ * The directory is the owner's only (0700, files 0600): account records hold Discord user tokens.
+ * When an account is deleted the journal is compacted at once, so its token is gone from the file
+ * (not only superseded by a later line); with ACCOUNTS_ENCRYPTION_KEY every account record is
+ * sealed (AES-256-GCM) before it is written.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import type { Job } from '../jobs/model.js';
 import type { AccountRecord } from './coordinator.js';
+import { accountSealer, parseLine, type AccountSealer, type Line } from './journal-lines.js';
+import { lockDirectory } from './journal-lock.js';
 import { MemoryState } from './memory-state.js';
 
-type Line =
-  | { job: Job; seq?: number; exp?: number | null }
-  | { gone: string }
-  | { account: AccountRecord }
-  | { noAccount: string }
-  | { credits: string; n: number }
-  | { task: string; value: unknown };
+export { JournalLocked } from './journal-lock.js';
 
 /** The journal is rewritten once it has grown by this much and by twice its last snapshot. */
 const COMPACT_MIN_BYTES = 16 * 1024 * 1024;
 
-export class JournalLocked extends Error {
-  override readonly name = 'JournalLocked';
-}
+/** Owner-only: the journal holds account tokens. */
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
 
 export interface Journal {
   readonly state: MemoryState;
   /** Callback tasks as last journaled (the memory callback store starts from them). */
   readonly callbackTasks: Map<string, unknown>;
+  /** What the start-up replay read: lines applied, and lines skipped as invalid. */
+  readonly replayed: { lines: number; skipped: number };
   job(id: string): void;
   account(channel: string): void;
   credits(key: string): void;
@@ -42,65 +53,52 @@ export interface Journal {
   close(): void;
 }
 
-/** Lock files this process holds (a second journal on one directory in one process is refused too). */
-const held = new Set<string>();
-
-/** Takes the directory's lock: a live process holding it is an error; a dead one's lock is taken over. */
-function lock(path: string): void {
-  if (held.has(path)) throw new JournalLocked(`the data directory ${path.replace(/\/jobs\/lock$/, '')} is already open in this process`);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      held.add(path);
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number(readFileSync(path, 'utf8'));
-      if (pid && pid !== process.pid && isRunning(pid)) {
-        throw new JournalLocked(
-          `another picsi-graphql process (pid ${pid}) uses the data directory ${path.replace(/\/jobs\/lock$/, '')}: only one instance may run on it without REDIS_URL (set REDIS_URL to run several)`,
-        );
-      }
-      rmSync(path, { force: true });
-    }
-  }
+export interface JournalOptions {
+  now?: () => number;
+  compactMinBytes?: number;
+  /** ACCOUNTS_ENCRYPTION_KEY: account records are sealed with it. */
+  encryptionKey?: string | null;
+  /** Told about invalid lines skipped at replay. */
+  onSkipped?: (skipped: { count: number; first: string }) => void;
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+function applyLine(state: MemoryState, tasks: Map<string, unknown>, line: Line, sealer: AccountSealer | null): void {
+  if ('job' in line) {
+    const old = state.jobs.get(line.job.id)?.job ?? null;
+    state.put(line.job, old, line.exp ?? null);
+    if (line.seq !== undefined) state.seqOf.set(line.job.id, line.seq);
+  } else if ('gone' in line) {
+    const old = state.jobs.get(line.gone);
+    if (old) state.remove(old.job);
+  } else if ('account' in line) state.accounts.set(line.account.channel, line.account);
+  else if ('sealedAccount' in line) {
+    if (!sealer) throw new Error('the journal holds sealed account records: set ACCOUNTS_ENCRYPTION_KEY to the key they were written with');
+    const account = sealer.open(line.sealedAccount);
+    state.accounts.set(account.channel, account);
+  } else if ('noAccount' in line) state.accounts.delete(line.noAccount);
+  else if ('credits' in line) state.credits.set(line.credits, line.n);
+  else if (line.value === null) tasks.delete(line.task);
+  else tasks.set(line.task, line.value);
 }
 
-function replay(state: MemoryState, tasks: Map<string, unknown>, text: string, now: number): void {
+/** Applies every valid line; returns the count of lines applied and the invalid ones. */
+function replay(state: MemoryState, tasks: Map<string, unknown>, text: string, sealer: AccountSealer | null) {
+  const replayed = { lines: 0, skipped: 0, first: '' };
   for (const raw of text.split('\n')) {
     if (!raw) continue;
-    let line: Line;
-    try {
-      line = JSON.parse(raw) as Line;
-    } catch {
-      continue; // a torn last line (the process died mid-write)
+    const line = parseLine(raw);
+    if (!line) {
+      if (replayed.skipped++ === 0) replayed.first = raw.slice(0, 80);
+      continue;
     }
-    if ('job' in line) {
-      const old = state.jobs.get(line.job.id)?.job ?? null;
-      state.put(line.job, old, line.exp ?? null);
-      if (line.seq !== undefined) state.seqOf.set(line.job.id, line.seq);
-    } else if ('gone' in line) {
-      const old = state.jobs.get(line.gone);
-      if (old) state.remove(old.job);
-    } else if ('account' in line) state.accounts.set(line.account.channel, line.account);
-    else if ('noAccount' in line) state.accounts.delete(line.noAccount);
-    else if ('credits' in line) state.credits.set(line.credits, line.n);
-    else if ('task' in line) {
-      if (line.value === null) tasks.delete(line.task);
-      else tasks.set(line.task, line.value);
-    }
+    applyLine(state, tasks, line, sealer);
+    replayed.lines++;
   }
+  return replayed;
+}
+
+/** After the replay: expired jobs dropped, queued ones queued, running ones held for the reaper. */
+function settleReplayed(state: MemoryState, now: number): void {
   for (const [id, stored] of [...state.jobs]) {
     if (stored.expiresAt !== null && stored.expiresAt <= now) {
       state.remove(stored.job);
@@ -116,17 +114,35 @@ function replay(state: MemoryState, tasks: Map<string, unknown>, text: string, n
   }
 }
 
-export function openJournal(dataDir: string, options: { now?: () => number; compactMinBytes?: number } = {}): Journal {
+/**
+ * The journal's directory, owner-only (an older version made it 0755). DATA_DIR itself is made
+ * owner-only when this creates it; an existing one an operator chose keeps its mode.
+ */
+function ownerOnlyDirectory(dataDir: string): string {
+  const dir = join(dataDir, 'jobs');
+  mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+  chmodSync(dir, DIR_MODE);
+  return dir;
+}
+
+export function openJournal(dataDir: string, options: JournalOptions = {}): Journal {
   const now = options.now ?? Date.now;
   const compactMinBytes = options.compactMinBytes ?? COMPACT_MIN_BYTES;
-  const dir = join(dataDir, 'jobs');
-  mkdirSync(dir, { recursive: true });
-  const lockPath = join(dir, 'lock');
-  lock(lockPath);
+  const sealer = options.encryptionKey ? accountSealer(options.encryptionKey) : null;
+  const dir = ownerOnlyDirectory(dataDir);
+  const unlock = lockDirectory(join(dir, 'lock'), dataDir);
   const path = join(dir, 'journal.jsonl');
   const state = new MemoryState(now);
   const callbackTasks = new Map<string, unknown>();
-  if (existsSync(path)) replay(state, callbackTasks, readFileSync(path, 'utf8'), now());
+  let replayed = { lines: 0, skipped: 0, first: '' };
+  try {
+    if (existsSync(path)) replayed = replay(state, callbackTasks, readFileSync(path, 'utf8'), sealer);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  settleReplayed(state, now());
+  if (replayed.skipped > 0) options.onSkipped?.({ count: replayed.skipped, first: replayed.first });
 
   const jobLine = (id: string): Line => {
     const stored = state.jobs.get(id);
@@ -135,13 +151,14 @@ export function openJournal(dataDir: string, options: { now?: () => number; comp
     return { job: stored.job, ...(seq !== undefined ? { seq } : {}), ...(stored.expiresAt !== null ? { exp: stored.expiresAt } : {}) };
   };
   const accountLine = (channel: string): Line => {
-    const account = state.accounts.get(channel);
-    return account ? { account } : { noAccount: channel };
+    const account: AccountRecord | undefined = state.accounts.get(channel);
+    if (!account) return { noAccount: channel };
+    return sealer ? { sealedAccount: sealer.seal(account) } : { account };
   };
 
   // Compaction: the live state, one line per record, replaces the journal in one rename. At start,
-  // and again whenever the appended lines outgrow the last snapshot (a running instance's journal
-  // stays within a few times its live state).
+  // whenever the appended lines outgrow the last snapshot (a running instance's journal stays
+  // within a few times its live state), and when an account is deleted (its token must go).
   let fd: number | null = null;
   let snapshotBytes = 0;
   let appendedBytes = 0;
@@ -156,13 +173,14 @@ export function openJournal(dataDir: string, options: { now?: () => number; comp
       .map((l) => `${JSON.stringify(l)}\n`)
       .join('');
     const tmp = `${path}.tmp`;
-    writeFileSync(tmp, text);
+    writeFileSync(tmp, text, { mode: FILE_MODE });
     const tmpFd = openSync(tmp, 'r+');
     fsyncSync(tmpFd);
     closeSync(tmpFd);
     if (fd !== null) closeSync(fd);
     renameSync(tmp, path);
-    fd = openSync(path, 'a');
+    chmodSync(path, FILE_MODE);
+    fd = openSync(path, 'a', FILE_MODE);
     snapshotBytes = Buffer.byteLength(text);
     appendedBytes = 0;
   };
@@ -172,6 +190,7 @@ export function openJournal(dataDir: string, options: { now?: () => number; comp
   return {
     state,
     callbackTasks,
+    replayed: { lines: replayed.lines, skipped: replayed.skipped },
     job: (id) => void pending.push(() => jobLine(id)),
     account: (channel) => void pending.push(() => accountLine(channel)),
     credits: (key) => void pending.push(() => ({ credits: key, n: state.credits.get(key) ?? 0 })),
@@ -182,19 +201,20 @@ export function openJournal(dataDir: string, options: { now?: () => number; comp
     },
     flush() {
       if (pending.length === 0 || fd === null) return;
-      const text = pending.map((line) => `${JSON.stringify(line())}\n`).join('');
+      const lines = pending.map((line) => line());
       pending.length = 0;
+      const text = lines.map((line) => `${JSON.stringify(line)}\n`).join('');
       writeSync(fd, text);
       appendedBytes += Buffer.byteLength(text);
-      if (appendedBytes > Math.max(compactMinBytes, 2 * snapshotBytes)) compact();
+      const accountDeleted = lines.some((line) => 'noAccount' in line);
+      if (accountDeleted || appendedBytes > Math.max(compactMinBytes, 2 * snapshotBytes)) compact();
     },
     close() {
       if (fd === null) return;
       this.flush();
       closeSync(fd);
       fd = null;
-      rmSync(lockPath, { force: true });
-      held.delete(lockPath);
+      unlock();
     },
   };
 }

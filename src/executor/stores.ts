@@ -43,7 +43,11 @@ export async function openExecutorStores(config: Config, logger: Logger, now: ()
       close: async () => connection.disconnect(),
     };
   }
-  const journal = openJournal(config.dataDir, { now });
+  const journal = openJournal(config.dataDir, {
+    now,
+    encryptionKey: config.accountsEncryptionKey,
+    onSkipped: ({ count, first }) => logger.warn({ skipped: count, first }, `journal: skipped ${count} invalid lines at replay`),
+  });
   const callbackStore = createMemoryStore({
     doneTtlMs: callbacks.doneTtlMs,
     now,

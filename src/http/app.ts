@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { JobService } from '../jobs/service.js';
-import { createUploadSpooler } from './upload-spool.js';
+import { createUploadSpooler, defaultSpoolRoot, sweepOrphans } from './upload-spool.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { buildSchema } from '../schema/index.js';
 import { createWebAssets } from '../web/assets.js';
@@ -66,6 +66,12 @@ export async function startGraphQLServer({
     maxFileBytes: config.uploads.maxFileBytes,
     maxPixels: config.uploads.maxPixels,
   });
+  // Request files of processes that died mid-request (the spooler sweeps once at start; a process
+  // killed later is only seen by a sweep that runs again).
+  const spoolSweep = setInterval(
+    () => void sweepOrphans(config.uploads.dir ?? defaultSpoolRoot()).catch(() => undefined),
+    config.uploads.sweep.intervalMs,
+  ).unref();
   const yoga = createYogaApp({
     schema: buildSchema(),
     config,
@@ -115,6 +121,7 @@ export async function startGraphQLServer({
     port,
     stop: () =>
       (stopping ??= (async () => {
+        clearInterval(spoolSweep);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const deadline = AbortSignal.timeout(config.shutdownTimeoutMs);

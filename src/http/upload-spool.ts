@@ -14,10 +14,9 @@ import type { FileUpload } from 'graphql-upload-ts';
 import { AppError } from '../errors.js';
 import { acceptedImage, headerRefusal, ImageHeaderReader } from '../jobs/image-header.js';
 import type { StagedFile, UploadSpooler } from '../jobs/staged-file.js';
-import { BlobStoreUnavailableError, BlobTooLargeError, type BlobStore } from '../storage/blob-store.js';
+import { BlobStoreUnavailableError, BlobTooLargeError, INPUT_KEY_PREFIX, type BlobStore } from '../storage/blob-store.js';
 
-/** Blob keys of a job's inputs live under this prefix. */
-export const INPUT_KEY_PREFIX = 'inputs/';
+export { INPUT_KEY_PREFIX };
 
 /**
  * graphql-upload-ts's request files live under `<root>/p<pid>/requests`; a process killed

@@ -23,6 +23,7 @@ export function instrumentBlobStore(store: BlobStore, metrics: Pick<Metrics, 'bl
     get: (key, signal) => counted('get', () => store.get(key, signal)),
     delete: (keys) => counted('delete', () => store.delete(keys)),
     downloadUrl: (key, options) => counted('download_url', () => store.downloadUrl(key, options)),
+    list: (prefix) => store.list(prefix),
     ping: () =>
       counted('ping', async () => {
         const answered = await store.ping();

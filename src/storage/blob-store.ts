@@ -48,6 +48,16 @@ export function assertValidBlobKey(key: string): void {
   if (!isValidBlobKey(key)) throw new InvalidBlobKeyError(key);
 }
 
+/** Blob keys of a job's inputs (the uploaded images) live under this prefix. */
+export const INPUT_KEY_PREFIX = 'inputs/';
+
+/** A stored blob as housekeeping sees it. */
+export interface BlobEntry {
+  key: string;
+  /** When it was last written, epoch ms. */
+  modifiedMs: number;
+}
+
 export interface BlobStore {
   /** `file` or `s3`, for logs and readiness. */
   readonly kind: string;
@@ -63,6 +73,8 @@ export interface BlobStore {
   delete(keys: readonly string[]): Promise<void>;
   /** A link a client can download the blob from until it expires. */
   downloadUrl(key: string, options: DownloadUrlOptions): Promise<string>;
+  /** Every blob whose key starts with `prefix`, in no order (housekeeping: it walks the whole prefix). */
+  list(prefix: string): AsyncIterable<BlobEntry>;
   /** True when the store answers (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -11,15 +11,17 @@
  * Each file starts with a one-line header, `PICSIBLOB1 <content type>\n`, then the bytes. A
  * sidecar file would need a second rename that a reader could see half done (new bytes, old
  * type) and a second delete that a crash could skip; the header moves with the bytes atomically.
+ *
+ * Owner-only: directories 0700, files 0600 (job inputs and results are the users' images).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
-import { access, mkdir, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { access, chmod, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { addAbortSignal, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { assertValidBlobKey, BlobStoreUnavailableError, BlobTooLargeError } from './blob-store.js';
-import type { BlobInfo, BlobStore, DownloadUrlOptions, PutOptions } from './blob-store.js';
+import type { BlobEntry, BlobInfo, BlobStore, DownloadUrlOptions, PutOptions } from './blob-store.js';
 import { normalizeContentType } from './http-headers.js';
 import type { LinkSigner } from './signed-links.js';
 
@@ -29,6 +31,8 @@ export const TEMP_FILE_PREFIX = '.tmp-';
 const MAX_HEADER_BYTES = MAGIC.length + 200 + 1;
 /** A blob shorter than this (header included) is read whole by `get`, in one read. */
 const SMALL_BLOB_READ_BYTES = 64 * 1024;
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
 
 export interface FsBlobStoreOptions {
   /** Absolute directory the blobs live under (created when missing). */
@@ -54,7 +58,8 @@ export class FsBlobStore implements BlobStore {
 
   /** Creates the root directory when missing; BlobStoreUnavailableError when it cannot. */
   static async open(options: FsBlobStoreOptions): Promise<FsBlobStore> {
-    await storeCall(() => mkdir(options.root, { recursive: true }));
+    const created = await storeCall(() => mkdir(options.root, { recursive: true, mode: DIR_MODE }));
+    if (created !== undefined) await storeCall(() => chmod(options.root, DIR_MODE));
     return new FsBlobStore(options);
   }
 
@@ -68,7 +73,7 @@ export class FsBlobStore implements BlobStore {
       assertValidBlobKey(key);
       signal?.throwIfAborted();
       path = this.pathOf(key);
-      await storeCall(() => mkdir(dirname(path), { recursive: true }));
+      await storeCall(() => mkdir(dirname(path), { recursive: true, mode: DIR_MODE }));
     } catch (error) {
       body.destroy();
       throw error;
@@ -76,7 +81,7 @@ export class FsBlobStore implements BlobStore {
     const type = normalizeContentType(contentType);
     const temp = join(dirname(path), `${TEMP_FILE_PREFIX}${this.randomId()}`);
     // flush: fsync before close, so a crash cannot leave a renamed but empty file.
-    const out = createWriteStream(temp, { flags: 'wx', mode: 0o644, flush: true });
+    const out = createWriteStream(temp, { flags: 'wx', mode: FILE_MODE, flush: true });
     out.once('error', () => (firstFailure ??= 'disk'));
 
     let size = 0;
@@ -156,6 +161,23 @@ export class FsBlobStore implements BlobStore {
     return `${baseUrl.replace(/\/+$/, '')}/files/${key}?${this.signer.sign(key, expiresInSec, filename)}`;
   }
 
+  async *list(prefix: string): AsyncIterable<BlobEntry> {
+    for (const first of await fanOutDirs(this.root)) {
+      for (const second of await fanOutDirs(join(this.root, first))) {
+        const dir = join(this.root, first, second);
+        for (const name of await readdir(dir).catch(() => [])) {
+          const key = name.replaceAll('~', '/');
+          if (name.startsWith('.') || !key.startsWith(prefix)) continue;
+          const modified = await stat(join(dir, name)).then(
+            (s) => s.mtimeMs,
+            () => null,
+          );
+          if (modified !== null) yield { key, modifiedMs: modified };
+        }
+      }
+    }
+  }
+
   async ping(): Promise<boolean> {
     try {
       await access(this.root, constants.R_OK | constants.W_OK);
@@ -171,6 +193,14 @@ export class FsBlobStore implements BlobStore {
     const hash = createHash('sha256').update(key).digest('hex');
     return join(this.root, hash.slice(0, 2), hash.slice(2, 4), key.replaceAll('/', '~'));
   }
+}
+
+const FAN_OUT_NAME = /^[0-9a-f]{2}$/;
+
+/** The two-hex-digit directories under `dir` (none when it is gone). */
+export async function fanOutDirs(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory() && FAN_OUT_NAME.test(e.name)).map((e) => e.name);
 }
 
 function parseHeader(bytes: Buffer): { length: number; contentType: string } {

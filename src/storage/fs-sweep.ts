@@ -7,7 +7,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TEMP_FILE_PREFIX } from './fs-store.js';
+import { fanOutDirs, TEMP_FILE_PREFIX } from './fs-store.js';
 
 export interface SweepOptions {
   /** Temp files older than this are left-overs of a crashed put. */
@@ -25,8 +25,8 @@ export interface SweepResult {
 export async function sweepFsBlobs(root: string, { tempMaxAgeMs, blobMaxAgeMs, now = Date.now }: SweepOptions): Promise<SweepResult> {
   const result: SweepResult = { tempFiles: 0, blobs: 0 };
   const at = now();
-  for (const first of await subdirectories(root)) {
-    for (const second of await subdirectories(join(root, first))) {
+  for (const first of await fanOutDirs(root)) {
+    for (const second of await fanOutDirs(join(root, first))) {
       const dir = join(root, first, second);
       for (const entry of await entries(dir)) {
         if (!entry.isFile()) continue;
@@ -41,12 +41,6 @@ export async function sweepFsBlobs(root: string, { tempMaxAgeMs, blobMaxAgeMs, n
     }
   }
   return result;
-}
-
-const FAN_OUT_NAME = /^[0-9a-f]{2}$/;
-
-async function subdirectories(dir: string): Promise<string[]> {
-  return (await entries(dir)).filter((e) => e.isDirectory() && FAN_OUT_NAME.test(e.name)).map((e) => e.name);
 }
 
 async function entries(dir: string): Promise<Dirent[]> {

@@ -6,12 +6,19 @@
  * for it). Puts stream through a multipart Upload with the size limit counted on the way; a refused
  * or failed put aborts the upload, and one aborted after the last byte deletes what it stored.
  */
-import { DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { pipeline, Readable, Transform } from 'node:stream';
 import { assertValidBlobKey, BlobStoreUnavailableError, BlobTooLargeError } from './blob-store.js';
-import type { BlobInfo, BlobStore, DownloadUrlOptions, PutOptions } from './blob-store.js';
+import type { BlobEntry, BlobInfo, BlobStore, DownloadUrlOptions, PutOptions } from './blob-store.js';
 import { contentDisposition, DEFAULT_CONTENT_TYPE, normalizeContentType } from './http-headers.js';
 
 /** S3's smallest part; the uploader buffers at most PART_SIZE × QUEUE_SIZE bytes per put. */
@@ -159,6 +166,24 @@ export class S3BlobStore implements BlobStore {
       ResponseContentDisposition: contentDisposition(filename),
     });
     return getSignedUrl(this.client, command, { expiresIn: Math.max(1, Math.ceil(expiresInSec)), signingDate: new Date(this.now()) });
+  }
+
+  async *list(prefix: string): AsyncIterable<BlobEntry> {
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ...(token ? { ContinuationToken: token } : {}) }),
+        );
+      } catch (error) {
+        throw unavailable('list', error);
+      }
+      for (const object of page.Contents ?? []) {
+        if (object.Key) yield { key: object.Key.slice(this.prefix.length), modifiedMs: object.LastModified?.getTime() ?? 0 };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   async ping(): Promise<boolean> {

@@ -53,7 +53,7 @@ export async function resolveSigningSecret(configured: string | null, dataDir: s
   const existing = await readSecret(path);
   if (existing) return existing;
 
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const candidate = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   await writeFile(candidate, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
   try {

@@ -11,6 +11,7 @@ const failingStore = (error: Error, pingAnswer = true): BlobStore => ({
   get: () => Promise.reject(error),
   delete: () => Promise.reject(error),
   downloadUrl: () => Promise.reject(error),
+  list: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }) }),
   ping: () => Promise.resolve(pingAnswer),
   close: () => Promise.resolve(),
 });
