@@ -194,7 +194,7 @@ export function acceptedImage(state: HeaderState, limits: HeaderLimits): { kind:
   if (!state.hasData) {
     throw new AppError(
       'BAD_USER_INPUT',
-      `Param ${limits.field} is a ${state.kind.type} header without image data (truncated or empty file)`,
+      `Param ${limits.field} holds an ${state.kind.type} header but no image data (truncated or empty file)`,
       {
         field: limits.field,
       },
