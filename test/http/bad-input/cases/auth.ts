@@ -1,6 +1,6 @@
 /** The bad-input corpus: auth cases (AU-nn). */
 import type { Audit } from '../audit.js';
-import { USER, OTHER, ADMIN, target, send, json, gql, upload } from '../target.js';
+import { USER, OTHER, ADMIN, target, send, gql, upload } from '../target.js';
 
 export const AUTH_AUDITS: Audit[] = [
   // --- auth -----------------------------------------------------------------------------------

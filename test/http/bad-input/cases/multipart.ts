@@ -9,7 +9,6 @@ import {
   MAX_FILES,
   SPEC,
   target,
-  send,
   BOUNDARY,
   multipartBody,
   pngPart,

@@ -1,8 +1,7 @@
 /** The bad-input corpus: websocket cases (WS-nn). */
 import type { Audit } from '../audit.js';
 import { MAX_OPERATIONS_PER_SOCKET } from '../../../../src/http/websocket.js';
-import { malformed } from './fixtures.js';
-import { USER, OTHER, target, json, RawWs, wsClosedWith, wsOperation, JOB_UPDATED, JOBS_UPDATED } from '../target.js';
+import { USER, OTHER, target, RawWs, wsClosedWith, wsOperation, JOB_UPDATED, JOBS_UPDATED } from '../target.js';
 
 export const WEBSOCKET_AUDITS: Audit[] = [
   // --- graphql-ws -----------------------------------------------------------------------------
