@@ -21,7 +21,8 @@ import {
 } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
-import { WebSocketServer, type VerifyClientCallbackAsync } from 'ws';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type VerifyClientCallbackAsync, type WebSocket } from 'ws';
 import { AppError } from '../errors.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { AuthFailure, Authenticator } from './auth.js';
@@ -60,6 +61,21 @@ interface EnvelopedRoot {
   subscribe: (args: ExecutionArgs) => unknown;
 }
 
+/** How long a client that sent an oversize frame has to read the 1009 close before its connection is cut. */
+const OVERSIZE_CLOSE_GRACE_MS = 1000;
+
+/**
+ * A frame over MAX_FRAME_BYTES: ws has sent the 1009 close, then reads and discards the rest of
+ * the frame as it arrives (up to 100 MB of garbage chunks per frame before a GC). Reading stops
+ * instead: the client gets the close frame, and the connection is cut after a short grace.
+ */
+function stopOversizeFrame(socket: WebSocket, raw: Duplex, error: Error): void {
+  if ((error as { code?: string }).code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return;
+  // After ws's own resume (queued with process.nextTick).
+  setImmediate(() => raw.pause());
+  setTimeout(() => socket.terminate(), OVERSIZE_CLOSE_GRACE_MS).unref();
+}
+
 const rateLimited = (message: string, retryAfter?: number) =>
   new GraphQLError(message, { extensions: { code: 'RATE_LIMITED', ...(retryAfter ? { retryAfter } : {}) } });
 
@@ -71,6 +87,7 @@ export function attachWebSocketServer(server: Server, deps: WebSocketDeps) {
     done(false, 403, `Forbidden: ${reason} (${OPEN_MODE_HINT})`);
   };
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_FRAME_BYTES, verifyClient });
+  wss.on('connection', (socket, req) => socket.on('error', (error) => stopOversizeFrame(socket, req.socket, error)));
   const { limits } = deps;
   if (limits) {
     // Registered before graphql-ws's own listener: a refused socket is closed before it is served.

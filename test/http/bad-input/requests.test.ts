@@ -18,24 +18,8 @@ import { postJson } from '../../helpers/graphql-http.js';
 import { makePng } from '../../helpers/images.js';
 import { startStack } from '../../helpers/stack.js';
 import { expectOutcome, type Audit, type Outcome } from './audit.js';
-import { AUTH_AUDITS } from './cases/auth.js';
-import { EDGE_AUDITS } from './cases/edge.js';
-import { JSON_AUDITS } from './cases/json.js';
-import { MULTIPART_AUDITS } from './cases/multipart.js';
-import { PICSI_AUDITS } from './cases/picsi.js';
-import { UPLOAD_AUDITS } from './cases/uploads.js';
-import { WEBSOCKET_AUDITS } from './cases/websocket.js';
+import { REQUEST_AUDITS } from './cases/requests.js';
 import { ADMIN, MAX_FIELD, MAX_FILE, MAX_FILES, MAX_PIXELS, OTHER, picsiUpload, target, USER } from './target.js';
-
-export const REQUEST_AUDITS: Audit[] = [
-  ...MULTIPART_AUDITS,
-  ...JSON_AUDITS,
-  ...PICSI_AUDITS,
-  ...AUTH_AUDITS,
-  ...WEBSOCKET_AUDITS,
-  ...EDGE_AUDITS,
-  ...UPLOAD_AUDITS,
-];
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const REDIS_PREFIX = `picsi-badinput-${process.pid}-${Date.now()}:`;

@@ -171,7 +171,11 @@ export function rawHttp(
       const headers = text.slice(0, split).toLowerCase();
       let payload = text.slice(split + 4);
       if (headers.includes('transfer-encoding: chunked')) payload = dechunk(payload);
-      resolve(fromBody(Number(match[1]), Buffer.from(payload, 'latin1').toString('utf8')));
+      const fields = headers
+        .split('\r\n')
+        .slice(1)
+        .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]);
+      resolve({ ...fromBody(Number(match[1]), Buffer.from(payload, 'latin1').toString('utf8')), headers: Object.fromEntries(fields) });
     };
     const timer = setTimeout(() => {
       socket.destroy();
