@@ -38,7 +38,7 @@ export async function openSocket(
 ): Promise<{ ws: WebSocket; messages: { id?: string; type: string; payload?: unknown }[]; closed: Promise<number> }> {
   const ws = new WebSocket(stack.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
   const messages: { id?: string; type: string; payload?: unknown }[] = [];
-  ws.on('message', (data) => messages.push(JSON.parse(String(data)) as (typeof messages)[number]));
+  ws.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8')) as (typeof messages)[number]));
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
   if (token !== null) ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
@@ -184,8 +184,8 @@ export const LIMIT_AUDITS: Audit[] = [
       // A pong answers after the messages before it were received (and counted) on its socket.
       for (const s of sockets) s.ws.send(JSON.stringify({ type: 'ping' }));
       await Promise.all(sockets.map((s) => waitFor(() => s.messages.find((m) => m.type === 'pong'), 'pong')));
-      subscribe(sockets[1]!, 'over');
-      const error = await waitFor(() => sockets[1]!.messages.find((m) => m.id === 'over'), 'the refusal');
+      subscribe(sockets[1], 'over');
+      const error = await waitFor(() => sockets[1].messages.find((m) => m.id === 'over'), 'the refusal');
       const first = (error.payload as { message: string; extensions: { code: string } }[])[0]!;
       const disturbed = sockets.flatMap((s) => s.messages.filter((m) => m.id?.startsWith('s') && m.type !== 'next'));
       for (const s of sockets) s.ws.close();

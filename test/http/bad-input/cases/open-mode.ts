@@ -46,7 +46,7 @@ function websocketFrom(origin: string): Promise<Outcome> {
     ws.once('open', () => {
       ws.send(JSON.stringify({ type: 'connection_init', payload: {} }));
       ws.once('message', (data) => {
-        resolve({ status: 101, code: (JSON.parse(String(data)) as { type: string }).type });
+        resolve({ status: 101, code: (JSON.parse((data as Buffer).toString('utf8')) as { type: string }).type });
         ws.close();
       });
     });
