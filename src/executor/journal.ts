@@ -125,6 +125,53 @@ function ownerOnlyDirectory(dataDir: string): string {
   return dir;
 }
 
+const toText = (lines: readonly Line[]) => lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+
+/** The journal file (0600): appended to, and rewritten whole through a synced temp file and one rename. */
+class JournalFile {
+  private fd: number | null = null;
+  private snapshotBytes = 0;
+  private appendedBytes = 0;
+  closed = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly compactMinBytes: number,
+  ) {}
+
+  /** The appended lines outgrew the last snapshot: time to rewrite. */
+  get outgrown(): boolean {
+    return this.appendedBytes > Math.max(this.compactMinBytes, 2 * this.snapshotBytes);
+  }
+
+  rewrite(lines: readonly Line[]): void {
+    const text = toText(lines);
+    const tmp = `${this.path}.tmp`;
+    writeFileSync(tmp, text, { mode: FILE_MODE });
+    const tmpFd = openSync(tmp, 'r+');
+    fsyncSync(tmpFd);
+    closeSync(tmpFd);
+    if (this.fd !== null) closeSync(this.fd);
+    renameSync(tmp, this.path);
+    chmodSync(this.path, FILE_MODE);
+    this.fd = openSync(this.path, 'a', FILE_MODE);
+    this.snapshotBytes = Buffer.byteLength(text);
+    this.appendedBytes = 0;
+  }
+
+  append(lines: readonly Line[]): void {
+    const text = toText(lines);
+    writeSync(this.fd!, text);
+    this.appendedBytes += Buffer.byteLength(text);
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    this.closed = true;
+  }
+}
+
 export function openJournal(dataDir: string, options: JournalOptions = {}): Journal {
   const now = options.now ?? Date.now;
   const compactMinBytes = options.compactMinBytes ?? COMPACT_MIN_BYTES;
@@ -159,30 +206,15 @@ export function openJournal(dataDir: string, options: JournalOptions = {}): Jour
   // Compaction: the live state, one line per record, replaces the journal in one rename. At start,
   // whenever the appended lines outgrow the last snapshot (a running instance's journal stays
   // within a few times its live state), and when an account is deleted (its token must go).
-  let fd: number | null = null;
-  let snapshotBytes = 0;
-  let appendedBytes = 0;
+  const file = new JournalFile(path, compactMinBytes);
   const compact = () => {
     for (const stored of [...state.jobs.values()]) if (stored.expiresAt !== null && stored.expiresAt <= now()) state.remove(stored.job);
-    const text = [
+    file.rewrite([
       ...[...state.jobs.keys()].map(jobLine),
       ...[...state.accounts.keys()].map(accountLine),
       ...[...state.credits].map(([credits, n]): Line => ({ credits, n })),
       ...[...callbackTasks].map(([task, value]): Line => ({ task, value })),
-    ]
-      .map((l) => `${JSON.stringify(l)}\n`)
-      .join('');
-    const tmp = `${path}.tmp`;
-    writeFileSync(tmp, text, { mode: FILE_MODE });
-    const tmpFd = openSync(tmp, 'r+');
-    fsyncSync(tmpFd);
-    closeSync(tmpFd);
-    if (fd !== null) closeSync(fd);
-    renameSync(tmp, path);
-    chmodSync(path, FILE_MODE);
-    fd = openSync(path, 'a', FILE_MODE);
-    snapshotBytes = Buffer.byteLength(text);
-    appendedBytes = 0;
+    ]);
   };
   compact();
 
@@ -200,20 +232,16 @@ export function openJournal(dataDir: string, options: JournalOptions = {}): Jour
       pending.push(() => ({ task, value }));
     },
     flush() {
-      if (pending.length === 0 || fd === null) return;
+      if (pending.length === 0 || file.closed) return;
       const lines = pending.map((line) => line());
       pending.length = 0;
-      const text = lines.map((line) => `${JSON.stringify(line)}\n`).join('');
-      writeSync(fd, text);
-      appendedBytes += Buffer.byteLength(text);
-      const accountDeleted = lines.some((line) => 'noAccount' in line);
-      if (accountDeleted || appendedBytes > Math.max(compactMinBytes, 2 * snapshotBytes)) compact();
+      file.append(lines);
+      if (lines.some((line) => 'noAccount' in line) || file.outgrown) compact();
     },
     close() {
-      if (fd === null) return;
+      if (file.closed) return;
       this.flush();
-      closeSync(fd);
-      fd = null;
+      file.close();
       unlock();
     },
   };

@@ -18,9 +18,8 @@ import { createHttpServer, type ReadinessCheck } from './server.js';
 import { attachWebSocketServer } from './websocket.js';
 import { createYogaApp } from './yoga.js';
 import { createRestHandler } from './rest/index.js';
-import { createEdgeCheck } from './edge/index.js';
-import { createRequestRateLimiter } from './edge/rate-limit.js';
-import { createSocketLimits } from './edge/socket-limits.js';
+import { createEdge } from './edge/index.js';
+import type { Server } from 'node:http';
 
 export interface GraphQLServerDeps {
   config: Config;
@@ -57,9 +56,7 @@ export async function startGraphQLServer({
   files = null,
 }: GraphQLServerDeps): Promise<RunningServer> {
   const authenticator = createAuthenticator(config.auth);
-  const open = config.auth.open;
-  // Open mode serves this machine only (src/http/edge/browser-origin.ts): no token to count by.
-  const limiter = open ? null : createRequestRateLimiter(config, logger.child({ component: 'ratelimit' }));
+  const edge = createEdge(config, authenticator, logger);
   const spooler = createUploadSpooler({
     store: blobs,
     dir: config.uploads.dir,
@@ -93,25 +90,18 @@ export async function startGraphQLServer({
     ...(metrics ? { metrics: createMetricsRoute({ registry: metrics, authenticator, metricsToken: config.metrics.token }) } : {}),
     files,
     rest: createRestHandler({ jobs, spooler, authenticator, config, logger, checkReplyUrl }),
-    edge: createEdgeCheck({ open, authenticator, limiter }),
+    edge: edge.check,
   });
   const ws = attachWebSocketServer(server, {
     yoga,
     authenticator,
     logger,
-    open,
-    limits: open ? null : createSocketLimits(config.limits.websocket),
-    limiter,
+    open: edge.open,
+    limits: edge.socketLimits,
+    limiter: edge.limiter,
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, config);
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
   let stopping: Promise<void> | undefined;
@@ -132,7 +122,18 @@ export async function startGraphQLServer({
         await ws.close();
         server.closeAllConnections();
         await closed;
-        await limiter?.close();
+        await edge.close();
       })()),
   };
+}
+
+async function listen(server: Server, { port, host }: Pick<Config, 'port' | 'host'>): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
 }

@@ -19,6 +19,7 @@ import {
   type parse as parseDocument,
   type validate as validateDocument,
 } from 'graphql';
+import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import type { Duplex } from 'node:stream';
@@ -79,96 +80,117 @@ function stopOversizeFrame(socket: WebSocket, raw: Duplex, error: Error): void {
 const rateLimited = (message: string, retryAfter?: number) =>
   new GraphQLError(message, { extensions: { code: 'RATE_LIMITED', ...(retryAfter ? { retryAfter } : {}) } });
 
-export function attachWebSocketServer(server: Server, deps: WebSocketDeps) {
-  const verifyClient: VerifyClientCallbackAsync = ({ req }, done) => {
+type SocketContext = Context<Record<string, unknown> | undefined, SocketExtra & Record<PropertyKey, unknown>>;
+
+/** Open mode: a browser page not on loopback is refused at the upgrade (src/http/edge/browser-origin.ts). */
+const verifyClientFor =
+  (deps: WebSocketDeps): VerifyClientCallbackAsync =>
+  ({ req }, done) => {
     const reason = deps.open ? openModeBrowserRefusal(req.headers) : null;
     if (!reason) return done(true);
     logClientError(deps.logger, { code: 'ORIGIN_FORBIDDEN', message: `websocket refused: ${reason}`, status: 403 });
     done(false, 403, `Forbidden: ${reason} (${OPEN_MODE_HINT})`);
   };
-  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_FRAME_BYTES, verifyClient });
-  wss.on('connection', (socket, req) => socket.on('error', (error) => stopOversizeFrame(socket, req.socket, error)));
-  const { limits } = deps;
-  if (limits) {
-    // Registered before graphql-ws's own listener: a refused socket is closed before it is served.
-    wss.on('connection', (socket, req) => {
-      socket.once('close', () => limits.closed(socket));
-      const refused = limits.opened(socket, req.socket.remoteAddress ?? 'unknown');
-      if (refused) socket.close(CLOSE_TRY_AGAIN_LATER, refused);
+
+/** Counts each socket from its address until it authenticates (registered before graphql-ws: a refused socket is never served). */
+function trackSockets(wss: WebSocketServer, limits: SocketLimits): void {
+  wss.on('connection', (socket, req) => {
+    socket.once('close', () => limits.closed(socket));
+    const refused = limits.opened(socket, req.socket.remoteAddress ?? 'unknown');
+    if (refused) socket.close(CLOSE_TRY_AGAIN_LATER, refused);
+  });
+}
+
+/** onConnect: the token from connectionParams, then the token's socket count. */
+function authenticateSocket(deps: WebSocketDeps, ctx: SocketContext): boolean {
+  const params = ctx.connectionParams ?? {};
+  try {
+    const viewer = deps.authenticator.authenticate(params['authorization'] ?? params['Authorization']);
+    ctx.extra.viewer = viewer;
+    const refused = deps.limits?.authenticated(ctx.extra.socket, viewer.owner, () => Object.keys(ctx.subscriptions).length);
+    if (!refused) return true;
+    logClientError(deps.logger, { code: 'RATE_LIMITED', message: `websocket refused: ${refused}`, close: CLOSE_TRY_AGAIN_LATER });
+    ctx.extra.socket.close(CLOSE_TRY_AGAIN_LATER, refused);
+    return false;
+  } catch (error) {
+    const reason = (error instanceof AppError ? error.extensions['reason'] : undefined) as AuthFailure | undefined;
+    // Closed here with the reason; graphql-ws's own close (4403 "Forbidden") then finds it closing.
+    const close = { code: reason === 'missing token' ? 4401 : 4403, reason: reason ?? 'unknown token' };
+    logClientError(deps.logger, { code: 'UNAUTHENTICATED', message: `websocket refused: ${close.reason}`, close: close.code });
+    ctx.extra.socket.close(close.code, close.reason);
+    return false;
+  }
+}
+
+/** Why an operation may not start: too many on the socket or for the token, or the token's request rate. */
+async function operationRefusal(deps: WebSocketDeps, ctx: SocketContext): Promise<GraphQLError | null> {
+  if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
+    return new GraphQLError(`At most ${MAX_OPERATIONS_PER_SOCKET} operations may run on one socket`, {
+      extensions: { code: 'BAD_USER_INPUT' },
     });
   }
+  const owner = ctx.extra.viewer?.owner ?? 'anonymous';
+  if (deps.limits && !deps.limits.mayStartOperation(owner)) return rateLimited('Too many operations running for this token');
+  const wait = deps.limiter ? await deps.limiter.consume(`token:${owner}`) : null;
+  return wait === null ? null : rateLimited(`Too many requests for this token: retry in ${wait} s`, wait);
+}
+
+/** The operation through Yoga's envelop: parsed, validated, with its context; or its errors. */
+async function envelopedArgs(
+  deps: WebSocketDeps,
+  ctx: SocketContext,
+  payload: SubscribePayload,
+): Promise<ExecutionArgs | readonly GraphQLError[]> {
+  const enveloped = deps.yoga.getEnveloped({
+    ...ctx,
+    viewer: ctx.extra.viewer,
+    req: ctx.extra.request,
+    socket: ctx.extra.socket,
+    params: payload,
+  });
+  const { execute, subscribe, contextFactory } = enveloped;
+  // envelop's typings reach graphql-js's types as `any` here: these are Yoga's own (wrapped) parse, validate and schema.
+  const schema = enveloped.schema as GraphQLSchema;
+  const parse = enveloped.parse as typeof parseDocument;
+  const validate = enveloped.validate as typeof validateDocument;
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query);
+  } catch (error) {
+    // Same code as over HTTP (Yoga adds it there; graphql-js's syntax errors carry none).
+    if (!(error instanceof GraphQLError)) return [new GraphQLError('Syntax error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+    return [
+      new GraphQLError(error.message, {
+        source: error.source,
+        positions: error.positions,
+        extensions: { code: 'GRAPHQL_PARSE_FAILED', ...error.extensions },
+      }),
+    ];
+  }
+  const errors = validate(schema, document);
+  if (errors.length > 0) return errors;
+  return {
+    schema,
+    document,
+    operationName: payload.operationName ?? null,
+    variableValues: payload.variables ?? null,
+    contextValue: await contextFactory(),
+    rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+  };
+}
+
+export function attachWebSocketServer(server: Server, deps: WebSocketDeps) {
+  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_FRAME_BYTES, verifyClient: verifyClientFor(deps) });
+  wss.on('connection', (socket, req) => socket.on('error', (error) => stopOversizeFrame(socket, req.socket, error)));
+  if (deps.limits) trackSockets(wss, deps.limits);
   const disposable = useServer<Record<string, unknown> | undefined, SocketExtra & Record<PropertyKey, unknown>>(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
-      onConnect: (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        try {
-          const viewer = deps.authenticator.authenticate(params['authorization'] ?? params['Authorization']);
-          ctx.extra.viewer = viewer;
-          const refused = limits?.authenticated(ctx.extra.socket, viewer.owner, () => Object.keys(ctx.subscriptions).length);
-          if (!refused) return true;
-          logClientError(deps.logger, { code: 'RATE_LIMITED', message: `websocket refused: ${refused}`, close: CLOSE_TRY_AGAIN_LATER });
-          ctx.extra.socket.close(CLOSE_TRY_AGAIN_LATER, refused);
-          return false;
-        } catch (error) {
-          const reason = (error instanceof AppError ? error.extensions['reason'] : undefined) as AuthFailure | undefined;
-          // Closed here with the reason; graphql-ws's own close (4403 "Forbidden") then finds it closing.
-          const close = { code: reason === 'missing token' ? 4401 : 4403, reason: reason ?? 'unknown token' };
-          logClientError(deps.logger, { code: 'UNAUTHENTICATED', message: `websocket refused: ${close.reason}`, close: close.code });
-          ctx.extra.socket.close(close.code, close.reason);
-          return false;
-        }
-      },
+      onConnect: (ctx) => authenticateSocket(deps, ctx),
       onSubscribe: async (ctx, _id, payload) => {
-        if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
-          return [
-            new GraphQLError(`At most ${MAX_OPERATIONS_PER_SOCKET} operations may run on one socket`, {
-              extensions: { code: 'BAD_USER_INPUT' },
-            }),
-          ];
-        }
-        const owner = ctx.extra.viewer?.owner ?? 'anonymous';
-        if (limits && !limits.mayStartOperation(owner)) return [rateLimited('Too many operations running for this token')];
-        const wait = deps.limiter ? await deps.limiter.consume(`token:${owner}`) : null;
-        if (wait !== null) return [rateLimited(`Too many requests for this token: retry in ${wait} s`, wait)];
-        const enveloped = deps.yoga.getEnveloped({
-          ...ctx,
-          viewer: ctx.extra.viewer,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params: payload,
-        });
-        const { execute, subscribe, contextFactory } = enveloped;
-        // envelop's typings reach graphql-js's types as `any` here: these are Yoga's own (wrapped) parse, validate and schema.
-        const schema = enveloped.schema as GraphQLSchema;
-        const parse = enveloped.parse as typeof parseDocument;
-        const validate = enveloped.validate as typeof validateDocument;
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          // Same code as over HTTP (Yoga adds it there; graphql-js's syntax errors carry none).
-          if (!(error instanceof GraphQLError)) return [new GraphQLError('Syntax error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
-          return [
-            new GraphQLError(error.message, {
-              source: error.source,
-              positions: error.positions,
-              extensions: { code: 'GRAPHQL_PARSE_FAILED', ...error.extensions },
-            }),
-          ];
-        }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
-        const args: ExecutionArgs = {
-          schema,
-          document,
-          operationName: payload.operationName ?? null,
-          variableValues: payload.variables ?? null,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
-        };
-        return args;
+        const refused = await operationRefusal(deps, ctx);
+        return refused ? [refused] : envelopedArgs(deps, ctx, payload);
       },
       onError: (_ctx, _id, _payload, errors) => {
         deps.logger.debug({ errors: errors.map((e) => e.message) }, 'graphql-ws operation errors');

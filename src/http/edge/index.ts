@@ -7,6 +7,8 @@
  * cannot carry the bearer token it needs (in open mode the origin rule keeps pages out).
  */
 import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
 import { ERROR_CODES, type ErrorCode } from '../../errors.js';
 import type { Authenticator } from '../auth.js';
 import type { Refusal } from '../refusal.js';
@@ -14,7 +16,8 @@ import { isRestPath } from '../rest/index.js';
 import { openModeBrowserRefusal, OPEN_MODE_HINT } from './browser-origin.js';
 import { isCanonicalPath } from './canonical-path.js';
 import { CSRF_MESSAGE, needsPreflightHeader } from './csrf.js';
-import type { RequestRateLimiter } from './rate-limit.js';
+import { createRequestRateLimiter, type RequestRateLimiter } from './rate-limit.js';
+import { createSocketLimits, type SocketLimits } from './socket-limits.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -62,4 +65,26 @@ export function createEdgeCheck({ open, authenticator, limiter }: EdgeDeps): Edg
 
 function refusal(api: 'graphql' | 'rest' | null, code: ErrorCode, status: number, message: string): Refusal {
   return { status, code, message, ...(api === 'rest' ? { shape: 'rest' as const } : {}) };
+}
+
+/** Everything the edge needs for one server: the HTTP check, and the websocket's counts and limiter. */
+export interface Edge {
+  check: EdgeCheck;
+  open: boolean;
+  /** null in open mode (it serves this machine only: no token to count by). */
+  limiter: RequestRateLimiter | null;
+  socketLimits: SocketLimits | null;
+  close(): Promise<void>;
+}
+
+export function createEdge(config: Config, authenticator: Authenticator, logger: Logger): Edge {
+  const open = config.auth.open;
+  const limiter = open ? null : createRequestRateLimiter(config, logger.child({ component: 'ratelimit' }));
+  return {
+    check: createEdgeCheck({ open, authenticator, limiter }),
+    open,
+    limiter,
+    socketLimits: open ? null : createSocketLimits(config.limits.websocket),
+    close: async () => limiter?.close(),
+  };
 }
