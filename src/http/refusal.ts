@@ -18,6 +18,8 @@ export interface Refusal {
   message: string;
   headers?: Record<string, string>;
   extensions?: Record<string, unknown>;
+  /** The answer's body; unset: the GraphQL error body of `code` and `message`. */
+  body?: unknown;
 }
 
 export interface DrainLimits {
@@ -41,7 +43,7 @@ export async function refuse(
   logClientError(logger, { code: refusal.code, message: refusal.message, status: refusal.status });
   const drained = await discardBody(req, limits);
   if (res.writableEnded || res.destroyed) return;
-  sendJson(req, res, refusal.status, errorBody(refusal.code, refusal.message, refusal.extensions), {
+  sendJson(req, res, refusal.status, refusal.body ?? errorBody(refusal.code, refusal.message, refusal.extensions), {
     ...refusal.headers,
     ...(drained ? {} : { connection: 'close' }),
   });
