@@ -75,7 +75,8 @@ describe('the hosted API’s documented errors', () => {
   });
 
   it('400 Optional param replyUrl or replyRef is too long', async () => {
-    for (const fields of [{ replyRef: 'r'.repeat(1025) }, { replyUrl: `https://example.com/${'u'.repeat(1024)}` }]) {
+    const tooLong: Record<string, string>[] = [{ replyRef: 'r'.repeat(1025) }, { replyUrl: `https://example.com/${'u'.repeat(1024)}` }];
+    for (const fields of tooLong) {
       const res = await picsi(fields, { source_image: { bytes: png }, target_image_gif_or_video: { bytes: png } });
       expect({ status: res.status, error: res.body.error, code: res.body.code }).toEqual({
         status: 400,
