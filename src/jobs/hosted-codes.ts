@@ -21,6 +21,12 @@ export interface HostedCode {
   wordings?: readonly HostedWording[];
 }
 
+/** The hosted API's text for a channel without an account (our message, and where to create one). */
+const UNKNOWN_CHANNEL: HostedWording = {
+  matches: /^Configuration not found for channel (.+)$/,
+  text: (m) => `${m[0]}, to create POST v1/faceswap/account/${m[1]}`,
+};
+
 /**
  * The hosted API documents 400, 401, 402, 404 (an unknown job) and 429 with their texts (README,
  * "Coming from the hosted API"). The statuses of the codes it has no counterpart for, and of failed jobs
@@ -30,10 +36,7 @@ export const HOSTED_CODES = {
   BAD_USER_INPUT: {
     status: 400,
     wordings: [
-      {
-        matches: /^Configuration not found for channel (.+)$/,
-        text: (m) => `${m[0]}, to create POST v1/faceswap/account/${m[1]}`,
-      },
+      UNKNOWN_CHANNEL,
       {
         matches: /^channel must be a Discord snowflake id$/,
         text: (_m, ext) =>

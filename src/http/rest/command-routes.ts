@@ -135,17 +135,22 @@ function commandResponses(): Record<number, ResponseSpec> {
 async function runCommand(deps: RouteDeps, route: CommandRoute, request: RestRequest): Promise<RestReply> {
   const staged = await stagedInputs(deps, route, request);
   const ctx = submissionContext(deps, request);
-  let args;
-  let delivery;
+  const { args, delivery } = await discardOnRefusal(deps, staged, () => ({
+    args: commandArguments(route.command, { options: optionalField(request, 'options'), idname: request.field('idname') }),
+    delivery: deliveryInput(request),
+  }));
+  const job = await submitStaged(ctx, delivery, staged, { command: route.command, ...args });
+  return commandReply(deps.jobs, await waitForTerminal(ctx, job, request.signal), request.origin);
+}
+
+/** The request's other checks: a refusal deletes the images already stored, as no job will own them. */
+async function discardOnRefusal<T>(deps: RouteDeps, staged: StagedInputs, check: () => T): Promise<T> {
   try {
-    args = commandArguments(route.command, { options: optionalField(request, 'options'), idname: request.field('idname') });
-    delivery = deliveryInput(request);
+    return check();
   } catch (error) {
     await deps.spooler.discard(staged.source, staged.target).catch(() => undefined);
     throw error;
   }
-  const job = await submitStaged(ctx, delivery, staged, { command: route.command, ...args });
-  return commandReply(deps.jobs, await waitForTerminal(ctx, job, request.signal), request.origin);
 }
 
 /**

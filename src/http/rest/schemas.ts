@@ -95,7 +95,7 @@ const Error = {
 } as const satisfies JsonSchema;
 
 const Credits = object(
-  { timestamp: dateTime('The start of the current UTC day.'), total: { type: 'integer' }, used: { type: 'integer' } },
+  { timestamp: dateTime('When the credits were read.'), total: { type: 'integer' }, used: { type: 'integer' } },
   'Credits of the account for the current UTC day.',
 );
 
