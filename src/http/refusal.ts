@@ -18,8 +18,8 @@ export interface Refusal {
   message: string;
   headers?: Record<string, string>;
   extensions?: Record<string, unknown>;
-  /** The REST contract's error body (`{ error, code }`) instead of GraphQL's `errors` list. */
-  shape?: 'rest';
+  /** The answer's body; unset: the GraphQL error body of `code` and `message`. */
+  body?: unknown;
   /** false: no CORS headers, so a refused foreign page cannot read the answer. */
   cors?: false;
 }
@@ -45,10 +45,7 @@ export async function refuse(
   logClientError(logger, { code: refusal.code, message: refusal.message, status: refusal.status });
   const drained = await discardBody(req, limits);
   if (res.writableEnded || res.destroyed) return;
-  const body =
-    refusal.shape === 'rest'
-      ? { error: refusal.message, code: refusal.status }
-      : errorBody(refusal.code, refusal.message, refusal.extensions);
+  const body = refusal.body ?? errorBody(refusal.code, refusal.message, refusal.extensions);
   const headers = { ...refusal.headers, ...(drained ? {} : { connection: 'close' }) };
   sendJson(req, res, refusal.status, body, headers, { cors: refusal.cors ?? true });
 }

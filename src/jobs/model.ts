@@ -3,7 +3,7 @@ import { verbOf, type BotCommand, type JobVerb } from './commands.js';
 /**
  * The job model: every field of the hosted API's job (docs/discord-protocol.md, the hosted API) in camelCase, plus our own
  * bookkeeping. This is the one shape stored in Redis, published on events, served by GraphQL and
- * POSTed to callbacks (through `toHostedJson` in src/callbacks/payload.ts).
+ * POSTed to callbacks and answered over REST (through `toHostedJson` in src/jobs/hosted-job.ts).
  */
 
 export const JOB_STATUSES = ['QUEUED', 'STARTED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;

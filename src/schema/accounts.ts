@@ -1,4 +1,5 @@
 import { AppError, echoInput } from '../errors.js';
+import { checkAccountInput } from '../jobs/account-input.js';
 import type { AccountView, Credits } from '../jobs/service.js';
 import { builder } from './builder.js';
 
@@ -30,8 +31,6 @@ const AccountRef = builder.objectRef<AccountView>('Account').implement({
     credits: t.field({ type: CreditsRef, resolve: (a) => a.credits }),
   }),
 });
-
-const SNOWFLAKE = /^\d{5,25}$/;
 
 const AccountInput = builder.inputType('AccountInput', {
   fields: (t) => ({
@@ -73,22 +72,7 @@ builder.mutationField('upsertAccount', (t) =>
     authScopes: { admin: true },
     description: 'Admin only. Creates or replaces the account of a channel; shared by every instance at once.',
     args: { input: t.arg({ type: AccountInput, required: true }) },
-    resolve: (_r, { input }, ctx) => {
-      if (!SNOWFLAKE.test(input.channel))
-        throw new AppError('BAD_USER_INPUT', 'channel must be a Discord snowflake id', { field: 'channel' });
-      if (!SNOWFLAKE.test(input.server)) throw new AppError('BAD_USER_INPUT', 'server must be a Discord snowflake id', { field: 'server' });
-      if (input.discord.length < 10 || /\s/.test(input.discord))
-        throw new AppError('BAD_USER_INPUT', 'discord must be the account user token', { field: 'discord' });
-      if ((input.label?.length ?? 0) > 100)
-        throw new AppError('BAD_USER_INPUT', 'label must be at most 100 characters', { field: 'label' });
-      return ctx.jobs.accounts.upsert({
-        channel: input.channel,
-        server: input.server,
-        discord: input.discord,
-        ...(input.label ? { label: input.label } : {}),
-        ...(input.plan ? { plan: input.plan } : {}),
-      });
-    },
+    resolve: (_r, { input }, ctx) => ctx.jobs.accounts.upsert(checkAccountInput(input)),
   }),
 );
 

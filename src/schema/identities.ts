@@ -5,7 +5,7 @@
  * and the 20-per-account limit, only the bot knows: its refusal fails the job with its own code.
  */
 import type { BotCommand } from '../jobs/commands.js';
-import { parseIdName, parseSaveIdName, parseSetId, parseSwapIdNames } from '../jobs/identity-names.js';
+import { commandArguments } from '../jobs/command-args.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
 import { JobRef, WaitModeEnum } from './job.js';
@@ -53,19 +53,25 @@ const DeleteIdInput = builder.inputType('DeleteIdInput', {
   }),
 });
 
-const run = (ctx: GraphQLContext, input: DeliveryInput, command: BotCommand, idname: string | null, image?: unknown) =>
-  startJob(ctx, input, image === undefined ? {} : { [command === 'saveid' ? 'source' : 'target']: { upload: image, field: 'image' } }, {
-    command,
-    options: null,
-    idname,
-  });
+const run = (ctx: GraphQLContext, input: DeliveryInput, command: BotCommand, idname: string | null, image?: unknown) => {
+  const args = commandArguments(command, { idname });
+  return startJob(
+    ctx,
+    input,
+    image === undefined ? {} : { [command === 'saveid' ? 'source' : 'target']: { upload: image, field: 'image' } },
+    {
+      command,
+      ...args,
+    },
+  );
+};
 
 builder.mutationField('saveId', (t) =>
   t.field({
     type: JobRef,
     description: 'Saves the face of `image` under `idname` on the channel’s account (/saveid); it becomes the default identity.',
     args: { input: t.arg({ type: SaveIdInput, required: true }) },
-    resolve: (_root, { input }, ctx) => run(ctx, input, 'saveid', parseSaveIdName(input.idname), input.image),
+    resolve: (_root, { input }, ctx) => run(ctx, input, 'saveid', input.idname, input.image),
   }),
 );
 
@@ -74,7 +80,7 @@ builder.mutationField('swapId', (t) =>
     type: JobRef,
     description: 'Swaps saved identities onto `targetImage` (/swapid); the result image is in `attachments`.',
     args: { input: t.arg({ type: SwapIdInput, required: true }) },
-    resolve: (_root, { input }, ctx) => run(ctx, input, 'swapid', parseSwapIdNames(input.idname).join(','), input.targetImage),
+    resolve: (_root, { input }, ctx) => run(ctx, input, 'swapid', input.idname, input.targetImage),
   }),
 );
 
@@ -83,7 +89,7 @@ builder.mutationField('setId', (t) =>
     type: JobRef,
     description: 'Sets the default identities later swaps use (/setid).',
     args: { input: t.arg({ type: SetIdInput, required: true }) },
-    resolve: (_root, { input }, ctx) => run(ctx, input, 'setid', parseSetId(input.idname).normalized),
+    resolve: (_root, { input }, ctx) => run(ctx, input, 'setid', input.idname),
   }),
 );
 
@@ -92,7 +98,7 @@ builder.mutationField('deleteId', (t) =>
     type: JobRef,
     description: 'Deletes one saved identity (/delid).',
     args: { input: t.arg({ type: DeleteIdInput, required: true }) },
-    resolve: (_root, { input }, ctx) => run(ctx, input, 'delid', parseIdName(input.idname)),
+    resolve: (_root, { input }, ctx) => run(ctx, input, 'delid', input.idname),
   }),
 );
 

@@ -1,5 +1,6 @@
 import { AppError, echoInput } from '../errors.js';
 import type { JobView } from '../jobs/service.js';
+import { cancellingOwner, canSeeJob, visibleJobsFilter } from '../jobs/visibility.js';
 import type { GraphQLContext } from './context.js';
 import { builder } from './builder.js';
 import { JobRef, JobStatusEnum } from './job.js';
@@ -7,7 +8,7 @@ import { JobRef, JobStatusEnum } from './job.js';
 export const MAX_PAGE_SIZE = 100;
 
 /** Users see their own jobs only; admins see every job. Another owner's job reads as NOT_FOUND. */
-export const canSee = (ctx: GraphQLContext, job: JobView) => ctx.viewer.role === 'admin' || job.owner === ctx.viewer.owner;
+export const canSee = (ctx: GraphQLContext, job: JobView) => canSeeJob(ctx.viewer, job);
 
 export async function loadVisibleJob(ctx: GraphQLContext, id: string): Promise<JobView> {
   const job = await ctx.jobs.get(id);
@@ -38,7 +39,7 @@ builder.queryField('jobs', (t) =>
       if (first < 1 || first > MAX_PAGE_SIZE) throw new AppError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE_SIZE}`);
       const page = await ctx.jobs.list(
         {
-          ...(ctx.viewer.role === 'admin' ? {} : { owner: ctx.viewer.owner }),
+          ...visibleJobsFilter(ctx.viewer),
           ...(args.status ? { status: args.status } : {}),
           ...(args.channel ? { channel: args.channel } : {}),
         },
@@ -66,7 +67,7 @@ builder.mutationField('cancelJob', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const job = await loadVisibleJob(ctx, String(id));
-      const cancelled = await ctx.jobs.cancel(job.id, ctx.viewer.role === 'admin' ? null : ctx.viewer.owner);
+      const cancelled = await ctx.jobs.cancel(job.id, cancellingOwner(ctx.viewer));
       if (!cancelled) throw new AppError('NOT_FOUND', `Job ${echoInput(id)} not found`, { id: echoInput(id) });
       return cancelled;
     },

@@ -1,5 +1,4 @@
-import { AppError } from '../errors.js';
-import { parsePicsiOptions } from '../jobs/options.js';
+import { commandArguments } from '../jobs/command-args.js';
 import { builder } from './builder.js';
 import { JobRef } from './job.js';
 import { deliveryFields, startJob } from './submission.js';
@@ -23,8 +22,7 @@ builder.mutationField('picsi', (t) =>
     description: 'Face-swaps sourceImage onto targetImage through the InsightFaceSwap /picsi command.',
     args: { input: t.arg({ type: PicsiInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const options = parsePicsiOptions(input.options);
-      if (!options.ok) throw new AppError('BAD_USER_INPUT', `Invalid options: ${options.message}`, { field: 'options' });
+      const { options } = commandArguments('picsi', { options: input.options });
       return startJob(
         ctx,
         input,
@@ -32,7 +30,7 @@ builder.mutationField('picsi', (t) =>
           source: { upload: input.sourceImage, field: 'source_image' },
           target: { upload: input.targetImage, field: 'target_image_gif_or_video' },
         },
-        { command: 'picsi', options: options.normalized },
+        { command: 'picsi', options },
       );
     },
   }),

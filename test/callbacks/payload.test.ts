@@ -3,7 +3,7 @@ import { toHostedJson } from '../../src/callbacks/index.js';
 import { sampleJob } from './helpers.js';
 
 describe('toHostedJson: the job under the hosted API field names', () => {
-  it('maps every seed field, and only those, in the seed order', () => {
+  it('maps every hosted field in the hosted order, then errorCode, and nothing else', () => {
     const job = sampleJob({ id: 'job-1', replyUrl: 'https://hooks.example.com/picsi' });
     const seed = toHostedJson(job);
     expect(JSON.stringify(seed)).toBe(
@@ -38,7 +38,8 @@ describe('toHostedJson: the job under the hosted API field names', () => {
         timestamp: '2025-01-02T03:04:12.000Z',
         error: null,
         errorDetails: null,
-        code: null,
+        code: 200,
+        errorCode: null,
       }),
     );
   });
@@ -59,7 +60,8 @@ describe('toHostedJson: the job under the hosted API field names', () => {
     );
     expect(seed).toMatchObject({
       status: 'failed',
-      code: 'TIMEOUT',
+      code: 504,
+      errorCode: 'TIMEOUT',
       error: 'The bot did not reply',
       errorDetails: '{"ms":120000}',
       attachments: [],
@@ -67,7 +69,12 @@ describe('toHostedJson: the job under the hosted API field names', () => {
     });
     expect(Object.keys(seed)).toContain('messageId');
     expect(seed.messageId).toBeNull();
-    expect(toHostedJson(sampleJob({ status: 'CANCELLED' })).status).toBe('cancelled');
+    expect(toHostedJson(sampleJob({ status: 'CANCELLED', code: 'CANCELLED' }))).toMatchObject({ status: 'cancelled', code: 409 });
+    expect(toHostedJson(sampleJob({ status: 'QUEUED', channel: null, requestedChannel: null }))).toMatchObject({
+      status: 'created',
+      code: null,
+      channel: null,
+    });
   });
 
   it('leaks no bookkeeping (owner, instance, version, callback, file names)', () => {

@@ -9,9 +9,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import { ERROR_CODES, type ErrorCode } from '../../errors.js';
+import { AppError, ERROR_CODES, type ErrorCode } from '../../errors.js';
 import type { Authenticator } from '../auth.js';
 import type { Refusal } from '../refusal.js';
+import { errorReply, routingReply } from '../rest/errors.js';
 import { isRestPath } from '../rest/index.js';
 import { openModeBrowserRefusal, OPEN_MODE_HINT } from './browser-origin.js';
 import { isCanonicalPath } from './canonical-path.js';
@@ -51,20 +52,31 @@ export function createEdgeCheck({ open, authenticator, limiter }: EdgeDeps): Edg
     }
     if (api && limiter) {
       const wait = await limiter.consume(rateKeyOf(authenticator, req.headers.authorization, req.socket.remoteAddress));
-      if (wait !== null) {
-        return {
-          ...refusal(api, 'RATE_LIMITED', 429, `Too many requests for this token: retry in ${wait} s`),
-          headers: { 'retry-after': String(wait) },
-          extensions: { retryAfter: wait },
-        };
-      }
+      if (wait !== null)
+        return refusal(api, 'RATE_LIMITED', 429, `Too many requests for this token: retry in ${wait} s`, { retryAfter: wait });
     }
     return null;
   };
 }
 
-function refusal(api: 'graphql' | 'rest' | null, code: ErrorCode, status: number, message: string): Refusal {
-  return { status, code, message, ...(api === 'rest' ? { shape: 'rest' as const } : {}) };
+/** A refusal in the body of the API the path belongs to: the REST contract's `{ error, code }` under /v1, else GraphQL's. */
+function refusal(
+  api: 'graphql' | 'rest' | null,
+  code: ErrorCode,
+  status: number,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): Refusal {
+  if (api !== 'rest')
+    return {
+      status,
+      code,
+      message,
+      extensions,
+      ...(typeof extensions['retryAfter'] === 'number' ? { headers: { 'retry-after': String(extensions['retryAfter']) } } : {}),
+    };
+  const reply = code === 'NOT_FOUND' ? routingReply(404, message) : errorReply(new AppError(code, message, extensions));
+  return { status: reply.status, code, message, body: reply.body, ...(reply.headers ? { headers: reply.headers } : {}) };
 }
 
 /** Everything the edge needs for one server: the HTTP check, and the websocket's counts and limiter. */
