@@ -54,6 +54,22 @@ describe.each([fsBackend, s3Backend])('blob store contract: $name', (backend) =>
     await h.store.delete(['jobs/round-trip/input-0.png']);
   });
 
+  it('lists the blobs under a prefix (and only those) with when each was written, and none of a failed put', async () => {
+    const before = Date.now() - 60_000;
+    const keys = ['listed/a/1', 'listed/a/2', 'listed/b'];
+    for (const key of keys) await h.store.put(key, Readable.from([Buffer.from(key)]), { contentType: 'image/png', maxBytes: 100 });
+    await h.store.put('listed/a/too-big', Readable.from([randomBytes(200)]), { contentType: 'image/png', maxBytes: 100 }).catch(() => null);
+    await h.store.put('other/listed', Readable.from([Buffer.from('x')]), { contentType: 'image/png', maxBytes: 100 });
+    const listed = [];
+    for await (const entry of h.store.list('listed/a/')) listed.push(entry);
+    expect(listed.map((e) => e.key).sort()).toEqual(['listed/a/1', 'listed/a/2']);
+    for (const { modifiedMs } of listed) expect(modifiedMs).toBeGreaterThan(before);
+    await h.store.delete([...keys, 'other/listed']);
+    const after = [];
+    for await (const entry of h.store.list('listed/')) after.push(entry);
+    expect(after).toEqual([]);
+  });
+
   it('stores an empty blob', async () => {
     await h.store.put('empty', Readable.from([]), { contentType: 'text/plain', maxBytes: 10 });
     expect(await readBlob(h.store, 'empty')).toEqual({ bytes: Buffer.alloc(0), size: 0, contentType: 'text/plain' });
