@@ -2,7 +2,9 @@
  * One Node HTTP server: the web page at / (src/web), /healthz, /readyz, GraphQL over HTTP at
  * /graphql (Yoga, with uploads parsed first by graphql-upload-ts), graphql-ws on the same path
  * and port (websocket.ts), and the hosted API's REST contract under /v1/ (src/http/rest). Every
- * answer carries the same CORS headers (cors.ts).
+ * request passes the edge's checks first (./edge: the path's one spelling, open mode's origin
+ * rule, CSRF, the rate limit), then each route matches its one path; anything else is a JSON 404.
+ * Every answer carries the same CORS headers (cors.ts).
  */
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
