@@ -169,7 +169,8 @@ function sizeRefusal(
   { dimensions: { width, height }, frames, pixels, oversizeFrame }: Extract<HeaderState, { status: 'image' }>,
   { field, maxPixels }: Pick<HeaderLimits, 'field' | 'maxPixels'>,
 ): AppError | null {
-  if (width === 0 || height === 0)
+  // A GIF's logical screen may be 0×0 while its frames have pixels.
+  if ((width === 0 || height === 0) && !oversizeFrame)
     return new AppError('BAD_USER_INPUT', `Param ${field} is ${width}×${height} pixels: an image without pixels`, { field, width, height });
   if (pixels <= maxPixels) return null;
   const frame = oversizeFrame ? ` holding a ${oversizeFrame.width}×${oversizeFrame.height} frame` : '';

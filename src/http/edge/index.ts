@@ -50,7 +50,8 @@ export function createEdgeCheck({ open, authenticator, limiter }: EdgeDeps): Edg
     if (api === 'graphql' && req.method === 'POST' && needsPreflightHeader(req.headers)) {
       return refusal(api, 'CSRF_PREFLIGHT_REQUIRED', ERROR_CODES.CSRF_PREFLIGHT_REQUIRED.httpStatus, CSRF_MESSAGE);
     }
-    if (api && limiter) {
+    // A CORS preflight is not a request of its own: the request it precedes is counted.
+    if (api && limiter && req.method !== 'OPTIONS') {
       const wait = await limiter.consume(rateKeyOf(authenticator, req.headers.authorization, req.socket.remoteAddress));
       if (wait !== null)
         return refusal(api, 'RATE_LIMITED', 429, `Too many requests for this token: retry in ${wait} s`, { retryAfter: wait });
