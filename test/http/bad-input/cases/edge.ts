@@ -159,4 +159,20 @@ export const EDGE_AUDITS: Audit[] = [
     run: () => withAccept('application/json', 'query ($n: Int) { jobs(first: $n) { edges { cursor } } }', { n: 'x' }),
     expect: { status: 400, code: 'BAD_USER_INPUT' },
   },
+  {
+    id: 'HS-05',
+    level: 'MUST',
+    group: 'status',
+    name: 'a request without a query, for an application/json client: 200',
+    run: () => send({ body: '{"variables":{}}', headers: { 'content-type': 'application/json', accept: 'application/json' } }),
+    expect: { status: 200, code: 'BAD_REQUEST', message: 'Must provide query string.' },
+  },
+  {
+    id: 'HS-06',
+    level: 'MUST',
+    group: 'status',
+    name: 'a body that is not JSON keeps 400 for an application/json client',
+    run: () => send({ body: '{"query": "{ __typename }"', headers: { 'content-type': 'application/json', accept: 'application/json' } }),
+    expect: { status: 400, code: 'BAD_REQUEST', message: 'POST body sent invalid JSON.' },
+  },
 ];
