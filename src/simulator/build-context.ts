@@ -17,6 +17,7 @@ import { interactionRoutes } from './routes/interactions.js';
 import { lookupRoutes } from './routes/lookups.js';
 import { messageRoutes } from './routes/messages.js';
 import { snowflakeFactory } from './snowflake.js';
+import { AccountFaults } from './state/account-faults.js';
 import { AccountRegistry } from './state/accounts.js';
 import { CdnStore } from './state/cdn.js';
 import { CommandRegistry } from './state/commands.js';
@@ -78,6 +79,7 @@ export function buildContext(options: SimulatorOptions, origin: () => string): S
     botToken: `${Buffer.from(applicationId).toString('base64url')}.${tokenPart(4)}.${tokenPart(20)}`,
     botUser,
     accounts,
+    faults: new AccountFaults(),
     commands,
     identities,
     uploads: new UploadStore(),

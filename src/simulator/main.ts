@@ -26,8 +26,9 @@ const count = Math.max(1, intFromEnv('SIMULATOR_ACCOUNTS', 1));
 const accounts = Array.from({ length: count }, () => simulator.createAccount());
 
 process.stdout.write(`DISCORD_API_URL=${simulator.apiUrl}\n`);
+// Simulated accounts need no protection from bans: printed with pacing off (the server logs it).
 process.stdout.write(
-  `DISCORD_ACCOUNTS='${JSON.stringify(accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token })))}'\n`,
+  `DISCORD_ACCOUNTS='${JSON.stringify(accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token, minGapMs: 0, jitterMs: 0 })))}'\n`,
 );
 
 let stopping = false;

@@ -36,7 +36,9 @@ export type BotBehaviour =
    */
   | { kind: 'dropGatewayMidJob'; resumable?: boolean; delayMs?: number }
   /** Bumps the command version first, so this POST fails with 50035 (invalid version). */
-  | { kind: 'staleCommandVersion' };
+  | { kind: 'staleCommandVersion' }
+  /** The bot answers with a warning that restricts the account (a moderation hold), like an error reply. */
+  | { kind: 'accountWarning'; delayMs?: number };
 
 export interface SimulatorOptions {
   host?: string;

@@ -2,6 +2,7 @@
  * The coordinator contract: the same cases against the Redis coordinator (real redis-server) and the
  * embedded one (a temp DATA_DIR). Leases are short (60 ms); a holder "dies" by letting its lease lapse.
  */
+import { activeHealth } from '../../src/jobs/account.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   EVENT_CHANNEL_FREED,
@@ -293,12 +294,12 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     const job = newJob({ creditCost: 48 });
     await c.createJob(job, true);
     const nowMs = Date.now();
-    await c.setAccountState(A, { cooldownUntil: nowMs + 5000 });
+    await c.setAccountHealth(A, { ...activeHealth(nowMs), state: 'COOLING_DOWN', reason: 'RATE_LIMITED', until: nowMs + 5000 });
     expect(await c.claim(claimRequest(A, { nowMs }))).toEqual({ missed: 'ineligible', retryInMs: 5000, reaped: [] });
-    await c.setAccountState(B, { enabled: false, disabledReason: 'test' });
+    await c.setAccountHealth(B, { ...activeHealth(nowMs), state: 'NEEDS_PERSON', reason: 'CAPTCHA' });
     expect(await c.claim(claimRequest(B))).toEqual({ missed: 'ineligible', retryInMs: null, reaped: [] });
-    await c.setAccountState(B, { enabled: true, disabledReason: null });
-    await c.setAccountState(A, { cooldownUntil: 0 });
+    await c.setAccountHealth(B, activeHealth(nowMs));
+    await c.setAccountHealth(A, activeHealth(nowMs));
     const day = claimRequest(A).day;
     await c.createJob(newJob({ requestedChannel: A }), true);
     const first = claimRequest(A);
@@ -335,36 +336,34 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     expect(await other.getAccount(A)).not.toHaveProperty('plan');
   });
 
-  it('account writes are atomic: a cooldown written by one instance never overwrites an admin’s new token', async () => {
+  it('account writes are atomic: a health written by one instance never overwrites an admin’s new token', async () => {
     await setUp();
     const other = await backend.open();
     for (let i = 0; i < 20; i++) {
       const token = `token-a-new-${i}-0123456789`;
+      const cooling = { ...activeHealth(1), state: 'COOLING_DOWN' as const, reason: 'RATE_LIMITED', until: 1000 + i };
       await Promise.all([
-        other.setAccountState(A, { cooldownUntil: 1000 + i }),
+        other.setAccountHealth(A, cooling),
         c.upsertAccount({ channel: A, server: 'srv2', discord: token }, { keepState: true }),
-        other.setAccountState(A, { exhaustedDay: `2026-12-${10 + i}` }),
       ]);
-      expect(await c.getAccount(A)).toMatchObject({
-        discord: token,
-        server: 'srv2',
-        cooldownUntil: 1000 + i,
-        exhaustedDay: `2026-12-${10 + i}`,
-        enabled: true,
-      });
+      expect(await c.getAccount(A)).toMatchObject({ discord: token, server: 'srv2', health: { state: 'COOLING_DOWN', until: 1000 + i } });
     }
-    await other.setAccountState(A, { enabled: false, disabledReason: 'DISCORD_UNAUTHORIZED: 401' });
+    const captcha = { ...activeHealth(2), state: 'NEEDS_PERSON' as const, reason: 'CAPTCHA', evidence: { status: 400 } };
+    expect(await other.setAccountHealth(A, captcha)).toMatchObject({ applied: true, previous: { state: 'COOLING_DOWN' } });
+    // Exactly one writer sees a state entered: the second swap finds it there already.
+    expect(await c.setAccountHealth(A, captcha)).toMatchObject({ applied: true, previous: { state: 'NEEDS_PERSON' } });
+    // A state in `unless` stands.
+    expect(await c.setAccountHealth(A, activeHealth(3), ['NEEDS_PERSON'])).toMatchObject({ applied: false, record: { health: captcha } });
     expect(await c.upsertAccount({ channel: A, server: 'srv', discord: 'token-a-kept-0123456789' }, { keepState: true })).toMatchObject({
-      enabled: false,
-      disabledReason: 'DISCORD_UNAUTHORIZED: 401',
+      health: captcha,
+      managed: 'API',
     });
-    expect(await c.upsertAccount({ channel: A, server: 'srv', discord: 'token-a-fresh-0123456789' })).toMatchObject({
-      enabled: true,
-      disabledReason: null,
-      exhaustedDay: null,
-      cooldownUntil: 1019,
+    expect(await c.upsertAccount({ channel: A, server: 'srv', discord: 'token-a-fresh-0123456789' }, { managed: 'CONFIG' })).toMatchObject({
+      health: { state: 'ACTIVE' },
+      managed: 'CONFIG',
+      readyAt: 0,
     });
-    await c.setAccountState('999999999999', { cooldownUntil: 5 });
+    expect(await c.setAccountHealth('999999999999', captcha)).toBeNull();
     expect(await c.getAccount('999999999999')).toBeNull();
     expect(await c.deleteAccount(B)).toBe(true);
     expect((await c.listAccounts()).map((a) => a.channel)).toEqual([A]);

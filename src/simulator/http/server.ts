@@ -57,6 +57,8 @@ async function handle(req: IncomingMessage, routers: HttpRouters, sim: Simulator
   }
   const body = await readBody(req);
   if (!body) return { response: tooLarge() };
+  const fault = api ? sim.faults.answer(req.headers.authorization, method, path) : null;
+  if (fault) return { response: fault };
   const ctx: RequestContext = { method, path, query: url.searchParams, headers: req.headers, body, params: match.params };
   if (match.params.channelId) ctx.channelId = match.params.channelId;
   return { response: await match.handler(ctx, sim), ctx };
