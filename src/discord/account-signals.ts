@@ -117,6 +117,8 @@ export interface AccountSignal {
   evidence: Record<string, unknown>;
   /** A wait the signal named itself (a 429's retry_after), in ms. */
   waitMs?: number;
+  /** Read from Discord's refusal of a request: that request (a command in it too) was not carried out. */
+  refused?: boolean;
 }
 
 /** JSON error codes of Discord that say the account lost its channel or guild. */

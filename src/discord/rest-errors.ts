@@ -33,8 +33,7 @@ export function restFailure(err: unknown, ctx: FailureContext): DriverError {
   if (err instanceof RateLimitError) return rateLimited(err, ctx);
   if (err instanceof DiscordAPIError) {
     const raw = err.rawError as unknown as Record<string, unknown>;
-    // A parsed refusal of Discord's: whatever the request was, it was not carried out.
-    const commandSent = false;
+    const { commandSent } = ctx;
     const signal = signalOfRestAnswer(err.status, raw, ctx.step) ?? undefined;
     if (signal?.id === 'CAPTCHA') {
       return new DriverError('DISCORD_UNAUTHORIZED', `Discord asked for a captcha on ${ctx.step}`, {
@@ -86,8 +85,7 @@ function rateLimited(err: RateLimitError, ctx: FailureContext): DriverError {
   if (typeof retryAfter === 'number') {
     const signal = signalOfRestAnswer(429, body as Record<string, unknown>, ctx.step) ?? undefined;
     return new DriverError('DISCORD_RATE_LIMITED', `Discord /interactions failed with HTTP status 429`, {
-      // Discord refused it: the command did not run.
-      commandSent: false,
+      commandSent: ctx.commandSent,
       retryAfterMs: Math.ceil(retryAfter * 1000),
       details: body,
       ...(signal ? { signal } : {}),
@@ -97,9 +95,9 @@ function rateLimited(err: RateLimitError, ctx: FailureContext): DriverError {
   // The library refused before sending: the bucket is still exhausted from an earlier 429.
   const waitMs = Math.max(0, Math.ceil(err.retryAfter));
   return new DriverError('DISCORD_RATE_LIMITED', `Discord rate limit on ${ctx.step} not yet reset`, {
-    commandSent: false,
+    commandSent: ctx.commandSent,
     retryAfterMs: waitMs,
-    signal: { id: 'RATE_LIMITED', evidence: { route: ctx.step, local: true, retry_after: waitMs / 1000 }, waitMs },
+    signal: { id: 'RATE_LIMITED', evidence: { route: ctx.step, local: true, retry_after: waitMs / 1000 }, waitMs, refused: true },
     details: {
       message: 'The resource is being rate limited.',
       retry_after: Math.max(0, err.retryAfter) / 1000,

@@ -112,7 +112,11 @@ export interface DriverErrorInit {
   details?: unknown;
   /** True once POST /interactions was sent (the command may have run). */
   commandSent: boolean;
-  /** What the failure says about the account, not the job (src/discord/account-signals.ts). */
+  /**
+   * What the failure says about the account, not the job (src/discord/account-signals.ts). A signal
+   * read from Discord's answer to a request (a 4xx or a 429) also says that request was refused: a
+   * command in it did not run, even when it reached the wire.
+   */
   signal?: AccountSignal;
   cause?: unknown;
 }
@@ -136,6 +140,11 @@ export class DriverError extends Error {
     this.details = init.details;
     this.commandSent = init.commandSent;
     this.signal = init.signal;
+  }
+
+  /** The command may have run: it reached the wire and Discord did not refuse it with an account signal. */
+  get commandMayHaveRun(): boolean {
+    return this.commandSent && !(this.signal?.refused ?? false);
   }
 
   /** The account needs a person before it is used again (its signal says so). */

@@ -44,7 +44,7 @@ export async function accountFaultOutcome(deps: AccountFaultDeps, fault: Account
     log.warn({ err: e }, 'could not record the account state');
     return null;
   });
-  if (error.commandSent || fault.adopted) return { kind: 'job' };
+  if (error.commandMayHaveRun || fault.adopted) return { kind: 'job' };
   if (fault.job.requestedChannel === null && (await deps.anotherAccountInRotation(account.channel).catch(() => false))) {
     const back = await deps.coordinator.handBack(fault.job.id, account.channel, fault.token);
     if (back) {

@@ -178,7 +178,7 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
             error: error.message,
             errorDetails: detailsOf(error),
           },
-          adopted || (hooks.sent() && error.commandSent),
+          adopted || (hooks.sent() && error.commandMayHaveRun),
         );
       }
       log.error({ err: error }, 'unexpected error while running a job');

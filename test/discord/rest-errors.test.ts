@@ -29,7 +29,9 @@ describe('restFailure', () => {
       step: 'POST /interactions',
       commandSent: true,
     });
-    expect(error).toMatchObject({ code: 'DISCORD_UNAUTHORIZED', disableAccount: true, commandSent: false });
+    // It reached the wire, and Discord refused it: it did not run.
+    expect(error).toMatchObject({ code: 'DISCORD_UNAUTHORIZED', commandSent: true });
+    expect([error.disableAccount, error.commandMayHaveRun]).toEqual([true, false]);
     expect(error.details).toMatchObject({ captcha: true, captcha_service: 'hcaptcha' });
     expect(error.signal).toEqual({
       id: 'CAPTCHA',
@@ -42,6 +44,7 @@ describe('restFailure', () => {
         captcha_sitekey: 'k',
         captcha_service: 'hcaptcha',
       },
+      refused: true,
     });
   });
 
@@ -77,21 +80,22 @@ describe('restFailure', () => {
 
   it("a 429 answered by Discord carries its body's retry_after; one refused locally says so", () => {
     const body = { message: 'The resource is being rate limited.', retry_after: 1.234, global: false };
-    expect(restFailure(rateLimit, { step: 'x', commandSent: true, invoke: { sent: true, rateLimitBody: body } })).toMatchObject({
+    const answered = restFailure(rateLimit, { step: 'x', commandSent: true, invoke: { sent: true, rateLimitBody: body } });
+    expect(answered).toMatchObject({
       code: 'DISCORD_RATE_LIMITED',
       retryAfterMs: 1234,
       details: body,
-      // Discord refused it: the command did not run.
-      commandSent: false,
-      signal: { id: 'RATE_LIMITED', waitMs: 1234 },
+      commandSent: true,
+      signal: { id: 'RATE_LIMITED', waitMs: 1234, refused: true },
     });
+    expect(answered.commandMayHaveRun).toBe(false);
     const local = restFailure(rateLimit, { step: 'x', commandSent: false, invoke: { sent: false } });
     expect(local).toMatchObject({
       code: 'DISCORD_RATE_LIMITED',
       retryAfterMs: 1200,
       commandSent: false,
       details: { retry_after: 1.2, local: true },
-      signal: { id: 'RATE_LIMITED', waitMs: 1200 },
+      signal: { id: 'RATE_LIMITED', waitMs: 1200, refused: true },
     });
   });
 
