@@ -129,19 +129,19 @@ const VERIFY_CODE = 40002;
 export function signalOfRestAnswer(status: number, body: Record<string, unknown>, route: string): AccountSignal | null {
   const code = typeof body['code'] === 'number' ? body['code'] : null;
   const evidence = { status, code, message: typeof body['message'] === 'string' ? body['message'] : null, route };
+  // Every one of these is Discord refusing the request: it was not carried out.
+  const refused = true;
   if ('captcha_key' in body) {
     const { captcha_key, captcha_sitekey, captcha_service } = body;
-    return { id: 'CAPTCHA', evidence: { ...evidence, captcha_key, captcha_sitekey, captcha_service } };
+    return { id: 'CAPTCHA', evidence: { ...evidence, captcha_key, captcha_sitekey, captcha_service }, refused };
   }
-  if (status === 401) return { id: 'TOKEN_REJECTED', evidence };
-  if (code !== null && ACCESS_CODES.has(code)) return { id: 'ACCESS_LOST', evidence };
-  if (status === 403) return { id: code === VERIFY_CODE ? 'VERIFICATION_REQUIRED' : 'FORBIDDEN', evidence };
-  if (status === 429 && typeof body['retry_after'] === 'number') {
-    return {
-      id: 'RATE_LIMITED',
-      evidence: { ...evidence, retry_after: body['retry_after'], global: body['global'] ?? null },
-      waitMs: Math.ceil(body['retry_after'] * 1000),
-    };
+  if (status === 401) return { id: 'TOKEN_REJECTED', evidence, refused };
+  if (code !== null && ACCESS_CODES.has(code)) return { id: 'ACCESS_LOST', evidence, refused };
+  if (status === 403) return { id: code === VERIFY_CODE ? 'VERIFICATION_REQUIRED' : 'FORBIDDEN', evidence, refused };
+  const retryAfter = body['retry_after'];
+  if (status === 429 && typeof retryAfter === 'number') {
+    const waitMs = Math.ceil(retryAfter * 1000);
+    return { id: 'RATE_LIMITED', evidence: { ...evidence, retry_after: retryAfter, global: body['global'] ?? null }, waitMs, refused };
   }
   return null;
 }
