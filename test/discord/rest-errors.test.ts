@@ -75,7 +75,9 @@ describe('restFailure', () => {
       details: { status: 404, code: 10003 },
       signal: { id: 'ACCESS_LOST' },
     });
-    expect(restFailure(apiError(400, { message: 'Invalid Form Body', code: 50035 }), { step: 'x', commandSent: false }).signal).toBeUndefined();
+    expect(
+      restFailure(apiError(400, { message: 'Invalid Form Body', code: 50035 }), { step: 'x', commandSent: false }).signal,
+    ).toBeUndefined();
   });
 
   it("a 429 answered by Discord carries its body's retry_after; one refused locally says so", () => {
