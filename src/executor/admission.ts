@@ -52,6 +52,11 @@ export class Admission {
     this.accounts = new AccountSnapshot(deps.ctx.coordinator, deps.ctx.now, ACCOUNTS_REUSE_MS);
   }
 
+  /** An account changed: decide the next request on a fresh read. */
+  accountsChanged(): void {
+    this.accounts.invalidate();
+  }
+
   async submit(input: SubmitInput): Promise<JobView> {
     const { ctx } = this.deps;
     const keys = inputKeys({ source: input.source?.key, target: input.target?.key });

@@ -92,6 +92,11 @@ export class Dispatcher {
     this.wake(freedChannel).catch(() => undefined);
   }
 
+  /** An account changed: the next pass reads the list again. */
+  accountsChanged(): void {
+    this.accounts.invalidate();
+  }
+
   stop(): void {
     this.stopped = true;
     this.stopReconnect();

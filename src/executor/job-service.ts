@@ -17,7 +17,7 @@ import { createAccountRegistry, type AccountCheck } from './accounts.js';
 import { Admission } from './admission.js';
 import { Cancellation, parseControl } from './cancellation.js';
 import type { ExecutorContext } from './context.js';
-import { EVENT_CHANNEL_FREED, EVENT_CONTROL, type Coordinator } from './coordinator.js';
+import { EVENT_ACCOUNTS, EVENT_CHANNEL_FREED, EVENT_CONTROL, type Coordinator } from './coordinator.js';
 import { CreditStarvation } from './credit-starvation.js';
 import { Dispatcher } from './dispatch.js';
 import { StoreLossJournal } from './store-loss-journal.js';
@@ -106,6 +106,10 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   // Wake-ups: a channel freed anywhere, a cancel request for a job running here.
   const unsubscribers = [
     await ctx.coordinator.subscribe(EVENT_CHANNEL_FREED, (channel) => dispatcher.poke(channel)),
+    await ctx.coordinator.subscribe(EVENT_ACCOUNTS, () => {
+      admission.accountsChanged();
+      dispatcher.accountsChanged();
+    }),
     await ctx.coordinator.subscribe(EVENT_CONTROL, (payload) => {
       const message = parseControl(payload);
       if (message) runs.abort(message.id, 'cancel');

@@ -117,6 +117,7 @@ export function buildGateway(sim: SimulatorContext, options: SimulatorOptions): 
       nowIso: sim.nowIso,
       logger: sim.logger.child({ component: 'gateway' }),
     },
-    (path, status) => sim.stats.record({ at: performance.now(), method: 'GET', path, status }),
+    (entry) => sim.stats.record({ at: performance.now(), ...entry }),
+    (session) => sim.stats.identified({ at: performance.now(), ...session }),
   );
 }

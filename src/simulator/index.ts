@@ -33,6 +33,7 @@ export type {
   BotBehaviour,
   BotErrorKind,
   ChannelStats,
+  GatewayIdentification,
   Credits,
   IdentitySnapshot,
   InteractionLogEntry,

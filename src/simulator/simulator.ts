@@ -15,6 +15,7 @@ import type {
   BotBehaviour,
   ChannelStats,
   Credits,
+  GatewayIdentification,
   IdentitySnapshot,
   InteractionLogEntry,
   Plan,
@@ -123,6 +124,11 @@ export class DiscordSimulator {
 
   get requests(): readonly RecordedRequest[] {
     return this.sim.stats.requests;
+  }
+
+  /** User sessions that identified on the gateway (who, from which address), oldest first. */
+  get gatewayIdentifications(): readonly (GatewayIdentification & { at: number })[] {
+    return this.sim.stats.identifications;
   }
 
   interactionsLog(channelId?: string): readonly InteractionLogEntry[] {

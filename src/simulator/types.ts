@@ -80,6 +80,16 @@ export interface RecordedRequest {
   path: string;
   channelId?: string;
   status: number;
+  /** The address the request came from (a client behind a proxy shows the proxy's). */
+  remoteAddress?: string;
+  /** The user whose token authenticated it. */
+  userId?: string;
+}
+
+/** A user session that identified on the gateway, and where its socket came from. */
+export interface GatewayIdentification {
+  userId: string;
+  remoteAddress?: string;
 }
 
 /** `text`: a text-only answer (/listid, /setid, /delid, /delall). */

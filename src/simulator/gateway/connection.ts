@@ -30,7 +30,7 @@ const ALL_INTENTS = Object.values(GatewayIntentBits)
  * One gateway socket: HELLO, heartbeats, IDENTIFY or RESUME, then dispatches of its session.
  * Closing with 1000/1001 ends the session (like Discord); any other close keeps it resumable.
  */
-export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
+export function handleConnection(ws: WebSocket, deps: ConnectionDeps, identified: (userId: string) => void = () => undefined): void {
   let session: GatewaySession | undefined;
   const link: GatewayLink = {
     send: (frame) => {
@@ -80,6 +80,7 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
       case GatewayOpcodes.Identify:
         if (session) return closeWith(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
         session = identify(frame.d, link, deps, closeWith);
+        if (session) identified(session.userId);
         return;
       case GatewayOpcodes.Resume:
         if (session) return closeWith(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
