@@ -312,6 +312,69 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     expect(await c.claim(claimRequest(B))).toEqual(empty(1));
   });
 
+  it('applies every eligibility rule in its order (src/executor/eligibility.ts), each with its wait', async () => {
+    await setUp();
+    const nowMs = Date.now();
+    const gate = { commandDay: '2026-12-01', dailyCommands: 1, dayEndsInMs: 7_000, closedForMs: 0 };
+    const ineligible = (retryInMs: number | null) => ({ missed: 'ineligible', retryInMs, reaped: [] });
+    for (let i = 0; i < 3; i++) await c.createJob(newJob({ requestedChannel: A }), true);
+
+    // Pacing: a terminal write that releases the channel sets the account's readyAt, in the same step.
+    const first = claimRequest(A, { nowMs, gate });
+    const started = claimed(await c.claim(first));
+    const events: string[] = [];
+    const stop = await c.subscribe(EVENT_CHANNEL_FREED, (channel) => events.push(channel));
+    await c.updateJob(started.job.id, {
+      patch: { status: 'COMPLETED' },
+      token: first.token,
+      channel: A,
+      retentionSec: 60,
+      pace: { readyAt: nowMs + 4_000 },
+    });
+    expect((await c.getAccount(A))!.readyAt).toBe(nowMs + 4_000);
+    await vi.waitFor(() => expect(events).toContain(A));
+    await stop();
+    // The daily cap (1 started on the gate's day) comes before the pacing gap.
+    expect(await c.claim(claimRequest(A, { nowMs, gate }))).toEqual(ineligible(7_000));
+    const nextDay = { ...gate, commandDay: '2026-12-02' };
+    expect(await c.claim(claimRequest(A, { nowMs, gate: nextDay }))).toEqual(ineligible(4_000));
+    // A foreign command: busy until the bot answered it (or its bound), before the pacing gap.
+    await c.setForeignCommand(A, { interactionId: 'i-person', until: nowMs + 5_000 }, 'i-person');
+    expect(await c.claim(claimRequest(A, { nowMs, gate: nextDay }))).toEqual(ineligible(5_000));
+    await c.setForeignCommand(A, null, 'i-other');
+    expect((await c.getAccount(A))!.foreign).toEqual({ interactionId: 'i-person', until: nowMs + 5_000 });
+    await c.setForeignCommand(A, null, 'i-person');
+    expect((await c.getAccount(A))!.foreign).toBeNull();
+    // Closed hours come before the cap and everything after it.
+    expect(await c.claim(claimRequest(A, { nowMs, gate: { ...gate, closedForMs: 60_000 } }))).toEqual(ineligible(60_000));
+    // The state first of all: a timed one with its end, a held one without.
+    const cooling = { ...activeHealth(nowMs), state: 'COOLING_DOWN' as const, reason: 'RATE_LIMITED', until: nowMs + 9_000 };
+    await c.setAccountHealth(A, cooling);
+    expect(await c.claim(claimRequest(A, { nowMs, gate: { ...gate, closedForMs: 60_000 } }))).toEqual(ineligible(9_000));
+    await c.setAccountHealth(A, { ...activeHealth(nowMs), state: 'PAUSED', reason: 'OPERATOR' });
+    expect(await c.claim(claimRequest(A, { nowMs, gate }))).toEqual(ineligible(null));
+    // A timed state that has ended lets the claim through and is reset to ACTIVE on the way.
+    await c.setAccountHealth(A, { ...cooling, until: nowMs - 1 });
+    expect(claimed(await c.claim(claimRequest(A, { nowMs: nowMs + 4_000, gate: nextDay }))).job.channel).toBe(A);
+    expect((await c.getAccount(A))!.health).toMatchObject({ state: 'ACTIVE', reason: null, until: null });
+  });
+
+  it('hands a job back by its holder: at its own place in the queue, the channel released and freed', async () => {
+    await setUp();
+    const jobs = [newJob(), newJob()];
+    for (const job of jobs) await c.createJob(job, true);
+    const request = claimRequest(A, { recordsCommands: true });
+    const started = claimed(await c.claim(request));
+    expect(await c.handBack(started.job.id, A, 'not-the-token')).toBeNull();
+    expect(await c.handBack(started.job.id, B, request.token)).toBeNull();
+    const back = await c.handBack(started.job.id, A, request.token);
+    expect(back).toMatchObject({ id: jobs[0]!.id, status: 'QUEUED', channel: null });
+    expect(await c.lease(A)).toBeNull();
+    expect(await c.queuePosition(jobs[0]!.id)).toBe(1);
+    // The other channel takes it next, before the job queued after it.
+    expect(claimed(await c.claim(claimRequest(B))).job.id).toBe(jobs[0]!.id);
+  });
+
   it('a miss still reports the job it finished on the way (a dead holder whose command is too old)', async () => {
     await setUp();
     const job = newJob();
