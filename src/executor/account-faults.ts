@@ -48,7 +48,7 @@ export async function accountFaultOutcome(deps: AccountFaultDeps, fault: Account
   if (fault.job.requestedChannel === null && (await deps.anotherAccountInRotation(account.channel).catch(() => false))) {
     const back = await deps.coordinator.handBack(fault.job.id, account.channel, fault.token);
     if (back) {
-      log.warn({ signal: error.signal.id }, 'the account failed before the command was sent: the job is back at the head of the queue');
+      log.warn({ signal: error.signal.id }, 'the account failed and the command did not run: the job is back at the head of the queue');
       return { kind: 'handed back', job: back };
     }
   }
