@@ -270,6 +270,8 @@ export interface Coordinator {
   creditsUsed(channel: string, day: string): Promise<number>;
   /** `creditsUsed` for several channels in one round trip, in their order. */
   creditsUsedOn(channels: readonly string[], day: string): Promise<number[]>;
+  /** Commands each account started on its day (the daily cap's count; ClaimGate.commandDay), in one round trip. */
+  commandsStartedOn(accounts: readonly { channel: string; day: string }[]): Promise<number[]>;
 
   publish(event: string, payload: string): Promise<void>;
   /** Resolves once the subscription is acknowledged. */

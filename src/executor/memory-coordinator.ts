@@ -22,7 +22,7 @@ import {
 import { indexNameOf } from './keys.js';
 import { cursorOf, entryOfCursor } from './paging.js';
 import { memoryClaims } from './memory-claims.js';
-import { MemoryState } from './memory-state.js';
+import { commandsKey, MemoryState } from './memory-state.js';
 import type { Journal } from './journal.js';
 import { callbackUrlOf, type MemoryCallbackStore } from '../callbacks/store.js';
 
@@ -276,6 +276,7 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
       })(),
     creditsUsed: async (channel, day) => state.credits.get(`${channel}:${day}`) ?? 0,
     creditsUsedOn: async (channels, day) => channels.map((channel) => state.credits.get(`${channel}:${day}`) ?? 0),
+    commandsStartedOn: async (accounts) => accounts.map(({ channel, day }) => state.credits.get(commandsKey(channel, day)) ?? 0),
 
     publish: async (event, payload) => void events.emit(event, payload),
     subscribe: async (event, listener) => {

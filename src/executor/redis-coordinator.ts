@@ -289,6 +289,12 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
       return values.map((value) => Number(value ?? 0));
     },
 
+    async commandsStartedOn(accounts) {
+      if (accounts.length === 0) return [];
+      const values = await commands.mget(accounts.map(({ channel, day }) => keys.commands(channel, day)));
+      return values.map((value) => Number(value ?? 0));
+    },
+
     async publish(event, payload) {
       await publish(commands, keys.event(event), payload);
     },

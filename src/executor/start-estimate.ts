@@ -2,8 +2,9 @@
  * When a queued job may start: an estimate, cheap enough for every read of a queued job. Its queue
  * position stays the truth (the global FIFO order); the estimate adds time. Each channel the job may
  * run on (its pinned one, or every account in rotation) is next free at the latest of: now, the end
- * of its pacing gap, of a timed state (cooldown, credits), of its closed hours, and about half a run
- * if it is running a job; it then takes a job every run + its mean pacing gap. The job starts when the
+ * of its pacing gap, of a timed state (cooldown, credits), of its closed hours, of its day when its
+ * daily cap is reached, and about half a run if it is running a job; it then takes a job every run +
+ * its mean pacing gap. The job starts when the
  * position-th of those slots comes (a binary search over time: O(channels · log)), assuming the jobs
  * ahead spread over the same channels. A run lasts what the runs ended here took on average (10 s
  * until one did). The channels' state is read at most once a second.
@@ -60,12 +61,20 @@ export class StartEstimate {
   private async readSlots(now: number): Promise<Slot[]> {
     const { coordinator, config } = this.ctx;
     const accounts = (await coordinator.listAccounts()).filter((a) => inRotation(a, now));
-    const leases = await Promise.all(accounts.map((a) => coordinator.lease(a.channel)));
+    const pacings = accounts.map((a) => pacingOf(a, config.accounts.pacing));
+    const gates = pacings.map((p) => gateOf(p, now));
+    const [leases, started] = await Promise.all([
+      Promise.all(accounts.map((a) => coordinator.lease(a.channel))),
+      coordinator.commandsStartedOn(accounts.map((a, i) => ({ channel: a.channel, day: gates[i]!.commandDay }))),
+    ]);
     return accounts.map((a, i) => {
-      const pacing = pacingOf(a, config.accounts.pacing);
+      const [pacing, gate] = [pacings[i]!, gates[i]!];
       const health = currentHealth(a.health, now);
       const timedUntil = TIMED_STATES.has(health.state) ? (health.until ?? now) : now;
-      const opensAt = now + gateOf(pacing, now).closedForMs;
+      // A spent cap waits for the next day, then for that day's hours.
+      const capped = gate.dailyCommands !== null && (started[i] ?? 0) >= gate.dailyCommands;
+      const nextDay = now + gate.dayEndsInMs;
+      const opensAt = capped ? nextDay + gateOf(pacing, nextDay).closedForMs : now + gate.closedForMs;
       const runningUntil = leases[i] ? now + this.runMs / 2 : now;
       return {
         channel: a.channel,

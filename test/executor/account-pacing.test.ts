@@ -75,6 +75,9 @@ it('holds jobs outside the active hours and over the daily cap, in the accountâ€
 
     const third = await submit(); // the cap (2 a day) is reached
     expect(third).toMatchObject({ status: 'QUEUED', queuePosition: 1 });
+    // Estimated at the next day's opening: 08:00 in Paris (the estimate's channel state is read at most once a second).
+    now += 1500;
+    expect(await service.estimatedStart((await service.get(third.id))!)).toBe('2026-12-02T07:00:00.000Z');
     now = Date.parse('2026-12-01T23:30:00.000Z'); // 00:30 the next day in Paris: a new day, but closed
     const fourth = await submit();
     expect(fourth).toMatchObject({ status: 'QUEUED', queuePosition: 2 });
