@@ -27,54 +27,20 @@ export interface AccountRegistryDeps {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function createAccountRegistry({ coordinator, config, health, check, now }: AccountRegistryDeps): AccountRegistry {
-  const view = async (record: AccountRecord): Promise<AccountView> => {
-    const at = now();
-    const day = utcDay(at);
-    const state = currentHealth(record.health, at);
-    const used = state.state === 'OUT_OF_CREDITS' ? config.jobs.creditsPerDay : await coordinator.creditsUsed(record.channel, day);
-    const pacing = pacingOf(record, config.accounts.pacing);
-    const held = HELD_STATES.has(state.state);
-    return {
-      channel: record.channel,
-      server: record.server,
-      label: record.label ?? null,
-      discord: maskToken(record.discord),
-      managed: record.managed,
-      health: { ...state, since: iso(state.since)!, until: iso(state.until) },
-      enabled: !held,
-      disabledReason: held ? `${state.reason ?? state.state}: ${state.message ?? ''}`.trim() : null,
-      plan: record.plan ?? DEFAULT_PLAN,
-      proxy: record.proxy ? maskProxy(record.proxy) : null,
-      pacing: {
-        minGapMs: pacing.minGapMs,
-        jitterMs: pacing.jitterMs,
-        dailyCommands: pacing.dailyCommands,
-        activeHours: record.activeHours ?? config.accounts.pacing.activeHours,
-        timezone: pacing.timezone,
-        nextCommandAt: record.readyAt > at ? iso(record.readyAt) : null,
-      },
-      foreignCommand: record.foreign !== null && record.foreign.until > at,
-      credits: {
-        timestamp: new Date(at).toISOString(),
-        total: config.jobs.creditsPerDay,
-        used: Math.min(used, config.jobs.creditsPerDay),
-      },
-      busy: (await coordinator.lease(record.channel)) !== null,
-    };
-  };
+export function createAccountRegistry(deps: AccountRegistryDeps): AccountRegistry {
+  const { coordinator, config, health, check, now } = deps;
+  const view = (record: AccountRecord) => accountView(deps, record);
   const existing = async (channel: string): Promise<AccountRecord> => {
     const record = await coordinator.getAccount(channel);
     if (!record) throw new AppError('NOT_FOUND', `Configuration not found for channel ${channel}`, { channel });
     return record;
   };
-  const get = async (channel: string) => {
-    const record = await coordinator.getAccount(channel);
-    return record ? view(record) : null;
-  };
   return {
     list: async () => Promise.all((await coordinator.listAccounts()).sort((a, b) => a.channel.localeCompare(b.channel)).map(view)),
-    get,
+    get: async (channel) => {
+      const record = await coordinator.getAccount(channel);
+      return record ? view(record) : null;
+    },
     upsert: async (account: DiscordAccount) => view(await coordinator.upsertAccount(account, { managed: 'API' })),
     delete: (channel) => coordinator.deleteAccount(channel),
     async pause(channel, note) {
@@ -97,30 +63,67 @@ export function createAccountRegistry({ coordinator, config, health, check, now 
       const foreign = running ? { interactionId, until: now() + config.jobs.timeoutMs } : null;
       await coordinator.setForeignCommand(channel, foreign, interactionId);
     },
-    async *watch(channel, signal) {
-      const changes = inbox<string>(signal, async (deliver) => {
-        const unsubscribe = await coordinator.subscribe(EVENT_ACCOUNTS, deliver);
-        const stopReconnect = coordinator.onReconnect(() => deliver(''));
-        // Subscribed: the current state first, then every change.
-        deliver('');
-        return async () => {
-          stopReconnect();
-          await unsubscribe().catch(() => undefined);
-        };
-      });
-      const last = new Map<string, string>();
-      for await (const changed of changes) {
-        const records = changed === '' ? await coordinator.listAccounts() : [await coordinator.getAccount(changed)];
-        for (const record of records) {
-          if (!record || (channel !== null && record.channel !== channel)) continue;
-          const current = await view(record);
-          const { credits: _credits, busy: _busy, ...shown } = current;
-          const key = JSON.stringify(shown);
-          if (last.get(record.channel) === key) continue;
-          last.set(record.channel, key);
-          yield current;
-        }
-      }
-    },
+    watch: (channel, signal) => watchAccounts(deps, channel, signal),
   };
+}
+
+/** An account as the API shows it: masked secrets, the health that holds now, effective pacing, credits. */
+async function accountView({ coordinator, config, now }: AccountRegistryDeps, record: AccountRecord): Promise<AccountView> {
+  const at = now();
+  const day = utcDay(at);
+  const state = currentHealth(record.health, at);
+  const used = state.state === 'OUT_OF_CREDITS' ? config.jobs.creditsPerDay : await coordinator.creditsUsed(record.channel, day);
+  const pacing = pacingOf(record, config.accounts.pacing);
+  const held = HELD_STATES.has(state.state);
+  return {
+    channel: record.channel,
+    server: record.server,
+    label: record.label ?? null,
+    discord: maskToken(record.discord),
+    managed: record.managed,
+    health: { ...state, since: iso(state.since)!, until: iso(state.until) },
+    enabled: !held,
+    disabledReason: held ? `${state.reason ?? state.state}: ${state.message ?? ''}`.trim() : null,
+    plan: record.plan ?? DEFAULT_PLAN,
+    proxy: record.proxy ? maskProxy(record.proxy) : null,
+    pacing: {
+      minGapMs: pacing.minGapMs,
+      jitterMs: pacing.jitterMs,
+      dailyCommands: pacing.dailyCommands,
+      activeHours: record.activeHours ?? config.accounts.pacing.activeHours,
+      timezone: pacing.timezone,
+      nextCommandAt: record.readyAt > at ? iso(record.readyAt) : null,
+    },
+    foreignCommand: record.foreign !== null && record.foreign.until > at,
+    credits: { timestamp: new Date(at).toISOString(), total: config.jobs.creditsPerDay, used: Math.min(used, config.jobs.creditsPerDay) },
+    busy: (await coordinator.lease(record.channel)) !== null,
+  };
+}
+
+/** The current views first (one channel's, or all), then each change; an unchanged view is not repeated. */
+async function* watchAccounts(deps: AccountRegistryDeps, channel: string | null, signal: AbortSignal): AsyncGenerator<AccountView> {
+  const { coordinator } = deps;
+  const changes = inbox<string>(signal, async (deliver) => {
+    const unsubscribe = await coordinator.subscribe(EVENT_ACCOUNTS, deliver);
+    const stopReconnect = coordinator.onReconnect(() => deliver(''));
+    // Subscribed: the current state first, then every change.
+    deliver('');
+    return async () => {
+      stopReconnect();
+      await unsubscribe().catch(() => undefined);
+    };
+  });
+  const last = new Map<string, string>();
+  for await (const changed of changes) {
+    const records = changed === '' ? await coordinator.listAccounts() : [await coordinator.getAccount(changed)];
+    for (const record of records) {
+      if (!record || (channel !== null && record.channel !== channel)) continue;
+      const current = await accountView(deps, record);
+      const { credits: _credits, busy: _busy, ...shown } = current;
+      const key = JSON.stringify(shown);
+      if (last.get(record.channel) === key) continue;
+      last.set(record.channel, key);
+      yield current;
+    }
+  }
 }

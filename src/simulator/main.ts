@@ -44,7 +44,12 @@ const COMMANDS: Record<string, (channel: string, arg: string | undefined) => voi
     ),
   revoke: (channel) => simulator.revokeToken(channel),
   warn: (channel) => simulator.script(channel, { kind: 'accountWarning' }),
-  person: (channel) => void simulator.personCommand(channel, { delayMs: 3000 }),
+  person: (channel) => {
+    simulator.personCommand(channel, { delayMs: 3000 }).then(
+      () => logger.info({ channel }, 'simulator: the person’s command was answered'),
+      (err: unknown) => logger.error({ err, channel }, 'simulator: the person’s command failed'),
+    );
+  },
 };
 function failWith(message: string): never {
   throw new Error(message);
