@@ -8,6 +8,7 @@ import { createAlertSender } from './callbacks/account-alerts.js';
 import { createCallbackDispatcher } from './callbacks/index.js';
 import type { Config } from './config.js';
 import { createDiscordDriver } from './discord/index.js';
+import type { ForeignCommandEvent } from './discord/foreign-commands.js';
 import type { DiscordAccount } from './discord/types.js';
 import { createJobService, DEMO_ACCOUNT_LABEL, openExecutorStores, type AccountCheck } from './executor/index.js';
 import { isUnpaced, pacingOf } from './jobs/account-pacing.js';
@@ -65,15 +66,7 @@ export async function startServices(config: Config, logger: Logger, options: { i
     gateway: { onReconnect: () => metrics.metrics.gatewayReconnect() },
     onRateLimited: (path) => metrics.metrics.discordRateLimited(discordRouteOf(path)),
     // Built before the job service: its events reach the service once it exists.
-    onForeignCommand: (event) => {
-      logger.warn(
-        { channel: event.channel, ...event.evidence, running: event.running },
-        "a command this server did not send in an account's channel",
-      );
-      jobsReady
-        .then((service) => service.accounts.foreignCommand(event.channel, event.interactionId, event.running))
-        .catch((error: unknown) => logger.warn({ err: error, channel: event.channel }, 'could not record a foreign command'));
-    },
+    onForeignCommand: (event) => recordForeignCommand(event, jobsReady, logger),
   });
   const { promise: jobsReady, resolve: setJobsReady } = Promise.withResolvers<Awaited<ReturnType<typeof createJobService>>>();
   const alerts = createAlertSender({
@@ -81,17 +74,6 @@ export async function startServices(config: Config, logger: Logger, options: { i
     callbacks: config.callbacks,
     logger: logger.child({ component: 'alerts' }),
   });
-  const checkOne: AccountCheck = async (account) => {
-    const report = await checkAccount(account, {
-      apiUrl: discord.apiUrl,
-      accounts: [account],
-      simulator: false,
-      timeoutMs: 10_000,
-      logger,
-    });
-    const failed = Object.entries(report.checks).find(([, outcome]) => outcome.status === 'fail');
-    return failed ? `${failed[0]}: ${failed[1].fix ?? failed[1].summary}` : null;
-  };
 
   const stores = await openExecutorStores(config, logger.child({ component: 'executor' }));
   const jobs = await createJobService({
@@ -104,7 +86,7 @@ export async function startServices(config: Config, logger: Logger, options: { i
     logger: logger.child({ component: 'executor' }),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
     alerts,
-    checkAccount: checkOne,
+    checkAccount: doctorCheck(discord.apiUrl, logger),
   });
   setJobsReady(jobs);
   const instrumented = instrumentJobService(jobs, metrics.metrics);
@@ -189,6 +171,26 @@ async function resolveDiscord(
     // A simulated account needs no protection from bans: no pacing (logged by logPacing).
     accounts: [{ channel: demo.channelId, server: demo.guildId, discord: demo.token, label: DEMO_ACCOUNT_LABEL, minGapMs: 0, jitterMs: 0 }],
     simulator,
+  };
+}
+
+/** A command this server did not send in an account's channel: logged, and the channel held until it is answered. */
+function recordForeignCommand(event: ForeignCommandEvent, jobs: Promise<JobService>, logger: Logger): void {
+  logger.warn(
+    { channel: event.channel, ...event.evidence, running: event.running },
+    "a command this server did not send in an account's channel",
+  );
+  jobs
+    .then((service) => service.accounts.foreignCommand(event.channel, event.interactionId, event.running))
+    .catch((error: unknown) => logger.warn({ err: error, channel: event.channel }, 'could not record a foreign command'));
+}
+
+/** resumeAccount's check: `npm run doctor`'s checks of that one account; the first failing check's fix. */
+function doctorCheck(apiUrl: string, logger: Logger): AccountCheck {
+  return async (account) => {
+    const report = await checkAccount(account, { apiUrl, accounts: [account], simulator: false, timeoutMs: 10_000, logger });
+    const failed = Object.entries(report.checks).find(([, outcome]) => outcome.status === 'fail');
+    return failed ? `${failed[0]}: ${failed[1].fix ?? failed[1].summary}` : null;
   };
 }
 
