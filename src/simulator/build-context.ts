@@ -110,6 +110,7 @@ export function buildGateway(sim: SimulatorContext, options: SimulatorOptions): 
   return new GatewayServer(
     {
       accounts: sim.accounts,
+      gatewayDown: (token) => sim.faults.gatewayDown(token),
       sessions: sim.sessions,
       bot: { token: sim.botToken, user: sim.botUser, applicationId: sim.applicationId },
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_MS,

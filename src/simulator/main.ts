@@ -4,7 +4,7 @@
  * stderr). Environment: SIMULATOR_PORT (4100), SIMULATOR_HOST (127.0.0.1),
  * SIMULATOR_ACCOUNTS (number of demo accounts, 1), SIMULATOR_BOT_DELAY_MS (3000), LOG_LEVEL.
  * Lines on stdin script an account's faults while it runs (docs/discord-protocol.md, Account health):
- * `fault <channel> captcha|verificationRequired|accessLost|none`, `revoke <channel>`,
+ * `fault <channel> captcha|verificationRequired|accessLost|gatewayDown|none`, `revoke <channel>`,
  * `warn <channel>` (the bot's next answer there restricts the account), `person <channel>`.
  */
 import { createInterface } from 'node:readline';
@@ -35,7 +35,7 @@ process.stdout.write(
   `DISCORD_ACCOUNTS='${JSON.stringify(accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token, minGapMs: 0, jitterMs: 0 })))}'\n`,
 );
 
-const FAULTS: readonly string[] = ['captcha', 'verificationRequired', 'accessLost'];
+const FAULTS: readonly string[] = ['captcha', 'verificationRequired', 'accessLost', 'gatewayDown'];
 const COMMANDS: Record<string, (channel: string, arg: string | undefined) => void> = {
   fault: (channel, fault) =>
     simulator.setAccountFault(

@@ -8,6 +8,8 @@ import type { GatewayLink, GatewaySession, SessionRegistry } from './sessions.js
 
 export interface ConnectionDeps {
   accounts: AccountRegistry;
+  /** A scripted outage for this token: its IDENTIFY is closed with 4000. */
+  gatewayDown: (token: string) => boolean;
   sessions: SessionRegistry;
   bot: { token: string; user: APIUser; applicationId: string };
   heartbeatIntervalMs: number;
@@ -139,6 +141,10 @@ function identify(d: unknown, link: GatewayLink, deps: ConnectionDeps, closeWith
   const user = token === undefined ? undefined : deps.accounts.userByToken(token);
   if (!user) {
     closeWith(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
+    return undefined;
+  }
+  if (deps.gatewayDown(user.token)) {
+    closeWith(GatewayCloseCodes.UnknownError, 'Unknown error.');
     return undefined;
   }
   const session = deps.sessions.create('user', user.token, user.user.id, 0);

@@ -2,13 +2,14 @@
  * Scripted account faults: what Discord answers an account that needs a person (docs/discord-protocol.md,
  * "Account health"), set per user token until cleared. A captcha or a verification demand refuses
  * the account's writes (every REST call but GET; Discord asks for them on actions, the account can
- * still read); lost access refuses whatever names a channel or a guild. A revoked token is not here:
+ * still read); lost access refuses whatever names a channel or a guild; a gateway outage closes the
+ * account's every IDENTIFY with 4000 (it may try again, and never gets a session). A revoked token is not here:
  * the token is simply unknown (AccountRegistry.revoke), so REST answers 401 and the gateway 4004.
  */
 import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { json, type HttpResponse } from '../http/responses.js';
 
-export type AccountFault = 'captcha' | 'verificationRequired' | 'accessLost';
+export type AccountFault = 'captcha' | 'verificationRequired' | 'accessLost' | 'gatewayDown';
 
 /** The captcha answer self-bot libraries report (inferred: the web client's captcha flow). */
 export const CAPTCHA_BODY = {
@@ -33,6 +34,7 @@ const ANSWERS: Record<AccountFault, { applies(method: string, path: string): boo
     applies: (_method, path) => /^\/(channels|guilds|interactions)\b/.test(path),
     response: () => json(403, { message: 'Missing Access', code: RESTJSONErrorCodes.MissingAccess }),
   },
+  gatewayDown: { applies: () => false, response: () => json(500, { message: '500: Internal Server Error', code: 0 }) },
 };
 
 export class AccountFaults {
@@ -41,6 +43,11 @@ export class AccountFaults {
   set(token: string, fault: AccountFault | null): void {
     if (fault === null) this.faults.delete(token);
     else this.faults.set(token, fault);
+  }
+
+  /** Whether the gateway refuses this token's sessions (closed with 4000 at IDENTIFY). */
+  gatewayDown(token: string): boolean {
+    return this.faults.get(token) === 'gatewayDown';
   }
 
   /** Discord's answer to this request of `token`'s account, when a fault refuses it. */
