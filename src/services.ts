@@ -176,12 +176,15 @@ async function resolveDiscord(
 
 /** A command this server did not send in an account's channel: logged, and the channel held until it is answered. */
 function recordForeignCommand(event: ForeignCommandEvent, jobs: Promise<JobService>, logger: Logger): void {
-  logger.warn(
-    { channel: event.channel, ...event.evidence, running: event.running },
-    "a command this server did not send in an account's channel",
-  );
   jobs
     .then((service) => service.accounts.foreignCommand(event.channel, event.interactionId, event.running))
+    .then((recorded) => {
+      if (recorded && event.running)
+        logger.warn(
+          { channel: event.channel, ...event.evidence },
+          "a command this server did not send runs in an account's channel: no job starts there until the bot answered it",
+        );
+    })
     .catch((error: unknown) => logger.warn({ err: error, channel: event.channel }, 'could not record a foreign command'));
 }
 

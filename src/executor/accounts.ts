@@ -59,9 +59,13 @@ export function createAccountRegistry(deps: AccountRegistryDeps): AccountRegistr
       return view((await health.resume(channel))!);
     },
     async foreignCommand(channel, interactionId, running) {
+      // A placeholder in a channel that a job holds is that job's (sent by another instance, whose
+      // gateway session is not this one), or a person's that the running job cannot avoid anyway.
+      if (running && (await coordinator.lease(channel))) return false;
       // Bounded: a command the bot never answers frees the channel after the job timeout.
       const foreign = running ? { interactionId, until: now() + config.jobs.timeoutMs } : null;
       await coordinator.setForeignCommand(channel, foreign, interactionId);
+      return true;
     },
     watch: (channel, signal) => watchAccounts(deps, channel, signal),
   };

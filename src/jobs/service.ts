@@ -103,8 +103,11 @@ export interface AccountRegistry {
   resume(channel: string): Promise<AccountView>;
   /** The accounts' current views first, then each change (of one channel, or all with null). */
   watch(channel: string | null, signal: AbortSignal): AsyncIterable<AccountView>;
-  /** A command this server did not send runs in the channel (`running`), or the bot answered it. */
-  foreignCommand(channel: string, interactionId: string, running: boolean): Promise<void>;
+  /**
+   * A command this instance did not send runs in the channel (`running`: ignored while a job holds the
+   * channel, whichever instance sent it), or the bot answered it. True when it was recorded.
+   */
+  foreignCommand(channel: string, interactionId: string, running: boolean): Promise<boolean>;
 }
 
 /** A time-limited link to our copy of a result file. */
