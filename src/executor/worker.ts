@@ -79,7 +79,9 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
   const finish = async (patch: JobPatch, ran = adopted || hooks.sent()): Promise<Job | null> => {
     const outcome: JobPatch = { finishedAt: new Date(now()).toISOString(), ...patch };
     attempted = outcome;
-    const pace = ran ? { readyAt: nextCommandAt(deps.pacing, now(), deps.random) } : undefined;
+    // Without a gap there is nothing to write (and no clock skew between instances to hold the next claim back).
+    const paced = ran && deps.pacing.minGapMs + deps.pacing.jitterMs > 0;
+    const pace = paced ? { readyAt: nextCommandAt(deps.pacing, now(), deps.random) } : undefined;
     const giveUpAt = now() + WRITE_RETRY_WINDOW_MS;
     for (let attempt = 1; ; attempt++) {
       try {
