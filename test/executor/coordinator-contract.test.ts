@@ -320,7 +320,7 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     for (let i = 0; i < 3; i++) await c.createJob(newJob({ requestedChannel: A }), true);
 
     // Pacing: a terminal write that releases the channel sets the account's readyAt, in the same step.
-    const first = claimRequest(A, { nowMs, gate });
+    const first = claimRequest(A, { nowMs, gate, ttlMs: 30_000 });
     const started = claimed(await c.claim(first));
     const events: string[] = [];
     const stop = await c.subscribe(EVENT_CHANNEL_FREED, (channel) => events.push(channel));
@@ -363,7 +363,8 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     await setUp();
     const jobs = [newJob(), newJob()];
     for (const job of jobs) await c.createJob(job, true);
-    const request = claimRequest(A, { recordsCommands: true });
+    // A lease that outlives the test's steps on a loaded machine.
+    const request = claimRequest(A, { recordsCommands: true, ttlMs: 30_000 });
     const started = claimed(await c.claim(request));
     expect(await c.handBack(started.job.id, A, 'not-the-token')).toBeNull();
     expect(await c.handBack(started.job.id, B, request.token)).toBeNull();
