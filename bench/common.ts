@@ -22,6 +22,9 @@ export function benchEnv(prefix: string, extra: Record<string, string> = {}): Re
     // Measure our overhead, not Discord's pacing: at 50 requests/s per account (2 REST calls a job)
     // zero-delay jobs on one account cannot go faster than 25/s whatever the server does.
     DISCORD_GLOBAL_RATE_LIMIT: '100000',
+    // Benchmarks measure the server, not the pacing real accounts need (the server logs that it is off).
+    ACCOUNT_MIN_GAP_MS: '0',
+    ACCOUNT_JITTER_MS: '0',
     LOG_LEVEL: 'silent',
     ...extra,
   };

@@ -131,6 +131,12 @@ export const ERROR_CODES = {
     description: 'Discord refused the account token (401/403/close 4004); the account is taken out of rotation.',
   },
   DISCORD_ERROR: { httpStatus: null, appearsOn: 'job', description: 'Discord answered with an unexpected error.' },
+  ACCOUNT_UNAVAILABLE: {
+    httpStatus: null,
+    appearsOn: 'both',
+    description:
+      "The account the request or job must run on needs a person (captcha, token, verification, access, moderation, proxy) or is paused, and no other account may run it; the account's state, reason and evidence in errorDetails (a job) or extensions (a request). resumeAccount refused by a failing check says so too.",
+  },
   TIMEOUT: { httpStatus: null, appearsOn: 'job', description: 'The bot did not reply within JOB_TIMEOUT_MS.' },
   EXECUTOR_LOST: {
     httpStatus: null,

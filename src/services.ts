@@ -4,11 +4,15 @@
  * REDIS_URL is unset) and callbacks.
  */
 import type { Logger } from 'pino';
+import { createAlertSender } from './callbacks/account-alerts.js';
 import { createCallbackDispatcher } from './callbacks/index.js';
 import type { Config } from './config.js';
 import { createDiscordDriver } from './discord/index.js';
+import type { ForeignCommandEvent } from './discord/foreign-commands.js';
 import type { DiscordAccount } from './discord/types.js';
-import { createJobService, openExecutorStores } from './executor/index.js';
+import { createJobService, DEMO_ACCOUNT_LABEL, openExecutorStores, type AccountCheck } from './executor/index.js';
+import { isUnpaced, pacingOf } from './jobs/account-pacing.js';
+import { checkAccount } from './doctor/runner.js';
 import { filesRouteFor, type FilesRequestHandler } from './http/files-route.js';
 import type { GraphQLServerDeps } from './http/app.js';
 import type { ReadinessCheck } from './http/server.js';
@@ -43,10 +47,12 @@ export async function startServices(config: Config, logger: Logger, options: { i
     );
   }
   const discord = await resolveDiscord(config, logger);
+  logPacing(config, discord.accounts, logger);
   // Created first so every part can report to it; its scrape-time source reads the job service
   // (created below; no scrape can come before the server starts).
   const metrics = createMetricsRegistry({
     channels: () => countChannels(jobs),
+    accountStates: () => countAccountStates(jobs),
     jobCounts: async () => {
       const [queue, channels] = await Promise.all([stores.coordinator.queueSize(''), countChannels(jobs)]);
       // One job runs per busy channel.
@@ -60,6 +66,14 @@ export async function startServices(config: Config, logger: Logger, options: { i
     globalRequestsPerSecond: config.discord.globalRequestsPerSecond,
     gateway: { onReconnect: () => metrics.metrics.gatewayReconnect() },
     onRateLimited: (path) => metrics.metrics.discordRateLimited(discordRouteOf(path)),
+    // Built before the job service: its events reach the service once it exists.
+    onForeignCommand: (event) => recordForeignCommand(event, jobsReady, logger),
+  });
+  const { promise: jobsReady, resolve: setJobsReady } = Promise.withResolvers<Awaited<ReturnType<typeof createJobService>>>();
+  const alerts = createAlertSender({
+    url: config.accounts.alertUrl,
+    callbacks: config.callbacks,
+    logger: logger.child({ component: 'alerts' }),
   });
 
   const stores = await openExecutorStores(config, logger.child({ component: 'executor' }));
@@ -72,7 +86,10 @@ export async function startServices(config: Config, logger: Logger, options: { i
     accounts: discord.accounts,
     logger: logger.child({ component: 'executor' }),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+    alerts,
+    checkAccount: doctorCheck(discord.apiUrl, logger),
   });
+  setJobsReady(jobs);
   const instrumented = instrumentJobService(jobs, metrics.metrics);
 
   // The store creates each job's callback task with its terminal state; the dispatcher delivers.
@@ -122,6 +139,7 @@ export async function startServices(config: Config, logger: Logger, options: { i
       instrumented.stop();
       await jobs.close(config.shutdownTimeoutMs);
       await callbacks.close();
+      await alerts.close();
       await stores.close();
       await driver.close();
       await discord.simulator?.close();
@@ -151,14 +169,54 @@ async function resolveDiscord(
     botDelayMs: config.simulator.botDelayMs,
     logger: logger.child({ component: 'simulator' }),
   });
-  const demo = simulator.createAccount();
+  const demo = simulator.addDemoAccount();
   logger.warn(
     { apiUrl: simulator.apiUrl, channel: demo.channelId, botDelayMs: config.simulator.botDelayMs },
-    'DISCORD_ACCOUNTS unset: running against the built-in Discord SIMULATOR with one demo account (results are simulated, no real Discord is contacted)',
+    'DISCORD_ACCOUNTS unset: running against the built-in Discord SIMULATOR with one demo account, the same at every start (results are simulated, no real Discord is contacted)',
   );
   return {
     apiUrl: simulator.apiUrl,
-    accounts: [{ channel: demo.channelId, server: demo.guildId, discord: demo.token, label: 'simulated demo account' }],
+    // A simulated account needs no protection from bans: no pacing (logged by logPacing).
+    accounts: [{ channel: demo.channelId, server: demo.guildId, discord: demo.token, label: DEMO_ACCOUNT_LABEL, minGapMs: 0, jitterMs: 0 }],
     simulator,
   };
+}
+
+/** A command this server did not send in an account's channel: logged, and the channel held until it is answered. */
+function recordForeignCommand(event: ForeignCommandEvent, jobs: Promise<JobService>, logger: Logger): void {
+  jobs
+    .then((service) => service.accounts.foreignCommand(event.channel, event.interactionId, event.running))
+    .then((recorded) => {
+      if (recorded && event.running)
+        logger.warn(
+          { channel: event.channel, ...event.evidence },
+          "a command this server did not send runs in an account's channel: no job starts there until the bot answered it",
+        );
+    })
+    .catch((error: unknown) => logger.warn({ err: error, channel: event.channel }, 'could not record a foreign command'));
+}
+
+/** resumeAccount's check: `npm run doctor`'s checks of that one account; the first failing check's fix. */
+function doctorCheck(apiUrl: string, logger: Logger): AccountCheck {
+  return async (account) => {
+    const report = await checkAccount(account, { apiUrl, accounts: [account], simulator: false, timeoutMs: 10_000, logger });
+    const failed = Object.entries(report.checks).find(([, outcome]) => outcome.status === 'fail');
+    return failed ? `${failed[0]}: ${failed[1].fix ?? failed[1].summary}` : null;
+  };
+}
+
+/** One line at start: which accounts run without pacing (the simulator's demo account, benchmarks) and which are paced. */
+function logPacing(config: Config, accounts: readonly DiscordAccount[], logger: Logger): void {
+  const unpaced = accounts.filter((a) => isUnpaced(pacingOf(a, config.accounts.pacing))).map((a) => a.label ?? a.channel);
+  const paced = accounts.length - unpaced.length;
+  if (unpaced.length > 0)
+    logger.warn({ accounts: unpaced }, `account pacing is OFF for ${unpaced.length} account(s): commands follow each other at once`);
+  if (paced > 0) logger.info({ pacing: config.accounts.pacing }, `account pacing on for ${paced} account(s)`);
+}
+
+/** Accounts by health state, for /metrics. */
+async function countAccountStates(service: Pick<JobService, 'accounts'>): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const account of await service.accounts.list()) counts[account.health.state] = (counts[account.health.state] ?? 0) + 1;
+  return counts;
 }

@@ -2,19 +2,39 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { DiscordAccount } from '../jobs/account.js';
+import { accountSettingProblems, isTimeZone, MAX_GAP_MS, parseActiveHours, type PacingDefaults } from '../jobs/account-pacing.js';
 import { BOT_PLANS } from '../jobs/command-costs.js';
 import { int, withoutTrailingSlashes, type Parsed } from './variables.js';
+
+/**
+ * Pacing defaults for real accounts (the README's "Accounts in the field" gives the reasoning): 15 s
+ * between the bot's answer and the next command, plus up to 15 s drawn at random, so commands never
+ * come at a machine's fixed rhythm (at most about 160 an hour, far above a free account's credits).
+ */
+export const DEFAULT_MIN_GAP_MS = '15000';
+export const DEFAULT_JITTER_MS = '15000';
 
 export const DISCORD_VARIABLES = {
   DISCORD_ACCOUNTS: { schema: z.string().min(1), default: undefined, secret: true },
   DISCORD_API_URL: { schema: z.string().url().transform(withoutTrailingSlashes), default: 'https://discord.com/api' },
   DISCORD_GLOBAL_RATE_LIMIT: { schema: int(1), default: '50' },
   SIMULATOR_BOT_DELAY_MS: { schema: int(0), default: '3000' },
+  ACCOUNT_MIN_GAP_MS: { schema: int(0, MAX_GAP_MS), default: DEFAULT_MIN_GAP_MS },
+  ACCOUNT_JITTER_MS: { schema: int(0, MAX_GAP_MS), default: DEFAULT_JITTER_MS },
+  ACCOUNT_DAILY_COMMANDS: { schema: int(1), default: undefined },
+  ACCOUNT_ACTIVE_HOURS: {
+    schema: z.string().refine((v) => parseActiveHours(v) !== null, 'must be HH:MM-HH:MM (24-hour clock, start ≠ end), e.g. 08:00-23:30'),
+    default: undefined,
+  },
+  ACCOUNT_TIMEZONE: { schema: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris'), default: 'UTC' },
+  ACCOUNT_ALERT_URL: { schema: z.string().url(), default: undefined },
 } as const;
 
 export interface DiscordConfig {
   discord: { apiUrl: string; accounts: DiscordAccount[] | null; globalRequestsPerSecond: number };
   simulator: { botDelayMs: number };
+  /** The ACCOUNT_* pacing globals each account's own settings override, and where alerts go. */
+  accounts: { pacing: PacingDefaults; alertUrl: string | null };
 }
 
 /** The accounts' problems are pushed to `problems`. */
@@ -30,6 +50,16 @@ export function discordConfigOf(p: Parsed<typeof DISCORD_VARIABLES>, problems: s
   return {
     discord: { apiUrl: p.DISCORD_API_URL, accounts, globalRequestsPerSecond: p.DISCORD_GLOBAL_RATE_LIMIT },
     simulator: { botDelayMs: p.SIMULATOR_BOT_DELAY_MS },
+    accounts: {
+      pacing: {
+        minGapMs: p.ACCOUNT_MIN_GAP_MS,
+        jitterMs: p.ACCOUNT_JITTER_MS,
+        dailyCommands: p.ACCOUNT_DAILY_COMMANDS ?? null,
+        activeHours: p.ACCOUNT_ACTIVE_HOURS ?? null,
+        timezone: p.ACCOUNT_TIMEZONE,
+      },
+      alertUrl: p.ACCOUNT_ALERT_URL ?? null,
+    },
   };
 }
 
@@ -42,6 +72,12 @@ const accountSchema = z
     discord: z.string().min(10, 'discord must be the account user token'),
     label: z.string().max(100).optional(),
     plan: z.enum(BOT_PLANS).optional(),
+    proxy: z.string().optional(),
+    minGapMs: z.unknown().optional(),
+    jitterMs: z.unknown().optional(),
+    dailyCommands: z.unknown().optional(),
+    activeHours: z.unknown().optional(),
+    timezone: z.unknown().optional(),
   })
   .passthrough();
 
@@ -59,17 +95,31 @@ export function parseAccounts(value: string): DiscordAccount[] {
     throw new Error(result.error.issues.map((i) => `[${i.path.join('.')}] ${i.message}`).join('; '));
   }
   const channels = new Set<string>();
+  const problems: string[] = [];
   for (const account of result.data) {
     if (channels.has(account.channel)) throw new Error(`channel ${account.channel} is listed twice`);
     channels.add(account.channel);
+    const named = `account of channel ${account.channel}${account.label ? ` (${account.label})` : ''}`;
+    for (const problem of accountSettingProblems(account as DiscordAccount)) problems.push(`${named}: ${problem}`);
   }
-  return result.data.map(({ channel, server, discord, label, plan }) => ({
-    channel,
-    server,
-    discord,
-    ...(label ? { label } : {}),
-    ...(plan ? { plan } : {}),
-  }));
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return result.data.map((a) => {
+    const { channel, server, discord, label, plan, proxy } = a;
+    const pacing = a as DiscordAccount;
+    return {
+      channel,
+      server,
+      discord,
+      ...(label ? { label } : {}),
+      ...(plan ? { plan } : {}),
+      ...(proxy ? { proxy } : {}),
+      ...(pacing.minGapMs !== undefined ? { minGapMs: pacing.minGapMs } : {}),
+      ...(pacing.jitterMs !== undefined ? { jitterMs: pacing.jitterMs } : {}),
+      ...(pacing.dailyCommands !== undefined ? { dailyCommands: pacing.dailyCommands } : {}),
+      ...(pacing.activeHours !== undefined ? { activeHours: pacing.activeHours } : {}),
+      ...(pacing.timezone !== undefined ? { timezone: pacing.timezone } : {}),
+    };
+  });
 }
 
 function readAccountsFile(path: string): string {

@@ -8,7 +8,10 @@ import { maskToken } from '../jobs/model.js';
 import { identifyPayload } from './client-identity.js';
 import { CommandIndex } from './command-index.js';
 import { SessionClosedError } from './gateway-close.js';
+import WebSocket from 'ws';
+import { ForeignCommands, type ForeignCommandEvent } from './foreign-commands.js';
 import { INSIGHTFACESWAP_APPLICATION_ID } from './protocol.js';
+import { gatewayAgent } from './proxy.js';
 import { ReplyMatcher } from './reply-matcher.js';
 import { DiscordRest } from './rest-client.js';
 import { UserGateway } from './user-gateway.js';
@@ -28,6 +31,10 @@ export interface AccountSessionOptions {
   gateway?: GatewayTuning;
   globalRequestsPerSecond?: number;
   onRateLimited?: (path: string) => void;
+  /** Every connection of the account goes through it (src/discord/proxy.ts). */
+  proxy?: string;
+  /** Told of commands in the account's channels that this server did not send (foreign-commands.ts). */
+  onForeignCommand?: (event: ForeignCommandEvent) => void;
 }
 
 export class AccountSession {
@@ -38,6 +45,7 @@ export class AccountSession {
   readonly commands: CommandIndex;
   /** Channels configured on this account. */
   readonly channels = new Set<string>();
+  readonly proxy: string | undefined;
   private readonly unsubscribe: () => void;
   private closing: Promise<void> | undefined;
 
@@ -45,24 +53,39 @@ export class AccountSession {
     const masked = maskToken(options.token);
     // `account`, not `discord`: the app logger redacts any `discord` key, even a masked one.
     this.logger = options.logger.child({ account: masked, ...(options.label ? { label: options.label } : {}) });
+    this.proxy = options.proxy;
     this.rest = new DiscordRest({
       apiUrl: options.apiUrl,
       token: options.token,
       logger: this.logger,
+      ...(options.proxy ? { proxy: options.proxy } : {}),
       ...(options.globalRequestsPerSecond ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}),
       ...(options.onRateLimited ? { onRateLimited: options.onRateLimited } : {}),
     });
+    const agent = gatewayAgent(options.proxy);
     this.gateway = new UserGateway({
       ...options.gateway,
+      ...(agent
+        ? { createSocket: (url: string) => new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000, agent }) }
+        : {}),
       identify: identifyPayload(options.token),
       resolveUrl: (signal) => this.rest.gatewayUrl(signal),
       logger: this.logger.child({ component: 'gateway' }),
     });
     this.matcher = new ReplyMatcher(INSIGHTFACESWAP_APPLICATION_ID, () => this.gateway.userId);
     this.commands = new CommandIndex((guildId, signal) => this.rest.commandIndex(guildId, signal));
+    const foreign = new ForeignCommands({
+      applicationId: INSIGHTFACESWAP_APPLICATION_ID,
+      channels: this.channels,
+      oursWaitIn: (channel) => this.matcher.waitsIn(channel),
+      report: (event) => options.onForeignCommand?.(event),
+    });
     let hadSession = false;
     this.unsubscribe = this.gateway.subscribe({
-      dispatch: (t, d) => this.matcher.handleDispatch(t, d),
+      dispatch: (t, d) => {
+        this.matcher.handleDispatch(t, d);
+        foreign.handleDispatch(t, d);
+      },
       session: (event) => {
         if (event.kind === 'ready' && hadSession) {
           this.logger.warn('gateway session replaced: replies to commands in flight are looked up in channel history');

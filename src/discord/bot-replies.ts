@@ -5,6 +5,7 @@
  * Correcting or adding a wording is an edit of one row; reply-classifier.ts holds no wording.
  */
 
+import type { AccountSignalId } from './account-signals.js';
 import type { DriverFailureCode } from './types.js';
 
 export type BotErrorCode =
@@ -13,6 +14,7 @@ export type BotErrorCode =
   | 'CREDITS_EXHAUSTED'
   | 'DAILY_LIMIT'
   | 'MODERATED'
+  | 'ACCOUNT_WARNING'
   | 'IDENTITY_LIMIT'
   | 'TOO_MANY_IDENTITIES'
   | 'IDENTITY_NOT_FOUND'
@@ -27,6 +29,8 @@ export interface BotErrorPattern {
   readonly pattern: RegExp;
   /** The refusal means the account cannot run more commands until the credits reset (00:00 UTC). */
   readonly spendsAccountForToday: boolean;
+  /** What the refusal says about the account, not the job (src/discord/account-signals.ts). */
+  readonly accountSignal?: Extract<AccountSignalId, 'CREDITS_EXHAUSTED' | 'MODERATION'>;
 }
 
 /** Known refusals, first match wins. */
@@ -48,11 +52,13 @@ export const BOT_REPLIES: readonly BotErrorPattern[] = [
     pattern:
       /(?:not|n't) (?:have )?enough credits|insufficient (?:credits|balance)|\b(?:out|run out|ran out) of credits|no (?:more |remaining )?credits|credits? (?:are |is |have been )?(?:exhausted|used up|depleted)|used (?:up )?all (?:of )?your (?:\w+ )?credits/i,
     spendsAccountForToday: true,
+    accountSignal: 'CREDITS_EXHAUSTED',
   },
   {
     code: 'DAILY_LIMIT',
     pattern: /daily (?:limit|quota)|limit for today|try again tomorrow/i,
     spendsAccountForToday: true,
+    accountSignal: 'CREDITS_EXHAUSTED',
   },
   {
     // Before TOO_MANY_IDENTITIES: "you can save at most 20 ids" is about the saved list, not a swap.
@@ -81,6 +87,14 @@ export const BOT_REPLIES: readonly BotErrorPattern[] = [
     pattern:
       /invalid (?:id ?name|identity name|name)\b|(?:id ?name|identity name)s? (?:must|may|can) (?:only )?(?:contain|be|use)|(?:id ?name|name) (?:is )?too long/i,
     spendsAccountForToday: false,
+  },
+  {
+    // Before MODERATED: a warning about the account names a violation too, but it holds the account, not one image.
+    code: 'ACCOUNT_WARNING',
+    pattern:
+      /\b(?:you|your account|this account|the account)(?: (?:have|has))? (?:been |is |are )?(?:temporarily |permanently )?(?:banned|suspended|restricted|blocked|blacklisted|flagged)\b|\b(?:final |last )?warning\b[^\n]{0,60}\b(?:account|ban|violat\w*)|\baccount (?:is )?(?:on hold|under review)\b/i,
+    spendsAccountForToday: false,
+    accountSignal: 'MODERATION',
   },
   {
     code: 'MODERATED',

@@ -5,7 +5,7 @@
 import type { APIAttachment } from 'discord-api-types/v10';
 import type { BotCommand } from '../jobs/commands.js';
 import type { JobAttachment } from '../jobs/model.js';
-import { jobCodeOf } from './bot-replies.js';
+import { BOT_REPLIES, jobCodeOf } from './bot-replies.js';
 import { readListedIdentities } from './listed-identities.js';
 import type { ReplyOutcome } from './reply-matcher.js';
 import { DriverError, type CommandResult } from './types.js';
@@ -16,10 +16,12 @@ export function settle(outcome: ReplyOutcome, commandSent: boolean, name: BotCom
     case 'reply': {
       const { message, verdict } = outcome;
       if (verdict.kind === 'botError') {
+        const signal = BOT_REPLIES.find((r) => r.code === verdict.reason)?.accountSignal;
         throw new DriverError(jobCodeOf(verdict.reason), `The bot refused the job: ${verdict.text || verdict.reason}`, {
           commandSent,
           reason: verdict.reason,
           details: { reason: verdict.reason, text: verdict.text },
+          ...(signal ? { signal: { id: signal, evidence: { reason: verdict.reason, text: verdict.text, messageId: message.id } } } : {}),
         });
       }
       return {

@@ -21,7 +21,9 @@ import { isInvalidCommandVersion, restFailure } from './rest-errors.js';
 import { DriverError } from './types.js';
 import type { CommandResult, CommandRun, FollowCommand, PicsiHooks, UploadInput } from './types.js';
 import { uploadFiles } from './uploads.js';
+import { probeProxy } from './proxy.js';
 import { GatewayFatalError } from './user-gateway.js';
+import { signalField } from './account-signals.js';
 
 export interface JobDeps {
   session: AccountSession;
@@ -31,6 +33,8 @@ export interface JobDeps {
   /** History fallback after a non-resumable gateway drop. */
   historyPollMs: number;
   historyLimit: number;
+  /** How long a command waits for the account's gateway session before the job moves on. */
+  gatewayReadyMs: number;
 }
 
 type Step = 'gateway' | 'command index' | 'upload' | 'POST /interactions' | 'reply';
@@ -48,7 +52,7 @@ export async function runCommand(deps: JobDeps, command: CommandRun, signal: Abo
   const started = deps.now();
   try {
     scope.check();
-    await scope.guard(session.gateway.waitReady(scope.signal));
+    await gatewayReady(session, scope, deps.gatewayReadyMs);
     step = 'command index';
     let entry = await scope.guard(session.commands.command(server, name, scope.signal));
     step = 'upload';
@@ -119,9 +123,18 @@ export async function runCommand(deps: JobDeps, command: CommandRun, signal: Abo
     log.info({ ms: deps.now() - started, message: result.messageId }, `${name} completed`);
     return result;
   } catch (err) {
-    const failure = toFailure(err, { scope, step, commandSent: commandSent(), waiter, session, timeoutMs: deps.timeoutMs });
+    const failure = await throughProxy(
+      session,
+      toFailure(err, { scope, step, commandSent: commandSent(), waiter, session, timeoutMs: deps.timeoutMs }),
+    );
     log.warn(
-      { code: failure.code, reason: failure.reason, commandSent: failure.commandSent, ms: deps.now() - started },
+      {
+        code: failure.code,
+        reason: failure.reason,
+        commandSent: failure.commandSent,
+        signal: failure.signal?.id,
+        ms: deps.now() - started,
+      },
       `${name} failed: ${failure.message}`,
     );
     throw failure;
@@ -175,6 +188,50 @@ export async function followCommand(
     waiter?.dispose();
   }
 }
+
+/**
+ * Waits for the account's gateway session, at most `waitMs`: a session that is down moves the job to
+ * another account (GATEWAY_UNAVAILABLE, or PROXY_UNREACHABLE when the account's proxy does not answer)
+ * instead of holding it until the job timeout. A proxy that refuses connections fails at once.
+ */
+async function gatewayReady(session: AccountSession, scope: JobScope, waitMs: number): Promise<void> {
+  if (session.gateway.ready) return;
+  if (session.proxy) {
+    const probe = await scope.guard(probeProxy(session.proxy));
+    if (!probe.reachable) throw proxyDown(probe);
+  }
+  const bound = AbortSignal.any([scope.signal, AbortSignal.timeout(waitMs)]);
+  try {
+    await scope.guard(session.gateway.waitReady(bound));
+  } catch (err) {
+    if (scope.endReason || err instanceof GatewayFatalError || err instanceof ScopeEndedError) throw err;
+    throw new DriverError('DISCORD_ERROR', `The account's gateway session was not ready within ${waitMs} ms`, {
+      commandSent: false,
+      signal: { id: 'GATEWAY_UNAVAILABLE', evidence: { gateway: session.gateway.state, waitedMs: waitMs } },
+      details: { step: 'gateway', gateway: session.gateway.state },
+    });
+  }
+}
+
+const proxyDown = (probe: { error: string; proxy: string }) =>
+  new DriverError('DISCORD_ERROR', `The account's proxy ${probe.proxy} is unreachable (${probe.error})`, {
+    commandSent: false,
+    signal: { id: 'PROXY_UNREACHABLE', evidence: { proxy: probe.proxy, error: probe.error } },
+    details: { step: 'proxy', proxy: probe.proxy, error: probe.error },
+  });
+
+/**
+ * A failure without an answer of Discord's (no status: a connection error, a gateway that never came
+ * up) on an account with a proxy: the proxy is checked, and when it does not answer, that is the cause.
+ */
+async function throughProxy(session: AccountSession, failure: DriverError): Promise<DriverError> {
+  const unanswered = failure.code === 'DISCORD_ERROR' && (failure.signal?.id === 'GATEWAY_UNAVAILABLE' || !hasStatus(failure.details));
+  if (!session.proxy || failure.commandSent || !unanswered || failure.signal?.id === 'PROXY_UNREACHABLE') return failure;
+  const probe = await probeProxy(session.proxy);
+  return probe.reachable ? failure : proxyDown(probe);
+}
+
+const hasStatus = (details: unknown) => typeof details === 'object' && details !== null && 'status' in details;
 
 interface ReplyContext {
   session: AccountSession;
@@ -249,7 +306,7 @@ function toFailure(err: unknown, c: FailureContext): DriverError {
       `Discord gateway refused the account: ${err.message}`,
       {
         commandSent: c.commandSent,
-        disableAccount: err.unauthorized,
+        ...signalField(err),
         details: { closeCode: err.closeCode, closeReason: err.closeReason },
       },
     );

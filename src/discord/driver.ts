@@ -19,7 +19,9 @@ import type {
   PicsiHooks,
   PicsiResult,
 } from './types.js';
+import type { ForeignCommandEvent } from './foreign-commands.js';
 import { GatewayFatalError } from './user-gateway.js';
+import { signalField } from './account-signals.js';
 
 export interface DiscordDriverOptions {
   /** DISCORD_API_URL, e.g. https://discord.com/api (no version; the driver uses v9). */
@@ -39,6 +41,10 @@ export interface DiscordDriverOptions {
   /** Channel history polling after a non-resumable gateway drop (default 2000 ms, 50 messages). */
   historyPollMs?: number;
   historyLimit?: number;
+  /** How long a job waits for its account's gateway session before it moves on (default 15000). */
+  gatewayReadyMs?: number;
+  /** Told of commands in an account's channel that this server did not send (src/discord/foreign-commands.ts). */
+  onForeignCommand?: (event: ForeignCommandEvent) => void;
 }
 
 /** Counters for leak checks and readiness probes. */
@@ -62,35 +68,40 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
   const now = options.now ?? Date.now;
   const newNonce = options.newNonce ?? createNonceFactory(now);
   const logger = options.logger.child({ component: 'discord' });
+  /** Sessions by token and proxy (an account moved to another proxy gets a new session). */
   const sessions = new Map<string, AccountSession>();
   const channelTokens = new Map<string, string>();
+  const sessionKey = (account: DiscordAccount) => `${account.discord}|${account.proxy ?? ''}`;
   const shutdown = new AbortController();
   let running = 0;
 
   function sessionFor(account: DiscordAccount): AccountSession {
     if (shutdown.signal.aborted) throw new DriverError('ABORTED', 'Discord driver is closed', { commandSent: false });
+    const key = sessionKey(account);
     const previous = channelTokens.get(account.channel);
-    if (previous !== undefined && previous !== account.discord) {
+    if (previous !== undefined && previous !== key) {
       // The channel moved to another token: its old session closes in the background.
       release(account.channel).catch((error: unknown) =>
         logger.warn({ err: error, channel: account.channel }, 'discord: closing the previous session failed'),
       );
     }
-    let session = sessions.get(account.discord);
+    let session = sessions.get(key);
     if (!session) {
       session = new AccountSession({
         token: account.discord,
         apiUrl: options.apiUrl,
         logger,
         ...(account.label ? { label: account.label } : {}),
+        ...(account.proxy ? { proxy: account.proxy } : {}),
+        ...(options.onForeignCommand ? { onForeignCommand: options.onForeignCommand } : {}),
         ...(options.gateway ? { gateway: options.gateway } : {}),
         ...(options.globalRequestsPerSecond ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}),
         ...(options.onRateLimited ? { onRateLimited: options.onRateLimited } : {}),
       });
-      sessions.set(account.discord, session);
+      sessions.set(key, session);
     }
     session.channels.add(account.channel);
-    channelTokens.set(account.channel, account.discord);
+    channelTokens.set(account.channel, key);
     session.gateway.start();
     return session;
   }
@@ -124,6 +135,7 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
         newNonce,
         historyPollMs: options.historyPollMs ?? 2000,
         historyLimit: options.historyLimit ?? 50,
+        gatewayReadyMs: options.gatewayReadyMs ?? 15_000,
       };
       return await run(deps, AbortSignal.any([signal, shutdown.signal]));
     } finally {
@@ -149,7 +161,7 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
             `Discord gateway refused the account: ${err.message}`,
             {
               commandSent: false,
-              disableAccount: err.unauthorized,
+              ...signalField(err),
               details: { closeCode: err.closeCode, closeReason: err.closeReason },
             },
           );
@@ -187,6 +199,8 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
         });
       }
     },
+
+    dispatcherFor: (account) => sessionFor(account).rest.agent,
 
     isReady(channel) {
       const token = channelTokens.get(channel);

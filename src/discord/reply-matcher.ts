@@ -100,6 +100,12 @@ export class ReplyMatcher {
     return this.byNonce.size;
   }
 
+  /** Whether a command of ours waits for its answer in this channel. */
+  waitsIn(channelId: string): boolean {
+    for (const entry of this.byNonce.values()) if (entry.channelId === channelId) return true;
+    return false;
+  }
+
   register(init: RegisterInit): ReplyWaiter {
     const { promise: outcome, resolve } = Promise.withResolvers<ReplyOutcome>();
     const { followed, answer, ...where } = init;

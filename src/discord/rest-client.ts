@@ -8,8 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RateLimitError, REST } from '@discordjs/rest';
 import type { APIMessage, RESTGetAPIGatewayResult } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
-import { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
 import { createTransport } from './http-transport.js';
+import { accountDispatcher } from './proxy.js';
 import type { RequestInfo } from './http-transport.js';
 import type {
   ApplicationCommandIndex,
@@ -35,6 +36,8 @@ export interface DiscordRestOptions {
   globalRequestsPerSecond?: number;
   /** Told the URL path of every request Discord answered with 429 (metrics). */
   onRateLimited?: (path: string) => void;
+  /** The account's proxy: every connection goes through it. */
+  proxy?: string;
 }
 
 /** What happened on the wire to one /interactions request (by nonce). */
@@ -45,13 +48,14 @@ export interface InvokeTrace {
 }
 
 export class DiscordRest {
-  /** The account's connection pool, shared with the attachment uploads. */
-  readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 8 });
+  /** The account's connection pool (through its proxy, if any), shared with the uploads and result downloads. */
+  readonly agent: Dispatcher;
   private readonly rest: REST;
   private readonly traces = new Map<string, InvokeTrace>();
   private readonly auth: { auth: false; headers: Record<string, string> };
 
   constructor(private readonly options: DiscordRestOptions) {
+    this.agent = accountDispatcher(options.proxy);
     this.auth = { auth: false, headers: { Authorization: options.token } };
     this.rest = new REST({
       api: options.apiUrl,

@@ -1,10 +1,12 @@
 /**
- * Turns what a REST call threw into the driver's typed failure. One table decides: 401/403 and
- * captcha take the account out of rotation, a 429 carries Discord's retry_after, the rest is
- * DISCORD_ERROR with Discord's code and message. Details never hold a token (none is in these
+ * Turns what a REST call threw into the driver's typed failure. What it says about the account comes
+ * from one table (account-signals.ts: a captcha, a rejected token, lost access, a 429's cooldown…);
+ * a refusal that names the account is DISCORD_UNAUTHORIZED, a 429 carries Discord's retry_after, the
+ * rest is DISCORD_ERROR with Discord's code and message. Details never hold a token (none is in these
  * errors: the library keeps headers out of them).
  */
 import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
+import { signalOfRestAnswer } from './account-signals.js';
 import { DriverError } from './types.js';
 import { INVALID_COMMAND_VERSION_ERROR, INVALID_FORM_BODY_CODE } from './protocol.js';
 import type { InvokeTrace } from './rest-client.js';
@@ -31,10 +33,12 @@ export function restFailure(err: unknown, ctx: FailureContext): DriverError {
   if (err instanceof RateLimitError) return rateLimited(err, ctx);
   if (err instanceof DiscordAPIError) {
     const raw = err.rawError as unknown as Record<string, unknown>;
-    if ('captcha_key' in raw) {
+    const { commandSent } = ctx;
+    const signal = signalOfRestAnswer(err.status, raw, ctx.step) ?? undefined;
+    if (signal?.id === 'CAPTCHA') {
       return new DriverError('DISCORD_UNAUTHORIZED', `Discord asked for a captcha on ${ctx.step}`, {
-        commandSent: ctx.commandSent,
-        disableAccount: true,
+        commandSent,
+        signal,
         details: { status: err.status, captcha: true, captcha_key: raw.captcha_key, captcha_service: raw.captcha_service },
         cause: err,
       });
@@ -47,14 +51,15 @@ export function restFailure(err: unknown, ctx: FailureContext): DriverError {
     };
     if (err.status === 401 || err.status === 403) {
       return new DriverError('DISCORD_UNAUTHORIZED', `Discord refused the account on ${ctx.step} (HTTP ${err.status})`, {
-        commandSent: ctx.commandSent,
-        disableAccount: true,
+        commandSent,
+        ...(signal ? { signal } : {}),
         details,
         cause: err,
       });
     }
     return new DriverError('DISCORD_ERROR', `Discord answered ${ctx.step} with HTTP ${err.status}: ${details.message}`, {
-      commandSent: ctx.commandSent,
+      commandSent,
+      ...(signal ? { signal } : {}),
       details,
       cause: err,
     });
@@ -78,17 +83,21 @@ function rateLimited(err: RateLimitError, ctx: FailureContext): DriverError {
   const body = ctx.invoke?.rateLimitBody;
   const retryAfter = typeof body === 'object' && body !== null ? (body as { retry_after?: unknown }).retry_after : undefined;
   if (typeof retryAfter === 'number') {
+    const signal = signalOfRestAnswer(429, body as Record<string, unknown>, ctx.step) ?? undefined;
     return new DriverError('DISCORD_RATE_LIMITED', `Discord /interactions failed with HTTP status 429`, {
       commandSent: ctx.commandSent,
       retryAfterMs: Math.ceil(retryAfter * 1000),
       details: body,
+      ...(signal ? { signal } : {}),
       cause: err,
     });
   }
   // The library refused before sending: the bucket is still exhausted from an earlier 429.
+  const waitMs = Math.max(0, Math.ceil(err.retryAfter));
   return new DriverError('DISCORD_RATE_LIMITED', `Discord rate limit on ${ctx.step} not yet reset`, {
     commandSent: ctx.commandSent,
-    retryAfterMs: Math.max(0, Math.ceil(err.retryAfter)),
+    retryAfterMs: waitMs,
+    signal: { id: 'RATE_LIMITED', evidence: { route: ctx.step, local: true, retry_after: waitMs / 1000 }, waitMs, refused: true },
     details: {
       message: 'The resource is being rate limited.',
       retry_after: Math.max(0, err.retryAfter) / 1000,

@@ -3,6 +3,8 @@
  * types; the real driver (discord REST + user gateway) and test stubs implement `PicsiDriver`.
  */
 import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { ACCOUNT_SIGNALS, type AccountSignal } from './account-signals.js';
 import type { DiscordAccount } from '../jobs/account.js';
 import type { BotCommand } from '../jobs/commands.js';
 import type { JobAttachment, SentCommand } from '../jobs/model.js';
@@ -110,8 +112,12 @@ export interface DriverErrorInit {
   details?: unknown;
   /** True once POST /interactions was sent (the command may have run). */
   commandSent: boolean;
-  /** True when the account must be taken out of rotation (401/403, close 4004, captcha). */
-  disableAccount?: boolean;
+  /**
+   * What the failure says about the account, not the job (src/discord/account-signals.ts). A signal
+   * read from Discord's answer to a request (a 4xx or a 429) also says that request was refused: a
+   * command in it did not run, even when it reached the wire.
+   */
+  signal?: AccountSignal;
   cause?: unknown;
 }
 
@@ -121,7 +127,7 @@ export class DriverError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly details: unknown;
   readonly commandSent: boolean;
-  readonly disableAccount: boolean;
+  readonly signal: AccountSignal | undefined;
 
   constructor(
     readonly code: DriverFailureCode,
@@ -133,7 +139,17 @@ export class DriverError extends Error {
     this.retryAfterMs = init.retryAfterMs;
     this.details = init.details;
     this.commandSent = init.commandSent;
-    this.disableAccount = init.disableAccount ?? false;
+    this.signal = init.signal;
+  }
+
+  /** The command may have run: it reached the wire and Discord did not refuse it with an account signal. */
+  get commandMayHaveRun(): boolean {
+    return this.commandSent && !(this.signal?.refused ?? false);
+  }
+
+  /** The account needs a person before it is used again (its signal says so). */
+  get disableAccount(): boolean {
+    return this.signal !== undefined && ACCOUNT_SIGNALS[this.signal.id].state === 'NEEDS_PERSON';
   }
 }
 
@@ -156,5 +172,7 @@ export interface PicsiDriver {
   isReady(channel: string): boolean;
   /** Fresh signed CDN URLs for result URLs that expired (original → refreshed), through `account`. */
   refreshUrls(account: DiscordAccount, urls: string[], signal: AbortSignal): Promise<Map<string, string>>;
+  /** The connection pool of the account's own connections (its proxy, if it has one): result downloads use it too. */
+  dispatcherFor?(account: DiscordAccount): Dispatcher;
   close(): Promise<void>;
 }

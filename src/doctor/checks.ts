@@ -5,6 +5,8 @@
  */
 import type { APIChannel, APIGuild, APIUser } from 'discord-api-types/v10';
 import { INSIGHTFACESWAP_APPLICATION_ID, PICSI_COMMAND_NAME } from '../discord/protocol.js';
+import { probeProxy } from '../discord/proxy.js';
+import { maskProxy } from '../jobs/account-pacing.js';
 import type { Check, CheckOutcome } from './types.js';
 import { commandsOutcome } from './commands.js';
 
@@ -23,9 +25,26 @@ const fail = (summary: string, fix: string, details?: Record<string, unknown>): 
 /** The file the upload slot is asked for: tiny, and never uploaded. */
 export const PROBE_FILE = { id: '0', filename: 'picsi-doctor.png', file_size: 1 } as const;
 
+const proxy: Check = {
+  name: 'proxy',
+  needs: [],
+  request: (account) => (account.proxy ? `a connection to the proxy ${maskProxy(account.proxy)}` : 'no proxy'),
+  async run({ account }) {
+    if (!account.proxy) return pass('none');
+    const probe = await probeProxy(account.proxy);
+    if (!probe.reachable)
+      return fail(
+        `down (${probe.error})`,
+        `the proxy ${probe.proxy} does not answer (${probe.error}): bring it back or give the account another proxy`,
+        { proxy: probe.proxy, error: probe.error },
+      );
+    return pass(new URL(account.proxy).protocol.replace(':', ''), { proxy: maskProxy(account.proxy) });
+  },
+};
+
 const token: Check = {
   name: 'token',
-  needs: [],
+  needs: ['proxy'],
   request: () => 'GET /users/@me',
   async run({ session }, signal) {
     const user = (await session.rest.get('/users/@me', signal)) as Partial<APIUser>;
@@ -107,4 +126,4 @@ const upload: Check = {
   },
 };
 
-export const CHECKS: readonly Check[] = [token, guild, channel, commands, gateway, upload];
+export const CHECKS: readonly Check[] = [proxy, token, guild, channel, commands, gateway, upload];

@@ -32,6 +32,7 @@ export async function checkAccount(account: DiscordAccount, options: RunOptions)
     apiUrl: options.apiUrl,
     logger: options.logger,
     ...(account.label ? { label: account.label } : {}),
+    ...(account.proxy ? { proxy: account.proxy } : {}),
     // Quick retries inside the check's timeout: a session that cannot reach READY in time is the finding.
     gateway: { handshakeTimeoutMs: options.timeoutMs, reconnect: { initialMs: 250, maxMs: 1000 } },
   });

@@ -7,6 +7,7 @@ const MAX_CELL = 40;
 const COLUMNS: { title: string; cell: (a: AccountReport) => string }[] = [
   { title: 'channel', cell: (a) => a.channel },
   { title: 'label', cell: (a) => a.label ?? '' },
+  { title: 'proxy', cell: (a) => cell(a.checks.proxy) },
   { title: 'user', cell: (a) => cell(a.checks.token) },
   { title: 'guild/channel', cell: (a) => `${cell(a.checks.guild)} / ${cell(a.checks.channel)}` },
   { title: 'commands', cell: (a) => cell(a.checks.commands) },
@@ -36,6 +37,7 @@ export function formatTable(accounts: readonly AccountReport[]): string {
 }
 
 const CHECK_TITLES: Record<CheckName, string> = {
+  proxy: 'proxy',
   token: 'token',
   guild: 'guild',
   channel: 'channel',

@@ -15,7 +15,7 @@ export async function resolveTarget(config: Config): Promise<DoctorTarget> {
     return { apiUrl: config.discord.apiUrl, accounts: config.discord.accounts, simulator: false, close: async () => undefined };
   }
   const simulator = await DiscordSimulator.start({ botDelayMs: config.simulator.botDelayMs });
-  const demo = simulator.createAccount();
+  const demo = simulator.addDemoAccount();
   return {
     apiUrl: simulator.apiUrl,
     accounts: [{ channel: demo.channelId, server: demo.guildId, discord: demo.token, label: 'simulated demo account' }],

@@ -3,7 +3,7 @@ import type { AccountSession } from '../discord/account-session.js';
 import type { DiscordAccount } from '../discord/types.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
-export type CheckName = 'token' | 'guild' | 'channel' | 'commands' | 'gateway' | 'upload';
+export type CheckName = 'proxy' | 'token' | 'guild' | 'channel' | 'commands' | 'gateway' | 'upload';
 
 export interface CheckOutcome {
   status: CheckStatus;

@@ -17,6 +17,11 @@ export class AccountSnapshot {
     private readonly maxAgeMs: number,
   ) {}
 
+  /** An account changed (EVENT_ACCOUNTS): the next read goes to the store. */
+  invalidate(): void {
+    this.accounts = null;
+  }
+
   /** The list, re-read when older than `maxAgeMs` or when `fresh`. */
   async get(fresh = false): Promise<AccountRecord[]> {
     if (fresh || this.accounts === null || this.now() - this.readAt > this.maxAgeMs) {

@@ -9,6 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, echoInput } from '../errors.js';
 import { checkGifTarget, creditCost, DEFAULT_PLAN, GIF_RULES, TARGET_COMMANDS, type TargetShape } from '../jobs/command-costs.js';
+import { currentHealth, inRotation } from '../jobs/account.js';
 import { IDENTITY_COMMANDS, type BotCommand } from '../jobs/commands.js';
 import { inputKeys, newQueuedJob, type FileInfo, type Job } from '../jobs/model.js';
 import type { JobView, SubmitInput } from '../jobs/service.js';
@@ -16,6 +17,7 @@ import type { StagedFile } from '../jobs/staged-file.js';
 import { measureTarget } from '../jobs/target-shape.js';
 import { AccountSnapshot } from './account-snapshot.js';
 import { utcDay, type AccountRecord } from './coordinator.js';
+import { accountUnavailable } from './account-faults.js';
 import type { ExecutorContext } from './context.js';
 import type { StoreLossJournal } from './store-loss-journal.js';
 
@@ -48,6 +50,11 @@ export class Admission {
 
   constructor(private readonly deps: AdmissionDeps) {
     this.accounts = new AccountSnapshot(deps.ctx.coordinator, deps.ctx.now, ACCOUNTS_REUSE_MS);
+  }
+
+  /** An account changed: decide the next request on a fresh read. */
+  accountsChanged(): void {
+    this.accounts.invalidate();
   }
 
   async submit(input: SubmitInput): Promise<JobView> {
@@ -152,6 +159,20 @@ export class Admission {
     return Math.max(...plans.map((plan) => creditCost(command, shape, plan, this.deps.ctx.config.jobs.creditCost)));
   }
 
+  /** No account the request may run on is in rotation: the pinned one's state, or that none is. */
+  private unavailable(all: AccountRecord[], requested: string | null): AppError {
+    const pinned = requested === null ? undefined : all.find((a) => a.channel === requested);
+    if (pinned) {
+      const health = currentHealth(pinned.health, this.deps.ctx.now());
+      const failure = accountUnavailable(pinned, health);
+      return new AppError('ACCOUNT_UNAVAILABLE', failure.error!, { channel: requested, state: health.state, reason: health.reason });
+    }
+    return new AppError('ACCOUNT_UNAVAILABLE', 'No Discord account is in rotation: every account needs a person or is paused', {
+      channel: requested,
+      accounts: all.length,
+    });
+  }
+
   /** The hosted API's behaviour: a few lock attempts, then 429. The job never waits in the queue. */
   private async failFast(job: Job, retryAfter: number): Promise<JobView> {
     const { ctx } = this.deps;
@@ -207,17 +228,19 @@ export class Admission {
       }
       requested = all[0]?.channel ?? null;
     }
-    const candidates = all.filter((a) => a.enabled && (requested === null || a.channel === requested));
-    if (candidates.length === 0)
-      throw new AppError('PAYMENT_REQUIRED', 'No enabled Discord account is configured for this request', { channel: requested });
+    const now = ctx.now();
+    const candidates = all.filter((a) => inRotation(a, now) && (requested === null || a.channel === requested));
+    if (candidates.length === 0) throw this.unavailable(all, requested);
     const cost = this.costOn(candidates, command, shape, requested !== null);
-    const day = utcDay(ctx.now());
+    const day = utcDay(now);
     const { creditsPerDay } = ctx.config.jobs;
     const counted = await ctx.coordinator.creditsUsedOn(
       candidates.map((a) => a.channel),
       day,
     );
-    const withCredits = candidates.filter((a, i) => a.exhaustedDay !== day && (counted[i] ?? 0) + cost <= creditsPerDay).length;
+    const withCredits = candidates.filter(
+      (a, i) => currentHealth(a.health, now).state !== 'OUT_OF_CREDITS' && (counted[i] ?? 0) + cost <= creditsPerDay,
+    ).length;
     if (withCredits === 0)
       throw new AppError(
         'PAYMENT_REQUIRED',

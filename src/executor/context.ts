@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { DiscordAccount, PicsiDriver } from '../discord/types.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import type { AccountHealthKeeper } from './account-health.js';
+import { identityOf } from './account-record.js';
 import type { Coordinator } from './coordinator.js';
 
 export interface ExecutorContext {
@@ -15,15 +17,14 @@ export interface ExecutorContext {
   now: () => number;
   /** How long a terminal job (and its result files) is kept: JOB_RETENTION_DAYS. */
   retentionSec: number;
+  /** Records what signals say about accounts, pauses and resumes them, alerts. */
+  health: AccountHealthKeeper;
+  /** Draws the pacing jitter. */
+  random: () => number;
 }
 
 /** The account as the driver takes it: an account record without its runtime state. */
-export const discordAccountOf = (a: DiscordAccount): DiscordAccount => ({
-  channel: a.channel,
-  server: a.server,
-  discord: a.discord,
-  ...(a.label ? { label: a.label } : {}),
-});
+export const discordAccountOf = (a: DiscordAccount): DiscordAccount => identityOf(a);
 
 export const lostPatch = (now: number) => ({
   status: 'FAILED' as const,

@@ -5,18 +5,31 @@
  * instances) and the embedded one (in-process, journaled under DATA_DIR; a single instance).
  */
 import type { DiscordAccount } from '../discord/types.js';
+import type { AccountHealth, AccountManager } from '../jobs/account.js';
 import type { Job, JobStatus } from '../jobs/model.js';
+import type { ClaimGate } from './eligibility.js';
 
-export interface AccountRecord extends DiscordAccount {
-  enabled: boolean;
-  disabledReason: string | null;
-  /** Epoch ms until which the channel is skipped (Discord 429 retry_after). */
-  cooldownUntil: number;
-  /** UTC day (YYYY-MM-DD) on which the bot said the credits ran out. */
-  exhaustedDay: string | null;
+/** A command in the account's channel that this server did not send (a person using the account). */
+export interface ForeignCommand {
+  interactionId: string;
+  /** The channel counts as busy until the bot answered it, at most until this (epoch ms). */
+  until: number;
 }
 
-export type AccountState = Partial<Pick<AccountRecord, 'enabled' | 'disabledReason' | 'cooldownUntil' | 'exhaustedDay'>>;
+export interface AccountRecord extends DiscordAccount {
+  managed: AccountManager;
+  health: AccountHealth;
+  /** Pacing: the account's next command may not start before this (epoch ms; 0 = at once). */
+  readyAt: number;
+  foreign: ForeignCommand | null;
+}
+
+/** What setAccountHealth did: the health before, the record after, and whether it was replaced. */
+export interface HealthSwap {
+  applied: boolean;
+  previous: AccountHealth;
+  record: AccountRecord;
+}
 
 export type JobPatch = Partial<Omit<Job, 'id' | 'version' | 'owner'>>;
 
@@ -43,9 +56,12 @@ export interface ClaimRequest {
   acceptedBy?: string;
   token: string;
   ttlMs: number;
-  /** The caller's clock: cooldowns and the age of a sent command. Lease expiry is the store's clock. */
+  /** The caller's clock: the account's eligibility and the age of a sent command. Lease expiry is the store's clock. */
   nowMs: number;
+  /** UTC day of the credits. */
   day: string;
+  /** The account's pacing window and daily cap at `nowMs` (src/executor/eligibility.ts); unset: none, counted on `day`. */
+  gate?: ClaimGate;
   /** The cost of a job without its own `creditCost`; the claim checks and charges the claimed job's. */
   creditCost: number;
   creditsPerDay: number;
@@ -75,8 +91,8 @@ export interface Claimed {
 /**
  * Why a claim took nothing, so that dispatch tries a channel again only when a claim can succeed:
  * - `held`: a live lease, for `leftMs` more at most (its end publishes EVENT_CHANNEL_FREED);
- * - `ineligible`: disabled, cooling down, out of credits for the queued job, or the store's hold after a
- *   data loss; `retryInMs` when the end is known (a cooldown, the hold), else null;
+ * - `ineligible`: the account's eligibility rules (src/executor/eligibility.ts), out of credits for the
+ *   queued job, or the store's hold after a data loss; `retryInMs` when the end is known, else null;
  * - `empty`: nothing queued that may run on the channel; `queued` counts the jobs queued anywhere.
  * `reaped`: jobs the claim finished as EXECUTOR_LOST on the way (as in Claimed).
  */
@@ -148,11 +164,26 @@ export interface JobWrite {
   /** An extra precondition of the caller: only from these statuses. The transition rule itself is the store's (NEXT_STATUSES in src/jobs/model.ts). */
   from?: readonly JobStatus[];
   retentionSec: number;
+  /**
+   * Pacing: with an accepted terminal write that releases the channel, the channel's account takes
+   * no command before `readyAt` (written in the same step, so no claim can come in between).
+   */
+  pace?: { readyAt: number };
+}
+
+/** Who manages the account, and how upsertAccount treats an existing account's health. */
+export interface UpsertOptions {
+  /** Default API. */
+  managed?: AccountManager;
+  /** Keep the health, pacing clock and foreign command of an existing account (a restart); else it starts ACTIVE. */
+  keepState?: boolean;
 }
 
 export const EVENT_ALL_JOBS = 'jobs';
 export const EVENT_CHANNEL_FREED = 'freed';
 export const EVENT_CONTROL = 'control';
+/** An account changed (its channel as payload): accountUpdated subscribers re-read it. */
+export const EVENT_ACCOUNTS = 'accounts';
 export const jobEventName = (id: string) => `job:${id}`;
 
 export interface Coordinator {
@@ -191,6 +222,11 @@ export interface Coordinator {
   /** Records the command sent for a STARTED job (token-checked like updateJob). null when refused. */
   markCommandSent(id: string, channel: string, token: string, command: SentCommand): Promise<Job | null>;
   /**
+   * The holder gives a STARTED job whose command never ran back to the head of its queue (its own
+   * place) and releases the channel, in one step; token-checked like updateJob. null when refused.
+   */
+  handBack(id: string, channel: string, token: string): Promise<Job | null>;
+  /**
    * Settles up to `limit` STARTED jobs whose lease expired (running set ordered by lease deadline;
    * only expired entries are read): nothing sent → requeued at the head; a sent command younger
    * than jobTimeoutMs → left for the channel's next claim to adopt; older → failed with `lost`.
@@ -212,18 +248,30 @@ export interface Coordinator {
   isAlive(instance: string): Promise<boolean>;
 
   /**
-   * Creates or changes an account's identity (server, token, label) atomically. New accounts, and
-   * existing ones without `keepState`, start enabled with no exhaustion; a cooldown is kept.
+   * Creates or changes an account's identity (server, token, label, plan, proxy, pacing) and manager
+   * atomically. New accounts, and existing ones without `keepState`, start ACTIVE; publishes EVENT_ACCOUNTS.
    */
-  upsertAccount(account: DiscordAccount, options?: { keepState?: boolean }): Promise<AccountRecord>;
+  upsertAccount(account: DiscordAccount, options?: UpsertOptions): Promise<AccountRecord>;
   getAccount(channel: string): Promise<AccountRecord | null>;
   listAccounts(): Promise<AccountRecord[]>;
   deleteAccount(channel: string): Promise<boolean>;
-  /** Writes only the given state fields (never the identity), atomically; nothing for an unknown channel. */
-  setAccountState(channel: string, state: AccountState): Promise<void>;
+  /**
+   * Replaces the account's health atomically and answers what it was (so that exactly one caller sees
+   * a state entered); null for an unknown channel. `unless`: keep the record as it is when its state
+   * is one of these (a signal never overrides an operator's pause). Publishes EVENT_ACCOUNTS, and
+   * EVENT_CHANNEL_FREED when the account may take jobs again.
+   */
+  setAccountHealth(channel: string, health: AccountHealth, unless?: readonly AccountHealth['state'][]): Promise<HealthSwap | null>;
+  /**
+   * Marks a command this server did not send as running in the channel, or (null) clears the one
+   * with `interactionId` once the bot answered it; publishes EVENT_ACCOUNTS, and EVENT_CHANNEL_FREED on a clear.
+   */
+  setForeignCommand(channel: string, foreign: ForeignCommand | null, interactionId: string): Promise<void>;
   creditsUsed(channel: string, day: string): Promise<number>;
   /** `creditsUsed` for several channels in one round trip, in their order. */
   creditsUsedOn(channels: readonly string[], day: string): Promise<number[]>;
+  /** Commands each account started on its day (the daily cap's count; ClaimGate.commandDay), in one round trip. */
+  commandsStartedOn(accounts: readonly { channel: string; day: string }[]): Promise<number[]>;
 
   publish(event: string, payload: string): Promise<void>;
   /** Resolves once the subscription is acknowledged. */
@@ -244,3 +292,7 @@ export interface CallbackTaskRule {
 }
 
 export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The claim's gate: the caller's, or none (no window, no cap) counted on the claim's UTC day. */
+export const gateOf = (request: Pick<ClaimRequest, 'gate' | 'day'>): ClaimGate =>
+  request.gate ?? { commandDay: request.day, dailyCommands: null, dayEndsInMs: 0, closedForMs: 0 };

@@ -6,6 +6,7 @@
  * (admission.ts) already refuses a new job when no eligible channel has credits for it.
  */
 import { COMMAND_COSTS, GIF_RULES } from '../jobs/command-costs.js';
+import { currentHealth, inRotation } from '../jobs/account.js';
 import type { Job } from '../jobs/model.js';
 import { creditCostOf, utcDay, type AccountRecord } from './coordinator.js';
 import type { ExecutorContext } from './context.js';
@@ -27,7 +28,7 @@ export class CreditStarvation {
   async failStarvedJobs(): Promise<Job[]> {
     const { coordinator, now } = this.ctx;
     if ((await coordinator.queueSize('')).total === 0) return [];
-    const enabled = (await coordinator.listAccounts()).filter((a) => a.enabled);
+    const enabled = (await coordinator.listAccounts()).filter((a) => inRotation(a, now()));
     const left = await this.creditsLeft(enabled);
     // With a queue, one read per channel; the queue is walked only when a channel could not pay for the dearest job.
     const dearest = this.dearestJob();
@@ -78,6 +79,7 @@ export class CreditStarvation {
       accounts.map((a) => a.channel),
       day,
     );
-    return new Map(accounts.map((a, i) => [a.channel, a.exhaustedDay === day ? -Infinity : creditsPerDay - (used[i] ?? 0)]));
+    const spent = (a: AccountRecord) => currentHealth(a.health, this.ctx.now()).state === 'OUT_OF_CREDITS';
+    return new Map(accounts.map((a, i) => [a.channel, spent(a) ? -Infinity : creditsPerDay - (used[i] ?? 0)]));
   }
 }

@@ -52,6 +52,14 @@ export class DispatchMemo {
     else this.memos.set(channel, { kind: 'empty' });
   }
 
+  /** The earliest known end of a channel's ineligibility (a pacing gap, a cooldown, closed hours); null if none. */
+  nextRetryAt(): number | null {
+    let next: number | null = null;
+    for (const memo of this.memos.values())
+      if (memo.kind === 'ineligible' && memo.until !== null && (next === null || memo.until < next)) next = memo.until;
+    return next;
+  }
+
   mayClaim(channel: string, sweep: boolean): boolean {
     const memo = this.memos.get(channel);
     if (!memo) return true;

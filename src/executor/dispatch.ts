@@ -10,6 +10,7 @@
  * pass stops once a claim saw nothing queued anywhere.
  */
 import { randomBytes } from 'node:crypto';
+import { gateOf, pacingOf } from '../jobs/account-pacing.js';
 import { maskToken, type Job } from '../jobs/model.js';
 import { isClaimed, STORE_LOST, utcDay, type AccountRecord } from './coordinator.js';
 import { lostPatch, type ExecutorContext } from './context.js';
@@ -44,6 +45,9 @@ export class Dispatcher {
   private readonly random: () => number;
   private readonly memo: DispatchMemo;
   private readonly stopReconnect: () => void;
+  /** Wakes dispatch when an account's known wait ends (pacing, cooldown), instead of at the next safety tick. */
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryAt = Infinity;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.random = deps.random ?? Math.random;
@@ -88,9 +92,31 @@ export class Dispatcher {
     this.wake(freedChannel).catch(() => undefined);
   }
 
+  /** An account changed: the next pass reads the list again. */
+  accountsChanged(): void {
+    this.accounts.invalidate();
+  }
+
   stop(): void {
     this.stopped = true;
     this.stopReconnect();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  private scheduleRetry(): void {
+    const at = this.memo.nextRetryAt();
+    if (at === null || this.stopped || at >= this.retryAt) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryAt = at;
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        this.retryAt = Infinity;
+        this.poke();
+      },
+      Math.max(0, at - this.deps.ctx.now()),
+    );
+    this.retryTimer.unref();
   }
 
   private async pass(): Promise<void> {
@@ -106,10 +132,14 @@ export class Dispatcher {
     const order = this.shuffle(accounts.filter((a) => this.memo.mayClaim(a.channel, sweep))).sort(
       (a, b) => Number(preferred.includes(b.channel)) - Number(preferred.includes(a.channel)),
     );
-    for (const account of order) {
-      if (this.stopped) return;
-      const tried = await this.claimOn(account);
-      if (tried === 'store-lost' || tried === 'nothing-queued') return;
+    try {
+      for (const account of order) {
+        if (this.stopped) return;
+        const tried = await this.claimOn(account);
+        if (tried === 'store-lost' || tried === 'nothing-queued') return;
+      }
+    } finally {
+      this.scheduleRetry();
     }
   }
 
@@ -125,6 +155,7 @@ export class Dispatcher {
       ttlMs: ctx.config.jobs.leaseTtlMs,
       nowMs: now,
       day: utcDay(now),
+      gate: gateOf(pacingOf(account, ctx.config.accounts.pacing), now),
       creditCost: ctx.config.jobs.creditCost,
       creditsPerDay: ctx.config.jobs.creditsPerDay,
       // Any queued job, whichever instance accepted it: its inputs are in the blob store.

@@ -3,9 +3,16 @@ import type { Config } from '../config.js';
 import type { DiscordAccount, PicsiDriver } from '../discord/types.js';
 import type { JobService } from '../jobs/service.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import type { AlertSink } from './account-health.js';
+import { reconcileAccounts } from './account-reconcile.js';
+import type { AccountCheck } from './accounts.js';
 import type { Coordinator } from './coordinator.js';
 import { startJobService } from './job-service.js';
 import type { CopyRemote } from './results.js';
+
+export { DEMO_ACCOUNT_LABEL } from './account-reconcile.js';
+export type { AccountAlert, AlertSink } from './account-health.js';
+export type { AccountCheck } from './accounts.js';
 
 export { openExecutorStores, type ExecutorStores } from './stores.js';
 
@@ -15,15 +22,17 @@ export interface CreateJobServiceDeps {
   driver: PicsiDriver;
   blobs: BlobStore;
   copyResult: CopyRemote;
-  /** Accounts from configuration, upserted at start (their runtime state is kept). */
+  /** Accounts from configuration: the store is reconciled with them at start (their runtime state is kept). */
   accounts: DiscordAccount[];
   logger: Logger;
   instanceId?: string;
+  alerts?: AlertSink;
+  checkAccount?: AccountCheck;
 }
 
 export async function createJobService(deps: CreateJobServiceDeps): Promise<JobService & { instanceId: string }> {
   const { coordinator } = deps;
-  for (const account of deps.accounts) await coordinator.upsertAccount(account, { keepState: true });
+  await reconcileAccounts(coordinator, deps.accounts, deps.logger);
   return startJobService({
     config: deps.config,
     coordinator,
@@ -33,5 +42,7 @@ export async function createJobService(deps: CreateJobServiceDeps): Promise<JobS
     logger: deps.logger,
     configuredAccounts: deps.accounts,
     ...(deps.instanceId ? { instanceId: deps.instanceId } : {}),
+    ...(deps.alerts ? { alerts: deps.alerts } : {}),
+    ...(deps.checkAccount ? { checkAccount: deps.checkAccount } : {}),
   });
 }

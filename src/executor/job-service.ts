@@ -12,11 +12,12 @@ import { newJobId } from '../jobs/ids.js';
 import type { CallbackState } from '../jobs/model.js';
 import type { JobService } from '../jobs/service.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { createAccountRegistry } from './accounts.js';
+import { AccountHealthKeeper, type AlertSink } from './account-health.js';
+import { createAccountRegistry, type AccountCheck } from './accounts.js';
 import { Admission } from './admission.js';
 import { Cancellation, parseControl } from './cancellation.js';
 import type { ExecutorContext } from './context.js';
-import { EVENT_CHANNEL_FREED, EVENT_CONTROL, type Coordinator } from './coordinator.js';
+import { EVENT_ACCOUNTS, EVENT_CHANNEL_FREED, EVENT_CONTROL, type Coordinator } from './coordinator.js';
 import { CreditStarvation } from './credit-starvation.js';
 import { Dispatcher } from './dispatch.js';
 import { StoreLossJournal } from './store-loss-journal.js';
@@ -26,6 +27,8 @@ import { ResultRetention, RETENTION_SWEEP_MS } from './result-retention.js';
 import type { CopyRemote } from './results.js';
 import { RunningJobs } from './runs.js';
 import { TerminalEffects } from './terminal-effects.js';
+import { StartEstimate } from './start-estimate.js';
+import { UnrunnableJobs } from './unrunnable-jobs.js';
 
 export interface JobServiceDeps {
   config: Config;
@@ -40,6 +43,12 @@ export interface JobServiceDeps {
   configuredAccounts?: DiscordAccount[];
   now?: () => number;
   newId?: () => string;
+  /** Draws the pacing jitter (default Math.random). */
+  random?: () => number;
+  /** Where account alerts go (ACCOUNT_ALERT_URL); default: logged only. */
+  alerts?: AlertSink;
+  /** The doctor's checks of one account, run by resumeAccount; default: none (resume at once). */
+  checkAccount?: AccountCheck;
 }
 
 const SAFETY_TICK_MS = 500;
@@ -47,15 +56,18 @@ const SAFETY_TICK_MS = 500;
 export async function startJobService(deps: JobServiceDeps): Promise<JobService & { instanceId: string }> {
   const now = deps.now ?? Date.now;
   const instanceId = deps.instanceId ?? `i-${randomBytes(6).toString('hex')}`;
+  const logger = deps.logger.child({ instance: instanceId });
   const ctx: ExecutorContext = {
     config: deps.config,
     coordinator: deps.coordinator,
     driver: deps.driver,
     blobs: deps.blobs,
-    logger: deps.logger.child({ instance: instanceId }),
+    logger,
     instanceId,
     now,
     retentionSec: deps.config.jobs.retentionDays * 86_400,
+    health: new AccountHealthKeeper(deps.coordinator, deps.alerts ?? { send: () => undefined }, logger, now),
+    random: deps.random ?? Math.random,
   };
   let closing = false;
   const journal = new StoreLossJournal();
@@ -94,6 +106,10 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   // Wake-ups: a channel freed anywhere, a cancel request for a job running here.
   const unsubscribers = [
     await ctx.coordinator.subscribe(EVENT_CHANNEL_FREED, (channel) => dispatcher.poke(channel)),
+    await ctx.coordinator.subscribe(EVENT_ACCOUNTS, () => {
+      admission.accountsChanged();
+      dispatcher.accountsChanged();
+    }),
     await ctx.coordinator.subscribe(EVENT_CONTROL, (payload) => {
       const message = parseControl(payload);
       if (message) runs.abort(message.id, 'cancel');
@@ -107,10 +123,14 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   });
   const safetyTick = setInterval(() => dispatcher.poke(), SAFETY_TICK_MS);
   const starvation = new CreditStarvation(ctx, terminal);
+  const unrunnable = new UnrunnableJobs(ctx, terminal);
   const reaper = setInterval(() => {
     recovery.reap().catch((error: unknown) => ctx.logger.warn({ err: error }, 'reaper pass failed'));
     starvation.failStarvedJobs().catch((error: unknown) => ctx.logger.warn({ err: error }, 'credit check of the queue failed'));
+    unrunnable.failUnrunnableJobs().catch((error: unknown) => ctx.logger.warn({ err: error }, 'account check of the queue failed'));
   }, deps.config.jobs.reaperIntervalMs);
+  const estimate = new StartEstimate(ctx);
+  const stopEstimating = terminal.onTerminal((job) => estimate.observe(job));
   const retention = new ResultRetention(ctx);
   const retentionSweep = setInterval(
     () => retention.sweep().catch((error: unknown) => ctx.logger.warn({ err: error }, 'result retention sweep failed')),
@@ -128,7 +148,14 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     watch: (id, signal) => reads.watch(id, signal),
     watchAll: (filter, signal) => reads.watchAll(filter, signal),
     downloadLink: (key, filename, baseUrl) => reads.downloadLink(key, filename, baseUrl),
-    accounts: createAccountRegistry({ coordinator: ctx.coordinator, config: deps.config, now }),
+    accounts: createAccountRegistry({
+      coordinator: ctx.coordinator,
+      config: deps.config,
+      health: ctx.health,
+      check: deps.checkAccount ?? (async () => null),
+      now,
+    }),
+    estimatedStart: (job) => estimate.of(job),
     onTerminal: (listener) => terminal.onTerminal(listener),
     async setCallbackState(id: string, state: CallbackState) {
       reads.invalidate(id);
@@ -147,6 +174,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
       await cancellation.shutdown(deadlineMs);
       clearInterval(reaper);
       clearInterval(retentionSweep);
+      stopEstimating();
       stopReconnect();
       await Promise.all(unsubscribers.map((u) => u().catch(() => undefined)));
       await ctx.coordinator.close();

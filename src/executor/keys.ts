@@ -13,7 +13,8 @@
  *   holder:<ch>           string  the STARTED job on <ch>; outlives its lease so the next claim settles it
  *   running               zset    STARTED job ids by lease deadline (ms, Redis clock): the reaper reads expired ones
  *   credits:<ch>:<day>    string  credits charged on a UTC day
- *   account:<ch>          hash    an account (identity and state fields, each written on its own)
+ *   commands:<ch>:<day>   string  commands an account started on a day of its time zone (its daily cap)
+ *   account:<ch>          hash    an account (identity fields each on its own, manager, health JSON, pacing clock)
  *   accounts              set     channels with an account
  *   instance:<id>         string  heartbeat, PX
  *   epoch                 string  the store's epoch (JSON): a new one means the store lost its data
@@ -41,7 +42,9 @@ export function executorKeys(prefix: string) {
     holderPrefix: `${k}holder:`,
     running: `${k}running`,
     credits: (channel: string, day: string) => `${k}credits:${channel}:${day}`,
+    commands: (channel: string, day: string) => `${k}commands:${channel}:${day}`,
     account: (channel: string) => `${k}account:${channel}`,
+    accountPrefix: `${k}account:`,
     accounts: `${k}accounts`,
     instance: (id: string) => `${k}instance:${id}`,
     epoch: `${k}epoch`,

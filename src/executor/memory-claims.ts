@@ -3,9 +3,12 @@
  * lua/reap-10.lua). They change jobs only through the coordinator's own writes (`JobWrites`), so
  * every record still bumps its version, moves its indexes, journals and publishes in one place.
  */
+import { activeHealth, TIMED_STATES } from '../jobs/account.js';
 import type { Job } from '../jobs/model.js';
 import {
   creditCostOf,
+  EVENT_ACCOUNTS,
+  gateOf,
   type ClaimRequest,
   type ClaimResult,
   type JobPatch,
@@ -14,8 +17,9 @@ import {
   type ReapResult,
   type SentCommand,
 } from './coordinator.js';
+import { ineligibility } from './eligibility.js';
 import type { Journal } from './journal.js';
-import type { MemoryState } from './memory-state.js';
+import { commandsKey, type MemoryState } from './memory-state.js';
 
 export interface JobWrites {
   /** Stores the next record of `old` (version and time bumped), as write_job does in Lua. */
@@ -24,6 +28,8 @@ export interface JobWrites {
   requeue(job: Job): Job;
   /** A channel is free again (EVENT_CHANNEL_FREED). */
   freed(channel: string): void;
+  /** An event for subscribers (EVENT_ACCOUNTS…). */
+  emit(event: string, payload: string): void;
 }
 
 type Fate = { kind: 'requeue' } | { kind: 'adopt'; leftMs: number } | { kind: 'lost' };
@@ -50,20 +56,28 @@ export function memoryClaims(state: MemoryState, writes: JobWrites, now: () => n
     const lease = state.liveLease(channel);
     if (lease) return { missed: 'held', leftMs: lease.expiresAt - now(), reaped: [] };
     const account = state.accounts.get(channel);
-    if (!account || !account.enabled || account.exhaustedDay === request.day) return { missed: 'ineligible', retryInMs: null, reaped: [] };
-    if (account.cooldownUntil > request.nowMs)
-      return { missed: 'ineligible', retryInMs: account.cooldownUntil - request.nowMs, reaped: [] };
+    if (!account) return { missed: 'ineligible', retryInMs: null, reaped: [] };
+    const gate = gateOf(request);
+    const commandsToday = state.credits.get(commandsKey(channel, gate.commandDay)) ?? 0;
+    const input = { health: account.health, readyAt: account.readyAt, foreignUntil: account.foreign?.until ?? 0, commandsToday };
+    const held = ineligibility(input, gate, request.nowMs);
+    if (held) return { missed: 'ineligible', retryInMs: held.retryInMs === 0 ? null : held.retryInMs, reaped: [] };
+    if (TIMED_STATES.has(account.health.state)) {
+      state.accounts.set(channel, { ...account, health: activeHealth(request.nowMs) });
+      journal?.account(channel);
+      writes.emit(EVENT_ACCOUNTS, channel);
+    }
     const reaped: Job[] = [];
     const heldId = state.holders.get(channel);
-    const held = heldId ? state.read(heldId) : null;
-    if (held && held.status === 'STARTED' && held.channel === channel) {
-      const fate = fateOf(held, request.nowMs, request.lost.jobTimeoutMs);
+    const previous = heldId ? state.read(heldId) : null;
+    if (previous && previous.status === 'STARTED' && previous.channel === channel) {
+      const fate = fateOf(previous, request.nowMs, request.lost.jobTimeoutMs);
       if (fate.kind === 'adopt') {
-        takeLease(channel, request.token, held.id, request.ttlMs);
-        return { job: writes.write(held, {}, 0), adopted: true, reaped };
+        takeLease(channel, request.token, previous.id, request.ttlMs);
+        return { job: writes.write(previous, {}, 0), adopted: true, reaped };
       }
-      if (fate.kind === 'requeue') writes.requeue(held);
-      else reaped.push(lose(held, request.lost));
+      if (fate.kind === 'requeue') writes.requeue(previous);
+      else reaped.push(lose(previous, request.lost));
     } else if (heldId) {
       state.holders.delete(channel);
     }
@@ -83,6 +97,9 @@ export function memoryClaims(state: MemoryState, writes: JobWrites, now: () => n
     takeLease(channel, request.token, job.id, request.ttlMs);
     state.credits.set(creditKey, used + creditCostOf(job, request.creditCost));
     journal?.credits(creditKey);
+    const commands = commandsKey(channel, gate.commandDay);
+    state.credits.set(commands, commandsToday + 1);
+    journal?.credits(commands);
     state.dequeue(job);
     const start = { status: 'STARTED' as const, channel, attempt: job.attempt + 1, ...request.start };
     return { job: writes.write(job, request.recordsCommands ? { ...start, command: null } : start, 0), adopted: false, reaped };

@@ -5,11 +5,15 @@
  */
 import { EventEmitter } from 'node:events';
 import type { DiscordAccount } from '../discord/types.js';
+import { activeHealth, HELD_STATES } from '../jobs/account.js';
 import { isTerminal, mayMove, type Job } from '../jobs/model.js';
+import { identityOf, normalizeAccount } from './account-record.js';
 import {
+  EVENT_ACCOUNTS,
   EVENT_ALL_JOBS,
   EVENT_CHANNEL_FREED,
   jobEventName,
+  type AccountRecord,
   type CallbackTaskRule,
   type Coordinator,
   type JobPatch,
@@ -18,7 +22,7 @@ import {
 import { indexNameOf } from './keys.js';
 import { cursorOf, entryOfCursor } from './paging.js';
 import { memoryClaims } from './memory-claims.js';
-import { MemoryState } from './memory-state.js';
+import { commandsKey, MemoryState } from './memory-state.js';
 import type { Journal } from './journal.js';
 import { callbackUrlOf, type MemoryCallbackStore } from '../callbacks/store.js';
 
@@ -34,6 +38,9 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
   const now = options.now ?? Date.now;
   const state = options.journal?.state ?? new MemoryState(now);
   const journal = options.journal;
+  // Records journaled by an earlier version read in the current shape.
+  for (const [channel, record] of state.accounts)
+    state.accounts.set(channel, normalizeAccount(record as unknown as Record<string, unknown>));
   const events = new EventEmitter().setMaxListeners(0);
   const iso = () => new Date(now()).toISOString();
 
@@ -86,7 +93,26 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
       }
     };
 
-  const claims = memoryClaims(state, { write, requeue, freed: (channel) => events.emit(EVENT_CHANNEL_FREED, channel) }, now, journal);
+  const claims = memoryClaims(
+    state,
+    {
+      write,
+      requeue,
+      freed: (channel) => events.emit(EVENT_CHANNEL_FREED, channel),
+      emit: (event, payload) => events.emit(event, payload),
+    },
+    now,
+    journal,
+  );
+  const setAccount = (channel: string, change: Partial<AccountRecord>) => {
+    const account = state.accounts.get(channel);
+    if (!account) return null;
+    const next = { ...account, ...change };
+    state.accounts.set(channel, next);
+    journal?.account(channel);
+    events.emit(EVENT_ACCOUNTS, channel);
+    return next;
+  };
 
   const coordinator: Coordinator = {
     createJob: async (job, enqueue) =>
@@ -142,7 +168,7 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
       const lease = state.liveLease(channel);
       return lease ? { token: lease.token, jobId: lease.jobId } : null;
     },
-    updateJob: async (id, { from, patch, token, channel, retentionSec }) =>
+    updateJob: async (id, { from, patch, token, channel, retentionSec, pace }) =>
       journaled(() => {
         const job = state.read(id);
         if (!job || (from && !from.includes(job.status))) return null;
@@ -152,6 +178,13 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
           const lease = job.channel && (channel === undefined || channel === job.channel) ? state.liveLease(job.channel) : null;
           if (!lease || lease.token !== token || lease.jobId !== id) return null;
         }
+        // Pacing goes in before the release's freed event is emitted (write emits it).
+        const releases = pace && job.channel && patch.status !== undefined && isTerminal(patch.status) && !isTerminal(job.status);
+        const account = releases ? state.accounts.get(job.channel!) : undefined;
+        if (account && pace) {
+          state.accounts.set(account.channel, { ...account, readyAt: pace.readyAt });
+          journal?.account(account.channel);
+        }
         return write(job, patch, retentionSec);
       })(),
     markCommandSent: async (id, channel, token, command) =>
@@ -160,6 +193,16 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
         const lease = state.liveLease(channel);
         if (!job || job.status !== 'STARTED' || job.channel !== channel || lease?.token !== token || lease.jobId !== id) return null;
         return write(job, { command }, 0);
+      })(),
+    handBack: async (id, channel, token) =>
+      journaled(() => {
+        const job = state.read(id);
+        const lease = state.liveLease(channel);
+        if (!job || job.status !== 'STARTED' || job.channel !== channel || lease?.token !== token || lease.jobId !== id) return null;
+        state.leases.delete(channel);
+        const back = requeue(job);
+        events.emit(EVENT_CHANNEL_FREED, channel);
+        return back;
       })(),
     reap: async (request) => journaled(claims.reap)(request),
     discardQueued: async (id) =>
@@ -184,23 +227,20 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
     heartbeat: async (instance, ttlMs) => void state.alive.set(instance, now() + ttlMs),
     isAlive: async (instance) => (state.alive.get(instance) ?? 0) > now(),
 
-    upsertAccount: async (account: DiscordAccount, { keepState = false } = {}) =>
+    upsertAccount: async (account: DiscordAccount, { managed = 'API', keepState = false } = {}) =>
       journaled(() => {
         const previous = state.accounts.get(account.channel);
         const keep = keepState && previous;
-        const record = {
-          channel: account.channel,
-          server: account.server,
-          discord: account.discord,
-          ...(account.label ? { label: account.label } : {}),
-          ...(account.plan ? { plan: account.plan } : {}),
-          enabled: keep ? previous.enabled : true,
-          disabledReason: keep ? previous.disabledReason : null,
-          cooldownUntil: previous?.cooldownUntil ?? 0,
-          exhaustedDay: keep ? previous.exhaustedDay : null,
+        const record: AccountRecord = {
+          ...identityOf(account),
+          managed,
+          health: keep ? previous.health : activeHealth(now()),
+          readyAt: keep ? previous.readyAt : 0,
+          foreign: keep ? previous.foreign : null,
         };
         state.accounts.set(account.channel, record);
         journal?.account(account.channel);
+        events.emit(EVENT_ACCOUNTS, account.channel);
         events.emit(EVENT_CHANNEL_FREED, account.channel);
         return record;
       })(),
@@ -210,17 +250,33 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
       journaled(() => {
         const deleted = state.accounts.delete(channel);
         journal?.account(channel);
+        if (deleted) events.emit(EVENT_ACCOUNTS, channel);
         return deleted;
       })(),
-    setAccountState: async (channel, change) =>
+    setAccountHealth: async (channel, health, unless = []) =>
+      journaled(() => {
+        const account = state.accounts.get(channel);
+        if (!account) return null;
+        if (unless.includes(account.health.state)) return { applied: false, previous: account.health, record: account };
+        const record = setAccount(channel, { health })!;
+        if (!HELD_STATES.has(health.state)) events.emit(EVENT_CHANNEL_FREED, channel);
+        return { applied: true, previous: account.health, record };
+      })(),
+    setForeignCommand: async (channel, foreign, interactionId) =>
       journaled(() => {
         const account = state.accounts.get(channel);
         if (!account) return;
-        state.accounts.set(channel, { ...account, ...change });
-        journal?.account(channel);
+        if (foreign) {
+          setAccount(channel, { foreign });
+          return;
+        }
+        if (account.foreign?.interactionId !== interactionId) return;
+        setAccount(channel, { foreign: null });
+        events.emit(EVENT_CHANNEL_FREED, channel);
       })(),
     creditsUsed: async (channel, day) => state.credits.get(`${channel}:${day}`) ?? 0,
     creditsUsedOn: async (channels, day) => channels.map((channel) => state.credits.get(`${channel}:${day}`) ?? 0),
+    commandsStartedOn: async (accounts) => accounts.map(({ channel, day }) => state.credits.get(commandsKey(channel, day)) ?? 0),
 
     publish: async (event, payload) => void events.emit(event, payload),
     subscribe: async (event, listener) => {

@@ -15,6 +15,9 @@ export interface StoredJob {
   expiresAt: number | null;
 }
 
+/** The key of an account's command count for a day, kept with the credit counters (`credits`). */
+export const commandsKey = (channel: string, day: string) => `commands:${channel}:${day}`;
+
 const queueNameOf = (job: Pick<Job, 'requestedChannel'>) => (job.requestedChannel === null ? 'any' : `ch:${job.requestedChannel}`);
 
 export class MemoryState {
@@ -30,6 +33,7 @@ export class MemoryState {
   /** STARTED job ids → lease deadline (ms). */
   readonly running = new Map<string, number>();
   readonly accounts = new Map<string, AccountRecord>();
+  /** Day counters: credits charged (`<channel>:<UTC day>`) and commands started (commandsKey). */
   readonly credits = new Map<string, number>();
   readonly alive = new Map<string, number>();
 

@@ -87,7 +87,9 @@ export class Recovery {
     this.recovering ??= (async () => {
       const accounts = new Map<string, DiscordAccount>();
       for (const a of [...journal.accounts(), ...this.deps.configuredAccounts]) accounts.set(a.channel, discordAccountOf(a));
-      for (const account of accounts.values()) await coordinator.upsertAccount(account, { keepState: true });
+      const configured = new Set(this.deps.configuredAccounts.map((a) => a.channel));
+      for (const account of accounts.values())
+        await coordinator.upsertAccount(account, { managed: configured.has(account.channel) ? 'CONFIG' : 'API', keepState: true });
       let restoredFinished = 0;
       for (const job of journal.finishedJobs()) if (await coordinator.restoreJob(job, retentionSec)) restoredFinished++;
       let requeued = 0;

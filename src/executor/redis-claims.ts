@@ -4,18 +4,18 @@
  * `runWrite`, which adds the standard KEYS and ARGV of every job write.
  */
 import type { ClaimRequest, ClaimResult, ReapRequest, ReapResult } from './coordinator.js';
-import { STORE_LOST } from './coordinator.js';
+import { gateOf, STORE_LOST } from './coordinator.js';
 import { decodeJob, ReplyOutOfStep } from '../redis/job-json.js';
 import type { ExecutorKeys } from './keys.js';
 import type { ScriptArg } from '../redis/scripts.js';
 
-export type RunWrite = (name: 'claim' | 'reap', extraKeys: string[], args: ScriptArg[], nowMs?: number) => Promise<unknown>;
+export type RunWrite = (name: 'claim' | 'reap' | 'hand-back', extraKeys: string[], args: ScriptArg[], nowMs?: number) => Promise<unknown>;
 
 export async function claimOnRedis(runWrite: RunWrite, keys: ExecutorKeys, request: ClaimRequest): Promise<ClaimResult> {
   const { channel } = request;
   const reply = await runWrite(
     'claim',
-    [keys.epoch, keys.account(channel), keys.credits(channel, request.day)],
+    [keys.epoch, keys.account(channel), keys.credits(channel, request.day), keys.commands(channel, gateOf(request).commandDay)],
     [
       channel,
       request.token,
@@ -29,6 +29,7 @@ export async function claimOnRedis(runWrite: RunWrite, keys: ExecutorKeys, reque
       request.lost.jobTimeoutMs,
       request.acceptedBy ?? '',
       request.recordsCommands ? '1' : '0',
+      JSON.stringify(gateOf(request)),
     ],
     request.nowMs,
   );

@@ -9,18 +9,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DiscordAccount } from '../discord/types.js';
+import { activeHealth, HELD_STATES } from '../jobs/account.js';
 import { NEXT_STATUSES, type Job } from '../jobs/model.js';
 import { createRedisClient, isCluster } from '../redis/connect.js';
 import { publish, publishCommand } from '../redis/pubsub.js';
 import { COMMAND_TIMEOUT_MS } from '../redis/roles.js';
 import { defineScripts, type ScriptArg } from '../redis/scripts.js';
 import type { RedisConnectionConfig } from '../redis/settings.js';
-import type { CallbackTaskRule, Coordinator, JobWrite, ListQuery } from './coordinator.js';
+import { EVENT_ACCOUNTS, type CallbackTaskRule, type Coordinator, type HealthSwap, type JobWrite, type ListQuery } from './coordinator.js';
 import { executorKeys, indexNameOf } from './keys.js';
 import { cursorOf, entryOfCursor } from './paging.js';
 import { decodeJob, ReplyOutOfStep } from '../redis/job-json.js';
 import { guardedByAvailability, resetIfOutOfStep } from './redis-availability.js';
-import { accountOfFields } from './redis-accounts.js';
+import { accountOfFields, identityFieldsOf } from './account-record.js';
 import { claimOnRedis, reapOnRedis } from './redis-claims.js';
 import { createRedisEvents } from './redis-events.js';
 
@@ -37,7 +38,9 @@ const SCRIPTS = [
   'list-jobs',
   'queue-position',
   'upsert-account',
-  'set-account-state',
+  'set-account-health',
+  'set-foreign-command',
+  'hand-back',
 ] as const;
 const TRANSITIONS = JSON.stringify(NEXT_STATUSES);
 /** Listing indexes keep entries this much past the retention (a job expires retention after it ends). */
@@ -119,6 +122,7 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
   const mgetJobs = async (ids: string[]) =>
     (ids.length ? await commands.mget(ids.map(keys.job)) : []).filter((r): r is string => r !== null).map((r) => decodeJob(r));
   const readAccount = async (channel: string) => accountOfFields(await commands.hgetall(keys.account(channel)));
+  const fieldsOf = (flat: string[]) => Object.fromEntries(flat.flatMap((f, i) => (i % 2 === 0 ? [[f, flat[i + 1]!]] : [])));
   const queueNames = async () => [keys.anyQueue, ...(await commands.smembers(keys.queueChannels)).map(keys.channelQueue)];
 
   const coordinator: Coordinator = {
@@ -183,11 +187,15 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
         write.retentionSec,
         (write.from ?? []).join(','),
         TRANSITIONS,
+        write.pace ? write.pace.readyAt : '',
       ];
-      return jobOrNull(await runWrite('update-job', [], args), id);
+      return jobOrNull(await runWrite('update-job', [keys.accountPrefix], args), id);
     },
     async markCommandSent(id, channel, token, command) {
       return jobOrNull(await runWrite('mark-command-sent', [], [id, channel, token, JSON.stringify(command)]), id);
+    },
+    async handBack(id, channel, token) {
+      return jobOrNull(await runWrite('hand-back', [], [id, channel, token]), id);
     },
     reap: (request) => reapOnRedis(runWrite, request),
     async discardQueued(id) {
@@ -215,21 +223,23 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
     },
 
     async upsertAccount(account: DiscordAccount, opts = {}) {
+      // An account written before the health states existed keeps what its old fields meant.
+      const existing = opts.keepState ? await readAccount(account.channel) : null;
       const fields = (await scripts.run(
         'upsert-account',
         [keys.account(account.channel), keys.accounts],
         [
           keys.event(''),
           account.channel,
-          account.server,
-          account.discord,
-          account.label ?? '',
+          JSON.stringify(identityFieldsOf(account)),
+          opts.managed ?? 'API',
           opts.keepState ? '1' : '0',
           publishWith,
-          account.plan ?? '',
+          JSON.stringify(activeHealth(now())),
+          existing ? JSON.stringify(existing.health) : '',
         ],
       )) as string[];
-      const record = accountOfFields(Object.fromEntries(fields.flatMap((f, i) => (i % 2 === 0 ? [[f, fields[i + 1]!]] : []))));
+      const record = accountOfFields(fieldsOf(fields));
       if (!record) throw new ReplyOutOfStep(`expected account ${account.channel}, got another reply`);
       return record;
     },
@@ -243,10 +253,31 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
     },
     async deleteAccount(channel) {
       const [[, deleted] = []] = (await commands.multi().del(keys.account(channel)).srem(keys.accounts, channel).exec()) ?? [];
+      if (deleted === 1) await publish(commands, keys.event(EVENT_ACCOUNTS), channel);
       return deleted === 1;
     },
-    async setAccountState(channel, state) {
-      await scripts.run('set-account-state', [keys.account(channel)], [JSON.stringify(state)]);
+    async setAccountHealth(channel, health, unless = []): Promise<HealthSwap | null> {
+      const reply = (await scripts.run(
+        'set-account-health',
+        [keys.account(channel)],
+        [keys.event(''), channel, JSON.stringify(health), unless.join(','), publishWith, HELD_STATES.has(health.state) ? '0' : '1'],
+      )) as [number, string, ...string[]] | null;
+      if (!reply) return null;
+      const [applied, previous, ...fields] = reply;
+      const record = accountOfFields(fieldsOf(fields));
+      if (!record) throw new ReplyOutOfStep(`expected account ${channel}, got another reply`);
+      return {
+        applied: Number(applied) === 1,
+        previous: (accountOfFields({ ...fieldsOf(fields), health: previous }) ?? record).health,
+        record,
+      };
+    },
+    async setForeignCommand(channel, foreign, interactionId) {
+      await scripts.run(
+        'set-foreign-command',
+        [keys.account(channel)],
+        [keys.event(''), channel, foreign ? JSON.stringify(foreign) : '', interactionId, publishWith],
+      );
     },
     async creditsUsed(channel, day) {
       return Number((await commands.get(keys.credits(channel, day))) ?? 0);
@@ -255,6 +286,12 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
       if (channels.length === 0) return [];
       // One MGET: every key carries the executor's hash tag, so a Cluster serves it from one slot.
       const values = await commands.mget(channels.map((channel) => keys.credits(channel, day)));
+      return values.map((value) => Number(value ?? 0));
+    },
+
+    async commandsStartedOn(accounts) {
+      if (accounts.length === 0) return [];
+      const values = await commands.mget(accounts.map(({ channel, day }) => keys.commands(channel, day)));
       return values.map((value) => Number(value ?? 0));
     },
 

@@ -6,12 +6,17 @@
  * the channel history and copies. The cost is the copy time (bounded) on the channel's hold.
  */
 import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
 import type { JobAttachment } from '../jobs/model.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { copyRemoteToStore } from '../storage/copy-remote.js';
 
 /** Streams `url` into the blob store under `key`, bounded in size and time, retried (see resultCopier). */
-export type CopyRemote = (url: string, key: string, options: { contentType: string; signal: AbortSignal }) => Promise<unknown>;
+export type CopyRemote = (
+  url: string,
+  key: string,
+  options: { contentType: string; signal: AbortSignal; dispatcher?: Dispatcher | undefined },
+) => Promise<unknown>;
 
 export const RESULT_KEY_PREFIX = 'results/';
 /**
@@ -21,6 +26,7 @@ export const RESULT_KEY_PREFIX = 'results/';
 export const resultKey = (day: string, jobId: string, attachmentId: string) =>
   `${RESULT_KEY_PREFIX}${day}/${jobId}/${attachmentId.replace(/[^\w.=-]/g, '_')}`;
 
+/** `through`: the account's own connections (its proxy), so the download leaves from its address too. */
 export async function copyResults(
   jobId: string,
   day: string,
@@ -28,12 +34,13 @@ export async function copyResults(
   copy: CopyRemote,
   signal: AbortSignal,
   logger: Logger,
+  through?: Dispatcher,
 ): Promise<JobAttachment[]> {
   return Promise.all(
     attachments.map(async (a): Promise<JobAttachment> => {
       const key = resultKey(day, jobId, a.id);
       try {
-        await copy(a.url, key, { contentType: a.contentType ?? 'application/octet-stream', signal });
+        await copy(a.url, key, { contentType: a.contentType ?? 'application/octet-stream', signal, dispatcher: through });
         return { ...a, copy: { state: 'STORED', key, error: null } };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -51,6 +58,15 @@ const RESULT_COPY_TIMEOUT_MS = 20_000;
 
 /** The copy into `blobs`: streamed, bounded and retried by storage's copy-remote. */
 export function resultCopier(blobs: BlobStore): CopyRemote {
-  return (url, key, { contentType, signal }) =>
-    copyRemoteToStore({ url, store: blobs, key, maxBytes: RESULT_COPY_MAX_BYTES, timeoutMs: RESULT_COPY_TIMEOUT_MS, signal, contentType });
+  return (url, key, { contentType, signal, dispatcher }) =>
+    copyRemoteToStore({
+      url,
+      store: blobs,
+      key,
+      maxBytes: RESULT_COPY_MAX_BYTES,
+      timeoutMs: RESULT_COPY_TIMEOUT_MS,
+      signal,
+      contentType,
+      ...(dispatcher ? { dispatcher } : {}),
+    });
 }

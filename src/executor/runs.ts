@@ -1,4 +1,6 @@
 /** The jobs this instance is running right now: started from a claim, aborted on cancel or shutdown. */
+import { inRotation } from '../jobs/account.js';
+import { pacingOf } from '../jobs/account-pacing.js';
 import type { Job } from '../jobs/model.js';
 import type { AccountRecord, Claimed } from './coordinator.js';
 import { discordAccountOf, type ExecutorContext } from './context.js';
@@ -43,6 +45,14 @@ export class RunningJobs {
       leaseTtlMs: ctx.config.jobs.leaseTtlMs,
       retentionSec: ctx.retentionSec,
       copyResult: this.deps.copyResult,
+      pacing: pacingOf(account, ctx.config.accounts.pacing),
+      random: ctx.random,
+      faults: {
+        coordinator: ctx.coordinator,
+        health: ctx.health,
+        anotherAccountInRotation: async (channel: string) =>
+          (await ctx.coordinator.listAccounts()).some((a) => a.channel !== channel && inRotation(a, ctx.now())),
+      },
     };
     const run = runJob(workerDeps, claimed, token, discordAccountOf(account), inputsOf(job, ctx.blobs));
     this.runs.set(job.id, run);

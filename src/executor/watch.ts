@@ -24,7 +24,7 @@ const BACKLOG = 1024;
  * resolves with its cleanup until `signal` aborts or the reader leaves; then the cleanup runs, at
  * once even while the reader waits. Delivering never throws into the publisher.
  */
-function inbox<T>(signal: AbortSignal, listen: (deliver: (item: T) => void) => Promise<() => Promise<void>>): Repeater<T> {
+export function inbox<T>(signal: AbortSignal, listen: (deliver: (item: T) => void) => Promise<() => Promise<void>>): Repeater<T> {
   return new Repeater<T>(async (push, stop) => {
     const onAbort = () => stop();
     signal.addEventListener('abort', onAbort, { once: true });

@@ -8,13 +8,14 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { spendsAccountForToday } from '../discord/index.js';
 import { DriverError, type CommandResult, type DiscordAccount, type PicsiDriver } from '../discord/types.js';
+import { nextCommandAt, type Pacing } from '../jobs/account-pacing.js';
 import { commandOf, COMMAND_INPUTS } from '../jobs/commands.js';
 import type { Job } from '../jobs/model.js';
 import { jitteredDelayMs } from '../timing/backoff.js';
+import { accountFaultOutcome, type AccountFaultDeps } from './account-faults.js';
 import { commandRecordHooks } from './command-record.js';
-import type { AccountState, Claimed, Coordinator, JobPatch } from './coordinator.js';
+import type { Claimed, Coordinator, JobPatch } from './coordinator.js';
 import { utcDay } from './coordinator.js';
 import { keepLease } from './lease-keeper.js';
 import { InputMissingError, type JobUploads } from './inputs.js';
@@ -30,6 +31,11 @@ export interface WorkerDeps {
   leaseTtlMs: number;
   retentionSec: number;
   copyResult: CopyRemote;
+  /** This account's pacing: the gap after each command it ran. */
+  pacing: Pacing;
+  random: () => number;
+  /** What a failure says about the account: its state, and whether the job moves to another account. */
+  faults: AccountFaultDeps;
 }
 
 export interface RunningJob {
@@ -69,9 +75,13 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
    * refused it: another holder (or the reaper) owns the job now, and our outcome is discarded.
    */
   let attempted: JobPatch | null = null;
-  const finish = async (patch: JobPatch): Promise<Job | null> => {
+  /** Pacing counts from the end of a command that reached the bot: `ran` false when none did. */
+  const finish = async (patch: JobPatch, ran = adopted || hooks.sent()): Promise<Job | null> => {
     const outcome: JobPatch = { finishedAt: new Date(now()).toISOString(), ...patch };
     attempted = outcome;
+    // Without a gap there is nothing to write (and no clock skew between instances to hold the next claim back).
+    const paced = ran && deps.pacing.minGapMs + deps.pacing.jitterMs > 0;
+    const pace = paced ? { readyAt: nextCommandAt(deps.pacing, now(), deps.random) } : undefined;
     const giveUpAt = now() + WRITE_RETRY_WINDOW_MS;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -81,6 +91,7 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
           token,
           channel,
           retentionSec: deps.retentionSec,
+          ...(pace ? { pace } : {}),
         });
         if (!written) log.warn({ status: patch.status }, 'late write rejected by the fence: this instance no longer holds the channel');
         return written;
@@ -116,7 +127,15 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
       if (adopted) log.warn({ nonce: job.command!.nonce }, 'adopted a job whose command an earlier holder sent: following it');
       const result = await drive();
       if (abortReason) return await finishAborted();
-      const attachments = await copyResults(job.id, utcDay(now()), result.attachments, deps.copyResult, controller.signal, log);
+      const attachments = await copyResults(
+        job.id,
+        utcDay(now()),
+        result.attachments,
+        deps.copyResult,
+        controller.signal,
+        log,
+        driver.dispatcherFor?.(account),
+      );
       if (abortReason) return await finishAborted();
       return await finish({
         status: 'COMPLETED',
@@ -143,13 +162,9 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
         });
       }
       if (error instanceof DriverError) {
-        const accountState = accountStateAfter(error, now());
-        if (accountState) {
-          if (error.disableAccount) log.error('Discord refused the account: taken out of rotation');
-          await coordinator
-            .setAccountState(channel, accountState)
-            .catch((e: unknown) => log.warn({ err: e }, 'could not record the account state'));
-        }
+        const fault = await accountFaultOutcome(deps.faults, { job, account, token, adopted, error, log });
+        if (fault.kind === 'handed back') return fault.job;
+        if (fault.kind === 'fail') return await finish(fault.patch, false);
         if (adopted && error.code === 'TIMEOUT') {
           return await finish({
             status: 'FAILED',
@@ -158,12 +173,15 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
             errorDetails: detailsOf(error),
           });
         }
-        return await finish({
-          status: 'FAILED',
-          code: error.code === 'ABORTED' ? 'CANCELLED' : error.code,
-          error: error.message,
-          errorDetails: detailsOf(error),
-        });
+        return await finish(
+          {
+            status: 'FAILED',
+            code: error.code === 'ABORTED' ? 'CANCELLED' : error.code,
+            error: error.message,
+            errorDetails: detailsOf(error),
+          },
+          adopted || (hooks.sent() && error.commandMayHaveRun),
+        );
       }
       log.error({ err: error }, 'unexpected error while running a job');
       return await finish({ status: 'FAILED', code: 'DISCORD_ERROR', error: 'Unexpected error while driving Discord', errorDetails: null });
@@ -201,17 +219,9 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
 const inputMissing = (error: unknown): InputMissingError | null =>
   error instanceof InputMissingError ? error : error instanceof Error && error.cause !== undefined ? inputMissing(error.cause) : null;
 
-const detailsOf = (error: DriverError) =>
+export const detailsOf = (error: DriverError) =>
   JSON.stringify({
     ...(error.reason ? { reason: error.reason } : {}),
     ...(typeof error.details === 'object' && error.details !== null ? error.details : { details: error.details ?? null }),
     commandSent: error.commandSent,
   });
-
-/** What a failure says about the account: out of rotation, cooling down, or out of credits today. */
-function accountStateAfter(error: DriverError, nowMs: number): AccountState | null {
-  if (error.disableAccount) return { enabled: false, disabledReason: `${error.code}: ${error.message}` };
-  if (error.code === 'DISCORD_RATE_LIMITED') return { cooldownUntil: nowMs + (error.retryAfterMs ?? 10_000) };
-  if (error.code === 'BOT_ERROR' && spendsAccountForToday(error.reason)) return { exhaustedDay: utcDay(nowMs) };
-  return null;
-}

@@ -70,6 +70,9 @@ export const HOSTED_CODES = {
   IDENTITY_NOT_FOUND: { status: 422 },
   TOO_MANY_IDENTITIES: { status: 422 },
   IDENTITY_LIMIT_REACHED: { status: 422 },
+  // An account on hold (a captcha, a moderation hold…): the hosted API answers its calls with 596
+  // and the pending message (docs/discord-protocol.md, section 1).
+  ACCOUNT_UNAVAILABLE: { status: 596 },
   INTERACTION_FAILED: { status: 502 },
   DISCORD_UNAUTHORIZED: { status: 502 },
   DISCORD_ERROR: { status: 502 },

@@ -3,7 +3,7 @@
  * interface so the schema depends on behaviour, not on Redis.
  */
 import type { BotPlan } from './command-costs.js';
-import type { DiscordAccount } from './account.js';
+import type { AccountHealthState, AccountManager, DiscordAccount } from './account.js';
 import type { BotCommand } from './commands.js';
 import type { CallbackState, Job, JobStatus, WaitMode } from './model.js';
 import type { StagedFile } from './staged-file.js';
@@ -48,16 +48,45 @@ export interface Credits {
   used: number;
 }
 
+/** An account's health as the API shows it (src/jobs/account.ts), times as ISO 8601. */
+export interface AccountHealthView {
+  state: AccountHealthState;
+  reason: string | null;
+  message: string | null;
+  evidence: Record<string, unknown> | null;
+  since: string;
+  until: string | null;
+}
+
+/** The account's effective pacing (its own settings over the ACCOUNT_* globals). */
+export interface AccountPacingView {
+  minGapMs: number;
+  jitterMs: number;
+  dailyCommands: number | null;
+  activeHours: string | null;
+  timezone: string;
+  /** When the pacing gap after the last command ends; null when it has. */
+  nextCommandAt: string | null;
+}
+
 export interface AccountView {
   channel: string;
   server: string;
   label: string | null;
   /** The user token, masked (3 + … + 3). */
   discord: string;
+  managed: AccountManager;
+  health: AccountHealthView;
+  /** False while the account needs a person or is paused. */
   enabled: boolean;
   disabledReason: string | null;
   /** The account's InsightFaceSwap plan: its GIF limits and price. */
   plan: BotPlan;
+  /** The proxy with its password masked; null without one. */
+  proxy: string | null;
+  pacing: AccountPacingView;
+  /** A command this server did not send is running in the channel (a person using the account). */
+  foreignCommand: boolean;
   credits: Credits;
   busy: boolean;
 }
@@ -65,8 +94,20 @@ export interface AccountView {
 export interface AccountRegistry {
   list(): Promise<AccountView[]>;
   get(channel: string): Promise<AccountView | null>;
+  /** Creates or replaces an API-managed account (it starts ACTIVE). */
   upsert(account: DiscordAccount): Promise<AccountView>;
   delete(channel: string): Promise<boolean>;
+  /** Takes the account out of rotation (PAUSED) until resume; NOT_FOUND for an unknown channel. */
+  pause(channel: string, note: string | null): Promise<AccountView>;
+  /** Runs the doctor's checks of the account, then puts it back in rotation; ACCOUNT_UNAVAILABLE with the failing check's text. */
+  resume(channel: string): Promise<AccountView>;
+  /** The accounts' current views first, then each change (of one channel, or all with null). */
+  watch(channel: string | null, signal: AbortSignal): AsyncIterable<AccountView>;
+  /**
+   * A command this instance did not send runs in the channel (`running`: ignored while a job holds the
+   * channel, whichever instance sent it), or the bot answered it. True when it was recorded.
+   */
+  foreignCommand(channel: string, interactionId: string, running: boolean): Promise<boolean>;
 }
 
 /** A time-limited link to our copy of a result file. */
@@ -88,6 +129,11 @@ export interface JobService {
   onTerminal(listener: (job: Job) => void): () => void;
   /** Records callback delivery progress on the job (bumps its version, publishes). */
   setCallbackState(id: string, state: CallbackState): Promise<void>;
+  /**
+   * When a queued job may start, estimated from its queue position, the channels it may run on, their
+   * pacing and a typical job's duration; null when it is not queued.
+   */
+  estimatedStart(job: JobView): Promise<string | null>;
   /** A link to a stored result copy (`baseUrl`: this server's public origin, for /files/… links). */
   downloadLink(key: string, filename: string, baseUrl: string): Promise<DownloadLink>;
   ready(): Promise<boolean>;

@@ -6,6 +6,7 @@
  * the stock Node.js dashboards and alerts query; the scrape's job/instance labels tell services apart.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ACCOUNT_STATES } from '../jobs/account.js';
 import { BLOB_OPERATIONS, CALLBACK_OUTCOMES, DISCORD_ROUTES, jobCodeLabel, type Metrics } from './instrumentation.js';
 
 /**
@@ -15,6 +16,8 @@ import { BLOB_OPERATIONS, CALLBACK_OUTCOMES, DISCORD_ROUTES, jobCodeLabel, type 
 export interface MetricsSources {
   jobCounts?: () => Promise<{ queued: number; running: number }>;
   channels?: () => Promise<{ total: number; busy: number }>;
+  /** Accounts by health state (src/jobs/account.ts ACCOUNT_STATES); a state absent counts 0. */
+  accountStates?: () => Promise<Record<string, number>>;
 }
 
 export interface MetricsRegistry {
@@ -76,6 +79,8 @@ export function createMetricsRegistry(sources: MetricsSources = {}, options: { d
       busy: ['picsi_channels_busy', 'Channels running a job now'],
     });
 
+  if (sources.accountStates) registerAccountStates(registers, sources.accountStates);
+
   const metrics: Metrics = {
     jobAccepted: () => accepted.inc(),
     jobFinished(status, code, runSeconds) {
@@ -117,4 +122,18 @@ function registerSnapshotGauges<K extends string>(
       },
     });
   }
+}
+
+/** `picsi_accounts{state}`: every state a series, read at scrape time; NaN while the store cannot be read. */
+function registerAccountStates(registers: Registry[], read: () => Promise<Record<string, number>>) {
+  new Gauge({
+    name: 'picsi_accounts',
+    help: 'Configured accounts by health state (same on every instance: use max()). NaN when the store cannot be read.',
+    labelNames: ['state'],
+    registers,
+    async collect() {
+      const counts = await read().catch(() => null);
+      for (const state of ACCOUNT_STATES) this.set({ state }, counts ? (counts[state] ?? 0) : Number.NaN);
+    },
+  });
 }

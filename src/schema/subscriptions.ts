@@ -7,17 +7,18 @@
 import type { ArgBuilder, InputFieldMap, InputShapeFromFields, SchemaTypes } from '@pothos/core';
 import { Repeater } from 'graphql-yoga';
 import { AppError } from '../errors.js';
-import type { JobView } from '../jobs/service.js';
+import type { AccountView, JobView } from '../jobs/service.js';
+import { AccountRef } from './accounts.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
 import { JobRef } from './job.js';
 import { canSee, loadVisibleJob } from './job-queries.js';
 
-type Watch = (signal: AbortSignal) => AsyncIterable<JobView>;
+type Watch<T = JobView> = (signal: AbortSignal) => AsyncIterable<T>;
 
 /** Runs `watch` with a signal aborted when the consumer leaves; ends as the watch ends. */
-function abortable(watch: Watch): Repeater<JobView> {
-  return new Repeater<JobView>(async (push, stop) => {
+function abortable<T>(watch: Watch<T>): Repeater<T> {
+  return new Repeater<T>(async (push, stop) => {
     const controller = new AbortController();
     // Stop never rejects: it resolves when the consumer leaves (or the stream ends).
     stop.then(
@@ -78,4 +79,20 @@ jobStream(
       for await (const job of ctx.jobs.watchAll(filter, signal)) if (canSee(ctx, job)) yield job;
     };
   },
+);
+
+builder.subscriptionField('accountUpdated', (t) =>
+  t.field({
+    type: AccountRef,
+    authScopes: { admin: true },
+    description:
+      "Admin only. The account's current state first (every account's without `channel`), then every change of its health, pacing clock, foreign command or identity. Never completes.",
+    args: { channel: t.arg.string({ required: false }) },
+    subscribe: async (_root, { channel }, ctx) => {
+      if (channel && !(await ctx.jobs.accounts.get(channel)))
+        throw new AppError('NOT_FOUND', `Channel ${channel} is not configured`, { channel });
+      return abortable<AccountView>((signal) => ctx.jobs.accounts.watch(channel ?? null, signal));
+    },
+    resolve: (account) => account,
+  }),
 );

@@ -17,6 +17,7 @@ import { interactionRoutes } from './routes/interactions.js';
 import { lookupRoutes } from './routes/lookups.js';
 import { messageRoutes } from './routes/messages.js';
 import { snowflakeFactory } from './snowflake.js';
+import { AccountFaults } from './state/account-faults.js';
 import { AccountRegistry } from './state/accounts.js';
 import { CdnStore } from './state/cdn.js';
 import { CommandRegistry } from './state/commands.js';
@@ -78,6 +79,7 @@ export function buildContext(options: SimulatorOptions, origin: () => string): S
     botToken: `${Buffer.from(applicationId).toString('base64url')}.${tokenPart(4)}.${tokenPart(20)}`,
     botUser,
     accounts,
+    faults: new AccountFaults(),
     commands,
     identities,
     uploads: new UploadStore(),
@@ -108,6 +110,7 @@ export function buildGateway(sim: SimulatorContext, options: SimulatorOptions): 
   return new GatewayServer(
     {
       accounts: sim.accounts,
+      gatewayDown: (token) => sim.faults.gatewayDown(token),
       sessions: sim.sessions,
       bot: { token: sim.botToken, user: sim.botUser, applicationId: sim.applicationId },
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_MS,
@@ -115,6 +118,7 @@ export function buildGateway(sim: SimulatorContext, options: SimulatorOptions): 
       nowIso: sim.nowIso,
       logger: sim.logger.child({ component: 'gateway' }),
     },
-    (path, status) => sim.stats.record({ at: performance.now(), method: 'GET', path, status }),
+    (entry) => sim.stats.record({ at: performance.now(), ...entry }),
+    (session) => sim.stats.identified({ at: performance.now(), ...session }),
   );
 }

@@ -2,6 +2,7 @@ import type { APIUser } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
 import type { InsightFaceSwapBot } from './bot/bot.js';
 import type { SessionRegistry } from './gateway/sessions.js';
+import type { AccountFaults } from './state/account-faults.js';
 import type { AccountRegistry } from './state/accounts.js';
 import type { CdnStore } from './state/cdn.js';
 import type { CommandRegistry } from './state/commands.js';
@@ -18,6 +19,8 @@ export interface SimulatorContext {
   botToken: string;
   botUser: APIUser;
   accounts: AccountRegistry;
+  /** Scripted faults of accounts (captcha, verification, lost access), by token. */
+  faults: AccountFaults;
   commands: CommandRegistry;
   uploads: UploadStore;
   cdn: CdnStore;

@@ -27,10 +27,13 @@
  * - Frames are plain JSON text even when `compress=zlib-stream` is asked for.
  */
 export { DiscordSimulator } from './simulator.js';
+export { DEMO_ACCOUNT } from './demo-account.js';
+export { CAPTCHA_BODY, type AccountFault } from './state/account-faults.js';
 export type {
   BotBehaviour,
   BotErrorKind,
   ChannelStats,
+  GatewayIdentification,
   Credits,
   IdentitySnapshot,
   InteractionLogEntry,

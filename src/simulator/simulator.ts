@@ -4,15 +4,18 @@ import type { APIUser } from 'discord-api-types/v10';
 import { GatewayCloseCodes } from 'discord-api-types/v10';
 import { BOT_APPLICATION_ID } from './bot/insightfaceswap.js';
 import { buildContext, buildGateway, buildRouters, tokenPart } from './build-context.js';
+import { DEMO_ACCOUNT } from './demo-account.js';
 import type { SimulatorContext } from './context.js';
 import { guildCreate, textChannel } from './gateway/payloads.js';
 import type { GatewayServer } from './gateway/server.js';
 import { createHttpServer } from './http/server.js';
+import type { AccountFault } from './state/account-faults.js';
 import type { AccountChange } from './state/accounts.js';
 import type {
   BotBehaviour,
   ChannelStats,
   Credits,
+  GatewayIdentification,
   IdentitySnapshot,
   InteractionLogEntry,
   Plan,
@@ -90,6 +93,11 @@ export class DiscordSimulator {
     });
   }
 
+  /** Registers the demo account (src/simulator/demo-account.ts): the same ids and token at every start. */
+  addDemoAccount(): SimulatedAccount {
+    return this.addAccount({ ...DEMO_ACCOUNT });
+  }
+
   /** Delay between the LOADING placeholder and the final reply, for jobs accepted from now on. */
   setBotDelay(ms: number): void {
     this.sim.settings.botDelayMs = ms;
@@ -118,6 +126,11 @@ export class DiscordSimulator {
     return this.sim.stats.requests;
   }
 
+  /** User sessions that identified on the gateway (who, from which address), oldest first. */
+  get gatewayIdentifications(): readonly (GatewayIdentification & { at: number })[] {
+    return this.sim.stats.identifications;
+  }
+
   interactionsLog(channelId?: string): readonly InteractionLogEntry[] {
     return this.sim.stats.interactions(channelId);
   }
@@ -135,6 +148,48 @@ export class DiscordSimulator {
     for (const session of this.sim.sessions.live()) {
       if (token === undefined || session.token === token) session.drop(GatewayCloseCodes.UnknownError, 'Simulated disconnect');
     }
+  }
+
+  /**
+   * Makes Discord refuse the account (by token or channel) the way it refuses an account that needs a
+   * person, until called again with null: a captcha or a verification demand on its writes, or lost
+   * access to its channel and guild (src/simulator/state/account-faults.ts).
+   */
+  setAccountFault(channelOrToken: string, fault: AccountFault | null): void {
+    this.sim.faults.set(this.sim.accounts.resolveUser(channelOrToken).token, fault);
+  }
+
+  /** The account's token stops working: REST answers 401, its gateway sessions close with 4004. */
+  revokeToken(channelOrToken: string): void {
+    const token = this.sim.accounts.resolveUser(channelOrToken).token;
+    this.sim.accounts.revoke(token);
+    for (const session of this.sim.sessions.live()) {
+      if (session.token !== token) continue;
+      this.sim.sessions.invalidate(session);
+      session.drop(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
+    }
+  }
+
+  /**
+   * A person uses the account in its channel from another client: a /picsi the bot works on for
+   * `delayMs` (its "thinking" placeholder reaches every session of the guild's members), then
+   * answers. Resolves with the interaction's log entry once answered.
+   */
+  personCommand(channelId: string, { delayMs = 500 }: { delayMs?: number } = {}): Promise<InteractionLogEntry> {
+    const channel = this.sim.accounts.channel(channelId);
+    if (!channel) throw new Error(`unknown channel ${channelId}`);
+    const user = this.sim.accounts.resolveUser(channel.token);
+    const session = this.sim.sessions.create('user', user.token, user.user.id, 0);
+    const interactionId = this.sim.newId();
+    const nonce = this.sim.newId();
+    const inFlight = this.sim.stats.begin(channelId, nonce, interactionId);
+    const args = { files: new Map(), strings: new Map() };
+    const behaviour = { kind: 'botError', error: 'NO_FACE', delayMs } as const;
+    this.sim.bot
+      .run({ interactionId, nonce, session, channel, user, command: 'picsi', args, behaviour, inFlight })
+      .catch((err: unknown) => this.sim.logger.error({ err, interactionId }, 'simulated person command crashed'))
+      .finally(() => this.sim.sessions.invalidate(session));
+    return this.sim.stats.ended(nonce);
   }
 
   /** Publishes new versions of the bot's commands; requests with an old one get 50035. */

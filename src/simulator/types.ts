@@ -36,7 +36,9 @@ export type BotBehaviour =
    */
   | { kind: 'dropGatewayMidJob'; resumable?: boolean; delayMs?: number }
   /** Bumps the command version first, so this POST fails with 50035 (invalid version). */
-  | { kind: 'staleCommandVersion' };
+  | { kind: 'staleCommandVersion' }
+  /** The bot answers with a warning that restricts the account (a moderation hold), like an error reply. */
+  | { kind: 'accountWarning'; delayMs?: number };
 
 export interface SimulatorOptions {
   host?: string;
@@ -78,6 +80,16 @@ export interface RecordedRequest {
   path: string;
   channelId?: string;
   status: number;
+  /** The address the request came from (a client behind a proxy shows the proxy's). */
+  remoteAddress?: string;
+  /** The user whose token authenticated it. */
+  userId?: string;
+}
+
+/** A user session that identified on the gateway, and where its socket came from. */
+export interface GatewayIdentification {
+  userId: string;
+  remoteAddress?: string;
 }
 
 /** `text`: a text-only answer (/listid, /setid, /delid, /delall). */

@@ -9,7 +9,7 @@
  * every job copies its results while its channel is held.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, interceptors, request } from 'undici';
+import { Agent, interceptors, request, type Dispatcher } from 'undici';
 import { parseRetryAfter, retryDelayMs, type BackoffPolicy } from '../timing/backoff.js';
 import {
   assertValidBlobKey,
@@ -36,6 +36,8 @@ export interface CopyRemoteOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   random?: () => number;
+  /** The connections to use (a Discord account's own pool, through its proxy); default: direct. */
+  dispatcher?: Dispatcher;
 }
 
 export type RemoteCopyFailure = 'http' | 'network' | 'timeout';
@@ -94,7 +96,7 @@ async function copyOnce(options: CopyRemoteOptions, signal: AbortSignal): Promis
   const { url, store, key, maxBytes } = options;
   let response: Awaited<ReturnType<typeof request>>;
   try {
-    response = await request(url, { signal, dispatcher: redirecting });
+    response = await request(url, { signal, dispatcher: redirectingThrough(options.dispatcher) });
   } catch (error) {
     throw new RetryableFailure(
       new RemoteCopyError(`cannot fetch ${redacted(url)}: ${(error as Error).message}`, 'network', undefined, { cause: error }),
@@ -142,7 +144,16 @@ async function copyOnce(options: CopyRemoteOptions, signal: AbortSignal): Promis
 const MAX_REDIRECTIONS = 20;
 
 // undici 7 follows redirects through an interceptor composed onto a dispatcher, not a request option.
-const redirecting = new Agent().compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
+const redirect = interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS });
+const redirecting = new Agent().compose(redirect);
+const composed = new WeakMap<Dispatcher, Dispatcher>();
+
+function redirectingThrough(dispatcher: Dispatcher | undefined): Dispatcher {
+  if (!dispatcher) return redirecting;
+  let through = composed.get(dispatcher);
+  if (!through) composed.set(dispatcher, (through = dispatcher.compose(redirect)));
+  return through;
+}
 
 /** Discord CDN URLs carry signatures in the query: logs and errors show the path only. */
 function redacted(url: string): string {

@@ -243,11 +243,11 @@ describe('Discord refusals', () => {
     expect(error?.details).toMatchObject({ status: 403, code: 50001, message: 'Missing Access' });
   });
 
-  it('a channel that does not exist → DISCORD_ERROR (not an account problem)', async () => {
+  it('a channel that does not exist → DISCORD_ERROR with ACCESS_LOST: the account cannot use its channel until a person fixes it', async () => {
     h = await startHarness();
     const command = h.command();
     const { error } = await run({ ...command, account: { ...command.account, channel: '123456789012345678' } });
-    expect(error).toMatchObject({ code: 'DISCORD_ERROR', disableAccount: false, commandSent: false });
+    expect(error).toMatchObject({ code: 'DISCORD_ERROR', disableAccount: true, commandSent: false, signal: { id: 'ACCESS_LOST' } });
     expect(error?.details).toMatchObject({ status: 404, code: 10003 });
   });
 });

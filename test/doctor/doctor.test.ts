@@ -68,10 +68,22 @@ describe('npm run doctor against the simulator', () => {
     expect(run.stdout).toContain(`Checking 2 accounts against ${sim.apiUrl}`);
     const lines = run.stdout.split('\n');
     const header = lines.find((l) => l.startsWith('channel'));
-    expect(header?.split(/\s{2,}/)).toEqual(['channel', 'label', 'user', 'guild/channel', 'commands', 'gateway', 'upload slot', 'verdict']);
+    expect(header?.split(/\s{2,}/)).toEqual([
+      'channel',
+      'label',
+      'proxy',
+      'user',
+      'guild/channel',
+      'commands',
+      'gateway',
+      'upload slot',
+      'verdict',
+    ]);
     for (const a of [one, two]) {
       const row = lines.find((l) => l.startsWith(a.channelId));
-      expect(row).toMatch(/picsi_user_\d+ +picsi guild \d+ \/ #picsi-\d+ +picsi saveid swapid setid listid delid … +READY +ok +PASS$/);
+      expect(row).toMatch(
+        /none +picsi_user_\d+ +picsi guild \d+ \/ #picsi-\d+ +picsi saveid swapid setid listid delid … +READY +ok +PASS$/,
+      );
     }
     expect(run.stdout).not.toContain('FAIL');
     expect(run.stdout).not.toContain('What to fix');
@@ -270,6 +282,6 @@ describe('npm run doctor against the simulator', () => {
     expect(run.stdout).toContain(
       "DISCORD_ACCOUNTS is unset: checking the built-in simulator's demo account (a simulated Discord, not the real one).",
     );
-    expect(run.stdout).toMatch(/simulated demo account +picsi_user_1 +.* PASS$/m);
+    expect(run.stdout).toMatch(/simulated demo account +none +picsi_user_1 +.* PASS$/m);
   });
 });

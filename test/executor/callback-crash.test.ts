@@ -39,7 +39,7 @@ async function deliverFrom(
   env: Record<string, string>,
   receiver: Receiver,
 ): Promise<{ stores: ExecutorStores; dispatcher: CallbackDispatcher; jobs: MapJobs }> {
-  const { config } = loadConfig({ LOG_LEVEL: 'silent', ...env });
+  const { config } = loadConfig({ ACCOUNT_MIN_GAP_MS: '0', ACCOUNT_JITTER_MS: '0', LOG_LEVEL: 'silent', ...env });
   const stores = await openExecutorStores(config, pino({ level: 'silent' }));
   const jobs = new MapJobs();
   const dispatcher = createCallbackDispatcher({

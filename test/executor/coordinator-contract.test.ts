@@ -2,6 +2,7 @@
  * The coordinator contract: the same cases against the Redis coordinator (real redis-server) and the
  * embedded one (a temp DATA_DIR). Leases are short (60 ms); a holder "dies" by letting its lease lapse.
  */
+import { activeHealth } from '../../src/jobs/account.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   EVENT_CHANNEL_FREED,
@@ -293,12 +294,12 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     const job = newJob({ creditCost: 48 });
     await c.createJob(job, true);
     const nowMs = Date.now();
-    await c.setAccountState(A, { cooldownUntil: nowMs + 5000 });
+    await c.setAccountHealth(A, { ...activeHealth(nowMs), state: 'COOLING_DOWN', reason: 'RATE_LIMITED', until: nowMs + 5000 });
     expect(await c.claim(claimRequest(A, { nowMs }))).toEqual({ missed: 'ineligible', retryInMs: 5000, reaped: [] });
-    await c.setAccountState(B, { enabled: false, disabledReason: 'test' });
+    await c.setAccountHealth(B, { ...activeHealth(nowMs), state: 'NEEDS_PERSON', reason: 'CAPTCHA' });
     expect(await c.claim(claimRequest(B))).toEqual({ missed: 'ineligible', retryInMs: null, reaped: [] });
-    await c.setAccountState(B, { enabled: true, disabledReason: null });
-    await c.setAccountState(A, { cooldownUntil: 0 });
+    await c.setAccountHealth(B, activeHealth(nowMs));
+    await c.setAccountHealth(A, activeHealth(nowMs));
     const day = claimRequest(A).day;
     await c.createJob(newJob({ requestedChannel: A }), true);
     const first = claimRequest(A);
@@ -309,6 +310,70 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     // 48 + 3 > 50: A's own queued job cannot run on A today, and no other job may run there.
     expect(await c.claim(claimRequest(A))).toEqual({ missed: 'ineligible', retryInMs: null, reaped: [] });
     expect(await c.claim(claimRequest(B))).toEqual(empty(1));
+  });
+
+  it('applies every eligibility rule in its order (src/executor/eligibility.ts), each with its wait', async () => {
+    await setUp();
+    const nowMs = Date.now();
+    const gate = { commandDay: '2026-12-01', dailyCommands: 1, dayEndsInMs: 7_000, closedForMs: 0 };
+    const ineligible = (retryInMs: number | null) => ({ missed: 'ineligible', retryInMs, reaped: [] });
+    for (let i = 0; i < 3; i++) await c.createJob(newJob({ requestedChannel: A }), true);
+
+    // Pacing: a terminal write that releases the channel sets the account's readyAt, in the same step.
+    const first = claimRequest(A, { nowMs, gate, ttlMs: 30_000 });
+    const started = claimed(await c.claim(first));
+    const events: string[] = [];
+    const stop = await c.subscribe(EVENT_CHANNEL_FREED, (channel) => events.push(channel));
+    await c.updateJob(started.job.id, {
+      patch: { status: 'COMPLETED' },
+      token: first.token,
+      channel: A,
+      retentionSec: 60,
+      pace: { readyAt: nowMs + 4_000 },
+    });
+    expect((await c.getAccount(A))!.readyAt).toBe(nowMs + 4_000);
+    await vi.waitFor(() => expect(events).toContain(A));
+    await stop();
+    // The daily cap (1 started on the gate's day) comes before the pacing gap.
+    expect(await c.claim(claimRequest(A, { nowMs, gate }))).toEqual(ineligible(7_000));
+    const nextDay = { ...gate, commandDay: '2026-12-02' };
+    expect(await c.claim(claimRequest(A, { nowMs, gate: nextDay }))).toEqual(ineligible(4_000));
+    // A foreign command: busy until the bot answered it (or its bound), before the pacing gap.
+    await c.setForeignCommand(A, { interactionId: 'i-person', until: nowMs + 5_000 }, 'i-person');
+    expect(await c.claim(claimRequest(A, { nowMs, gate: nextDay }))).toEqual(ineligible(5_000));
+    await c.setForeignCommand(A, null, 'i-other');
+    expect((await c.getAccount(A))!.foreign).toEqual({ interactionId: 'i-person', until: nowMs + 5_000 });
+    await c.setForeignCommand(A, null, 'i-person');
+    expect((await c.getAccount(A))!.foreign).toBeNull();
+    // Closed hours come before the cap and everything after it.
+    expect(await c.claim(claimRequest(A, { nowMs, gate: { ...gate, closedForMs: 60_000 } }))).toEqual(ineligible(60_000));
+    // The state first of all: a timed one with its end, a held one without.
+    const cooling = { ...activeHealth(nowMs), state: 'COOLING_DOWN' as const, reason: 'RATE_LIMITED', until: nowMs + 9_000 };
+    await c.setAccountHealth(A, cooling);
+    expect(await c.claim(claimRequest(A, { nowMs, gate: { ...gate, closedForMs: 60_000 } }))).toEqual(ineligible(9_000));
+    await c.setAccountHealth(A, { ...activeHealth(nowMs), state: 'PAUSED', reason: 'OPERATOR' });
+    expect(await c.claim(claimRequest(A, { nowMs, gate }))).toEqual(ineligible(null));
+    // A timed state that has ended lets the claim through and is reset to ACTIVE on the way.
+    await c.setAccountHealth(A, { ...cooling, until: nowMs - 1 });
+    expect(claimed(await c.claim(claimRequest(A, { nowMs: nowMs + 4_000, gate: nextDay }))).job.channel).toBe(A);
+    expect((await c.getAccount(A))!.health).toMatchObject({ state: 'ACTIVE', reason: null, until: null });
+  });
+
+  it('hands a job back by its holder: at its own place in the queue, the channel released and freed', async () => {
+    await setUp();
+    const jobs = [newJob(), newJob()];
+    for (const job of jobs) await c.createJob(job, true);
+    // A lease that outlives the test's steps on a loaded machine.
+    const request = claimRequest(A, { recordsCommands: true, ttlMs: 30_000 });
+    const started = claimed(await c.claim(request));
+    expect(await c.handBack(started.job.id, A, 'not-the-token')).toBeNull();
+    expect(await c.handBack(started.job.id, B, request.token)).toBeNull();
+    const back = await c.handBack(started.job.id, A, request.token);
+    expect(back).toMatchObject({ id: jobs[0]!.id, status: 'QUEUED', channel: null });
+    expect(await c.lease(A)).toBeNull();
+    expect(await c.queuePosition(jobs[0]!.id)).toBe(1);
+    // The other channel takes it next, before the job queued after it.
+    expect(claimed(await c.claim(claimRequest(B))).job.id).toBe(jobs[0]!.id);
   });
 
   it('a miss still reports the job it finished on the way (a dead holder whose command is too old)', async () => {
@@ -335,36 +400,34 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     expect(await other.getAccount(A)).not.toHaveProperty('plan');
   });
 
-  it('account writes are atomic: a cooldown written by one instance never overwrites an admin’s new token', async () => {
+  it('account writes are atomic: a health written by one instance never overwrites an admin’s new token', async () => {
     await setUp();
     const other = await backend.open();
     for (let i = 0; i < 20; i++) {
       const token = `token-a-new-${i}-0123456789`;
+      const cooling = { ...activeHealth(1), state: 'COOLING_DOWN' as const, reason: 'RATE_LIMITED', until: 1000 + i };
       await Promise.all([
-        other.setAccountState(A, { cooldownUntil: 1000 + i }),
+        other.setAccountHealth(A, cooling),
         c.upsertAccount({ channel: A, server: 'srv2', discord: token }, { keepState: true }),
-        other.setAccountState(A, { exhaustedDay: `2026-12-${10 + i}` }),
       ]);
-      expect(await c.getAccount(A)).toMatchObject({
-        discord: token,
-        server: 'srv2',
-        cooldownUntil: 1000 + i,
-        exhaustedDay: `2026-12-${10 + i}`,
-        enabled: true,
-      });
+      expect(await c.getAccount(A)).toMatchObject({ discord: token, server: 'srv2', health: { state: 'COOLING_DOWN', until: 1000 + i } });
     }
-    await other.setAccountState(A, { enabled: false, disabledReason: 'DISCORD_UNAUTHORIZED: 401' });
+    const captcha = { ...activeHealth(2), state: 'NEEDS_PERSON' as const, reason: 'CAPTCHA', evidence: { status: 400 } };
+    expect(await other.setAccountHealth(A, captcha)).toMatchObject({ applied: true, previous: { state: 'COOLING_DOWN' } });
+    // Exactly one writer sees a state entered: the second swap finds it there already.
+    expect(await c.setAccountHealth(A, captcha)).toMatchObject({ applied: true, previous: { state: 'NEEDS_PERSON' } });
+    // A state in `unless` stands.
+    expect(await c.setAccountHealth(A, activeHealth(3), ['NEEDS_PERSON'])).toMatchObject({ applied: false, record: { health: captcha } });
     expect(await c.upsertAccount({ channel: A, server: 'srv', discord: 'token-a-kept-0123456789' }, { keepState: true })).toMatchObject({
-      enabled: false,
-      disabledReason: 'DISCORD_UNAUTHORIZED: 401',
+      health: captcha,
+      managed: 'API',
     });
-    expect(await c.upsertAccount({ channel: A, server: 'srv', discord: 'token-a-fresh-0123456789' })).toMatchObject({
-      enabled: true,
-      disabledReason: null,
-      exhaustedDay: null,
-      cooldownUntil: 1019,
+    expect(await c.upsertAccount({ channel: A, server: 'srv', discord: 'token-a-fresh-0123456789' }, { managed: 'CONFIG' })).toMatchObject({
+      health: { state: 'ACTIVE' },
+      managed: 'CONFIG',
+      readyAt: 0,
     });
-    await c.setAccountState('999999999999', { cooldownUntil: 5 });
+    expect(await c.setAccountHealth('999999999999', captcha)).toBeNull();
     expect(await c.getAccount('999999999999')).toBeNull();
     expect(await c.deleteAccount(B)).toBe(true);
     expect((await c.listAccounts()).map((a) => a.channel)).toEqual([A]);

@@ -45,7 +45,7 @@ async function spend(coordinator: Coordinator, credits: number, perDay: number):
 }
 
 it('fails only the queued jobs that cost more than the channel has left, each by its own cost', async () => {
-  const { config } = loadConfig({ CREDITS_PER_DAY: '6', PICSI_CREDIT_COST: '3' });
+  const { config } = loadConfig({ ACCOUNT_MIN_GAP_MS: '0', ACCOUNT_JITTER_MS: '0', CREDITS_PER_DAY: '6', PICSI_CREDIT_COST: '3' });
   const coordinator = createMemoryCoordinator();
   await coordinator.upsertAccount({ channel: CHANNEL, server: 'srv', discord: 'token' });
   await spend(coordinator, 4, 6);

@@ -1,4 +1,5 @@
 /** Dispatch on its own, with an injected clock and randomness: which channels a pass tries, in which order. */
+import { AccountHealthKeeper } from '../../src/executor/account-health.js';
 import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -14,7 +15,7 @@ import { tempBlobStore } from '../helpers/blobs.js';
 import { queuedJobRecord } from '../helpers/jobs.js';
 
 const CHANNELS = ['100001', '100002', '100003'];
-const config = loadConfig({}).config;
+const config = loadConfig({ ACCOUNT_MIN_GAP_MS: '0', ACCOUNT_JITTER_MS: '0' }).config;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
@@ -39,7 +40,18 @@ async function setUp() {
   const logger = pino({ level: 'silent' });
   const blobs = await tempBlobStore();
   const driver = createDiscordDriver({ apiUrl: 'http://127.0.0.1:9/api', logger, timeoutMs: 1000 });
-  const ctx: ExecutorContext = { config, coordinator, driver, blobs, logger, instanceId: 'i-test', now: () => clock.now, retentionSec: 60 };
+  const ctx: ExecutorContext = {
+    config,
+    coordinator,
+    driver,
+    blobs,
+    logger,
+    instanceId: 'i-test',
+    now: () => clock.now,
+    retentionSec: 60,
+    health: new AccountHealthKeeper(coordinator, { send: () => undefined }, logger, () => clock.now),
+    random: Math.random,
+  };
   const journal = new StoreLossJournal();
   const terminal = new TerminalEffects(blobs, journal, logger);
   const runs = new RunningJobs({

@@ -87,6 +87,8 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
     coordinator = await makeCoordinator();
     for (const a of accounts) await coordinator.upsertAccount({ channel: a.channelId, server: a.guildId, discord: a.token });
     const { config } = loadConfig({
+      ACCOUNT_MIN_GAP_MS: '0',
+      ACCOUNT_JITTER_MS: '0',
       LEASE_TTL_MS: '1000',
       REAPER_INTERVAL_MS: '100',
       QUEUE_MAX_PER_TOKEN: '1000',
@@ -247,7 +249,13 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
     accounts = [simulator.createAccount({ credits: 100_000 })];
     coordinator = await makeCoordinator();
     await coordinator.upsertAccount({ channel: accounts[0]!.channelId, server: accounts[0]!.guildId, discord: accounts[0]!.token });
-    const { config } = loadConfig({ LEASE_TTL_MS: '1000', REAPER_INTERVAL_MS: '100', CREDITS_PER_DAY: '100000' });
+    const { config } = loadConfig({
+      ACCOUNT_MIN_GAP_MS: '0',
+      ACCOUNT_JITTER_MS: '0',
+      LEASE_TTL_MS: '1000',
+      REAPER_INTERVAL_MS: '100',
+      CREDITS_PER_DAY: '100000',
+    });
     const d = driver();
     drivers.push(d);
     const unreachable = async () => {
@@ -283,7 +291,7 @@ describe('retention on Redis', () => {
     const account = simulator.createAccount();
     await coordinator.upsertAccount({ channel: account.channelId, server: account.guildId, discord: account.token });
     const d = createDiscordDriver({ apiUrl: simulator.apiUrl, logger, timeoutMs: 3000 });
-    const { config } = loadConfig({ JOB_RETENTION_DAYS: '2' });
+    const { config } = loadConfig({ ACCOUNT_MIN_GAP_MS: '0', ACCOUNT_JITTER_MS: '0', JOB_RETENTION_DAYS: '2' });
     const service = await startJobService({ config, coordinator, driver: d, logger, ...serviceDeps() });
     const redis = new Redis(REDIS_URL);
     try {

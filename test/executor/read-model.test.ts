@@ -1,4 +1,5 @@
 /** Read-side parts on their own, with an injected clock: the one-second copy of finished jobs, result retention. */
+import { AccountHealthKeeper } from '../../src/executor/account-health.js';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -22,7 +23,7 @@ describe('read model', () => {
     const getJob = coordinator.getJob.bind(coordinator);
     coordinator.getJob = async (id) => (reads.push(id), getJob(id));
     const ctx: ExecutorContext = {
-      config: loadConfig({}).config,
+      config: loadConfig({ ACCOUNT_MIN_GAP_MS: '0', ACCOUNT_JITTER_MS: '0' }).config,
       coordinator,
       driver: createDiscordDriver({ apiUrl: 'http://127.0.0.1:9/api', logger: pino({ level: 'silent' }), timeoutMs: 1000 }),
       blobs: await tempBlobStore(),
@@ -30,6 +31,8 @@ describe('read model', () => {
       instanceId: 'i-test',
       now: () => clock,
       retentionSec: 60,
+      health: new AccountHealthKeeper(coordinator, { send: () => undefined }, pino({ level: 'silent' }), () => clock),
+      random: Math.random,
     };
     const model = new ReadModel(ctx);
     await coordinator.createJob(job('j1', clock), true);

@@ -39,6 +39,9 @@ export function serverProcessEnv(env: Record<string, string> = {}): Record<strin
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     NODE_ENV: 'test',
+    // Simulated accounts: no pacing unless a test sets it.
+    ACCOUNT_MIN_GAP_MS: '0',
+    ACCOUNT_JITTER_MS: '0',
     ...env,
   };
 }

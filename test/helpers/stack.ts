@@ -48,6 +48,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     NODE_ENV: 'test',
     SHUTDOWN_TIMEOUT_MS: '500',
     DISCORD_API_URL: simulator.apiUrl,
+    // Simulated accounts: no pacing unless a test sets it.
+    ACCOUNT_MIN_GAP_MS: '0',
+    ACCOUNT_JITTER_MS: '0',
     DISCORD_ACCOUNTS: JSON.stringify(
       accounts.map((a) => ({ channel: a.channelId, server: a.guildId, discord: a.token, ...(a.plan ? { plan: a.plan } : {}) })),
     ),

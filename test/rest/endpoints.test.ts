@@ -214,6 +214,37 @@ describe('the account endpoints (admin tokens)', () => {
     });
   });
 
+  it('POST account/<channel> takes our proxy and pacing fields, checked by the same rules as upsertAccount; GET shows them, the proxy password masked', async () => {
+    const added = stack.simulator.createAccount();
+    const path = `/v1/faceswap/account/${added.channelId}`;
+    const base = { discord: added.token, server: added.guildId };
+    const badGap = await admin.post<{ error: string }>(path, { ...base, minGapMs: 'soon' });
+    expect({ status: badGap.status, error: badGap.body.error }).toEqual({ status: 400, error: 'Param minGapMs must be a whole number' });
+    const badHours = await admin.post<{ error: string }>(path, { ...base, activeHours: '25:00-26:00' });
+    expect(badHours.status).toBe(400);
+    expect(badHours.body.error).toMatch(/^activeHours /);
+    expect((await admin.get(path)).status).toBe(404);
+
+    const stored = await admin.post<undefined>(path, {
+      ...base,
+      proxy: 'http://user:secret-pw@127.0.0.1:9',
+      minGapMs: '1500',
+      jitterMs: '0',
+      activeHours: '08:00-23:30',
+      timezone: 'Europe/Paris',
+    });
+    expect(stored.status).toBe(204);
+    const read = await admin.get<Record<string, unknown>>(path);
+    expect(read.body).toMatchObject({
+      managed: 'API',
+      health: { state: 'ACTIVE' },
+      pacing: { minGapMs: 1500, jitterMs: 0, activeHours: '08:00-23:30', timezone: 'Europe/Paris' },
+    });
+    expect(read.body['proxy']).toMatch(/^http:\/\/user:\*+@127\.0\.0\.1:9\/?$/);
+    expect(JSON.stringify(read.body)).not.toContain('secret-pw');
+    expect((await admin.delete<undefined>(path)).status).toBe(204);
+  });
+
   it('POST account/<channel> refusals: the hosted API’s texts', async () => {
     const missing = await admin.post<{ error: string }>(`/v1/faceswap/account/${channel}`, { server: '123456789' });
     expect({ status: missing.status, error: missing.body.error }).toEqual({

@@ -1,3 +1,4 @@
+import { activeHealth } from '../../src/jobs/account.js';
 import { describe, expect, it } from 'vitest';
 import { AccountSnapshot } from '../../src/executor/account-snapshot.js';
 import type { AccountRecord } from '../../src/executor/coordinator.js';
@@ -6,10 +7,10 @@ const account = (channel: string): AccountRecord => ({
   channel,
   server: '100000000000000001',
   discord: 'token-of-' + channel,
-  enabled: true,
-  disabledReason: null,
-  cooldownUntil: 0,
-  exhaustedDay: null,
+  managed: 'CONFIG',
+  health: activeHealth(0),
+  readyAt: 0,
+  foreign: null,
 });
 
 describe('AccountSnapshot', () => {

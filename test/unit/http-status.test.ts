@@ -33,6 +33,7 @@ describe('httpStatusOf', () => {
       INTERACTION_FAILED: 200,
       DISCORD_UNAUTHORIZED: 200,
       DISCORD_ERROR: 200,
+      ACCOUNT_UNAVAILABLE: 200,
       TIMEOUT: 200,
       EXECUTOR_LOST: 200,
       CANCELLED: 200,
@@ -63,6 +64,7 @@ describe('JobErrorCode', () => {
         .sort(),
     ).toEqual([...JOB_ERROR_CODES].sort());
     expect([...JOB_ERROR_CODES].sort()).toEqual([
+      'ACCOUNT_UNAVAILABLE',
       'BOT_ERROR',
       'CANCELLED',
       'DISCORD_ERROR',

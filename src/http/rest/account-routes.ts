@@ -1,7 +1,7 @@
 /**
  * The hosted API's account endpoints (admin tokens only): GET account, and GET, POST, DELETE
  * account/<channel>. POST takes the hosted API's `{ discord, server, channel }` (ours besides:
- * `label`, `plan`) and answers 204; tokens are write-only, read back masked. The account rules are
+ * `label`, `plan`, `proxy` and the pacing settings) and answers 204; tokens are write-only, read back masked. The account rules are
  * GraphQL's upsertAccount's (src/jobs/account-input.ts).
  */
 import { AppError, echoInput } from '../../errors.js';
@@ -24,8 +24,12 @@ const accountJson = (a: AccountView) => ({
   credits: { timestamp: a.credits.timestamp, total: a.credits.total, used: a.credits.used },
   label: a.label,
   plan: a.plan,
+  managed: a.managed,
+  health: a.health,
   enabled: a.enabled,
   disabledReason: a.disabledReason,
+  proxy: a.proxy,
+  pacing: a.pacing,
   busy: a.busy,
 });
 
@@ -56,9 +60,29 @@ async function putAccount(deps: RouteDeps, request: RestRequest): Promise<RestRe
       field: 'channel',
     });
   await deps.jobs.accounts.upsert(
-    checkAccountInput({ channel, server, discord, label: optionalField(request, 'label') ?? null, plan: planOf(request) }),
+    checkAccountInput({
+      channel,
+      server,
+      discord,
+      label: optionalField(request, 'label') ?? null,
+      plan: planOf(request),
+      proxy: optionalField(request, 'proxy') ?? null,
+      minGapMs: integerField(request, 'minGapMs'),
+      jitterMs: integerField(request, 'jitterMs'),
+      dailyCommands: integerField(request, 'dailyCommands'),
+      activeHours: optionalField(request, 'activeHours') ?? null,
+      timezone: optionalField(request, 'timezone') ?? null,
+    }),
   );
   return { status: 204 };
+}
+
+/** A whole number given as text (form fields are text); its range is the account rules' (src/jobs/account-pacing.ts). */
+function integerField(request: RestRequest, name: string): number | null {
+  const value = optionalField(request, name);
+  if (value === undefined) return null;
+  if (!/^\d{1,12}$/.test(value)) throw new AppError('BAD_USER_INPUT', `Param ${name} must be a whole number`, { field: name });
+  return Number(value);
 }
 
 async function getAccount(deps: RouteDeps, request: RestRequest): Promise<RestReply> {
@@ -80,6 +104,18 @@ const ACCOUNT_FIELDS: readonly FieldSpec[] = [
   { name: 'channel', description: 'The channel id; when given, the one of the path.' },
   { name: 'label', description: 'Ours: a label for logs and listings.' },
   { name: 'plan', enum: BOT_PLANS, description: 'Ours: the account’s InsightFaceSwap plan (its GIF limits and price); unset: basic.' },
+  {
+    name: 'proxy',
+    description: 'Ours: http://, https:// or socks5:// proxy (credentials in the URL) for every connection of the account.',
+  },
+  { name: 'minGapMs', description: 'Ours: least milliseconds between the end of a command and the next (unset: ACCOUNT_MIN_GAP_MS).' },
+  { name: 'jitterMs', description: 'Ours: a random extra gap, 0 to this many milliseconds (unset: ACCOUNT_JITTER_MS).' },
+  { name: 'dailyCommands', description: 'Ours: most commands a day (unset: ACCOUNT_DAILY_COMMANDS).' },
+  {
+    name: 'activeHours',
+    description: 'Ours: HH:MM-HH:MM, the hours the account takes jobs, in its time zone (unset: ACCOUNT_ACTIVE_HOURS).',
+  },
+  { name: 'timezone', description: 'Ours: the IANA time zone of activeHours and of the daily cap’s day (unset: ACCOUNT_TIMEZONE).' },
 ];
 
 const ADMIN_ERRORS = { 401: RESPONSES.unauthorized, 403: RESPONSES.forbidden, 503: RESPONSES.unavailable } as const;

@@ -4,6 +4,7 @@
  * components are these; test/rest walks every route and validates each answer against them.
  */
 import { HOSTED_STATUSES } from '../../jobs/hosted-job.js';
+import { ACCOUNT_STATES } from '../../jobs/account.js';
 
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
@@ -99,6 +100,30 @@ const Credits = object(
   'Credits of the account for the current UTC day.',
 );
 
+const AccountHealth = object(
+  {
+    state: { enum: [...ACCOUNT_STATES] },
+    reason: { ...nullable('string'), description: 'Why the account is in this state (a reason code of docs/discord-protocol.md).' },
+    message: { ...nullable('string'), description: 'The reason in words, with what to do.' },
+    evidence: { type: ['object', 'null'], description: 'What Discord or the bot answered (status, code, body or text).' },
+    since: dateTime('When the account entered this state.'),
+    until: dateTime('When the state ends by itself (a cooldown, the credits reset); null when a person must act.', true),
+  },
+  'The account’s health (README, "Accounts in the field").',
+);
+
+const AccountPacing = object(
+  {
+    minGapMs: { type: 'integer' },
+    jitterMs: { type: 'integer' },
+    dailyCommands: nullable('integer'),
+    activeHours: nullable('string'),
+    timezone: { type: 'string' },
+    nextCommandAt: dateTime('When the pacing gap after the last command ends; null when it has.', true),
+  },
+  'The account’s effective pacing: its own settings over the ACCOUNT_* defaults.',
+);
+
 const Account = object(
   {
     discord: { type: 'string', description: 'The user token, masked (first 3 + … + last 3).' },
@@ -107,17 +132,28 @@ const Account = object(
     credits: ref('Credits'),
     label: nullable('string'),
     plan: { enum: ['basic', 'pro'] },
+    managed: { enum: ['CONFIG', 'API'], description: 'CONFIG: from DISCORD_ACCOUNTS (reconciled at start); API: created here.' },
+    health: ref('AccountHealth'),
     enabled: { type: 'boolean' },
     disabledReason: nullable('string'),
+    proxy: { ...nullable('string'), description: 'The account’s proxy, its password masked.' },
+    pacing: ref('AccountPacing'),
     busy: { type: 'boolean' },
   },
   'A configured Discord account, bound to one channel.',
 );
 
-export const COMPONENT_SCHEMAS = { Job, Attachment, FileInfo, DownloadLink, Error, Account, Credits } as const satisfies Record<
-  string,
-  JsonSchema
->;
+export const COMPONENT_SCHEMAS = {
+  Job,
+  Attachment,
+  FileInfo,
+  DownloadLink,
+  Error,
+  Account,
+  AccountHealth,
+  AccountPacing,
+  Credits,
+} as const satisfies Record<string, JsonSchema>;
 
 export const SCHEMA = {
   job: ref('Job'),

@@ -7,7 +7,8 @@ import type { SimChannel } from '../state/accounts.js';
 import type { MessageStore } from '../state/messages.js';
 import type { TimerSet } from '../timers.js';
 import { handlerFor } from './commands/index.js';
-import { botError } from './commands/types.js';
+import { botError, refuse } from './commands/types.js';
+import { ACCOUNT_WARNING } from './insightfaceswap.js';
 import type { BotJob, Final, HandlerDeps } from './commands/types.js';
 import { errorMessage, loadingMessage, resultMessage } from './messages.js';
 import type { ReplyContext } from './messages.js';
@@ -67,7 +68,12 @@ export class InsightFaceSwapBot {
     if (behaviour.kind === 'dropGatewayMidJob') deps.sessions.drop(session, behaviour.resumable ?? true);
 
     const delay = behaviour.delayMs ?? deps.botDelayMs();
-    const work: Promise<Final> = behaviour.kind === 'botError' ? Promise.resolve(botError(behaviour.error)) : handler.run(job, deps);
+    const work: Promise<Final> =
+      behaviour.kind === 'botError'
+        ? Promise.resolve(botError(behaviour.error))
+        : behaviour.kind === 'accountWarning'
+          ? Promise.resolve(refuse(ACCOUNT_WARNING))
+          : handler.run(job, deps);
     const [final] = await Promise.all([work, deps.timers.sleep(delay)]);
     if (deps.timers.isStopped) return;
 

@@ -68,6 +68,10 @@ export const BOT_ERRORS = {
 } as const satisfies Record<string, Pick<APIEmbed, 'title' | 'description'>>;
 
 export type BotErrorKind = keyof typeof BOT_ERRORS;
+
+/** The bot's warning that restricts an account (inferred wording: the real one is not public). */
+export const ACCOUNT_WARNING =
+  'Warning: your account has been temporarily restricted for violating the usage rules. Acknowledge this warning in the support server to continue.';
 export const BOT_ERROR_KINDS = Object.keys(BOT_ERRORS) as BotErrorKind[];
 
 export function errorEmbed(kind: BotErrorKind): APIEmbed {

@@ -8,6 +8,8 @@ import type { GatewayLink, GatewaySession, SessionRegistry } from './sessions.js
 
 export interface ConnectionDeps {
   accounts: AccountRegistry;
+  /** A scripted outage for this token: its IDENTIFY is closed with 4000. */
+  gatewayDown: (token: string) => boolean;
   sessions: SessionRegistry;
   bot: { token: string; user: APIUser; applicationId: string };
   heartbeatIntervalMs: number;
@@ -30,7 +32,7 @@ const ALL_INTENTS = Object.values(GatewayIntentBits)
  * One gateway socket: HELLO, heartbeats, IDENTIFY or RESUME, then dispatches of its session.
  * Closing with 1000/1001 ends the session (like Discord); any other close keeps it resumable.
  */
-export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
+export function handleConnection(ws: WebSocket, deps: ConnectionDeps, identified: (userId: string) => void = () => undefined): void {
   let session: GatewaySession | undefined;
   const link: GatewayLink = {
     send: (frame) => {
@@ -80,6 +82,7 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
       case GatewayOpcodes.Identify:
         if (session) return closeWith(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
         session = identify(frame.d, link, deps, closeWith);
+        if (session) identified(session.userId);
         return;
       case GatewayOpcodes.Resume:
         if (session) return closeWith(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
@@ -138,6 +141,10 @@ function identify(d: unknown, link: GatewayLink, deps: ConnectionDeps, closeWith
   const user = token === undefined ? undefined : deps.accounts.userByToken(token);
   if (!user) {
     closeWith(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
+    return undefined;
+  }
+  if (deps.gatewayDown(user.token)) {
+    closeWith(GatewayCloseCodes.UnknownError, 'Unknown error.');
     return undefined;
   }
   const session = deps.sessions.create('user', user.token, user.user.id, 0);

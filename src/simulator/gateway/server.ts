@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { GatewayCloseCodes } from 'discord-api-types/v10';
+import type { GatewayIdentification, RecordedRequest } from '../types.js';
 import { SUPPORTED_GATEWAY_VERSIONS } from '../wire.js';
 import { handleConnection } from './connection.js';
 import type { ConnectionDeps } from './connection.js';
@@ -21,7 +22,8 @@ export class GatewayServer {
 
   constructor(
     private readonly deps: ConnectionDeps,
-    private readonly record: (path: string, status: number) => void,
+    private readonly record: (entry: Omit<RecordedRequest, 'at'>) => void,
+    private readonly identified: (session: GatewayIdentification) => void,
   ) {}
 
   /** Handles the upgrade if the path is a gateway path; returns false otherwise. */
@@ -29,14 +31,15 @@ export class GatewayServer {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     const path = url.pathname.replace(/\/+$/, '');
     if (path !== GATEWAY_PATH && path !== RESUME_PATH) return false;
+    const remote = req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {};
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.record(url.pathname, 101);
+      this.record({ method: 'GET', path: url.pathname, status: 101, ...remote });
       const problem = queryProblem(url.searchParams);
       if (problem) {
         ws.close(problem.code, problem.reason);
         return;
       }
-      handleConnection(ws, this.deps);
+      handleConnection(ws, this.deps, (userId) => this.identified({ userId, ...remote }));
     });
     return true;
   }

@@ -31,7 +31,16 @@ export function createHttpServer(routers: HttpRouters, sim: SimulatorContext): S
       .then(({ response, ctx }) => {
         const path = new URL(req.url ?? '/', 'http://x').pathname;
         const method = req.method ?? 'GET';
-        sim.stats.record({ at, method, path, status: response.status, ...(ctx?.channelId ? { channelId: ctx.channelId } : {}) });
+        const userId = req.headers.authorization ? sim.accounts.userByToken(req.headers.authorization)?.user.id : undefined;
+        sim.stats.record({
+          at,
+          method,
+          path,
+          status: response.status,
+          ...(ctx?.channelId ? { channelId: ctx.channelId } : {}),
+          ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
+          ...(userId ? { userId } : {}),
+        });
         sim.logger.debug({ method, path, status: response.status }, 'simulator request');
         send(res, response, req.method === 'HEAD');
       })
@@ -59,6 +68,8 @@ async function handle(req: IncomingMessage, routers: HttpRouters, sim: Simulator
   if (!body) return { response: tooLarge() };
   const ctx: RequestContext = { method, path, query: url.searchParams, headers: req.headers, body, params: match.params };
   if (match.params.channelId) ctx.channelId = match.params.channelId;
+  const fault = api ? sim.faults.answer(req.headers.authorization, method, path) : null;
+  if (fault) return { response: fault, ctx };
   return { response: await match.handler(ctx, sim), ctx };
 }
 

@@ -36,6 +36,7 @@ export class AccountRegistry {
   private readonly users = new Map<string, SimUser>();
   private readonly channels = new Map<string, SimChannel>();
   private readonly guildMap = new Map<string, SimGuild>();
+  private readonly revoked = new Set<string>();
 
   constructor(
     private readonly newId: () => string,
@@ -76,7 +77,12 @@ export class AccountRegistry {
   }
 
   userByToken(token: string): SimUser | undefined {
-    return this.users.get(token);
+    return this.revoked.has(token) ? undefined : this.users.get(token);
+  }
+
+  /** The token stops working (a password change or a logout): 401 on REST, 4004 at IDENTIFY. */
+  revoke(token: string): void {
+    this.revoked.add(token);
   }
 
   channel(channelId: string): SimChannel | undefined {

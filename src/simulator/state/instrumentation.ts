@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ChannelStats, InteractionLogEntry, InteractionOutcome, RecordedRequest } from '../types.js';
+import type { ChannelStats, GatewayIdentification, InteractionLogEntry, InteractionOutcome, RecordedRequest } from '../types.js';
 
 /** One accepted interaction; `end` is idempotent so every exit path may call it. */
 export interface InFlightHandle {
@@ -18,6 +18,14 @@ export class Instrumentation {
 
   get requests(): readonly RecordedRequest[] {
     return this.requestLog;
+  }
+
+  /** User sessions that identified on the gateway, oldest first. */
+  readonly identifications: (GatewayIdentification & { at: number })[] = [];
+
+  identified(session: GatewayIdentification & { at: number }): void {
+    this.identifications.push(session);
+    if (this.identifications.length > MAX_RECORDED_REQUESTS) this.identifications.shift();
   }
 
   record(request: RecordedRequest): void {

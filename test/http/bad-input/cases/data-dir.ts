@@ -73,7 +73,7 @@ async function sealedAccounts(): Promise<Outcome> {
     server: 's',
     discord: SECRET_TOKEN,
     proxy: 'http://user:pw@proxy:8080',
-  } as never);
+  });
   journal.close();
   const text = readFileSync(join(dataDir, 'jobs', 'journal.jsonl'), 'utf8');
   const reopened = openJournal(dataDir, { encryptionKey: key });

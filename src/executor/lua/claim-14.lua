@@ -6,18 +6,21 @@
 -- 3. else the earliest queued job that may run here and whose cost (its `creditCost`, else ARGV[10])
 --    fits the channel's credits left today: the heads of the channel's queue and of the any-channel
 --    queue (ZRANGE 0 0 each), the smaller sequence first. Cost does not grow with the queues.
+-- The account's own rules (health, active hours, daily cap, a foreign command, pacing) come first,
+-- includes/eligibility.lua; a timed state (cooldown, credits) that has ended is reset to ACTIVE.
 -- KEYS[1..10] the standard keys (includes/job-writes.lua); KEYS[11] epoch, KEYS[12] account hash,
--- KEYS[13] the channel's credits key for the day
+-- KEYS[13] the channel's credits key for the day, KEYS[14] the account's command counter for its day
 -- ARGV[1..5] the standard ARGV; ARGV[6] channel, ARGV[7] token, ARGV[8] lease TTL (ms), ARGV[9] UTC day,
 -- ARGV[10] credit cost of a job without its own, ARGV[11] credits per day, ARGV[12] start fields JSON,
 -- ARGV[13] lost patch JSON, ARGV[14] lost retention (s), ARGV[15] job timeout (ms),
 -- ARGV[16] accepted-by instance ('' = any), ARGV[17] '1' when the holder records its commands
--- (the job starts with command = null)
+-- (the job starts with command = null), ARGV[18] the gate JSON (src/executor/eligibility.ts ClaimGate)
 -- Returns {-1} (no epoch: the store lost its data), {0|1, jobJSON, reapedJSON...} (started |
 -- adopted), {2, queued, reapedJSON...} (nothing here to claim; `queued` = jobs queued anywhere),
 -- {3, leftMs} (held: the lease lasts leftMs more), {4, retryInMs, reapedJSON...} (not eligible:
--- disabled, cooling down, out of credits, or the store's hold after a data loss; 0 = no known end).
+-- an eligibility rule, out of credits, or the store's hold after a data loss; 0 = no known end).
 -- @include job-writes
+-- @include eligibility
 local ch = ARGV[6]
 local left = redis.call('PTTL', KEYS[2] .. ch)
 if left ~= -2 then return { 3, left > 0 and left or tonumber(ARGV[8]) } end
@@ -26,10 +29,15 @@ if not epoch then return { -1 } end
 local now = time_ms()
 local hold_until = tonumber(cjson.decode(epoch).holdUntilMs)
 if now < hold_until then return { 4, hold_until - now } end
-local account = redis.call('HMGET', KEYS[12], 'enabled', 'cooldownUntil', 'exhaustedDay')
-if account[1] ~= '1' or account[3] == ARGV[9] then return { 4, 0 } end
-local cooldown = (tonumber(account[2]) or 0) - tonumber(ARGV[4])
-if cooldown > 0 then return { 4, cooldown } end
+local account = account_for_claim(KEYS[12], KEYS[14])
+if not account then return { 4, 0 } end
+local wait = ineligible(account, cjson.decode(ARGV[18]), tonumber(ARGV[4]))
+if wait then return { 4, wait } end
+if TIMED_STATES[account.health.state] then
+  redis.call('HSET', KEYS[12], 'health', cjson.encode({ state = 'ACTIVE', reason = cjson.null, message = cjson.null,
+    evidence = cjson.null, since = tonumber(ARGV[4]), ['until'] = cjson.null }))
+  publish('accounts', ch)
+end
 
 local function take_lease(id)
   redis.call('SET', KEYS[2] .. ch, ARGV[7] .. '|' .. id, 'PX', ARGV[8])
@@ -100,6 +108,8 @@ local j = pick.job
 take_lease(j.id)
 redis.call('INCRBY', KEYS[13], cost)
 redis.call('EXPIRE', KEYS[13], 172800)
+redis.call('INCR', KEYS[14])
+redis.call('EXPIRE', KEYS[14], 259200)
 redis.call('ZREM', KEYS[4] .. pick.queue, j.id)
 local start = cjson.decode(ARGV[12])
 j.status = 'STARTED'

@@ -1,10 +1,13 @@
 -- Writes a change of a job: a terminal status or fields without a status change. A STARTED job only
 -- with its holder's token; a status change only if the transition table allows it and it is terminal
 -- (claim starts jobs, reap and claim requeue them).
--- KEYS[1..10] the standard keys (includes/job-writes.lua)
+-- A terminal write that releases the channel may pace its account: the account's readyAt is written in
+-- the same step, so no claim comes in between.
+-- KEYS[1..10] the standard keys (includes/job-writes.lua); KEYS[11] the account key prefix
 -- ARGV[1..5] the standard ARGV; ARGV[6] job id, ARGV[7] patch JSON, ARGV[8] token ('' = none),
 -- ARGV[9] channel ('' = the job's), ARGV[10] retention (s), ARGV[11] caller's allowed current statuses
--- (CSV, '' = any), ARGV[12] transition table JSON {status: [next statuses]}
+-- (CSV, '' = any), ARGV[12] transition table JSON {status: [next statuses]}, ARGV[13] the account's
+-- readyAt (ms) with the release ('' = none)
 -- Returns the new job JSON, or nil when refused.
 -- @include job-writes
 local raw = redis.call('GET', KEYS[1] .. ARGV[6])
@@ -26,6 +29,12 @@ if j.status == 'STARTED' or ARGV[8] ~= '' then
   if ARGV[8] == '' or (ARGV[9] ~= '' and ARGV[9] ~= j.channel) then return nil end
   if redis.call('GET', KEYS[2] .. tostring(j.channel)) ~= ARGV[8] .. '|' .. j.id then return nil end
 end
+local old = cjson.decode(raw)
 merge(j, patch)
 touch(j)
-return write_job(j, cjson.decode(raw), tonumber(ARGV[10]))
+local out = write_job(j, old, tonumber(ARGV[10]))
+if ARGV[13] ~= '' and present(j.channel) and is_terminal(j.status) and not is_terminal(old.status) then
+  local account = KEYS[11] .. j.channel
+  if redis.call('EXISTS', account) == 1 then redis.call('HSET', account, 'readyAt', ARGV[13]) end
+end
+return out
