@@ -20,9 +20,9 @@ export class DropZone {
     container.append($('drop-zone').content.cloneNode(true));
     this.area = container.querySelector('.drop-area');
     this.preview = container.querySelector('img');
-    this.error = Object.assign(container.querySelector('.field-error'), { id: `${kind}-error` });
-    const title = Object.assign(container.querySelector('.drop-title'), { id: `${kind}-title`, textContent: this.label });
-    const hint = Object.assign(container.querySelector('.drop-hint'), { id: `${kind}-hint` });
+    this.error = Object.assign(container.querySelector('.field-error'), { id: `${kind}-drop-error` });
+    const title = Object.assign(container.querySelector('.drop-title'), { id: `${kind}-drop-title`, textContent: this.label });
+    const hint = Object.assign(container.querySelector('.drop-hint'), { id: `${kind}-drop-hint` });
     this.input = Object.assign(container.querySelector('input'), { id: `${kind}-input`, name: kind });
     this.input.setAttribute('aria-labelledby', title.id);
     this.input.setAttribute('aria-describedby', `${hint.id} ${this.error.id}`);

@@ -12,6 +12,13 @@ function problemText(error) {
   return `${error.message.replace(/^(Required |Optional )?[Pp]aram \S+( or \S+)? /, '').replace(/^Invalid options: /, '')}.`;
 }
 
+/** Refusals about one field, worded to follow the field's label. */
+const FIELD_PROBLEMS = {
+  BAD_USER_INPUT: problemText,
+  CHANNEL_REQUIRED: () =>
+    'required, since this server has several Discord accounts. Paste the channel id of the one your faces are saved on.',
+};
+
 /**
  * Routes `errors` to their fields: `fields` maps a server field name to { setProblem(text) } (a
  * DropZone, or `inputTarget(...)`); the rest goes to `box`. Returns true when something was shown.
@@ -19,16 +26,10 @@ function problemText(error) {
 export function showRefusal(errors, fields, box) {
   const error = errors?.[0];
   if (!error) return false;
-  const target =
-    error.extensions?.code === 'BAD_USER_INPUT' || error.extensions?.code === 'CHANNEL_REQUIRED' ? fields[error.extensions.field] : null;
-  if (target && error.extensions.code === 'BAD_USER_INPUT') target.setProblem(problemText(error));
-  else if (target) target.setProblem(explainError(error));
-  else
-    setFieldError(
-      box,
-      null,
-      error.extensions?.code === 'BAD_USER_INPUT' ? `The request was refused: ${error.message}.` : explainError(error),
-    );
+  const code = error.extensions?.code;
+  const target = code in FIELD_PROBLEMS ? fields[error.extensions.field] : null;
+  if (target) target.setProblem(FIELD_PROBLEMS[code](error));
+  else setFieldError(box, null, code === 'BAD_USER_INPUT' ? `The request was refused: ${error.message}.` : explainError(error));
   return true;
 }
 

@@ -144,7 +144,7 @@ export class SavedFaces {
         'span',
         { className: 'actions' },
         button('Use', `Use ${name} in the swap`, () => this.hooks.useName(name)),
-        button('Make default', `Make ${name} the default`, (b) => void this.run(b, 'setId', { idname: name })),
+        button('Make default', `Make default: ${name}`, (b) => void this.run(b, 'setId', { idname: name })),
         button('Delete', `Delete ${name}`, (b) => void this.run(b, 'deleteId', { idname: name }), 'danger'),
       ),
     );
