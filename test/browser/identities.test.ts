@@ -128,7 +128,7 @@ describe('saved faces on the page, one account (open dev mode)', () => {
 
   it('deletes every saved face after asking', async () => {
     const { page } = browser;
-    page.once('dialog', (dialog) => void dialog.accept());
+    page.once('dialog', (dialog) => dialog.accept().catch(() => undefined));
     await page.getByRole('button', { name: 'Delete all saved faces' }).click();
     await expect.poll(() => savedFaces(page).textContent(), { timeout: 10_000 }).toBe('No saved faces yet.');
     expect(stack.simulator.identities(stack.accounts[0]!.channelId).names).toEqual([]);
