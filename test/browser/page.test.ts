@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { makeGif, makeImage, makePng, makePngOfSize } from '../helpers/images.js';
 import { submitPicsi } from '../helpers/graphql-http.js';
+import { DiscordSimulator } from '../../src/simulator/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { seriousViolations } from './axe.js';
 import { blockNonLoopback, launchChromium, type Browser } from './chromium.js';
@@ -37,11 +38,15 @@ beforeAll(async () => {
 });
 
 describe('the page at /, auth off', () => {
+  let simulator: DiscordSimulator;
   let stack: Stack;
   let browser: Browser;
   let blocked: string[];
   beforeAll(async () => {
-    stack = await startStack({ botDelayMs: BOT_DELAY_MS });
+    // Credits for a dozen swaps and a GIF (the simulator keeps the bot's daily credits).
+    simulator = await DiscordSimulator.start({ botDelayMs: BOT_DELAY_MS });
+    const account = simulator.createAccount({ credits: 1000 });
+    stack = await startStack({ simulator, accounts: [account], env: { CREDITS_PER_DAY: '1000' } });
     browser = await launchChromium();
     blocked = await blockNonLoopback(browser.context);
     await browser.page.goto(stack.server.pageUrl);
@@ -49,6 +54,7 @@ describe('the page at /, auth off', () => {
   afterAll(async () => {
     await browser?.close();
     await stack?.stop();
+    await simulator?.close();
   });
 
   it('swaps a 2.4 MB face onto a 1.6 MB target, live, and shows and downloads the result from our stored copy', async () => {
@@ -75,6 +81,28 @@ describe('the page at /, auth off', () => {
     await expect.poll(() => imagesLoaded(history(page).getByRole('img'))).toEqual([true]);
     expect(await history(page).first().textContent()).toContain('Face swap');
     expect(blocked).toEqual([]);
+  });
+
+  it('a download link read long ago is renewed before use', async () => {
+    // A page of its own, on a clock the test moves (the other tests keep the real one).
+    const page = await browser.context.newPage();
+    try {
+      await page.clock.install();
+      await page.goto(stack.server.pageUrl);
+      const link = history(page).first().getByRole('link', { name: 'Download' });
+      const old = new URL((await link.getAttribute('href'))!, stack.server.pageUrl).href;
+      const reads: string[] = [];
+      page.on('request', (request) => {
+        if (request.postData()?.includes('job(id: $id)')) reads.push(request.url());
+      });
+      await page.clock.fastForward('02:00:00'); // the one-hour link has expired
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      expect(reads).toHaveLength(1); // the job was read again for a fresh link
+      expect(new URL(download.url()).pathname).toBe(new URL(old).pathname);
+      expect(readFileSync(await download.path()).length).toBeGreaterThan(0);
+    } finally {
+      await page.close();
+    }
   });
 
   it('a GIF target gives an animated GIF result, shown moving', async () => {

@@ -61,7 +61,8 @@ export class History {
     const title = jobTitle(job);
     const when = new Date(job.created).toLocaleString();
     const actions = el('span', { className: 'actions' });
-    if (result) actions.append(downloadLink(result, 'Download'));
+    const reread = async () => storedResult((await this.session.api.job(job.id)).job ?? {});
+    if (result) actions.append(downloadLink(result, 'Download', reread));
     if (job.status === 'QUEUED') {
       const cancel = el('button', {
         type: 'button',

@@ -2,7 +2,7 @@
 // while it waits, and the result with a download link once it is done.
 import { $, whileBusy } from '../dom.js';
 import { explainClose, explainError, jobState } from '../messages.js';
-import { storedResult } from './results.js';
+import { keepFresh, storedResult } from './results.js';
 
 export const isTerminal = (job) => job.status !== 'QUEUED' && job.status !== 'STARTED';
 
@@ -16,10 +16,21 @@ export class JobCard {
     this.live = live;
     this.onFinished = onFinished;
     this.job = null;
+    /** The job's stored result as last read (its link ages: results.js keepFresh). */
+    this.result = null;
     /** Jobs whose end was reported, so a re-read after a reconnection does not report it twice. */
     this.finished = new Set();
     this.stopWatching = () => {};
     $('job-cancel').addEventListener('click', () => void this.cancel());
+    keepFresh(
+      $('result-download'),
+      () => this.result,
+      async () => {
+        const { job } = await this.api.job(this.job.id);
+        if (job) this.show(job);
+        return this.result;
+      },
+    );
   }
 
   /** Shows a newly submitted job and follows it until it ends. */
@@ -40,7 +51,7 @@ export class JobCard {
     status.dataset.status = job.status;
     status.textContent = jobState(job);
     $('job-cancel').hidden = job.status !== 'QUEUED';
-    const result = storedResult(job);
+    const result = (this.result = storedResult(job));
     $('result').hidden = !result;
     if (result) {
       if ($('result-image').getAttribute('src') !== result.url) $('result-image').src = result.url;
