@@ -39,7 +39,7 @@ afterAll(async () => {
 function checkInPage(bytes: Buffer, rules = RULES): Promise<Checked> {
   return browser.page.evaluate(
     async ({ base64, rules }) => {
-      const { checkImage } = window as unknown as { checkImage(file: File, rules: unknown): Promise<Checked> };
+      const { checkImage } = window as unknown as { checkImage: (file: File, rules: unknown) => Promise<Checked> };
       const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
       return checkImage(new File([data], 'picked'), rules);
     },
