@@ -29,20 +29,23 @@ export class Live {
 
   /** Follows a job until it is terminal; returns a function that stops following. */
   watch(id, query, { onUpdate, onError }) {
-    const watcher = { onUpdate, onError, version: -1 };
     const key = Symbol(id);
-    this.watchers.set(key, { id, ...watcher });
-    const deliver = (job) => {
-      const entry = this.watchers.get(key);
+    const watcher = {
+      id,
+      onError,
+      version: -1,
       // A re-read after a reconnection may cross a live event: never go back to an older state.
-      if (!entry || job.version < entry.version) return;
-      entry.version = job.version;
-      entry.onUpdate(job);
+      deliver: (job) => {
+        if (!this.watchers.has(key) || job.version < watcher.version) return;
+        watcher.version = job.version;
+        onUpdate(job);
+      },
     };
+    this.watchers.set(key, watcher);
     const stop = this.connection().subscribe(
       { query, variables: { id } },
       {
-        next: (result) => (result.errors?.length ? onError({ errors: result.errors }) : deliver(result.data.jobUpdated)),
+        next: (result) => (result.errors?.length ? onError({ errors: result.errors }) : watcher.deliver(result.data.jobUpdated)),
         error: (error) => {
           this.forget(key);
           onError(Array.isArray(error) ? { errors: error } : { close: error });
@@ -50,7 +53,6 @@ export class Live {
         complete: () => this.forget(key),
       },
     );
-    this.watchers.get(key).deliver = deliver;
     return () => {
       this.forget(key);
       stop();
@@ -79,7 +81,7 @@ export class Live {
   async reread() {
     for (const { id, deliver, onError } of [...this.watchers.values()]) {
       const { job, errors } = await this.readJob(id);
-      if (job) deliver?.(job);
+      if (job) deliver(job);
       else if (errors) onError({ errors });
     }
   }
