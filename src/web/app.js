@@ -21,8 +21,8 @@ const live = new Live(
 );
 live.onState((state) => {
   const text = LIVE_STATES[state];
+  // The region stays in the page (empty and flat) so that screen readers announce its change.
   $('live-state').textContent = text ?? '';
-  $('live-state').hidden = !text;
 });
 
 await api.learnJobFields();

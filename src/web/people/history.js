@@ -14,6 +14,8 @@ export class History {
     /** The `after` cursor of every page up to the one shown (the first page's is null). */
     this.cursors = [null];
     this.next = null;
+    /** Counts reads, so that an answer overtaken by a later read is dropped. */
+    this.reads = 0;
     $('history-refresh').addEventListener('click', () => void this.load());
     $('history-older').addEventListener('click', () => {
       this.cursors.push(this.next);
@@ -35,7 +37,9 @@ export class History {
   async load() {
     setFieldError($('history-error'), null, null);
     if (!this.session.canList()) return this.show([], false);
+    const read = ++this.reads;
     const { data, errors } = await this.session.api.jobs(PAGE_SIZE, this.cursors.at(-1));
+    if (read !== this.reads) return;
     if (!data) {
       this.show([], false);
       return setFieldError($('history-error'), null, explainError(errors?.[0]));
