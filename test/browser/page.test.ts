@@ -159,7 +159,7 @@ describe('the page at /, auth off', () => {
     await expect.poll(() => history(page).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-job')))).toEqual(firstPage);
   });
 
-  it('has no serious or critical accessibility violations at desktop and phone sizes (390×844)', async () => {
+  it('has no serious or critical accessibility violations at desktop and phone sizes (390×844), light and dark', async () => {
     const { page } = browser;
     await page.reload();
     await swapImages(page, images.face, images.target);
@@ -182,6 +182,11 @@ describe('the page at /, auth off', () => {
         .filter((target) => target.height < 44),
     );
     expect(small).toEqual([]);
+
+    // The dark scheme's colours too.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 900, height: 1000 });
   });
 

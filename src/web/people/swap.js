@@ -15,7 +15,7 @@ export class SwapForm {
     this.onJob = onJob;
     this.names = inputTarget($('swap-names'), $('swap-names-error'), 'Saved faces to use');
     this.options = inputTarget($('options-extra'), $('options-extra-error'), 'More options');
-    const form = $('swap-form');
+    const form = $('picsi-form');
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.submit();
@@ -29,7 +29,7 @@ export class SwapForm {
   }
 
   byNames() {
-    return new FormData($('swap-form')).get('face-from') === 'names';
+    return new FormData($('picsi-form')).get('face-from') === 'names';
   }
 
   showMode() {
