@@ -22,24 +22,23 @@ export async function mountPeopleView(base) {
   const session = { ...base };
   const token = new TokenBox(session, () => void refreshAll());
   session.canList = () => token.ready();
-  const history = new History(session);
-  const zones = {};
+  // Called once the accounts are read (after every part below exists).
+  session.channel = new ChannelPicker(session, () => {
+    faces.channelChanged();
+    void zones.target.recheck();
+  });
   const still = () => ({ maxFileBytes: settings.maxFileBytes, maxPixels: settings.maxPixels, gif: null });
   const target = () => ({ ...still(), gif: gifRules(settings, session.channel.plans(swap.byNames())) });
-  zones.source = new DropZone(document.querySelector('.drop[data-kind="source"]'), still);
-  zones.target = new DropZone(document.querySelector('.drop[data-kind="target"]'), target);
-  const saveZone = new DropZone(document.querySelector('.drop[data-kind="save"]'), still);
+  const zone = (kind, rules) => new DropZone(document.querySelector(`.drop[data-kind="${kind}"]`), rules);
+  const zones = { source: zone('source', still), target: zone('target', target) };
+  const history = new History(session);
   const onFinished = () => void history.load();
   const card = new JobCard(session, onFinished);
   const swap = new SwapForm(session, zones, (job) => {
     card.follow(job);
     void history.load();
   });
-  const faces = new SavedFaces(session, saveZone, { useName: (name) => swap.useName(name), onFinished });
-  session.channel = new ChannelPicker(session, () => {
-    faces.channelChanged();
-    void zones.target.recheck();
-  });
+  const faces = new SavedFaces(session, zone('save', still), { useName: (name) => swap.useName(name), onFinished });
   $('limits').textContent =
     `PNG, JPEG, GIF or WebP; at most ${megabytes(settings.maxFileBytes)} and ${Math.round(settings.maxPixels / 1e6)} megapixels each.`;
 
