@@ -27,7 +27,7 @@ export class SavedFaces {
   /**
    * @param {object} session { api, live, settings, channel }
    * @param {import('./drop-zone.js').DropZone} saveZone the face to save
-   * @param {{ useName(name): void, onFinished(job): void }} hooks
+   * @param {{ useName(name): void, onJob(job): void }} hooks onJob: a job was accepted or ended
    */
   constructor(session, saveZone, hooks) {
     this.session = session;
@@ -89,7 +89,8 @@ export class SavedFaces {
       this.completed(command, update);
     };
     show(job);
-    if (isTerminal(job)) return this.hooks.onFinished(job);
+    this.hooks.onJob(job);
+    if (isTerminal(job)) return;
     let ended = false;
     this.session.live.watch(job.id, this.session.api.jobUpdatedQuery(), {
       onUpdate: (update) => {
@@ -97,7 +98,7 @@ export class SavedFaces {
         show(update);
         if (isTerminal(update)) {
           ended = true;
-          this.hooks.onFinished(update);
+          this.hooks.onJob(update);
         }
       },
       onError: ({ errors, close }) => this.say(errors ? explainError(errors[0]) : (explainClose(close) ?? 'Live updates stopped.')),

@@ -32,13 +32,13 @@ export async function mountPeopleView(base) {
   const zone = (kind, rules) => new DropZone(document.querySelector(`.drop[data-kind="${kind}"]`), rules);
   const zones = { source: zone('source', still), target: zone('target', target) };
   const history = new History(session);
-  const onFinished = () => void history.load();
-  const card = new JobCard(session, onFinished);
+  const refreshHistory = () => void history.load();
+  const card = new JobCard(session, refreshHistory);
   const swap = new SwapForm(session, zones, (job) => {
     card.follow(job);
     void history.load();
   });
-  const faces = new SavedFaces(session, zone('save', still), { useName: (name) => swap.useName(name), onFinished });
+  const faces = new SavedFaces(session, zone('save', still), { useName: (name) => swap.useName(name), onJob: refreshHistory });
   $('limits').textContent =
     `PNG, JPEG, GIF or WebP; at most ${megabytes(settings.maxFileBytes)} and ${Math.round(settings.maxPixels / 1e6)} megapixels each.`;
 
