@@ -1,17 +1,41 @@
-// The project's GraphQL API from the browser: JSON queries, the multipart upload (GraphQL multipart
-// request spec, with the CSRF preflight header) and graphql-ws subscriptions, all with the token.
+// The project's GraphQL API over HTTP: JSON queries and the multipart upload (GraphQL multipart
+// request spec, with the CSRF preflight header), with the token. Every call resolves
+// { data, errors }; network failures come back as an error with the code NETWORK.
 
 const ENDPOINT = '/graphql';
-const PICSI = 'mutation ($input: PicsiInput!) { picsi(input: $input) { id status queuePosition } }';
-const JOB_FIELDS = 'id status queuePosition created code error attachments { url width height filename }';
-const JOB_UPDATED = `subscription ($id: ID!) { jobUpdated(id: $id) { ${JOB_FIELDS} } }`;
-const RECENT_JOBS = `query ($first: Int) { jobs(first: $first) { edges { node { ${JOB_FIELDS} } } } }`;
+
+/** The Job fields the page reads; `download` is our stored copy (never Discord's expiring URL). */
+const BASE_JOB_FIELDS = `id verb status queuePosition created channel idname code error identities defaultIdentity version
+  attachments { filename contentType width height download { url } }`;
+
+const DELIVERY = 'channel: $channel';
+const OPERATIONS = {
+  jobFields: '{ __type(name: "Job") { fields { name } } }',
+  accounts: '{ accounts { channel label plan enabled credits { total used } } }',
+  job: (f) => `query ($id: ID!) { job(id: $id) { ${f} } }`,
+  jobs: (f) => `query ($first: Int, $after: String) { jobs(first: $first, after: $after) {
+    edges { node { ${f} } } pageInfo { hasNextPage endCursor } } }`,
+  jobUpdated: (f) => `subscription ($id: ID!) { jobUpdated(id: $id) { ${f} } }`,
+  cancelJob: (f) => `mutation ($id: ID!) { cancelJob(id: $id) { ${f} } }`,
+  picsi: (f) => `mutation ($input: PicsiInput!) { picsi(input: $input) { ${f} } }`,
+  saveId: (f) => `mutation ($input: SaveIdInput!) { saveId(input: $input) { ${f} } }`,
+  swapId: (f) => `mutation ($input: SwapIdInput!) { swapId(input: $input) { ${f} } }`,
+  setId: (f) => `mutation ($input: SetIdInput!) { setId(input: $input) { ${f} } }`,
+  deleteId: (f) => `mutation ($input: DeleteIdInput!) { deleteId(input: $input) { ${f} } }`,
+  listIds: (f) => `mutation ($channel: String) { listIds(${DELIVERY}) { ${f} } }`,
+  deleteAllIds: (f) => `mutation ($channel: String) { deleteAllIds(${DELIVERY}) { ${f} } }`,
+};
+
+/** Fields the page shows when this server has them (an older or newer schema may not). */
+const OPTIONAL_JOB_FIELDS = ['estimatedStartAt'];
+
+const networkError = { message: 'network', extensions: { code: 'NETWORK' } };
 
 export class Api {
   /** @param {() => string} token the current API token ('' when none) */
   constructor(token) {
     this.token = token;
-    this.ws = null;
+    this.jobFields = BASE_JOB_FIELDS;
   }
 
   authHeaders() {
@@ -19,8 +43,16 @@ export class Api {
     return token ? { authorization: `Bearer ${token}` } : {};
   }
 
-  /** Runs a query; resolves { data, errors } (errors as GraphQL errors, network failures included). */
-  async query(query, variables = {}) {
+  /** Adds the optional Job fields this server's schema has (read once, by introspection). */
+  async learnJobFields() {
+    const { data } = await this.query(OPERATIONS.jobFields);
+    const names = new Set(data?.__type?.fields?.map((f) => f.name) ?? []);
+    const extra = OPTIONAL_JOB_FIELDS.filter((name) => names.has(name));
+    this.jobFields = [BASE_JOB_FIELDS, ...extra].join(' ');
+  }
+
+  /** Runs a query or mutation; resolves { data, errors }. */
+  query(query, variables = {}) {
     return this.send({
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...this.authHeaders() },
@@ -28,52 +60,65 @@ export class Api {
     });
   }
 
-  /** Uploads the face and the target as a picsi job. */
-  async picsi(source, target, options) {
+  /** A mutation whose `input` holds files: `files` maps input field names to File objects. */
+  async upload(query, input, files) {
     const form = new FormData();
-    const input = { sourceImage: null, targetImage: null, ...(options ? { options } : {}) };
-    form.set('operations', JSON.stringify({ query: PICSI, variables: { input } }));
-    form.set('map', JSON.stringify({ 0: ['variables.input.sourceImage'], 1: ['variables.input.targetImage'] }));
-    form.set('0', source, source.name);
-    form.set('1', target, target.name);
-    const result = await this.send({ method: 'POST', headers: { 'x-graphql-yoga-csrf': '1', ...this.authHeaders() }, body: form });
-    return { job: result.data?.picsi ?? null, errors: result.errors };
+    const names = Object.keys(files);
+    const variables = { input: { ...input, ...Object.fromEntries(names.map((n) => [n, null])) } };
+    form.set('operations', JSON.stringify({ query, variables }));
+    form.set('map', JSON.stringify(Object.fromEntries(names.map((n, i) => [i, [`variables.input.${n}`]]))));
+    names.forEach((n, i) => form.set(String(i), files[n], files[n].name));
+    return this.send({ method: 'POST', headers: { 'x-graphql-yoga-csrf': '1', ...this.authHeaders() }, body: form });
   }
 
-  recentJobs(first = 10) {
-    return this.query(RECENT_JOBS, { first });
+  accounts() {
+    return this.query(OPERATIONS.accounts);
   }
 
-  /** Follows a job until it is terminal; returns a function that stops following. */
-  watchJob(id, { onUpdate, onError }) {
-    return this.client(onError).subscribe(
-      { query: JOB_UPDATED, variables: { id } },
-      {
-        next: (result) => (result.errors?.length ? onError({ errors: result.errors }) : onUpdate(result.data.jobUpdated)),
-        error: (error) => onError(Array.isArray(error) ? { errors: error } : { close: error }),
-        complete: () => {},
-      },
-    );
+  job(id) {
+    return this.pick('job', this.query(OPERATIONS.job(this.jobFields), { id }));
   }
 
-  /** Forgets the websocket, so the next subscription authenticates with the current token. */
-  tokenChanged() {
-    this.ws?.dispose();
-    this.ws = null;
+  /** One page of the viewer's jobs, newest first. */
+  jobs(first, after) {
+    return this.query(OPERATIONS.jobs(this.jobFields), { first, after: after ?? null });
   }
 
-  client() {
-    if (this.ws) return this.ws;
-    const url = new URL(ENDPOINT, location.href);
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    this.ws = globalThis.graphqlWs.createClient({
-      url: url.href,
-      connectionParams: () => this.authHeaders(),
-      // A refused token stays refused: do not reconnect in a loop.
-      shouldRetry: (event) => !(event && (event.code === 4401 || event.code === 4403)),
-      retryAttempts: 5,
-    });
-    return this.ws;
+  cancelJob(id) {
+    return this.pick('cancelJob', this.query(OPERATIONS.cancelJob(this.jobFields), { id }));
+  }
+
+  picsi({ source, target, options }) {
+    const input = options ? { options } : {};
+    return this.pick('picsi', this.upload(OPERATIONS.picsi(this.jobFields), input, { sourceImage: source, targetImage: target }));
+  }
+
+  saveId({ image, idname, channel }) {
+    return this.pick('saveId', this.upload(OPERATIONS.saveId(this.jobFields), { idname, channel }, { image }));
+  }
+
+  swapId({ target, idname, channel }) {
+    return this.pick('swapId', this.upload(OPERATIONS.swapId(this.jobFields), { idname, channel }, { targetImage: target }));
+  }
+
+  /** setId or deleteId: an identity command that takes a name and no image. */
+  named(command, { idname, channel }) {
+    return this.pick(command, this.query(OPERATIONS[command](this.jobFields), { input: { idname, channel } }));
+  }
+
+  /** listIds or deleteAllIds: an identity command on the whole account. */
+  account(command, channel) {
+    return this.pick(command, this.query(OPERATIONS[command](this.jobFields), { channel }));
+  }
+
+  jobUpdatedQuery() {
+    return OPERATIONS.jobUpdated(this.jobFields);
+  }
+
+  /** { job, errors } from a result whose data holds the job under `field`. */
+  async pick(field, pending) {
+    const { data, errors } = await pending;
+    return { job: data?.[field] ?? null, errors };
   }
 
   async send(init) {
@@ -81,18 +126,14 @@ export class Api {
     try {
       response = await fetch(ENDPOINT, init);
     } catch {
-      return { data: null, errors: [{ message: 'network', extensions: { code: 'NETWORK' } }] };
+      return { data: null, errors: [networkError] };
     }
     try {
       const body = await response.json();
       return { data: body.data ?? null, errors: body.errors };
     } catch {
-      return {
-        data: null,
-        errors: [
-          { message: `HTTP ${response.status}`, extensions: { code: response.status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } },
-        ],
-      };
+      const code = response.status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+      return { data: null, errors: [{ message: `HTTP ${response.status}`, extensions: { code } }] };
     }
   }
 }
