@@ -124,7 +124,8 @@ describe('the page at /, auth off', () => {
     await submitPicsi(stack.url, await makePng(16, 16));
     const seen = await recordStatuses(page);
     await swapButton(page).click();
-    await expect.poll(() => seen.texts).toContain('Queued — position 1 in line');
+    // The API gives a queued job its estimated start (Job.estimatedStartAt): the page shows both.
+    await expect.poll(() => seen.texts.find((t) => t.startsWith('Queued'))).toMatch(/^Queued — position 1 in line, starting about \S/);
     await waitForJob(page, 'COMPLETED');
     expect(seen.texts.at(-1)).toBe('Completed');
   });
