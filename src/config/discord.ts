@@ -63,15 +63,17 @@ export function discordConfigOf(p: Parsed<typeof DISCORD_VARIABLES>, problems: s
   };
 }
 
-const snowflake = (field: string) => z.string().regex(/^\d{5,25}$/, `${field} must be a Discord snowflake id`);
+/** A required text field: "is missing" when absent, rather than zod's type wording. */
+const text = () => z.string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be text') });
+const snowflake = () => text().regex(/^\d{5,25}$/, 'must be a Discord snowflake id (digits only)');
 
 const accountSchema = z
   .object({
-    channel: snowflake('channel'),
-    server: snowflake('server'),
-    discord: z.string().min(10, 'discord must be the account user token'),
-    label: z.string().max(100).optional(),
-    plan: z.enum(BOT_PLANS).optional(),
+    channel: snowflake(),
+    server: snowflake(),
+    discord: text().min(10, "must be the account's user token"),
+    label: z.string().max(100, 'must be at most 100 characters').optional(),
+    plan: z.enum(BOT_PLANS, { error: `must be ${BOT_PLANS.join(' or ')}` }).optional(),
     proxy: z.string().optional(),
     minGapMs: z.unknown().optional(),
     jitterMs: z.unknown().optional(),
@@ -81,45 +83,86 @@ const accountSchema = z
   })
   .passthrough();
 
-/** DISCORD_ACCOUNTS is a JSON array, or a path to a file holding one. */
+const EXAMPLE_ACCOUNT = '{ "channel": "…", "server": "…", "discord": "…" }';
+
+/**
+ * DISCORD_ACCOUNTS is a JSON array, or a path to a file holding one. Each problem names the account
+ * (its place in the list and its channel) and the field, in words an operator can act on.
+ */
 export function parseAccounts(value: string): DiscordAccount[] {
-  const text = value.trimStart().startsWith('[') ? value : readAccountsFile(value);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error('is neither a JSON array nor a path to a JSON file');
+  const json = accountsJson(value);
+  if (!Array.isArray(json)) {
+    const got = json === null ? 'null' : typeof json === 'object' ? 'one object' : `a ${typeof json}`;
+    throw new Error(
+      `must be a JSON array of accounts, [${EXAMPLE_ACCOUNT}, …]; got ${got}${got === 'one object' ? ' (put it in [ ])' : ''}`,
+    );
   }
-  const result = z.array(accountSchema).min(1, 'must list at least one account').safeParse(json);
-  if (!result.success) {
-    throw new Error(result.error.issues.map((i) => `[${i.path.join('.')}] ${i.message}`).join('; '));
-  }
+  if (json.length === 0) throw new Error(`must list at least one account, [${EXAMPLE_ACCOUNT}, …]`);
+  const result = z.array(accountSchema).safeParse(json);
+  if (!result.success) throw new Error(result.error.issues.map((issue) => accountIssue(issue, json)).join('; '));
   const channels = new Set<string>();
   const problems: string[] = [];
-  for (const account of result.data) {
+  for (const [index, account] of result.data.entries()) {
     if (channels.has(account.channel)) throw new Error(`channel ${account.channel} is listed twice`);
     channels.add(account.channel);
-    const named = `account of channel ${account.channel}${account.label ? ` (${account.label})` : ''}`;
-    for (const problem of accountSettingProblems(account as DiscordAccount)) problems.push(`${named}: ${problem}`);
+    for (const problem of accountSettingProblems(account as DiscordAccount)) problems.push(`${accountName(index, account)}: ${problem}`);
   }
   if (problems.length > 0) throw new Error(problems.join('; '));
-  return result.data.map((a) => {
-    const { channel, server, discord, label, plan, proxy } = a;
-    const pacing = a as DiscordAccount;
-    return {
-      channel,
-      server,
-      discord,
-      ...(label ? { label } : {}),
-      ...(plan ? { plan } : {}),
-      ...(proxy ? { proxy } : {}),
-      ...(pacing.minGapMs !== undefined ? { minGapMs: pacing.minGapMs } : {}),
-      ...(pacing.jitterMs !== undefined ? { jitterMs: pacing.jitterMs } : {}),
-      ...(pacing.dailyCommands !== undefined ? { dailyCommands: pacing.dailyCommands } : {}),
-      ...(pacing.activeHours !== undefined ? { activeHours: pacing.activeHours } : {}),
-      ...(pacing.timezone !== undefined ? { timezone: pacing.timezone } : {}),
-    };
-  });
+  return result.data.map(accountOf);
+}
+
+function accountsJson(value: string): unknown {
+  const inline = /^\s*[[{]/.test(value);
+  const source = inline ? value : readAccountsFile(value);
+  try {
+    return JSON.parse(source);
+  } catch (error) {
+    // Node's SyntaxError says what was expected and where, except when the text ends too soon.
+    const { message } = error as SyntaxError;
+    const where = / at position \d+/.test(message) ? '' : ` at ${positionOf(source, source.length)}`;
+    throw new Error(`is not valid JSON${inline ? '' : ` (file ${value})`}: ${message}${where}`, { cause: error });
+  }
+}
+
+/** As Node's JSON errors say it: "position 32 (line 1 column 33)". */
+function positionOf(source: string, position: number): string {
+  const before = source.slice(0, position).split('\n');
+  return `position ${position} (line ${before.length} column ${before.at(-1)!.length + 1})`;
+}
+
+/** "account 2 (channel 123…, its label)", as much of it as the entry has. */
+function accountName(index: number, entry: unknown): string {
+  const fields = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : {};
+  const known = [
+    typeof fields['channel'] === 'string' && fields['channel'] !== '' ? `channel ${fields['channel']}` : null,
+    typeof fields['label'] === 'string' && fields['label'] !== '' ? fields['label'] : null,
+  ].filter((part) => part !== null);
+  return `account ${index + 1}${known.length > 0 ? ` (${known.join(', ')})` : ''}`;
+}
+
+function accountIssue(issue: z.core.$ZodIssue, list: unknown[]): string {
+  const [index, ...field] = issue.path;
+  if (typeof index !== 'number') return issue.message;
+  if (field.length === 0) return `${accountName(index, list[index])}: must be an object like ${EXAMPLE_ACCOUNT}`;
+  return `${accountName(index, list[index])}: ${field.join('.')} ${issue.message}`;
+}
+
+function accountOf(a: z.infer<typeof accountSchema>): DiscordAccount {
+  const { channel, server, discord, label, plan, proxy } = a;
+  const pacing = a as DiscordAccount;
+  return {
+    channel,
+    server,
+    discord,
+    ...(label ? { label } : {}),
+    ...(plan ? { plan } : {}),
+    ...(proxy ? { proxy } : {}),
+    ...(pacing.minGapMs !== undefined ? { minGapMs: pacing.minGapMs } : {}),
+    ...(pacing.jitterMs !== undefined ? { jitterMs: pacing.jitterMs } : {}),
+    ...(pacing.dailyCommands !== undefined ? { dailyCommands: pacing.dailyCommands } : {}),
+    ...(pacing.activeHours !== undefined ? { activeHours: pacing.activeHours } : {}),
+    ...(pacing.timezone !== undefined ? { timezone: pacing.timezone } : {}),
+  };
 }
 
 function readAccountsFile(path: string): string {

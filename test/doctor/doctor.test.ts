@@ -268,7 +268,7 @@ describe('npm run doctor against the simulator', () => {
       DISCORD_ACCOUNTS: JSON.stringify([{ channel: 'general', server: '1234567', discord: 'secret-token-value' }]),
     });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('DISCORD_ACCOUNTS: [0.channel] channel must be a Discord snowflake id');
+    expect(run.stderr).toContain('DISCORD_ACCOUNTS: account 1 (channel general): channel must be a Discord snowflake id (digits only)');
     expect(run.stderr + run.stdout).not.toContain('secret-token-value');
 
     const usage = await runDoctorProcess({}, ['--timeout-ms', 'soon']);

@@ -43,7 +43,7 @@ describe('account settings at start', () => {
     [{ timezone: 'Nowhere/City' }, 'timezone must be an IANA time zone such as Europe/Paris'],
   ])('a DISCORD_ACCOUNTS entry with %j is refused, naming the account', (bad, problem) => {
     const problems = problemsOf({ DISCORD_ACCOUNTS: JSON.stringify([{ ...entry, ...bad }]) });
-    expect(problems).toEqual([`DISCORD_ACCOUNTS: account of channel ${entry.channel} (picsi-1): ${problem}`]);
+    expect(problems).toEqual([`DISCORD_ACCOUNTS: account 1 (channel ${entry.channel}, picsi-1): ${problem}`]);
     // A secret in the entry (the proxy password) is never echoed.
     expect(problems.join('')).not.toContain('secret');
   });

@@ -71,8 +71,31 @@ describe('loadConfig', () => {
     const pro = { ...account, plan: 'pro' };
     expect(loadConfig({ DISCORD_ACCOUNTS: JSON.stringify([pro]) }).config.discord.accounts).toEqual([pro]);
     expect(() => loadConfig({ DISCORD_ACCOUNTS: JSON.stringify([{ ...account, plan: 'gold' }]) })).toThrow(
-      /\[0\.plan\] .*"basic" \| "pro"|\[0\.plan\].*basic.*pro/,
+      `DISCORD_ACCOUNTS: account 1 (channel ${account.channel}): plan must be basic or pro`,
     );
+  });
+
+  it('names what is wrong with DISCORD_ACCOUNTS: an object instead of a list, broken JSON with its position, a missing field by name', () => {
+    const problemOf = (value: string) => {
+      try {
+        loadConfig({ DISCORD_ACCOUNTS: value });
+      } catch (error) {
+        return (error as ConfigError).problems.join('\n');
+      }
+      throw new Error('accepted');
+    };
+    expect(problemOf(JSON.stringify(account))).toBe(
+      'DISCORD_ACCOUNTS: must be a JSON array of accounts, [{ "channel": "…", "server": "…", "discord": "…" }, …]; got one object (put it in [ ])',
+    );
+    expect(problemOf('[{"channel": "1234567", "server": ')).toMatch(
+      /^DISCORD_ACCOUNTS: is not valid JSON: .* at position 33 \(line 1 column 34\)$/,
+    );
+    const { discord: _token, ...withoutToken } = account;
+    expect(problemOf(JSON.stringify([account, { ...withoutToken, channel: '7654321' }]))).toBe(
+      'DISCORD_ACCOUNTS: account 2 (channel 7654321): discord is missing',
+    );
+    expect(problemOf('[]')).toMatch(/^DISCORD_ACCOUNTS: must list at least one account/);
+    expect(problemOf('[42]')).toMatch(/^DISCORD_ACCOUNTS: account 1: must be an object like /);
   });
 
   it('refuses a channel listed twice and an unreadable accounts file', () => {
