@@ -18,6 +18,7 @@ import type { GraphQLServerDeps } from './http/app.js';
 import type { ReadinessCheck } from './http/server.js';
 import type { JobService } from './jobs/service.js';
 import { resultCopier } from './executor/results.js';
+import { instrumentBlobStore } from './metrics/blob-store.js';
 import { discordRouteOf } from './metrics/instrumentation.js';
 import { countChannels, instrumentJobService } from './metrics/job-service.js';
 import { createMetricsRegistry, type MetricsRegistry } from './metrics/registry.js';
@@ -40,15 +41,7 @@ export interface Services {
 }
 
 export async function startServices(config: Config, logger: Logger, options: { instanceId?: string } = {}): Promise<Services> {
-  const blobs = await createBlobStore(config, logger.child({ component: 'storage' }));
-  if (config.redis.url && !config.storage.url) {
-    logger.warn(
-      'REDIS_URL is set but STORAGE_URL is not: every instance must share one blob store (a shared directory or s3://), or a job accepted by one instance cannot run on another',
-    );
-  }
-  const discord = await resolveDiscord(config, logger);
-  logPacing(config, discord.accounts, logger);
-  // Created first so every part can report to it; its scrape-time source reads the job service
+  // Created first so every part can report to it; its scrape-time sources read the job service
   // (created below; no scrape can come before the server starts).
   const metrics = createMetricsRegistry({
     channels: () => countChannels(jobs),
@@ -59,6 +52,14 @@ export async function startServices(config: Config, logger: Logger, options: { i
       return { queued: queue.total, running: channels.busy };
     },
   });
+  const blobs = instrumentBlobStore(await createBlobStore(config, logger.child({ component: 'storage' })), metrics.metrics);
+  if (config.redis.url && !config.storage.url) {
+    logger.warn(
+      'REDIS_URL is set but STORAGE_URL is not: every instance must share one blob store (a shared directory or s3://), or a job accepted by one instance cannot run on another',
+    );
+  }
+  const discord = await resolveDiscord(config, logger);
+  logPacing(config, discord.accounts, logger);
   const driver = createDiscordDriver({
     apiUrl: discord.apiUrl,
     logger: logger.child({ component: 'discord' }),
