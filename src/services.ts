@@ -22,7 +22,7 @@ import { instrumentBlobStore } from './metrics/blob-store.js';
 import { discordRouteOf } from './metrics/instrumentation.js';
 import { countChannels, instrumentJobService } from './metrics/job-service.js';
 import { createMetricsRegistry, type MetricsRegistry } from './metrics/registry.js';
-import { DiscordSimulator } from './simulator/index.js';
+import type { DiscordSimulator } from './simulator/index.js';
 import { createBlobStore, type BlobStore } from './storage/index.js';
 import { startInputSweep } from './executor/input-sweep.js';
 
@@ -166,6 +166,8 @@ async function resolveDiscord(
   logger: Logger,
 ): Promise<{ apiUrl: string; accounts: DiscordAccount[]; simulator: DiscordSimulator | null }> {
   if (config.discord.accounts) return { apiUrl: config.discord.apiUrl, accounts: config.discord.accounts, simulator: null };
+  // Loaded only when it is used: a server with real accounts never imports the simulator.
+  const { DiscordSimulator } = await import('./simulator/index.js');
   const simulator = await DiscordSimulator.start({
     botDelayMs: config.simulator.botDelayMs,
     logger: logger.child({ component: 'simulator' }),
