@@ -7,6 +7,7 @@
 import { ReplyError } from 'ioredis';
 import { AppError } from '../errors.js';
 import { isCluster, type RedisClient } from '../redis/connect.js';
+import { dropNodeConnections, resetSocket } from '../redis/reconnect.js';
 import { withinMs, withTimeout } from '../timing/timeout.js';
 
 /** Seconds a client should wait before retrying while Redis is unreachable. */
@@ -70,33 +71,16 @@ export function withDeadline<T>(call: Promise<T>, ms: number): Promise<T> {
     throw new CallDeadlineExceeded(`no answer from Redis within ${ms} ms`);
   });
 }
-const resetSockets = new WeakMap<RedisClient, unknown>();
 
 /**
  * Drops the connection (everything pending on it fails) and starts a fresh one, in step again.
  * Once per socket: the failures of the commands it flushes do not reset the next socket. A Cluster
- * has no socket of its own: its node connections are all dropped and the slots read again; the
- * next reset waits until it was ready once more.
+ * keeps its own state: its node connections are dropped (each once) and reopened on demand. A
+ * client between sockets is left alone. Why not `disconnect(true)` everywhere: src/redis/reconnect.ts.
  */
 export function resetConnection(connection: RedisClient): void {
-  if (connection.status !== 'ready' && connection.status !== 'connect' && connection.status !== 'connecting') return;
-  const generation = isCluster(connection) ? clusterGeneration(connection) : connection.stream;
-  if (resetSockets.get(connection) === generation) return;
-  resetSockets.set(connection, generation);
-  connection.disconnect(true);
-}
-
-/** A token that changes each time a Cluster becomes ready (its node connections are then new). */
-const clusterGenerations = new WeakMap<RedisClient, { current: object }>();
-function clusterGeneration(cluster: RedisClient): object {
-  let tracked = clusterGenerations.get(cluster);
-  if (!tracked) {
-    const fresh = { current: {} };
-    cluster.on('ready', () => (fresh.current = {}));
-    clusterGenerations.set(cluster, fresh);
-    tracked = fresh;
-  }
-  return tracked.current;
+  if (isCluster(connection)) dropNodeConnections(connection);
+  else resetSocket(connection);
 }
 
 type AsyncMethods<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : T[K] };

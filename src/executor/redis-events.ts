@@ -2,11 +2,12 @@
  * Events over Redis pub/sub: one subscription per event name on a dedicated connection, any number
  * of local listeners. Subscriptions go through src/redis/pubsub.ts (sharded on a Cluster). A
  * subscriber sends nothing, so a dead link (a black-holed peer) would go unnoticed and every event
- * after it be lost silently: a keepalive without an answer replaces the connection (./subscriber-
- * keepalive.ts), and listeners of `onReconnect` re-read what they may have missed.
+ * after it be lost silently: a keepalive without an answer renews the connection (./subscriber-
+ * keepalive.ts, src/redis/subscriber-connection.ts), and listeners of `onReconnect` re-read what
+ * they may have missed.
  */
 import type { RedisClient } from '../redis/connect.js';
-import { onMessage, onResubscribed, subscribe, unsubscribe } from '../redis/pubsub.js';
+import { SubscriberConnection } from '../redis/subscriber-connection.js';
 import { startSubscriberKeepalive } from './subscriber-keepalive.js';
 
 export interface RedisEvents {
@@ -26,28 +27,26 @@ export interface RedisEventsOptions {
 
 export function createRedisEvents(subscriber: RedisClient, options: RedisEventsOptions): RedisEvents {
   const { channelOf } = options;
+  const connection = new SubscriberConnection(subscriber, {
+    probeChannel: channelOf(`keepalive:${options.probeId}`),
+    timeoutMs: options.commandTimeoutMs,
+  });
   const listeners = new Map<string, Set<(payload: string) => void>>();
   const acknowledged = new Map<string, Promise<unknown>>();
   const eventOf = new Map<string, string>();
-  const stopListening = onMessage(subscriber, (channel, payload) => {
+  connection.onMessage((channel, payload) => {
     const event = eventOf.get(channel);
     for (const listener of (event !== undefined ? listeners.get(event) : undefined) ?? []) listener(payload);
   });
-  const reconnectListeners = new Set<() => void>();
-  const keepalive = startSubscriberKeepalive(subscriber, {
-    probeChannel: channelOf(`keepalive:${options.probeId}`),
+  const keepalive = startSubscriberKeepalive(connection, {
     commandTimeoutMs: options.commandTimeoutMs,
     intervalMs: Math.min(5000, Math.max(250, Math.floor(options.leaseTtlMs / 3))),
   });
 
   return {
     async connect() {
-      await subscriber.connect();
-      await keepalive.start();
-      // Registered after the first connect: every resubscription from here on follows a reconnect.
-      onResubscribed(subscriber, () => {
-        for (const listener of reconnectListeners) listener();
-      });
+      await connection.connect();
+      keepalive.start();
     },
     async subscribe(event, listener) {
       let set = listeners.get(event);
@@ -55,7 +54,7 @@ export function createRedisEvents(subscriber: RedisClient, options: RedisEventsO
         set = new Set();
         listeners.set(event, set);
         eventOf.set(channelOf(event), event);
-        acknowledged.set(event, subscribe(subscriber, channelOf(event)));
+        acknowledged.set(event, connection.subscribe(channelOf(event)));
       }
       set.add(listener);
       await acknowledged.get(event);
@@ -65,19 +64,14 @@ export function createRedisEvents(subscriber: RedisClient, options: RedisEventsO
         listeners.delete(event);
         acknowledged.delete(event);
         eventOf.delete(channelOf(event));
-        if (subscriber.status === 'ready') await unsubscribe(subscriber, channelOf(event));
+        await connection.unsubscribe(channelOf(event));
       };
     },
-    onReconnect(listener) {
-      reconnectListeners.add(listener);
-      return () => reconnectListeners.delete(listener);
-    },
+    onReconnect: (listener) => connection.onResubscribed(listener),
     close() {
       keepalive.stop();
-      stopListening();
       listeners.clear();
-      reconnectListeners.clear();
-      subscriber.disconnect();
+      connection.close();
     },
   };
 }

@@ -5,13 +5,15 @@
  * - single: `new Redis(url)`.
  * - Sentinel: the sentinels name the current primary; `role: 'master'` checks the node's role after
  *   connecting (a stale answer is retried), the failover detector drops the connection on
- *   `+switch-master`, and a READONLY reply (still on the demoted primary) reconnects.
+ *   `+switch-master`, and a READONLY reply (still on the demoted primary) reconnects. Nothing may
+ *   interrupt the lookup of the primary (./reconnect.ts).
  * - Cluster: seeds only; MOVED/ASK are followed by ioredis, every command goes to the slot's
  *   primary (`scaleReads: 'master'`). A script's keys and a pipeline's or MULTI's keys must share
  *   one slot: use one hash tag (`{picsi}:…`).
  */
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { ROLE_OPTIONS, retryDelay, type RedisRole } from './roles.js';
+import { releaseFailoverDetectorOnClose } from './reconnect.js';
+import { COMMAND_TIMEOUT_MS, ROLE_OPTIONS, retryDelay, type RedisRole } from './roles.js';
 import type { RedisAuth, RedisConnectionConfig } from './settings.js';
 
 /**
@@ -47,8 +49,8 @@ export function createRedisClient(config: RedisConnectionConfig, role: RedisRole
     case 'single':
       // Options given here win over the URL's: only credentials the URL does not carry are set (see settings.ts).
       return new Redis(config.url, { ...node, ...connection });
-    case 'sentinel':
-      return new Redis({
+    case 'sentinel': {
+      const client = new Redis({
         ...node,
         ...connection,
         ...(config.auth.tls ? { tls: {}, enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
@@ -60,8 +62,12 @@ export function createRedisClient(config: RedisConnectionConfig, role: RedisRole
         failoverDetector: true,
         sentinelRetryStrategy: retryDelay,
         sentinelReconnectStrategy: retryDelay,
-        ...(node.commandTimeout ? { sentinelCommandTimeout: node.commandTimeout } : {}),
+        // Every role: a sentinel that stops answering would hold the lookup of the primary forever.
+        sentinelCommandTimeout: node.commandTimeout ?? COMMAND_TIMEOUT_MS,
       });
+      releaseFailoverDetectorOnClose(client);
+      return client;
+    }
     case 'cluster': {
       const options: ClusterOptions = {
         redisOptions: { ...node, ...(config.auth.tls ? { tls: {} } : {}) },

@@ -148,3 +148,67 @@ export async function storedJob(url: string, id: string): Promise<JobState> {
 }
 
 export const maxInFlight = (fleet: Fleet) => fleet.accounts.map((a) => fleet.simulator.stats(a.channelId).maxInFlight);
+
+/** `more(count)` resolves once `count` more jobs reached a terminal state (as their subscribers saw it); `seen()` counts them. */
+export function terminalCounter(): { onTerminal: () => void; more: (count: number) => Promise<void>; seen: () => number } {
+  let seen = 0;
+  const waiters: { at: number; resolve: () => void }[] = [];
+  return {
+    onTerminal: () => {
+      seen++;
+      for (const w of waiters.filter((w) => seen >= w.at)) w.resolve();
+    },
+    more: (count) => new Promise<void>((resolve) => void waiters.push({ at: seen + count, resolve })),
+    seen: () => seen,
+  };
+}
+
+export interface Settled {
+  id: string;
+  /** The subscription opened when the job was submitted. */
+  first: Followed;
+  /** A second one, opened once the first ended: it starts with the stored state. */
+  final: Followed;
+}
+
+/**
+ * Waits for every first subscription, then follows each job again until it is terminal: a job
+ * whose terminal write a failover rolled back is followed until it is settled again.
+ */
+export async function settle(urls: string[], runs: { id: string; followed: Promise<Followed> }[]): Promise<Settled[]> {
+  const first = await Promise.all(runs.map(async (r) => ({ id: r.id, first: await r.followed })));
+  return Promise.all(first.map(async (r, i) => ({ ...r, final: r.first.missing ? r.first : await followJob(urls, r.id, i) })));
+}
+
+export const sameState = (a: JobState | undefined, b: JobState | undefined) => a?.status === b?.status && a?.version === b?.version;
+
+/** What a failover did to the jobs: those gone, the stored outcomes, the terminal states rolled back. */
+export function summarize(settled: Settled[]) {
+  const missing = settled.filter((r) => r.final.missing).map((r) => r.id);
+  const stored = settled.filter((r) => !r.final.missing).map((r) => r.final.events.at(-1)!);
+  const rolledBack = settled.filter((r) => !r.final.missing && !sameState(r.first.events.at(-1), r.final.events.at(-1)));
+  const outcomes: Record<string, number> = {};
+  for (const job of stored) {
+    const outcome = job.status === 'COMPLETED' ? job.status : `${job.status} ${job.code}`;
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  }
+  const describe = (j: JobState | undefined) => `${j?.status}${j?.code ? ` ${j.code}` : ''} v${j?.version}`;
+  return {
+    missing,
+    stored,
+    rolledBack,
+    outcomes,
+    rolledBackLog: rolledBack.map((r) => `${describe(r.first.events.at(-1))} -> ${describe(r.final.events.at(-1))}`),
+  };
+}
+
+/** The servers' warn and error lines, to diagnose a failure. */
+export function printServerWarnings(fleet: Fleet): void {
+  for (const server of fleet.servers)
+    console.log(
+      server.logs
+        .filter((l) => /"level":(40|50)/.test(l))
+        .map((l) => l.slice(0, 600))
+        .join('\n'),
+    );
+}

@@ -1,6 +1,7 @@
 /** createRedisClient's roles on one primary (a private redis-server): what each does when Redis goes away and comes back. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { createRedisEvents } from '../../src/executor/redis-events.js';
 import { createRedisClient, isCluster, type RedisClient } from '../../src/redis/connect.js';
 import { onMessage, onResubscribed, publish, publishCommand, subscribe } from '../../src/redis/pubsub.js';
 import type { RedisRole } from '../../src/redis/roles.js';
@@ -67,4 +68,27 @@ it('the subscriber reconnects and re-subscribes after a restart, and says so (on
   // Ready may precede the re-sent SUBSCRIBE by a round trip: publish until it is counted.
   await expect.poll(() => publish(commands, channel, 'after-restart').catch(() => 0), { timeout: 5000, interval: 50 }).toBe(1);
   expect(await received).toBe('after-restart');
+});
+
+it('redis-events tells its reconnect listeners once the subscriptions are live again: a message published from the listener arrives', async () => {
+  const callbacks = await connected('callbacks');
+  const connection = loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_PASSWORD: PASSWORD }).config.redis.connection!;
+  const subscriber = createRedisClient(connection, 'subscriber');
+  subscriber.on('error', () => undefined);
+  const events = createRedisEvents(subscriber, {
+    channelOf: (e) => `{picsi}:${e}`,
+    commandTimeoutMs: 2000,
+    leaseTtlMs: 15_000,
+    probeId: 'live',
+  });
+  await events.connect();
+  const received: string[] = [];
+  await events.subscribe('jobs', (payload) => received.push(payload));
+  // Published the moment the listener is told (the callbacks role queues it until its own reconnect).
+  const counted = new Promise<number>((resolve) => events.onReconnect(() => resolve(publish(callbacks, '{picsi}:jobs', 'on-reconnect'))));
+  await server.stop();
+  server = await launch();
+  expect(await counted).toBe(1);
+  await expect.poll(() => received).toEqual(['on-reconnect']);
+  events.close();
 });

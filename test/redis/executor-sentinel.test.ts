@@ -13,12 +13,14 @@ import { filesUnder } from '../helpers/files.js';
 import {
   followJob,
   maxInFlight,
+  printServerWarnings,
+  settle,
   startFleet,
   submitJob,
+  summarize,
+  terminalCounter,
   TERMINAL,
   type Fleet,
-  type Followed,
-  type JobState,
   type Refusals,
 } from '../helpers/ha-load.js';
 import { startRedisSentinel, type Failover, type RedisSentinelRig } from '../helpers/redis-sentinel.js';
@@ -46,19 +48,6 @@ afterAll(async () => {
   await rig?.stop();
 });
 
-/** Resolves once `count` more jobs reached a terminal state (as their subscribers saw it). */
-function terminalCounter() {
-  let seen = 0;
-  const waiters: { at: number; resolve: () => void }[] = [];
-  return {
-    onTerminal: () => {
-      seen++;
-      for (const w of waiters.filter((w) => seen >= w.at)) w.resolve();
-    },
-    more: (count: number) => new Promise<void>((resolve) => void waiters.push({ at: seen + count, resolve })),
-  };
-}
-
 it('SIGKILL of the primary with jobs running and queued and the replica behind: service resumes, every stored job ends terminal, losses counted', async () => {
   const urls = fleet.servers.map((s) => s.url);
   const refusals: Refusals = {};
@@ -83,40 +72,20 @@ it('SIGKILL of the primary with jobs running and queued and the replica behind: 
     },
   });
   const after = await Promise.all(Array.from({ length: AFTER }, (_, i) => submitAndFollow(BEFORE + i))).catch((error: unknown) => {
-    printServerWarnings();
+    printServerWarnings(fleet);
     throw error;
   });
 
-  const runs = [...before, ...after];
-  const first = await Promise.all(runs.map(async (r) => ({ id: r.id, followed: await r.followed })));
-  // A second subscription per job: it starts with the stored state and ends once that is terminal,
-  // so a job whose terminal write was rolled back is followed until it is settled again.
-  const final = await Promise.all(
-    first.map(async (r, i): Promise<{ id: string; first: Followed; final: Followed }> => ({
-      ...r,
-      first: r.followed,
-      final: r.followed.missing ? r.followed : await followJob(urls, r.id, i),
-    })),
-  );
-
-  const missing = final.filter((r) => r.final.missing).map((r) => r.id);
-  const stored = final.filter((r) => !r.final.missing).map((r) => r.final.events.at(-1)!);
-  const rolledBack = final.filter((r) => !r.final.missing && !sameState(r.first.events.at(-1), r.final.events.at(-1)));
-  const outcomes: Record<string, number> = {};
-  for (const job of stored)
-    outcomes[job.status === 'COMPLETED' ? 'COMPLETED' : `${job.status} ${job.code}`] =
-      (outcomes[job.status === 'COMPLETED' ? 'COMPLETED' : `${job.status} ${job.code}`] ?? 0) + 1;
+  const final = await settle(urls, [...before, ...after]);
+  const { missing, stored, rolledBack, outcomes, rolledBackLog } = summarize(final);
   console.log(
     'Sentinel failover under load:',
     JSON.stringify({
       failoverMs: failover.elapsedMs,
-      jobs: runs.length,
+      jobs: final.length,
       outcomes,
       missingAfterFailover: missing.length,
-      terminalStateRolledBack: rolledBack.map(
-        (r) =>
-          `${r.first.events.at(-1)?.status} v${r.first.events.at(-1)?.version} -> ${r.final.events.at(-1)?.status} ${r.final.events.at(-1)?.code ?? ''} v${r.final.events.at(-1)?.version}`,
-      ),
+      terminalStateRolledBack: rolledBackLog,
       refusals,
       maxInFlight: maxInFlight(fleet),
       spoolFilesLeft: filesUnder(fleet.spoolDir).length,
@@ -131,7 +100,7 @@ it('SIGKILL of the primary with jobs running and queued and the replica behind: 
         '||',
         r.final.events.map((e) => `${e.status}${e.code ? ' ' + e.code : ''} v${e.version}`).join(' > '),
       );
-    printServerWarnings();
+    printServerWarnings(fleet);
   }
   expect(failover.primary.port).toBe(rig.replica.port);
   expect(fleet.servers.every((s) => s.child.exitCode === null && s.child.signalCode === null)).toBe(true);
@@ -142,17 +111,6 @@ it('SIGKILL of the primary with jobs running and queued and the replica behind: 
   expect(rolledBack.length + missing.length).toBeGreaterThanOrEqual(1);
 }, 60_000);
 
-/** The servers' warn and error lines, to diagnose a failure (or with HA_DEBUG=1). */
-function printServerWarnings(): void {
-  for (const server of fleet.servers)
-    console.log(
-      server.logs
-        .filter((l) => /"level":(40|50)/.test(l))
-        .map((l) => l.slice(0, 600))
-        .join('\n'),
-    );
-}
-
 /** 32 MB of unrelated writes (outside the executor's keys), pipelined. */
 async function fillReplicationBuffers(primary: Redis): Promise<void> {
   const value = 'x'.repeat(64 * 1024);
@@ -160,5 +118,3 @@ async function fillReplicationBuffers(primary: Redis): Promise<void> {
   for (let i = 0; i < 512; i++) pipeline.set(`filler:${i}`, value);
   await pipeline.exec();
 }
-
-const sameState = (a: JobState | undefined, b: JobState | undefined) => a?.status === b?.status && a?.version === b?.version;
