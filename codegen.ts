@@ -2,7 +2,9 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
  * `npm run schema:print`: prints the schema (sorted) to schema/schema.graphql and types the
- * operation documents in schema/operations/*.graphql (schema/generated/operations.ts) for the tests.
+ * operation documents in schema/operations/*.graphql (schema/generated/operations.ts) for the tests;
+ * then relay-compiler (its config is package.json's "relay") compiles the Relay test's documents
+ * against that schema into schema/generated/relay/.
  */
 const config: CodegenConfig = {
   schema: './src/schema/printable.ts',

@@ -1,108 +1,25 @@
 /**
- * Accounts (admin only): their manager (DISCORD_ACCOUNTS or the API), health, pacing, proxy (masked)
- * and credits; upsert, delete, pause and resume; accountUpdated streams their changes
- * (./subscriptions.ts). Tokens and proxy passwords are write-only. A queued job's estimated start,
- * which follows from the accounts' pacing, is a field of Job defined here.
+ * Accounts (admin only): read, upsert, delete, pause and resume (the types in ./account-types.ts);
+ * accountUpdated streams their changes (./subscriptions.ts). Tokens and proxy passwords are
+ * write-only. A queued job's estimated start, which follows from the accounts' pacing, is a field
+ * of Job defined here.
  */
 import { AppError, echoInput } from '../errors.js';
-import { ACCOUNT_STATES } from '../jobs/account.js';
 import { checkAccountInput } from '../jobs/account-input.js';
-import type { AccountHealthView, AccountPacingView, AccountView, Credits } from '../jobs/service.js';
+import { AccountRef, PlanEnum } from './account-types.js';
 import { builder } from './builder.js';
+import { inputDescription, inputOrArguments, USE_INPUT } from './input-style.js';
 import { JobRef } from './job.js';
 
-const CreditsRef = builder.objectRef<Credits>('Credits').implement({
-  description: 'Credits of the account for the current UTC day (free accounts: about 50 a day; a /picsi costs 3).',
-  fields: (t) => ({
-    timestamp: t.field({ type: 'DateTime', resolve: (c) => c.timestamp }),
-    total: t.exposeInt('total'),
-    used: t.exposeInt('used'),
-  }),
-});
-
-const PlanEnum = builder.enumType('BotPlan', {
-  description: "The account's InsightFaceSwap plan: it sets the GIF target limits and price (src/jobs/command-costs.ts).",
-  values: { BASIC: { value: 'basic' }, PRO: { value: 'pro' } } as const,
-});
-
-const ManagerEnum = builder.enumType('AccountManager', {
-  description:
-    'Who manages the account. CONFIG: listed in DISCORD_ACCOUNTS, reconciled at every start (removed once no longer listed). API: created with upsertAccount, kept until deleteAccount.',
-  values: ['CONFIG', 'API'] as const,
-});
-
-export const AccountStateEnum = builder.enumType('AccountState', {
-  description:
-    'ACTIVE takes jobs (within its pacing); COOLING_DOWN and OUT_OF_CREDITS wait until `until`; NEEDS_PERSON waits for a person to fix the reason and resumeAccount; PAUSED was taken out of rotation by pauseAccount.',
-  values: ACCOUNT_STATES,
-});
-
-const HealthRef = builder.objectRef<AccountHealthView>('AccountHealth').implement({
-  description: "The account's state, why, with what evidence, since and until when (docs/discord-protocol.md, Account health).",
-  fields: (t) => ({
-    state: t.field({ type: AccountStateEnum, resolve: (h) => h.state }),
-    reason: t.exposeString('reason', { nullable: true, description: 'The signal (CAPTCHA, TOKEN_REJECTED, RATE_LIMITED…) or OPERATOR.' }),
-    message: t.exposeString('message', { nullable: true, description: 'What happened and what to do.' }),
-    evidence: t.string({
-      nullable: true,
-      description: 'What Discord answered (status, code, body) or the bot wrote, as JSON text; never a token or a proxy password.',
-      resolve: (h) => (h.evidence === null ? null : JSON.stringify(h.evidence)),
-    }),
-    since: t.field({ type: 'DateTime', resolve: (h) => h.since }),
-    until: t.field({ type: 'DateTime', nullable: true, resolve: (h) => h.until }),
-  }),
-});
-
-const PacingRef = builder.objectRef<AccountPacingView>('AccountPacing').implement({
-  description: "The account's pacing: its own settings over the ACCOUNT_* defaults.",
-  fields: (t) => ({
-    minGapMs: t.exposeInt('minGapMs'),
-    jitterMs: t.exposeInt('jitterMs'),
-    dailyCommands: t.exposeInt('dailyCommands', { nullable: true }),
-    activeHours: t.exposeString('activeHours', { nullable: true }),
-    timezone: t.exposeString('timezone'),
-    nextCommandAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the gap after its last command ends (null once it has).',
-      resolve: (p) => p.nextCommandAt,
-    }),
-  }),
-});
-
-export const AccountRef = builder.objectRef<AccountView>('Account').implement({
-  description:
-    'A Discord user account bound to one channel. The token and the proxy password are write-only: only masked forms are readable.',
-  fields: (t) => ({
-    channel: t.exposeString('channel'),
-    server: t.exposeString('server'),
-    label: t.exposeString('label', { nullable: true }),
-    discord: t.exposeString('discord', { description: 'The token, masked (first 3 + … + last 3).' }),
-    managed: t.field({ type: ManagerEnum, resolve: (a) => a.managed }),
-    health: t.field({ type: HealthRef, resolve: (a) => a.health }),
-    enabled: t.exposeBoolean('enabled', { description: 'False while the account needs a person or is paused; it is then skipped.' }),
-    disabledReason: t.exposeString('disabledReason', { nullable: true }),
-    plan: t.field({ type: PlanEnum, resolve: (a) => a.plan }),
-    proxy: t.exposeString('proxy', {
-      nullable: true,
-      description: 'The proxy every connection of the account goes through, password masked.',
-    }),
-    pacing: t.field({ type: PacingRef, resolve: (a) => a.pacing }),
-    foreignCommand: t.exposeBoolean('foreignCommand', {
-      description:
-        'A command this server did not send runs in the channel (a person using the account): no job starts there until the bot answered it.',
-    }),
-    busy: t.exposeBoolean('busy', { description: 'A job holds the channel right now.' }),
-    credits: t.field({ type: CreditsRef, resolve: (a) => a.credits }),
-  }),
-});
+const CHANNEL = 'The channel id (snowflake) of the account.';
 
 const AccountInput = builder.inputType('AccountInput', {
+  description: 'An account for upsertAccount: the whole record (a field left out takes its default).',
   fields: (t) => ({
     channel: t.string({ required: true, description: 'Channel id (snowflake).' }),
     server: t.string({ required: true, description: 'Guild id (snowflake).' }),
     discord: t.string({ required: true, description: 'The user token. Stored, never returned.' }),
-    label: t.string({ required: false }),
+    label: t.string({ required: false, description: 'A label for logs and the accounts query.' }),
     plan: t.field({ type: PlanEnum, required: false, description: 'Unset: BASIC (what a new account has).' }),
     proxy: t.string({
       required: false,
@@ -116,11 +33,29 @@ const AccountInput = builder.inputType('AccountInput', {
   }),
 });
 
+const DeleteAccountInput = builder.inputType('DeleteAccountInput', {
+  description: 'Which account deleteAccount deletes.',
+  fields: (t) => ({ channel: t.string({ required: true, description: CHANNEL }) }),
+});
+
+const PauseAccountInput = builder.inputType('PauseAccountInput', {
+  description: 'Which account pauseAccount pauses, and why.',
+  fields: (t) => ({
+    channel: t.string({ required: true, description: CHANNEL }),
+    note: t.string({ required: false, description: 'Shown as the reason.' }),
+  }),
+});
+
+const ResumeAccountInput = builder.inputType('ResumeAccountInput', {
+  description: 'Which account resumeAccount checks and resumes.',
+  fields: (t) => ({ channel: t.string({ required: true, description: CHANNEL }) }),
+});
+
 builder.queryField('accounts', (t) =>
   t.field({
     type: [AccountRef],
     authScopes: { admin: true },
-    description: 'Admin only.',
+    description: 'Admin only. Every account, with its health, pacing and credits.',
     resolve: (_r, _a, ctx) => ctx.jobs.accounts.list(),
   }),
 );
@@ -129,8 +64,8 @@ builder.queryField('account', (t) =>
   t.field({
     type: AccountRef,
     authScopes: { admin: true },
-    description: 'Admin only. With its credits.',
-    args: { channel: t.arg.string({ required: true }) },
+    description: 'Admin only. One account by channel, with its credits; NOT_FOUND when none.',
+    args: { channel: t.arg.string({ required: true, description: CHANNEL }) },
     resolve: async (_r, { channel }, ctx) => {
       const account = await ctx.jobs.accounts.get(channel);
       if (!account)
@@ -146,18 +81,27 @@ builder.mutationField('upsertAccount', (t) =>
     authScopes: { admin: true },
     description:
       'Admin only. Creates or replaces the account of a channel as API-managed (it starts ACTIVE); shared by every instance at once.',
-    args: { input: t.arg({ type: AccountInput, required: true }) },
+    args: { input: t.arg({ type: AccountInput, required: true, description: 'The account.' }) },
     resolve: (_r, { input }, ctx) => ctx.jobs.accounts.upsert(checkAccountInput(input)),
   }),
 );
+
+const deprecatedChannel = (t: Parameters<Parameters<typeof builder.mutationField>[1]>[0]) =>
+  t.arg.string({ required: false, description: 'The channel (now input.channel).', deprecationReason: USE_INPUT });
 
 builder.mutationField('deleteAccount', (t) =>
   t.field({
     type: 'Boolean',
     authScopes: { admin: true },
     description: 'Admin only. True when an account was deleted.',
-    args: { channel: t.arg.string({ required: true }) },
-    resolve: (_r, { channel }, ctx) => ctx.jobs.accounts.delete(channel),
+    args: {
+      input: t.arg({ type: DeleteAccountInput, required: false, description: inputDescription('The account to delete.', true) }),
+      channel: deprecatedChannel(t),
+    },
+    resolve: (_r, args, ctx) => {
+      const { channel } = inputOrArguments('deleteAccount', args.input, { channel: args.channel }, ['channel']);
+      return ctx.jobs.accounts.delete(channel);
+    },
   }),
 );
 
@@ -166,8 +110,15 @@ builder.mutationField('pauseAccount', (t) =>
     type: AccountRef,
     authScopes: { admin: true },
     description: 'Admin only. Takes the account out of rotation (PAUSED) until resumeAccount; its running job finishes.',
-    args: { channel: t.arg.string({ required: true }), note: t.arg.string({ required: false, description: 'Shown as the reason.' }) },
-    resolve: (_r, { channel, note }, ctx) => ctx.jobs.accounts.pause(channel, note ?? null),
+    args: {
+      input: t.arg({ type: PauseAccountInput, required: false, description: inputDescription('The account to pause.', true) }),
+      channel: deprecatedChannel(t),
+      note: t.arg.string({ required: false, description: 'Shown as the reason (now input.note).', deprecationReason: USE_INPUT }),
+    },
+    resolve: (_r, args, ctx) => {
+      const { channel, note } = inputOrArguments('pauseAccount', args.input, { channel: args.channel, note: args.note }, ['channel']);
+      return ctx.jobs.accounts.pause(channel, note ?? null);
+    },
   }),
 );
 
@@ -177,8 +128,14 @@ builder.mutationField('resumeAccount', (t) =>
     authScopes: { admin: true },
     description:
       "Admin only. Runs the doctor's checks of the account (token, guild, channel, commands, gateway, upload slot, through its proxy), then puts it back in rotation (ACTIVE); refused with ACCOUNT_UNAVAILABLE and the failing check's text.",
-    args: { channel: t.arg.string({ required: true }) },
-    resolve: (_r, { channel }, ctx) => ctx.jobs.accounts.resume(channel),
+    args: {
+      input: t.arg({ type: ResumeAccountInput, required: false, description: inputDescription('The account to resume.', true) }),
+      channel: deprecatedChannel(t),
+    },
+    resolve: (_r, args, ctx) => {
+      const { channel } = inputOrArguments('resumeAccount', args.input, { channel: args.channel }, ['channel']);
+      return ctx.jobs.accounts.resume(channel);
+    },
   }),
 );
 

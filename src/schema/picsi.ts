@@ -4,6 +4,7 @@ import { JobRef } from './job.js';
 import { deliveryFields, startJob } from './submission.js';
 
 const PicsiInput = builder.inputType('PicsiInput', {
+  description: 'The images and options of a face swap, and where it runs and how it answers.',
   fields: (t) => ({
     sourceImage: t.field({ type: 'Upload', required: true, description: 'The face to use (PNG, JPEG, GIF or WebP).' }),
     targetImage: t.field({
@@ -20,7 +21,7 @@ builder.mutationField('picsi', (t) =>
   t.field({
     type: JobRef,
     description: 'Face-swaps sourceImage onto targetImage through the InsightFaceSwap /picsi command.',
-    args: { input: t.arg({ type: PicsiInput, required: true }) },
+    args: { input: t.arg({ type: PicsiInput, required: true, description: 'The swap.' }) },
     resolve: async (_root, { input }, ctx) => {
       const { options } = commandArguments('picsi', { options: input.options });
       return startJob(

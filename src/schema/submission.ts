@@ -5,7 +5,7 @@
  */
 import { MAX_REPLY_FIELD_LENGTH } from '../jobs/submission.js';
 import { type builder } from './builder.js';
-import { WaitModeEnum } from './job.js';
+import { WaitModeEnum } from './job-enums.js';
 
 export { MAX_REPLY_FIELD_LENGTH, startJob, type DeliveryInput, type UploadArg } from '../jobs/submission.js';
 
@@ -21,7 +21,12 @@ export function deliveryFields(t: InputFields, channelDescription: string) {
       description: `http(s) URL that receives the job once terminal (≤ ${MAX_REPLY_FIELD_LENGTH} characters).`,
     }),
     replyRef: t.string({ required: false, description: `Your reference, returned with the job (≤ ${MAX_REPLY_FIELD_LENGTH} characters).` }),
-    mode: t.field({ type: WaitModeEnum, required: false, defaultValue: 'QUEUE' }),
+    mode: t.field({
+      type: WaitModeEnum,
+      required: false,
+      defaultValue: 'QUEUE',
+      description: 'What to do when every eligible channel is busy.',
+    }),
     wait: t.boolean({
       required: false,
       defaultValue: false,

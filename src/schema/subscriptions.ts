@@ -8,11 +8,11 @@ import type { ArgBuilder, InputFieldMap, InputShapeFromFields, SchemaTypes } fro
 import { Repeater } from 'graphql-yoga';
 import { AppError } from '../errors.js';
 import type { AccountView, JobView } from '../jobs/service.js';
-import { AccountRef } from './accounts.js';
+import { AccountRef } from './account-types.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
 import { JobRef } from './job.js';
-import { canSee, loadVisibleJob } from './job-queries.js';
+import { canSee, loadVisibleJob } from './job-visibility.js';
 
 type Watch<T = JobView> = (signal: AbortSignal) => AsyncIterable<T>;
 
@@ -57,7 +57,7 @@ function jobStream<Args extends InputFieldMap>(
 jobStream(
   'jobUpdated',
   'The job’s current state first, then every change; completes after the terminal state. Works across server instances.',
-  (arg) => ({ id: arg.id({ required: true }) }),
+  (arg) => ({ id: arg.id({ required: true, description: 'The job id.' }) }),
   async ({ id }, ctx) => {
     const job = await loadVisibleJob(ctx, String(id));
     return (signal) => ctx.jobs.watch(job.id, signal);
@@ -67,7 +67,7 @@ jobStream(
 jobStream(
   'jobsUpdated',
   'Every change of every job you can see (admins: all jobs), optionally on one channel. For dashboards; never completes.',
-  (arg) => ({ channel: arg.string({ required: false }) }),
+  (arg) => ({ channel: arg.string({ required: false, description: 'Only jobs of this channel; unset: every channel.' }) }),
   async ({ channel }, ctx) => {
     if (channel && !(await ctx.jobs.accounts.get(channel)))
       throw new AppError('NOT_FOUND', `Channel ${channel} is not configured`, { channel });
@@ -87,7 +87,7 @@ builder.subscriptionField('accountUpdated', (t) =>
     authScopes: { admin: true },
     description:
       "Admin only. The account's current state first (every account's without `channel`), then every change of its health, pacing clock, foreign command or identity. Never completes.",
-    args: { channel: t.arg.string({ required: false }) },
+    args: { channel: t.arg.string({ required: false, description: 'The channel id of one account; unset: every account.' }) },
     subscribe: async (_root, { channel }, ctx) => {
       if (channel && !(await ctx.jobs.accounts.get(channel)))
         throw new AppError('NOT_FOUND', `Channel ${channel} is not configured`, { channel });
