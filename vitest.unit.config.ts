@@ -17,6 +17,8 @@ export default defineConfig({
       'test/discord/replies.test.ts',
       'test/discord/rest-errors.test.ts',
       'test/doctor/checks.test.ts',
+      'test/graphql/schema-conventions.test.ts',
+      'test/graphql/schema-descriptions.test.ts',
       'test/metrics/blob-store.test.ts',
       'test/simulator/independence.test.ts',
       'test/simulator/option-check.test.ts',
