@@ -9,7 +9,6 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import { BlobStoreUnavailableError, isValidBlobKey, type BlobStore } from '../storage/blob-store.js';
 import { contentDisposition } from '../storage/http-headers.js';
-import { FsBlobStore } from '../storage/fs-store.js';
 import type { LinkSigner } from '../storage/signed-links.js';
 
 export const FILES_PATH_PREFIX = '/files/';
@@ -63,8 +62,9 @@ export function createFilesRoute({ store, signer, logger }: FilesRouteDeps): Fil
 }
 
 /** The route for stores whose links this server serves (the filesystem store); null for the others. */
+/** The route when the store's blobs are local files (their links are served here), else null. */
 export function filesRouteFor(store: BlobStore, logger: Logger): FilesRequestHandler | null {
-  return store instanceof FsBlobStore ? createFilesRoute({ store, signer: store.signer, logger }) : null;
+  return store.local ? createFilesRoute({ store, signer: store.local.signer, logger }) : null;
 }
 
 function decodedKey(pathname: string): string | null {

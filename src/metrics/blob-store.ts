@@ -19,6 +19,9 @@ export function instrumentBlobStore(store: BlobStore, metrics: Pick<Metrics, 'bl
     get kind() {
       return store.kind;
     },
+    get local() {
+      return store.local;
+    },
     put: (key, body, options) => counted('put', () => store.put(key, body, options)),
     get: (key, signal) => counted('get', () => store.get(key, signal)),
     delete: (keys) => counted('delete', () => store.delete(keys)),

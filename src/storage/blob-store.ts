@@ -5,6 +5,7 @@
  * storage (`STORAGE_URL=s3://bucket/prefix`). The same contract suite runs against both.
  */
 import type { Readable } from 'node:stream';
+import type { LinkSigner } from './signed-links.js';
 
 export interface BlobInfo {
   key: string;
@@ -58,9 +59,18 @@ export interface BlobEntry {
   modifiedMs: number;
 }
 
+/** A store whose blobs are files on this machine: this server serves their links and sweeps their temp files. */
+export interface LocalBlobs {
+  readonly root: string;
+  /** Signs and checks the `/files/…` links (src/http/files-route.ts). */
+  readonly signer: LinkSigner;
+}
+
 export interface BlobStore {
   /** `file` or `s3`, for logs and readiness. */
   readonly kind: string;
+  /** Set when the blobs are local files (the filesystem store); wrappers pass it on. */
+  readonly local?: LocalBlobs;
   /**
    * Streams `body` to `key` (replacing what was there; readers see the old or the new blob, never a
    * mix). A failed or refused put leaves nothing behind. Rejects with BlobTooLargeError,

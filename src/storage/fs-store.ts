@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { addAbortSignal, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { assertValidBlobKey, BlobStoreUnavailableError, BlobTooLargeError } from './blob-store.js';
-import type { BlobEntry, BlobInfo, BlobStore, DownloadUrlOptions, PutOptions } from './blob-store.js';
+import type { BlobEntry, BlobInfo, BlobStore, DownloadUrlOptions, LocalBlobs, PutOptions } from './blob-store.js';
 import { normalizeContentType } from './http-headers.js';
 import type { LinkSigner } from './signed-links.js';
 
@@ -48,11 +48,13 @@ export class FsBlobStore implements BlobStore {
   readonly root: string;
   /** Signs and checks the links of src/http/files-route.ts. */
   readonly signer: LinkSigner;
+  readonly local: LocalBlobs;
   private readonly randomId: () => string;
 
   private constructor(options: FsBlobStoreOptions) {
     this.root = options.root;
     this.signer = options.signer;
+    this.local = { root: options.root, signer: options.signer };
     this.randomId = options.randomId ?? randomUUID;
   }
 

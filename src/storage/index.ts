@@ -39,8 +39,8 @@ const STALE_TEMP_FILE_MS = 60 * 60 * 1000;
 
 /** Removes temp files of interrupted writes older than `maxAgeMs` (the filesystem store's; S3 writes leave none); returns how many. */
 export async function sweepTempFiles(store: BlobStore, maxAgeMs: number, now: () => number = Date.now): Promise<number> {
-  if (!(store instanceof FsBlobStore)) return 0;
-  const { tempFiles } = await sweepFsBlobs(store.root, { tempMaxAgeMs: maxAgeMs, now });
+  if (!store.local) return 0;
+  const { tempFiles } = await sweepFsBlobs(store.local.root, { tempMaxAgeMs: maxAgeMs, now });
   return tempFiles;
 }
 
