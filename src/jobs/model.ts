@@ -88,6 +88,12 @@ export interface SentCommand {
   sentAt: string;
 }
 
+/** Credits set aside for a queued job on one channel's account (its cost). */
+export interface CreditReservation {
+  channel: string;
+  cost: number;
+}
+
 export type CallbackStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
 
 export interface CallbackState {
@@ -153,6 +159,11 @@ export interface Job {
   inputs?: JobInputs | null;
   /** Set once a holder is about to send the command (see SentCommand). */
   command?: SentCommand | null;
+  /**
+   * While QUEUED, with TOKEN_DAILY_CREDITS: the credits admission set aside for the job on one
+   * account (src/executor/credit-reservations.ts); the claim turns them into a charge.
+   */
+  reservation?: CreditReservation | null;
   callback: CallbackState | null;
 }
 
