@@ -1,6 +1,6 @@
 /**
- * The shared state behind the executor: jobs, the FIFO queues, channel leases, accounts, callback
- * tasks and events. Every method is atomic. Two implementations keep the same contract (see
+ * The shared state behind the executor: jobs, the fair queue (./fair-queue.ts), channel leases,
+ * accounts, callback tasks and events. Every method is atomic. Two implementations keep the same contract (see
  * test/executor/coordinator-contract.test.ts): Redis (Lua scripts in ./lua; any number of
  * instances) and the embedded one (in-process, journaled under DATA_DIR; a single instance).
  */
@@ -71,7 +71,7 @@ export interface ClaimRequest {
   creditsPerDay: number;
   /**
    * The holder calls markCommandSent before it sends anything: the job starts with `command: null`,
-   * and if the holder dies before recording a command the job goes back to the head of its queue.
+   * and if the holder dies before recording a command the job goes back to its place in its queue.
    * Without it, a dead holder may have sent a command the store does not know: the job is lost.
    */
   recordsCommands?: boolean;

@@ -1,6 +1,6 @@
 /**
- * The embedded coordinator's claim, peek and reap (the same rules as lua/claim-17.lua,
- * lua/peek-next-6.lua and lua/reap-10.lua; which queued job a claim takes: ./fair-queue.ts). They
+ * The embedded coordinator's claim, peek and reap (the same rules as lua/claim-18.lua,
+ * lua/peek-next-12.lua and lua/reap-10.lua; which queued job a claim takes: ./fair-queue.ts). They
  * change jobs only through the coordinator's own writes (`JobWrites`), so every record still bumps
  * its version, moves its indexes, journals and publishes in one place.
  */

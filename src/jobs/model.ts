@@ -26,7 +26,7 @@ export const NEXT_STATUSES: Readonly<Record<JobStatus, readonly JobStatus[]>> = 
 };
 export const mayMove = (from: JobStatus, to: JobStatus): boolean => NEXT_STATUSES[from].includes(to);
 
-/** How a request waits for a channel: queue (FIFO, default) or the hosted API's fail-fast lock attempts. */
+/** How a request waits for a channel: queue (fair between API tokens, FIFO within one; default) or the hosted API's fail-fast lock attempts. */
 export type WaitMode = 'QUEUE' | 'FAIL_FAST';
 
 export const PICSI_VERB = verbOf('picsi');
