@@ -50,15 +50,28 @@ export async function* watchJobView(deps: JobViewDeps, id: string, signal: Abort
   const onAbort = () => stop.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   if (signal.aborted) stop.abort();
-  const updates = inbox<Update>(stop.signal, async (deliver) => {
-    // Following first: a move after the job's first read below is not missed.
-    const unfollow = await deps.feed.follow(id, (position) => deliver({ kind: 'position', position }));
+  let deliver: (update: Update) => void = () => undefined;
+  const updates = inbox<Update>(stop.signal, async (push) => {
+    deliver = push;
     (async () => {
-      for await (const job of watchJob(deps.coordinator, id, stop.signal)) deliver({ kind: 'job', job });
-      deliver({ kind: 'end' });
-    })().catch((error: unknown) => deliver({ kind: 'failed', error }));
-    return async () => unfollow();
+      for await (const job of watchJob(deps.coordinator, id, stop.signal)) push({ kind: 'job', job });
+      push({ kind: 'end' });
+    })().catch((error: unknown) => push({ kind: 'failed', error }));
+    return async () => undefined;
   });
+  // The queue is followed only while the job waits in it: a job running or done has no position.
+  const following: { stop: (() => void) | null } = { stop: null };
+  const follow = async (queued: boolean) => {
+    if (queued && !following.stop) {
+      following.stop = await deps.feed.follow(id, (position) => deliver({ kind: 'position', position }));
+      // A move between the job's read and the subscription is read here.
+      const position = await deps.coordinator.queuePosition(id);
+      if (position !== null) deliver({ kind: 'position', position });
+    } else if (!queued && following.stop) {
+      following.stop();
+      following.stop = null;
+    }
+  };
   try {
     let job: Job | null = null;
     let shown = { state: '', position: null as number | null };
@@ -72,6 +85,7 @@ export async function* watchJobView(deps: JobViewDeps, id: string, signal: Abort
         continue;
       }
       job = update.job;
+      await follow(job.status === 'QUEUED');
       const view = await deps.toView(job);
       const state = seenStateOf(view);
       if (state === shown.state && view.queuePosition === shown.position) continue;
@@ -82,5 +96,6 @@ export async function* watchJobView(deps: JobViewDeps, id: string, signal: Abort
   } finally {
     signal.removeEventListener('abort', onAbort);
     stop.abort();
+    following.stop?.();
   }
 }
