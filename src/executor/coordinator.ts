@@ -6,9 +6,8 @@
  */
 import type { DiscordAccount } from '../discord/types.js';
 import type { AccountHealth, AccountManager } from '../jobs/account.js';
-import type { Job, JobStatus } from '../jobs/model.js';
+import type { CreditReservation, Job, JobStatus } from '../jobs/model.js';
 import type { ClaimGate } from './eligibility.js';
-import type { AdmissionTerms, AdmitResult } from './credit-reservations.js';
 
 /** A command in the account's channel that this server did not send (a person using the account). */
 export interface ForeignCommand {
@@ -37,6 +36,24 @@ export type JobPatch = Partial<Omit<Job, 'id' | 'version' | 'owner'>>;
 /** The command a holder sent to Discord for a job (the job's `command` field; see src/jobs/model.ts). */
 export type { SentCommand } from '../jobs/model.js';
 import type { SentCommand } from '../jobs/model.js';
+
+/** The terms of admitJob (TOKEN_DAILY_CREDITS; the rule: ./credit-reservations.ts). */
+export interface AdmissionTerms {
+  /** TOKEN_DAILY_CREDITS. */
+  share: number;
+  /** The accounts the job may run on (in rotation, with credits), by channel. */
+  channels: readonly string[];
+  /** The UTC day of the credits. */
+  day: string;
+  creditsPerDay: number;
+  /** The cost of a job without its own creditCost. */
+  configuredCost: number;
+}
+
+export type AdmitResult =
+  | { admitted: true; reservation: CreditReservation | null }
+  | { admitted: false; refusal: 'token-share'; share: number; spent: number; reserved: number; cost: number }
+  | { admitted: false; refusal: 'credits'; room: number; cost: number };
 
 /** What `peekNext` needs: the channel, which jobs may run there, and its credits (as in ClaimRequest). */
 export type PeekRequest = Pick<ClaimRequest, 'channel' | 'acceptedBy' | 'day' | 'creditCost' | 'creditsPerDay'>;
@@ -110,7 +127,7 @@ export type ClaimResult = Claimed | ClaimMiss | typeof STORE_LOST;
 export const isClaimed = (result: ClaimResult): result is Claimed => typeof result === 'object' && 'job' in result;
 
 /** The cost a claim charges for `job`: its own, else the configured one. */
-export const creditCostOf = (job: Job, configured: number): number => job.creditCost ?? configured;
+export const creditCostOf = (job: Pick<Job, 'creditCost'>, configured: number): number => job.creditCost ?? configured;
 
 /**
  * What `claim` answers when the store has no epoch: Redis came back without its data (restarted

@@ -21,26 +21,8 @@
  * first charge is not refunded either); an account out of rotation keeps what was reserved on it
  * until it returns or the day ends (its jobs wait, or run elsewhere where room is left).
  */
-import type { CreditReservation, Job } from '../jobs/model.js';
-import { costOf } from './fair-queue.js';
-
-/** What admission decided for a job that may be reserved (the share is set). */
-export interface AdmissionTerms {
-  /** TOKEN_DAILY_CREDITS. */
-  share: number;
-  /** The accounts the job may run on (in rotation, with credits), by channel. */
-  channels: readonly string[];
-  /** The UTC day of the credits. */
-  day: string;
-  creditsPerDay: number;
-  /** The cost of a job without its own creditCost. */
-  configuredCost: number;
-}
-
-export type AdmitResult =
-  | { admitted: true; reservation: CreditReservation | null }
-  | { admitted: false; refusal: 'token-share'; share: number; spent: number; reserved: number; cost: number }
-  | { admitted: false; refusal: 'credits'; room: number; cost: number };
+import type { Job } from '../jobs/model.js';
+import { creditCostOf, type AdmissionTerms, type AdmitResult } from './coordinator.js';
 
 /** The counters the rule reads. */
 export interface ReservationCounters {
@@ -58,7 +40,7 @@ export const reservedOnField = (channel: string) => `c:${channel}`;
 export const reservedByField = (owner: string) => `o:${owner}`;
 
 export function admit(job: Pick<Job, 'creditCost'>, terms: AdmissionTerms, counters: ReservationCounters): AdmitResult {
-  const cost = costOf(job, terms.configuredCost);
+  const cost = creditCostOf(job, terms.configuredCost);
   const { spentToday: spent, ownerReserved: reserved } = counters;
   if (spent + reserved + cost > terms.share) return { admitted: false, refusal: 'token-share', share: terms.share, spent, reserved, cost };
   if (cost === 0) return { admitted: true, reservation: null };

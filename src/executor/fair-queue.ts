@@ -38,6 +38,7 @@
  * owner joins the current round, so a job's position may grow by one when one arrives ahead of it.
  */
 import type { Job } from '../jobs/model.js';
+import { creditCostOf } from './coordinator.js';
 
 /** A queued job's place: its round, and its id breaking ties. */
 export interface Place {
@@ -82,12 +83,9 @@ export interface CreditRoom {
   configuredCost: number;
 }
 
-/** What a job costs the claim: its own cost, else the configured one. */
-export const costOf = (job: Pick<Job, 'creditCost'>, configured: number): number => job.creditCost ?? configured;
-
 /** Whether `job` fits the channel's credits left (see Credits above). */
 export function fits(job: Job, room: CreditRoom): boolean {
-  const cost = costOf(job, room.configuredCost);
+  const cost = creditCostOf(job, room.configuredCost);
   const own = job.reservation?.channel === room.channel ? job.reservation.cost : 0;
   return room.used + cost + room.reservedHere - own <= room.creditsPerDay;
 }

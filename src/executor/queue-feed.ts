@@ -34,8 +34,13 @@ export class QueueFeed {
     let listeners = this.followers.get(id);
     if (!listeners) this.followers.set(id, (listeners = new Set()));
     listeners.add(listener);
-    this.subscription ??= this.subscribe();
-    await this.subscription;
+    try {
+      this.subscription ??= this.subscribe();
+      await this.subscription;
+    } catch (error) {
+      this.unfollow(id, listener);
+      throw error;
+    }
     return () => this.unfollow(id, listener);
   }
 
@@ -51,12 +56,20 @@ export class QueueFeed {
     this.subscription = null;
     this.stopReconnect?.();
     this.stopReconnect = null;
-    subscription.then((unsubscribe) => unsubscribe()).catch(this.onError);
+    subscription.then(
+      (unsubscribe) => unsubscribe().catch(this.onError),
+      () => undefined,
+    );
   }
 
-  private async subscribe(): Promise<() => Promise<void>> {
-    this.stopReconnect = this.coordinator.onReconnect(() => this.changed());
-    return this.coordinator.subscribe(EVENT_QUEUE, () => this.changed());
+  /** Subscribes to the queue event; a failed subscription is tried again by the next follow. */
+  private subscribe(): Promise<() => Promise<void>> {
+    this.stopReconnect ??= this.coordinator.onReconnect(() => this.changed());
+    const subscription = this.coordinator.subscribe(EVENT_QUEUE, () => this.changed());
+    subscription.catch(() => {
+      if (this.subscription === subscription) this.subscription = null;
+    });
+    return subscription;
   }
 
   /** The queue changed: a pass now, or one more after the current one. */

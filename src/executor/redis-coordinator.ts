@@ -20,13 +20,14 @@ import {
   EVENT_ACCOUNTS,
   EVENT_QUEUE,
   utcDay,
+  type AdmissionTerms,
+  type AdmitResult,
   type CallbackTaskRule,
   type Coordinator,
   type HealthSwap,
   type JobWrite,
   type ListQuery,
 } from './coordinator.js';
-import type { AdmissionTerms, AdmitResult } from './credit-reservations.js';
 import { comparePlaces, positionsOf, type QueueEntry } from './fair-queue.js';
 import { executorKeys, indexNameOf } from './keys.js';
 import { cursorOf, entryOfCursor } from './paging.js';

@@ -5,8 +5,7 @@
  * is released by the claim, a cancel or a discard; the embedded store keeps them across a restart.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { utcDay, type Coordinator } from '../../src/executor/coordinator.js';
-import type { AdmissionTerms } from '../../src/executor/credit-reservations.js';
+import { utcDay, type AdmissionTerms, type Coordinator } from '../../src/executor/coordinator.js';
 import type { Job } from '../../src/jobs/model.js';
 import { Redis } from 'ioredis';
 import {
