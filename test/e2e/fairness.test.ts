@@ -38,17 +38,23 @@ describe.each(stores)('fairness between API tokens (%s store)', (_name, env) => 
   const png = makePng(16, 16);
 
   it('token A queues 12 jobs, then token B queues 1, on one channel: B’s job runs before at least 8 of A’s', async () => {
-    // A bot slow enough that A's jobs are all queued before most of them ran.
-    stack = await startStack({ botDelayMs: 200, env: { ...env, API_TOKENS: TOKENS.join(',') } });
+    stack = await startStack({ botDelayMs: 20, env: { ...env, API_TOKENS: TOKENS.join(',') } });
     const url = stack.url;
+    const channel = stack.accounts[0]!.channelId;
+    // A third token's job holds the channel (the bot never answers it) while A and B queue, however slow the machine.
+    stack.simulator.script(channel, { kind: 'silence' });
+    const holder = idOf(await postPicsi(url, await png, { token: C }));
+    await expect.poll(() => stack!.simulator.stats(channel).interactions, { timeout: 10_000 }).toBe(1);
     const a: string[] = [];
     for (let i = 0; i < 12; i++) a.push(idOf(await postPicsi(url, await png, { token: A })));
     const b = idOf(await postPicsi(url, await png, { token: B }));
+    await stack.services.jobs.cancel(holder, null);
     const ends = await Promise.all([...a, b].map((id) => finalState(stack!, id)));
     expect(ends.map((j) => j.status)).toEqual(Array(13).fill('COMPLETED'));
     const started = (id: string) => Date.parse(ends.find((j) => j.id === id)!.startedAt!);
     const aAfterB = a.filter((id) => started(id) > started(b)).length;
     expect(aAfterB).toBeGreaterThanOrEqual(8);
+    expect(aAfterB).toBe(11); // B's job shares A's first round: it runs second
     // A's own jobs ran in the order A queued them.
     expect([...a].sort((x, y) => started(x) - started(y))).toEqual(a);
   });
