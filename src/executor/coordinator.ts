@@ -232,7 +232,8 @@ export interface Coordinator {
   queuedJobs(): Promise<Job[]>;
   /**
    * The job the next claim on the channel would take, by the claim's own rule (./fair-queue.ts),
-   * leaving aside the lease and the account's eligibility; null when none. Reads only.
+   * leaving aside the lease, the account's eligibility and a vanished holder's job (which that claim
+   * settles first); null when none. Reads only.
    */
   peekNext(request: PeekRequest): Promise<Job | null>;
   /** Newest first (created, then id), from sorted indexes: O(log n + page), no scan cap. */

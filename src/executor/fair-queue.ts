@@ -11,8 +11,8 @@
  * a round the older job goes first). A claim on channel C looks at two jobs only, the heads of C's
  * queue and of the any-channel queue, and takes the one with the earlier place, or the other one if
  * that one's credits do not fit (see Credits). `peekNext` answers which job that would be, by the same
- * rule, leaving aside the lease and the account's eligibility (src/executor/eligibility.ts), which
- * the claim checks first. The cost does not grow with the queues (two zset heads, a few counters).
+ * rule, leaving aside what the claim checks first: the lease, the account's eligibility
+ * (src/executor/eligibility.ts) and a job whose holder vanished. The cost does not grow with the queues (two zset heads, a few counters).
  *
  * Rounds: round-robin across owners (API tokens), FIFO within one. A new job's round is the later of
  *  - one past the round of its owner's newest queued job: an owner's jobs keep their order, and an
