@@ -4,7 +4,7 @@
  * channel, positions (one job's and every job's in one pass), the peek the channel's next claim
  * answers to, and the queue event every change publishes.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EVENT_QUEUE, type Coordinator } from '../../src/executor/coordinator.js';
 import type { Job } from '../../src/jobs/model.js';
 import { claimed, claimRequest, embeddedBackend, newJob, redisBackend, type Backend, type BackendFactory } from './coordinator-backends.js';
@@ -152,6 +152,13 @@ describe.each(backends)('fair queue: %s', (_name, makeBackend) => {
     await seen(6);
     await c.discardQueued(third!.id);
     await seen(7);
+    // A holder that dies before sending: the reaper puts its job back.
+    const short = claimRequest(X, { recordsCommands: true, ttlMs: 50 });
+    claimed(await c.claim(short));
+    await seen(8);
+    await vi.waitFor(async () => expect(await c.lease(X)).toBeNull(), { timeout: 5000, interval: 10 });
+    expect((await c.reap({ nowMs: Date.now(), limit: 10, lost: short.lost })).requeued).toHaveLength(1);
+    await seen(9);
     await stop();
   });
 });
