@@ -1,6 +1,6 @@
 /**
  * P7 claim cost: the Redis coordinator's claim (one Lua script) with 10, 1,000 and 10,000 queued
- * jobs, half for any channel and half waiting for another channel, measured from the client
+ * jobs of ten owners, half for any channel and half waiting for another channel, measured from the client
  * (round trip included). After each measured claim the job is completed (releasing the channel)
  * and a new job is queued, so the queue length stays at N. Runnable alone: `npx tsx bench/p7-claim-cost.ts`.
  */
@@ -23,7 +23,8 @@ const OTHER_CHANNEL = '100000000000000002';
 let created = 0;
 function queuedJob(requestedChannel: string | null): Job {
   const at = new Date(Date.UTC(2026, 11, 1) + created++).toISOString();
-  return queuedJobRecord(`p7-${randomUUID()}`, at, { owner: 'bench', requestedChannel, instance: 'bench' });
+  // Ten owners, so the fair queue's rounds interleave them as real traffic would.
+  return queuedJobRecord(`p7-${randomUUID()}`, at, { owner: `bench-${created % 10}`, requestedChannel, instance: 'bench' });
 }
 
 async function fill(coordinator: Coordinator, n: number): Promise<void> {

@@ -14,6 +14,7 @@ const ALL: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = {
   P7: () => import('./p7-claim-cost.js'),
   P8: () => import('./p8-scale-out.js'),
   P9: () => import('./p9-steady-load.js'),
+  P10: () => import('./p10-queue-positions.js'),
 };
 
 async function main() {

@@ -88,6 +88,13 @@ export const ERROR_CODES = {
     description:
       'No configured channel has credits left for the request (refused at submit), or every channel a queued job may run on spent its credits for the UTC day (the job fails).',
   },
+  TOKEN_CREDITS_SPENT: {
+    httpStatus: 402,
+    refusesRequest: true,
+    appearsOn: 'request',
+    description:
+      "The API token's jobs spent, or hold for their queued jobs, its TOKEN_DAILY_CREDITS share of the UTC day's credits; extensions say how much (share, spent, reserved, cost) and retryAfter (seconds to 00:00 UTC).",
+  },
   CHANNEL_BUSY: {
     httpStatus: 429,
     refusesRequest: true,

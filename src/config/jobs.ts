@@ -12,6 +12,7 @@ export const JOB_VARIABLES = {
   QUEUE_MAX: { schema: int(1), default: '1000' },
   CREDITS_PER_DAY: { schema: int(0), default: '50' },
   PICSI_CREDIT_COST: { schema: int(0), default: '3' },
+  TOKEN_DAILY_CREDITS: { schema: int(0), default: undefined },
 } as const;
 
 export interface JobsConfig {
@@ -25,6 +26,8 @@ export interface JobsConfig {
   queueMax: number;
   creditsPerDay: number;
   creditCost: number;
+  /** The most credits one API token's jobs may spend per UTC day; null: no per-token share. */
+  tokenDailyCredits: number | null;
 }
 
 export const jobsConfigOf = (p: Parsed<typeof JOB_VARIABLES>): JobsConfig => ({
@@ -38,4 +41,5 @@ export const jobsConfigOf = (p: Parsed<typeof JOB_VARIABLES>): JobsConfig => ({
   queueMax: p.QUEUE_MAX,
   creditsPerDay: p.CREDITS_PER_DAY,
   creditCost: p.PICSI_CREDIT_COST,
+  tokenDailyCredits: p.TOKEN_DAILY_CREDITS ?? null,
 });

@@ -35,9 +35,13 @@ export interface AdmissionDeps {
   isClosing(): boolean;
 }
 
-/** How many channels could take a job now, the channel it must run on (null: any), and its credit cost. */
+/**
+ * How many channels could take a job now, which (in rotation, credits not spent by the bot's word),
+ * the channel it must run on (null: any), and its credit cost.
+ */
 interface Eligible {
   eligible: number;
+  channels: string[];
   channel: string | null;
   cost: number;
 }
@@ -66,7 +70,7 @@ export class Admission {
       if (this.deps.isClosing())
         throw new AppError('CHANNEL_BUSY', 'The server is shutting down; retry on another instance', { retryAfter: 5 });
       const shape = await this.targetShape(command, input.target);
-      const [{ eligible, channel, cost }, size] = await Promise.all([
+      const [{ eligible, channels, channel, cost }, size] = await Promise.all([
         this.eligibleChannels(command, input.requestedChannel, shape),
         ctx.coordinator.queueSize(input.owner),
       ]);
@@ -83,7 +87,7 @@ export class Admission {
         );
       }
       const job = this.newJob({ ...input, requestedChannel: channel }, command, cost);
-      await ctx.coordinator.createJob(job, true);
+      await this.create(job, channels);
       created = true;
       this.deps.journal.record(job);
       if (input.mode === 'FAIL_FAST') return await this.failFast(job, retryAfter);
@@ -97,6 +101,38 @@ export class Admission {
         await ctx.blobs.delete(keys).catch((e: unknown) => ctx.logger.warn({ err: e }, 'could not delete the inputs of a refused job'));
       throw error;
     }
+  }
+
+  /**
+   * Stores and queues the job; with TOKEN_DAILY_CREDITS, in the same store step as its token's share
+   * and its credit reservation on one of `channels` (src/executor/credit-reservations.ts).
+   */
+  private async create(job: Job, channels: string[]): Promise<void> {
+    const { coordinator, config, now } = this.deps.ctx;
+    const share = config.jobs.tokenDailyCredits;
+    if (share === null) return coordinator.createJob(job, true);
+    const day = utcDay(now());
+    const result = await coordinator.admitJob(job, {
+      share,
+      channels,
+      day,
+      creditsPerDay: config.jobs.creditsPerDay,
+      configuredCost: config.jobs.creditCost,
+    });
+    if (result.admitted) return;
+    if (result.refusal === 'credits') {
+      throw new AppError(
+        'PAYMENT_REQUIRED',
+        `No account this job may run on has ${result.cost} credits left today (UTC) that queued jobs have not reserved (${result.room} at most)`,
+        { channel: job.requestedChannel, room: result.room, cost: result.cost },
+      );
+    }
+    const { spent, reserved, cost } = result;
+    throw new AppError(
+      'TOKEN_CREDITS_SPENT',
+      `This API token's jobs may spend ${share} credits per UTC day (TOKEN_DAILY_CREDITS): ${spent} spent and ${reserved} held by its queued jobs; this job costs ${cost}`,
+      { share, spent, reserved, cost, retryAfter: Math.ceil((Date.parse(`${day}T00:00:00Z`) + 86_400_000 - now()) / 1000) },
+    );
   }
 
   private newJob(input: SubmitInput, command: BotCommand, cost: number): Job {
@@ -240,13 +276,13 @@ export class Admission {
     );
     const withCredits = candidates.filter(
       (a, i) => currentHealth(a.health, now).state !== 'OUT_OF_CREDITS' && (counted[i] ?? 0) + cost <= creditsPerDay,
-    ).length;
-    if (withCredits === 0)
+    );
+    if (withCredits.length === 0)
       throw new AppError(
         'PAYMENT_REQUIRED',
         `Account has no credits left today (UTC) on ${requested === null ? 'any configured channel' : `channel ${requested}`}`,
         { channel: requested },
       );
-    return { eligible: withCredits, channel: requested, cost };
+    return { eligible: withCredits.length, channels: withCredits.map((a) => a.channel), channel: requested, cost };
   }
 }

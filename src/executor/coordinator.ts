@@ -1,12 +1,12 @@
 /**
- * The shared state behind the executor: jobs, the FIFO queues, channel leases, accounts, callback
- * tasks and events. Every method is atomic. Two implementations keep the same contract (see
+ * The shared state behind the executor: jobs, the fair queue (./fair-queue.ts), channel leases,
+ * accounts, callback tasks and events. Every method is atomic. Two implementations keep the same contract (see
  * test/executor/coordinator-contract.test.ts): Redis (Lua scripts in ./lua; any number of
  * instances) and the embedded one (in-process, journaled under DATA_DIR; a single instance).
  */
 import type { DiscordAccount } from '../discord/types.js';
 import type { AccountHealth, AccountManager } from '../jobs/account.js';
-import type { Job, JobStatus } from '../jobs/model.js';
+import type { CreditReservation, Job, JobStatus } from '../jobs/model.js';
 import type { ClaimGate } from './eligibility.js';
 
 /** A command in the account's channel that this server did not send (a person using the account). */
@@ -36,6 +36,27 @@ export type JobPatch = Partial<Omit<Job, 'id' | 'version' | 'owner'>>;
 /** The command a holder sent to Discord for a job (the job's `command` field; see src/jobs/model.ts). */
 export type { SentCommand } from '../jobs/model.js';
 import type { SentCommand } from '../jobs/model.js';
+
+/** The terms of admitJob (TOKEN_DAILY_CREDITS; the rule: ./credit-reservations.ts). */
+export interface AdmissionTerms {
+  /** TOKEN_DAILY_CREDITS. */
+  share: number;
+  /** The accounts the job may run on (in rotation, with credits), by channel. */
+  channels: readonly string[];
+  /** The UTC day of the credits. */
+  day: string;
+  creditsPerDay: number;
+  /** The cost of a job without its own creditCost. */
+  configuredCost: number;
+}
+
+export type AdmitResult =
+  | { admitted: true; reservation: CreditReservation | null }
+  | { admitted: false; refusal: 'token-share'; share: number; spent: number; reserved: number; cost: number }
+  | { admitted: false; refusal: 'credits'; room: number; cost: number };
+
+/** What `peekNext` needs: the channel, which jobs may run there, and its credits (as in ClaimRequest). */
+export type PeekRequest = Pick<ClaimRequest, 'channel' | 'acceptedBy' | 'day' | 'creditCost' | 'creditsPerDay'>;
 
 /** What a job whose holder vanished becomes when it cannot be requeued or adopted (EXECUTOR_LOST). */
 export interface LostRule {
@@ -67,7 +88,7 @@ export interface ClaimRequest {
   creditsPerDay: number;
   /**
    * The holder calls markCommandSent before it sends anything: the job starts with `command: null`,
-   * and if the holder dies before recording a command the job goes back to the head of its queue.
+   * and if the holder dies before recording a command the job goes back to its place in its queue.
    * Without it, a dead holder may have sent a command the store does not know: the job is lost.
    */
   recordsCommands?: boolean;
@@ -106,7 +127,7 @@ export type ClaimResult = Claimed | ClaimMiss | typeof STORE_LOST;
 export const isClaimed = (result: ClaimResult): result is Claimed => typeof result === 'object' && 'job' in result;
 
 /** The cost a claim charges for `job`: its own, else the configured one. */
-export const creditCostOf = (job: Job, configured: number): number => job.creditCost ?? configured;
+export const creditCostOf = (job: Pick<Job, 'creditCost'>, configured: number): number => job.creditCost ?? configured;
 
 /**
  * What `claim` answers when the store has no epoch: Redis came back without its data (restarted
@@ -182,31 +203,50 @@ export interface UpsertOptions {
 export const EVENT_ALL_JOBS = 'jobs';
 export const EVENT_CHANNEL_FREED = 'freed';
 export const EVENT_CONTROL = 'control';
+/** A job entered or left a queue: every queued job's position may have moved (./queue-feed.ts). */
+export const EVENT_QUEUE = 'queue';
 /** An account changed (its channel as payload): accountUpdated subscribers re-read it. */
 export const EVENT_ACCOUNTS = 'accounts';
 export const jobEventName = (id: string) => `job:${id}`;
 
 export interface Coordinator {
-  /** Stores a new job; `enqueue` puts it at the tail of its queue (its channel's, or the any-channel one). */
+  /**
+   * Stores a new job; `enqueue` puts it in its queue (its channel's, or the any-channel one) at the
+   * place the fair queue gives it (./fair-queue.ts).
+   */
   createJob(job: Job, enqueue: boolean): Promise<void>;
+  /**
+   * createJob with enqueue, in one step with the token's share and a credit reservation
+   * (./credit-reservations.ts): refused (nothing stored) when the share or the credits left do not cover it.
+   */
+  admitJob(job: Job, terms: AdmissionTerms): Promise<AdmitResult>;
   getJob(id: string): Promise<Job | null>;
   /** The records that exist among `ids` (missing ones are skipped). */
   getJobs(ids: string[]): Promise<Job[]>;
-  /** 1-based position in the global FIFO order of every queue, null when not queued. */
+  /** 1-based position (./fair-queue.ts, Position), null when not queued. O(queues × log n). */
   queuePosition(id: string): Promise<number | null>;
+  /** Every queued job's position, in one pass over the queues (for pushing positions: ./queue-feed.ts). */
+  queuePositions(): Promise<Map<string, number>>;
   queueSize(owner: string): Promise<{ total: number; owner: number }>;
-  /** Every queued job, in FIFO order (walks every queue: not for hot paths). */
+  /** Every queued job, in place order (walks every queue: not for hot paths). */
   queuedJobs(): Promise<Job[]>;
+  /**
+   * The job the next claim on the channel would take, by the claim's own rule (./fair-queue.ts),
+   * leaving aside the lease, the account's eligibility and a vanished holder's job (which that claim
+   * settles first); null when none. Reads only.
+   */
+  peekNext(request: PeekRequest): Promise<Job | null>;
   /** Newest first (created, then id), from sorted indexes: O(log n + page), no scan cap. */
   listJobs(query: ListQuery): Promise<JobListPage>;
 
   /**
    * If the channel is free and eligible (enabled, not cooling down): first settles the channel's
    * previous job if its holder vanished (a sent command → adopted by this claim; nothing sent → back
-   * to the head of its queue; sent too long ago → `lost`). Otherwise gives the lease to the earliest
-   * queued job that may run on the channel (heads of the channel's queue and of the any-channel
-   * queue, smaller sequence first) among those whose cost (creditCostOf) fits the credits left
-   * today, charges that cost; the job becomes STARTED. A miss says why (ClaimMiss).
+   * to its place in its queue; sent too long ago → `lost`). Otherwise gives the lease to the job the
+   * fair queue puts next on the channel (./fair-queue.ts: heads of the channel's queue and of the
+   * any-channel queue, the earlier place first, the first whose cost fits the credits left today and
+   * the reservations), charges its cost to the channel and to its token; the job becomes STARTED. A
+   * miss says why (ClaimMiss).
    */
   claim(request: ClaimRequest): Promise<ClaimResult>;
   renew(channel: string, token: string, ttlMs: number): Promise<boolean>;
@@ -222,13 +262,14 @@ export interface Coordinator {
   /** Records the command sent for a STARTED job (token-checked like updateJob). null when refused. */
   markCommandSent(id: string, channel: string, token: string, command: SentCommand): Promise<Job | null>;
   /**
-   * The holder gives a STARTED job whose command never ran back to the head of its queue (its own
-   * place) and releases the channel, in one step; token-checked like updateJob. null when refused.
+   * The holder gives a STARTED job whose command never ran back to its queue at its own place (the
+   * head of its owner's line, ./fair-queue.ts) and releases the channel, in one step; token-checked
+   * like updateJob. null when refused.
    */
   handBack(id: string, channel: string, token: string): Promise<Job | null>;
   /**
    * Settles up to `limit` STARTED jobs whose lease expired (running set ordered by lease deadline;
-   * only expired entries are read): nothing sent → requeued at the head; a sent command younger
+   * only expired entries are read): nothing sent → requeued at its place; a sent command younger
    * than jobTimeoutMs → left for the channel's next claim to adopt; older → failed with `lost`.
    */
   reap(request: ReapRequest): Promise<ReapResult>;
@@ -268,6 +309,13 @@ export interface Coordinator {
    */
   setForeignCommand(channel: string, foreign: ForeignCommand | null, interactionId: string): Promise<void>;
   creditsUsed(channel: string, day: string): Promise<number>;
+  /** Credits an API token's jobs were charged on a UTC day (TOKEN_DAILY_CREDITS counts them). */
+  tokenCreditsUsed(owner: string, day: string): Promise<number>;
+  /**
+   * Recounts the credits queued jobs reserved from the queued jobs themselves (Redis: a step that
+   * released a reservation may not have run after its job left the queue). Embedded: always exact.
+   */
+  recountReservations(): Promise<void>;
   /** `creditsUsed` for several channels in one round trip, in their order. */
   creditsUsedOn(channels: readonly string[], day: string): Promise<number[]>;
   /** Commands each account started on its day (the daily cap's count; ClaimGate.commandDay), in one round trip. */

@@ -12,6 +12,9 @@ import { creditCostOf, utcDay, type AccountRecord } from './coordinator.js';
 import type { ExecutorContext } from './context.js';
 import type { TerminalEffects } from './terminal-effects.js';
 
+/** How often the reservation counters are recounted from the reservations (TOKEN_DAILY_CREDITS). */
+const RECOUNT_EVERY_MS = 60_000;
+
 export const CREDITS_SPENT_ERROR =
   'Every channel this job may run on has spent its credits for today; credits reset at 00:00 UTC. Submit it again after the reset.';
 
@@ -19,14 +22,24 @@ export const CREDITS_SPENT_ERROR =
 export type StarvationContext = Pick<ExecutorContext, 'config' | 'coordinator' | 'logger' | 'now' | 'retentionSec'>;
 
 export class CreditStarvation {
+  private recountedAt = -Infinity;
+
   constructor(
     private readonly ctx: StarvationContext,
     private readonly terminal: TerminalEffects,
   ) {}
 
-  /** One pass: fails the queued jobs none of whose eligible channels has enough credits left today for them. */
+  /**
+   * One pass: fails the queued jobs none of whose eligible channels has enough credits left today
+   * for them. With TOKEN_DAILY_CREDITS, at most once a minute, first recounts the credits queued jobs
+   * hold (a reservation whose release did not run, the process having died in between, is dropped).
+   */
   async failStarvedJobs(): Promise<Job[]> {
     const { coordinator, now } = this.ctx;
+    if (this.ctx.config.jobs.tokenDailyCredits !== null && now() - this.recountedAt >= RECOUNT_EVERY_MS) {
+      this.recountedAt = now();
+      await coordinator.recountReservations();
+    }
     if ((await coordinator.queueSize('')).total === 0) return [];
     const enabled = (await coordinator.listAccounts()).filter((a) => inRotation(a, now()));
     const left = await this.creditsLeft(enabled);

@@ -5,10 +5,15 @@
  * (the whole executor on one slot) is described in the README.
  *
  *   job:<id>              string  the job (JSON); a retention TTL once terminal
- *   q:seq                 string  global queue sequence number (written by the scripts under the queue prefix)
- *   q:any / q:ch:<ch>     zset    queued job ids by sequence: jobs for any channel / that asked for <ch>
- *   qseq                  hash    job id → its sequence number (kept while it runs: a requeue goes back to its place)
+ *   q:any / q:ch:<ch>     zset    queued job ids by place (./fair-queue.ts): score = round, ties by id;
+ *                                 jobs for any channel / that asked for <ch>
+ *   q:seq                 string  a counter requeue takes a place from when a job has none (a restored STARTED job)
+ *   qseq                  hash    job id → its round (kept while it runs: a requeue goes back to its place)
  *   qchannels             set     channels that have a q:ch queue (queue positions count them)
+ *   qrounds               hash    the current rounds: '*' (any channel), 'ch:<ch>' (highest round claimed)
+ *   reserve               hash    credits queued jobs reserved ('c:<ch>', 'o:<owner>'; ./credit-reservations.ts)
+ *   reserved              hash    job id → '<channel>|<cost>|<owner>': the reservations counted
+ *   token-credits:<day>   hash    owner → credits its jobs were charged on a UTC day
  *   lease:<ch>            string  "<token>|<jobId>", PX lease TTL
  *   holder:<ch>           string  the STARTED job on <ch>; outlives its lease so the next claim settles it
  *   running               zset    STARTED job ids by lease deadline (ms, Redis clock): the reaper reads expired ones
@@ -36,6 +41,11 @@ export function executorKeys(prefix: string) {
     channelQueue: (channel: string) => `${k}q:ch:${channel}`,
     queueSeq: `${k}qseq`,
     queueChannels: `${k}qchannels`,
+    queueRounds: `${k}qrounds`,
+    reserve: `${k}reserve`,
+    reserved: `${k}reserved`,
+    tokenCredits: (day: string) => `${k}token-credits:${day}`,
+    creditsPrefix: `${k}credits:`,
     lease: (channel: string) => `${k}lease:${channel}`,
     leasePrefix: `${k}lease:`,
     holder: (channel: string) => `${k}holder:${channel}`,

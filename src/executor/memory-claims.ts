@@ -1,7 +1,8 @@
 /**
- * The embedded coordinator's claim and reap (the same rules as lua/claim-13.lua and
- * lua/reap-10.lua). They change jobs only through the coordinator's own writes (`JobWrites`), so
- * every record still bumps its version, moves its indexes, journals and publishes in one place.
+ * The embedded coordinator's claim, peek and reap (the same rules as lua/claim-18.lua,
+ * lua/peek-next-12.lua and lua/reap-10.lua; which queued job a claim takes: ./fair-queue.ts). They
+ * change jobs only through the coordinator's own writes (`JobWrites`), so every record still bumps
+ * its version, moves its indexes, journals and publishes in one place.
  */
 import { activeHealth, TIMED_STATES } from '../jobs/account.js';
 import type { Job } from '../jobs/model.js';
@@ -11,6 +12,7 @@ import {
   gateOf,
   type ClaimRequest,
   type ClaimResult,
+  type PeekRequest,
   type JobPatch,
   type LostRule,
   type ReapRequest,
@@ -18,8 +20,10 @@ import {
   type SentCommand,
 } from './coordinator.js';
 import { ineligibility } from './eligibility.js';
+import { pickHead, type Head } from './fair-queue.js';
 import type { Journal } from './journal.js';
-import { commandsKey, type MemoryState } from './memory-state.js';
+import { reservedOnField } from './credit-reservations.js';
+import { commandsKey, tokenCreditsKey, type MemoryState } from './memory-state.js';
 
 export interface JobWrites {
   /** Stores the next record of `old` (version and time bumped), as write_job does in Lua. */
@@ -43,8 +47,29 @@ function fateOf(job: Job, nowMs: number, timeoutMs: number): Fate {
   return { kind: 'adopt', leftMs: sent + timeoutMs - nowMs };
 }
 
+/**
+ * The job the next claim on the channel takes (./fair-queue.ts): 'empty' when neither queue head may
+ * run there, 'unaffordable' when none fits the channel's credits.
+ */
+export function nextJob(state: MemoryState, request: PeekRequest): { job: Job; round: number } | 'empty' | 'unaffordable' {
+  const { channel } = request;
+  const heads = [state.head(`ch:${channel}`), state.head('any')]
+    .map((place) => (place ? { ...place, job: state.read(place.id) } : null))
+    .filter((h): h is Head => h !== null && h.job !== null && (request.acceptedBy === undefined || h.job.instance === request.acceptedBy));
+  if (heads.length === 0) return 'empty';
+  const head = pickHead(heads, {
+    channel,
+    used: state.credits.get(`${channel}:${request.day}`) ?? 0,
+    creditsPerDay: request.creditsPerDay,
+    reservedHere: state.reservedIn(reservedOnField(channel)),
+    configuredCost: request.creditCost,
+  });
+  return head ? { job: head.job, round: head.round } : 'unaffordable';
+}
+
 export function memoryClaims(state: MemoryState, writes: JobWrites, now: () => number, journal?: Journal) {
   const lose = (job: Job, lost: LostRule) => writes.write(job, lost.patch, lost.retentionSec);
+  const charge = (key: string, amount: number) => state.credits.set(key, (state.credits.get(key) ?? 0) + amount);
   const takeLease = (channel: string, token: string, jobId: string, ttlMs: number) => {
     state.leases.set(channel, { token, jobId, expiresAt: now() + ttlMs });
     state.holders.set(channel, jobId);
@@ -81,27 +106,21 @@ export function memoryClaims(state: MemoryState, writes: JobWrites, now: () => n
     } else if (heldId) {
       state.holders.delete(channel);
     }
-    const heads = [state.head(`ch:${channel}`), state.head('any')]
-      .filter((h) => h !== null)
-      .map((h) => ({ seq: h.seq, job: state.read(h.id) }))
-      .filter(
-        (h): h is { seq: number; job: Job } =>
-          h.job !== null && (request.acceptedBy === undefined || h.job.instance === request.acceptedBy),
-      )
-      .sort((a, b) => a.seq - b.seq);
-    if (heads.length === 0) return { missed: 'empty', queued: state.queuedCount(), reaped };
-    const creditKey = `${channel}:${request.day}`;
-    const used = state.credits.get(creditKey) ?? 0;
-    const job = heads.map((h) => h.job).find((j) => used + creditCostOf(j, request.creditCost) <= request.creditsPerDay);
-    if (!job) return { missed: 'ineligible', retryInMs: null, reaped };
+    const picked = nextJob(state, request);
+    if (picked === 'empty') return { missed: 'empty', queued: state.queuedCount(), reaped };
+    if (picked === 'unaffordable') return { missed: 'ineligible', retryInMs: null, reaped };
+    const { job, round } = picked;
+    const cost = creditCostOf(job, request.creditCost);
     takeLease(channel, request.token, job.id, request.ttlMs);
-    state.credits.set(creditKey, used + creditCostOf(job, request.creditCost));
-    journal?.credits(creditKey);
-    const commands = commandsKey(channel, gate.commandDay);
-    state.credits.set(commands, commandsToday + 1);
-    journal?.credits(commands);
+    const charges: [string, number][] = [
+      [`${channel}:${request.day}`, cost],
+      [commandsKey(channel, gate.commandDay), 1],
+      [tokenCreditsKey(job.owner, request.day), cost],
+    ];
+    for (const [key, amount] of charges) charge(key, amount);
+    for (const key of [...charges.map(([key]) => key), ...state.raiseRounds(channel, round)]) journal?.credits(key);
     state.dequeue(job);
-    const start = { status: 'STARTED' as const, channel, attempt: job.attempt + 1, ...request.start };
+    const start = { status: 'STARTED' as const, channel, attempt: job.attempt + 1, reservation: null, ...request.start };
     return { job: writes.write(job, request.recordsCommands ? { ...start, command: null } : start, 0), adopted: false, reaped };
   };
 

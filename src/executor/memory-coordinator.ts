@@ -12,6 +12,7 @@ import {
   EVENT_ACCOUNTS,
   EVENT_ALL_JOBS,
   EVENT_CHANNEL_FREED,
+  EVENT_QUEUE,
   jobEventName,
   type AccountRecord,
   type CallbackTaskRule,
@@ -21,8 +22,10 @@ import {
 } from './coordinator.js';
 import { indexNameOf } from './keys.js';
 import { cursorOf, entryOfCursor } from './paging.js';
-import { memoryClaims } from './memory-claims.js';
-import { commandsKey, MemoryState } from './memory-state.js';
+import { memoryClaims, nextJob } from './memory-claims.js';
+import { commandsKey, MemoryState, tokenCreditsKey } from './memory-state.js';
+import { admit, reservedByField, reservedOnField } from './credit-reservations.js';
+import { positionsOf } from './fair-queue.js';
 import type { Journal } from './journal.js';
 import { callbackUrlOf, type MemoryCallbackStore } from '../callbacks/store.js';
 
@@ -42,6 +45,7 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
   for (const [channel, record] of state.accounts)
     state.accounts.set(channel, normalizeAccount(record as unknown as Record<string, unknown>));
   const events = new EventEmitter().setMaxListeners(0);
+  state.onQueueChange = () => events.emit(EVENT_QUEUE, '');
   const iso = () => new Date(now()).toISOString();
 
   const emitJob = (job: Job) => {
@@ -122,9 +126,30 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
         journal?.job(job.id);
         emitJob(job);
       })(),
+    admitJob: async (job, terms) =>
+      journaled(() => {
+        const result = admit(job, terms, {
+          spentToday: state.credits.get(tokenCreditsKey(job.owner, terms.day)) ?? 0,
+          ownerReserved: state.reservedIn(reservedByField(job.owner)),
+          usedOn: (channel) => state.credits.get(`${channel}:${terms.day}`) ?? 0,
+          reservedOn: (channel) => state.reservedIn(reservedOnField(channel)),
+        });
+        if (!result.admitted) return result;
+        const admitted: Job = { ...job, reservation: result.reservation };
+        state.put(admitted, null, null);
+        state.enqueue(admitted);
+        journal?.job(job.id);
+        emitJob(admitted);
+        return result;
+      })(),
     getJob: async (id) => state.read(id),
     getJobs: async (ids) => ids.map((id) => state.read(id)).filter((j): j is Job => j !== null),
     queuePosition: async (id) => state.position(id),
+    queuePositions: async () => positionsOf(state.queueEntries()),
+    peekNext: async (request) => {
+      const next = nextJob(state, request);
+      return typeof next === 'string' ? null : next.job;
+    },
     queueSize: async (owner) => ({
       total: state.index(indexNameOf({ status: 'QUEUED' }))?.size ?? 0,
       owner: state.index(indexNameOf({ owner, status: 'QUEUED' }))?.size ?? 0,
@@ -275,6 +300,8 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
         events.emit(EVENT_CHANNEL_FREED, channel);
       })(),
     creditsUsed: async (channel, day) => state.credits.get(`${channel}:${day}`) ?? 0,
+    tokenCreditsUsed: async (owner, day) => state.credits.get(tokenCreditsKey(owner, day)) ?? 0,
+    recountReservations: async () => undefined, // counted as jobs enter and leave the queues: always exact
     creditsUsedOn: async (channels, day) => channels.map((channel) => state.credits.get(`${channel}:${day}`) ?? 0),
     commandsStartedOn: async (accounts) => accounts.map(({ channel, day }) => state.credits.get(commandsKey(channel, day)) ?? 0),
 

@@ -1,10 +1,13 @@
 /**
- * The embedded coordinator's data: job records (with their expiry), the queues by sequence number,
- * the listing indexes, leases, holders, accounts and credits. Plain structures; the rules live in
- * ./memory-coordinator.ts, persistence in ./journal.ts.
+ * The embedded coordinator's data: job records (with their expiry), the queues in place order (the
+ * fair queue, ./fair-queue.ts), the listing indexes, leases, holders, accounts, the day counters and
+ * the credits queued jobs reserved. Plain structures; the rules live in ./memory-coordinator.ts,
+ * ./memory-claims.ts and ./fair-queue.ts, persistence in ./journal.ts.
  */
 import type { Job } from '../jobs/model.js';
 import type { AccountRecord, Lease } from './coordinator.js';
+import { reservedByField, reservedOnField } from './credit-reservations.js';
+import { placeKey, placeOfKey, roundField, roundOfNewJob, type Place, type QueueEntry } from './fair-queue.js';
 import { indexNameOf, indexNames } from './keys.js';
 import { indexEntryOf } from './paging.js';
 import { SortedList } from './sorted-list.js';
@@ -17,25 +20,37 @@ export interface StoredJob {
 
 /** The key of an account's command count for a day, kept with the credit counters (`credits`). */
 export const commandsKey = (channel: string, day: string) => `commands:${channel}:${day}`;
+/** The key of the credits an API token's jobs were charged on a UTC day (TOKEN_DAILY_CREDITS). */
+export const tokenCreditsKey = (owner: string, day: string) => `token:${owner}:${day}`;
+/** The key of a current round (./fair-queue.ts): `*` (any channel) or `ch:<channel>`. */
+export const roundKey = (field: string) => `round:${field}`;
 
-const queueNameOf = (job: Pick<Job, 'requestedChannel'>) => (job.requestedChannel === null ? 'any' : `ch:${job.requestedChannel}`);
+const queueNameOf = (channel: string | null) => (channel === null ? 'any' : `ch:${channel}`);
+const channelOfQueue = (name: string) => (name === 'any' ? null : name.slice('ch:'.length));
 
 export class MemoryState {
   readonly jobs = new Map<string, StoredJob>();
+  /** Each job's round (its place, ./fair-queue.ts), kept while it runs so that a requeue goes back to its place; journaled as `seq`. */
   readonly seqOf = new Map<string, number>();
-  private readonly queues = new Map<string, SortedList<number>>();
-  private readonly idBySeq = new Map<number, string>();
-  private lastSeq = 0;
+  /** Queue name ('any', 'ch:<channel>') → the place keys of its jobs. */
+  private readonly queues = new Map<string, SortedList<string>>();
   private readonly indexes = new Map<string, SortedList<string>>();
+  /** Credits queued jobs reserved (./credit-reservations.ts): per channel and per owner; follows the queues. */
+  private readonly reserved = new Map<string, number>();
   readonly leases = new Map<string, Lease & { expiresAt: number }>();
   /** The STARTED job on each channel; outlives its lease so the next claim settles it. */
   readonly holders = new Map<string, string>();
   /** STARTED job ids → lease deadline (ms). */
   readonly running = new Map<string, number>();
   readonly accounts = new Map<string, AccountRecord>();
-  /** Day counters: credits charged (`<channel>:<UTC day>`) and commands started (commandsKey). */
+  /**
+   * Counters, journaled: credits charged (`<channel>:<UTC day>`), commands started (commandsKey),
+   * a token's credits (tokenCreditsKey) and the queue's current rounds (roundKey).
+   */
   readonly credits = new Map<string, number>();
   readonly alive = new Map<string, number>();
+  /** Called whenever a job enters or leaves a queue (the coordinator publishes EVENT_QUEUE). */
+  onQueueChange: () => void = () => undefined;
 
   constructor(private readonly now: () => number) {}
 
@@ -79,38 +94,95 @@ export class MemoryState {
     return this.indexes.get(name);
   }
 
-  /** Puts the job in its queue: at its own sequence number if it has one (a requeue), else at the tail. */
-  enqueue(job: Job, seq?: number): void {
-    const at = seq ?? this.seqOf.get(job.id) ?? ++this.lastSeq;
-    this.lastSeq = Math.max(this.lastSeq, at);
-    this.seqOf.set(job.id, at);
-    this.idBySeq.set(at, job.id);
-    const name = queueNameOf(job);
+  /**
+   * Puts the job in its queue: at its own place if it has one (a requeue, a replayed journal), else
+   * at the place the fair queue gives a new job. Its reservation, if any, is counted.
+   */
+  enqueue(job: Job): void {
+    let round = this.seqOf.get(job.id);
+    if (round === undefined) {
+      round = roundOfNewJob(this.currentRound(job.requestedChannel), this.ownerNewestRound(job));
+      this.seqOf.set(job.id, round);
+    }
+    const name = queueNameOf(job.requestedChannel);
     let queue = this.queues.get(name);
-    if (!queue) this.queues.set(name, (queue = new SortedList<number>()));
-    queue.add(at);
+    if (!queue) this.queues.set(name, (queue = new SortedList<string>()));
+    queue.add(placeKey({ round, id: job.id }));
+    if (job.reservation) this.countReservation(job, 1);
+    this.onQueueChange();
   }
 
+  /** Takes the job out of its queue (if it is there), releasing its reservation. */
   dequeue(job: Job): void {
-    const seq = this.seqOf.get(job.id);
-    if (seq === undefined) return;
-    this.queues.get(queueNameOf(job))?.delete(seq);
-    this.idBySeq.delete(seq);
+    const round = this.seqOf.get(job.id);
+    if (round === undefined || !this.queues.get(queueNameOf(job.requestedChannel))?.delete(placeKey({ round, id: job.id }))) return;
+    if (job.reservation) this.countReservation(job, -1);
+    this.onQueueChange();
   }
 
-  /** The head of a queue: its sequence number and job id. */
-  head(name: string): { seq: number; id: string } | null {
-    const seq = this.queues.get(name)?.first();
-    return seq === undefined ? null : { seq, id: this.idBySeq.get(seq)! };
+  private countReservation(job: Job, sign: 1 | -1): void {
+    const { channel, cost } = job.reservation!;
+    for (const field of [reservedOnField(channel), reservedByField(job.owner)])
+      this.reserved.set(field, this.reservedIn(field) + sign * cost);
   }
 
-  /** 1-based position across every queue, null when not queued. */
+  /** Credits reserved in a counter field (reservedOnField, reservedByField). */
+  reservedIn(field: string): number {
+    return this.reserved.get(field) ?? 0;
+  }
+
+  /** The current round where a job for `channel` (null: any) waits (./fair-queue.ts, Rounds). */
+  private currentRound(channel: string | null): number {
+    const known = this.credits.get(roundKey(roundField(channel))) ?? (channel === null ? undefined : this.credits.get(roundKey('*')));
+    if (known !== undefined) return known;
+    const heads = [...new Set(['any', queueNameOf(channel)])].map((name) => this.head(name)?.round ?? Infinity);
+    const earliest = Math.min(...heads);
+    return earliest === Infinity ? 0 : earliest;
+  }
+
+  /** A claim took a job of this round on `channel`: its current round and the global one reach it. */
+  raiseRounds(channel: string, round: number): string[] {
+    const raised = [roundKey('*'), roundKey(roundField(channel))].filter((key) => (this.credits.get(key) ?? -1) < round);
+    for (const key of raised) this.credits.set(key, round);
+    return raised;
+  }
+
+  /** The round of the owner's newest queued job (by creation), other than `job`; null when none. */
+  private ownerNewestRound(job: Job): number | null {
+    const newest = this.index(indexNameOf({ owner: job.owner, status: 'QUEUED' }))?.descendingBelow(undefined, 2) ?? [];
+    for (const entry of newest) {
+      const id = entry.slice(entry.indexOf('|') + 1);
+      if (id === job.id) continue;
+      return this.seqOf.get(id) ?? null;
+    }
+    return null;
+  }
+
+  /** The head of a queue ('any', 'ch:<channel>'): its place. */
+  head(name: string): Place | null {
+    const key = this.queues.get(name)?.first();
+    return key === undefined ? null : placeOfKey(key);
+  }
+
+  /** 1-based position (./fair-queue.ts, Position), null when not queued. */
   position(id: string): number | null {
-    const seq = this.seqOf.get(id);
-    if (seq === undefined || !this.idBySeq.has(seq)) return null;
+    const round = this.seqOf.get(id);
+    const job = this.read(id);
+    if (round === undefined || !job) return null;
+    const key = placeKey({ round, id });
+    const own = queueNameOf(job.requestedChannel);
+    if (!this.queues.get(own)?.has(key)) return null;
+    const names = job.requestedChannel === null ? [...this.queues.keys()] : ['any', own];
     let ahead = 0;
-    for (const queue of this.queues.values()) ahead += queue.countBelow(seq);
+    for (const name of names) ahead += this.queues.get(name)?.countBelow(key) ?? 0;
     return ahead + 1;
+  }
+
+  /** Every queued job's place and channel (for positionsOf). */
+  queueEntries(): QueueEntry[] {
+    return [...this.queues].flatMap(([name, queue]) =>
+      queue.values().map((key) => ({ ...placeOfKey(key), channel: channelOfQueue(name) })),
+    );
   }
 
   /** Jobs queued anywhere (the QUEUED listing index, as the claim script counts them). */
@@ -118,11 +190,12 @@ export class MemoryState {
     return this.index(indexNameOf({ status: 'QUEUED' }))?.size ?? 0;
   }
 
+  /** Every queued job id, in place order. */
   queuedIds(): string[] {
     return [...this.queues.values()]
-      .flatMap((q) => q.values().map((seq) => ({ seq, id: this.idBySeq.get(seq)! })))
-      .sort((a, b) => a.seq - b.seq)
-      .map((e) => e.id);
+      .flatMap((q) => q.values())
+      .sort()
+      .map((key) => placeOfKey(key).id);
   }
 
   liveLease(channel: string): (Lease & { expiresAt: number }) | null {

@@ -1,14 +1,17 @@
 /**
  * The read side of the job service: get, list, watch. Finished jobs are answered from a copy a
  * second old at most (clients poll finished jobs hardest); results without a stored copy get fresh
- * Discord URLs when theirs lapsed; download links to our copies are signed on demand.
+ * Discord URLs when theirs lapsed; download links to our copies are signed on demand. A watched job
+ * shows each state once and its queue position as it moves (./job-view-watch.ts).
  */
 import { LRUCache } from 'lru-cache';
 import { isTerminal, type Job } from '../jobs/model.js';
 import type { DownloadLink, JobFilter, JobPage, JobView } from '../jobs/service.js';
 import { expiringUrls, withRefreshedUrls } from './attachment-urls.js';
 import { discordAccountOf, type ExecutorContext } from './context.js';
-import { watchAllJobs, watchJob } from './watch.js';
+import { watchJobView } from './job-view-watch.js';
+import { QueueFeed } from './queue-feed.js';
+import { watchAllJobs } from './watch.js';
 
 /**
  * A finished job only changes again when its callback is delivered: job(id) may answer from a copy
@@ -24,8 +27,11 @@ export class ReadModel {
   /** The age check uses the injected clock (lru-cache's own TTL reads performance.now). */
   private readonly finishedReads = new LRUCache<string, { view: JobView; at: number }>({ max: FINISHED_READ_CACHE_MAX });
   private readonly urlRefreshes = new Map<string, Promise<Job>>();
+  private readonly feed: QueueFeed;
 
-  constructor(private readonly ctx: ExecutorContext) {}
+  constructor(private readonly ctx: ExecutorContext) {
+    this.feed = new QueueFeed(ctx.coordinator, (error) => ctx.logger.warn({ err: error }, 'could not push queue positions'));
+  }
 
   toView = async (job: Job): Promise<JobView> => ({
     ...job,
@@ -53,7 +59,7 @@ export class ReadModel {
   }
 
   watch(id: string, signal: AbortSignal): AsyncIterable<JobView> {
-    return mapAsync(watchJob(this.ctx.coordinator, id, signal), this.toView);
+    return watchJobView({ coordinator: this.ctx.coordinator, feed: this.feed, toView: this.toView }, id, signal);
   }
 
   watchAll(filter: { channel?: string; owner?: string }, signal: AbortSignal): AsyncIterable<JobView> {

@@ -1,21 +1,31 @@
 /**
- * The Redis coordinator's claim and reap: the requests as script arguments (lua/claim-13.lua,
- * lua/reap-10.lua) and their replies as results. The scripts run through the coordinator's
- * `runWrite`, which adds the standard KEYS and ARGV of every job write.
+ * The Redis coordinator's claim, peek and reap: the requests as script arguments (lua/claim-18.lua,
+ * lua/peek-next-12.lua, lua/reap-10.lua) and their replies as results. The scripts run through the
+ * coordinator's `runWrite`, which adds the standard KEYS and ARGV of every job write.
  */
-import type { ClaimRequest, ClaimResult, ReapRequest, ReapResult } from './coordinator.js';
+import type { ClaimRequest, ClaimResult, PeekRequest, ReapRequest, ReapResult } from './coordinator.js';
 import { gateOf, STORE_LOST } from './coordinator.js';
+import type { Job } from '../jobs/model.js';
 import { decodeJob, ReplyOutOfStep } from '../redis/job-json.js';
 import type { ExecutorKeys } from './keys.js';
 import type { ScriptArg } from '../redis/scripts.js';
 
-export type RunWrite = (name: 'claim' | 'reap' | 'hand-back', extraKeys: string[], args: ScriptArg[], nowMs?: number) => Promise<unknown>;
+export type RunWrite = (name: 'claim' | 'reap' | 'peek-next', extraKeys: string[], args: ScriptArg[], nowMs?: number) => Promise<unknown>;
 
 export async function claimOnRedis(runWrite: RunWrite, keys: ExecutorKeys, request: ClaimRequest): Promise<ClaimResult> {
   const { channel } = request;
   const reply = await runWrite(
     'claim',
-    [keys.epoch, keys.account(channel), keys.credits(channel, request.day), keys.commands(channel, gateOf(request).commandDay)],
+    [
+      keys.epoch,
+      keys.account(channel),
+      keys.credits(channel, request.day),
+      keys.commands(channel, gateOf(request).commandDay),
+      keys.queueRounds,
+      keys.reserve,
+      keys.reserved,
+      keys.tokenCredits(request.day),
+    ],
     [
       channel,
       request.token,
@@ -53,7 +63,17 @@ export async function claimOnRedis(runWrite: RunWrite, keys: ExecutorKeys, reque
   }
 }
 
-export async function reapOnRedis(runWrite: RunWrite, request: ReapRequest): Promise<ReapResult> {
+export async function peekOnRedis(runWrite: RunWrite, keys: ExecutorKeys, request: PeekRequest): Promise<Job | null> {
+  const reply = await runWrite(
+    'peek-next',
+    [keys.credits(request.channel, request.day), keys.reserve],
+    [request.channel, request.creditCost, request.creditsPerDay, request.acceptedBy ?? ''],
+  );
+  return reply ? decodeJob(reply) : null;
+}
+
+/** Reaps; requeued jobs moved the queue, so its subscribers are told (`publishQueue`). */
+export async function reapOnRedis(runWrite: RunWrite, request: ReapRequest, publishQueue: () => Promise<void>): Promise<ReapResult> {
   const out = (await runWrite(
     'reap',
     [],
@@ -62,5 +82,7 @@ export async function reapOnRedis(runWrite: RunWrite, request: ReapRequest): Pro
   )) as [number, number, ...string[]];
   const [more, failedCount, ...jobs] = out;
   const decoded = jobs.map((r) => decodeJob(r));
-  return { more: Number(more) === 1, failed: decoded.slice(0, Number(failedCount)), requeued: decoded.slice(Number(failedCount)) };
+  const requeued = decoded.slice(Number(failedCount));
+  if (requeued.length > 0) await publishQueue();
+  return { more: Number(more) === 1, failed: decoded.slice(0, Number(failedCount)), requeued };
 }

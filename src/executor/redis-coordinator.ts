@@ -16,13 +16,25 @@ import { publish, publishCommand } from '../redis/pubsub.js';
 import { COMMAND_TIMEOUT_MS } from '../redis/roles.js';
 import { defineScripts, type ScriptArg } from '../redis/scripts.js';
 import type { RedisConnectionConfig } from '../redis/settings.js';
-import { EVENT_ACCOUNTS, type CallbackTaskRule, type Coordinator, type HealthSwap, type JobWrite, type ListQuery } from './coordinator.js';
+import {
+  EVENT_ACCOUNTS,
+  EVENT_QUEUE,
+  utcDay,
+  type AdmissionTerms,
+  type AdmitResult,
+  type CallbackTaskRule,
+  type Coordinator,
+  type HealthSwap,
+  type JobWrite,
+  type ListQuery,
+} from './coordinator.js';
+import { comparePlaces, positionsOf, type QueueEntry } from './fair-queue.js';
 import { executorKeys, indexNameOf } from './keys.js';
 import { cursorOf, entryOfCursor } from './paging.js';
 import { decodeJob, ReplyOutOfStep } from '../redis/job-json.js';
 import { guardedByAvailability, resetIfOutOfStep } from './redis-availability.js';
 import { accountOfFields, identityFieldsOf } from './account-record.js';
-import { claimOnRedis, reapOnRedis } from './redis-claims.js';
+import { claimOnRedis, peekOnRedis, reapOnRedis } from './redis-claims.js';
 import { createRedisEvents } from './redis-events.js';
 
 const SCRIPTS = [
@@ -41,6 +53,9 @@ const SCRIPTS = [
   'set-account-health',
   'set-foreign-command',
   'hand-back',
+  'peek-next',
+  'left-queue',
+  'recount-reservations',
 ] as const;
 const TRANSITIONS = JSON.stringify(NEXT_STATUSES);
 /** Listing indexes keep entries this much past the retention (a job expires retention after it ends). */
@@ -123,21 +138,52 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
     (ids.length ? await commands.mget(ids.map(keys.job)) : []).filter((r): r is string => r !== null).map((r) => decodeJob(r));
   const readAccount = async (channel: string) => accountOfFields(await commands.hgetall(keys.account(channel)));
   const fieldsOf = (flat: string[]) => Object.fromEntries(flat.flatMap((f, i) => (i % 2 === 0 ? [[f, flat[i + 1]!]] : [])));
-  const queueNames = async () => [keys.anyQueue, ...(await commands.smembers(keys.queueChannels)).map(keys.channelQueue)];
+  /** Every queued job's place and channel: one read of every queue. */
+  const queueEntries = async (): Promise<QueueEntry[]> => {
+    const channels: (string | null)[] = [null, ...(await commands.smembers(keys.queueChannels))];
+    const pipeline = commands.pipeline();
+    for (const channel of channels) pipeline.zrange(channel === null ? keys.anyQueue : keys.channelQueue(channel), 0, -1, 'WITHSCORES');
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.flatMap(([error, flat], i) => {
+      if (error) throw error;
+      const entries = flat as string[];
+      return entries.flatMap((id, j) => (j % 2 === 0 ? [{ id, round: Number(entries[j + 1]), channel: channels[i]! }] : []));
+    });
+  };
+  /** create-job: a new job, enqueued at its place, with admission terms or none (''). */
+  const createWith = async (job: Job, enqueue: boolean, terms: AdmissionTerms | null) => {
+    const cutoff = new Date(Date.parse(job.created) - (options.retentionDays ?? 31) * 86_400_000 - INDEX_SLACK_MS).toISOString();
+    const day = terms?.day ?? utcDay(now());
+    return (await runWrite(
+      'create-job',
+      [keys.queueRounds, keys.reserve, keys.reserved, keys.tokenCredits(day), keys.creditsPrefix],
+      [JSON.stringify(job), enqueue ? '1' : '0', cutoff, terms ? JSON.stringify(terms) : ''],
+    )) as [number, string | number, number, number?];
+  };
 
   const coordinator: Coordinator = {
     async createJob(job, enqueue) {
-      const cutoff = new Date(Date.parse(job.created) - (options.retentionDays ?? 31) * 86_400_000 - INDEX_SLACK_MS).toISOString();
-      await runWrite('create-job', [], [JSON.stringify(job), enqueue ? '1' : '0', cutoff]);
+      await createWith(job, enqueue, null);
+    },
+    async admitJob(job, terms): Promise<AdmitResult> {
+      const [kind, a, b, c] = await createWith(job, true, terms);
+      if (kind === 1)
+        return { admitted: false, refusal: 'token-share', share: terms.share, spent: Number(a), reserved: Number(b), cost: Number(c) };
+      if (kind === 2) return { admitted: false, refusal: 'credits', room: Number(a), cost: Number(b) };
+      return { admitted: true, reservation: a ? { channel: String(a), cost: Number(b) } : null };
     },
     async getJob(id) {
       return jobOrNull(await commands.get(keys.job(id)), id);
     },
     getJobs: mgetJobs,
     async queuePosition(id) {
-      const position = await scripts.run('queue-position', [keys.queueSeq, keys.queuePrefix, keys.queueChannels], [id]);
+      const position = await scripts.run('queue-position', [keys.queueSeq, keys.queuePrefix, keys.queueChannels, keys.jobPrefix], [id]);
       return position === null ? null : Number(position);
     },
+    async queuePositions() {
+      return positionsOf(await queueEntries());
+    },
+    peekNext: (request) => peekOnRedis(runWrite, keys, request),
     async queueSize(owner) {
       const [total, mine] = await Promise.all([
         commands.zcard(keys.indexPrefix + indexNameOf({ status: 'QUEUED' })),
@@ -146,10 +192,7 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
       return { total, owner: mine };
     },
     async queuedJobs() {
-      const entries = (await Promise.all((await queueNames()).map((q) => commands.zrange(q, 0, -1, 'WITHSCORES')))).flatMap((flat) =>
-        flat.flatMap((id, i) => (i % 2 === 0 ? [{ id, seq: Number(flat[i + 1]) }] : [])),
-      );
-      return mgetJobs(entries.sort((a, b) => a.seq - b.seq).map((e) => e.id));
+      return mgetJobs((await queueEntries()).sort(comparePlaces).map((e) => e.id));
     },
     async listJobs(query: ListQuery) {
       const bound = query.after ? `(${entryOfCursor(query.after)}` : '+';
@@ -189,7 +232,11 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
         TRANSITIONS,
         write.pace ? write.pace.readyAt : '',
       ];
-      return jobOrNull(await runWrite('update-job', [keys.accountPrefix], args), id);
+      const written = jobOrNull(await runWrite('update-job', [keys.accountPrefix], args), id);
+      // Left the queue without starting (cancelled, failed while queued): release its credits, tell the queue.
+      if (written && written.startedAt === null && written.status !== 'QUEUED' && write.patch.status !== undefined)
+        await scripts.run('left-queue', [keys.reserve, keys.reserved], [keys.event(''), publishWith, id]);
+      return written;
     },
     async markCommandSent(id, channel, token, command) {
       return jobOrNull(await runWrite('mark-command-sent', [], [id, channel, token, JSON.stringify(command)]), id);
@@ -197,9 +244,12 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
     async handBack(id, channel, token) {
       return jobOrNull(await runWrite('hand-back', [], [id, channel, token]), id);
     },
-    reap: (request) => reapOnRedis(runWrite, request),
+    reap: (request) =>
+      reapOnRedis(runWrite, request, async () => {
+        await publish(commands, keys.event(EVENT_QUEUE), '');
+      }),
     async discardQueued(id) {
-      return (await runWrite('discard-queued', [], [id])) === 1;
+      return (await runWrite('discard-queued', [keys.reserve, keys.reserved], [id])) === 1;
     },
     async checkStore() {
       const current = await ensureEpoch();
@@ -212,7 +262,7 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
       return 'same';
     },
     async restoreJob(job, retentionSec) {
-      return (await runWrite('restore-job', [], [JSON.stringify(job), retentionSec])) === 1;
+      return (await runWrite('restore-job', [keys.queueRounds, keys.reserve, keys.reserved], [JSON.stringify(job), retentionSec])) === 1;
     },
 
     async heartbeat(instance, ttlMs) {
@@ -281,6 +331,12 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
     },
     async creditsUsed(channel, day) {
       return Number((await commands.get(keys.credits(channel, day))) ?? 0);
+    },
+    async tokenCreditsUsed(owner, day) {
+      return Number((await commands.hget(keys.tokenCredits(day), owner)) ?? 0);
+    },
+    async recountReservations() {
+      await scripts.run('recount-reservations', [keys.reserve, keys.reserved, keys.jobPrefix], []);
     },
     async creditsUsedOn(channels, day) {
       if (channels.length === 0) return [];

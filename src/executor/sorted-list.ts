@@ -30,8 +30,16 @@ export class SortedList<T extends string | number> {
     return true;
   }
 
+  has(value: T): boolean {
+    return this.items[this.lowerBound(value)] === value;
+  }
+
   first(): T | undefined {
     return this.items[0];
+  }
+
+  last(): T | undefined {
+    return this.items.at(-1);
   }
 
   /** How many items are < value. */

@@ -60,6 +60,7 @@ export const HOSTED_CODES = {
     ],
   },
   PAYMENT_REQUIRED: { status: 402, text: 'Account has no subscription or subscription expired' },
+  TOKEN_CREDITS_SPENT: { status: 402 },
   CHANNEL_BUSY: { status: 429 },
   RATE_LIMITED: { status: 429 },
   SERVICE_UNAVAILABLE: { status: 503 },

@@ -26,7 +26,7 @@ export const NEXT_STATUSES: Readonly<Record<JobStatus, readonly JobStatus[]>> = 
 };
 export const mayMove = (from: JobStatus, to: JobStatus): boolean => NEXT_STATUSES[from].includes(to);
 
-/** How a request waits for a channel: queue (FIFO, default) or the hosted API's fail-fast lock attempts. */
+/** How a request waits for a channel: queue (fair between API tokens, FIFO within one; default) or the hosted API's fail-fast lock attempts. */
 export type WaitMode = 'QUEUE' | 'FAIL_FAST';
 
 export const PICSI_VERB = verbOf('picsi');
@@ -86,6 +86,12 @@ export interface SentCommand {
   interactionId: string | null;
   /** ISO 8601 UTC ms. */
   sentAt: string;
+}
+
+/** Credits set aside for a queued job on one channel's account (its cost). */
+export interface CreditReservation {
+  channel: string;
+  cost: number;
 }
 
 export type CallbackStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
@@ -153,6 +159,11 @@ export interface Job {
   inputs?: JobInputs | null;
   /** Set once a holder is about to send the command (see SentCommand). */
   command?: SentCommand | null;
+  /**
+   * While QUEUED, with TOKEN_DAILY_CREDITS: the credits admission set aside for the job on one
+   * account (src/executor/credit-reservations.ts); the claim turns them into a charge.
+   */
+  reservation?: CreditReservation | null;
   callback: CallbackState | null;
 }
 

@@ -11,7 +11,15 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { createRedisStore } from '../../src/callbacks/redis-store.js';
 import { createMemoryStore, type CallbackStore, type MemoryTask } from '../../src/callbacks/store.js';
-import type { CallbackTaskRule, Coordinator } from '../../src/executor/coordinator.js';
+import {
+  STORE_LOST,
+  utcDay,
+  type CallbackTaskRule,
+  type ClaimRequest,
+  type ClaimResult,
+  type Claimed,
+  type Coordinator,
+} from '../../src/executor/coordinator.js';
 import { openJournal, type Journal } from '../../src/executor/journal.js';
 import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
 import { createRedisCoordinator } from '../../src/executor/redis-coordinator.js';
@@ -114,3 +122,27 @@ export function newJob(overrides: Partial<Job> = {}): Job {
   } = queuedJobRecord(`j${String(sequence).padStart(6, '0')}${randomUUID().slice(0, 8)}`, created);
   return { ...record, ...overrides };
 }
+
+let tokens = 0;
+/** A claim with a lease that outlives a test's steps on a loaded machine, 1000 credits a day, cost 3. */
+export function claimRequest(channel: string, overrides: Partial<ClaimRequest> = {}): ClaimRequest {
+  const nowMs = Date.now();
+  return {
+    channel,
+    instance: 'instance-b',
+    token: `t${++tokens}`,
+    ttlMs: 60_000,
+    nowMs,
+    day: utcDay(nowMs),
+    creditCost: 3,
+    creditsPerDay: 1000,
+    start: { server: 'srv', discord: 'abc…xyz', startedAt: new Date(nowMs).toISOString() },
+    lost: { patch: { status: 'FAILED', code: 'EXECUTOR_LOST', error: 'lost' }, retentionSec: 60, jobTimeoutMs: 60_000 },
+    ...overrides,
+  };
+}
+
+export const claimed = (result: ClaimResult): Claimed => {
+  if (result === STORE_LOST || !('job' in result)) throw new Error(`expected a claim, got ${JSON.stringify(result)}`);
+  return result;
+};

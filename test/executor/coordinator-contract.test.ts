@@ -68,11 +68,12 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
   };
   afterEach(async () => backend?.cleanup());
 
-  it('claims FIFO across the channel queues and the any-channel queue; positions are global', async () => {
+  it('claims one owner’s jobs FIFO across the channel queues and the any-channel queue; a position counts the queues its channels take', async () => {
     await setUp();
     const jobs = [newJob(), newJob({ requestedChannel: B }), newJob({ requestedChannel: A }), newJob()];
     for (const job of jobs) await c.createJob(job, true);
-    expect(await Promise.all(jobs.map((j) => c.queuePosition(j.id)))).toEqual([1, 2, 3, 4]);
+    // The job pinned to A waits behind the any-channel job only: B's queue is not A's to run.
+    expect(await Promise.all(jobs.map((j) => c.queuePosition(j.id)))).toEqual([1, 2, 2, 4]);
     expect(await c.queueSize('owner-a')).toEqual({ total: 4, owner: 4 });
 
     const first = claimed(await c.claim(claimRequest(A)));
@@ -83,7 +84,7 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     expect((held as { leftMs: number }).leftMs).toBeLessThanOrEqual(TTL_MS);
     expect(await c.queuePosition(jobs[3]!.id)).toBe(3);
     const second = claimed(await c.claim(claimRequest(B)));
-    expect(second.job.id).toBe(jobs[1]!.id); // B's own queue head (seq 2) before the any-channel head (seq 4)
+    expect(second.job.id).toBe(jobs[1]!.id); // B’s own queue head (round 1) before the any-channel head (round 3)
     await complete(c, first.job, first.job.channel === A ? (await c.lease(A))!.token : '');
     expect(claimed(await c.claim(claimRequest(A))).job.id).toBe(jobs[2]!.id);
     expect((await c.queuedJobs()).map((j) => j.id)).toEqual([jobs[3]!.id]);

@@ -80,8 +80,8 @@ it(`${JOBS} jobs through 2 instances on a Redis Cluster: one interaction per cha
   const probe = rig.nodes[0]!.client();
   const slots = new Set(await Promise.all(holders[0]!.keys.map((k) => probe.cluster('KEYSLOT', k))));
   expect(slots.size).toBe(1);
-  // Keys the scripts build in Lua from a prefix (jobs, indexes, credits, the queue sequence, callback tasks) are among them.
-  const kinds = ['job:', 'idx:', 'account:', 'credits:', 'epoch', 'q:seq', 'accounts', 'callback:task:'];
+  // Keys the scripts build in Lua from a prefix (jobs, indexes, credits, callback tasks), and the queue's rounds, are among them.
+  const kinds = ['job:', 'idx:', 'account:', 'credits:', 'epoch', 'qrounds', 'token-credits:', 'accounts', 'callback:task:'];
   expect(kinds.filter((kind) => !holders[0]!.keys.some((k) => k.startsWith(tag + kind)))).toEqual([]);
   expect(fleet.servers.every((s) => s.child.exitCode === null)).toBe(true);
 }, 60_000);

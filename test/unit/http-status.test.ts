@@ -24,6 +24,7 @@ describe('httpStatusOf', () => {
       FORBIDDEN: 200,
       NOT_FOUND: 200,
       PAYMENT_REQUIRED: 402,
+      TOKEN_CREDITS_SPENT: 402,
       CHANNEL_BUSY: 429,
       DISCORD_RATE_LIMITED: 200,
       BOT_ERROR: 200,

@@ -1,15 +1,20 @@
 -- Gives a free, eligible channel to a job, in one step, and says why when it cannot:
 -- 1. a live lease: held (answered first, at the cost of one PTTL: most misses are this one);
 -- 2. the channel's previous job, if its holder vanished (lease gone, still STARTED): adopted by
---    this claim when its sent command is young enough to follow (no credits charged), back to the
---    head of its queue when nothing was sent, failed (lost patch) otherwise;
--- 3. else the earliest queued job that may run here and whose cost (its `creditCost`, else ARGV[10])
---    fits the channel's credits left today: the heads of the channel's queue and of the any-channel
---    queue (ZRANGE 0 0 each), the smaller sequence first. Cost does not grow with the queues.
+--    this claim when its sent command is young enough to follow (no credits charged), back to its
+--    place in its queue when nothing was sent, failed (lost patch) otherwise;
+-- 3. else the job the fair queue puts next on the channel (src/executor/fair-queue.ts describes the
+--    rule; includes/fair-queue.lua next_for): of the heads of the channel's queue and of the
+--    any-channel queue (ZRANGE 0 0 each), the earlier place (round, then id) first, the first whose
+--    cost (its `creditCost`, else ARGV[10]) fits the channel's credits left today and the credits
+--    other queued jobs reserved on it. Cost does not grow with the queues. The claim charges the
+--    channel and the job's token, releases the job's reservation and raises the current rounds.
 -- The account's own rules (health, active hours, daily cap, a foreign command, pacing) come first,
 -- includes/eligibility.lua; a timed state (cooldown, credits) that has ended is reset to ACTIVE.
 -- KEYS[1..10] the standard keys (includes/job-writes.lua); KEYS[11] epoch, KEYS[12] account hash,
--- KEYS[13] the channel's credits key for the day, KEYS[14] the account's command counter for its day
+-- KEYS[13] the channel's credits key for the day, KEYS[14] the account's command counter for its day,
+-- KEYS[15] current rounds hash, KEYS[16] reservation counters hash, KEYS[17] reserved jobs hash,
+-- KEYS[18] the day's token credits hash (owner → credits charged)
 -- ARGV[1..5] the standard ARGV; ARGV[6] channel, ARGV[7] token, ARGV[8] lease TTL (ms), ARGV[9] UTC day,
 -- ARGV[10] credit cost of a job without its own, ARGV[11] credits per day, ARGV[12] start fields JSON,
 -- ARGV[13] lost patch JSON, ARGV[14] lost retention (s), ARGV[15] job timeout (ms),
@@ -21,6 +26,9 @@
 -- an eligibility rule, out of credits, or the store's hold after a data loss; 0 = no known end).
 -- @include job-writes
 -- @include eligibility
+-- @include places
+-- @include fair-queue
+-- @include credit-reservations
 local ch = ARGV[6]
 local left = redis.call('PTTL', KEYS[2] .. ch)
 if left ~= -2 then return { 3, left > 0 and left or tonumber(ARGV[8]) } end
@@ -64,6 +72,7 @@ if held then
       return { 1, write_job(h, cjson.decode(raw), 0) }
     elseif fate == 'requeue' then
       requeue(h, cjson.decode(raw))
+      publish('queue', h.id)
     else
       table.insert(reaped, finish_lost(h, cjson.decode(raw), ARGV[13], tonumber(ARGV[14])))
     end
@@ -72,45 +81,30 @@ if held then
   end
 end
 
--- The first QUEUED entry of a queue with its record; stale entries (the record expired or moved
--- on) are dropped on the way, at most 8 per call.
-local function head_of(queue)
-  for _ = 1, 8 do
-    local entry = redis.call('ZRANGE', KEYS[4] .. queue, 0, 0, 'WITHSCORES')
-    if not entry[1] then return nil end
-    local raw = redis.call('GET', KEYS[1] .. entry[1])
-    local j = raw and cjson.decode(raw)
-    if j and j.status == 'QUEUED' then return { queue = queue, seq = tonumber(entry[2]), raw = raw, job = j } end
-    redis.call('ZREM', KEYS[4] .. queue, entry[1])
-  end
-  return nil
+local h, cost = next_for(ch, {
+  drop = true,
+  accepted_by = ARGV[16],
+  used = tonumber(redis.call('GET', KEYS[13]) or '0'),
+  per_day = tonumber(ARGV[11]),
+  default_cost = tonumber(ARGV[10]),
+  reserve = KEYS[16],
+})
+if not h then
+  if cost == 'empty' then return miss(2, redis.call('ZCARD', KEYS[7] .. 's:QUEUED')) end
+  return miss(4, 0)
 end
-
-local heads = {}
-for _, queue in ipairs({ 'ch:' .. ch, 'any' }) do
-  local h = head_of(queue)
-  if h and (ARGV[16] == '' or h.job.instance == ARGV[16]) then table.insert(heads, h) end
-end
-if #heads == 0 then return miss(2, redis.call('ZCARD', KEYS[7] .. 's:QUEUED')) end
-table.sort(heads, function(a, b) return a.seq < b.seq end)
-local used = tonumber(redis.call('GET', KEYS[13]) or '0')
-local pick, cost
-for _, h in ipairs(heads) do
-  local c = tonumber(h.job.creditCost) or tonumber(ARGV[10])
-  if used + c <= tonumber(ARGV[11]) then
-    pick, cost = h, c
-    break
-  end
-end
-if not pick then return miss(4, 0) end
-local j = pick.job
+local j = h.job
 
 take_lease(j.id)
 redis.call('INCRBY', KEYS[13], cost)
 redis.call('EXPIRE', KEYS[13], 172800)
 redis.call('INCR', KEYS[14])
 redis.call('EXPIRE', KEYS[14], 259200)
-redis.call('ZREM', KEYS[4] .. pick.queue, j.id)
+redis.call('HINCRBY', KEYS[18], j.owner, cost)
+redis.call('EXPIRE', KEYS[18], 172800)
+release_reservation(KEYS[16], KEYS[17], j.id)
+raise_rounds(KEYS[15], ch, h.round)
+redis.call('ZREM', KEYS[4] .. h.queue, j.id)
 local start = cjson.decode(ARGV[12])
 j.status = 'STARTED'
 j.channel = ch
@@ -118,6 +112,9 @@ j.server = start.server
 j.discord = start.discord
 j.startedAt = start.startedAt
 j.attempt = j.attempt + 1
+j.reservation = cjson.null
 if ARGV[17] == '1' then j.command = cjson.null else j.command = nil end
 touch(j)
-return miss(0, write_job(j, cjson.decode(pick.raw), 0))
+local out = write_job(j, cjson.decode(h.raw), 0)
+publish('queue', j.id)
+return miss(0, out)
