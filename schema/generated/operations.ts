@@ -176,7 +176,7 @@ export type ResumeAccountInput = {
 export type WaitMode =
   /** The hosted API behaviour: try LOCK_ATTEMPTS times, then refuse with CHANNEL_BUSY. */
   | 'FAIL_FAST'
-  /** Wait in a FIFO queue (default); refused with CHANNEL_BUSY only when the queue is full. */
+  /** Wait in the queue (default): fair between API tokens, first come first served within one; refused with CHANNEL_BUSY only when the queue is full. */
   | 'QUEUE';
 
 export type AccountHealthFieldsFragment = { state: AccountState, reason: string | null, message: string | null, evidence: string | null, since: string, until: string | null };

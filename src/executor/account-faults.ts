@@ -1,6 +1,6 @@
 /**
  * A job whose account failed, not the job: the account's state is recorded (account-health.ts),
- * and a job whose command never ran goes back to the head of the queue for the other accounts, so
+ * and a job whose command never ran goes back to the head of its token's line for the other accounts, so
  * that it never fails for one account's fault while another can run it. It fails only when no other
  * account may run it (a job pinned to the channel, or the only account in rotation): with
  * ACCOUNT_UNAVAILABLE and the account's state when the account needs a person or is paused, with
@@ -48,7 +48,10 @@ export async function accountFaultOutcome(deps: AccountFaultDeps, fault: Account
   if (fault.job.requestedChannel === null && (await deps.anotherAccountInRotation(account.channel).catch(() => false))) {
     const back = await deps.coordinator.handBack(fault.job.id, account.channel, fault.token);
     if (back) {
-      log.warn({ signal: error.signal.id }, 'the account failed and the command did not run: the job is back at the head of the queue');
+      log.warn(
+        { signal: error.signal.id },
+        "the account failed and the command did not run: the job is back at the head of its token's line",
+      );
       return { kind: 'handed back', job: back };
     }
   }

@@ -49,7 +49,7 @@ export class Recovery {
       for (const job of reaped.requeued)
         logger.warn(
           { job: job.id, channel: job.channel },
-          'a job whose holder vanished before sending anything is back at the head of the queue',
+          "a job whose holder vanished before sending anything is back at the head of its token's line",
         );
       for (const job of reaped.failed) {
         logger.warn(

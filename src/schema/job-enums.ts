@@ -23,7 +23,11 @@ export const JobStatusEnum = builder.enumType('JobStatus', {
 export const WaitModeEnum = builder.enumType('WaitMode', {
   description: 'How a job-starting mutation waits when every eligible channel is busy.',
   values: {
-    QUEUE: { value: 'QUEUE', description: 'Wait in a FIFO queue (default); refused with CHANNEL_BUSY only when the queue is full.' },
+    QUEUE: {
+      value: 'QUEUE',
+      description:
+        'Wait in the queue (default): fair between API tokens, first come first served within one; refused with CHANNEL_BUSY only when the queue is full.',
+    },
     FAIL_FAST: { value: 'FAIL_FAST', description: 'The hosted API behaviour: try LOCK_ATTEMPTS times, then refuse with CHANNEL_BUSY.' },
   } as const,
 });

@@ -45,7 +45,11 @@ export const JobRef = builder.node(builder.objectRef<JobView>('Job'), {
     }),
     status: t.field({ type: JobStatusEnum, description: 'Where the job stands.', resolve: (j) => j.status }),
     version: t.exposeInt('version', { description: 'Increases with every change; events carry it.' }),
-    queuePosition: t.exposeInt('queuePosition', { nullable: true, description: '1-based position while QUEUED.' }),
+    queuePosition: t.exposeInt('queuePosition', {
+      nullable: true,
+      description:
+        '1-based position while QUEUED: 1 + the queued jobs the claims take before this one (round-robin between API tokens, in order within one; README "The queue"). Pushed on jobUpdated whenever it changes; a newer job of another token can come ahead by one.',
+    }),
     mode: t.field({ type: WaitModeEnum, description: 'How the request waited for a channel.', resolve: (j) => j.mode }),
     channel: t.string({
       nullable: true,

@@ -60,7 +60,7 @@ export function deliveryFields(channelDescription: string): FieldSpec[] {
       name: 'mode',
       enum: WAIT_MODES,
       description:
-        'Ours. QUEUE (default): wait in a FIFO queue when every channel is busy. FAIL_FAST: the hosted API’s behaviour, a few lock attempts then 429 "Unable to lock Discord after N attempts".',
+        'Ours. QUEUE (default): wait in the queue when every channel is busy (fair between API tokens, first come first served within one). FAIL_FAST: the hosted API’s behaviour, a few lock attempts then 429 "Unable to lock Discord after N attempts".',
     },
   ];
 }
