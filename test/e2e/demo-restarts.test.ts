@@ -15,6 +15,8 @@ import { startServerProcess, type ServerProcess } from '../helpers/server-proces
 import { accounts, runPicsi } from './account-helpers.js';
 
 const servers: ServerProcess[] = [];
+/** Four server processes start one after another, each up to startServerProcess's own 20 s under load. */
+const PROCESS_STARTS_TIMEOUT_MS = 120_000;
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.kill('SIGKILL')));
 });
@@ -57,4 +59,4 @@ it('keeps one demo account across three restarts, and every new job completes', 
     expect(listIds.body.data?.listIds).toEqual({ status: 'COMPLETED', code: null });
     await server.kill('SIGTERM');
   }
-});
+}, PROCESS_STARTS_TIMEOUT_MS);

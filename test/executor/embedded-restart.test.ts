@@ -17,6 +17,8 @@ let account: SimulatedAccount;
 let png: Buffer;
 let dataDir: string;
 const servers: ServerProcess[] = [];
+/** Three server processes start in this test, each up to startServerProcess's own 20 s under load. */
+const PROCESS_STARTS_TIMEOUT_MS = 90_000;
 
 beforeAll(async () => {
   [simulator, png] = await Promise.all([DiscordSimulator.start({ botDelayMs: 0 }), makePng(16, 16)]);
@@ -79,5 +81,5 @@ describe('embedded store across a restart', () => {
       {},
     );
     expect(listed.body.data!.jobs.edges.map((e) => e.node.id)).toEqual([...ids].reverse());
-  });
+  }, PROCESS_STARTS_TIMEOUT_MS);
 });
