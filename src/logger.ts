@@ -49,7 +49,7 @@ export function textStream(out: NodeJS.WriteStream | { write(s: string): unknown
 export function textLine(record: Record<string, unknown>, colour = false): string {
   const level = Number(record['level']);
   const time = new Date(Number(record['time'])).toTimeString().slice(0, 8);
-  const msg = String(record['msg'] ?? '');
+  const msg = typeof record['msg'] === 'string' ? record['msg'] : '';
   const component = typeof record['component'] === 'string' ? `${record['component']}: ` : '';
   const fields = Object.entries(record)
     .filter(([key, value]) => !OWN_KEYS.has(key) && isShort(value) && !msg.includes(String(value)))
