@@ -20,7 +20,10 @@ function gifRules({ gif }, plans) {
 export async function mountPeopleView(base) {
   const { settings } = base;
   const session = { ...base };
-  const token = new TokenBox(session, () => void refreshAll());
+  const token = new TokenBox(session, () => {
+    void refreshAll();
+    base.onToken?.();
+  });
   session.canList = () => token.ready();
   // Called once the accounts are read (after every part below exists).
   session.channel = new ChannelPicker(session, () => {
