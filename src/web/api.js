@@ -10,7 +10,7 @@ const BASE_JOB_FIELDS = `id verb status queuePosition created channel idname cod
 
 const DELIVERY = 'channel: $channel';
 /** What the operator view shows of an account. */
-const ACCOUNT_FIELDS = `channel label plan enabled busy foreignCommand disabledReason
+const ACCOUNT_FIELDS = `channel label plan enabled foreignCommand disabledReason
   health { state reason message evidence since until }
   pacing { minGapMs jitterMs dailyCommands activeHours timezone nextCommandAt }
   credits { total used }`;

@@ -119,6 +119,8 @@ describe('the operator view, auth off (every caller is admin)', () => {
     const { page } = browser;
     await page.getByRole('button', { name: `Pause channel ${channels[0]}` }).click();
     await expect.poll(() => stateOf(page, channels[0]!)).toMatch(/^Paused/);
+    // The jobs of the tests before have ended: both accounts idle, nothing waits.
+    await expect.poll(() => page.locator('#op-status').textContent()).toBe('2 accounts, 0 busy, 0 jobs waiting. Updated live.');
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: shotPath('screenshot-operator'), fullPage: true });
     await page.setViewportSize(PHONE);

@@ -49,7 +49,8 @@ export class AccountCard {
     this.title.textContent = `${accountName(account)} (${account.plan.toLowerCase()})`;
     this.state.textContent = stateText(account);
     const left = Math.max(0, account.credits.total - account.credits.used);
-    const now = job ? `busy: job ${job.id} (/${job.command.toLowerCase()})` : account.busy || account.foreignCommand ? 'busy' : 'idle';
+    // From the jobs stream: accountUpdated is not sent when a job starts or ends, so its `busy` goes stale.
+    const now = job ? `busy: job ${job.id} (/${job.command.toLowerCase()})` : account.foreignCommand ? 'busy' : 'idle';
     this.facts.replaceChildren(
       ...fact('Channel', account.channel),
       ...fact('Credits', `${left} of ${account.credits.total} left today`),

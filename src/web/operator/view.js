@@ -89,7 +89,7 @@ export class OperatorView {
     const queued = [...this.jobs.values()].filter((j) => j.status === 'QUEUED');
     $('op-queue').replaceChildren(...queueItems(this.accounts, queued, this.more));
     $('op-alerts').replaceChildren(...alertItems(this.accounts));
-    const busy = [...this.accounts.values()].filter((a) => a.busy || running.has(a.channel)).length;
+    const busy = [...this.accounts.values()].filter((a) => a.foreignCommand || running.has(a.channel)).length;
     $('op-status').textContent =
       `${this.accounts.size} accounts, ${busy} busy, ${queued.length}${this.more ? '+' : ''} jobs waiting. Updated live.`;
   }
