@@ -90,7 +90,7 @@ function logOpenAuth(open: boolean, host: string, logger: Logger): void {
     return;
   }
   logger.warn(
-    `AUTH IS OFF: API_TOKENS is unset and HOST=${host} listens beyond this machine: anyone who reaches this port can run jobs and manage accounts. Set API_TOKENS (and ADMIN_TOKENS), or HOST=127.0.0.1 for this machine only.`,
+    `AUTH IS OFF on HOST=${host}: anyone who reaches this port can run jobs and manage accounts. Set API_TOKENS (and ADMIN_TOKENS), or HOST=127.0.0.1 for this machine only.`,
   );
 }
 
