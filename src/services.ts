@@ -216,7 +216,7 @@ function logPacing(config: Config, accounts: readonly DiscordAccount[], logger: 
   if (unpaced.length > 0)
     logger[config.discord.accounts ? 'warn' : 'info'](
       { accounts: unpaced },
-      `account pacing is ${config.discord.accounts ? 'OFF' : 'off'} for ${unpaced.length} account(s): commands follow each other at once`,
+      `account pacing is OFF for ${unpaced.length} account(s): commands follow each other at once`,
     );
   if (paced > 0) logger.info({ pacing: config.accounts.pacing }, `account pacing on for ${paced} account(s)`);
 }
