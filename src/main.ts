@@ -42,7 +42,7 @@ async function main() {
   const discordReady = await settled(services.readiness, READY_WAIT_MS);
   logger.info(
     { url: server.url, page: server.pageUrl },
-    `picsi-graphql ready${discordReady ? '' : ' (Discord not connected yet)'}: open ${server.pageUrl} (GraphiQL at ${server.url})`,
+    `picsi-graphql ready${discordReady ? '' : ' (Discord not connected yet)'}: open ${server.pageUrl} (GraphiQL: ${new URL(server.url).pathname})`,
   );
 
   let shuttingDown = false;
@@ -90,7 +90,7 @@ function logOpenAuth(open: boolean, host: string, logger: Logger): void {
     return;
   }
   logger.warn(
-    `AUTH IS OFF on HOST=${host}: anyone who reaches this port can run jobs and manage accounts. Set API_TOKENS (and ADMIN_TOKENS), or HOST=127.0.0.1 for this machine only.`,
+    `AUTH IS OFF on HOST=${host}: anyone reaching this port can run jobs and manage accounts. Set API_TOKENS, or HOST=127.0.0.1.`,
   );
 }
 
