@@ -42,7 +42,7 @@ async function main() {
   const discordReady = await settled(services.readiness, READY_WAIT_MS);
   logger.info(
     { url: server.url, page: server.pageUrl },
-    `picsi-graphql ready${discordReady ? '' : ' (Discord not connected yet)'}: open ${server.pageUrl} (GraphiQL: ${new URL(server.url).pathname})`,
+    `picsi-graphql ready${discordReady ? '' : ' (Discord not connected yet)'}: open ${server.pageUrl} (GraphiQL at ${server.url})`,
   );
 
   let shuttingDown = false;
