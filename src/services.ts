@@ -212,8 +212,12 @@ function doctorCheck(apiUrl: string, logger: Logger): AccountCheck {
 function logPacing(config: Config, accounts: readonly DiscordAccount[], logger: Logger): void {
   const unpaced = accounts.filter((a) => isUnpaced(pacingOf(a, config.accounts.pacing))).map((a) => a.label ?? a.channel);
   const paced = accounts.length - unpaced.length;
+  // The simulator's demo account is unpaced by design (nothing to protect): said, not warned about.
   if (unpaced.length > 0)
-    logger.warn({ accounts: unpaced }, `account pacing is OFF for ${unpaced.length} account(s): commands follow each other at once`);
+    logger[config.discord.accounts ? 'warn' : 'info'](
+      { accounts: unpaced },
+      `account pacing is OFF for ${unpaced.length} account(s): commands follow each other at once`,
+    );
   if (paced > 0) logger.info({ pacing: config.accounts.pacing }, `account pacing on for ${paced} account(s)`);
 }
 

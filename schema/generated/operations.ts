@@ -36,7 +36,7 @@ export type AccountManager =
   /** Listed in DISCORD_ACCOUNTS: reconciled at every start, removed once no longer listed. */
   | 'CONFIG';
 
-/** The health state of an account: whether it takes jobs, and what ends the state (README, Accounts in the field). */
+/** The health state of an account: whether it takes jobs, and what ends the state (docs/accounts.md, Accounts in the field). */
 export type AccountState =
   /** Takes jobs, within its pacing. */
   | 'ACTIVE'
@@ -152,7 +152,7 @@ export type PicsiInput = {
   channel?: string | null | undefined;
   /** What to do when every eligible channel is busy. */
   mode?: WaitMode | null | undefined;
-  /** Bot options, e.g. "-m --shut -o 500" (see the README option table). */
+  /** Bot options, e.g. "-m --shut -o 500" (see the option table in docs/api.md). */
   options?: string | null | undefined;
   /** Your reference, returned with the job (≤ 1024 characters). */
   replyRef?: string | null | undefined;

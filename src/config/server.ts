@@ -13,6 +13,8 @@ export const SERVER_VARIABLES = {
   ADMIN_TOKENS: { schema: tokenList, default: undefined, secret: true },
   METRICS_TOKEN: { schema: z.string().regex(/^\S+$/, 'must be one token without spaces'), default: undefined, secret: true },
   LOG_LEVEL: { schema: z.enum(LOG_LEVELS), default: 'info' },
+  /** `json` (one object a line) or `text` (a short line a record, for people); unset: text on a terminal, JSON otherwise. */
+  LOG_FORMAT: { schema: z.enum(['json', 'text']), default: undefined },
   NODE_ENV: { schema: z.enum(['development', 'production', 'test']), default: 'development' },
   SHUTDOWN_TIMEOUT_MS: { schema: int(0), default: '30000' },
   PUBLIC_URL: {
@@ -37,6 +39,8 @@ export interface ServerConfig {
   host: string;
   env: 'development' | 'production' | 'test';
   logLevel: (typeof LOG_LEVELS)[number];
+  /** null: text when stdout is a terminal, JSON otherwise. */
+  logFormat: 'json' | 'text' | null;
   auth: { apiTokens: string[]; adminTokens: string[]; open: boolean };
   /** Bearer token that may read /metrics when auth is on (admin tokens may too). */
   metrics: { token: string | null };
@@ -61,6 +65,7 @@ export function serverConfigOf(p: Parsed<typeof SERVER_VARIABLES>): ServerConfig
     host: p.HOST,
     env: p.NODE_ENV,
     logLevel: p.LOG_LEVEL,
+    logFormat: p.LOG_FORMAT ?? null,
     auth: { apiTokens, adminTokens, open: apiTokens.length === 0 && adminTokens.length === 0 },
     metrics: { token: p.METRICS_TOKEN ?? null },
     shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,

@@ -42,7 +42,7 @@ const STATE_DESCRIPTIONS: Record<AccountHealthState, string> = {
 };
 
 export const AccountStateEnum = builder.enumType('AccountState', {
-  description: 'The health state of an account: whether it takes jobs, and what ends the state (README, Accounts in the field).',
+  description: 'The health state of an account: whether it takes jobs, and what ends the state (docs/accounts.md, Accounts in the field).',
   values: Object.fromEntries(ACCOUNT_STATES.map((s) => [s, { value: s, description: STATE_DESCRIPTIONS[s] }])) as Record<
     AccountHealthState,
     { value: AccountHealthState; description: string }

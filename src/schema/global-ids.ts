@@ -1,5 +1,5 @@
 /**
- * Global ids of the Node types (README, "Node ids"). A Job's global id is its id as it always was,
+ * Global ids of the Node types (docs/api.md, "Node ids"). A Job's global id is its id as it always was,
  * the hosted API's `jobid` that REST answers and callbacks carry, so that one string names a job
  * everywhere. Every other Node type's is base64url("<Type>:<key>"). They never meet: job ids are
  * lower-case base 36 (src/jobs/ids.ts), and an encoded id starts with the base64 of a type name

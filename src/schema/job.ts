@@ -48,7 +48,7 @@ export const JobRef = builder.node(builder.objectRef<JobView>('Job'), {
     queuePosition: t.exposeInt('queuePosition', {
       nullable: true,
       description:
-        '1-based position while QUEUED: 1 + the queued jobs the claims take before this one (round-robin between API tokens, in order within one; README "The queue"). Pushed on jobUpdated whenever it changes; a newer job of another token can come ahead by one.',
+        '1-based position while QUEUED: 1 + the queued jobs the claims take before this one (round-robin between API tokens, in order within one; docs/api.md, "The queue"). Pushed on jobUpdated whenever it changes; a newer job of another token can come ahead by one.',
     }),
     mode: t.field({ type: WaitModeEnum, description: 'How the request waited for a channel.', resolve: (j) => j.mode }),
     channel: t.string({

@@ -12,7 +12,7 @@ const PicsiInput = builder.inputType('PicsiInput', {
       required: true,
       description: 'The image whose face is replaced; an animated GIF yields an animated GIF (video is not supported).',
     }),
-    options: t.string({ required: false, description: 'Bot options, e.g. "-m --shut -o 500" (see the README option table).' }),
+    options: t.string({ required: false, description: 'Bot options, e.g. "-m --shut -o 500" (see the option table in docs/api.md).' }),
     ...deliveryFields(t, 'A configured channel id; omitted: any eligible channel.'),
   }),
 });

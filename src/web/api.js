@@ -9,9 +9,22 @@ const BASE_JOB_FIELDS = `id verb status queuePosition created channel idname cod
   attachments { filename contentType width height download { url } }`;
 
 const DELIVERY = 'channel: $channel';
+/** What the operator view shows of an account. */
+const ACCOUNT_FIELDS = `channel label plan enabled foreignCommand disabledReason
+  health { state reason message evidence since until }
+  pacing { minGapMs jitterMs dailyCommands activeHours timezone nextCommandAt }
+  credits { total used }`;
+/** What the operator view shows of a queued or running job. */
+const QUEUE_JOB_FIELDS = 'id status command channel queuePosition created';
 const OPERATIONS = {
   jobFields: '{ __type(name: "Job") { fields { name } } }',
   accounts: '{ accounts { channel label plan enabled credits { total used } } }',
+  operatorAccounts: `{ accounts { ${ACCOUNT_FIELDS} } }`,
+  accountUpdated: `subscription { accountUpdated { ${ACCOUNT_FIELDS} } }`,
+  pauseAccount: `mutation ($input: PauseAccountInput!) { pauseAccount(input: $input) { ${ACCOUNT_FIELDS} } }`,
+  resumeAccount: `mutation ($input: ResumeAccountInput!) { resumeAccount(input: $input) { ${ACCOUNT_FIELDS} } }`,
+  jobsIn: `query ($status: JobStatus!) { jobs(first: 100, status: $status) { edges { node { ${QUEUE_JOB_FIELDS} } } pageInfo { hasNextPage } } }`,
+  jobsUpdated: `subscription { jobsUpdated { ${QUEUE_JOB_FIELDS} } }`,
   job: (f) => `query ($id: ID!) { job(id: $id) { ${f} } }`,
   jobs: (f) => `query ($first: Int, $after: String) { jobs(first: $first, after: $after) {
     edges { node { ${f} } } pageInfo { hasNextPage endCursor } } }`,
@@ -73,6 +86,28 @@ export class Api {
 
   accounts() {
     return this.query(OPERATIONS.accounts);
+  }
+
+  /** Every account with what the operator view shows (admin tokens). */
+  operatorAccounts() {
+    return this.query(OPERATIONS.operatorAccounts);
+  }
+
+  /** pauseAccount or resumeAccount: { account, errors }. */
+  async setPaused(paused, channel) {
+    const input = paused ? { channel, note: 'paused from the operator view' } : { channel };
+    const field = paused ? 'pauseAccount' : 'resumeAccount';
+    const { data, errors } = await this.query(OPERATIONS[field], { input });
+    return { account: data?.[field] ?? null, errors };
+  }
+
+  /** The first 100 jobs in `status` (QUEUED or RUNNING), every token's for an admin. */
+  jobsIn(status) {
+    return this.query(OPERATIONS.jobsIn, { status });
+  }
+
+  operatorStreams() {
+    return { accounts: OPERATIONS.accountUpdated, jobs: OPERATIONS.jobsUpdated };
   }
 
   job(id) {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { BOT_PLANS, DEFAULT_PLAN, GIF_RULES } from '../jobs/command-costs.js';
+import { BOT_PLANS, COMMAND_COSTS, DEFAULT_PLAN, GIF_RULES } from '../jobs/command-costs.js';
 import { ID_NAME_MAX_LENGTH, MAX_SAVED_IDS } from '../jobs/identity-names.js';
 
 /** One file of the page, ready to send (src/http/server.ts answers GET and HEAD with it). */
@@ -39,8 +39,12 @@ const PAGE_FILES = [
   'image-check.js',
   'live.js',
   'messages.js',
+  'operator/account-card.js',
+  'operator/queue-list.js',
+  'operator/view.js',
   'style.css',
   'people/channel.js',
+  'people/credits.js',
   'people/drop-zone.js',
   'people/field-errors.js',
   'people/history.js',
@@ -60,6 +64,8 @@ const PAGE_RULES = {
     maxFrames: Object.fromEntries(BOT_PLANS.map((plan) => [plan.toUpperCase(), GIF_RULES[plan].maxFrames.value])),
   },
   idName: { maxLength: ID_NAME_MAX_LENGTH, maxSaved: MAX_SAVED_IDS },
+  /** The table's price of a still swap (PICSI_CREDIT_COST may differ: the page says "about"). */
+  credits: { picsi: COMMAND_COSTS.picsi.value },
 };
 
 const typeOf = (file: string) => TYPES[file.slice(file.lastIndexOf('.') + 1) as keyof typeof TYPES];

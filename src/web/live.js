@@ -18,6 +18,8 @@ export class Live {
     this.readJob = readJob;
     this.client = null;
     this.watchers = new Map();
+    /** Open-ended subscriptions (the operator view's): each may read again after a reconnection. */
+    this.streams = new Set();
     this.stateListeners = new Set();
     this.state = 'idle';
   }
@@ -59,6 +61,31 @@ export class Live {
     };
   }
 
+  /**
+   * Streams a subscription that never completes; `onReconnect` runs when the connection is back
+   * (what happened meanwhile may have been missed). Returns a function that stops it.
+   */
+  stream(query, variables, { onNext, onError, onReconnect }) {
+    const entry = { onReconnect };
+    this.streams.add(entry);
+    const stop = this.connection().subscribe(
+      { query, variables },
+      {
+        next: (result) => (result.errors?.length ? onError({ errors: result.errors }) : onNext(result.data)),
+        error: (error) => {
+          this.streams.delete(entry);
+          onError(Array.isArray(error) ? { errors: error } : { close: error });
+        },
+        complete: () => this.streams.delete(entry),
+      },
+    );
+    return () => {
+      this.streams.delete(entry);
+      if (this.watchers.size === 0 && this.streams.size === 0) this.setState('idle');
+      stop();
+    };
+  }
+
   /** Drops the connection, so the next subscription authenticates with the current token. */
   reset() {
     this.client?.dispose();
@@ -68,7 +95,7 @@ export class Live {
 
   forget(key) {
     this.watchers.delete(key);
-    if (this.watchers.size === 0) this.setState('idle');
+    if (this.watchers.size === 0 && this.streams.size === 0) this.setState('idle');
   }
 
   setState(state) {
@@ -100,10 +127,13 @@ export class Live {
     client.on('connected', () => {
       const wasDown = this.state === 'reconnecting';
       this.setState('connected');
-      if (wasDown) void this.reread();
+      if (!wasDown) return;
+      void this.reread();
+      for (const { onReconnect } of this.streams) onReconnect?.();
     });
     client.on('closed', (event) => {
-      if (this.client === client && this.watchers.size > 0 && !REFUSED.has(event?.code)) this.setState('reconnecting');
+      const following = this.watchers.size > 0 || this.streams.size > 0;
+      if (this.client === client && following && !REFUSED.has(event?.code)) this.setState('reconnecting');
     });
     this.client = client;
     return client;

@@ -1,6 +1,7 @@
 // The page for people: token, swap, the job being swapped, saved faces and their account, history.
 import { $ } from '../dom.js';
 import { ChannelPicker } from './channel.js';
+import { CreditsLeft } from './credits.js';
 import { DropZone } from './drop-zone.js';
 import { History } from './history.js';
 import { JobCard } from './job-card.js';
@@ -20,7 +21,10 @@ function gifRules({ gif }, plans) {
 export async function mountPeopleView(base) {
   const { settings } = base;
   const session = { ...base };
-  const token = new TokenBox(session, () => void refreshAll());
+  const token = new TokenBox(session, () => {
+    void refreshAll();
+    base.onToken?.();
+  });
   session.canList = () => token.ready();
   // Called once the accounts are read (after every part below exists).
   session.channel = new ChannelPicker(session, () => {
@@ -32,7 +36,11 @@ export async function mountPeopleView(base) {
   const zone = (kind, rules) => new DropZone(document.querySelector(`.drop[data-kind="${kind}"]`), rules);
   const zones = { source: zone('source', still), target: zone('target', target) };
   const history = new History(session);
-  const refreshHistory = () => void history.load();
+  const credits = new CreditsLeft(session);
+  const refreshHistory = () => {
+    void history.load();
+    void credits.refresh();
+  };
   const card = new JobCard(session, refreshHistory);
   const swap = new SwapForm(session, zones, (job) => {
     card.follow(job);
@@ -43,7 +51,7 @@ export async function mountPeopleView(base) {
     `PNG, JPEG, GIF or WebP; at most ${megabytes(settings.maxFileBytes)} and ${Math.round(settings.maxPixels / 1e6)} megapixels each.`;
 
   async function refreshAll() {
-    await Promise.all([session.channel.load(), history.reset()]);
+    await Promise.all([session.channel.load(), history.reset(), credits.refresh()]);
   }
   await token.check();
   await refreshAll();
