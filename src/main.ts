@@ -34,7 +34,7 @@ async function main() {
     const defaults = Object.fromEntries(defaultsApplied.map(({ name, value }) => [name, value]));
     logger.info({ defaults }, `config: ${defaultsApplied.length} variables unset, using their embedded defaults`);
   }
-  logOpenAuth(config.auth.open, config.host, logger);
+  logOpenAuth(config.auth.open, config.host, config.hostDefaulted, logger);
 
   const services = await startServices(config, logger);
   const server = await startGraphQLServer({ config, logger, ...serverDepsOf(services) });
@@ -83,8 +83,12 @@ async function settled(checks: Services['readiness'], withinMs: number): Promise
 }
 
 /** Open mode is a warning only where others can reach it: on a loopback-only address it is how a laptop runs. */
-function logOpenAuth(open: boolean, host: string, logger: Logger): void {
+function logOpenAuth(open: boolean, host: string, hostDefaulted: boolean, logger: Logger): void {
   if (!open) return;
+  if (hostDefaulted) {
+    logger.info(`auth is off (API_TOKENS unset), so HOST defaults to ${host}: only this machine reaches it`);
+    return;
+  }
   if (isLoopbackHostname(host)) {
     logger.info(`auth is off (API_TOKENS unset): fine on ${host}, which only this machine reaches`);
     return;

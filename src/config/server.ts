@@ -8,7 +8,8 @@ const tokenList = commaList.refine((list) => list.length > 0, 'must name at leas
 
 export const SERVER_VARIABLES = {
   PORT: { schema: int(0, 65535), default: '4000' },
-  HOST: { schema: z.string().min(1), default: '0.0.0.0' },
+  /** Unset: every interface when tokens are set, loopback only in open dev mode (see hostOf). */
+  HOST: { schema: z.string().min(1), default: undefined },
   API_TOKENS: { schema: tokenList, default: undefined, secret: true },
   ADMIN_TOKENS: { schema: tokenList, default: undefined, secret: true },
   METRICS_TOKEN: { schema: z.string().regex(/^\S+$/, 'must be one token without spaces'), default: undefined, secret: true },
@@ -37,6 +38,8 @@ export const SERVER_VARIABLES = {
 export interface ServerConfig {
   port: number;
   host: string;
+  /** HOST was unset and hostOf chose the address. */
+  hostDefaulted: boolean;
   env: 'development' | 'production' | 'test';
   logLevel: (typeof LOG_LEVELS)[number];
   /** null: text when stdout is a terminal, JSON otherwise. */
@@ -60,13 +63,15 @@ export interface ClientLimits {
 export function serverConfigOf(p: Parsed<typeof SERVER_VARIABLES>): ServerConfig {
   const apiTokens = p.API_TOKENS ?? [];
   const adminTokens = p.ADMIN_TOKENS ?? [];
+  const open = apiTokens.length === 0 && adminTokens.length === 0;
   return {
     port: p.PORT,
-    host: p.HOST,
+    host: hostOf(p.HOST, open),
+    hostDefaulted: p.HOST === undefined,
     env: p.NODE_ENV,
     logLevel: p.LOG_LEVEL,
     logFormat: p.LOG_FORMAT ?? null,
-    auth: { apiTokens, adminTokens, open: apiTokens.length === 0 && adminTokens.length === 0 },
+    auth: { apiTokens, adminTokens, open },
     metrics: { token: p.METRICS_TOKEN ?? null },
     shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
     publicUrl: p.PUBLIC_URL ?? null,
@@ -79,4 +84,12 @@ export function serverConfigOf(p: Parsed<typeof SERVER_VARIABLES>): ServerConfig
       },
     },
   };
+}
+
+/**
+ * Without tokens anyone who reaches the port may run jobs and manage accounts, so an unset HOST
+ * keeps open dev mode to this machine; with tokens the server listens on every interface.
+ */
+export function hostOf(host: string | undefined, open: boolean): string {
+  return host ?? (open ? '127.0.0.1' : '0.0.0.0');
 }
