@@ -21,6 +21,7 @@ import { createYogaApp } from './yoga.js';
 import { createRestHandler } from './rest/index.js';
 import { createEdge } from './edge/index.js';
 import type { Server } from 'node:http';
+import type { Clock } from '../timing/clock.js';
 
 export interface GraphQLServerDeps {
   config: Config;
@@ -34,6 +35,8 @@ export interface GraphQLServerDeps {
   metrics?: Registry;
   /** GET /files/… download links (src/http/files-route.ts), when the blob store needs them. */
   files?: FilesRequestHandler | null;
+  /** Times what the HTTP edge waits for (the drain of refused bodies). Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface RunningServer {
@@ -55,6 +58,7 @@ export async function startGraphQLServer({
   checkReplyUrl = async () => {},
   metrics,
   files = null,
+  clock,
 }: GraphQLServerDeps): Promise<RunningServer> {
   const authenticator = createAuthenticator(config.auth);
   const edge = createEdge(config, logger);
@@ -83,7 +87,8 @@ export async function startGraphQLServer({
       }),
       metrics: metrics && createMetricsRoute({ registry: metrics, metricsToken: config.metrics.token }),
       files,
-      rest: createRestHandler({ jobs, spooler, config, logger, checkReplyUrl }),
+      clock,
+      rest: createRestHandler({ jobs, spooler, config, logger, checkReplyUrl, ...(clock ? { clock } : {}) }),
     }),
   });
   const server = createHttpServer(yoga, logger);

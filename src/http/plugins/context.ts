@@ -9,10 +9,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Viewer } from '../../auth/viewer.js';
-import { ERROR_CODES } from '../../errors.js';
+import { ERROR_CODES, type AppError } from '../../errors.js';
 import { requestPath } from '../edge/canonical-path.js';
 import { errorBody, sendJson } from '../respond.js';
-import type { Authentication } from './use-authentication.js';
+
+/** A request's authentication (./use-authentication.ts): its viewer, or why it has none. */
+export type Authentication = { ok: true; viewer: Viewer } | { ok: false; error: AppError };
 
 export interface EdgeServerContext {
   req: IncomingMessage;

@@ -13,7 +13,9 @@ import { CORS_OPTIONS } from '../cors.js';
 import type { EdgeCheck } from '../edge/index.js';
 import type { FilesRequestHandler } from '../files-route.js';
 import type { MetricsRoute } from '../metrics-route.js';
+import { drainLimitsOf } from '../refusal.js';
 import type { RestHandler } from '../rest/index.js';
+import type { Clock } from '../../timing/clock.js';
 import type { EdgePlugin } from './context.js';
 import { useAuthentication } from './use-authentication.js';
 import { useEdge, useNotFound } from './use-edge.js';
@@ -35,21 +37,35 @@ export interface EdgePluginDeps {
   metrics?: MetricsRoute | undefined;
   files?: FilesRequestHandler | null | undefined;
   rest: RestHandler;
+  /** Times the drain of refused bodies. Default: the system clock. */
+  clock?: Clock | undefined;
 }
 
-export function edgePlugins({ config, logger, authenticator, check, readiness, web, metrics, files, rest }: EdgePluginDeps): EdgePlugin[] {
+export function edgePlugins({
+  config,
+  logger,
+  authenticator,
+  check,
+  readiness,
+  web,
+  metrics,
+  files,
+  rest,
+  clock,
+}: EdgePluginDeps): EdgePlugin[] {
+  const limits = drainLimitsOf(config.uploads, clock);
   return [
     useAuthentication(authenticator),
-    useEdge(check, config, logger),
+    useEdge(check, limits, logger),
     useHealth(),
     useReadiness(readiness),
     ...(files ? [useFiles(files, logger)] : []),
     ...(metrics ? [useMetrics(metrics, logger)] : []),
     useRest(rest, logger),
     usePage(web, logger),
-    useNotFound(config, logger),
+    useNotFound(limits, logger),
     useCORS(CORS_OPTIONS),
     useGraphiQL(),
-    useUploads(config, logger),
+    useUploads(config, limits, logger),
   ];
 }

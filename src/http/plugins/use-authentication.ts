@@ -6,10 +6,11 @@
  */
 import { AppError } from '../../errors.js';
 import type { Viewer } from '../../auth/viewer.js';
+import type { Authentication } from './context.js';
 import type { Authenticator } from '../auth.js';
 import type { EdgePlugin } from './context.js';
 
-export type Authentication = { ok: true; viewer: Viewer } | { ok: false; error: AppError };
+export type { Authentication } from './context.js';
 
 export function authenticate(authenticator: Authenticator, authorization: unknown): Authentication {
   try {

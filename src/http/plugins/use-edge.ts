@@ -4,16 +4,11 @@
  * JSON 404 before Yoga would answer it. A refusal drains the rest of the body first (../refusal.ts).
  */
 import type { Logger } from 'pino';
-import type { Config } from '../../config.js';
 import { GRAPHQL_PATH, type EdgeCheck } from '../edge/index.js';
-import { maxRequestBytes } from '../multipart.js';
-import { refuse, REFUSED_BODY_LIMITS, type DrainLimits } from '../refusal.js';
+import { refuse, type DrainLimits } from '../refusal.js';
 import { nodeRoute, nodeStep, type EdgePlugin } from './context.js';
 
-export const drainLimitsOf = (config: Config): DrainLimits => ({ maxBytes: maxRequestBytes(config.uploads), ...REFUSED_BODY_LIMITS });
-
-export function useEdge(check: EdgeCheck, config: Config, logger: Logger): EdgePlugin {
-  const limits = drainLimitsOf(config);
+export function useEdge(check: EdgeCheck, limits: DrainLimits, logger: Logger): EdgePlugin {
   return nodeStep(async ({ req, res, path, authentication }) => {
     const refusal = await check(req, path, authentication);
     if (refusal) await refuse(req, res, refusal, limits, logger);
@@ -28,8 +23,7 @@ const NOT_FOUND = {
 } as const;
 
 /** After every route: a path that is not /graphql is nobody's. */
-export function useNotFound(config: Config, logger: Logger): EdgePlugin {
-  const limits = drainLimitsOf(config);
+export function useNotFound(limits: DrainLimits, logger: Logger): EdgePlugin {
   return nodeRoute(
     ({ path }) => path !== GRAPHQL_PATH,
     ({ req, res }) => refuse(req, res, NOT_FOUND, limits, logger),

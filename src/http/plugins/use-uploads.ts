@@ -7,12 +7,10 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import { ERROR_CODES } from '../../errors.js';
 import { isMultipart, parseMultipart, type MultipartOperations } from '../multipart.js';
-import { refuse } from '../refusal.js';
+import { refuse, type DrainLimits } from '../refusal.js';
 import { answered, nodeRequestOf, type EdgePlugin } from './context.js';
-import { drainLimitsOf } from './use-edge.js';
 
-export function useUploads(config: Config, logger: Logger): EdgePlugin {
-  const limits = drainLimitsOf(config);
+export function useUploads(config: Config, limits: DrainLimits, logger: Logger): EdgePlugin {
   return {
     async onRequest(payload) {
       const { req, res, authentication } = nodeRequestOf(payload.serverContext);

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
+import type { Clock } from '../../timing/clock.js';
 import type { JobService } from '../../jobs/service.js';
 import type { UploadSpooler } from '../../jobs/staged-file.js';
 import type { Authentication } from '../plugins/use-authentication.js';
@@ -25,6 +26,8 @@ export interface RestDeps {
   config: Config;
   logger: Logger;
   checkReplyUrl: (url: string) => Promise<void>;
+  /** Times the drain of refused bodies. Default: the system clock. */
+  clock?: Clock;
 }
 
 /** Serves one request under /v1, given its authentication (../plugins/use-authentication.ts). */

@@ -13,8 +13,8 @@ import { AppError } from '../../errors.js';
 import type { UploadSpooler } from '../../jobs/staged-file.js';
 import { viewerOf, type Authentication } from '../plugins/use-authentication.js';
 import { corsHeadersOf } from '../cors.js';
-import { maxRequestBytes } from '../multipart.js';
-import { refuse, REFUSED_BODY_LIMITS, type DrainLimits } from '../refusal.js';
+import { drainLimitsOf, refuse } from '../refusal.js';
+import type { Clock } from '../../timing/clock.js';
 import { sendJson } from '../respond.js';
 import { readBody } from './body.js';
 import { appErrorOf, errorReply, INTERNAL_ERROR_REPLY } from './errors.js';
@@ -24,6 +24,8 @@ export interface RouteServerDeps {
   spooler: UploadSpooler;
   config: Config;
   logger: Logger;
+  /** Times the drain of a refused body. */
+  clock?: Clock;
 }
 
 export function sendReply(req: IncomingMessage, res: ServerResponse, reply: RestReply): void {
@@ -42,8 +44,8 @@ function authorize(authentication: Authentication, route: RouteSpec): Viewer {
 
 const originOf = (config: Config, req: IncomingMessage) => config.publicUrl ?? `http://${req.headers.host ?? `localhost:${config.port}`}`;
 
-export function createRouteServer({ spooler, config, logger }: RouteServerDeps) {
-  const drainLimits: DrainLimits = { maxBytes: maxRequestBytes(config.uploads), ...REFUSED_BODY_LIMITS };
+export function createRouteServer({ spooler, config, logger, clock }: RouteServerDeps) {
+  const drainLimits = drainLimitsOf(config.uploads, clock);
 
   async function fail(req: IncomingMessage, res: ServerResponse, error: unknown, log: Logger): Promise<void> {
     const typed = appErrorOf(error);
