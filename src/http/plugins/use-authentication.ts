@@ -6,9 +6,8 @@
  */
 import { AppError } from '../../errors.js';
 import type { Viewer } from '../../auth/viewer.js';
-import type { Authentication } from './context.js';
 import type { Authenticator } from '../auth.js';
-import type { EdgePlugin } from './context.js';
+import type { Authentication, EdgePlugin } from './context.js';
 
 export type { Authentication } from './context.js';
 
