@@ -7,10 +7,10 @@
  * without ACCOUNT_ALERT_URL it is only logged.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { retryDelayMs, type BackoffPolicy } from '../timing/backoff.js';
+import { sleep, systemClock, type Clock } from '../timing/clock.js';
 import { attemptDelivery, systemResolveHost, type ResolveHost } from './delivery.js';
 import { createSigner } from './signing.js';
 import { createHostPolicy } from './ssrf-guard.js';
@@ -23,7 +23,8 @@ export interface AlertSenderDeps {
   resolveHost?: ResolveHost;
   transport?: Transport;
   backoff?: Partial<BackoffPolicy>;
-  now?: () => number;
+  /** Reads the time and runs each attempt's timeout and the waits between attempts. Default: the system clock. */
+  clock?: Clock;
   random?: () => number;
 }
 
@@ -38,7 +39,7 @@ const ALERT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 5 * 60_000, maxRetr
 
 export function createAlertSender(deps: AlertSenderDeps): AlertSender {
   const log = deps.logger.child({ module: 'account-alerts' });
-  const now = deps.now ?? Date.now;
+  const clock = deps.clock ?? systemClock;
   const random = deps.random ?? Math.random;
   const policy = createHostPolicy(deps.callbacks.allowHosts);
   const signer = createSigner(deps.callbacks.secret);
@@ -53,9 +54,9 @@ export function createAlertSender(deps: AlertSenderDeps): AlertSender {
 
   async function deliver(url: string, id: string, body: string, channel: string): Promise<void> {
     for (let attempt = 1; attempt <= deps.callbacks.maxAttempts; attempt++) {
-      const headers = { 'content-type': 'application/json', 'user-agent': 'picsi-graphql', ...signer.headers(id, now(), body) };
+      const headers = { 'content-type': 'application/json', 'user-agent': 'picsi-graphql', ...signer.headers(id, clock.now(), body) };
       const outcome = await attemptDelivery(
-        { url, body, headers, timeoutMs: deps.callbacks.timeoutMs, signal: shutdown.signal, now },
+        { url, body, headers, timeoutMs: deps.callbacks.timeoutMs, signal: shutdown.signal, clock },
         attemptDeps,
       );
       if (outcome.kind === 'delivered') return void log.info({ channel, alert: id, attempt }, 'account alert delivered');
@@ -65,7 +66,7 @@ export function createAlertSender(deps: AlertSenderDeps): AlertSender {
       if (attempt === deps.callbacks.maxAttempts) break;
       const delay = retryDelayMs(attempt, outcome.retryAfterMs, backoff, random);
       log.info({ channel, alert: id, error: outcome.error, retryInMs: delay }, 'account alert attempt failed: will retry');
-      await sleep(delay, undefined, { signal: shutdown.signal }).catch(() => undefined);
+      await sleep(clock, delay, shutdown.signal);
       if (shutdown.signal.aborted) return;
     }
     log.warn({ channel, alert: id }, `account alert not delivered after ${deps.callbacks.maxAttempts} attempts`);

@@ -6,6 +6,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { parseRetryAfter } from '../timing/backoff.js';
+import type { Clock } from '../timing/clock.js';
 import { urlHost, type HostPolicy } from './ssrf-guard.js';
 import type { Transport, TransportResponse } from './transport.js';
 
@@ -30,7 +31,8 @@ export interface AttemptRequest {
   timeoutMs: number;
   /** Aborted on shutdown. */
   signal: AbortSignal;
-  now: () => number;
+  /** Times the attempt (its timeout) and reads Retry-After dates against. */
+  clock: Clock;
 }
 
 export interface AttemptDeps {
@@ -53,7 +55,7 @@ export async function attemptDelivery(request: AttemptRequest, deps: AttemptDeps
   const host = urlHost(url);
 
   if (request.signal.aborted) return { kind: 'aborted' };
-  const timeout = AbortSignal.timeout(request.timeoutMs);
+  const timeout = request.clock.timeoutSignal(request.timeoutMs);
   const signal = AbortSignal.any([request.signal, timeout]);
   const ended = (error: unknown): AttemptOutcome => {
     if (request.signal.aborted) return { kind: 'aborted' };
@@ -87,7 +89,7 @@ export async function attemptDelivery(request: AttemptRequest, deps: AttemptDeps
   } catch (error) {
     return ended(error);
   }
-  return classify(response, request.now());
+  return classify(response, request.clock.now());
 }
 
 function classify(response: TransportResponse, nowMs: number): AttemptOutcome {

@@ -14,12 +14,14 @@ import { createWebAssets } from '../web/assets.js';
 import { createAuthenticator } from './auth.js';
 import { createMetricsRoute } from './metrics-route.js';
 import type { FilesRequestHandler } from './files-route.js';
-import { createHttpServer, type ReadinessCheck } from './server.js';
+import { createHttpServer } from './server.js';
+import { edgePlugins, type ReadinessCheck } from './plugins/index.js';
 import { attachWebSocketServer } from './websocket.js';
 import { createYogaApp } from './yoga.js';
 import { createRestHandler } from './rest/index.js';
 import { createEdge } from './edge/index.js';
 import type { Server } from 'node:http';
+import type { Clock } from '../timing/clock.js';
 
 export interface GraphQLServerDeps {
   config: Config;
@@ -33,6 +35,8 @@ export interface GraphQLServerDeps {
   metrics?: Registry;
   /** GET /files/… download links (src/http/files-route.ts), when the blob store needs them. */
   files?: FilesRequestHandler | null;
+  /** Times what the HTTP edge waits for (the drain of refused bodies). Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface RunningServer {
@@ -54,44 +58,40 @@ export async function startGraphQLServer({
   checkReplyUrl = async () => {},
   metrics,
   files = null,
+  clock,
 }: GraphQLServerDeps): Promise<RunningServer> {
   const authenticator = createAuthenticator(config.auth);
-  const edge = createEdge(config, authenticator, logger);
+  const edge = createEdge(config, logger);
   const spooler = createUploadSpooler({
     store: blobs,
     dir: config.uploads.dir,
     maxFileBytes: config.uploads.maxFileBytes,
     maxPixels: config.uploads.maxPixels,
   });
-  // Request files of processes that died mid-request (the spooler sweeps once at start; a process
-  // killed later is only seen by a sweep that runs again).
-  const spoolSweep = setInterval(
-    () => void sweepOrphans(config.uploads.dir ?? defaultSpoolRoot()).catch(() => undefined),
-    config.uploads.sweep.intervalMs,
-  ).unref();
+  const spoolSweep = sweepSpoolEvery(config);
   const yoga = createYogaApp({
     schema: buildSchema(),
     config,
     logger,
-    authenticator,
     context: { jobs, spooler, config, logger, checkReplyUrl },
-  });
-  const server = createHttpServer({
-    yoga,
-    authenticator,
-    config,
-    logger,
-    readiness: [{ name: 'jobs', check: () => jobs.ready() }, ...readiness],
-    web: createWebAssets({
-      authRequired: !config.auth.open,
-      maxFileBytes: config.uploads.maxFileBytes,
-      maxPixels: config.uploads.maxPixels,
+    edge: edgePlugins({
+      config,
+      logger,
+      authenticator,
+      check: edge.check,
+      readiness: [{ name: 'jobs', check: () => jobs.ready() }, ...readiness],
+      web: createWebAssets({
+        authRequired: !config.auth.open,
+        maxFileBytes: config.uploads.maxFileBytes,
+        maxPixels: config.uploads.maxPixels,
+      }),
+      metrics: metrics && createMetricsRoute({ registry: metrics, metricsToken: config.metrics.token }),
+      files,
+      clock,
+      rest: createRestHandler({ jobs, spooler, config, logger, checkReplyUrl, ...(clock ? { clock } : {}) }),
     }),
-    ...(metrics ? { metrics: createMetricsRoute({ registry: metrics, authenticator, metricsToken: config.metrics.token }) } : {}),
-    files,
-    rest: createRestHandler({ jobs, spooler, authenticator, config, logger, checkReplyUrl }),
-    edge: edge.check,
   });
+  const server = createHttpServer(yoga, logger);
   const ws = attachWebSocketServer(server, {
     yoga,
     authenticator,
@@ -125,6 +125,17 @@ export async function startGraphQLServer({
         await edge.close();
       })()),
   };
+}
+
+/**
+ * Request files of processes that died mid-request (the spooler sweeps once at start; a process
+ * killed later is only seen by a sweep that runs again).
+ */
+function sweepSpoolEvery(config: Config): NodeJS.Timeout {
+  return setInterval(
+    () => void sweepOrphans(config.uploads.dir ?? defaultSpoolRoot()).catch(() => undefined),
+    config.uploads.sweep.intervalMs,
+  ).unref();
 }
 
 async function listen(server: Server, { port, host }: Pick<Config, 'port' | 'host'>): Promise<number> {

@@ -7,30 +7,26 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { ERROR_CODES } from '../errors.js';
-import type { Authenticator } from './auth.js';
+import type { Authentication } from './plugins/use-authentication.js';
 
-export type MetricsRoute = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+/** Serves one request, given its authentication (./plugins/use-authentication.ts). */
+export type MetricsRoute = (req: IncomingMessage, res: ServerResponse, authentication: Authentication) => Promise<void>;
 
 export interface MetricsRouteDeps {
   registry: Registry;
-  authenticator: Authenticator;
   metricsToken: string | null;
 }
 
-export function createMetricsRoute({ registry, authenticator, metricsToken }: MetricsRouteDeps): MetricsRoute {
+export function createMetricsRoute({ registry, metricsToken }: MetricsRouteDeps): MetricsRoute {
   const isMetricsToken = metricsToken === null ? () => false : sameSecretAs(metricsToken);
-  const allowed = (authorization: string | undefined): boolean => {
+  const allowed = (authorization: string | undefined, authentication: Authentication): boolean => {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
     if (token !== undefined && isMetricsToken(token)) return true;
-    try {
-      return authenticator.authenticate(authorization).role === 'admin';
-    } catch {
-      return false;
-    }
+    return authentication.ok && authentication.viewer.role === 'admin';
   };
 
-  return async (req, res) => {
-    if (!allowed(req.headers.authorization)) {
+  return async (req, res, authentication) => {
+    if (!allowed(req.headers.authorization, authentication)) {
       res.writeHead(ERROR_CODES.UNAUTHENTICATED.httpStatus, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' });
       res.end('Unauthorized: /metrics needs an admin token or METRICS_TOKEN\n');
       return;

@@ -8,8 +8,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import type { ErrorCode } from '../errors.js';
+import { systemClock, type Clock } from '../timing/clock.js';
 import { logClientError } from './error-log.js';
+import { maxRequestBytes } from './multipart.js';
 import { errorBody, sendJson } from './respond.js';
 
 export interface Refusal {
@@ -30,10 +33,19 @@ export interface DrainLimits {
   deadlineMs: number;
   /** A pause in the body this long ends the wait: the client is not writing. */
   idleMs: number;
+  /** Runs the deadline and the pause's timer. */
+  clock: Clock;
 }
 
 /** How long a refused upload may take to finish sending its body, and pause, before the answer. */
 export const REFUSED_BODY_LIMITS = { deadlineMs: 5000, idleMs: 1000 } as const;
+
+/** The drain limits for a server with these upload limits: at most the largest body an upload may have. */
+export const drainLimitsOf = (uploads: Config['uploads'], clock: Clock = systemClock): DrainLimits => ({
+  maxBytes: maxRequestBytes(uploads),
+  ...REFUSED_BODY_LIMITS,
+  clock,
+});
 
 export async function refuse(
   req: IncomingMessage,
@@ -51,14 +63,14 @@ export async function refuse(
 }
 
 /** Resolves true once the whole body was read, false when a limit was hit or the client went away. */
-function discardBody(req: IncomingMessage, { maxBytes, deadlineMs, idleMs }: DrainLimits): Promise<boolean> {
+function discardBody(req: IncomingMessage, { maxBytes, deadlineMs, idleMs, clock }: DrainLimits): Promise<boolean> {
   if (req.readableEnded) return Promise.resolve(true);
   if (req.destroyed) return Promise.resolve(false);
   return new Promise((resolve) => {
     let read = 0;
     const settle = (drained: boolean) => {
-      clearTimeout(timer);
-      clearTimeout(idle);
+      clock.clearTimeout(timer);
+      clock.clearTimeout(idle);
       req.off('data', onData).off('end', onEnd).off('close', onClose).off('error', onClose);
       if (!drained) req.pause();
       resolve(drained);
@@ -66,12 +78,13 @@ function discardBody(req: IncomingMessage, { maxBytes, deadlineMs, idleMs }: Dra
     const onData = (chunk: Buffer) => {
       read += chunk.length;
       if (read > maxBytes) return settle(false);
-      idle.refresh();
+      clock.clearTimeout(idle);
+      idle = clock.setTimeout(() => settle(false), idleMs);
     };
     const onEnd = () => settle(true);
     const onClose = () => settle(req.readableEnded);
-    const timer = setTimeout(() => settle(false), deadlineMs);
-    const idle = setTimeout(() => settle(false), idleMs);
+    const timer = clock.setTimeout(() => settle(false), deadlineMs);
+    let idle = clock.setTimeout(() => settle(false), idleMs);
     req.on('data', onData).on('end', onEnd).on('close', onClose).on('error', onClose);
     req.unpipe();
     req.resume();

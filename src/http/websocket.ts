@@ -24,7 +24,6 @@ import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type VerifyClientCallbackAsync, type WebSocket } from 'ws';
-import { AppError } from '../errors.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { AuthFailure, Authenticator } from './auth.js';
 import { openModeBrowserRefusal, OPEN_MODE_HINT } from './edge/browser-origin.js';
@@ -32,6 +31,7 @@ import { GRAPHQL_PATH } from './edge/index.js';
 import type { RequestRateLimiter } from './edge/rate-limit.js';
 import type { SocketLimits } from './edge/socket-limits.js';
 import { logClientError } from './error-log.js';
+import { authenticate } from './plugins/use-authentication.js';
 import type { YogaApp } from './yoga.js';
 
 /** Operations one socket may run at once: a subscription flood from one client is refused. */
@@ -101,25 +101,25 @@ function trackSockets(wss: WebSocketServer, limits: SocketLimits): void {
   });
 }
 
-/** onConnect: the token from connectionParams, then the token's socket count. */
+/** onConnect: the token from connectionParams (the same `authenticate` as every HTTP request), then the token's socket count. */
 function authenticateSocket(deps: WebSocketDeps, ctx: SocketContext): boolean {
   const params = ctx.connectionParams ?? {};
-  try {
-    const viewer = deps.authenticator.authenticate(params['authorization'] ?? params['Authorization']);
-    ctx.extra.viewer = viewer;
-    const refused = deps.limits?.authenticated(ctx.extra.socket, viewer.owner, () => Object.keys(ctx.subscriptions).length);
-    if (!refused) return true;
-    logClientError(deps.logger, { code: 'RATE_LIMITED', message: `websocket refused: ${refused}`, close: CLOSE_TRY_AGAIN_LATER });
-    ctx.extra.socket.close(CLOSE_TRY_AGAIN_LATER, refused);
-    return false;
-  } catch (error) {
-    const reason = (error instanceof AppError ? error.extensions['reason'] : undefined) as AuthFailure | undefined;
+  const authentication = authenticate(deps.authenticator, params['authorization'] ?? params['Authorization']);
+  if (!authentication.ok) {
+    const reason = authentication.error.extensions['reason'] as AuthFailure | undefined;
     // Closed here with the reason; graphql-ws's own close (4403 "Forbidden") then finds it closing.
     const close = { code: reason === 'missing token' ? 4401 : 4403, reason: reason ?? 'unknown token' };
     logClientError(deps.logger, { code: 'UNAUTHENTICATED', message: `websocket refused: ${close.reason}`, close: close.code });
     ctx.extra.socket.close(close.code, close.reason);
     return false;
   }
+  const viewer = authentication.viewer;
+  ctx.extra.viewer = viewer;
+  const refused = deps.limits?.authenticated(ctx.extra.socket, viewer.owner, () => Object.keys(ctx.subscriptions).length);
+  if (!refused) return true;
+  logClientError(deps.logger, { code: 'RATE_LIMITED', message: `websocket refused: ${refused}`, close: CLOSE_TRY_AGAIN_LATER });
+  ctx.extra.socket.close(CLOSE_TRY_AGAIN_LATER, refused);
+  return false;
 }
 
 /** Why an operation may not start: too many on the socket or for the token, or the token's request rate. */

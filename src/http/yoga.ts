@@ -1,38 +1,29 @@
 /**
- * Yoga for this server: the schema, auth context, error masking, graphql-armor limits, the offline
- * GraphiQL (its assets come from @graphql-yoga/render-graphiql, not a CDN) and the shared CORS policy.
+ * Yoga for this server: the HTTP edge's plugins (./plugins: authentication, the edge's checks, every
+ * route, CORS, GraphiQL, uploads), then the GraphQL context, error masking and graphql-armor limits.
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLError, GraphQLSchema, ValidationContext } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
 import type { GraphQLContext } from '../schema/context.js';
-import type { Viewer } from '../auth/viewer.js';
-import type { Authenticator } from './auth.js';
-import { CORS_OPTIONS } from './cors.js';
+import type { EdgePlugin, EdgeServerContext } from './plugins/index.js';
 import { yogaLogger } from './error-log.js';
 import { createMaskError, httpStatusOf, toGraphQLError, useInputErrorCodes } from './errors.js';
 import { maxRequestBytes } from './multipart.js';
 import { pageSizeErrorIn } from './page-size.js';
 import { useGetParamsCheck } from './get-params.js';
 
-/** What the Node server hands to Yoga with each request. */
-export interface ServerContext {
-  /** Set on the websocket path, where graphql-ws authenticated the connection. */
-  viewer?: Viewer;
-}
-
-export type YogaApp = YogaServerInstance<ServerContext, GraphQLContext>;
+export type YogaApp = YogaServerInstance<EdgeServerContext, GraphQLContext>;
 
 export interface YogaDeps {
   schema: GraphQLSchema;
   config: Config;
   logger: Logger;
-  authenticator: Authenticator;
   context: Omit<GraphQLContext, 'viewer'>;
+  /** The HTTP edge (./plugins), before Yoga's own handling of /graphql. */
+  edge: EdgePlugin[];
 }
 
 /**
@@ -53,45 +44,31 @@ const costLimitRejection = {
   ],
 };
 
-const GRAPHIQL_DEFAULT_QUERY = `# picsi-graphql. With API_TOKENS set, open the Headers tab below and enter
-#   { "Authorization": "Bearer <your API token>" }
-# Queries and subscriptions (sent over SSE) both use it.
-query RecentJobs {
-  jobs(first: 10) { edges { node { id status created attachments { url } } } }
-}
-`;
-
-/** The page is 9 MB (GraphiQL with its workers inlined): rendered once. */
-const offlineGraphiQL = () => {
-  let page: string | undefined;
-  return (options: Parameters<typeof renderGraphiQL>[0]) => (page ??= renderGraphiQL(options));
-};
-
-export function createYogaApp({ schema, config, logger, authenticator, context }: YogaDeps): YogaApp {
+export function createYogaApp({ schema, config, logger, context, edge }: YogaDeps): YogaApp {
   const development = config.env === 'development';
-  return createYoga<ServerContext, GraphQLContext>({
+  return createYoga<EdgeServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     // Multipart bodies were already bounded file by file by graphql-upload-ts; Yoga's own 25 MB
     // default would refuse two legitimate 20 MB images.
     maxRequestBodySize: maxRequestBytes(config.uploads),
     landingPage: false,
-    cors: CORS_OPTIONS,
+    // Yoga's built-in CORS, GraphiQL and health check run before every user plugin, so before the
+    // edge's checks: the edge serves all three itself (./plugins). The health check cannot be
+    // switched off, only moved: no request URL ends with a space.
+    cors: false,
+    graphiql: false,
+    healthCheckEndpoint: ' ',
     logging: yogaLogger(logger.child({ component: 'graphql' })),
-    // Subscriptions over SSE (a POST with Accept: text/event-stream) carry the Headers tab's
-    // Authorization like queries do; GraphiQL's graphql-ws transport sent no token in connection_init.
-    graphiql: { title: 'picsi-graphql', subscriptionsProtocol: 'SSE', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
-    renderGraphiQL: offlineGraphiQL(),
     maskedErrors: { maskError: createMaskError() },
-    context: ({ request, viewer }: ServerContext & { request?: Request }) => {
-      try {
-        return { ...context, viewer: viewer ?? authenticator.authenticate(request?.headers.get('authorization') ?? undefined) };
-      } catch (error) {
-        if (error instanceof AppError) throw toGraphQLError(error, httpStatusOf(error));
-        throw error;
-      }
+    context: ({ authentication, viewer }: EdgeServerContext) => {
+      if (viewer) return { ...context, viewer };
+      if (!authentication) throw new Error('a request reached GraphQL without useAuthentication');
+      if (!authentication.ok) throw toGraphQLError(authentication.error, httpStatusOf(authentication.error));
+      return { ...context, viewer: authentication.viewer };
     },
     plugins: [
+      ...edge,
       useGetParamsCheck(),
       useInputErrorCodes(),
       EnvelopArmorPlugin({

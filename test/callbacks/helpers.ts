@@ -17,6 +17,7 @@ import { createRedisStore } from '../../src/callbacks/redis-store.js';
 import { callbackUrlOf, createMemoryStore, type CallbackStore } from '../../src/callbacks/store.js';
 import { executorKeys } from '../../src/executor/keys.js';
 import { isTerminal, type CallbackState, type Job } from '../../src/jobs/model.js';
+import { systemClock, type Clock } from '../../src/timing/clock.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';
 
 export interface ReceivedRequest {
@@ -209,6 +210,9 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
   }
 }
 
+/** The system clock's timers with another time: a dispatcher that reads `now()` as its time (as if it ran later). */
+export const clockReading = (now: () => number): Clock => ({ ...systemClock, now });
+
 export type HarnessOptions = Partial<Omit<CallbackDispatcherDeps, 'config' | 'store'>> & {
   config?: Partial<Config['callbacks']>;
   /** The in-process store (no Redis) instead of this test's Redis prefix. */
@@ -274,7 +278,7 @@ export async function harness(base: { config?: Partial<Config['callbacks']> } = 
     config,
     dispatcher(options: HarnessOptions = {}): TestInstance {
       const { inMemory, ...rest } = options;
-      const now = options.now ?? Date.now;
+      const now = () => (options.clock ?? systemClock).now();
       const seen = observed(
         inMemory ? createMemoryStore({ doneTtlMs: DONE_TTL_MS, now }) : createRedisStore(redis, { prefix, doneTtlMs: DONE_TTL_MS, now }),
       );

@@ -1,6 +1,7 @@
 /** Several instances and restarts on one real Redis: exactly one delivery task per job, nothing lost. */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { captureLogger, harness, sampleJob, waitFor, type Harness, type ReceivedRequest } from './helpers.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createManualClock } from '../../src/timing/clock.js';
+import { captureLogger, clockReading, harness, sampleJob, waitFor, type Harness, type ReceivedRequest } from './helpers.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -25,7 +26,7 @@ describe('restarts', () => {
     await first.close();
 
     // A new process: it never saw onTerminal; it finds the retry in Redis once it is due.
-    const restarted = h.dispatcher({ now: () => Date.now() + 61_000 });
+    const restarted = h.dispatcher({ clock: clockReading(() => Date.now() + 61_000) });
     restarted.start();
     await waitFor(() => h.jobs.callback(job.id)?.status === 'DELIVERED', 5_000, 'delivery after the restart');
     await restarted.settled(job.id);
@@ -57,21 +58,18 @@ describe('restarts', () => {
 
   it('a task created before start() (or while no instance runs) is delivered once one starts', async () => {
     const receiver = await h.receiver();
-    const idle = h.dispatcher();
+    // A while passes before start(): the dispatcher's clock is driven, so it passes at once.
+    const clock = createManualClock(Date.now());
+    const idle = h.dispatcher({ clock });
     const job = h.jobs.add(sampleJob({ replyUrl: receiver.url }));
-    // A while passes before start(): the dispatcher's timers are faked, so it passes at once.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      await idle.onTerminal(job);
-      await vi.advanceTimersByTimeAsync(10_000);
-      expect(vi.getTimerCount()).toBe(0);
-    } finally {
-      vi.useRealTimers();
-    }
+    await idle.onTerminal(job);
+    await clock.advance(10_000);
+    expect(clock.pending()).toBe(0);
     expect(idle.looks()).toBe(0);
     expect(receiver.requests).toHaveLength(0);
     expect(h.jobs.callback(job.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
     idle.start();
+    await clock.advance(0);
     await waitFor(() => h.jobs.callback(job.id)?.status === 'DELIVERED', 5_000, 'delivery');
   });
 
@@ -88,7 +86,7 @@ describe('restarts', () => {
     expect(lease).toBeGreaterThan(Date.now() + 9_000);
 
     // Another instance, its clock past the lease (as if 11 s later).
-    const survivor = h.dispatcher({ now: () => Date.now() + 11_500 });
+    const survivor = h.dispatcher({ clock: clockReading(() => Date.now() + 11_500) });
     survivor.start();
     await waitFor(() => h.jobs.callback(job.id)?.status === 'DELIVERED', 5_000, 'the retry by the survivor');
     expect(h.jobs.callback(job.id)).toMatchObject({ attempts: 2 });

@@ -10,7 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import { AppError, ERROR_CODES, type ErrorCode } from '../../errors.js';
-import type { Authenticator } from '../auth.js';
+import type { Authentication } from '../plugins/use-authentication.js';
 import type { Refusal } from '../refusal.js';
 import { errorReply, routingReply } from '../rest/errors.js';
 import { isRestPath } from '../rest/index.js';
@@ -24,23 +24,18 @@ export const GRAPHQL_PATH = '/graphql';
 
 export interface EdgeDeps {
   open: boolean;
-  authenticator: Authenticator;
   limiter: RequestRateLimiter | null;
 }
 
-export type EdgeCheck = (req: IncomingMessage, path: string) => Promise<Refusal | null>;
+export type EdgeCheck = (req: IncomingMessage, path: string, authentication: Authentication) => Promise<Refusal | null>;
 
 /** The rate limit's key: the token's owner id, or the address for a request without a valid token. */
-export function rateKeyOf(authenticator: Authenticator, authorization: unknown, address: string | undefined): string {
-  try {
-    return `token:${authenticator.authenticate(authorization).owner}`;
-  } catch {
-    return `address:${address ?? 'unknown'}`;
-  }
+export function rateKeyOf(authentication: Authentication, address: string | undefined): string {
+  return authentication.ok ? `token:${authentication.viewer.owner}` : `address:${address ?? 'unknown'}`;
 }
 
-export function createEdgeCheck({ open, authenticator, limiter }: EdgeDeps): EdgeCheck {
-  return async (req, path) => {
+export function createEdgeCheck({ open, limiter }: EdgeDeps): EdgeCheck {
+  return async (req, path, authentication) => {
     const api = path === GRAPHQL_PATH ? 'graphql' : isRestPath(path) ? 'rest' : null;
     if (!isCanonicalPath(path)) return refusal(api, 'NOT_FOUND', 404, `Not found: ${path.slice(0, 100)}`);
     if (open) {
@@ -52,7 +47,7 @@ export function createEdgeCheck({ open, authenticator, limiter }: EdgeDeps): Edg
     }
     // A CORS preflight is not a request of its own: the request it precedes is counted.
     if (api && limiter && req.method !== 'OPTIONS') {
-      const wait = await limiter.consume(rateKeyOf(authenticator, req.headers.authorization, req.socket.remoteAddress));
+      const wait = await limiter.consume(rateKeyOf(authentication, req.socket.remoteAddress));
       if (wait !== null)
         return refusal(api, 'RATE_LIMITED', 429, `Too many requests for this token: retry in ${wait} s`, { retryAfter: wait });
     }
@@ -90,11 +85,11 @@ export interface Edge {
   close(): Promise<void>;
 }
 
-export function createEdge(config: Config, authenticator: Authenticator, logger: Logger): Edge {
+export function createEdge(config: Config, logger: Logger): Edge {
   const open = config.auth.open;
   const limiter = open ? null : createRequestRateLimiter(config, logger.child({ component: 'ratelimit' }));
   return {
-    check: createEdgeCheck({ open, authenticator, limiter }),
+    check: createEdgeCheck({ open, limiter }),
     open,
     limiter,
     socketLimits: open ? null : createSocketLimits(config.limits.websocket),

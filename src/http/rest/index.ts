@@ -1,15 +1,16 @@
 /**
  * The hosted InsightFaceSwap REST API's contract under /v1/ (paths, fields and error texts of the
  * service this project replaces), served beside GraphQL from the same job service. Every request
- * whose path is /v1 or under it reaches this handler (../server.ts), after the server's own checks.
+ * whose path is /v1 or under it reaches this handler (../plugins/use-routes.ts), after the edge's checks.
  * Also served here: the OpenAPI document (/v1/openapi.json) and its reference page (/v1/docs).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
+import type { Clock } from '../../timing/clock.js';
 import type { JobService } from '../../jobs/service.js';
 import type { UploadSpooler } from '../../jobs/staged-file.js';
-import type { Authenticator } from '../auth.js';
+import type { Authentication } from '../plugins/use-authentication.js';
 import { corsHeadersOf } from '../cors.js';
 import { sendAsset, sendJson } from '../respond.js';
 import { routingReply } from './errors.js';
@@ -22,13 +23,15 @@ import { createRouteServer, sendReply } from './serve.js';
 export interface RestDeps {
   jobs: JobService;
   spooler: UploadSpooler;
-  authenticator: Authenticator;
   config: Config;
   logger: Logger;
   checkReplyUrl: (url: string) => Promise<void>;
+  /** Times the drain of refused bodies. Default: the system clock. */
+  clock?: Clock;
 }
 
-export type RestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+/** Serves one request under /v1, given its authentication (../plugins/use-authentication.ts). */
+export type RestHandler = (req: IncomingMessage, res: ServerResponse, authentication: Authentication) => Promise<void>;
 
 export const REST_PATH_PREFIX = '/v1';
 
@@ -44,7 +47,7 @@ export function createRestHandler(deps: RestDeps): RestHandler {
   const reference = createReferencePage();
   let document: OpenApiDocument | undefined;
 
-  return async (req, res) => {
+  return async (req, res, authentication) => {
     const method = req.method ?? 'GET';
     const path = new URL(req.url ?? '/', 'http://rest.invalid').pathname;
     // A browser's CORS preflight (fetch with an Authorization header): the shared CORS headers.
@@ -54,7 +57,7 @@ export function createRestHandler(deps: RestDeps): RestHandler {
     const asset = read ? reference.find(path) : undefined;
     if (asset) return sendAsset(req, res, asset);
     const found = match(method, path);
-    if (found.kind === 'route') return serveRoute(req, res, found.route, found.params);
+    if (found.kind === 'route') return serveRoute(req, res, found.route, found.params, authentication);
     if (found.kind === 'wrong-method') {
       const allow = found.allowed.join(', ');
       return sendReply(req, res, routingReply(405, `Method ${method} is not allowed on ${path}; allowed: ${allow}`, { allow }));

@@ -11,20 +11,21 @@ import type { Viewer } from '../../auth/viewer.js';
 import type { Config } from '../../config.js';
 import { AppError } from '../../errors.js';
 import type { UploadSpooler } from '../../jobs/staged-file.js';
-import type { Authenticator } from '../auth.js';
+import { viewerOf, type Authentication } from '../plugins/use-authentication.js';
 import { corsHeadersOf } from '../cors.js';
-import { maxRequestBytes } from '../multipart.js';
-import { refuse, REFUSED_BODY_LIMITS, type DrainLimits } from '../refusal.js';
+import { drainLimitsOf, refuse } from '../refusal.js';
+import type { Clock } from '../../timing/clock.js';
 import { sendJson } from '../respond.js';
 import { readBody } from './body.js';
 import { appErrorOf, errorReply, INTERNAL_ERROR_REPLY } from './errors.js';
 import type { RestReply, RestRequest, RouteSpec } from './route.js';
 
 export interface RouteServerDeps {
-  authenticator: Authenticator;
   spooler: UploadSpooler;
   config: Config;
   logger: Logger;
+  /** Times the drain of a refused body. */
+  clock?: Clock;
 }
 
 export function sendReply(req: IncomingMessage, res: ServerResponse, reply: RestReply): void {
@@ -34,8 +35,8 @@ export function sendReply(req: IncomingMessage, res: ServerResponse, reply: Rest
   res.end();
 }
 
-function authorize(authenticator: Authenticator, req: IncomingMessage, route: RouteSpec): Viewer {
-  const viewer = authenticator.authenticate(req.headers.authorization);
+function authorize(authentication: Authentication, route: RouteSpec): Viewer {
+  const viewer = viewerOf(authentication);
   if (route.access === 'admin' && viewer.role !== 'admin')
     throw new AppError('FORBIDDEN', 'Forbidden: account endpoints need an admin token (ADMIN_TOKENS)');
   return viewer;
@@ -43,8 +44,8 @@ function authorize(authenticator: Authenticator, req: IncomingMessage, route: Ro
 
 const originOf = (config: Config, req: IncomingMessage) => config.publicUrl ?? `http://${req.headers.host ?? `localhost:${config.port}`}`;
 
-export function createRouteServer({ authenticator, spooler, config, logger }: RouteServerDeps) {
-  const drainLimits: DrainLimits = { maxBytes: maxRequestBytes(config.uploads), ...REFUSED_BODY_LIMITS };
+export function createRouteServer({ spooler, config, logger, clock }: RouteServerDeps) {
+  const drainLimits = drainLimitsOf(config.uploads, clock);
 
   async function fail(req: IncomingMessage, res: ServerResponse, error: unknown, log: Logger): Promise<void> {
     const typed = appErrorOf(error);
@@ -57,12 +58,18 @@ export function createRouteServer({ authenticator, spooler, config, logger }: Ro
     await refuse(req, res, { ...refusal, ...(reply.headers ? { headers: reply.headers } : {}) }, drainLimits, log);
   }
 
-  return async (req: IncomingMessage, res: ServerResponse, route: RouteSpec, params: Record<string, string>): Promise<void> => {
+  return async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: RouteSpec,
+    params: Record<string, string>,
+    authentication: Authentication,
+  ): Promise<void> => {
     const log = logger.child({ method: route.method, route: route.path });
     const gone = new AbortController();
     res.once('close', () => gone.abort());
     try {
-      const viewer = authorize(authenticator, req, route);
+      const viewer = authorize(authentication, route);
       const body = await readBody(req, {
         fileFields: route.body?.files?.map((f) => f.name) ?? [],
         spooler,
