@@ -35,28 +35,32 @@ const legacyDemo = (channel: string) => ({
   },
 });
 
-it('keeps one demo account across three restarts, and every new job completes', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'picsi-demo-'));
-  mkdirSync(join(dataDir, 'jobs'));
-  writeFileSync(
-    join(dataDir, 'jobs', 'journal.jsonl'),
-    ['1200000000000000010', '1200000000000000011'].map((c) => `${JSON.stringify(legacyDemo(c))}\n`).join(''),
-  );
-  const env = { DATA_DIR: dataDir, SIMULATOR_BOT_DELAY_MS: '0', SHUTDOWN_TIMEOUT_MS: '500' };
-  const png = await makePng(24, 24);
-  for (let start = 0; start < 4; start++) {
-    const server = await startServerProcess(env);
-    servers.push(server);
-    expect(server.logs.join('\n')).toContain('account pacing is OFF for 1 account(s)');
-    const listed = await accounts(server.url);
-    expect(listed.map((a) => [a.channel, a.managed, a.health.state])).toEqual([[DEMO_ACCOUNT.channelId, 'CONFIG', 'ACTIVE']]);
-    expect(listed[0]!.pacing).toMatchObject({ minGapMs: 0, jitterMs: 0 });
-    expect(await runPicsi(server.url, png)).toMatchObject({ status: 'COMPLETED', channel: DEMO_ACCOUNT.channelId });
-    const listIds = await postJson<{ listIds: { status: string; code: string | null } }>(
-      server.url,
-      'mutation { listIds(wait: true) { status code } }',
+it(
+  'keeps one demo account across three restarts, and every new job completes',
+  async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'picsi-demo-'));
+    mkdirSync(join(dataDir, 'jobs'));
+    writeFileSync(
+      join(dataDir, 'jobs', 'journal.jsonl'),
+      ['1200000000000000010', '1200000000000000011'].map((c) => `${JSON.stringify(legacyDemo(c))}\n`).join(''),
     );
-    expect(listIds.body.data?.listIds).toEqual({ status: 'COMPLETED', code: null });
-    await server.kill('SIGTERM');
-  }
-}, PROCESS_STARTS_TIMEOUT_MS);
+    const env = { DATA_DIR: dataDir, SIMULATOR_BOT_DELAY_MS: '0', SHUTDOWN_TIMEOUT_MS: '500' };
+    const png = await makePng(24, 24);
+    for (let start = 0; start < 4; start++) {
+      const server = await startServerProcess(env);
+      servers.push(server);
+      expect(server.logs.join('\n')).toContain('account pacing is OFF for 1 account(s)');
+      const listed = await accounts(server.url);
+      expect(listed.map((a) => [a.channel, a.managed, a.health.state])).toEqual([[DEMO_ACCOUNT.channelId, 'CONFIG', 'ACTIVE']]);
+      expect(listed[0]!.pacing).toMatchObject({ minGapMs: 0, jitterMs: 0 });
+      expect(await runPicsi(server.url, png)).toMatchObject({ status: 'COMPLETED', channel: DEMO_ACCOUNT.channelId });
+      const listIds = await postJson<{ listIds: { status: string; code: string | null } }>(
+        server.url,
+        'mutation { listIds(wait: true) { status code } }',
+      );
+      expect(listIds.body.data?.listIds).toEqual({ status: 'COMPLETED', code: null });
+      await server.kill('SIGTERM');
+    }
+  },
+  PROCESS_STARTS_TIMEOUT_MS,
+);

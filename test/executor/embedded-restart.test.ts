@@ -60,26 +60,30 @@ const getJob = async (server: ServerProcess, id: string) =>
   ).body.data?.job ?? null;
 
 describe('embedded store across a restart', () => {
-  it('finished jobs are still there after a SIGKILL and a restart on the same DATA_DIR', async () => {
-    const first = await start();
-    const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await submit(first)).body.data!.picsi.id);
-    const finished: Stored[] = [];
-    for (const id of ids) {
-      await vi.waitFor(async () => expect((await getJob(first, id))?.status).toBe('COMPLETED'), { timeout: 20_000, interval: 50 });
-      finished.push((await getJob(first, id))!);
-    }
+  it(
+    'finished jobs are still there after a SIGKILL and a restart on the same DATA_DIR',
+    async () => {
+      const first = await start();
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await submit(first)).body.data!.picsi.id);
+      const finished: Stored[] = [];
+      for (const id of ids) {
+        await vi.waitFor(async () => expect((await getJob(first, id))?.status).toBe('COMPLETED'), { timeout: 20_000, interval: 50 });
+        finished.push((await getJob(first, id))!);
+      }
 
-    await expect(start()).rejects.toThrow(/uses the data directory .*only one instance may run on it without REDIS_URL/);
+      await expect(start()).rejects.toThrow(/uses the data directory .*only one instance may run on it without REDIS_URL/);
 
-    await first.kill('SIGKILL');
-    const second = await start();
-    for (const job of finished) expect(await getJob(second, job.id)).toEqual(job);
-    const listed = await postJson<{ jobs: { edges: { node: { id: string } }[] } }>(
-      second.url,
-      'query { jobs(first: 10) { edges { node { id } } } }',
-      {},
-    );
-    expect(listed.body.data!.jobs.edges.map((e) => e.node.id)).toEqual([...ids].reverse());
-  }, PROCESS_STARTS_TIMEOUT_MS);
+      await first.kill('SIGKILL');
+      const second = await start();
+      for (const job of finished) expect(await getJob(second, job.id)).toEqual(job);
+      const listed = await postJson<{ jobs: { edges: { node: { id: string } }[] } }>(
+        second.url,
+        'query { jobs(first: 10) { edges { node { id } } } }',
+        {},
+      );
+      expect(listed.body.data!.jobs.edges.map((e) => e.node.id)).toEqual([...ids].reverse());
+    },
+    PROCESS_STARTS_TIMEOUT_MS,
+  );
 });
