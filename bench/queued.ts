@@ -1,9 +1,9 @@
-/** A queued burst on N channels (P2, P3): submits all jobs at once and waits until the simulator completed them all. */
+/** A queued burst on N channels (P2, P3, P10): submits all jobs at once and waits until the simulator completed them all. */
 import { performance } from 'node:perf_hooks';
 import { DiscordSimulator, type InteractionLogEntry } from '../src/simulator/index.js';
 import { makePng } from '../test/helpers/images.js';
 import { startStack } from '../test/helpers/stack.js';
-import { benchEnv, cleanupRedis, jobStatus, newPrefix, sleep, submit } from './common.js';
+import { benchEnv, cleanupRedis, jobStatus, newPrefix, sleep, submit, TERMINAL, type PicsiFiles } from './common.js';
 
 export interface BurstResult {
   t0: number;
@@ -15,13 +15,26 @@ export interface BurstResult {
   attachmentPosts: number[][];
 }
 
-export async function queuedBurst(id: string, channels: number, botDelayMs: number, jobs: number): Promise<BurstResult> {
+export interface BurstOptions {
+  /** The images of every job (default: 32×32 and 48×48 PNGs). */
+  files?: PicsiFiles;
+  /** The simulator's link (SIMULATOR_LINK_MBPS; default none). */
+  linkMbps?: number;
+}
+
+export async function queuedBurst(
+  id: string,
+  channels: number,
+  botDelayMs: number,
+  jobs: number,
+  options: BurstOptions = {},
+): Promise<BurstResult> {
   const prefix = newPrefix(id);
-  const simulator = await DiscordSimulator.start({ botDelayMs: 0 });
+  const simulator = await DiscordSimulator.start({ botDelayMs: 0, linkMbps: options.linkMbps ?? 0 });
   const accounts = Array.from({ length: channels }, () => simulator.createAccount({ credits: 1_000_000 }));
   const stack = await startStack({ env: benchEnv(prefix), simulator, accounts });
   try {
-    const files = { source: await makePng(32, 32), target: await makePng(48, 48) };
+    const files = options.files ?? { source: await makePng(32, 32), target: await makePng(48, 48) };
     // warm-up: one job per channel at delay 0, then the measured burst
     await Promise.all(accounts.map((a) => submit(stack.url, files, { channel: a.channelId, wait: true })));
     await sleep(100);
@@ -50,11 +63,16 @@ export async function queuedBurst(id: string, channels: number, botDelayMs: numb
         .map((q) => q.at),
     );
     const lastEndedAt = Math.max(...logs.flat().map((e) => e.endedAt!));
-    // every job must be terminal and COMPLETED (wait for the store to catch up with the simulator)
+    // every job must be terminal and COMPLETED (wait for the store to catch up with the simulator,
+    // result copies included)
     const statuses: Record<string, number> = {};
-    await sleep(200);
+    const settleBy = Date.now() + 30_000;
     for (const job of created) {
-      const status = (await jobStatus(stack.url, job.id)) ?? 'UNKNOWN';
+      let status = (await jobStatus(stack.url, job.id)) ?? 'UNKNOWN';
+      while (!TERMINAL.has(status) && Date.now() < settleBy) {
+        await sleep(50);
+        status = (await jobStatus(stack.url, job.id)) ?? 'UNKNOWN';
+      }
       statuses[status] = (statuses[status] ?? 0) + 1;
     }
     return { t0, submittedAt, lastEndedAt, logs, statuses, attachmentPosts };
@@ -93,4 +111,15 @@ export function handoffSplit(
     }
   });
   return { toFirstCall, firstCallToInteraction };
+}
+
+/** Per channel: the time the bot worked (Σ endedAt − at) ÷ the channel's makespan (first at → last endedAt). */
+export function utilizations(logs: InteractionLogEntry[][]): number[] {
+  return logs
+    .filter((log) => log.length > 0)
+    .map((log) => {
+      const busy = log.reduce((sum, e) => sum + (e.endedAt! - e.at), 0);
+      const span = Math.max(...log.map((e) => e.endedAt!)) - Math.min(...log.map((e) => e.at));
+      return busy / span;
+    });
 }
