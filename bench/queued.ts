@@ -20,6 +20,22 @@ export interface BurstOptions {
   files?: PicsiFiles;
   /** The simulator's link (SIMULATOR_LINK_MBPS; default none). */
   linkMbps?: number;
+  /** Submissions in flight at once (default: all at once). */
+  submitConcurrency?: number;
+}
+
+/** Submits `jobs` jobs, at most `concurrency` at a time, in order. */
+async function submitAll(url: string, files: PicsiFiles, jobs: number, concurrency: number): Promise<{ id: string; status: string }[]> {
+  const created: { id: string; status: string }[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs) {
+      const i = next++;
+      created[i] = await submit(url, files, { mode: 'QUEUE' });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, jobs) }, worker));
+  return created;
 }
 
 export async function queuedBurst(
@@ -41,7 +57,7 @@ export async function queuedBurst(
     const before = accounts.map((a) => simulator.interactionsLog(a.channelId).length);
     simulator.setBotDelay(botDelayMs);
     const t0 = performance.now();
-    const created = await Promise.all(Array.from({ length: jobs }, () => submit(stack.url, files, { mode: 'QUEUE' })));
+    const created = await submitAll(stack.url, files, jobs, options.submitConcurrency ?? jobs);
     const submittedAt = performance.now();
     const deadline = Date.now() + Math.max(60_000, (jobs / channels) * botDelayMs * 4);
     const done = () =>
