@@ -160,6 +160,12 @@ export interface Job {
   /** Set once a holder is about to send the command (see SentCommand). */
   command?: SentCommand | null;
   /**
+   * True while the bot's answer is in and its result files are copied into the blob store after the
+   * channel was released (src/executor/result-copies/): the job stays STARTED, and the copy's own
+   * lease, not the channel's, fences its writes. COMPLETED (with each file's copy state) ends it.
+   */
+  copying?: boolean | null;
+  /**
    * While QUEUED, with TOKEN_DAILY_CREDITS: the credits admission set aside for the job on one
    * account (src/executor/credit-reservations.ts); the claim turns them into a charge.
    */
