@@ -83,6 +83,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     isRunningHere: (id) => runs.has(id),
     runningHere: () => runs.size,
     onRecovered: () => dispatcher.poke(),
+    resumeCopy: (job, token) => runs.copies.resume(job, token),
   });
   const runs = new RunningJobs({
     ctx,

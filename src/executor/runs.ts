@@ -7,6 +7,7 @@ import { discordAccountOf, type ExecutorContext } from './context.js';
 import { inputsOf } from './inputs.js';
 import type { StoreLossJournal } from './store-loss-journal.js';
 import type { CopyRemote } from './results.js';
+import { ResultCopies } from './result-copies/index.js';
 import type { TerminalEffects } from './terminal-effects.js';
 import { runJob, type AbortReason, type RunningJob } from './worker.js';
 
@@ -23,8 +24,12 @@ export interface RunsDeps {
 
 export class RunningJobs {
   private readonly runs = new Map<string, RunningJob>();
+  /** Result copies of runs that ended (here, or taken over from an instance that died). */
+  readonly copies: ResultCopies;
 
-  constructor(private readonly deps: RunsDeps) {}
+  constructor(private readonly deps: RunsDeps) {
+    this.copies = new ResultCopies(deps.ctx, deps.copyResult, deps.terminal);
+  }
 
   get size(): number {
     return this.runs.size;
@@ -44,7 +49,7 @@ export class RunningJobs {
       now: ctx.now,
       leaseTtlMs: ctx.config.jobs.leaseTtlMs,
       retentionSec: ctx.retentionSec,
-      copyResult: this.deps.copyResult,
+      copies: this.copies,
       pacing: pacingOf(account, ctx.config.accounts.pacing),
       random: ctx.random,
       faults: {
@@ -74,10 +79,14 @@ export class RunningJobs {
 
   abortAll(reason: AbortReason): void {
     for (const run of this.runs.values()) run.abort(reason);
+    if (reason === 'shutdown') this.copies.abortAll();
   }
 
-  /** Resolves when every run that is running now has ended. */
-  drained(): Promise<unknown> {
-    return Promise.all([...this.runs.values()].map((r) => r.done));
+  /** Resolves when every run and result copy here has ended (a run that ends may start a copy). */
+  async drained(): Promise<void> {
+    while (this.runs.size > 0 || this.copies.size > 0) {
+      await Promise.all([...this.runs.values()].map((r) => r.done));
+      await this.copies.drained();
+    }
   }
 }
