@@ -55,8 +55,13 @@ export type AdmitResult =
   | { admitted: false; refusal: 'token-share'; share: number; spent: number; reserved: number; cost: number }
   | { admitted: false; refusal: 'credits'; room: number; cost: number };
 
-/** What `peekNext` needs: the channel, which jobs may run there, and its credits (as in ClaimRequest). */
-export type PeekRequest = Pick<ClaimRequest, 'channel' | 'acceptedBy' | 'day' | 'creditCost' | 'creditsPerDay'>;
+/**
+ * What `peekNext` needs: the channel, which jobs may run there, and its credits (as in ClaimRequest);
+ * `passOver`: queued jobs to leave aside as if taken (staged for channels that free earlier: ./staging.ts).
+ */
+export type PeekRequest = Pick<ClaimRequest, 'channel' | 'acceptedBy' | 'day' | 'creditCost' | 'creditsPerDay'> & {
+  passOver?: readonly string[];
+};
 
 /** What a job whose holder vanished becomes when it cannot be requeued or adopted (EXECUTOR_LOST). */
 export interface LostRule {

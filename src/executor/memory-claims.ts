@@ -54,7 +54,8 @@ function fateOf(job: Job, nowMs: number, timeoutMs: number): Fate {
  */
 export function nextJob(state: MemoryState, request: PeekRequest): { job: Job; round: number } | 'empty' | 'unaffordable' {
   const { channel } = request;
-  const heads = [state.head(`ch:${channel}`), state.head('any')]
+  const passed = new Set(request.passOver ?? []);
+  const heads = [state.head(`ch:${channel}`, passed), state.head('any', passed)]
     .map((place) => (place ? { ...place, job: state.read(place.id) } : null))
     .filter((h): h is Head => h !== null && h.job !== null && (request.acceptedBy === undefined || h.job.instance === request.acceptedBy));
   if (heads.length === 0) return 'empty';

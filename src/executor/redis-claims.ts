@@ -67,7 +67,7 @@ export async function peekOnRedis(runWrite: RunWrite, keys: ExecutorKeys, reques
   const reply = await runWrite(
     'peek-next',
     [keys.credits(request.channel, request.day), keys.reserve],
-    [request.channel, request.creditCost, request.creditsPerDay, request.acceptedBy ?? ''],
+    [request.channel, request.creditCost, request.creditsPerDay, request.acceptedBy ?? '', JSON.stringify(request.passOver ?? [])],
   );
   return reply ? decodeJob(reply) : null;
 }
