@@ -8,6 +8,7 @@ import { inputsOf } from './inputs.js';
 import type { StoreLossJournal } from './store-loss-journal.js';
 import type { CopyRemote } from './results.js';
 import { ResultCopies } from './result-copies/index.js';
+import { Staging } from './staging.js';
 import type { TerminalEffects } from './terminal-effects.js';
 import { runJob, type AbortReason, type RunningJob } from './worker.js';
 
@@ -26,9 +27,12 @@ export class RunningJobs {
   private readonly runs = new Map<string, RunningJob>();
   /** Result copies of runs that ended (here, or taken over from an instance that died). */
   readonly copies: ResultCopies;
+  /** The next job's uploads on each channel this instance runs (./staging.ts). */
+  readonly staging: Staging;
 
   constructor(private readonly deps: RunsDeps) {
     this.copies = new ResultCopies(deps.ctx, deps.copyResult, deps.terminal);
+    this.staging = new Staging(deps.ctx);
   }
 
   get size(): number {
@@ -50,6 +54,7 @@ export class RunningJobs {
       leaseTtlMs: ctx.config.jobs.leaseTtlMs,
       retentionSec: ctx.retentionSec,
       copies: this.copies,
+      onSending: () => this.staging.stageAfter(account),
       pacing: pacingOf(account, ctx.config.accounts.pacing),
       random: ctx.random,
       faults: {
@@ -59,7 +64,8 @@ export class RunningJobs {
           (await ctx.coordinator.listAccounts()).some((a) => a.channel !== channel && inRotation(a, ctx.now())),
       },
     };
-    const run = runJob(workerDeps, claimed, token, discordAccountOf(account), inputsOf(job, ctx.blobs));
+    const staged = claimed.adopted ? null : this.staging.take(account.channel, job.id);
+    const run = runJob(workerDeps, claimed, token, discordAccountOf(account), inputsOf(job, ctx.blobs), staged);
     this.runs.set(job.id, run);
     this.deps.journal.record(job);
     run.done
@@ -79,7 +85,10 @@ export class RunningJobs {
 
   abortAll(reason: AbortReason): void {
     for (const run of this.runs.values()) run.abort(reason);
-    if (reason === 'shutdown') this.copies.abortAll();
+    if (reason === 'shutdown') {
+      this.copies.abortAll();
+      this.staging.discardAll();
+    }
   }
 
   /** Resolves when every run and result copy here has ended (a run that ends may start a copy). */

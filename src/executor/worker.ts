@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DriverError, type CommandResult, type DiscordAccount, type PicsiDriver } from '../discord/types.js';
+import { DriverError, type CommandResult, type DiscordAccount, type PicsiDriver, type StagedUploads } from '../discord/types.js';
 import { nextCommandAt, type Pacing } from '../jobs/account-pacing.js';
 import { commandOf, COMMAND_INPUTS } from '../jobs/commands.js';
 import type { Job } from '../jobs/model.js';
@@ -32,6 +32,8 @@ export interface WorkerDeps {
   retentionSec: number;
   /** Where a job whose bot answered with result files goes once its channel is released. */
   copies: CopyStarter;
+  /** Called right before the command is sent (POST /interactions): staging of the channel's next job starts. */
+  onSending?: () => void;
   /** This account's pacing: the gap after each command it ran. */
   pacing: Pacing;
   random: () => number;
@@ -48,7 +50,14 @@ export interface RunningJob {
   attemptedOutcome(): JobPatch | null;
 }
 
-export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, account: DiscordAccount, inputs: JobUploads | null): RunningJob {
+export function runJob(
+  deps: WorkerDeps,
+  claimed: Claimed,
+  token: string,
+  account: DiscordAccount,
+  inputs: JobUploads | null,
+  staged: Promise<StagedUploads | null> | null = null,
+): RunningJob {
   const { coordinator, driver, now, leaseTtlMs } = deps;
   const job = claimed.job;
   const channel = job.channel!;
@@ -110,20 +119,28 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
     return released;
   };
 
-  const hooks = commandRecordHooks(
+  const recorded = commandRecordHooks(
     { coordinator, jobId: job.id, channel, token, signal: controller.signal, logger: log, onUnrecorded: () => abort('lease-lost') },
     job.command ?? null,
   );
+  const hooks: typeof recorded = {
+    ...recorded,
+    async onCommandSending(sent) {
+      await recorded.onCommandSending(sent);
+      deps.onSending?.();
+    },
+  };
 
   const adopted = claimed.adopted && job.command != null;
   const kind = commandOf(job.verb);
-  const drive = (): Promise<CommandResult> => {
+  const drive = async (): Promise<CommandResult> => {
     if (adopted) return driver.follow({ jobId: job.id, account, command: job.command!, kind }, controller.signal, hooks);
     const needs = COMMAND_INPUTS[kind];
     if ((needs.source && !inputs?.source) || (needs.target && !inputs?.target))
       throw new InputMissingError('The job has no input images in the blob store');
+    const uploads = staged ? await staged : null;
     return driver.run(
-      { jobId: job.id, account, command: kind, options: job.options, idname: job.idname ?? null, ...inputs },
+      { jobId: job.id, account, command: kind, options: job.options, idname: job.idname ?? null, ...inputs, staged: uploads },
       controller.signal,
       hooks,
     );
