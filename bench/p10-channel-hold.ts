@@ -3,7 +3,7 @@
  * images are the size of real ones and the link is a real link. Seed-sized images (PNG, about 2.5 MB
  * source and 6 MB target; the bot's result is the size of the target), the simulator's link at
  * 100 Mbit/s (SIMULATOR_LINK_MBPS: each upload and CDN download paced), 4 channels, bot 3 s, 40 jobs
- * queued (submitted 4 at a time, which keeps the queue ahead of the channels). Handoff = next interaction's `at` − previous interaction's `endedAt` on one
+ * queued before the channels start (accounts paused while they are submitted 4 at a time, then resumed). Handoff = next interaction's `at` − previous interaction's `endedAt` on one
  * channel (simulator clock); utilization = the bot's time ÷ the channel's makespan.
  */
 import { makePngOfSize } from '../test/helpers/images.js';
@@ -15,12 +15,17 @@ const CHANNELS = 4;
 const DELAY = 3000;
 const JOBS = 40;
 const LINK_MBPS = 100;
-/** 40 uploads of 8.5 MB at once fail on 2 busy cores (fetch failed): 4 at a time keep the queue ahead of the channels. */
+/** 40 uploads of 8.5 MB at once fail on 2 busy cores (fetch failed): 4 at a time. */
 const SUBMIT_CONCURRENCY = 4;
 
 export async function run(): Promise<BenchResult> {
   const files = { source: await makePngOfSize(2_500_000), target: await makePngOfSize(6_000_000) };
-  const r = await queuedBurst('p10', CHANNELS, DELAY, JOBS, { files, linkMbps: LINK_MBPS, submitConcurrency: SUBMIT_CONCURRENCY });
+  const r = await queuedBurst('p10', CHANNELS, DELAY, JOBS, {
+    files,
+    linkMbps: LINK_MBPS,
+    submitConcurrency: SUBMIT_CONCURRENCY,
+    prefill: true,
+  });
   const gaps = handoffGaps(r.logs);
   const split = handoffSplit(r.logs, r.attachmentPosts);
   const util = utilizations(r.logs);

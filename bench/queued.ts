@@ -22,6 +22,8 @@ export interface BurstOptions {
   linkMbps?: number;
   /** Submissions in flight at once (default: all at once). */
   submitConcurrency?: number;
+  /** Queue every job before the channels start (accounts paused while submitting, then resumed). */
+  prefill?: boolean;
 }
 
 /** Submits `jobs` jobs, at most `concurrency` at a time, in order. */
@@ -56,9 +58,15 @@ export async function queuedBurst(
     await sleep(100);
     const before = accounts.map((a) => simulator.interactionsLog(a.channelId).length);
     simulator.setBotDelay(botDelayMs);
-    const t0 = performance.now();
+    const registry = stack.services.jobs.accounts;
+    if (options.prefill) for (const a of accounts) await registry.pause(a.channelId, 'bench: queue first');
+    let t0 = performance.now();
     const created = await submitAll(stack.url, files, jobs, options.submitConcurrency ?? jobs);
-    const submittedAt = performance.now();
+    let submittedAt = performance.now();
+    if (options.prefill) {
+      t0 = submittedAt = performance.now();
+      await Promise.all(accounts.map((a) => registry.resume(a.channelId)));
+    }
     const deadline = Date.now() + Math.max(60_000, (jobs / channels) * botDelayMs * 4);
     const done = () =>
       accounts.reduce(

@@ -21,7 +21,11 @@ export function filesOf(command: CommandRun): [OptionRole, UploadInput][] {
 }
 
 /** Uploads the command's images to its channel: the refs by role. */
-export async function uploadImages(session: AccountSession, command: CommandRun, signal: AbortSignal): Promise<Partial<Record<OptionRole, UploadedRef>>> {
+export async function uploadImages(
+  session: AccountSession,
+  command: CommandRun,
+  signal: AbortSignal,
+): Promise<Partial<Record<OptionRole, UploadedRef>>> {
   const { channel } = command.account;
   const files = filesOf(command);
   const refs = await uploadFiles(
@@ -33,7 +37,12 @@ export async function uploadImages(session: AccountSession, command: CommandRun,
   return Object.fromEntries(files.map(([role], i) => [role, refs[i]]));
 }
 
-export async function stageUploads(session: AccountSession, command: CommandRun, signal: AbortSignal, now: () => number): Promise<StagedUploads> {
+export async function stageUploads(
+  session: AccountSession,
+  command: CommandRun,
+  signal: AbortSignal,
+  now: () => number,
+): Promise<StagedUploads> {
   const refs = (await uploadImages(session, command, signal)) as Partial<Record<ImageRole, UploadedRef>>;
   return { jobId: command.jobId, channel: command.account.channel, refs, uploadedAt: now() };
 }

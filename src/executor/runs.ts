@@ -71,6 +71,7 @@ export class RunningJobs {
     run.done
       .then(async (finished) => {
         this.runs.delete(job.id);
+        this.staging.runEnded(job.channel!);
         const outcome = finished ?? (await this.deps.restoreLostRun(job.id, run.attemptedOutcome()).catch(() => null));
         this.deps.onChannelFreed(job.channel!);
         if (!outcome) this.deps.journal.forget(job.id);

@@ -17,8 +17,11 @@ import { discordAccountOf, type ExecutorContext } from './context.js';
 import { inputsOf } from './inputs.js';
 
 interface Entry {
+  account: AccountRecord;
   /** The job being staged, once peekNext answered. */
   jobId: string | null;
+  /** peekNext found nothing to stage: tried again when the queue changes (queueChanged). */
+  idle: boolean;
   controller: AbortController;
   uploads: Promise<StagedUploads | null>;
 }
@@ -35,10 +38,13 @@ export class Staging {
   stageAfter(account: AccountRecord): void {
     if (!this.ctx.driver.stage) return;
     this.discard(account.channel);
-    const entry: Entry = { jobId: null, controller: new AbortController(), uploads: Promise.resolve(null) };
+    const entry: Entry = { account, jobId: null, idle: false, controller: new AbortController(), uploads: Promise.resolve(null) };
     this.entries.set(account.channel, entry);
     entry.uploads = this.stage(account, entry).catch((error: unknown) => {
-      this.log.debug({ err: error, channel: account.channel, job: entry.jobId }, 'staging failed: the job will upload its images when it runs');
+      this.log.debug(
+        { err: error, channel: account.channel, job: entry.jobId },
+        'staging failed: the job will upload its images when it runs',
+      );
       return null;
     });
   }
@@ -54,6 +60,17 @@ export class Staging {
     if (entry.jobId === jobId) return entry.uploads;
     entry.controller.abort();
     return null;
+  }
+
+  /** A job entered or left a queue: the busy channels that found nothing to stage look again. */
+  queueChanged(): void {
+    for (const entry of [...this.entries.values()]) if (entry.idle) this.stageAfter(entry.account);
+  }
+
+  /** The channel's run here ended: it is no longer busy, so a staging that found nothing is dropped. */
+  runEnded(channel: string): void {
+    const entry = this.entries.get(channel);
+    if (entry && !entry.jobId) this.discard(channel);
   }
 
   discard(channel: string): void {
@@ -76,7 +93,11 @@ export class Staging {
       passOver,
     });
     const inputs = job ? inputsOf(job, ctx.blobs) : null;
-    if (!job || !inputs || (!inputs.source && !inputs.target) || entry.controller.signal.aborted) return null;
+    if (entry.controller.signal.aborted) return null;
+    if (!job || !inputs || (!inputs.source && !inputs.target)) {
+      entry.idle = !job;
+      return null;
+    }
     entry.jobId = job.id;
     const staged = await ctx.driver.stage!(
       {
