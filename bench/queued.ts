@@ -1,6 +1,7 @@
 /** A queued burst on N channels (P2, P3, P10): submits all jobs at once and waits until the simulator completed them all. */
 import { performance } from 'node:perf_hooks';
-import { DiscordSimulator, type InteractionLogEntry } from '../src/simulator/index.js';
+import { DiscordSimulator, type InteractionLogEntry, type SimulatedAccount } from '../src/simulator/index.js';
+import { postJson } from '../test/helpers/graphql-http.js';
 import { makePng } from '../test/helpers/images.js';
 import { startStack } from '../test/helpers/stack.js';
 import { benchEnv, cleanupRedis, jobStatus, newPrefix, sleep, submit, TERMINAL, type PicsiFiles } from './common.js';
@@ -22,8 +23,25 @@ export interface BurstOptions {
   linkMbps?: number;
   /** Submissions in flight at once (default: all at once). */
   submitConcurrency?: number;
-  /** Queue every job before the channels start (accounts paused while submitting, then resumed). */
+  /**
+   * Queue every job before the channels start: a pinned blocker job per channel (its bot never answers
+   * in time) holds each channel while the jobs are submitted, then is cancelled. Its interaction is
+   * left out of the logs.
+   */
   prefill?: boolean;
+}
+
+/** One job pinned to each channel whose bot takes 10 minutes: resolves once every channel runs its blocker. */
+async function blockChannels(url: string, simulator: DiscordSimulator, accounts: SimulatedAccount[]): Promise<string[]> {
+  const small = await makePng(16, 16);
+  const counts = accounts.map((a) => simulator.interactionsLog(a.channelId).length);
+  const ids: string[] = [];
+  for (const a of accounts) {
+    simulator.script(a.channelId, { kind: 'success', delayMs: 600_000 });
+    ids.push((await submit(url, { source: small, target: small }, { channel: a.channelId, mode: 'QUEUE' })).id);
+  }
+  while (accounts.some((a, i) => simulator.interactionsLog(a.channelId).length <= counts[i]!)) await sleep(5);
+  return ids;
 }
 
 /** Submits `jobs` jobs, at most `concurrency` at a time, in order. */
@@ -58,14 +76,14 @@ export async function queuedBurst(
     await sleep(100);
     const before = accounts.map((a) => simulator.interactionsLog(a.channelId).length);
     simulator.setBotDelay(botDelayMs);
-    const registry = stack.services.jobs.accounts;
-    if (options.prefill) for (const a of accounts) await registry.pause(a.channelId, 'bench: queue first');
+    const blockers = options.prefill ? await blockChannels(stack.url, simulator, accounts) : [];
+    const measuredFrom = accounts.map((a, i) => before[i]! + (options.prefill ? 1 : 0));
     let t0 = performance.now();
     const created = await submitAll(stack.url, files, jobs, options.submitConcurrency ?? jobs);
     let submittedAt = performance.now();
     if (options.prefill) {
       t0 = submittedAt = performance.now();
-      await Promise.all(accounts.map((a) => registry.resume(a.channelId)));
+      for (const id of blockers) await postJson(stack.url, 'mutation ($id: ID!) { cancelJob(id: $id) { status } }', { id });
     }
     const deadline = Date.now() + Math.max(60_000, (jobs / channels) * botDelayMs * 4);
     const done = () =>
@@ -74,13 +92,13 @@ export async function queuedBurst(
           n +
           simulator
             .interactionsLog(a.channelId)
-            .slice(before[i])
+            .slice(measuredFrom[i])
             .filter((e) => e.endedAt !== undefined).length,
         0,
       );
     while (done() < jobs && Date.now() < deadline) await sleep(5);
     if (done() < jobs) throw new Error(`only ${done()} of ${jobs} interactions ended before the deadline`);
-    const logs = accounts.map((a, i) => simulator.interactionsLog(a.channelId).slice(before[i]));
+    const logs = accounts.map((a, i) => simulator.interactionsLog(a.channelId).slice(measuredFrom[i]));
     const attachmentPosts = accounts.map((a) =>
       simulator.requests
         .filter((q) => q.method === 'POST' && q.path.endsWith(`/channels/${a.channelId}/attachments`) && q.at >= t0)

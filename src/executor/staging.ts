@@ -12,6 +12,7 @@
 import type { Logger } from 'pino';
 import type { StagedUploads } from '../discord/types.js';
 import { commandOf } from '../jobs/commands.js';
+import type { Job } from '../jobs/model.js';
 import { utcDay, type AccountRecord } from './coordinator.js';
 import { discordAccountOf, type ExecutorContext } from './context.js';
 import { inputsOf } from './inputs.js';
@@ -29,6 +30,7 @@ interface Entry {
 export class Staging {
   private readonly entries = new Map<string, Entry>();
   private readonly log: Logger;
+  private picking: Promise<void> = Promise.resolve();
 
   constructor(private readonly ctx: ExecutorContext) {
     this.log = ctx.logger.child({ component: 'staging' });
@@ -82,23 +84,35 @@ export class Staging {
     for (const channel of [...this.entries.keys()]) this.discard(channel);
   }
 
+  /** Picks the entry's job: one peek at a time, so each sees the jobs the earlier ones picked. */
+  private pick(account: AccountRecord, entry: Entry): Promise<Job | null> {
+    const { ctx } = this;
+    const picked = this.picking.then(async () => {
+      if (entry.controller.signal.aborted) return null;
+      const passOver = [...this.entries.values()].flatMap((e) => (e !== entry && e.jobId ? [e.jobId] : []));
+      const job = await ctx.coordinator.peekNext({
+        channel: account.channel,
+        day: utcDay(ctx.now()),
+        creditCost: ctx.config.jobs.creditCost,
+        creditsPerDay: ctx.config.jobs.creditsPerDay,
+        passOver,
+      });
+      if (job && !entry.controller.signal.aborted) entry.jobId = job.id;
+      else entry.idle = !job;
+      return entry.jobId ? job : null;
+    });
+    this.picking = picked.then(
+      () => undefined,
+      () => undefined,
+    );
+    return picked;
+  }
+
   private async stage(account: AccountRecord, entry: Entry): Promise<StagedUploads | null> {
     const { ctx } = this;
-    const passOver = [...this.entries.values()].flatMap((e) => (e !== entry && e.jobId ? [e.jobId] : []));
-    const job = await ctx.coordinator.peekNext({
-      channel: account.channel,
-      day: utcDay(ctx.now()),
-      creditCost: ctx.config.jobs.creditCost,
-      creditsPerDay: ctx.config.jobs.creditsPerDay,
-      passOver,
-    });
+    const job = await this.pick(account, entry);
     const inputs = job ? inputsOf(job, ctx.blobs) : null;
-    if (entry.controller.signal.aborted) return null;
-    if (!job || !inputs || (!inputs.source && !inputs.target)) {
-      entry.idle = !job;
-      return null;
-    }
-    entry.jobId = job.id;
+    if (!job || !inputs || (!inputs.source && !inputs.target) || entry.controller.signal.aborted) return null;
     const staged = await ctx.driver.stage!(
       {
         jobId: job.id,
