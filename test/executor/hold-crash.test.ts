@@ -1,9 +1,10 @@
 /**
- * Result copies after the release, across a SIGKILL: instance A gets the bot's answer, releases the
+ * The channel hold across a SIGKILL. Result copies after the release: instance A gets the bot's answer, releases the
  * channel (the next job's command goes out while A still copies the first job's 1 MB result at
  * 4 Mbit/s) and is SIGKILLed mid-copy. Instance B's reaper takes the copy over once its lease lapses:
  * the job ends COMPLETED with copyState STORED and a download link, its callback is delivered after
- * that (never before the copy state is known), and nothing was sent to Discord twice.
+ * that (never before the copy state is known), and nothing was sent to Discord twice. Staging: a job
+ * whose images the dead instance had staged stays queued and runs once on the next instance.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -65,12 +66,12 @@ function fleet(account: SimulatedAccount) {
   };
 }
 
-type JobState = { status: string; attachments: { copyState: string | null; download: { url: string } | null }[] };
+type JobState = { status: string; attempt: number; attachments: { copyState: string | null; download: { url: string } | null }[] };
 const getJob = async (server: ServerProcess, id: string): Promise<JobState> =>
   (
     await postJson<{ job: JobState }>(
       server.url,
-      'query ($id: ID!) { job(id: $id) { status attachments { copyState download { url } } } }',
+      'query ($id: ID!) { job(id: $id) { status attempt attachments { copyState download { url } } } }',
       { id },
     )
   ).body.data!.job;
@@ -106,5 +107,30 @@ it('a copy interrupted by SIGKILL after the release is finished by another insta
   const callback = JSON.parse(receiver.requests.find((r) => r.body.includes(first))!.body) as { status: string; attachments: unknown[] };
   expect(callback).toMatchObject({ status: 'completed' });
   expect(callback.attachments).toHaveLength(1);
+  await b.kill();
+}, 90_000);
+
+it('a job staged by an instance that is SIGKILLed runs later, exactly once, on the next instance', async () => {
+  const account = simulator.createAccount({ credits: 1_000_000 });
+  simulator.setDefaultBehaviour(account.channelId, { kind: 'success', delayMs: 3000 });
+  const start = fleet(account);
+  const a = await start();
+  const first = (await postPicsi(a.url, small)).body.data!.picsi.id;
+  await expect.poll(() => simulator.interactionsLog(account.channelId).length, { timeout: 20_000, interval: 10 }).toBe(1);
+  const staged = (await postPicsi(a.url, small)).body.data!.picsi.id;
+  const slots = () =>
+    simulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/channels/${account.channelId}/attachments`));
+  // The second job's images went to the channel's slots while the bot works on the first.
+  await expect.poll(() => slots().length, { timeout: 10_000, interval: 10 }).toBe(2);
+  expect((await getJob(a, staged)).status).toBe('QUEUED');
+  await a.kill('SIGKILL');
+
+  const b = await start();
+  await expect.poll(async () => (await getJob(b, staged)).status, { timeout: 30_000, interval: 100 }).toBe('COMPLETED');
+  expect((await getJob(b, first)).status).toBe('COMPLETED');
+  expect((await getJob(b, staged)).attempt).toBe(1);
+  // One command per job: the first followed by B (adopted), the staged one sent once, by B.
+  expect(simulator.interactionsLog(account.channelId)).toHaveLength(2);
+  expect(simulator.stats(account.channelId).maxInFlight).toBe(1);
   await b.kill();
 }, 90_000);
