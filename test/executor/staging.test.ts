@@ -45,7 +45,7 @@ it("a staged job's command follows the bot's answer within milliseconds, its upl
 
   const ended = () => stack.simulator.interactionsLog(channel).filter((e) => e.endedAt !== undefined);
   await until(() => ended().length === 3, 'three answers', 30_000);
-  const log: InteractionLogEntry[] = stack.simulator.interactionsLog(channel);
+  const log: readonly InteractionLogEntry[] = stack.simulator.interactionsLog(channel);
   // The target alone takes this long on the link: a handoff that uploaded it could not be shorter.
   const uploadMs = transferMs(target.length, LINK_MBPS);
   expect(uploadMs).toBeGreaterThan(500);
