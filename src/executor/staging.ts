@@ -122,7 +122,8 @@ export class Staging {
         idname: job.idname ?? null,
         ...inputs,
       },
-      entry.controller.signal,
+      // Bounded like a run (JOB_TIMEOUT_MS): a run that takes these uploads waits for them.
+      AbortSignal.any([entry.controller.signal, AbortSignal.timeout(ctx.config.jobs.timeoutMs)]),
     );
     this.log.debug({ channel: account.channel, job: job.id }, 'staged the next job’s images');
     return staged;
