@@ -10,6 +10,7 @@
  * channels (they were sent earlier, so they free earlier and their claims take those jobs first).
  */
 import type { Logger } from 'pino';
+import { INFERRED } from '../discord/protocol.js';
 import type { StagedUploads } from '../discord/types.js';
 import { commandOf } from '../jobs/commands.js';
 import type { Job } from '../jobs/model.js';
@@ -23,6 +24,8 @@ interface Entry {
   jobId: string | null;
   /** peekNext found nothing to stage: tried again when the queue changes (queueChanged). */
   idle: boolean;
+  /** When it started (a staging older than a staged upload may live is dropped, never passed over). */
+  at: number;
   controller: AbortController;
   uploads: Promise<StagedUploads | null>;
 }
@@ -40,7 +43,14 @@ export class Staging {
   stageAfter(account: AccountRecord): void {
     if (!this.ctx.driver.stage) return;
     this.discard(account.channel);
-    const entry: Entry = { account, jobId: null, idle: false, controller: new AbortController(), uploads: Promise.resolve(null) };
+    const entry: Entry = {
+      account,
+      jobId: null,
+      idle: false,
+      at: this.ctx.now(),
+      controller: new AbortController(),
+      uploads: Promise.resolve(null),
+    };
     this.entries.set(account.channel, entry);
     entry.uploads = this.stage(account, entry).catch((error: unknown) => {
       this.log.debug(
@@ -80,6 +90,12 @@ export class Staging {
     this.entries.delete(channel);
   }
 
+  /** Stagings whose channel was claimed elsewhere are never taken: gone once their uploads would be too old to use. */
+  private dropStale(): void {
+    const oldest = this.ctx.now() - INFERRED.stagedUploadMaxAgeMs;
+    for (const [channel, entry] of [...this.entries]) if (entry.at < oldest) this.discard(channel);
+  }
+
   discardAll(): void {
     for (const channel of [...this.entries.keys()]) this.discard(channel);
   }
@@ -89,6 +105,7 @@ export class Staging {
     const { ctx } = this;
     const picked = this.picking.then(async () => {
       if (entry.controller.signal.aborted) return null;
+      this.dropStale();
       const passOver = [...this.entries.values()].flatMap((e) => (e !== entry && e.jobId ? [e.jobId] : []));
       const job = await ctx.coordinator.peekNext({
         channel: account.channel,
