@@ -6,7 +6,7 @@
  */
 import type { DiscordAccount } from '../discord/types.js';
 import type { AccountHealth, AccountManager } from '../jobs/account.js';
-import type { CreditReservation, Job, JobStatus } from '../jobs/model.js';
+import type { CreditReservation, Job, JobStatus, PendingCopy } from '../jobs/model.js';
 import type { ClaimGate } from './eligibility.js';
 
 /** A command in the account's channel that this server did not send (a person using the account). */
@@ -176,8 +176,8 @@ export interface CopyRelease {
   channel: string;
   /** The channel holder's token. */
   token: string;
-  /** The bot's answer (messageId, content, attachments…), written with `copying: true`. */
-  patch: JobPatch;
+  /** The bot's answer, kept in `copying` (not shown) until COMPLETED. */
+  copy: PendingCopy;
   /** The token of the copy's lease (copyLeaseName). */
   copyToken: string;
   ttlMs: number;
@@ -292,8 +292,8 @@ export interface Coordinator {
    */
   updateJob(id: string, write: JobWrite): Promise<Job | null>;
   /**
-   * The bot answered a STARTED job whose result files must still be copied: writes the answer and
-   * `copying: true`, releases the channel (with its pacing, and EVENT_CHANNEL_FREED) and gives the
+   * The bot answered a STARTED job whose result files must still be copied: writes the answer in
+   * `copying` (nothing a client sees changes), releases the channel (with its pacing, and EVENT_CHANNEL_FREED) and gives the
    * job a copy lease (copyLeaseName) in one step; the job stays STARTED, in the running set under the
    * copy lease's deadline. From then on updateJob of the job is fenced by the copy lease (its token,
    * channel copyLeaseName(id)), and renew(copyLeaseName(id), …) keeps it. Token-checked like

@@ -218,7 +218,7 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
         }
         return write(job, patch, retentionSec);
       })(),
-    releaseForCopy: async (id, { channel, token, patch, copyToken, ttlMs, pace }) =>
+    releaseForCopy: async (id, { channel, token, copy, copyToken, ttlMs, pace }) =>
       journaled(() => {
         const job = state.read(id);
         const lease = state.liveLease(channel);
@@ -234,7 +234,7 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
           state.accounts.set(channel, { ...account, readyAt: pace.readyAt });
           journal?.account(channel);
         }
-        const next = write(job, { ...patch, copying: true }, 0);
+        const next = write(job, { copying: copy }, 0);
         events.emit(EVENT_CHANNEL_FREED, channel);
         return next;
       })(),

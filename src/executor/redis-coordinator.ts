@@ -244,7 +244,7 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
         id,
         release.channel,
         release.token,
-        JSON.stringify(release.patch),
+        JSON.stringify(release.copy),
         release.copyToken,
         release.ttlMs,
         release.pace ? release.pace.readyAt : '',

@@ -12,12 +12,12 @@ import type { Logger } from 'pino';
 import { DriverError, type CommandResult, type DiscordAccount, type PicsiDriver, type StagedUploads } from '../discord/types.js';
 import { nextCommandAt, type Pacing } from '../jobs/account-pacing.js';
 import { commandOf, COMMAND_INPUTS } from '../jobs/commands.js';
-import type { Job } from '../jobs/model.js';
+import type { Job, PendingCopy } from '../jobs/model.js';
 import { accountFaultOutcome, type AccountFaultDeps } from './account-faults.js';
 import { commandRecordHooks } from './command-record.js';
 import type { Claimed, Coordinator, JobPatch } from './coordinator.js';
 import { keepLease } from './lease-keeper.js';
-import { InputMissingError, type JobUploads } from './inputs.js';
+import { confirmInputs, InputMissingError, type JobUploads } from './inputs.js';
 import type { CopyStarter } from './result-copies/index.js';
 import { writeRetrying } from './store-retry.js';
 
@@ -106,11 +106,19 @@ export function runJob(
    * The bot answered with result files: the channel is released now and the job, still STARTED,
    * goes to the result copies (./result-copies/) under a copy lease of its own.
    */
-  const releaseForCopy = async (answer: JobPatch): Promise<Job | null> => {
+  const releaseForCopy = async (answer: PendingCopy['answer']): Promise<Job | null> => {
     const copyToken = randomBytes(12).toString('hex');
     const pace = paceFor(true);
     const released = await writeRetrying(
-      () => coordinator.releaseForCopy(job.id, { channel, token, patch: answer, copyToken, ttlMs: leaseTtlMs, ...(pace ? { pace } : {}) }),
+      () =>
+        coordinator.releaseForCopy(job.id, {
+          channel,
+          token,
+          copy: { answer, answeredAt: new Date(now()).toISOString() },
+          copyToken,
+          ttlMs: leaseTtlMs,
+          ...(pace ? { pace } : {}),
+        }),
       now,
       log,
     );
@@ -139,6 +147,7 @@ export function runJob(
     if ((needs.source && !inputs?.source) || (needs.target && !inputs?.target))
       throw new InputMissingError('The job has no input images in the blob store');
     const uploads = staged ? await staged : null;
+    if (uploads) await confirmInputs(inputs, controller.signal);
     return driver.run(
       { jobId: job.id, account, command: kind, options: job.options, idname: job.idname ?? null, ...inputs, staged: uploads },
       controller.signal,
@@ -151,7 +160,7 @@ export function runJob(
       if (adopted) log.warn({ nonce: job.command!.nonce }, 'adopted a job whose command an earlier holder sent: following it');
       const result = await drive();
       if (abortReason) return await finishAborted();
-      const answer: JobPatch = {
+      const answer: PendingCopy['answer'] = {
         messageId: result.messageId,
         content: result.content,
         attachments: result.attachments,

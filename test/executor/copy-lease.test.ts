@@ -46,10 +46,12 @@ const claimed = (result: ClaimResult): Claimed => {
 const answer = {
   messageId: 'm1',
   content: 'done',
+  timestamp: '2026-12-01T08:00:00.000Z',
   attachments: [
     { id: 'a1', contentType: 'image/png', filename: 'r.png', url: 'https://cdn/r.png', proxyUrl: null, size: 1, width: 1, height: 1 },
   ],
 };
+const pending = { answer, answeredAt: '2026-12-01T08:00:00.000Z' };
 const stored = [{ ...answer.attachments[0]!, copy: { state: 'STORED' as const, key: 'results/x', error: null } }];
 
 const backends: [string, BackendFactory][] = [
@@ -74,7 +76,7 @@ describe.each(backends)('copy lease: %s', (name, makeBackend) => {
     const released = await c.releaseForCopy(run.job.id, {
       channel: A,
       token: request.token,
-      patch: answer,
+      copy: pending,
       copyToken: 'copy-1',
       ttlMs: TTL_MS,
     });
@@ -88,23 +90,24 @@ describe.each(backends)('copy lease: %s', (name, makeBackend) => {
     await c.createJob(second, true);
     const freed = new Promise<string>((resolve, reject) => void c.subscribe(EVENT_CHANNEL_FREED, resolve).catch(reject));
     const { run, request, released } = await releasedJob();
-    expect(released).toMatchObject({ id: first.id, status: 'STARTED', copying: true, messageId: 'm1', version: run.job.version + 1 });
+    // The answer is kept aside: a client sees the job as it was until COMPLETED.
+    expect(released).toMatchObject({ id: first.id, status: 'STARTED', copying: pending, messageId: null, version: run.job.version + 1 });
     expect(await freed).toBe(A);
     expect(await c.lease(A)).toBeNull();
     // The channel's holder can no longer write the job; the copy lease's holder can.
     expect(await c.updateJob(first.id, { patch: { status: 'COMPLETED' }, token: request.token, channel: A, retentionSec: 60 })).toBeNull();
-    expect(await c.releaseForCopy(first.id, { channel: A, token: request.token, patch: answer, copyToken: 'x', ttlMs: TTL_MS })).toBeNull();
+    expect(await c.releaseForCopy(first.id, { channel: A, token: request.token, copy: pending, copyToken: 'x', ttlMs: TTL_MS })).toBeNull();
     // The next job takes the channel while the first is copied.
     expect(claimed(await c.claim(claimRequest(A))).job.id).toBe(second.id);
     expect(await c.renew(copyLeaseName(first.id), 'copy-1', TTL_MS)).toBe(true);
     const done = await c.updateJob(first.id, {
       from: ['STARTED'],
-      patch: { status: 'COMPLETED', attachments: stored, copying: null },
+      patch: { status: 'COMPLETED', ...answer, attachments: stored, copying: null, finishedAt: pending.answeredAt },
       token: 'copy-1',
       channel: copyLeaseName(first.id),
       retentionSec: 60,
     });
-    expect(done).toMatchObject({ status: 'COMPLETED', copying: null, attachments: [{ copy: { state: 'STORED' } }] });
+    expect(done).toMatchObject({ status: 'COMPLETED', copying: null, messageId: 'm1', attachments: [{ copy: { state: 'STORED' } }] });
     // Completing the copy left the second job's hold alone.
     expect((await c.lease(A))?.jobId).toBe(second.id);
   });
@@ -119,7 +122,7 @@ describe.each(backends)('copy lease: %s', (name, makeBackend) => {
     expect(await c.reap({ nowMs: Date.now(), limit: 10, lost })).toMatchObject({ copies: [], failed: [], requeued: [] });
     const taken = await c.reap({ nowMs: Date.now(), limit: 10, lost, copies: { token: 'copy-2', ttlMs: 10_000 } });
     expect(taken.copies.map((j) => j.id)).toEqual([job.id]);
-    expect(taken.copies[0]).toMatchObject({ status: 'STARTED', copying: true });
+    expect(taken.copies[0]).toMatchObject({ status: 'STARTED', copying: { answer: { messageId: 'm1' } } });
     expect((await c.reap({ nowMs: Date.now(), limit: 10, lost, copies: { token: 'copy-3', ttlMs: 10_000 } })).copies).toEqual([]);
     const late = {
       patch: { status: 'COMPLETED' as const, copying: null },

@@ -85,6 +85,11 @@ it("a staged job whose channel's account fails before its command runs is run on
   expect(await readJob(stack.url, staged)).toMatchObject({ status: 'COMPLETED', channel: y, code: null });
   // x: the warm-up and the first job, nothing more; y: the staged job, once.
   expect(stack.simulator.interactionsLog(x)).toHaveLength(2);
-  expect(stack.simulator.interactionsLog(y).slice(onYBefore).map((e) => e.outcome)).toEqual(['result']);
+  expect(
+    stack.simulator
+      .interactionsLog(y)
+      .slice(onYBefore)
+      .map((e) => e.outcome),
+  ).toEqual(['result']);
   expect((await account(stack.url, x)).health.state).toBe('NEEDS_PERSON');
 }, 60_000);

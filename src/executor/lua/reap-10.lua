@@ -20,7 +20,7 @@ for i, id in ipairs(ids) do
   if not j or j.status ~= 'STARTED' then
     redis.call('ZREM', KEYS[6], id)
   else
-    local copying = j.copying == true
+    local copying = type(j.copying) == 'table'
     local fence = copying and ('copy:' .. id) or j.channel
     local lease = redis.call('GET', KEYS[2] .. fence)
     if lease and string.sub(lease, -(#id + 1)) == '|' .. id then

@@ -28,7 +28,7 @@ end
 if j.status == 'STARTED' or ARGV[8] ~= '' then
   -- A job whose result is being copied is fenced by its copy lease (release-for-copy), not the channel's.
   local fence = j.channel
-  if j.copying == true then fence = 'copy:' .. j.id end
+  if type(j.copying) == 'table' then fence = 'copy:' .. j.id end
   if ARGV[8] == '' or (ARGV[9] ~= '' and ARGV[9] ~= fence) then return nil end
   if redis.call('GET', KEYS[2] .. tostring(fence)) ~= ARGV[8] .. '|' .. j.id then return nil end
 end
@@ -36,7 +36,7 @@ local old = cjson.decode(raw)
 merge(j, patch)
 touch(j)
 local out = write_job(j, old, tonumber(ARGV[10]))
-if ARGV[13] ~= '' and present(j.channel) and is_terminal(j.status) and not is_terminal(old.status) and old.copying ~= true then
+if ARGV[13] ~= '' and present(j.channel) and is_terminal(j.status) and not is_terminal(old.status) and type(old.copying) ~= 'table' then
   local account = KEYS[11] .. j.channel
   if redis.call('EXISTS', account) == 1 then redis.call('HSET', account, 'readyAt', ARGV[13]) end
 end

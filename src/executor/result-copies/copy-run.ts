@@ -1,7 +1,8 @@
 /**
- * One result copy: the files of a job whose bot answered (STARTED, `copying`, its channel already
- * released) are copied off Discord's CDN into the blob store under the copy's own lease, then the job
- * is written COMPLETED with each file's copy state, fenced by that lease. A holder that loses the
+ * One result copy: the files of a job whose bot answered (STARTED, the answer in `copying`, its channel
+ * already released) are copied off Discord's CDN into the blob store under the copy's own lease, then
+ * the job is written COMPLETED with the answer and each file's copy state, fenced by that lease; its
+ * finishedAt is when the bot answered. A holder that loses the
  * lease (or shuts down) stops and writes nothing: the reaper of any instance takes the copy over.
  */
 import type { Logger } from 'pino';
@@ -38,7 +39,20 @@ export function runCopy(deps: CopyRunDeps, job: Job, token: string, through?: Di
 
   const done = (async (): Promise<Job | null> => {
     try {
-      const attachments = await copyResults(job.id, utcDay(now()), job.attachments, deps.copyResult, controller.signal, log, through);
+      const pending = job.copying;
+      if (!pending) return null;
+      // A record written by a Lua script holds an empty list as an object: the answer's lists are read as lists.
+      const listed = <T>(value: T[] | null | undefined): T[] => (Array.isArray(value) ? value : []);
+      const { answer } = pending;
+      const attachments = await copyResults(
+        job.id,
+        utcDay(now()),
+        listed(answer.attachments),
+        deps.copyResult,
+        controller.signal,
+        log,
+        through,
+      );
       if (controller.signal.aborted) {
         log.warn('result copy stopped before it ended: left to the reaper of a live instance');
         return null;
@@ -47,7 +61,14 @@ export function runCopy(deps: CopyRunDeps, job: Job, token: string, through?: Di
         () =>
           coordinator.updateJob(job.id, {
             from: ['STARTED'],
-            patch: { status: 'COMPLETED', attachments, copying: null, finishedAt: new Date(now()).toISOString() },
+            patch: {
+              status: 'COMPLETED',
+              ...answer,
+              ...(answer.identities === undefined || answer.identities === null ? {} : { identities: listed(answer.identities) }),
+              attachments,
+              copying: null,
+              finishedAt: pending.answeredAt,
+            },
             token,
             channel: name,
             retentionSec: deps.retentionSec,

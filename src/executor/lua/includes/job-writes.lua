@@ -108,7 +108,7 @@ local function write_job(j, old, retention)
       release_channel(j)
       -- A job that was being copied had released its channel already (release-for-copy).
       redis.call('DEL', KEYS[2] .. 'copy:' .. id)
-      if present(j.channel) and old.copying ~= true then publish('freed', j.channel) end
+      if present(j.channel) and type(old.copying) ~= 'table' then publish('freed', j.channel) end
     end
   else
     redis.call('SET', KEYS[1] .. id, out)
