@@ -40,6 +40,10 @@ export function inputsOf(job: Job, blobs: BlobStore): JobUploads | null {
  */
 export async function confirmInputs(inputs: JobUploads | null, signal: AbortSignal): Promise<void> {
   for (const input of [inputs?.source, inputs?.target]) {
-    if (input) (await input.open(signal)).destroy();
+    signal.throwIfAborted();
+    // Opened without the run's signal: a stream closed at once must not be errored by a later abort.
+    if (input) (await input.open(NEVER_ABORTED)).destroy();
   }
 }
+
+const NEVER_ABORTED = new AbortController().signal;
