@@ -2,8 +2,10 @@
  * P8's handoff: what happens on a channel between the bot's final reply of one job and the next
  * interaction, split by the timestamps the job records carry (one clock: one machine):
  *   reply → outcome   the bot's reply seen and the result files copied into the blob store (`finishedAt`
- *                     is taken just before the terminal write, after the copy; the channel is held);
- *   outcome → claim   terminal write, lease released, freed event, next claim (`startedAt` of the next job);
+ *                     is taken at COMPLETED, after the copy, which runs once the channel was released:
+ *                     docs/channel-hold.md);
+ *   outcome → claim   from COMPLETED to the next claim (`startedAt` of the next job): negative when the
+ *                     next claim came during the copy, as it does for jobs with result files;
  *   claim → sent      the run starts: inputs read from the blob store, uploaded to Discord, command recorded;
  *   sent → accepted   POST /interactions until the simulator accepted it.
  */

@@ -14,7 +14,8 @@ const ALL: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = {
   P7: () => import('./p7-claim-cost.js'),
   P8: () => import('./p8-scale-out.js'),
   P9: () => import('./p9-steady-load.js'),
-  P10: () => import('./p10-queue-positions.js'),
+  P10: () => import('./p10-channel-hold.js'),
+  P11: () => import('./p11-queue-positions.js'),
 };
 
 async function main() {

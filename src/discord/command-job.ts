@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { BotCommand } from '../jobs/commands.js';
 import type { AccountSession } from './account-session.js';
 import { settle } from './command-answer.js';
-import { COMMAND_SPECS, type OptionRole } from './command-specs.js';
+import { COMMAND_SPECS } from './command-specs.js';
 import { SessionClosedError } from './gateway-close.js';
 import { pollHistory } from './history-fallback.js';
 import { commandInvokeBody } from './interaction.js';
@@ -19,8 +19,8 @@ import { JobScope, ScopeEndedError } from './job-scope.js';
 import type { ReplyWaiter } from './reply-matcher.js';
 import { isInvalidCommandVersion, restFailure } from './rest-errors.js';
 import { DriverError } from './types.js';
-import type { CommandResult, CommandRun, FollowCommand, PicsiHooks, UploadInput } from './types.js';
-import { uploadFiles } from './uploads.js';
+import type { CommandResult, CommandRun, FollowCommand, PicsiHooks } from './types.js';
+import { uploadImages, usableStaged } from './staged-uploads.js';
 import { probeProxy } from './proxy.js';
 import { GatewayFatalError } from './user-gateway.js';
 import { signalField } from './account-signals.js';
@@ -56,18 +56,9 @@ export async function runCommand(deps: JobDeps, command: CommandRun, signal: Abo
     step = 'command index';
     let entry = await scope.guard(session.commands.command(server, name, scope.signal));
     step = 'upload';
-    const requestSlots = (body: Parameters<typeof session.rest.attachmentSlots>[1], s: AbortSignal) =>
-      session.rest.attachmentSlots(channel, body, s);
-    const files = filesOf(command);
-    const refs = await scope.guard(
-      uploadFiles(
-        files.map(([, f]) => f),
-        requestSlots,
-        session.rest.agent,
-        scope.signal,
-      ),
-    );
-    const attachments = Object.fromEntries(files.map(([role], i) => [role, refs[i]]));
+    const staged = usableStaged(command, deps.now());
+    if (command.staged && !staged) log.info('staged uploads not usable (another job, channel, or too old): uploading again');
+    const attachments = staged ?? (await scope.guard(uploadImages(session, command, scope.signal)));
     step = 'POST /interactions';
     for (let attempt = 1; ; attempt += 1) {
       const sessionId = await scope.guard(session.gateway.waitReady(scope.signal));
@@ -241,15 +232,6 @@ interface ReplyContext {
   log: Logger;
   deps: JobDeps;
   name: BotCommand;
-}
-
-/** The command's images by role, in the order its options declare them. */
-function filesOf(command: CommandRun): [OptionRole, UploadInput][] {
-  const byRole: Partial<Record<OptionRole, UploadInput>> = { source: command.source, target: command.target };
-  return COMMAND_SPECS[command.command].options.flatMap((o): [OptionRole, UploadInput][] => {
-    const file = byRole[o.role];
-    return file ? [[o.role, file]] : [];
-  });
 }
 
 /** The bot's answer to a sent command: gateway events, and the channel history once they were lost. */

@@ -22,6 +22,7 @@ import type {
 import type { ForeignCommandEvent } from './foreign-commands.js';
 import { GatewayFatalError } from './user-gateway.js';
 import { signalField } from './account-signals.js';
+import { stageUploads } from './staged-uploads.js';
 
 export interface DiscordDriverOptions {
   /** DISCORD_API_URL, e.g. https://discord.com/api (no version; the driver uses v9). */
@@ -194,6 +195,20 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
         return await session.rest.refreshUrls(urls, AbortSignal.any([signal, shutdown.signal]));
       } catch (err) {
         throw new DriverError('DISCORD_ERROR', `refreshing attachment URLs failed: ${err instanceof Error ? err.message : String(err)}`, {
+          commandSent: false,
+          cause: err,
+        });
+      }
+    },
+
+    async stage(command: CommandRun, signal: AbortSignal) {
+      if (signal.aborted) throw new DriverError('ABORTED', 'Staging aborted before it started', { commandSent: false });
+      const session = sessionFor(command.account);
+      try {
+        return await stageUploads(session, command, AbortSignal.any([signal, shutdown.signal]), now);
+      } catch (err) {
+        if (err instanceof DriverError) throw err;
+        throw new DriverError('DISCORD_ERROR', `staging uploads failed: ${err instanceof Error ? err.message : String(err)}`, {
           commandSent: false,
           cause: err,
         });

@@ -35,6 +35,13 @@ export const INFERRED = {
   identityOptionNames: { idname: 'idname', image: 'image' },
   /** IDENTIFY `capabilities` of the web client; the value only toggles payload shapes. */
   userGatewayCapabilities: 16381,
+  /**
+   * How long after its upload an attachment slot is still used by a command (staged uploads,
+   * src/discord/staged-uploads.ts). Discord does not say how long it keeps an uploaded, not yet
+   * referenced file: well below any lifetime seen in clients (uploads are referenced within seconds
+   * to minutes); an older staged upload is uploaded again.
+   */
+  stagedUploadMaxAgeMs: 5 * 60_000,
 } as const;
 
 // --- InsightFaceSwap ------------------------------------------------------------------------

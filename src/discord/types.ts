@@ -47,6 +47,31 @@ export interface CommandRun {
   source?: UploadInput;
   /** The target image or GIF (/picsi, /swapid). */
   target?: UploadInput;
+  /** Its images, uploaded ahead (PicsiDriver.stage): used instead of uploading them when still good. */
+  staged?: StagedUploads | null;
+}
+
+/** Which image of a command an upload is. */
+export type ImageRole = 'source' | 'target';
+
+/** What a command sends for an uploaded file: the slot it went into (POST /channels/{id}/attachments). */
+export interface UploadedRef {
+  id: string;
+  filename: string;
+  uploaded_filename: string;
+}
+
+/**
+ * A command's images uploaded ahead of it, to its account's channel (PicsiDriver.stage), while the
+ * channel's previous command runs: the command then sends only /interactions. Used only on that
+ * channel, for that job, while younger than INFERRED.stagedUploadMaxAgeMs (src/discord/protocol.ts).
+ */
+export interface StagedUploads {
+  jobId: string;
+  channel: string;
+  refs: Partial<Record<ImageRole, UploadedRef>>;
+  /** When the uploads ended (the driver's clock). */
+  uploadedAt: number;
 }
 
 /** A command another holder sent (or this one, before a restart): follow it, never send again. */
@@ -172,6 +197,11 @@ export interface PicsiDriver {
   isReady(channel: string): boolean;
   /** Fresh signed CDN URLs for result URLs that expired (original → refreshed), through `account`. */
   refreshUrls(account: DiscordAccount, urls: string[], signal: AbortSignal): Promise<Map<string, string>>;
+  /**
+   * Uploads a command's images to its account's channel ahead of it, while the channel is busy with
+   * another command; `run` with them as `staged` sends only /interactions. Sends no command.
+   */
+  stage?(run: CommandRun, signal: AbortSignal): Promise<StagedUploads>;
   /** The connection pool of the account's own connections (its proxy, if it has one): result downloads use it too. */
   dispatcherFor?(account: DiscordAccount): Dispatcher;
   close(): Promise<void>;

@@ -50,6 +50,8 @@ export async function uploadFiles(
 async function putFile(url: string, file: UploadInput, dispatcher: Dispatcher, signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
   const body = await file.open(signal);
+  // An abort before the request reads the body errors the stream: the request's own failure reports it.
+  body.on('error', () => undefined);
   try {
     const res = await request(url, {
       method: 'PUT',

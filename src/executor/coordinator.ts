@@ -6,7 +6,7 @@
  */
 import type { DiscordAccount } from '../discord/types.js';
 import type { AccountHealth, AccountManager } from '../jobs/account.js';
-import type { CreditReservation, Job, JobStatus } from '../jobs/model.js';
+import type { CreditReservation, Job, JobStatus, PendingCopy } from '../jobs/model.js';
 import type { ClaimGate } from './eligibility.js';
 
 /** A command in the account's channel that this server did not send (a person using the account). */
@@ -55,8 +55,13 @@ export type AdmitResult =
   | { admitted: false; refusal: 'token-share'; share: number; spent: number; reserved: number; cost: number }
   | { admitted: false; refusal: 'credits'; room: number; cost: number };
 
-/** What `peekNext` needs: the channel, which jobs may run there, and its credits (as in ClaimRequest). */
-export type PeekRequest = Pick<ClaimRequest, 'channel' | 'acceptedBy' | 'day' | 'creditCost' | 'creditsPerDay'>;
+/**
+ * What `peekNext` needs: the channel, which jobs may run there, and its credits (as in ClaimRequest);
+ * `passOver`: queued jobs to leave aside as if taken (staged for channels that free earlier: ./staging.ts).
+ */
+export type PeekRequest = Pick<ClaimRequest, 'channel' | 'acceptedBy' | 'day' | 'creditCost' | 'creditsPerDay'> & {
+  passOver?: readonly string[];
+};
 
 /** What a job whose holder vanished becomes when it cannot be requeued or adopted (EXECUTOR_LOST). */
 export interface LostRule {
@@ -145,6 +150,11 @@ export interface ReapRequest {
   lost: LostRule;
   /** At most this many expired holders per call (the reaper calls again while `more`). */
   limit: number;
+  /**
+   * Take over result copies whose holder vanished (their copy lease lapsed): each gets a copy lease
+   * with this token (ReapResult.copies). Without it they are left for a reaper that does.
+   */
+  copies?: { token: string; ttlMs: number };
 }
 
 export interface ReapResult {
@@ -152,8 +162,27 @@ export interface ReapResult {
   failed: Job[];
   /** STARTED jobs whose holder died before sending anything: back at the head of their queue (QUEUED). */
   requeued: Job[];
+  /** Result copies taken over with ReapRequest.copies' token: still STARTED, `copying`, to be finished by the caller. */
+  copies: Job[];
   /** More expired holders are waiting than `limit`. */
   more: boolean;
+}
+
+/** The lease a result copy holds instead of its channel's (./result-copies/): a lease of its own, by job. */
+export const copyLeaseName = (jobId: string): string => `copy:${jobId}`;
+
+/** releaseForCopy: the holder's fence, the bot's answer, and the copy's own lease. */
+export interface CopyRelease {
+  channel: string;
+  /** The channel holder's token. */
+  token: string;
+  /** The bot's answer, kept in `copying` (not shown) until COMPLETED. */
+  copy: PendingCopy;
+  /** The token of the copy's lease (copyLeaseName). */
+  copyToken: string;
+  ttlMs: number;
+  /** Pacing, as in JobWrite: written with the release. */
+  pace?: { readyAt: number };
 }
 
 export interface ListQuery {
@@ -179,7 +208,10 @@ export interface JobListPage {
 
 export interface JobWrite {
   patch: JobPatch;
-  /** Only while this token holds `channel`'s lease on this job (required to write a STARTED job). */
+  /**
+   * Only while this token holds `channel`'s lease on this job (required to write a STARTED job; for
+   * a job being copied, the copy lease: `channel` is copyLeaseName(id)).
+   */
   token?: string;
   channel?: string;
   /** An extra precondition of the caller: only from these statuses. The transition rule itself is the store's (NEXT_STATUSES in src/jobs/model.ts). */
@@ -259,6 +291,15 @@ export interface Coordinator {
    * null when refused.
    */
   updateJob(id: string, write: JobWrite): Promise<Job | null>;
+  /**
+   * The bot answered a STARTED job whose result files must still be copied: writes the answer in
+   * `copying` (nothing a client sees changes), releases the channel (with its pacing, and EVENT_CHANNEL_FREED) and gives the
+   * job a copy lease (copyLeaseName) in one step; the job stays STARTED, in the running set under the
+   * copy lease's deadline. From then on updateJob of the job is fenced by the copy lease (its token,
+   * channel copyLeaseName(id)), and renew(copyLeaseName(id), …) keeps it. Token-checked like
+   * updateJob; null when refused.
+   */
+  releaseForCopy(id: string, release: CopyRelease): Promise<Job | null>;
   /** Records the command sent for a STARTED job (token-checked like updateJob). null when refused. */
   markCommandSent(id: string, channel: string, token: string, command: SentCommand): Promise<Job | null>;
   /**
@@ -270,7 +311,8 @@ export interface Coordinator {
   /**
    * Settles up to `limit` STARTED jobs whose lease expired (running set ordered by lease deadline;
    * only expired entries are read): nothing sent → requeued at its place; a sent command younger
-   * than jobTimeoutMs → left for the channel's next claim to adopt; older → failed with `lost`.
+   * than jobTimeoutMs → left for the channel's next claim to adopt; older → failed with `lost`; a
+   * result copy whose copy lease lapsed → taken over with `copies` (left alone without it).
    */
   reap(request: ReapRequest): Promise<ReapResult>;
   /**

@@ -32,3 +32,18 @@ export function inputsOf(job: Job, blobs: BlobStore): JobUploads | null {
   const target = input(job.inputs.target, job.targetImage);
   return { ...(source ? { source } : {}), ...(target ? { target } : {}) };
 }
+
+/**
+ * Throws InputMissingError when an image is gone from the blob store. A run with staged uploads reads
+ * no image, yet a job whose images are gone had ended (a lost store write rolled it back) and must
+ * not run again: the check the upload would have made.
+ */
+export async function confirmInputs(inputs: JobUploads | null, signal: AbortSignal): Promise<void> {
+  for (const input of [inputs?.source, inputs?.target]) {
+    signal.throwIfAborted();
+    // Opened without the run's signal: a stream closed at once must not be errored by a later abort.
+    if (input) (await input.open(NEVER_ABORTED)).destroy();
+  }
+}
+
+const NEVER_ABORTED = new AbortController().signal;

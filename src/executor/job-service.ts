@@ -17,7 +17,7 @@ import { createAccountRegistry, type AccountCheck } from './accounts.js';
 import { Admission } from './admission.js';
 import { Cancellation, parseControl } from './cancellation.js';
 import type { ExecutorContext } from './context.js';
-import { EVENT_ACCOUNTS, EVENT_CHANNEL_FREED, EVENT_CONTROL, type Coordinator } from './coordinator.js';
+import { EVENT_ACCOUNTS, EVENT_CHANNEL_FREED, EVENT_CONTROL, EVENT_QUEUE, type Coordinator } from './coordinator.js';
 import { CreditStarvation } from './credit-starvation.js';
 import { Dispatcher } from './dispatch.js';
 import { StoreLossJournal } from './store-loss-journal.js';
@@ -83,6 +83,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
     isRunningHere: (id) => runs.has(id),
     runningHere: () => runs.size,
     onRecovered: () => dispatcher.poke(),
+    resumeCopy: (job, token) => runs.copies.resume(job, token),
   });
   const runs = new RunningJobs({
     ctx,
@@ -110,6 +111,8 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
       admission.accountsChanged();
       dispatcher.accountsChanged();
     }),
+    // Busy channels with nothing staged look again when a job is queued (./staging.ts).
+    await ctx.coordinator.subscribe(EVENT_QUEUE, () => runs.staging.queueChanged()),
     await ctx.coordinator.subscribe(EVENT_CONTROL, (payload) => {
       const message = parseControl(payload);
       if (message) runs.abort(message.id, 'cancel');

@@ -2,7 +2,8 @@
  * A job as its subscriber sees it (jobUpdated over graphql-ws and SSE, the REST blocking calls): its
  * current state first, then each state once, with the queue position while it waits, pushed as the
  * position moves (./queue-feed.ts), and the end after the terminal state. A stored change a client
- * cannot see (the command recorded before and after the send, a reservation released) is not sent
+ * cannot see (the command recorded before and after the send, a reservation released, the bot's answer
+ * kept while its result files are copied) is not sent
  * again: a view is sent only when something besides `version` and `updated` differs from the last
  * one sent. A position pushed on its own keeps the job's `version`.
  */
@@ -16,7 +17,7 @@ import { inbox, watchJob } from './watch.js';
  * Stored fields a client never reads, and the change markers: none of them makes a view new. The
  * position is compared on its own (a position pushed alone needs no serialization).
  */
-const UNSEEN_FIELDS = ['version', 'updated', 'command', 'inputs', 'reservation', 'queuePosition'] as const;
+const UNSEEN_FIELDS = ['version', 'updated', 'command', 'inputs', 'reservation', 'copying', 'queuePosition'] as const;
 
 /** JSON with every object's keys in order (a record written by a Lua script has its own key order). */
 const canonical = (value: unknown): unknown =>

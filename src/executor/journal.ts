@@ -106,9 +106,10 @@ function settleReplayed(state: MemoryState, now: number): void {
     }
     const { job } = stored;
     if (job.status === 'QUEUED') state.enqueue(job);
-    // Its holder was this process, which is gone: the next claim or the reaper settles it.
+    // Its holder was this process, which is gone: the next claim or the reaper settles it. A job
+    // whose result was being copied had released its channel: only the reaper takes its copy over.
     if (job.status === 'STARTED' && job.channel) {
-      state.holders.set(job.channel, id);
+      if (!job.copying) state.holders.set(job.channel, id);
       state.running.set(id, 0);
     }
   }

@@ -7,6 +7,7 @@
 import { activeHealth, TIMED_STATES } from '../jobs/account.js';
 import type { Job } from '../jobs/model.js';
 import {
+  copyLeaseName,
   creditCostOf,
   EVENT_ACCOUNTS,
   gateOf,
@@ -53,7 +54,8 @@ function fateOf(job: Job, nowMs: number, timeoutMs: number): Fate {
  */
 export function nextJob(state: MemoryState, request: PeekRequest): { job: Job; round: number } | 'empty' | 'unaffordable' {
   const { channel } = request;
-  const heads = [state.head(`ch:${channel}`), state.head('any')]
+  const passed = new Set(request.passOver ?? []);
+  const heads = [state.head(`ch:${channel}`, passed), state.head('any', passed)]
     .map((place) => (place ? { ...place, job: state.read(place.id) } : null))
     .filter((h): h is Head => h !== null && h.job !== null && (request.acceptedBy === undefined || h.job.instance === request.acceptedBy));
   if (heads.length === 0) return 'empty';
@@ -124,19 +126,31 @@ export function memoryClaims(state: MemoryState, writes: JobWrites, now: () => n
     return { job: writes.write(job, request.recordsCommands ? { ...start, command: null } : start, 0), adopted: false, reaped };
   };
 
-  const reap = ({ nowMs, lost, limit }: ReapRequest): ReapResult => {
+  const reap = ({ nowMs, lost, limit, copies: taker }: ReapRequest): ReapResult => {
     const expired = [...state.running].filter(([, deadline]) => deadline <= now()).sort((a, b) => a[1] - b[1]);
     const failed: Job[] = [];
     const requeued: Job[] = [];
+    const copies: Job[] = [];
     for (const [id] of expired.slice(0, limit)) {
       const job = state.read(id);
       if (!job || job.status !== 'STARTED' || !job.channel) {
         state.running.delete(id);
         continue;
       }
-      const lease = state.liveLease(job.channel);
+      const fence = job.copying ? copyLeaseName(id) : job.channel;
+      const lease = state.liveLease(fence);
       if (lease?.jobId === id) {
         state.running.set(id, lease.expiresAt);
+        continue;
+      }
+      if (job.copying) {
+        // A result copy whose holder vanished: taken over by the caller, if it takes copies.
+        if (taker) {
+          const expiresAt = now() + taker.ttlMs;
+          state.leases.set(fence, { token: taker.token, jobId: id, expiresAt });
+          state.running.set(id, expiresAt);
+          copies.push(job);
+        }
         continue;
       }
       const fate = fateOf(job, nowMs, lost.jobTimeoutMs);
@@ -146,7 +160,7 @@ export function memoryClaims(state: MemoryState, writes: JobWrites, now: () => n
         writes.freed(job.channel);
       } else failed.push(lose(job, lost));
     }
-    return { failed, requeued, more: expired.length > limit };
+    return { failed, requeued, copies, more: expired.length > limit };
   };
 
   return { claim, reap };

@@ -9,6 +9,7 @@ import { activeHealth, HELD_STATES } from '../jobs/account.js';
 import { isTerminal, mayMove, type Job } from '../jobs/model.js';
 import { identityOf, normalizeAccount } from './account-record.js';
 import {
+  copyLeaseName,
   EVENT_ACCOUNTS,
   EVENT_ALL_JOBS,
   EVENT_CHANNEL_FREED,
@@ -70,7 +71,9 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
       state.running.delete(next.id);
       state.dequeue(old);
       state.seqOf.delete(next.id);
-      if (entering && next.channel) {
+      if (entering) state.leases.delete(copyLeaseName(next.id));
+      // A job that was being copied had released its channel already (releaseForCopy).
+      if (entering && next.channel && !old.copying) {
         if (state.leases.get(next.channel)?.jobId === next.id) state.leases.delete(next.channel);
         if (state.holders.get(next.channel) === next.id) state.holders.delete(next.channel);
         events.emit(EVENT_CHANNEL_FREED, next.channel);
@@ -200,17 +203,40 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
         if (patch.status !== undefined && patch.status !== job.status && (!isTerminal(patch.status) || !mayMove(job.status, patch.status)))
           return null;
         if (job.status === 'STARTED' || token !== undefined) {
-          const lease = job.channel && (channel === undefined || channel === job.channel) ? state.liveLease(job.channel) : null;
+          // A job whose result is being copied is fenced by its copy lease, not the channel's.
+          const fence = job.copying ? copyLeaseName(id) : job.channel;
+          const lease = fence && (channel === undefined || channel === fence) ? state.liveLease(fence) : null;
           if (!lease || lease.token !== token || lease.jobId !== id) return null;
         }
         // Pacing goes in before the release's freed event is emitted (write emits it).
-        const releases = pace && job.channel && patch.status !== undefined && isTerminal(patch.status) && !isTerminal(job.status);
+        const releases =
+          pace && job.channel && !job.copying && patch.status !== undefined && isTerminal(patch.status) && !isTerminal(job.status);
         const account = releases ? state.accounts.get(job.channel!) : undefined;
         if (account && pace) {
           state.accounts.set(account.channel, { ...account, readyAt: pace.readyAt });
           journal?.account(account.channel);
         }
         return write(job, patch, retentionSec);
+      })(),
+    releaseForCopy: async (id, { channel, token, copy, copyToken, ttlMs, pace }) =>
+      journaled(() => {
+        const job = state.read(id);
+        const lease = state.liveLease(channel);
+        if (!job || job.status !== 'STARTED' || job.copying || job.channel !== channel || lease?.token !== token || lease.jobId !== id)
+          return null;
+        state.leases.delete(channel);
+        if (state.holders.get(channel) === id) state.holders.delete(channel);
+        const expiresAt = now() + ttlMs;
+        state.leases.set(copyLeaseName(id), { token: copyToken, jobId: id, expiresAt });
+        state.running.set(id, expiresAt);
+        const account = pace ? state.accounts.get(channel) : undefined;
+        if (account && pace) {
+          state.accounts.set(channel, { ...account, readyAt: pace.readyAt });
+          journal?.account(channel);
+        }
+        const next = write(job, { copying: copy }, 0);
+        events.emit(EVENT_CHANNEL_FREED, channel);
+        return next;
       })(),
     markCommandSent: async (id, channel, token, command) =>
       journaled(() => {

@@ -159,9 +159,18 @@ export class MemoryState {
   }
 
   /** The head of a queue ('any', 'ch:<channel>'): its place. */
-  head(name: string): Place | null {
-    const key = this.queues.get(name)?.first();
-    return key === undefined ? null : placeOfKey(key);
+  /** The first place of a queue, passing over the jobs in `passed`. */
+  head(name: string, passed?: ReadonlySet<string>): Place | null {
+    const queue = this.queues.get(name);
+    if (!passed?.size) {
+      const key = queue?.first();
+      return key === undefined ? null : placeOfKey(key);
+    }
+    for (const key of queue?.values() ?? []) {
+      const place = placeOfKey(key);
+      if (!passed.has(place.id)) return place;
+    }
+    return null;
   }
 
   /** 1-based position (./fair-queue.ts, Position), null when not queued. */

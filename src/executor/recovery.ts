@@ -1,9 +1,11 @@
 /**
  * Recovery: the reaper (every instance, about once a second: a running job whose holder vanished
  * is handed back by the store — requeued if its command was not sent, left for adoption by the
- * channel's next holder if it was, EXECUTOR_LOST otherwise) and the restore after a store loss
+ * channel's next holder if it was, EXECUTOR_LOST otherwise; a result copy whose holder vanished is
+ * taken over and finished here: ./result-copies/) and the restore after a store loss
  * (Redis restarted empty: accounts, queued and recently finished jobs written back from the journal).
  */
+import { randomBytes } from 'node:crypto';
 import type { DiscordAccount } from '../discord/types.js';
 import type { Job } from '../jobs/model.js';
 import type { JobPatch } from './coordinator.js';
@@ -22,6 +24,8 @@ export interface RecoveryDeps {
   runningHere(): number;
   /** Jobs are back in the queue (recovery done, or requeued by the reaper): dispatch. */
   onRecovered(): void;
+  /** A result copy this reaper took over (its holder vanished), with the token of its new copy lease. */
+  resumeCopy(job: Job, token: string): Promise<void>;
 }
 
 /** Expired holders settled per reap call. */
@@ -41,11 +45,14 @@ export class Recovery {
     const { coordinator, retentionSec, now, logger, config } = this.deps.ctx;
     await this.checkStore();
     for (let more = true; more;) {
+      const copyToken = randomBytes(12).toString('hex');
       const reaped = await coordinator.reap({
         nowMs: now(),
         limit: REAP_BATCH,
         lost: { patch: lostPatch(now()), retentionSec, jobTimeoutMs: config.jobs.timeoutMs },
+        copies: { token: copyToken, ttlMs: config.jobs.leaseTtlMs },
       });
+      for (const job of reaped.copies) await this.deps.resumeCopy(job, copyToken);
       for (const job of reaped.requeued)
         logger.warn(
           { job: job.id, channel: job.channel },

@@ -67,7 +67,7 @@ export async function peekOnRedis(runWrite: RunWrite, keys: ExecutorKeys, reques
   const reply = await runWrite(
     'peek-next',
     [keys.credits(request.channel, request.day), keys.reserve],
-    [request.channel, request.creditCost, request.creditsPerDay, request.acceptedBy ?? ''],
+    [request.channel, request.creditCost, request.creditsPerDay, request.acceptedBy ?? '', JSON.stringify(request.passOver ?? [])],
   );
   return reply ? decodeJob(reply) : null;
 }
@@ -77,12 +77,21 @@ export async function reapOnRedis(runWrite: RunWrite, request: ReapRequest, publ
   const out = (await runWrite(
     'reap',
     [],
-    [JSON.stringify(request.lost.patch), request.lost.retentionSec, request.lost.jobTimeoutMs, request.limit],
+    [
+      JSON.stringify(request.lost.patch),
+      request.lost.retentionSec,
+      request.lost.jobTimeoutMs,
+      request.limit,
+      request.copies?.token ?? '',
+      request.copies?.ttlMs ?? 0,
+    ],
     request.nowMs,
-  )) as [number, number, ...string[]];
-  const [more, failedCount, ...jobs] = out;
+  )) as [number, number, number, ...string[]];
+  const [more, failedCount, copiesCount, ...jobs] = out;
   const decoded = jobs.map((r) => decodeJob(r));
-  const requeued = decoded.slice(Number(failedCount));
+  const failed = Number(failedCount);
+  const copies = decoded.slice(failed, failed + Number(copiesCount));
+  const requeued = decoded.slice(failed + Number(copiesCount));
   if (requeued.length > 0) await publishQueue();
-  return { more: Number(more) === 1, failed: decoded.slice(0, Number(failedCount)), requeued };
+  return { more: Number(more) === 1, failed: decoded.slice(0, failed), copies, requeued };
 }

@@ -56,6 +56,7 @@ const SCRIPTS = [
   'peek-next',
   'left-queue',
   'recount-reservations',
+  'release-for-copy',
 ] as const;
 const TRANSITIONS = JSON.stringify(NEXT_STATUSES);
 /** Listing indexes keep entries this much past the retention (a job expires retention after it ends). */
@@ -237,6 +238,18 @@ export async function createRedisCoordinator(options: RedisCoordinatorOptions): 
       if (written && written.startedAt === null && written.status !== 'QUEUED' && write.patch.status !== undefined)
         await scripts.run('left-queue', [keys.reserve, keys.reserved], [keys.event(''), publishWith, id]);
       return written;
+    },
+    async releaseForCopy(id, release) {
+      const args = [
+        id,
+        release.channel,
+        release.token,
+        JSON.stringify(release.copy),
+        release.copyToken,
+        release.ttlMs,
+        release.pace ? release.pace.readyAt : '',
+      ];
+      return jobOrNull(await runWrite('release-for-copy', [keys.accountPrefix], args), id);
     },
     async markCommandSent(id, channel, token, command) {
       return jobOrNull(await runWrite('mark-command-sent', [], [id, channel, token, JSON.stringify(command)]), id);

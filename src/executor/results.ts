@@ -1,9 +1,8 @@
 /**
- * Copies a completed job's result files off Discord's CDN into the blob store, so they outlive the
- * CDN URLs (which expire), the account and Discord itself. Runs before COMPLETED is written, while
- * the channel is still held: the job is never seen COMPLETED without its copy state, there is one
- * write, and a holder that dies mid-copy leaves a STARTED job whose reply the next holder finds in
- * the channel history and copies. The cost is the copy time (bounded) on the channel's hold.
+ * Copies a job's result files off Discord's CDN into the blob store, so they outlive the CDN URLs
+ * (which expire), the account and Discord itself. Runs after the bot's answer released the channel,
+ * as durable work under a lease of its own (./result-copies/): the job is COMPLETED with the copy
+ * state once it ends, and a holder that dies mid-copy leaves it to the reaper of another instance.
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
@@ -53,7 +52,7 @@ export async function copyResults(
 
 /** Result files larger than this are not copied (the bot's output is at most 2048 px; GIFs stay far below). */
 export const RESULT_COPY_MAX_BYTES = 50 * 1024 * 1024;
-/** The whole copy of one file, retries included; the channel is held meanwhile. */
+/** The whole copy of one file, retries included (the job stays STARTED meanwhile; the channel is free). */
 const RESULT_COPY_TIMEOUT_MS = 20_000;
 
 /** The copy into `blobs`: streamed, bounded and retried by storage's copy-remote. */

@@ -7,6 +7,8 @@ import { discordAccountOf, type ExecutorContext } from './context.js';
 import { inputsOf } from './inputs.js';
 import type { StoreLossJournal } from './store-loss-journal.js';
 import type { CopyRemote } from './results.js';
+import { ResultCopies } from './result-copies/index.js';
+import { Staging } from './staging.js';
 import type { TerminalEffects } from './terminal-effects.js';
 import { runJob, type AbortReason, type RunningJob } from './worker.js';
 
@@ -23,8 +25,15 @@ export interface RunsDeps {
 
 export class RunningJobs {
   private readonly runs = new Map<string, RunningJob>();
+  /** Result copies of runs that ended (here, or taken over from an instance that died). */
+  readonly copies: ResultCopies;
+  /** The next job's uploads on each channel this instance runs (./staging.ts). */
+  readonly staging: Staging;
 
-  constructor(private readonly deps: RunsDeps) {}
+  constructor(private readonly deps: RunsDeps) {
+    this.copies = new ResultCopies(deps.ctx, deps.copyResult, deps.terminal);
+    this.staging = new Staging(deps.ctx);
+  }
 
   get size(): number {
     return this.runs.size;
@@ -44,7 +53,8 @@ export class RunningJobs {
       now: ctx.now,
       leaseTtlMs: ctx.config.jobs.leaseTtlMs,
       retentionSec: ctx.retentionSec,
-      copyResult: this.deps.copyResult,
+      copies: this.copies,
+      onSending: () => this.staging.stageAfter(account),
       pacing: pacingOf(account, ctx.config.accounts.pacing),
       random: ctx.random,
       faults: {
@@ -54,12 +64,14 @@ export class RunningJobs {
           (await ctx.coordinator.listAccounts()).some((a) => a.channel !== channel && inRotation(a, ctx.now())),
       },
     };
-    const run = runJob(workerDeps, claimed, token, discordAccountOf(account), inputsOf(job, ctx.blobs));
+    const staged = claimed.adopted ? null : this.staging.take(account.channel, job.id);
+    const run = runJob(workerDeps, claimed, token, discordAccountOf(account), inputsOf(job, ctx.blobs), staged);
     this.runs.set(job.id, run);
     this.deps.journal.record(job);
     run.done
       .then(async (finished) => {
         this.runs.delete(job.id);
+        this.staging.runEnded(job.channel!);
         const outcome = finished ?? (await this.deps.restoreLostRun(job.id, run.attemptedOutcome()).catch(() => null));
         this.deps.onChannelFreed(job.channel!);
         if (!outcome) this.deps.journal.forget(job.id);
@@ -74,10 +86,17 @@ export class RunningJobs {
 
   abortAll(reason: AbortReason): void {
     for (const run of this.runs.values()) run.abort(reason);
+    if (reason === 'shutdown') {
+      this.copies.abortAll();
+      this.staging.discardAll();
+    }
   }
 
-  /** Resolves when every run that is running now has ended. */
-  drained(): Promise<unknown> {
-    return Promise.all([...this.runs.values()].map((r) => r.done));
+  /** Resolves when every run and result copy here has ended (a run that ends may start a copy). */
+  async drained(): Promise<void> {
+    while (this.runs.size > 0 || this.copies.size > 0) {
+      await Promise.all([...this.runs.values()].map((r) => r.done));
+      await this.copies.drained();
+    }
   }
 }

@@ -3,23 +3,23 @@
  * writes the outcome through the fenced update. The nonce is written on the job before POST
  * /interactions (command-record.ts), so a job whose holder dies after the send is followed (adopted)
  * by the channel's next holder instead of being sent twice; an adopted job runs `driver.follow`
- * instead of `driver.run`. Every kind of job (its bot command: the job's verb) runs the same way. Results are copied into the blob store before COMPLETED is written
- * (results.ts).
+ * instead of `driver.run`. Every kind of job (its bot command: the job's verb) runs the same way. The channel is held only
+ * while the bot works: an answer with result files releases it at once (releaseForCopy) and the
+ * files are copied into the blob store afterwards (./result-copies/); a text answer is COMPLETED.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DriverError, type CommandResult, type DiscordAccount, type PicsiDriver } from '../discord/types.js';
+import { DriverError, type CommandResult, type DiscordAccount, type PicsiDriver, type StagedUploads } from '../discord/types.js';
 import { nextCommandAt, type Pacing } from '../jobs/account-pacing.js';
 import { commandOf, COMMAND_INPUTS } from '../jobs/commands.js';
-import type { Job } from '../jobs/model.js';
-import { jitteredDelayMs } from '../timing/backoff.js';
+import type { Job, PendingCopy } from '../jobs/model.js';
 import { accountFaultOutcome, type AccountFaultDeps } from './account-faults.js';
 import { commandRecordHooks } from './command-record.js';
 import type { Claimed, Coordinator, JobPatch } from './coordinator.js';
-import { utcDay } from './coordinator.js';
 import { keepLease } from './lease-keeper.js';
-import { InputMissingError, type JobUploads } from './inputs.js';
-import { copyResults, type CopyRemote } from './results.js';
+import { confirmInputs, InputMissingError, type JobUploads } from './inputs.js';
+import type { CopyStarter } from './result-copies/index.js';
+import { writeRetrying } from './store-retry.js';
 
 export type AbortReason = 'cancel' | 'shutdown' | 'lease-lost';
 
@@ -30,7 +30,10 @@ export interface WorkerDeps {
   now: () => number;
   leaseTtlMs: number;
   retentionSec: number;
-  copyResult: CopyRemote;
+  /** Where a job whose bot answered with result files goes once its channel is released. */
+  copies: CopyStarter;
+  /** Called right before the command is sent (POST /interactions): staging of the channel's next job starts. */
+  onSending?: () => void;
   /** This account's pacing: the gap after each command it ran. */
   pacing: Pacing;
   random: () => number;
@@ -47,15 +50,14 @@ export interface RunningJob {
   attemptedOutcome(): JobPatch | null;
 }
 
-/**
- * The terminal write is retried while the store is unreachable, until it lands or the fence refuses
- * it, for at most this long (the reaper of a live instance covers the rest).
- */
-const WRITE_RETRY_WINDOW_MS = 5 * 60_000;
-/** Doubling from 500 ms to 4 s, with equal jitter: instances retrying after the same outage spread out. */
-const WRITE_BACKOFF = { baseMs: 500, capMs: 4000, jitter: 'equal' } as const;
-
-export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, account: DiscordAccount, inputs: JobUploads | null): RunningJob {
+export function runJob(
+  deps: WorkerDeps,
+  claimed: Claimed,
+  token: string,
+  account: DiscordAccount,
+  inputs: JobUploads | null,
+  staged: Promise<StagedUploads | null> | null = null,
+): RunningJob {
   const { coordinator, driver, now, leaseTtlMs } = deps;
   const job = claimed.job;
   const channel = job.channel!;
@@ -76,47 +78,78 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
    */
   let attempted: JobPatch | null = null;
   /** Pacing counts from the end of a command that reached the bot: `ran` false when none did. */
+  const paceFor = (ran: boolean) =>
+    // Without a gap there is nothing to write (and no clock skew between instances to hold the next claim back).
+    ran && deps.pacing.minGapMs + deps.pacing.jitterMs > 0 ? { readyAt: nextCommandAt(deps.pacing, now(), deps.random) } : undefined;
   const finish = async (patch: JobPatch, ran = adopted || hooks.sent()): Promise<Job | null> => {
     const outcome: JobPatch = { finishedAt: new Date(now()).toISOString(), ...patch };
     attempted = outcome;
-    // Without a gap there is nothing to write (and no clock skew between instances to hold the next claim back).
-    const paced = ran && deps.pacing.minGapMs + deps.pacing.jitterMs > 0;
-    const pace = paced ? { readyAt: nextCommandAt(deps.pacing, now(), deps.random) } : undefined;
-    const giveUpAt = now() + WRITE_RETRY_WINDOW_MS;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const written = await coordinator.updateJob(job.id, {
+    const pace = paceFor(ran);
+    const written = await writeRetrying(
+      () =>
+        coordinator.updateJob(job.id, {
           from: ['STARTED'],
           patch: outcome,
           token,
           channel,
           retentionSec: deps.retentionSec,
           ...(pace ? { pace } : {}),
-        });
-        if (!written) log.warn({ status: patch.status }, 'late write rejected by the fence: this instance no longer holds the channel');
-        return written;
-      } catch (error) {
-        if (now() >= giveUpAt) throw error;
-        log.warn({ err: error }, 'could not write the job outcome; retrying');
-        await sleep(jitteredDelayMs(attempt, WRITE_BACKOFF, Math.random));
-      }
-    }
+        }),
+      now,
+      log,
+    );
+    if (!written) log.warn({ status: patch.status }, 'late write rejected by the fence: this instance no longer holds the channel');
+    return written;
   };
 
-  const hooks = commandRecordHooks(
+  /**
+   * The bot answered with result files: the channel is released now and the job, still STARTED,
+   * goes to the result copies (./result-copies/) under a copy lease of its own.
+   */
+  const releaseForCopy = async (answer: PendingCopy['answer']): Promise<Job | null> => {
+    const copyToken = randomBytes(12).toString('hex');
+    const pace = paceFor(true);
+    const released = await writeRetrying(
+      () =>
+        coordinator.releaseForCopy(job.id, {
+          channel,
+          token,
+          copy: { answer, answeredAt: new Date(now()).toISOString() },
+          copyToken,
+          ttlMs: leaseTtlMs,
+          ...(pace ? { pace } : {}),
+        }),
+      now,
+      log,
+    );
+    if (!released) log.warn('late release rejected by the fence: this instance no longer holds the channel');
+    else deps.copies.start(released, copyToken, driver.dispatcherFor?.(account));
+    return released;
+  };
+
+  const recorded = commandRecordHooks(
     { coordinator, jobId: job.id, channel, token, signal: controller.signal, logger: log, onUnrecorded: () => abort('lease-lost') },
     job.command ?? null,
   );
+  const hooks: typeof recorded = {
+    ...recorded,
+    async onCommandSending(sent) {
+      await recorded.onCommandSending(sent);
+      deps.onSending?.();
+    },
+  };
 
   const adopted = claimed.adopted && job.command != null;
   const kind = commandOf(job.verb);
-  const drive = (): Promise<CommandResult> => {
+  const drive = async (): Promise<CommandResult> => {
     if (adopted) return driver.follow({ jobId: job.id, account, command: job.command!, kind }, controller.signal, hooks);
     const needs = COMMAND_INPUTS[kind];
     if ((needs.source && !inputs?.source) || (needs.target && !inputs?.target))
       throw new InputMissingError('The job has no input images in the blob store');
+    const uploads = staged ? await staged : null;
+    if (uploads) await confirmInputs(inputs, controller.signal);
     return driver.run(
-      { jobId: job.id, account, command: kind, options: job.options, idname: job.idname ?? null, ...inputs },
+      { jobId: job.id, account, command: kind, options: job.options, idname: job.idname ?? null, ...inputs, staged: uploads },
       controller.signal,
       hooks,
     );
@@ -127,26 +160,18 @@ export function runJob(deps: WorkerDeps, claimed: Claimed, token: string, accoun
       if (adopted) log.warn({ nonce: job.command!.nonce }, 'adopted a job whose command an earlier holder sent: following it');
       const result = await drive();
       if (abortReason) return await finishAborted();
-      const attachments = await copyResults(
-        job.id,
-        utcDay(now()),
-        result.attachments,
-        deps.copyResult,
-        controller.signal,
-        log,
-        driver.dispatcherFor?.(account),
-      );
-      if (abortReason) return await finishAborted();
-      return await finish({
-        status: 'COMPLETED',
+      const answer: PendingCopy['answer'] = {
         messageId: result.messageId,
         content: result.content,
-        attachments,
+        attachments: result.attachments,
         timestamp: result.timestamp,
         ...(result.identities === undefined
           ? {}
           : { identities: result.identities?.names ?? null, defaultIdentity: result.identities?.defaultId ?? null }),
-      });
+      };
+      // A text answer is complete as it is; result files are copied after the channel is released.
+      if (result.attachments.length === 0) return await finish({ status: 'COMPLETED', ...answer });
+      return await releaseForCopy(answer);
     } catch (error) {
       if (abortReason) return await finishAborted();
       const missing = inputMissing(error);

@@ -88,6 +88,14 @@ export interface SentCommand {
   sentAt: string;
 }
 
+/** The bot's answer to a job whose result files are being copied (Job.copying). */
+export interface PendingCopy {
+  /** Made visible with COMPLETED, the attachments with their copy state. */
+  answer: Pick<Job, 'messageId' | 'content' | 'attachments' | 'timestamp'> & Partial<Pick<Job, 'identities' | 'defaultIdentity'>>;
+  /** When the bot's answer was seen: the job's finishedAt (the copy after it is not the bot's work). */
+  answeredAt: string;
+}
+
 /** Credits set aside for a queued job on one channel's account (its cost). */
 export interface CreditReservation {
   channel: string;
@@ -159,6 +167,13 @@ export interface Job {
   inputs?: JobInputs | null;
   /** Set once a holder is about to send the command (see SentCommand). */
   command?: SentCommand | null;
+  /**
+   * Set while the bot's answer is in and its result files are copied into the blob store after the
+   * channel was released (src/executor/result-copies/): the job stays STARTED and shows nothing of
+   * the answer yet, and the copy's own lease, not the channel's, fences its writes. COMPLETED (the
+   * answer with each file's copy state) ends it.
+   */
+  copying?: PendingCopy | null;
   /**
    * While QUEUED, with TOKEN_DAILY_CREDITS: the credits admission set aside for the job on one
    * account (src/executor/credit-reservations.ts); the claim turns them into a charge.

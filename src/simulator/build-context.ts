@@ -42,7 +42,7 @@ export function buildContext(options: SimulatorOptions, origin: () => string): S
   const newId = snowflakeFactory(now);
   const nowIso = (): string => new Date(now()).toISOString();
   const applicationId = BOT_APPLICATION_ID;
-  const settings = { botDelayMs: options.botDelayMs ?? DEFAULT_BOT_DELAY_MS };
+  const settings = { botDelayMs: options.botDelayMs ?? DEFAULT_BOT_DELAY_MS, linkMbps: options.linkMbps ?? 0 };
   const accounts = new AccountRegistry(newId, now);
   const sessions = new SessionRegistry();
   const messages = new MessageStore();

@@ -31,8 +31,8 @@ export interface SimulatorContext {
   identities: IdentityStore;
   bot: InsightFaceSwapBot;
   timers: TimerSet;
-  /** Mutable at run time through DiscordSimulator.setBotDelay. */
-  settings: { botDelayMs: number };
+  /** Mutable at run time through DiscordSimulator.setBotDelay and setLinkMbps (0 = no link limit: http/link.ts). */
+  settings: { botDelayMs: number; linkMbps: number };
   newId: () => string;
   nowIso: () => string;
   logger: Logger;

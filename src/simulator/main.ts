@@ -2,7 +2,7 @@
  * `npm run simulator`: a standalone simulated Discord several servers can share. Prints the
  * DISCORD_API_URL and DISCORD_ACCOUNTS lines that point a server at it (stdout; logs go to
  * stderr). Environment: SIMULATOR_PORT (4100), SIMULATOR_HOST (127.0.0.1),
- * SIMULATOR_ACCOUNTS (number of demo accounts, 1), SIMULATOR_BOT_DELAY_MS (3000), LOG_LEVEL.
+ * SIMULATOR_ACCOUNTS (number of demo accounts, 1), SIMULATOR_BOT_DELAY_MS (3000), SIMULATOR_LINK_MBPS (unset: no link limit), LOG_LEVEL.
  * Lines on stdin script an account's faults while it runs (docs/discord-protocol.md, Account health):
  * `fault <channel> captcha|verificationRequired|accessLost|gatewayDown|none`, `revoke <channel>`,
  * `warn <channel>` (the bot's next answer there restricts the account), `person <channel>`.
@@ -24,6 +24,7 @@ const simulator = await DiscordSimulator.start({
   host: process.env.SIMULATOR_HOST ?? '127.0.0.1',
   port: intFromEnv('SIMULATOR_PORT', 4100),
   botDelayMs: intFromEnv('SIMULATOR_BOT_DELAY_MS', 3000),
+  linkMbps: intFromEnv('SIMULATOR_LINK_MBPS', 0),
   logger,
 });
 const count = Math.max(1, intFromEnv('SIMULATOR_ACCOUNTS', 1));

@@ -103,6 +103,11 @@ export class DiscordSimulator {
     this.sim.settings.botDelayMs = ms;
   }
 
+  /** Each upload and CDN download at most `mbps` Mbit/s from now on (0: no limit; http/link.ts). */
+  setLinkMbps(mbps: number): void {
+    this.sim.settings.linkMbps = mbps;
+  }
+
   /** Queues behaviours for the channel's next /interactions calls (FIFO); then the default. */
   script(channelId: string, ...behaviours: BotBehaviour[]): void {
     this.sim.scripts.push(channelId, behaviours);

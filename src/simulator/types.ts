@@ -46,6 +46,8 @@ export interface SimulatorOptions {
   port?: number;
   /** Delay between the LOADING placeholder and the final reply. Default 3000; tests pass 0. */
   botDelayMs?: number;
+  /** Each attachment upload and CDN download at most this many Mbit/s (SIMULATOR_LINK_MBPS; http/link.ts). Default 0: no limit. */
+  linkMbps?: number;
   accounts?: SimulatedAccount[];
   /** Default: silent. */
   logger?: Logger;

@@ -150,7 +150,7 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     expect(await c.markCommandSent(sent.id, A, first.token, command())).toMatchObject({ command: { nonce: 'n1', interactionId: 'i1' } });
     const credits = await c.creditsUsed(A, first.day);
     await untilLeaseLapses(c, A);
-    expect(await c.reap({ nowMs: Date.now(), limit: 10, lost: first.lost })).toEqual({ failed: [], requeued: [], more: false });
+    expect(await c.reap({ nowMs: Date.now(), limit: 10, lost: first.lost })).toEqual({ failed: [], requeued: [], copies: [], more: false });
     expect((await c.getJob(sent.id))!.status).toBe('STARTED');
 
     const second = claimRequest(A, { recordsCommands: true });
@@ -517,7 +517,12 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
       await c.markCommandSent(job.id, A, first.token, command());
       c = await backend.reopen!();
       expect(await c.lease(A)).toBeNull(); // the holder was the process that stopped
-      expect(await c.reap({ nowMs: Date.now(), limit: 10, lost: first.lost })).toEqual({ failed: [], requeued: [], more: false });
+      expect(await c.reap({ nowMs: Date.now(), limit: 10, lost: first.lost })).toEqual({
+        failed: [],
+        requeued: [],
+        copies: [],
+        more: false,
+      });
       expect(claimed(await c.claim(claimRequest(A)))).toMatchObject({ adopted: true, job: { id: job.id, command: { nonce: 'n1' } } });
     });
   }

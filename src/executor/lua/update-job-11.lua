@@ -5,7 +5,7 @@
 -- the same step, so no claim comes in between.
 -- KEYS[1..10] the standard keys (includes/job-writes.lua); KEYS[11] the account key prefix
 -- ARGV[1..5] the standard ARGV; ARGV[6] job id, ARGV[7] patch JSON, ARGV[8] token ('' = none),
--- ARGV[9] channel ('' = the job's), ARGV[10] retention (s), ARGV[11] caller's allowed current statuses
+-- ARGV[9] channel ('' = the job's; 'copy:<id>' for a job being copied), ARGV[10] retention (s), ARGV[11] caller's allowed current statuses
 -- (CSV, '' = any), ARGV[12] transition table JSON {status: [next statuses]}, ARGV[13] the account's
 -- readyAt (ms) with the release ('' = none)
 -- Returns the new job JSON, or nil when refused.
@@ -26,14 +26,17 @@ if present(patch.status) and patch.status ~= j.status then
   if not permitted then return nil end
 end
 if j.status == 'STARTED' or ARGV[8] ~= '' then
-  if ARGV[8] == '' or (ARGV[9] ~= '' and ARGV[9] ~= j.channel) then return nil end
-  if redis.call('GET', KEYS[2] .. tostring(j.channel)) ~= ARGV[8] .. '|' .. j.id then return nil end
+  -- A job whose result is being copied is fenced by its copy lease (release-for-copy), not the channel's.
+  local fence = j.channel
+  if type(j.copying) == 'table' then fence = 'copy:' .. j.id end
+  if ARGV[8] == '' or (ARGV[9] ~= '' and ARGV[9] ~= fence) then return nil end
+  if redis.call('GET', KEYS[2] .. tostring(fence)) ~= ARGV[8] .. '|' .. j.id then return nil end
 end
 local old = cjson.decode(raw)
 merge(j, patch)
 touch(j)
 local out = write_job(j, old, tonumber(ARGV[10]))
-if ARGV[13] ~= '' and present(j.channel) and is_terminal(j.status) and not is_terminal(old.status) then
+if ARGV[13] ~= '' and present(j.channel) and is_terminal(j.status) and not is_terminal(old.status) and type(old.copying) ~= 'table' then
   local account = KEYS[11] .. j.channel
   if redis.call('EXISTS', account) == 1 then redis.call('HSET', account, 'readyAt', ARGV[13]) end
 end

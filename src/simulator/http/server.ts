@@ -6,6 +6,7 @@ import type { RequestContext } from './request.js';
 import type { HttpResponse } from './responses.js';
 import { methodNotAllowed, notFound, tooLarge } from './responses.js';
 import type { Router } from './router.js';
+import { paceDownload, paceUpload } from './link.js';
 
 /** Discord accepts up to 25 MiB of attachments per request; leave room for the JSON. */
 const MAX_BODY_BYTES = 30 * 1024 * 1024;
@@ -22,13 +23,13 @@ export interface HttpRouters {
 export function createHttpServer(routers: HttpRouters, sim: SimulatorContext): Server {
   return createServer((req, res) => {
     const at = performance.now();
-    void handle(req, routers, sim)
+    void handle(req, routers, sim, at)
       .catch((err: unknown) => {
         sim.logger.error({ err }, 'simulator request failed');
         const failed: Handled = { response: { status: 500, json: { message: '500: Internal Server Error', code: 0 } } };
         return failed;
       })
-      .then(({ response, ctx }) => {
+      .then(({ response, ctx, linked }) => {
         const path = new URL(req.url ?? '/', 'http://x').pathname;
         const method = req.method ?? 'GET';
         const userId = req.headers.authorization ? sim.accounts.userByToken(req.headers.authorization)?.user.id : undefined;
@@ -42,6 +43,10 @@ export function createHttpServer(routers: HttpRouters, sim: SimulatorContext): S
           ...(userId ? { userId } : {}),
         });
         sim.logger.debug({ method, path, status: response.status }, 'simulator request');
+        const mbps = sim.settings.linkMbps;
+        if (linked && mbps > 0 && response.body && req.method === 'GET') {
+          return sendPaced(res, response, mbps);
+        }
         send(res, response, req.method === 'HEAD');
       })
       .catch((err: unknown) => sim.logger.warn({ err }, 'simulator could not send a response'));
@@ -51,9 +56,11 @@ export function createHttpServer(routers: HttpRouters, sim: SimulatorContext): S
 interface Handled {
   response: HttpResponse;
   ctx?: RequestContext;
+  /** Goes over the modelled link (attachment uploads, CDN downloads: the root routes). */
+  linked?: boolean;
 }
 
-async function handle(req: IncomingMessage, routers: HttpRouters, sim: SimulatorContext): Promise<Handled> {
+async function handle(req: IncomingMessage, routers: HttpRouters, sim: SimulatorContext, at: number): Promise<Handled> {
   const url = new URL(req.url ?? '/', 'http://x');
   const method = req.method ?? 'GET';
   const api = API_PREFIX.exec(url.pathname);
@@ -70,7 +77,8 @@ async function handle(req: IncomingMessage, routers: HttpRouters, sim: Simulator
   if (match.params.channelId) ctx.channelId = match.params.channelId;
   const fault = api ? sim.faults.answer(req.headers.authorization, method, path) : null;
   if (fault) return { response: fault, ctx };
-  return { response: await match.handler(ctx, sim), ctx };
+  if (!api && body.length > 0) await paceUpload(body.length, sim.settings.linkMbps, at);
+  return { response: await match.handler(ctx, sim), ctx, linked: !api };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
@@ -90,6 +98,11 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function sendPaced(res: ServerResponse, response: HttpResponse, mbps: number): Promise<void> {
+  res.writeHead(response.status, { ...response.headers, 'content-length': String(response.body!.length) });
+  return paceDownload(res, response.body!, mbps);
 }
 
 function send(res: ServerResponse, response: HttpResponse, head: boolean): void {

@@ -59,12 +59,20 @@ local function raise_rounds(rounds, ch, round)
 end
 
 -- The first QUEUED entry of a queue, with its record. Stale entries (the record expired or moved
--- on) are deleted on the way with `drop`, else skipped; at most 8 per call.
-local function head_of(queue, drop)
+-- on) are deleted on the way with `drop`, else skipped; at most 8 per call. Ids in the set `passed`
+-- (peek-next: jobs staged for other channels) are passed over, not counted in the 8.
+local function head_of(queue, drop, passed)
   local skip = 0
-  for _ = 1, 8 do
+  local budget = 8
+  while budget > 0 do
+    budget = budget - 1
     local entry = redis.call('ZRANGE', KEYS[4] .. queue, skip, skip, 'WITHSCORES')
     if not entry[1] then return nil end
+    while passed and passed[entry[1]] do
+      skip = skip + 1
+      entry = redis.call('ZRANGE', KEYS[4] .. queue, skip, skip, 'WITHSCORES')
+      if not entry[1] then return nil end
+    end
     local raw = redis.call('GET', KEYS[1] .. entry[1])
     local j = raw and cjson.decode(raw)
     if j and j.status == 'QUEUED' then return { queue = queue, round = tonumber(entry[2]), id = entry[1], raw = raw, job = j } end
@@ -80,7 +88,7 @@ end
 local function next_for(ch, o)
   local heads = {}
   for _, queue in ipairs({ 'ch:' .. ch, 'any' }) do
-    local h = head_of(queue, o.drop)
+    local h = head_of(queue, o.drop, o.passed)
     if h and (o.accepted_by == '' or h.job.instance == o.accepted_by) then table.insert(heads, h) end
   end
   if #heads == 0 then return nil, 'empty' end

@@ -106,7 +106,9 @@ local function write_job(j, old, retention)
     redis.call('ZREM', KEYS[4] .. queue_name(j), id)
     if entering then
       release_channel(j)
-      if present(j.channel) then publish('freed', j.channel) end
+      -- A job that was being copied had released its channel already (release-for-copy).
+      redis.call('DEL', KEYS[2] .. 'copy:' .. id)
+      if present(j.channel) and type(old.copying) ~= 'table' then publish('freed', j.channel) end
     end
   else
     redis.call('SET', KEYS[1] .. id, out)

@@ -1,5 +1,5 @@
 /**
- * P10 queue positions that move: what one queue change costs when every queued job has a subscriber.
+ * P11 queue positions that move: what one queue change costs when every queued job has a subscriber.
  * 1. The store alone: every position in one pass (`queuePositions`, what a change costs an instance
  *    however many jobs it pushes to) with 1,000 and 10,000 queued jobs (10 owners, half for any
  *    channel, half pinned to two channels), Redis and embedded; `queuePosition` of one job beside it.
@@ -7,7 +7,7 @@
  *    subscriber each (`jobUpdated { id status queuePosition estimatedStartAt }`); then 20 changes,
  *    each a cancelJob of the queue's head, which moves every other job up by one. Per change: the
  *    time until the last subscriber has its new position, the messages each got (exactly one is
- *    right), and the server's CPU. Runnable alone: `npx tsx bench/p10-queue-positions.ts`.
+ *    right), and the server's CPU. Runnable alone: `npx tsx bench/p11-queue-positions.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -27,8 +27,8 @@ import { cleanupRedis, newPrefix, REDIS_URL, round, sleep, submit } from './comm
 import { cpuSeconds, pool } from './deployment.js';
 import { formatTable, median, percentile, type BenchResult } from './stats.js';
 
-const SUBSCRIBERS = Number(process.env['BENCH_P10_SUBSCRIBERS'] ?? 1000);
-const CHANGES = Number(process.env['BENCH_P10_CHANGES'] ?? 20);
+const SUBSCRIBERS = Number(process.env['BENCH_P11_SUBSCRIBERS'] ?? 1000);
+const CHANGES = Number(process.env['BENCH_P11_CHANGES'] ?? 20);
 const STORE_SIZES = [1_000, 10_000];
 const CHANNELS = ['100000000000000001', '100000000000000002'];
 
@@ -40,7 +40,7 @@ async function fill(coordinator: Coordinator, n: number): Promise<string> {
       Array.from({ length: Math.min(500, n - done) }, (_, i) => {
         const k = done + i;
         const at = new Date(Date.UTC(2026, 11, 1) + created++).toISOString();
-        const job = queuedJobRecord(`p10-${randomUUID()}`, at, {
+        const job = queuedJobRecord(`p11-${randomUUID()}`, at, {
           owner: `owner-${k % 10}`,
           requestedChannel: k % 2 ? CHANNELS[k % 4 === 1 ? 0 : 1]! : null,
         });
@@ -72,7 +72,7 @@ async function storeCost(coordinator: Coordinator, n: number): Promise<{ allMs: 
 async function storeCosts(): Promise<Record<string, number>> {
   const metrics: Record<string, number> = {};
   for (const n of STORE_SIZES) {
-    const prefix = newPrefix('p10');
+    const prefix = newPrefix('p11');
     const redis = await createRedisCoordinator({
       redis: singleRedis(REDIS_URL),
       prefix,
@@ -133,7 +133,7 @@ function follow(wsUrl: string, jobId: string): Follower {
 }
 
 async function fanOut(): Promise<{ metrics: Record<string, number>; pass: boolean }> {
-  const prefix = newPrefix('p10s');
+  const prefix = newPrefix('p11s');
   const simulator = await DiscordSimulator.start({ botDelayMs: 0 });
   const account = simulator.createAccount({ credits: 1_000_000 });
   const server = await startChild(prefix, simulator, [account]);
@@ -192,7 +192,7 @@ export async function run(): Promise<BenchResult> {
   const store = await storeCosts();
   const fan = await fanOut();
   return {
-    id: 'P10',
+    id: 'P11',
     name: `queue positions pushed (${SUBSCRIBERS} queued jobs, one subscriber each)`,
     metrics: { ...store, ...fan.metrics },
     target: `last subscriber moved ≤ 500 ms after a change (p90), each exactly once`,
@@ -207,6 +207,6 @@ export async function run(): Promise<BenchResult> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const result = await run();
   console.log(formatTable([result]));
-  if (result.notes) console.log(`\nP10: ${result.notes}`);
+  if (result.notes) console.log(`\nP11: ${result.notes}`);
   process.exit(0);
 }
