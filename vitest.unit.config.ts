@@ -11,6 +11,7 @@ export default defineConfig({
   test: {
     include: [
       'test/unit/**/*.test.ts',
+      'test/callbacks/download-links.test.ts',
       'test/callbacks/payload.test.ts',
       'test/callbacks/signing.test.ts',
       'test/discord/classifier-corpus.test.ts',

@@ -18,6 +18,8 @@ import type { GraphQLServerDeps } from './http/app.js';
 import type { ReadinessCheck } from './http/server.js';
 import type { JobService } from './jobs/service.js';
 import { resultCopier } from './executor/results.js';
+import { downloadLinksOf } from './jobs/download-links.js';
+import { createPublicOrigin, type PublicOrigin } from './http/public-origin.js';
 import { instrumentBlobStore } from './metrics/blob-store.js';
 import { discordRouteOf } from './metrics/instrumentation.js';
 import { countChannels, instrumentJobService } from './metrics/job-service.js';
@@ -37,6 +39,8 @@ export interface Services {
   files: FilesRequestHandler | null;
   /** The built-in simulator when no DISCORD_ACCOUNTS are configured. */
   simulator: DiscordSimulator | null;
+  /** Where links made outside a request point (callback bodies): told the server's address once it listens. */
+  origin: PublicOrigin;
   close(): Promise<void>;
 }
 
@@ -78,6 +82,7 @@ export async function startServices(config: Config, logger: Logger, options: { i
   });
 
   const stores = await openExecutorStores(config, logger.child({ component: 'executor' }));
+  const origin = createPublicOrigin(config.publicUrl, config.port);
   const jobs = await createJobService({
     config,
     coordinator: stores.coordinator,
@@ -97,7 +102,11 @@ export async function startServices(config: Config, logger: Logger, options: { i
   const callbacks = createCallbackDispatcher({
     config: config.callbacks,
     store: stores.callbackStore,
-    jobs: { get: (id) => jobs.get(id), setCallbackState: (id, state) => jobs.setCallbackState(id, state) },
+    jobs: {
+      get: (id) => jobs.get(id),
+      setCallbackState: (id, state) => jobs.setCallbackState(id, state),
+      downloadLinks: (job) => downloadLinksOf(jobs, job, origin.get()),
+    },
     logger: logger.child({ component: 'callbacks' }),
     onOutcome: (outcome) => metrics.metrics.callbackOutcome(outcome),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
@@ -123,6 +132,7 @@ export async function startServices(config: Config, logger: Logger, options: { i
     blobs,
     files: filesRouteFor(blobs, logger.child({ component: 'files' })),
     simulator: discord.simulator,
+    origin,
     checkReplyUrl: (url) => callbacks.checkUrl(url),
     readiness: [
       {
@@ -158,6 +168,7 @@ export function serverDepsOf(services: Services): Omit<GraphQLServerDeps, 'confi
     checkReplyUrl: (url) => services.checkReplyUrl(url),
     metrics: services.metrics.registry,
     files: services.files,
+    onListening: (url) => services.origin.listening(url),
   };
 }
 

@@ -11,6 +11,7 @@ import type { CallbackOutcome } from '../metrics/instrumentation.js';
 import { retryDelayMs, type BackoffPolicy } from '../timing/backoff.js';
 import type { Clock } from '../timing/clock.js';
 import { attemptDelivery, type AttemptDeps, type AttemptOutcome } from './delivery.js';
+import { withDownloadLinks, type DownloadLinksOf } from './download-links.js';
 import { webhookId, type WebhookSigner } from './signing.js';
 import type { CallbackStore, ClaimedAttempt } from './store.js';
 
@@ -19,6 +20,8 @@ export interface CallbackJobAccess {
   get(id: string): Promise<Job | null>;
   /** Stores the job's callback state: bumps the job's version and publishes the change. */
   setCallbackState(id: string, state: CallbackState): Promise<void>;
+  /** Links to our stored copies of a job's results, for the body's `download` fields (./download-links.ts); none without it. */
+  downloadLinks?: DownloadLinksOf;
 }
 
 export interface AttemptContext {
@@ -84,14 +87,18 @@ export function createAttemptRunner(ctx: AttemptContext): AttemptRunner {
     log.warn('CALLBACK_SECRET is not set: callbacks are sent unsigned (webhook-id and webhook-timestamp only)');
   }
 
-  async function send(attempt: ClaimedAttempt): Promise<AttemptOutcome> {
+  async function send(attempt: ClaimedAttempt, job: Job): Promise<AttemptOutcome> {
     warnIfUnsigned();
+    const body = await withDownloadLinks(attempt.body, job, ctx.jobs.downloadLinks).catch((error: unknown) => {
+      log.warn({ err: error, jobId: attempt.jobId }, 'callback sent without download links: they could not be made');
+      return attempt.body;
+    });
     const headers = {
       'content-type': 'application/json',
       'user-agent': USER_AGENT,
-      ...ctx.signer.headers(webhookId(attempt.jobId), clock.now(), attempt.body),
+      ...ctx.signer.headers(webhookId(attempt.jobId), clock.now(), body),
     };
-    const request = { url: attempt.url, body: attempt.body, headers, timeoutMs: config.timeoutMs, signal: ctx.signal, clock };
+    const request = { url: attempt.url, body, headers, timeoutMs: config.timeoutMs, signal: ctx.signal, clock };
     return attemptDelivery(request, ctx.delivery);
   }
 
@@ -135,11 +142,12 @@ export function createAttemptRunner(ctx: AttemptContext): AttemptRunner {
       const lastError = `gave up after ${config.maxAttempts} attempts (the last one was interrupted before its result was recorded)`;
       return record(ctx, attempt, ended('FAILED', config.maxAttempts, lastError), null);
     }
-    if ((await ctx.jobs.get(attempt.jobId)) === null) {
+    const job = await ctx.jobs.get(attempt.jobId);
+    if (job === null) {
       log.warn({ jobId: attempt.jobId, attempt: attempt.attempt, host: hostOf(attempt.url) }, 'job no longer exists: callback dropped');
       return record(ctx, attempt, ended('FAILED', attempt.attempt, 'job no longer exists'), null, false);
     }
-    return settle(attempt, await send(attempt));
+    return settle(attempt, await send(attempt, job));
   }
 
   return { run, handBack };

@@ -37,6 +37,8 @@ export interface GraphQLServerDeps {
   files?: FilesRequestHandler | null;
   /** Times what the HTTP edge waits for (the drain of refused bodies). Default: the system clock. */
   clock?: Clock;
+  /** Told this server's own origin (http://host:port) once it listens. */
+  onListening?: (origin: string) => void;
 }
 
 export interface RunningServer {
@@ -58,6 +60,7 @@ export async function startGraphQLServer({
   checkReplyUrl = async () => {},
   metrics,
   files = null,
+  onListening,
   clock,
 }: GraphQLServerDeps): Promise<RunningServer> {
   const authenticator = createAuthenticator(config.auth);
@@ -103,6 +106,7 @@ export async function startGraphQLServer({
 
   const port = await listen(server, config);
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  onListening?.(`http://${shownHost}:${port}`);
 
   let stopping: Promise<void> | undefined;
   return {

@@ -104,9 +104,19 @@ it('a copy interrupted by SIGKILL after the release is finished by another insta
   // Nothing was sent twice; the callback of the first job came with its terminal state, after the copy.
   expect(simulator.interactionsLog(account.channelId)).toHaveLength(2);
   await expect.poll(() => receiver.requests.filter((r) => r.body.includes(first)).length, { timeout: 10_000 }).toBe(1);
-  const callback = JSON.parse(receiver.requests.find((r) => r.body.includes(first))!.body) as { status: string; attachments: unknown[] };
+  const callback = JSON.parse(receiver.requests.find((r) => r.body.includes(first))!.body) as {
+    status: string;
+    attachments: { size: number; download: { url: string; expiresAt: string } | null }[];
+  };
   expect(callback).toMatchObject({ status: 'completed' });
   expect(callback.attachments).toHaveLength(1);
+  // The callback carries the durable link: our stored copy, served by the instance that finished it.
+  const [attachment] = callback.attachments;
+  expect(attachment!.download?.url.startsWith(new URL(b.url).origin)).toBe(true);
+  expect(Date.parse(attachment!.download!.expiresAt)).toBeGreaterThan(Date.now());
+  const stored = await fetch(attachment!.download!.url);
+  expect(stored.status).toBe(200);
+  expect((await stored.arrayBuffer()).byteLength).toBe(attachment!.size);
   await b.kill();
 }, 90_000);
 

@@ -2,6 +2,7 @@
  * A job as the REST API answers it: the hosted API's Model (src/jobs/hosted-job.ts) with fresh links
  * to our stored copies of its results and its queue position.
  */
+import { downloadLinksOf } from '../../jobs/download-links.js';
 import { hostedCodeOf, toHostedJson, type HostedJobView } from '../../jobs/hosted-job.js';
 import { isTerminal } from '../../jobs/model.js';
 import type { JobService, JobView } from '../../jobs/service.js';
@@ -11,11 +12,7 @@ import type { RestReply } from './route.js';
 const DEFAULT_RETRY_AFTER_SECONDS = 10;
 
 export async function hostedView(jobs: JobService, job: JobView, origin: string): Promise<HostedJobView> {
-  const downloads = await Promise.all(
-    job.attachments.map((a) =>
-      a.copy?.state === 'STORED' && a.copy.key ? jobs.downloadLink(a.copy.key, a.filename, origin) : Promise.resolve(null),
-    ),
-  );
+  const downloads = await downloadLinksOf(jobs, job, origin);
   return toHostedJson(job, { queuePosition: job.queuePosition, downloads });
 }
 
