@@ -122,8 +122,10 @@ export function memoryClaims(state: MemoryState, writes: JobWrites, now: () => n
     for (const [key, amount] of charges) charge(key, amount);
     for (const key of [...charges.map(([key]) => key), ...state.raiseRounds(channel, round)]) journal?.credits(key);
     state.dequeue(job);
+    // A new attempt starts with no command of its own: none sent (null) when its holder records them,
+    // unknown (no field) when it does not, never the attempt before's (as lua/claim-18.lua).
     const start = { status: 'STARTED' as const, channel, attempt: job.attempt + 1, reservation: null, ...request.start };
-    return { job: writes.write(job, request.recordsCommands ? { ...start, command: null } : start, 0), adopted: false, reaped };
+    return { job: writes.write(job, { ...start, command: request.recordsCommands ? null : undefined }, 0), adopted: false, reaped };
   };
 
   const reap = ({ nowMs, lost, limit, copies: taker }: ReapRequest): ReapResult => {

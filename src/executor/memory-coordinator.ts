@@ -63,6 +63,8 @@ export function createMemoryCoordinator(options: MemoryCoordinatorOptions = {}):
   /** Stores the next record of `old` (version and time bumped): the mirror of write_job in Lua. */
   const write = (old: Job, patch: JobPatch & { command?: SentCommand | null }, retentionSec: number): Job => {
     let next: Job = { ...old, ...patch, version: old.version + 1, updated: iso() };
+    // `command: undefined` removes the field (Lua's `j.command = nil`): the stored record has none.
+    if ('command' in patch && patch.command === undefined) delete (next as Job & { command?: unknown }).command;
     const terminal = isTerminal(next.status);
     const entering = terminal && !isTerminal(old.status);
     if (entering) next = createCallback(next);
