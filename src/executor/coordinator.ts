@@ -1,7 +1,8 @@
 /**
  * The shared state behind the executor: jobs, the fair queue (./fair-queue.ts), channel leases,
- * accounts, callback tasks and events. Every method is atomic. Two implementations keep the same contract (see
- * test/executor/coordinator-contract.test.ts): Redis (Lua scripts in ./lua; any number of
+ * accounts, callback tasks and events. Every method is atomic. The port is split by concern
+ * (JobStore, ClaimStore, AccountStore, CreditStore, StoreEvents, StoreLife); Coordinator is all of
+ * them. Two implementations keep the same contract (see test/executor/coordinator-contract.test.ts): Redis (Lua scripts in ./lua; any number of
  * instances) and the embedded one (in-process, journaled under DATA_DIR; a single instance).
  */
 import type { DiscordAccount } from '../discord/types.js';
@@ -241,7 +242,8 @@ export const EVENT_QUEUE = 'queue';
 export const EVENT_ACCOUNTS = 'accounts';
 export const jobEventName = (id: string) => `job:${id}`;
 
-export interface Coordinator {
+/** Jobs: stored, read, listed, written, their queue places read. */
+export interface JobStore {
   /**
    * Stores a new job; `enqueue` puts it in its queue (its channel's, or the any-channel one) at the
    * place the fair queue gives it (./fair-queue.ts).
@@ -262,15 +264,30 @@ export interface Coordinator {
   queueSize(owner: string): Promise<{ total: number; owner: number }>;
   /** Every queued job, in place order (walks every queue: not for hot paths). */
   queuedJobs(): Promise<Job[]>;
+  /** Newest first (created, then id), from sorted indexes: O(log n + page), no scan cap. */
+  listJobs(query: ListQuery): Promise<JobListPage>;
+  /**
+   * Writes a change of a job: a terminal status, or fields without a status change. A STARTED job
+   * only with its holder's `token` (a stale holder's writes are refused). A terminal status releases
+   * the lease, sets the record's retention TTL, creates the callback task (replyUrl or the default
+   * callback URL) in the same atomic step, and wakes the queue. Bumps the version and publishes.
+   * null when refused.
+   */
+  updateJob(id: string, write: JobWrite): Promise<Job | null>;
+  /** Writes a job record only if it does not exist (recovery after a store loss); QUEUED re-enters the queue. */
+  restoreJob(job: Job, retentionSec: number): Promise<boolean>;
+  /** Deletes a QUEUED job outright (a fail-fast request refused before it was accepted). */
+  discardQueued(id: string): Promise<boolean>;
+}
+
+/** Channel leases and what a holder does under one: claim, renew, copy, hand back; the reaper. */
+export interface ClaimStore {
   /**
    * The job the next claim on the channel would take, by the claim's own rule (./fair-queue.ts),
    * leaving aside the lease, the account's eligibility and a vanished holder's job (which that claim
    * settles first); null when none. Reads only.
    */
   peekNext(request: PeekRequest): Promise<Job | null>;
-  /** Newest first (created, then id), from sorted indexes: O(log n + page), no scan cap. */
-  listJobs(query: ListQuery): Promise<JobListPage>;
-
   /**
    * If the channel is free and eligible (enabled, not cooling down): first settles the channel's
    * previous job if its holder vanished (a sent command → adopted by this claim; nothing sent → back
@@ -283,14 +300,6 @@ export interface Coordinator {
   claim(request: ClaimRequest): Promise<ClaimResult>;
   renew(channel: string, token: string, ttlMs: number): Promise<boolean>;
   lease(channel: string): Promise<Lease | null>;
-  /**
-   * Writes a change of a job: a terminal status, or fields without a status change. A STARTED job
-   * only with its holder's `token` (a stale holder's writes are refused). A terminal status releases
-   * the lease, sets the record's retention TTL, creates the callback task (replyUrl or the default
-   * callback URL) in the same atomic step, and wakes the queue. Bumps the version and publishes.
-   * null when refused.
-   */
-  updateJob(id: string, write: JobWrite): Promise<Job | null>;
   /**
    * The bot answered a STARTED job whose result files must still be copied: writes the answer in
    * `copying` (nothing a client sees changes), releases the channel (with its pacing, and EVENT_CHANNEL_FREED) and gives the
@@ -315,6 +324,10 @@ export interface Coordinator {
    * result copy whose copy lease lapsed → taken over with `copies` (left alone without it).
    */
   reap(request: ReapRequest): Promise<ReapResult>;
+}
+
+/** The store itself: its epoch (a data loss), the instances alive on it, its connection. */
+export interface StoreLife {
   /**
    * Compares the store's epoch with the one this instance knows. 'lost' once after the store came
    * back empty: the caller re-creates what only it knows (its queued jobs, its accounts). A new
@@ -322,14 +335,14 @@ export interface Coordinator {
    * after the store started), so two instances never act on one channel across a data loss.
    */
   checkStore(): Promise<'same' | 'lost'>;
-  /** Writes a job record only if it does not exist (recovery after a store loss); QUEUED re-enters the queue. */
-  restoreJob(job: Job, retentionSec: number): Promise<boolean>;
-  /** Deletes a QUEUED job outright (a fail-fast request refused before it was accepted). */
-  discardQueued(id: string): Promise<boolean>;
-
   heartbeat(instance: string, ttlMs: number): Promise<void>;
   isAlive(instance: string): Promise<boolean>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
 
+/** Accounts: identity, health, a foreign command. */
+export interface AccountStore {
   /**
    * Creates or changes an account's identity (server, token, label, plan, proxy, pacing) and manager
    * atomically. New accounts, and existing ones without `keepState`, start ACTIVE; publishes EVENT_ACCOUNTS.
@@ -350,6 +363,10 @@ export interface Coordinator {
    * with `interactionId` once the bot answered it; publishes EVENT_ACCOUNTS, and EVENT_CHANNEL_FREED on a clear.
    */
   setForeignCommand(channel: string, foreign: ForeignCommand | null, interactionId: string): Promise<void>;
+}
+
+/** Credits charged per channel, per token and per day, and the reservations of queued jobs. */
+export interface CreditStore {
   creditsUsed(channel: string, day: string): Promise<number>;
   /** Credits an API token's jobs were charged on a UTC day (TOKEN_DAILY_CREDITS counts them). */
   tokenCreditsUsed(owner: string, day: string): Promise<number>;
@@ -362,16 +379,19 @@ export interface Coordinator {
   creditsUsedOn(channels: readonly string[], day: string): Promise<number[]>;
   /** Commands each account started on its day (the daily cap's count; ClaimGate.commandDay), in one round trip. */
   commandsStartedOn(accounts: readonly { channel: string; day: string }[]): Promise<number[]>;
+}
 
+/** Events between instances (EVENT_* and jobEventName). */
+export interface StoreEvents {
   publish(event: string, payload: string): Promise<void>;
   /** Resolves once the subscription is acknowledged. */
   subscribe(event: string, listener: (payload: string) => void): Promise<() => Promise<void>>;
   /** Called after the event connection reconnected (messages may have been lost meanwhile). */
   onReconnect(listener: () => void): () => void;
-
-  ping(): Promise<boolean>;
-  close(): Promise<void>;
 }
+
+/** The whole store port; callers depend on the parts they use (JobStore, ClaimStore…). */
+export type Coordinator = JobStore & ClaimStore & AccountStore & CreditStore & StoreEvents & StoreLife;
 
 /** What the terminal write needs to create a callback task in the same step. */
 export interface CallbackTaskRule {
