@@ -1,7 +1,7 @@
 /**
  * The embedded coordinator's data: job records (with their expiry), the queues in place order (the
  * fair queue, ./fair-queue.ts), the listing indexes, leases, holders, accounts, the day counters and
- * the credits queued jobs reserved. Plain structures; the rules live in ./memory-coordinator.ts,
+ * the credits queued jobs reserved. Plain structures; the rules live in ./memory-jobs.ts,
  * ./memory-claims.ts and ./fair-queue.ts, persistence in ./journal.ts.
  */
 import type { Job } from '../jobs/model.js';
