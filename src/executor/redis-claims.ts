@@ -1,16 +1,16 @@
 /**
- * The Redis coordinator's claim, peek and reap: the requests as script arguments (lua/claim-18.lua,
- * lua/peek-next-12.lua, lua/reap-10.lua) and their replies as results. The scripts run through the
- * coordinator's `runWrite`, which adds the standard KEYS and ARGV of every job write.
+ * The Redis coordinator's claims and leases (ClaimStore): the requests as script arguments
+ * (lua/claim-18.lua, lua/peek-next-12.lua, lua/reap-10.lua, the lease scripts) and their replies as
+ * results. The scripts run through the store's `runWrite`, which adds the standard KEYS and ARGV of
+ * every job write.
  */
-import type { ClaimRequest, ClaimResult, PeekRequest, ReapRequest, ReapResult } from './coordinator.js';
-import { gateOf, STORE_LOST } from './coordinator.js';
+import type { ClaimRequest, ClaimResult, ClaimStore, PeekRequest, ReapRequest, ReapResult } from './coordinator.js';
+import { EVENT_QUEUE, gateOf, STORE_LOST } from './coordinator.js';
 import type { Job } from '../jobs/model.js';
 import { decodeJob, ReplyOutOfStep } from '../redis/job-json.js';
+import { publish } from '../redis/pubsub.js';
 import type { ExecutorKeys } from './keys.js';
-import type { ScriptArg } from '../redis/scripts.js';
-
-export type RunWrite = (name: 'claim' | 'reap' | 'peek-next', extraKeys: string[], args: ScriptArg[], nowMs?: number) => Promise<unknown>;
+import { jobOrNull, type RedisStore, type RunWrite } from './redis-store.js';
 
 export async function claimOnRedis(runWrite: RunWrite, keys: ExecutorKeys, request: ClaimRequest): Promise<ClaimResult> {
   const { channel } = request;
@@ -94,4 +94,42 @@ export async function reapOnRedis(runWrite: RunWrite, request: ReapRequest, publ
   const requeued = decoded.slice(failed + Number(copiesCount));
   if (requeued.length > 0) await publishQueue();
   return { more: Number(more) === 1, failed: decoded.slice(0, failed), copies, requeued };
+}
+
+export function redisClaims({ commands, keys, scripts, runWrite }: RedisStore): ClaimStore {
+  return {
+    claim: (request) => claimOnRedis(runWrite, keys, request),
+    peekNext: (request) => peekOnRedis(runWrite, keys, request),
+    async renew(channel, token, ttlMs) {
+      return (await scripts.run('renew', [keys.lease(channel), keys.running], [token, ttlMs])) === token;
+    },
+    async lease(channel) {
+      const raw = await commands.get(keys.lease(channel));
+      if (!raw) return null;
+      const [token, jobId] = raw.split('|');
+      return { token: token!, jobId: jobId! };
+    },
+    async releaseForCopy(id, release) {
+      const args = [
+        id,
+        release.channel,
+        release.token,
+        JSON.stringify(release.copy),
+        release.copyToken,
+        release.ttlMs,
+        release.pace ? release.pace.readyAt : '',
+      ];
+      return jobOrNull(await runWrite('release-for-copy', [keys.accountPrefix], args), id);
+    },
+    async markCommandSent(id, channel, token, command) {
+      return jobOrNull(await runWrite('mark-command-sent', [], [id, channel, token, JSON.stringify(command)]), id);
+    },
+    async handBack(id, channel, token) {
+      return jobOrNull(await runWrite('hand-back', [], [id, channel, token]), id);
+    },
+    reap: (request) =>
+      reapOnRedis(runWrite, request, async () => {
+        await publish(commands, keys.event(EVENT_QUEUE), '');
+      }),
+  };
 }
