@@ -12,7 +12,7 @@ import type { DriverError } from '../discord/types.js';
 import { HELD_STATES, type AccountHealth, type DiscordAccount } from '../jobs/account.js';
 import type { Job } from '../jobs/model.js';
 import type { AccountHealthKeeper } from './account-health.js';
-import type { Coordinator, JobPatch } from './coordinator.js';
+import type { Coordinator, JobPatch } from './store/port.js';
 
 export interface AccountFaultDeps {
   coordinator: Coordinator;

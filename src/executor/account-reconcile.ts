@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { DiscordAccount } from '../jobs/account.js';
-import type { Coordinator } from './coordinator.js';
+import type { Coordinator } from './store/port.js';
 
 /**
  * The label of the built-in simulator's demo account. Records written before accounts had a manager

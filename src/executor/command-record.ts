@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { PicsiHooks } from '../discord/types.js';
 import type { SentCommand } from '../jobs/model.js';
 import { jitteredDelayMs } from '../timing/backoff.js';
-import type { Coordinator } from './coordinator.js';
+import type { Coordinator } from './store/port.js';
 
 /** Attempts at recording the command before the send (the send waits for it). */
 const ATTEMPTS = 3;

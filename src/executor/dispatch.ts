@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { gateOf, pacingOf } from '../jobs/account-pacing.js';
 import { maskToken, type Job } from '../jobs/model.js';
-import { isClaimed, STORE_LOST, utcDay, type AccountRecord } from './coordinator.js';
+import { isClaimed, STORE_LOST, utcDay, type AccountRecord } from './store/port.js';
 import { lostPatch, type ExecutorContext } from './context.js';
 import { AccountSnapshot } from './account-snapshot.js';
 import { DispatchMemo } from './dispatch-memo.js';

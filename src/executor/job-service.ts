@@ -17,7 +17,7 @@ import { createAccountRegistry, type AccountCheck } from './accounts.js';
 import { Admission } from './admission.js';
 import { Cancellation, parseControl } from './cancellation.js';
 import type { ExecutorContext } from './context.js';
-import { EVENT_ACCOUNTS, EVENT_CHANNEL_FREED, EVENT_CONTROL, EVENT_QUEUE, type Coordinator } from './coordinator.js';
+import { EVENT_ACCOUNTS, EVENT_CHANNEL_FREED, EVENT_CONTROL, EVENT_QUEUE, type Coordinator } from './store/port.js';
 import { CreditStarvation } from './credit-starvation.js';
 import { Dispatcher } from './dispatch.js';
 import { StoreLossJournal } from './store-loss-journal.js';

@@ -9,7 +9,7 @@
  */
 import { isTerminal, type Job } from '../jobs/model.js';
 import type { JobView } from '../jobs/service.js';
-import type { Coordinator } from './coordinator.js';
+import type { Coordinator } from './store/port.js';
 import type { QueueFeed } from './queue-feed.js';
 import { inbox, watchJob } from './watch.js';
 

@@ -5,7 +5,7 @@
  * before anyone else can take the channel.
  */
 import type { Logger } from 'pino';
-import type { Coordinator } from './coordinator.js';
+import type { Coordinator } from './store/port.js';
 
 /** Stop acting this long before the lease could expire, to absorb clock and network jitter. */
 const SAFETY_MARGIN_RATIO = 0.2;

@@ -8,7 +8,7 @@
  * event is subscribed to only while a job is followed; a reconnect of the event connection (events
  * may have been lost) starts a pass too.
  */
-import { EVENT_QUEUE, type Coordinator } from './coordinator.js';
+import { EVENT_QUEUE, type Coordinator } from './store/port.js';
 
 type Listener = (position: number) => void;
 

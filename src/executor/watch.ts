@@ -6,7 +6,7 @@
 import { FixedBuffer, Repeater } from 'graphql-yoga';
 import { AppError } from '../errors.js';
 import { isTerminal, type Job } from '../jobs/model.js';
-import { EVENT_ALL_JOBS, jobEventName, type Coordinator } from './coordinator.js';
+import { EVENT_ALL_JOBS, jobEventName, type Coordinator } from './store/port.js';
 import { decodeJob } from '../redis/job-json.js';
 
 /** How long a watcher waits for a vanished record to be restored, re-reading at this period. */

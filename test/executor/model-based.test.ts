@@ -1,5 +1,5 @@
 /**
- * Model-based test of the two coordinator backends (src/executor/coordinator.ts): fast-check
+ * Model-based test of the two coordinator backends (src/executor/store/port.ts): fast-check
  * generates random sequences of operations — submit, claim (recording commands or not), mark the
  * command sent, record progress, finish (COMPLETED/FAILED), hand back, cancel, renew, lease expiry,
  * reaper — and runs each against the embedded (memory) coordinator, the Redis one (127.0.0.1:6379,
@@ -18,10 +18,10 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_LOST, utcDay, type ClaimRequest, type ClaimResult, type Coordinator } from '../../src/executor/coordinator.js';
-import { executorKeys } from '../../src/executor/keys.js';
-import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
-import { createRedisCoordinator } from '../../src/executor/redis-coordinator.js';
+import { STORE_LOST, utcDay, type ClaimRequest, type ClaimResult, type Coordinator } from '../../src/executor/store/port.js';
+import { executorKeys } from '../../src/executor/store/keys.js';
+import { createMemoryCoordinator } from '../../src/executor/store/embedded/coordinator.js';
+import { createRedisCoordinator } from '../../src/executor/store/redis/coordinator.js';
 import type { Job } from '../../src/jobs/model.js';
 import { singleRedis } from '../../src/redis/settings.js';
 import { CoordinatorModel, type ModelJob } from '../helpers/coordinator-model.js';
