@@ -19,7 +19,7 @@ import { AccountSnapshot } from './account-snapshot.js';
 import { utcDay, type AccountRecord } from './store/port.js';
 import { accountUnavailable } from './account-faults.js';
 import type { ExecutorContext } from './context.js';
-import type { StoreLossJournal } from './store-loss-journal.js';
+import type { StoreLossBackup } from './store-loss-backup.js';
 
 /** Seconds a /picsi typically takes (3–10 s), for Retry-After estimates. */
 const TYPICAL_JOB_SECONDS = 10;
@@ -27,7 +27,7 @@ const FAIL_FAST_RETRY_MS = 150;
 
 export interface AdmissionDeps {
   ctx: ExecutorContext;
-  journal: StoreLossJournal;
+  journal: StoreLossBackup;
   newId: () => string;
   /** Runs a dispatch pass; resolves when it is done. */
   dispatch(): Promise<void>;

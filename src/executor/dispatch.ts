@@ -16,7 +16,7 @@ import { isClaimed, STORE_LOST, utcDay, type AccountRecord } from './store/port.
 import { lostPatch, type ExecutorContext } from './context.js';
 import { AccountSnapshot } from './account-snapshot.js';
 import { DispatchMemo } from './dispatch-memo.js';
-import type { StoreLossJournal } from './store-loss-journal.js';
+import type { StoreLossBackup as StoreLossJournal } from './store-loss-backup.js';
 import type { RunningJobs } from './runs.js';
 import type { TerminalEffects } from './terminal-effects.js';
 

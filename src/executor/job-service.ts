@@ -20,7 +20,7 @@ import type { ExecutorContext } from './context.js';
 import { EVENT_ACCOUNTS, EVENT_CHANNEL_FREED, EVENT_CONTROL, EVENT_QUEUE, type Coordinator } from './store/port.js';
 import { CreditStarvation } from './credit-starvation.js';
 import { Dispatcher } from './dispatch.js';
-import { StoreLossJournal } from './store-loss-journal.js';
+import { StoreLossBackup as StoreLossJournal } from './store-loss-backup.js';
 import { ReadModel } from './read-model.js';
 import { Recovery } from './recovery.js';
 import { ResultRetention, RETENTION_SWEEP_MS } from './result-retention.js';

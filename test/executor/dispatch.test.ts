@@ -9,7 +9,7 @@ import { isClaimed, utcDay, type ClaimRequest, type Coordinator } from '../../sr
 import { Dispatcher } from '../../src/executor/dispatch.js';
 import { createMemoryCoordinator } from '../../src/executor/store/embedded/coordinator.js';
 import { RunningJobs } from '../../src/executor/runs.js';
-import { StoreLossJournal } from '../../src/executor/store-loss-journal.js';
+import { StoreLossBackup } from '../../src/executor/store-loss-backup.js';
 import { TerminalEffects } from '../../src/executor/terminal-effects.js';
 import { tempBlobStore } from '../helpers/blobs.js';
 import { queuedJobRecord } from '../helpers/jobs.js';
@@ -52,7 +52,7 @@ async function setUp() {
     health: new AccountHealthKeeper(coordinator, { send: () => undefined }, logger, () => clock.now),
     random: Math.random,
   };
-  const journal = new StoreLossJournal();
+  const journal = new StoreLossBackup();
   const terminal = new TerminalEffects(blobs, journal, logger);
   const runs = new RunningJobs({
     ctx,

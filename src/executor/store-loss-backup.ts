@@ -12,7 +12,7 @@ const RECENTLY_FINISHED_MAX = 2000;
 /** Unfinished jobs accepted here (bounded by the queue caps; the cap only guards memory). */
 const UNFINISHED_MAX = 50_000;
 
-export class StoreLossJournal {
+export class StoreLossBackup {
   private readonly unfinished = new LRUCache<string, Job>({ max: UNFINISHED_MAX });
   private readonly recentlyFinished = new LRUCache<string, Job>({ max: RECENTLY_FINISHED_MAX });
   private readonly accountsSeen = new Map<string, DiscordAccount>();
