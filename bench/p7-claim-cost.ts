@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
-import { utcDay, type ClaimRequest, type Coordinator } from '../src/executor/coordinator.js';
-import { createRedisCoordinator } from '../src/executor/redis-coordinator.js';
+import { utcDay, type ClaimRequest, type Coordinator } from '../src/executor/store/port.js';
+import { createRedisCoordinator } from '../src/executor/store/redis/coordinator.js';
 import { singleRedis } from '../src/redis/settings.js';
 import type { Job } from '../src/jobs/model.js';
 import { cleanupRedis, newPrefix, REDIS_URL, round } from './common.js';

@@ -4,7 +4,7 @@
  * Makespan vs. the ideal jobs ÷ channels × delay; Redis commands per job; server RSS; the
  * simulator's max concurrent interactions per channel (must stay 1).
  */
-import { executorKeys } from '../src/executor/keys.js';
+import { executorKeys } from '../src/executor/store/keys.js';
 import type { Job } from '../src/jobs/model.js';
 import { resultCopier } from '../src/executor/results.js';
 import { tempBlobStore } from '../test/helpers/blobs.js';

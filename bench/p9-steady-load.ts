@@ -6,7 +6,7 @@
  * (submit → COMPLETED on graphql-ws) and achieved throughput.
  */
 import type { Redis } from 'ioredis';
-import { executorKeys, indexNames } from '../src/executor/keys.js';
+import { executorKeys, indexNames } from '../src/executor/store/keys.js';
 import type { Job } from '../src/jobs/model.js';
 import { makePng } from '../test/helpers/images.js';
 import { openWs, round, sleep, submit, waitTerminal } from './common.js';

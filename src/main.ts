@@ -5,7 +5,7 @@
  * shut down gracefully.
  */
 import { ConfigError, loadConfig } from './config.js';
-import { JournalLocked } from './executor/journal.js';
+import { JournalLocked } from './executor/store/embedded/disk-journal.js';
 import { isLoopbackHostname } from './http/edge/loopback.js';
 import { createLogger } from './logger.js';
 import { serverDepsOf, startServices, type Services } from './services.js';

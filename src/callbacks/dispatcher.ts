@@ -2,7 +2,7 @@
  * The callback dispatcher: runs the due attempts of delivery tasks in the background with bounded
  * concurrency, so no receiver can hold up a job or another delivery. It never creates tasks: the
  * executor's store writes a job's task in the same atomic step as its terminal state (see
- * src/executor/coordinator.ts), so a crash between the two cannot lose a callback.
+ * src/executor/store/port.ts), so a crash between the two cannot lose a callback.
  *
  * Per task: [claim attempt → POST → publish the result → commit it, scheduling a retry] until
  * DELIVERED or FAILED. Publishing before committing keeps the job's callback state in attempt order

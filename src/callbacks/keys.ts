@@ -1,6 +1,6 @@
 /**
  * The callback tasks' keys, under the deployment's hash tag: the executor's terminal write creates a
- * task in the same script as the job's terminal state (src/executor/keys.ts lists them with its own).
+ * task in the same script as the job's terminal state (src/executor/store/keys.ts lists them with its own).
  */
 import { hashTagOf } from '../redis/hash-tag.js';
 

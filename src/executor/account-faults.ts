@@ -12,10 +12,10 @@ import type { DriverError } from '../discord/types.js';
 import { HELD_STATES, type AccountHealth, type DiscordAccount } from '../jobs/account.js';
 import type { Job } from '../jobs/model.js';
 import type { AccountHealthKeeper } from './account-health.js';
-import type { Coordinator, JobPatch } from './coordinator.js';
+import type { ClaimStore, JobPatch } from './store/port.js';
 
 export interface AccountFaultDeps {
-  coordinator: Coordinator;
+  coordinator: ClaimStore;
   health: AccountHealthKeeper;
   /** Whether an account other than `channel` is in rotation (its state does not hold it back for good). */
   anotherAccountInRotation(channel: string): Promise<boolean>;

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { ACCOUNT_SIGNALS, type AccountSignal } from '../discord/account-signals.js';
 import { activeHealth, type AccountHealth } from '../jobs/account.js';
 import { maskProxy } from '../jobs/account-pacing.js';
-import type { AccountRecord, Coordinator } from './coordinator.js';
+import type { AccountRecord, AccountStore } from './store/port.js';
 
 /** A notice about an account, POSTed to ACCOUNT_ALERT_URL (src/callbacks/account-alerts.ts). */
 export interface AccountAlert {
@@ -45,7 +45,7 @@ const RESUME_ACTION = 'nothing: the account takes jobs again';
 
 export class AccountHealthKeeper {
   constructor(
-    private readonly coordinator: Coordinator,
+    private readonly coordinator: AccountStore,
     private readonly alerts: AlertSink,
     private readonly logger: Logger,
     private readonly now: () => number,

@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { DiscordAccount } from '../jobs/account.js';
-import type { Coordinator } from './coordinator.js';
+import type { AccountStore } from './store/port.js';
 
 /**
  * The label of the built-in simulator's demo account. Records written before accounts had a manager
@@ -16,7 +16,7 @@ import type { Coordinator } from './coordinator.js';
 export const DEMO_ACCOUNT_LABEL = 'simulated demo account';
 
 export async function reconcileAccounts(
-  coordinator: Coordinator,
+  coordinator: AccountStore,
   configured: readonly DiscordAccount[],
   logger: Logger,
 ): Promise<string[]> {

@@ -5,7 +5,7 @@
  * the claim then holds back, or order dispatch's tries; admission re-reads the list before it
  * refuses anything, and dispatch before it claims on a channel the list does not know.
  */
-import type { AccountRecord, Coordinator } from './coordinator.js';
+import type { AccountRecord, Coordinator } from './store/port.js';
 
 export class AccountSnapshot {
   private accounts: AccountRecord[] | null = null;

@@ -11,14 +11,22 @@ import { DEFAULT_PLAN } from '../jobs/command-costs.js';
 import { maskToken } from '../jobs/model.js';
 import type { AccountRegistry, AccountView } from '../jobs/service.js';
 import type { AccountHealthKeeper } from './account-health.js';
-import { EVENT_ACCOUNTS, utcDay, type AccountRecord, type Coordinator } from './coordinator.js';
+import {
+  EVENT_ACCOUNTS,
+  utcDay,
+  type AccountRecord,
+  type AccountStore,
+  type ClaimStore,
+  type CreditStore,
+  type StoreEvents,
+} from './store/port.js';
 import { inbox } from './watch.js';
 
 /** The doctor's checks of one account: null when they pass, else the failing check's text. */
 export type AccountCheck = (account: DiscordAccount) => Promise<string | null>;
 
 export interface AccountRegistryDeps {
-  coordinator: Coordinator;
+  coordinator: AccountStore & CreditStore & ClaimStore & StoreEvents;
   config: Config;
   health: AccountHealthKeeper;
   check: AccountCheck;

@@ -16,10 +16,10 @@ import type { JobView, SubmitInput } from '../jobs/service.js';
 import type { StagedFile } from '../jobs/staged-file.js';
 import { measureTarget } from '../jobs/target-shape.js';
 import { AccountSnapshot } from './account-snapshot.js';
-import { utcDay, type AccountRecord } from './coordinator.js';
+import { utcDay, type AccountRecord } from './store/port.js';
 import { accountUnavailable } from './account-faults.js';
 import type { ExecutorContext } from './context.js';
-import type { StoreLossJournal } from './store-loss-journal.js';
+import type { StoreLossBackup } from './store-loss-backup.js';
 
 /** Seconds a /picsi typically takes (3–10 s), for Retry-After estimates. */
 const TYPICAL_JOB_SECONDS = 10;
@@ -27,7 +27,7 @@ const FAIL_FAST_RETRY_MS = 150;
 
 export interface AdmissionDeps {
   ctx: ExecutorContext;
-  journal: StoreLossJournal;
+  journal: StoreLossBackup;
   newId: () => string;
   /** Runs a dispatch pass; resolves when it is done. */
   dispatch(): Promise<void>;
@@ -105,7 +105,7 @@ export class Admission {
 
   /**
    * Stores and queues the job; with TOKEN_DAILY_CREDITS, in the same store step as its token's share
-   * and its credit reservation on one of `channels` (src/executor/credit-reservations.ts).
+   * and its credit reservation on one of `channels` (src/executor/store/credit-reservations.ts).
    */
   private async create(job: Job, channels: string[]): Promise<void> {
     const { coordinator, config, now } = this.deps.ctx;

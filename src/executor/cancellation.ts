@@ -8,7 +8,7 @@
 import { isTerminal, type Job } from '../jobs/model.js';
 import type { JobView } from '../jobs/service.js';
 import { withTimeout } from '../timing/timeout.js';
-import { EVENT_CONTROL } from './coordinator.js';
+import { EVENT_CONTROL } from './store/port.js';
 import type { ExecutorContext } from './context.js';
 import type { RunningJobs } from './runs.js';
 import type { TerminalEffects } from './terminal-effects.js';

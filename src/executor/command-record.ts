@@ -8,14 +8,14 @@ import type { Logger } from 'pino';
 import type { PicsiHooks } from '../discord/types.js';
 import type { SentCommand } from '../jobs/model.js';
 import { jitteredDelayMs } from '../timing/backoff.js';
-import type { Coordinator } from './coordinator.js';
+import type { ClaimStore } from './store/port.js';
 
 /** Attempts at recording the command before the send (the send waits for it). */
 const ATTEMPTS = 3;
 const RETRY_BACKOFF = { baseMs: 500, capMs: 1000, jitter: 'equal' } as const;
 
 export interface CommandRecordDeps {
-  coordinator: Coordinator;
+  coordinator: ClaimStore;
   jobId: string;
   channel: string;
   token: string;

@@ -4,8 +4,8 @@ import type { Config } from '../config.js';
 import type { DiscordAccount, PicsiDriver } from '../discord/types.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { AccountHealthKeeper } from './account-health.js';
-import { identityOf } from './account-record.js';
-import type { Coordinator } from './coordinator.js';
+import { identityOf } from './store/account-record.js';
+import type { Coordinator } from './store/port.js';
 
 export interface ExecutorContext {
   config: Config;

@@ -8,7 +8,7 @@
 import { COMMAND_COSTS, GIF_RULES } from '../jobs/command-costs.js';
 import { currentHealth, inRotation } from '../jobs/account.js';
 import type { Job } from '../jobs/model.js';
-import { creditCostOf, utcDay, type AccountRecord } from './coordinator.js';
+import { creditCostOf, utcDay, type AccountRecord } from './store/port.js';
 import type { ExecutorContext } from './context.js';
 import type { TerminalEffects } from './terminal-effects.js';
 

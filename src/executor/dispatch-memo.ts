@@ -8,7 +8,7 @@
  * A freed event that arrives while a claim on its channel is out may have overtaken the claim's
  * reply (two connections): a miss sent before the channel's last event is not remembered.
  */
-import type { ClaimMiss } from './coordinator.js';
+import type { ClaimMiss } from './store/port.js';
 
 type Memo = { kind: 'held'; until: number } | { kind: 'ineligible'; until: number | null } | { kind: 'empty' };
 

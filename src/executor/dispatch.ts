@@ -12,11 +12,11 @@
 import { randomBytes } from 'node:crypto';
 import { gateOf, pacingOf } from '../jobs/account-pacing.js';
 import { maskToken, type Job } from '../jobs/model.js';
-import { isClaimed, STORE_LOST, utcDay, type AccountRecord } from './coordinator.js';
+import { isClaimed, STORE_LOST, utcDay, type AccountRecord } from './store/port.js';
 import { lostPatch, type ExecutorContext } from './context.js';
 import { AccountSnapshot } from './account-snapshot.js';
 import { DispatchMemo } from './dispatch-memo.js';
-import type { StoreLossJournal } from './store-loss-journal.js';
+import type { StoreLossBackup as StoreLossJournal } from './store-loss-backup.js';
 import type { RunningJobs } from './runs.js';
 import type { TerminalEffects } from './terminal-effects.js';
 

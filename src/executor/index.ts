@@ -6,7 +6,7 @@ import type { BlobStore } from '../storage/blob-store.js';
 import type { AlertSink } from './account-health.js';
 import { reconcileAccounts } from './account-reconcile.js';
 import type { AccountCheck } from './accounts.js';
-import type { Coordinator } from './coordinator.js';
+import type { Coordinator } from './store/port.js';
 import { startJobService } from './job-service.js';
 import type { CopyRemote } from './results.js';
 
@@ -14,7 +14,7 @@ export { DEMO_ACCOUNT_LABEL } from './account-reconcile.js';
 export type { AccountAlert, AlertSink } from './account-health.js';
 export type { AccountCheck } from './accounts.js';
 
-export { openExecutorStores, type ExecutorStores } from './stores.js';
+export { openExecutorStores, type ExecutorStores } from './store/open-stores.js';
 
 export interface CreateJobServiceDeps {
   config: Config;

@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import { inputKeys, type JobStatus } from '../jobs/model.js';
 import { INPUT_KEY_PREFIX, sweepTempFiles, type BlobStore } from '../storage/index.js';
-import type { Coordinator } from './coordinator.js';
+import type { Coordinator } from './store/port.js';
 
 export interface InputSweepDeps {
   blobs: BlobStore;

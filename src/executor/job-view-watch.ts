@@ -9,7 +9,7 @@
  */
 import { isTerminal, type Job } from '../jobs/model.js';
 import type { JobView } from '../jobs/service.js';
-import type { Coordinator } from './coordinator.js';
+import type { JobStore, StoreEvents } from './store/port.js';
 import type { QueueFeed } from './queue-feed.js';
 import { inbox, watchJob } from './watch.js';
 
@@ -39,7 +39,7 @@ export function seenStateOf(view: JobView): string {
 }
 
 export interface JobViewDeps {
-  coordinator: Coordinator;
+  coordinator: JobStore & StoreEvents;
   feed: QueueFeed;
   toView(job: Job): Promise<JobView>;
 }

@@ -5,13 +5,13 @@
  * before anyone else can take the channel.
  */
 import type { Logger } from 'pino';
-import type { Coordinator } from './coordinator.js';
+import type { ClaimStore } from './store/port.js';
 
 /** Stop acting this long before the lease could expire, to absorb clock and network jitter. */
 const SAFETY_MARGIN_RATIO = 0.2;
 
 export function keepLease(o: {
-  coordinator: Coordinator;
+  coordinator: ClaimStore;
   channel: string;
   token: string;
   ttlMs: number;

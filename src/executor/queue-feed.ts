@@ -8,7 +8,7 @@
  * event is subscribed to only while a job is followed; a reconnect of the event connection (events
  * may have been lost) starts a pass too.
  */
-import { EVENT_QUEUE, type Coordinator } from './coordinator.js';
+import { EVENT_QUEUE, type JobStore, type StoreEvents } from './store/port.js';
 
 type Listener = (position: number) => void;
 
@@ -22,7 +22,7 @@ export class QueueFeed {
   private again = false;
 
   constructor(
-    private readonly coordinator: Coordinator,
+    private readonly coordinator: JobStore & StoreEvents,
     private readonly onError: (error: unknown) => void,
   ) {}
 

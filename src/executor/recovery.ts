@@ -8,14 +8,14 @@
 import { randomBytes } from 'node:crypto';
 import type { DiscordAccount } from '../discord/types.js';
 import type { Job } from '../jobs/model.js';
-import type { JobPatch } from './coordinator.js';
+import type { JobPatch } from './store/port.js';
 import { discordAccountOf, lostPatch, type ExecutorContext } from './context.js';
-import type { StoreLossJournal } from './store-loss-journal.js';
+import type { StoreLossBackup } from './store-loss-backup.js';
 import type { TerminalEffects } from './terminal-effects.js';
 
 export interface RecoveryDeps {
   ctx: ExecutorContext;
-  journal: StoreLossJournal;
+  journal: StoreLossBackup;
   terminal: TerminalEffects;
   /** Accounts from configuration: registered again if the store loses its data. */
   configuredAccounts: DiscordAccount[];

@@ -2,10 +2,10 @@
 import { inRotation } from '../jobs/account.js';
 import { pacingOf } from '../jobs/account-pacing.js';
 import type { Job } from '../jobs/model.js';
-import type { AccountRecord, Claimed } from './coordinator.js';
+import type { AccountRecord, Claimed } from './store/port.js';
 import { discordAccountOf, type ExecutorContext } from './context.js';
 import { inputsOf } from './inputs.js';
-import type { StoreLossJournal } from './store-loss-journal.js';
+import type { StoreLossBackup as StoreLossJournal } from './store-loss-backup.js';
 import type { CopyRemote } from './results.js';
 import { ResultCopies } from './result-copies/index.js';
 import { Staging } from './staging.js';

@@ -14,7 +14,7 @@ import { INFERRED } from '../discord/protocol.js';
 import type { StagedUploads } from '../discord/types.js';
 import { commandOf } from '../jobs/commands.js';
 import type { Job } from '../jobs/model.js';
-import { utcDay, type AccountRecord } from './coordinator.js';
+import { utcDay, type AccountRecord } from './store/port.js';
 import { discordAccountOf, type ExecutorContext } from './context.js';
 import { inputsOf } from './inputs.js';
 

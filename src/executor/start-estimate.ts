@@ -1,6 +1,6 @@
 /**
  * When a queued job may start: an estimate, cheap enough for every read of a queued job. Its queue
- * position stays the truth (./fair-queue.ts, Position); the estimate adds time. Each channel the job
+ * position stays the truth (./store/fair-queue.ts, Position); the estimate adds time. Each channel the job
  * may run on (its pinned one, or every account in rotation) is next free at the latest of: now, the end
  * of its pacing gap, of a timed state (cooldown, credits), of its closed hours, of its day when its
  * daily cap is reached, and about half a run if it is running a job; it then takes a job every run +

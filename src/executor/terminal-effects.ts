@@ -5,14 +5,14 @@
 import type { Logger } from 'pino';
 import { inputKeys, isTerminal, type Job } from '../jobs/model.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import type { StoreLossJournal } from './store-loss-journal.js';
+import type { StoreLossBackup } from './store-loss-backup.js';
 
 export class TerminalEffects {
   private readonly listeners = new Set<(job: Job) => void>();
 
   constructor(
     private readonly blobs: BlobStore,
-    private readonly journal: StoreLossJournal,
+    private readonly journal: StoreLossBackup,
     private readonly logger: Logger,
   ) {}
 

@@ -8,7 +8,7 @@
 import { currentHealth, inRotation } from '../jobs/account.js';
 import type { Job } from '../jobs/model.js';
 import { accountUnavailable } from './account-faults.js';
-import type { AccountRecord, JobPatch } from './coordinator.js';
+import type { AccountRecord, JobPatch } from './store/port.js';
 import type { StarvationContext } from './credit-starvation.js';
 import type { TerminalEffects } from './terminal-effects.js';
 

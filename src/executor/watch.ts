@@ -6,7 +6,7 @@
 import { FixedBuffer, Repeater } from 'graphql-yoga';
 import { AppError } from '../errors.js';
 import { isTerminal, type Job } from '../jobs/model.js';
-import { EVENT_ALL_JOBS, jobEventName, type Coordinator } from './coordinator.js';
+import { EVENT_ALL_JOBS, jobEventName, type JobStore, type StoreEvents } from './store/port.js';
 import { decodeJob } from '../redis/job-json.js';
 
 /** How long a watcher waits for a vanished record to be restored, re-reading at this period. */
@@ -47,7 +47,7 @@ export function inbox<T>(signal: AbortSignal, listen: (deliver: (item: T) => voi
 
 type Wake = { kind: 'event'; job: Job } | { kind: 'reread' };
 
-export async function* watchJob(coordinator: Coordinator, id: string, signal: AbortSignal): AsyncGenerator<Job> {
+export async function* watchJob(coordinator: JobStore & StoreEvents, id: string, signal: AbortSignal): AsyncGenerator<Job> {
   let wake: (item: Wake) => void = () => undefined;
   const wakes = inbox<Wake>(signal, async (deliver) => {
     wake = deliver;
@@ -92,7 +92,7 @@ export async function* watchJob(coordinator: Coordinator, id: string, signal: Ab
 
 /** Every change of every job matching the filter; never ends by itself. */
 export async function* watchAllJobs(
-  coordinator: Coordinator,
+  coordinator: JobStore & StoreEvents,
   filter: { channel?: string; owner?: string },
   signal: AbortSignal,
 ): AsyncGenerator<Job> {

@@ -15,7 +15,7 @@ import { commandOf, COMMAND_INPUTS } from '../jobs/commands.js';
 import type { Job, PendingCopy } from '../jobs/model.js';
 import { accountFaultOutcome, type AccountFaultDeps } from './account-faults.js';
 import { commandRecordHooks } from './command-record.js';
-import type { Claimed, Coordinator, JobPatch } from './coordinator.js';
+import type { Claimed, Coordinator, JobPatch } from './store/port.js';
 import { keepLease } from './lease-keeper.js';
 import { confirmInputs, InputMissingError, type JobUploads } from './inputs.js';
 import type { CopyStarter } from './result-copies/index.js';

@@ -154,7 +154,7 @@ export function nextCommandAt(pacing: Pick<Pacing, 'minGapMs' | 'jitterMs'>, end
   return endedAt + pacing.minGapMs + Math.floor(random() * (pacing.jitterMs + 1));
 }
 
-/** The gate of a claim (src/executor/eligibility.ts) for an account with this pacing at `nowMs`. */
+/** The gate of a claim (src/executor/store/eligibility.ts) for an account with this pacing at `nowMs`. */
 export function gateOf(pacing: Pacing, nowMs: number) {
   const { day, msOfDay } = localTime(nowMs, pacing.timezone);
   return {

@@ -176,7 +176,7 @@ export interface Job {
   copying?: PendingCopy | null;
   /**
    * While QUEUED, with TOKEN_DAILY_CREDITS: the credits admission set aside for the job on one
-   * account (src/executor/credit-reservations.ts); the claim turns them into a charge.
+   * account (src/executor/store/credit-reservations.ts); the claim turns them into a charge.
    */
   reservation?: CreditReservation | null;
   callback: CallbackState | null;

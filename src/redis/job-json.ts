@@ -1,7 +1,7 @@
 /** Job records as Redis scripts return them (JSON written by cjson). */
 import type { Job } from '../jobs/model.js';
 
-/** A reply that is not the record asked for: the connection is out of step (see src/executor/redis-availability.ts). */
+/** A reply that is not the record asked for: the connection is out of step (see src/executor/store/redis/availability.ts). */
 export class ReplyOutOfStep extends Error {
   override readonly name = 'ReplyOutOfStep';
 }

@@ -6,7 +6,7 @@
  * AbortSignal.timeout(), whose timer holds its signal only weakly (a wait on it alone can be
  * collected before it fires, leaving the caller hanging), and not node:timers/promises' abortable
  * sleep, whose cancellation builds an AbortError and a DOMException (two stack traces) on every call
- * that finishes in time: every Redis call goes through here (src/executor/redis-availability.ts).
+ * that finishes in time: every Redis call goes through here (src/executor/store/redis/availability.ts).
  * node:timers, not the globals: tests' fake timers do not stop these deadlines.
  */
 import { clearTimeout, setTimeout } from 'node:timers';

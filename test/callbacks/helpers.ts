@@ -15,7 +15,7 @@ import {
 } from '../../src/callbacks/index.js';
 import { createRedisStore } from '../../src/callbacks/redis-store.js';
 import { callbackUrlOf, createMemoryStore, type CallbackStore } from '../../src/callbacks/store.js';
-import { executorKeys } from '../../src/executor/keys.js';
+import { executorKeys } from '../../src/executor/store/keys.js';
 import { isTerminal, type CallbackState, type Job } from '../../src/jobs/model.js';
 import { systemClock, type Clock } from '../../src/timing/clock.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';

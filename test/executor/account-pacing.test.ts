@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createDiscordDriver } from '../../src/discord/index.js';
 import { startJobService } from '../../src/executor/job-service.js';
-import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
+import { createMemoryCoordinator } from '../../src/executor/store/embedded/coordinator.js';
 import { resultCopier } from '../../src/executor/results.js';
 import { isTerminal, type Job } from '../../src/jobs/model.js';
 import type { JobService } from '../../src/jobs/service.js';

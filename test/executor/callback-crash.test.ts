@@ -13,7 +13,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCallbackDispatcher, type CallbackDispatcher } from '../../src/callbacks/index.js';
 import { loadConfig } from '../../src/config.js';
-import { openExecutorStores, type ExecutorStores } from '../../src/executor/stores.js';
+import { openExecutorStores, type ExecutorStores } from '../../src/executor/store/open-stores.js';
 import { callbackConfig, MapJobs, startReceiver, waitFor, type Receiver } from '../callbacks/helpers.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';
 import { REDIS_URL } from './coordinator-backends.js';

@@ -1,5 +1,5 @@
 /**
- * The coordinators under test, built the way src/executor/stores.ts builds them: Redis (the shared
+ * The coordinators under test, built the way src/executor/store/open-stores.ts builds them: Redis (the shared
  * redis-server on 6379, a unique prefix, its keys deleted at the end) and embedded (a temp DATA_DIR,
  * removed at the end). Each comes with its callback task store, to read the task a terminal write made.
  */
@@ -19,10 +19,10 @@ import {
   type ClaimResult,
   type Claimed,
   type Coordinator,
-} from '../../src/executor/coordinator.js';
-import { openJournal, type Journal } from '../../src/executor/journal.js';
-import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
-import { createRedisCoordinator } from '../../src/executor/redis-coordinator.js';
+} from '../../src/executor/store/port.js';
+import { openJournal, type Journal } from '../../src/executor/store/embedded/disk-journal.js';
+import { createMemoryCoordinator } from '../../src/executor/store/embedded/coordinator.js';
+import { createRedisCoordinator } from '../../src/executor/store/redis/coordinator.js';
 import { singleRedis } from '../../src/redis/settings.js';
 import type { Job } from '../../src/jobs/model.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';

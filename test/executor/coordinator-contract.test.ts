@@ -13,7 +13,7 @@ import {
   type Claimed,
   type Coordinator,
   type SentCommand,
-} from '../../src/executor/coordinator.js';
+} from '../../src/executor/store/port.js';
 import type { Job } from '../../src/jobs/model.js';
 import { embeddedBackend, newJob, redisBackend, type Backend, type BackendFactory } from './coordinator-backends.js';
 
@@ -313,7 +313,7 @@ describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
     expect(await c.claim(claimRequest(B))).toEqual(empty(1));
   });
 
-  it('applies every eligibility rule in its order (src/executor/eligibility.ts), each with its wait', async () => {
+  it('applies every eligibility rule in its order (src/executor/store/eligibility.ts), each with its wait', async () => {
     await setUp();
     const nowMs = Date.now();
     const gate = { commandDay: '2026-12-01', dailyCommands: 1, dayEndsInMs: 7_000, closedForMs: 0 };

@@ -15,7 +15,7 @@ import {
   type ClaimResult,
   type Claimed,
   type Coordinator,
-} from '../../src/executor/coordinator.js';
+} from '../../src/executor/store/port.js';
 import { embeddedBackend, newJob, redisBackend, type Backend, type BackendFactory } from './coordinator-backends.js';
 
 const A = '100000000000000001';

@@ -1,11 +1,11 @@
 /**
- * Credit reservations and a token's daily share (src/executor/credit-reservations.ts) on both
+ * Credit reservations and a token's daily share (src/executor/store/credit-reservations.ts) on both
  * stores: admitJob refuses over the share and where no account has room left unreserved, reserves
  * on the roomiest account, and a claim never spends credits reserved for another job; a reservation
  * is released by the claim, a cancel or a discard; the embedded store keeps them across a restart.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { utcDay, type AdmissionTerms, type Coordinator } from '../../src/executor/coordinator.js';
+import { utcDay, type AdmissionTerms, type Coordinator } from '../../src/executor/store/port.js';
 import type { Job } from '../../src/jobs/model.js';
 import { Redis } from 'ioredis';
 import {

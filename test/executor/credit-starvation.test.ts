@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { utcDay, type Coordinator } from '../../src/executor/coordinator.js';
+import { utcDay, type Coordinator } from '../../src/executor/store/port.js';
 import { CREDITS_SPENT_ERROR, CreditStarvation } from '../../src/executor/credit-starvation.js';
-import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
-import { StoreLossJournal } from '../../src/executor/store-loss-journal.js';
+import { createMemoryCoordinator } from '../../src/executor/store/embedded/coordinator.js';
+import { StoreLossBackup } from '../../src/executor/store-loss-backup.js';
 import { TerminalEffects } from '../../src/executor/terminal-effects.js';
 import { FsBlobStore } from '../../src/storage/fs-store.js';
 import { createLinkSigner } from '../../src/storage/signed-links.js';
@@ -59,7 +59,7 @@ it('fails only the queued jobs that cost more than the channel has left, each by
   const blobs = await FsBlobStore.open({ root: dir, signer: createLinkSigner('secret') });
   const starvation = new CreditStarvation(
     { config, coordinator, logger, now: Date.now, retentionSec: 60 },
-    new TerminalEffects(blobs, new StoreLossJournal(), logger),
+    new TerminalEffects(blobs, new StoreLossBackup(), logger),
   );
   const failed = await starvation.failStarvedJobs();
 

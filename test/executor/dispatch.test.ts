@@ -5,11 +5,11 @@ import { afterEach, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createDiscordDriver } from '../../src/discord/index.js';
 import type { ExecutorContext } from '../../src/executor/context.js';
-import { isClaimed, utcDay, type ClaimRequest, type Coordinator } from '../../src/executor/coordinator.js';
+import { isClaimed, utcDay, type ClaimRequest, type Coordinator } from '../../src/executor/store/port.js';
 import { Dispatcher } from '../../src/executor/dispatch.js';
-import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
+import { createMemoryCoordinator } from '../../src/executor/store/embedded/coordinator.js';
 import { RunningJobs } from '../../src/executor/runs.js';
-import { StoreLossJournal } from '../../src/executor/store-loss-journal.js';
+import { StoreLossBackup } from '../../src/executor/store-loss-backup.js';
 import { TerminalEffects } from '../../src/executor/terminal-effects.js';
 import { tempBlobStore } from '../helpers/blobs.js';
 import { queuedJobRecord } from '../helpers/jobs.js';
@@ -52,7 +52,7 @@ async function setUp() {
     health: new AccountHealthKeeper(coordinator, { send: () => undefined }, logger, () => clock.now),
     random: Math.random,
   };
-  const journal = new StoreLossJournal();
+  const journal = new StoreLossBackup();
   const terminal = new TerminalEffects(blobs, journal, logger);
   const runs = new RunningJobs({
     ctx,

@@ -1,11 +1,11 @@
 /**
- * The fair queue (src/executor/fair-queue.ts) on both stores: round-robin across owners and FIFO
+ * The fair queue (src/executor/store/fair-queue.ts) on both stores: round-robin across owners and FIFO
  * within one, pinned and any-channel queues together, the hand-back rule, the current round of each
  * channel, positions (one job's and every job's in one pass), the peek the channel's next claim
  * answers to, and the queue event every change publishes.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EVENT_QUEUE, type Coordinator } from '../../src/executor/coordinator.js';
+import { EVENT_QUEUE, type Coordinator } from '../../src/executor/store/port.js';
 import type { Job } from '../../src/jobs/model.js';
 import { claimed, claimRequest, embeddedBackend, newJob, redisBackend, type Backend, type BackendFactory } from './coordinator-backends.js';
 

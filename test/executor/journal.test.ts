@@ -3,8 +3,8 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JournalLocked, openJournal } from '../../src/executor/journal.js';
-import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
+import { JournalLocked, openJournal } from '../../src/executor/store/embedded/disk-journal.js';
+import { createMemoryCoordinator } from '../../src/executor/store/embedded/coordinator.js';
 import { newJob } from './coordinator-backends.js';
 
 const dirs: string[] = [];

@@ -1,5 +1,5 @@
 /**
- * Model-based test of the two coordinator backends (src/executor/coordinator.ts): fast-check
+ * Model-based test of the two coordinator backends (src/executor/store/port.ts): fast-check
  * generates random sequences of operations — submit, claim (recording commands or not), mark the
  * command sent, record progress, finish (COMPLETED/FAILED), hand back, cancel, renew, lease expiry,
  * reaper — and runs each against the embedded (memory) coordinator, the Redis one (127.0.0.1:6379,
@@ -18,10 +18,10 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_LOST, utcDay, type ClaimRequest, type ClaimResult, type Coordinator } from '../../src/executor/coordinator.js';
-import { executorKeys } from '../../src/executor/keys.js';
-import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
-import { createRedisCoordinator } from '../../src/executor/redis-coordinator.js';
+import { STORE_LOST, utcDay, type ClaimRequest, type ClaimResult, type Coordinator } from '../../src/executor/store/port.js';
+import { executorKeys } from '../../src/executor/store/keys.js';
+import { createMemoryCoordinator } from '../../src/executor/store/embedded/coordinator.js';
+import { createRedisCoordinator } from '../../src/executor/store/redis/coordinator.js';
 import type { Job } from '../../src/jobs/model.js';
 import { singleRedis } from '../../src/redis/settings.js';
 import { CoordinatorModel, type ModelJob } from '../helpers/coordinator-model.js';
@@ -399,18 +399,15 @@ describe('coordinator backends against a reference model (fast-check)', () => {
   );
 
   /**
-   * Found by the property above (MODEL_RECORDS=both): the embedded store keeps a job's `command`
-   * from an earlier attempt when the job goes back to its queue (requeued because its holder died,
-   * or handed back) and the next claim does not record commands (memory-claims.ts writes
-   * `command: null` only when recordsCommands is set, and a requeue never clears it); Redis starts
-   * the new attempt without one. If that holder then dies, the embedded store decides from the old
-   * attempt's command: "nothing sent" requeues a job whose new holder may have sent one (a second
-   * /picsi for one job), "sent" adopts it and follows a command of the earlier attempt; Redis loses
-   * it (EXECUTOR_LOST), as the contract says for holders that do not record commands. Production's
-   * holders all record commands (src/executor/dispatch.ts), so only other callers can reach it.
-   * Marked as failing until the embedded store clears the field: remove `.fails` then.
+   * Found by the property above (MODEL_RECORDS=both): the embedded store kept a job's `command`
+   * from an earlier attempt when the job went back to its queue (requeued because its holder died,
+   * or handed back) and the next claim did not record commands; Redis starts the new attempt
+   * without one. If that holder then died, the embedded store decided from the old attempt's
+   * command (a requeue that could send a second /picsi for one job, or an adoption following a
+   * command of the earlier attempt) where Redis loses it (EXECUTOR_LOST), as the contract says for
+   * holders that do not record commands.
    */
-  it.fails.each([
+  it.each([
     ['requeued after "nothing sent"', () => [new Submit('owner-1', A), new Claim(A, true), new ExpireLeases(), new Claim(A, false)]],
     [
       'handed back after "sent"',
@@ -422,7 +419,7 @@ describe('coordinator backends against a reference model (fast-check)', () => {
         new Claim(A, false),
       ],
     ],
-  ])('embedded store: the next claim without recordsCommands inherits the command of the attempt before (%s)', async (_name, steps) => {
+  ])('the next claim without recordsCommands does not inherit the command of the attempt before (%s)', async (_name, steps) => {
     const w = await world(true);
     try {
       for (const command of steps().map(withStateCheck)) await command.run(w.model, w.real);

@@ -4,8 +4,8 @@
  * told; the queue event is subscribed to only while a job is followed.
  */
 import { expect, it, vi } from 'vitest';
-import { EVENT_QUEUE, utcDay } from '../../src/executor/coordinator.js';
-import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
+import { EVENT_QUEUE, utcDay } from '../../src/executor/store/port.js';
+import { createMemoryCoordinator } from '../../src/executor/store/embedded/coordinator.js';
 import { QueueFeed } from '../../src/executor/queue-feed.js';
 import { newJob } from './coordinator-backends.js';
 

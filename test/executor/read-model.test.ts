@@ -4,7 +4,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { ExecutorContext } from '../../src/executor/context.js';
-import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
+import { createMemoryCoordinator } from '../../src/executor/store/embedded/coordinator.js';
 import { ReadModel } from '../../src/executor/read-model.js';
 import { ResultRetention } from '../../src/executor/result-retention.js';
 import { Readable } from 'node:stream';

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Coordinator } from '../../src/executor/coordinator.js';
-import { createRedisCoordinator } from '../../src/executor/redis-coordinator.js';
+import type { Coordinator } from '../../src/executor/store/port.js';
+import { createRedisCoordinator } from '../../src/executor/store/redis/coordinator.js';
 import { singleRedis } from '../../src/redis/settings.js';
 import { watchJob } from '../../src/executor/watch.js';
 import { type Job } from '../../src/jobs/model.js';

@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { executorKeys } from '../../src/executor/keys.js';
+import { executorKeys } from '../../src/executor/store/keys.js';
 import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
 import { PICSI_MUTATION, postJson, postMultipart } from '../helpers/graphql-http.js';
 import { makePng } from '../helpers/images.js';

@@ -1,5 +1,5 @@
 /**
- * A small reference model of the coordinator's job state machine (src/executor/coordinator.ts), in
+ * A small reference model of the coordinator's job state machine (src/executor/store/port.ts), in
  * plain TypeScript, for test/executor/model-based.test.ts: jobs and their statuses, the channel
  * leases and holders, what a claim or the reaper does with a job whose holder vanished, and which
  * writes a holder's token allows. It does not model the fair queue's rounds between owners: it

@@ -16,7 +16,7 @@ it('npm run build, then node dist/main.js serves / and /graphql and exits 0 on S
   await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT });
   expect(existsSync(`${ROOT}dist/web/index.html`)).toBe(true);
   expect(existsSync(`${ROOT}dist/callbacks/lua/claim-due-2.lua`)).toBe(true);
-  expect(existsSync(`${ROOT}dist/executor/lua/claim-18.lua`)).toBe(true);
+  expect(existsSync(`${ROOT}dist/executor/store/redis/lua/claim-18.lua`)).toBe(true);
 
   const server = spawn(process.execPath, ['dist/main.js'], {
     cwd: ROOT,

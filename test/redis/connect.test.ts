@@ -1,7 +1,7 @@
 /** createRedisClient's roles on one primary (a private redis-server): what each does when Redis goes away and comes back. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { createRedisEvents } from '../../src/executor/redis-events.js';
+import { createRedisEvents } from '../../src/executor/store/redis/events.js';
 import { createRedisClient, isCluster, type RedisClient } from '../../src/redis/connect.js';
 import { onMessage, onResubscribed, publish, publishCommand, subscribe } from '../../src/redis/pubsub.js';
 import type { RedisRole } from '../../src/redis/roles.js';

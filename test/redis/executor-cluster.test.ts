@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { executorKeys } from '../../src/executor/keys.js';
+import { executorKeys } from '../../src/executor/store/keys.js';
 import { hashTagOf } from '../../src/redis/hash-tag.js';
-import { createRedisEvents } from '../../src/executor/redis-events.js';
+import { createRedisEvents } from '../../src/executor/store/redis/events.js';
 import { loadConfig } from '../../src/config.js';
 import { createRedisClient } from '../../src/redis/connect.js';
 import { onMessage, publish } from '../../src/redis/pubsub.js';

@@ -9,7 +9,7 @@
 import { once } from 'node:events';
 import { afterAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { resetConnection } from '../../src/executor/redis-availability.js';
+import { resetConnection } from '../../src/executor/store/redis/availability.js';
 import { createRedisClient, type RedisClient, type RedisClientOverrides } from '../../src/redis/connect.js';
 import type { RedisRole } from '../../src/redis/roles.js';
 import type { RedisProcess } from '../helpers/redis-process.js';

@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Coordinator } from '../../src/executor/coordinator.js';
+import type { Coordinator } from '../../src/executor/store/port.js';
 import { sweepOrphanInputs } from '../../src/executor/input-sweep.js';
 import { embeddedBackend, newJob, redisBackend, type Backend as JobBackend } from '../executor/coordinator-backends.js';
 import { fsBackend, s3Backend, type BackendHarness } from './backends.js';

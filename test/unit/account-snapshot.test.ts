@@ -1,7 +1,7 @@
 import { activeHealth } from '../../src/jobs/account.js';
 import { describe, expect, it } from 'vitest';
 import { AccountSnapshot } from '../../src/executor/account-snapshot.js';
-import type { AccountRecord } from '../../src/executor/coordinator.js';
+import type { AccountRecord } from '../../src/executor/store/port.js';
 
 const account = (channel: string): AccountRecord => ({
   channel,

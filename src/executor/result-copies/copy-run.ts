@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Job } from '../../jobs/model.js';
-import { copyLeaseName, utcDay, type Coordinator } from '../coordinator.js';
+import { copyLeaseName, utcDay, type Coordinator } from '../store/port.js';
 import { keepLease } from '../lease-keeper.js';
 import { copyResults, type CopyRemote } from '../results.js';
 import { writeRetrying } from '../store-retry.js';

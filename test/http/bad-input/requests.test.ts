@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executorKeys } from '../../../src/executor/keys.js';
+import { executorKeys } from '../../../src/executor/store/keys.js';
 import { filesUnder, inputBlobsUnder } from '../../helpers/files.js';
 import { postJson } from '../../helpers/graphql-http.js';
 import { makePng } from '../../helpers/images.js';

@@ -9,9 +9,9 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { JournalLocked, openJournal } from '../../../../src/executor/journal.js';
-import { startTimeOf } from '../../../../src/executor/journal-lock.js';
-import { createMemoryCoordinator } from '../../../../src/executor/memory-coordinator.js';
+import { JournalLocked, openJournal } from '../../../../src/executor/store/embedded/disk-journal.js';
+import { startTimeOf } from '../../../../src/executor/store/embedded/disk-journal-lock.js';
+import { createMemoryCoordinator } from '../../../../src/executor/store/embedded/coordinator.js';
 import { FsBlobStore } from '../../../../src/storage/fs-store.js';
 import { createLinkSigner } from '../../../../src/storage/signed-links.js';
 import { filesUnder, inputBlobsUnder } from '../../../helpers/files.js';
