@@ -19,7 +19,7 @@ import { JobScope, ScopeEndedError } from './job-scope.js';
 import type { ReplyWaiter } from './reply-matcher.js';
 import { isInvalidCommandVersion, restFailure } from './rest-errors.js';
 import { DriverError } from './types.js';
-import type { CommandResult, CommandRun, FollowCommand, PicsiHooks } from './types.js';
+import type { CommandResult, CommandRun, FollowCommand, CommandHooks } from './types.js';
 import { uploadImages, usableStaged } from './staged-uploads.js';
 import { probeProxy } from './proxy.js';
 import { GatewayFatalError } from './user-gateway.js';
@@ -39,7 +39,12 @@ export interface JobDeps {
 
 type Step = 'gateway' | 'command index' | 'upload' | 'POST /interactions' | 'reply';
 
-export async function runCommand(deps: JobDeps, command: CommandRun, signal: AbortSignal, hooks: PicsiHooks = {}): Promise<CommandResult> {
+export async function runCommand(
+  deps: JobDeps,
+  command: CommandRun,
+  signal: AbortSignal,
+  hooks: CommandHooks = {},
+): Promise<CommandResult> {
   const { session } = deps;
   const { channel, server } = command.account;
   const name = command.command;
@@ -145,7 +150,7 @@ export async function followCommand(
   deps: JobDeps,
   command: FollowCommand,
   signal: AbortSignal,
-  hooks: PicsiHooks = {},
+  hooks: CommandHooks = {},
 ): Promise<CommandResult> {
   const { session } = deps;
   const { channel } = command.account;

@@ -1,5 +1,5 @@
 /**
- * The production PicsiDriver: one AccountSession per user token (several channels may share it),
+ * The production CommandDriver: one AccountSession per user token (several channels may share it),
  * created on `connect` or lazily by `run`, and torn down by `disconnect` of its last channel or
  * by `close`.
  */
@@ -9,16 +9,7 @@ import type { GatewayTuning } from './account-session.js';
 import { createNonceFactory } from './ids.js';
 import { followCommand, runCommand, type JobDeps } from './command-job.js';
 import { DriverError } from './types.js';
-import type {
-  CommandResult,
-  CommandRun,
-  DiscordAccount,
-  FollowCommand,
-  PicsiCommand,
-  PicsiDriver,
-  PicsiHooks,
-  PicsiResult,
-} from './types.js';
+import type { CommandResult, CommandRun, DiscordAccount, FollowCommand, PicsiCommand, CommandDriver, CommandHooks } from './types.js';
 import type { ForeignCommandEvent } from './foreign-commands.js';
 import { GatewayFatalError } from './user-gateway.js';
 import { signalField } from './account-signals.js';
@@ -57,7 +48,7 @@ export interface DriverInspection {
   running: number;
 }
 
-export type DiscordDriver = PicsiDriver & {
+export type DiscordDriver = CommandDriver & {
   /** Opens (or reuses) the account's gateway session and waits for READY (at most timeoutMs). */
   connect(account: DiscordAccount): Promise<void>;
   /** Forgets a channel; closes its account's session when no other channel uses it. */
@@ -144,7 +135,7 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
     }
   }
 
-  function run(command: CommandRun, signal: AbortSignal, hooks?: PicsiHooks): Promise<CommandResult> {
+  function run(command: CommandRun, signal: AbortSignal, hooks?: CommandHooks): Promise<CommandResult> {
     return runOnSession(command.account, signal, 'Job aborted before it started', (deps, s) => runCommand(deps, command, s, hooks));
   }
 
@@ -179,11 +170,11 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
 
     run,
 
-    picsi(command: PicsiCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult> {
+    picsi(command: PicsiCommand, signal: AbortSignal, hooks?: CommandHooks): Promise<CommandResult> {
       return run({ ...command, command: 'picsi', idname: null }, signal, hooks);
     },
 
-    follow(command: FollowCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<CommandResult> {
+    follow(command: FollowCommand, signal: AbortSignal, hooks?: CommandHooks): Promise<CommandResult> {
       return runOnSession(command.account, signal, 'Job aborted before following its command', (deps, s) =>
         followCommand(deps, command, s, hooks),
       );

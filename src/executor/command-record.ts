@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { PicsiHooks } from '../discord/types.js';
+import type { CommandHooks } from '../discord/types.js';
 import type { SentCommand } from '../jobs/model.js';
 import { jitteredDelayMs } from '../timing/backoff.js';
 import type { Coordinator } from './coordinator.js';
@@ -25,7 +25,7 @@ export interface CommandRecordDeps {
   onUnrecorded(): void;
 }
 
-export function commandRecordHooks(d: CommandRecordDeps, initial: SentCommand | null): Required<PicsiHooks> & { sent(): boolean } {
+export function commandRecordHooks(d: CommandRecordDeps, initial: SentCommand | null): Required<CommandHooks> & { sent(): boolean } {
   let command = initial;
   const record = (sent: SentCommand) => d.coordinator.markCommandSent(d.jobId, d.channel, d.token, sent);
   return {

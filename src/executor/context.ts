@@ -1,7 +1,7 @@
 /** What every part of the job service shares: configuration, the stores, the driver, the clock. */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { DiscordAccount, PicsiDriver } from '../discord/types.js';
+import type { DiscordAccount, CommandDriver } from '../discord/types.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { AccountHealthKeeper } from './account-health.js';
 import { identityOf } from './account-record.js';
@@ -10,7 +10,7 @@ import type { Coordinator } from './coordinator.js';
 export interface ExecutorContext {
   config: Config;
   coordinator: Coordinator;
-  driver: PicsiDriver;
+  driver: CommandDriver;
   blobs: BlobStore;
   logger: Logger;
   instanceId: string;

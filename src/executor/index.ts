@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { DiscordAccount, PicsiDriver } from '../discord/types.js';
+import type { DiscordAccount, CommandDriver } from '../discord/types.js';
 import type { JobService } from '../jobs/service.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { AlertSink } from './account-health.js';
@@ -19,7 +19,7 @@ export { openExecutorStores, type ExecutorStores } from './stores.js';
 export interface CreateJobServiceDeps {
   config: Config;
   coordinator: Coordinator;
-  driver: PicsiDriver;
+  driver: CommandDriver;
   blobs: BlobStore;
   copyResult: CopyRemote;
   /** Accounts from configuration: the store is reconciled with them at start (their runtime state is kept). */

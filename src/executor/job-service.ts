@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { DiscordAccount, PicsiDriver } from '../discord/types.js';
+import type { DiscordAccount, CommandDriver } from '../discord/types.js';
 import { newJobId } from '../jobs/ids.js';
 import type { CallbackState } from '../jobs/model.js';
 import type { JobService } from '../jobs/service.js';
@@ -33,7 +33,7 @@ import { UnrunnableJobs } from './unrunnable-jobs.js';
 export interface JobServiceDeps {
   config: Config;
   coordinator: Coordinator;
-  driver: PicsiDriver;
+  driver: CommandDriver;
   blobs: BlobStore;
   /** Copies a result file off Discord's CDN into the blob store. */
   copyResult: CopyRemote;

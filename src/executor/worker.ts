@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DriverError, type CommandResult, type DiscordAccount, type PicsiDriver, type StagedUploads } from '../discord/types.js';
+import { DriverError, type CommandResult, type DiscordAccount, type CommandDriver, type StagedUploads } from '../discord/types.js';
 import { nextCommandAt, type Pacing } from '../jobs/account-pacing.js';
 import { commandOf, COMMAND_INPUTS } from '../jobs/commands.js';
 import type { Job, PendingCopy } from '../jobs/model.js';
@@ -25,7 +25,7 @@ export type AbortReason = 'cancel' | 'shutdown' | 'lease-lost';
 
 export interface WorkerDeps {
   coordinator: Coordinator;
-  driver: PicsiDriver;
+  driver: CommandDriver;
   logger: Logger;
   now: () => number;
   leaseTtlMs: number;
