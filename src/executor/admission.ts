@@ -12,7 +12,7 @@ import { checkGifTarget, creditCost, DEFAULT_PLAN, GIF_RULES, TARGET_COMMANDS, t
 import { currentHealth, inRotation } from '../jobs/account.js';
 import { IDENTITY_COMMANDS, type BotCommand } from '../jobs/commands.js';
 import { inputKeys, newQueuedJob, type FileInfo, type Job } from '../jobs/model.js';
-import type { JobView, SubmitInput } from '../jobs/service.js';
+import type { JobView, SubmitInput } from '../jobs/job-service.js';
 import type { StagedFile } from '../jobs/staged-file.js';
 import { measureTarget } from '../jobs/target-shape.js';
 import { AccountSnapshot } from './account-snapshot.js';

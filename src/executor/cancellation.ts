@@ -6,7 +6,7 @@
  * the worker: their lease lapses, and they are requeued or adopted).
  */
 import { isTerminal, type Job } from '../jobs/model.js';
-import type { JobView } from '../jobs/service.js';
+import type { JobView } from '../jobs/job-service.js';
 import { withTimeout } from '../timing/timeout.js';
 import { EVENT_CONTROL } from './coordinator.js';
 import type { ExecutorContext } from './context.js';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { DiscordAccount, CommandDriver } from '../discord/types.js';
-import type { JobService } from '../jobs/service.js';
+import type { JobService } from '../jobs/job-service.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { AlertSink } from './account-health.js';
 import { reconcileAccounts } from './account-reconcile.js';

@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import type { DiscordAccount, CommandDriver } from '../discord/types.js';
 import { newJobId } from '../jobs/ids.js';
 import type { CallbackState } from '../jobs/model.js';
-import type { JobService } from '../jobs/service.js';
+import type { JobService } from '../jobs/job-service.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { AccountHealthKeeper, type AlertSink } from './account-health.js';
 import { createAccountRegistry, type AccountCheck } from './accounts.js';

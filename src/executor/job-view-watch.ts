@@ -8,7 +8,7 @@
  * one sent. A position pushed on its own keeps the job's `version`.
  */
 import { isTerminal, type Job } from '../jobs/model.js';
-import type { JobView } from '../jobs/service.js';
+import type { JobView } from '../jobs/job-service.js';
 import type { Coordinator } from './coordinator.js';
 import type { QueueFeed } from './queue-feed.js';
 import { inbox, watchJob } from './watch.js';

@@ -6,7 +6,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { isTerminal, type Job } from '../jobs/model.js';
-import type { DownloadLink, JobFilter, JobPage, JobView } from '../jobs/service.js';
+import type { DownloadLink, JobFilter, JobPage, JobView } from '../jobs/job-service.js';
 import { expiringUrls, withRefreshedUrls } from './attachment-urls.js';
 import { discordAccountOf, type ExecutorContext } from './context.js';
 import { watchJobView } from './job-view-watch.js';

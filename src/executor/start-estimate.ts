@@ -12,7 +12,7 @@
 import { currentHealth, inRotation, TIMED_STATES } from '../jobs/account.js';
 import { gateOf, pacingOf } from '../jobs/account-pacing.js';
 import { isTerminal, type Job } from '../jobs/model.js';
-import type { JobView } from '../jobs/service.js';
+import type { JobView } from '../jobs/job-service.js';
 import type { ExecutorContext } from './context.js';
 
 interface Slot {

@@ -4,7 +4,7 @@
  */
 import { commandOf } from '../jobs/commands.js';
 import type { CallbackState } from '../jobs/model.js';
-import type { JobView } from '../jobs/service.js';
+import type { JobView } from '../jobs/job-service.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
 import { CallbackStatusEnum, isJobErrorCode, JobCommandEnum, JobErrorCodeEnum, JobStatusEnum, WaitModeEnum } from './job-enums.js';

@@ -12,7 +12,7 @@ import { startJobService } from '../../src/executor/job-service.js';
 import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
 import { resultCopier } from '../../src/executor/results.js';
 import { isTerminal, type Job } from '../../src/jobs/model.js';
-import type { JobService } from '../../src/jobs/service.js';
+import type { JobService } from '../../src/jobs/job-service.js';
 import { DiscordSimulator } from '../../src/simulator/index.js';
 import { stageImage, tempBlobStore } from '../helpers/blobs.js';
 import { makePng } from '../helpers/images.js';

@@ -15,7 +15,7 @@ import { createRedisCoordinator } from '../../src/executor/redis-coordinator.js'
 import { singleRedis } from '../../src/redis/settings.js';
 import { executorKeys } from '../../src/executor/keys.js';
 import { isTerminal, type Job } from '../../src/jobs/model.js';
-import type { JobService, SubmitInput } from '../../src/jobs/service.js';
+import type { JobService, SubmitInput } from '../../src/jobs/job-service.js';
 import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
 import { makePng } from '../helpers/images.js';
 import { stageImage, tempBlobStore } from '../helpers/blobs.js';

@@ -7,7 +7,7 @@
  * after its holder died (EXECUTOR_LOST) did not run here.
  */
 import { isTerminal, type Job } from '../jobs/model.js';
-import type { JobService } from '../jobs/service.js';
+import type { JobService } from '../jobs/job-service.js';
 import type { FinishedStatus, Metrics } from './instrumentation.js';
 
 export interface InstrumentedJobService<S extends JobService> {
