@@ -223,6 +223,8 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
     const queued = await service.submit(await input());
     expect((await service.get(queued.id))!.status).toBe('QUEUED');
     await blobs.delete([queued.inputs!.source!, queued.inputs!.target!]);
+    // The holder's command reaches the bot (which stays silent) before counting what was sent.
+    await expect.poll(() => simulator.interactionsLog(channel).length).toBe(1);
     const sent = simulator.interactionsLog(channel).length;
     await service.cancel(holder.id, 'owner-a');
     const ended = await untilTerminal(service, queued.id);

@@ -1,0 +1,72 @@
+/**
+ * What keeps the job service moving besides its callers: store events (a channel freed anywhere,
+ * accounts changed, a job queued, a cancel request), the store's reconnects, and the periodic
+ * passes (dispatch safety tick, reaper and queue checks, result retention, start estimates).
+ * Each start returns its stop.
+ */
+import type { ExecutorContext } from './context.js';
+import { EVENT_ACCOUNTS, EVENT_CHANNEL_FREED, EVENT_CONTROL, EVENT_QUEUE } from './coordinator.js';
+import { parseControl } from './cancellation.js';
+import { CreditStarvation } from './credit-starvation.js';
+import { ResultRetention, RETENTION_SWEEP_MS } from './result-retention.js';
+import type { ServiceParts } from './service-parts.js';
+import type { StartEstimate } from './start-estimate.js';
+import { UnrunnableJobs } from './unrunnable-jobs.js';
+
+const SAFETY_TICK_MS = 500;
+
+/** Wake-ups from the store; resolves with what unsubscribes them all. */
+export async function subscribeWakeUps(ctx: ExecutorContext, parts: ServiceParts): Promise<() => Promise<void>> {
+  const { admission, dispatcher, runs, recovery } = parts;
+  const unsubscribers = [
+    await ctx.coordinator.subscribe(EVENT_CHANNEL_FREED, (channel) => dispatcher.poke(channel)),
+    await ctx.coordinator.subscribe(EVENT_ACCOUNTS, () => {
+      admission.accountsChanged();
+      dispatcher.accountsChanged();
+    }),
+    // Busy channels with nothing staged look again when a job is queued (./staging.ts).
+    await ctx.coordinator.subscribe(EVENT_QUEUE, () => runs.staging.queueChanged()),
+    await ctx.coordinator.subscribe(EVENT_CONTROL, (payload) => {
+      const message = parseControl(payload);
+      if (message) runs.abort(message.id, 'cancel');
+    }),
+  ];
+  const stopReconnect = ctx.coordinator.onReconnect(() => {
+    recovery.checkStore().then(
+      () => dispatcher.poke(),
+      () => dispatcher.poke(),
+    );
+  });
+  return async () => {
+    stopReconnect();
+    await Promise.all(unsubscribers.map((u) => u().catch(() => undefined)));
+  };
+}
+
+/** The dispatch safety tick: stopped first on close, so nothing new is claimed while runs wind down. */
+export function startSafetyTick(parts: ServiceParts): () => void {
+  const tick = setInterval(() => parts.dispatcher.poke(), SAFETY_TICK_MS);
+  return () => clearInterval(tick);
+}
+
+/** The reaper and queue checks, result retention and start estimates. */
+export function startPeriodicPasses(ctx: ExecutorContext, parts: ServiceParts, estimate: StartEstimate): () => void {
+  const { recovery, terminal } = parts;
+  const warn = (what: string) => (error: unknown) => ctx.logger.warn({ err: error }, what);
+  const starvation = new CreditStarvation(ctx, terminal);
+  const unrunnable = new UnrunnableJobs(ctx, terminal);
+  const reaper = setInterval(() => {
+    recovery.reap().catch(warn('reaper pass failed'));
+    starvation.failStarvedJobs().catch(warn('credit check of the queue failed'));
+    unrunnable.failUnrunnableJobs().catch(warn('account check of the queue failed'));
+  }, ctx.config.jobs.reaperIntervalMs);
+  const stopEstimating = terminal.onTerminal((job) => estimate.observe(job));
+  const retention = new ResultRetention(ctx);
+  const retentionSweep = setInterval(() => retention.sweep().catch(warn('result retention sweep failed')), RETENTION_SWEEP_MS);
+  retentionSweep.unref();
+  return () => {
+    clearInterval(reaper);
+    clearInterval(retentionSweep);
+    stopEstimating();
+  };
+}
