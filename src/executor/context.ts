@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { DiscordAccount, CommandDriver } from '../discord/types.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import type { Clock } from '../timing/clock.js';
 import type { AccountHealthKeeper } from './account-health.js';
 import { identityOf } from './account-record.js';
 import type { Coordinator } from './coordinator.js';
@@ -14,6 +15,9 @@ export interface ExecutorContext {
   blobs: BlobStore;
   logger: Logger;
   instanceId: string;
+  /** The executor's time: reads and timers (src/timing/clock.ts). */
+  clock: Clock;
+  /** `clock.now`. */
   now: () => number;
   /** How long a terminal job (and its result files) is kept: JOB_RETENTION_DAYS. */
   retentionSec: number;

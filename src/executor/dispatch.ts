@@ -19,6 +19,7 @@ import { DispatchMemo } from './dispatch-memo.js';
 import type { StoreLossJournal } from './store-loss-journal.js';
 import type { RunningJobs } from './runs.js';
 import type { TerminalEffects } from './terminal-effects.js';
+import type { ClockTimer } from '../timing/clock.js';
 
 /** How long dispatch reuses its list of accounts (it re-reads at once for a channel it does not know). */
 const ACCOUNTS_REREAD_MS = 1000;
@@ -46,7 +47,7 @@ export class Dispatcher {
   private readonly memo: DispatchMemo;
   private readonly stopReconnect: () => void;
   /** Wakes dispatch when an account's known wait ends (pacing, cooldown), instead of at the next safety tick. */
-  private retryTimer: NodeJS.Timeout | null = null;
+  private retryTimer: ClockTimer | null = null;
   private retryAt = Infinity;
 
   constructor(private readonly deps: DispatcherDeps) {
@@ -100,23 +101,20 @@ export class Dispatcher {
   stop(): void {
     this.stopped = true;
     this.stopReconnect();
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.deps.ctx.clock.clearTimeout(this.retryTimer);
   }
 
   private scheduleRetry(): void {
     const at = this.memo.nextRetryAt();
     if (at === null || this.stopped || at >= this.retryAt) return;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.deps.ctx.clock.clearTimeout(this.retryTimer);
     this.retryAt = at;
-    this.retryTimer = setTimeout(
-      () => {
-        this.retryTimer = null;
-        this.retryAt = Infinity;
-        this.poke();
-      },
-      Math.max(0, at - this.deps.ctx.now()),
-    );
-    this.retryTimer.unref();
+    const retry = () => {
+      this.retryTimer = null;
+      this.retryAt = Infinity;
+      this.poke();
+    };
+    this.retryTimer = this.deps.ctx.clock.setTimeout(retry, Math.max(0, at - this.deps.ctx.now())).unref();
   }
 
   private async pass(): Promise<void> {

@@ -20,7 +20,7 @@ export async function startJobService(deps: JobServiceDeps): Promise<JobService 
   const parts = buildServiceParts(ctx, deps, () => closing);
   const { admission, cancellation, reads, terminal, dispatcher } = parts;
   const unsubscribe = await subscribeWakeUps(ctx, parts);
-  const stopSafetyTick = startSafetyTick(parts);
+  const stopSafetyTick = startSafetyTick(ctx, parts);
   const estimate = new StartEstimate(ctx);
   const stopPasses = startPeriodicPasses(ctx, parts, estimate);
   dispatcher.poke();

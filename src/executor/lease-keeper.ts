@@ -5,44 +5,41 @@
  * before anyone else can take the channel.
  */
 import type { Logger } from 'pino';
+import type { Clock } from '../timing/clock.js';
+import { every } from '../timing/every.js';
 import type { Coordinator } from './coordinator.js';
 
 /** Stop acting this long before the lease could expire, to absorb clock and network jitter. */
 const SAFETY_MARGIN_RATIO = 0.2;
 
 export function keepLease(o: {
-  coordinator: Coordinator;
+  coordinator: Pick<Coordinator, 'renew'>;
   channel: string;
   token: string;
   ttlMs: number;
-  now: () => number;
+  clock: Clock;
   logger: Logger;
   onLost: () => void;
 }): { stop(): void } {
-  let lastRenew = o.now();
-  const deadlineGuard = setInterval(
-    () => {
-      if (o.now() > lastRenew + o.ttlMs * (1 - SAFETY_MARGIN_RATIO)) o.onLost();
-    },
-    Math.max(20, Math.floor(o.ttlMs / 10)),
-  );
-  const renewer = setInterval(
-    () => {
-      const sentAt = o.now();
-      o.coordinator
-        .renew(o.channel, o.token, o.ttlMs)
-        .then((ok) => {
-          if (ok) lastRenew = sentAt;
-          else o.onLost();
-        })
-        .catch((error: unknown) => o.logger.warn({ err: error }, 'lease renewal failed; will stop acting if it keeps failing'));
-    },
-    Math.max(50, Math.floor(o.ttlMs / 3)),
-  );
+  const { clock } = o;
+  let lastRenew = clock.now();
+  const stopGuard = every(clock, Math.max(20, Math.floor(o.ttlMs / 10)), () => {
+    if (clock.now() > lastRenew + o.ttlMs * (1 - SAFETY_MARGIN_RATIO)) o.onLost();
+  });
+  const stopRenewing = every(clock, Math.max(50, Math.floor(o.ttlMs / 3)), () => {
+    const sentAt = clock.now();
+    o.coordinator
+      .renew(o.channel, o.token, o.ttlMs)
+      .then((ok) => {
+        if (ok) lastRenew = sentAt;
+        else o.onLost();
+      })
+      .catch((error: unknown) => o.logger.warn({ err: error }, 'lease renewal failed; will stop acting if it keeps failing'));
+  });
   return {
     stop() {
-      clearInterval(deadlineGuard);
-      clearInterval(renewer);
+      stopGuard();
+      stopRenewing();
     },
   };
 }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { CommandDriver, DiscordAccount } from '../discord/types.js';
 import type { Pacing } from '../jobs/account-pacing.js';
 import type { Job } from '../jobs/model.js';
+import type { Clock } from '../timing/clock.js';
 import type { AccountFaultDeps } from './account-faults.js';
 import type { Coordinator } from './coordinator.js';
 import type { CopyStarter } from './result-copies/index.js';
@@ -16,7 +17,7 @@ export interface WorkerDeps {
   coordinator: Coordinator;
   driver: CommandDriver;
   logger: Logger;
-  now: () => number;
+  clock: Clock;
   leaseTtlMs: number;
   retentionSec: number;
   /** Where a job whose bot answered with result files goes once its channel is released. */

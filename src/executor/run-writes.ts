@@ -21,7 +21,8 @@ export interface RunWrites {
 
 export function runWrites(scope: RunScope): RunWrites {
   const { deps, job, channel, token, log } = scope;
-  const { coordinator, now } = deps;
+  const { coordinator } = deps;
+  const now = () => deps.clock.now();
   let attempted: JobPatch | null = null;
   const paceFor = (ran: boolean) =>
     // Without a gap there is nothing to write (and no clock skew between instances to hold the next claim back).

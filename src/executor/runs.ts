@@ -50,7 +50,7 @@ export class RunningJobs {
       coordinator: ctx.coordinator,
       driver: ctx.driver,
       logger: ctx.logger,
-      now: ctx.now,
+      clock: ctx.clock,
       leaseTtlMs: ctx.config.jobs.leaseTtlMs,
       retentionSec: ctx.retentionSec,
       copies: this.copies,

@@ -4,6 +4,7 @@
  * passes (dispatch safety tick, reaper and queue checks, result retention, start estimates).
  * Each start returns its stop.
  */
+import { every } from '../timing/every.js';
 import type { ExecutorContext } from './context.js';
 import { EVENT_ACCOUNTS, EVENT_CHANNEL_FREED, EVENT_CONTROL, EVENT_QUEUE } from './coordinator.js';
 import { parseControl } from './cancellation.js';
@@ -44,9 +45,8 @@ export async function subscribeWakeUps(ctx: ExecutorContext, parts: ServiceParts
 }
 
 /** The dispatch safety tick: stopped first on close, so nothing new is claimed while runs wind down. */
-export function startSafetyTick(parts: ServiceParts): () => void {
-  const tick = setInterval(() => parts.dispatcher.poke(), SAFETY_TICK_MS);
-  return () => clearInterval(tick);
+export function startSafetyTick(ctx: ExecutorContext, parts: ServiceParts): () => void {
+  return every(ctx.clock, SAFETY_TICK_MS, () => parts.dispatcher.poke());
 }
 
 /** The reaper and queue checks, result retention and start estimates. */
@@ -55,18 +55,20 @@ export function startPeriodicPasses(ctx: ExecutorContext, parts: ServiceParts, e
   const warn = (what: string) => (error: unknown) => ctx.logger.warn({ err: error }, what);
   const starvation = new CreditStarvation(ctx, terminal);
   const unrunnable = new UnrunnableJobs(ctx, terminal);
-  const reaper = setInterval(() => {
+  const stopReaper = every(ctx.clock, ctx.config.jobs.reaperIntervalMs, () => {
     recovery.reap().catch(warn('reaper pass failed'));
     starvation.failStarvedJobs().catch(warn('credit check of the queue failed'));
     unrunnable.failUnrunnableJobs().catch(warn('account check of the queue failed'));
-  }, ctx.config.jobs.reaperIntervalMs);
+  });
   const stopEstimating = terminal.onTerminal((job) => estimate.observe(job));
   const retention = new ResultRetention(ctx);
-  const retentionSweep = setInterval(() => retention.sweep().catch(warn('result retention sweep failed')), RETENTION_SWEEP_MS);
-  retentionSweep.unref();
+  const sweep = () => {
+    retention.sweep().catch(warn('result retention sweep failed'));
+  };
+  const stopSweeping = every(ctx.clock, RETENTION_SWEEP_MS, sweep, { unref: true });
   return () => {
-    clearInterval(reaper);
-    clearInterval(retentionSweep);
+    stopReaper();
+    stopSweeping();
     stopEstimating();
   };
 }

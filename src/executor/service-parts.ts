@@ -8,6 +8,7 @@ import type { CommandDriver, DiscordAccount } from '../discord/types.js';
 import { newJobId } from '../jobs/ids.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../timing/clock.js';
 import { AccountHealthKeeper, type AlertSink } from './account-health.js';
 import type { AccountCheck } from './accounts.js';
 import { Admission } from './admission.js';
@@ -33,6 +34,9 @@ export interface JobServiceDeps {
   instanceId?: string;
   /** Accounts from configuration: registered again if the store loses its data. */
   configuredAccounts?: DiscordAccount[];
+  /** Time for every part (default the system clock). */
+  clock?: Clock;
+  /** Only the reads of the time (the timers stay on `clock`). */
   now?: () => number;
   newId?: () => string;
   /** Draws the pacing jitter (default Math.random). */
@@ -44,7 +48,9 @@ export interface JobServiceDeps {
 }
 
 export function executorContext(deps: JobServiceDeps): ExecutorContext {
-  const now = deps.now ?? Date.now;
+  const base = deps.clock ?? systemClock;
+  const clock: Clock = deps.now ? { ...base, now: deps.now } : base;
+  const now = () => clock.now();
   const instanceId = deps.instanceId ?? `i-${randomBytes(6).toString('hex')}`;
   const logger = deps.logger.child({ instance: instanceId });
   return {
@@ -54,6 +60,7 @@ export function executorContext(deps: JobServiceDeps): ExecutorContext {
     blobs: deps.blobs,
     logger,
     instanceId,
+    clock,
     now,
     retentionSec: deps.config.jobs.retentionDays * 86_400,
     health: new AccountHealthKeeper(deps.coordinator, deps.alerts ?? { send: () => undefined }, logger, now),

@@ -140,7 +140,7 @@ export class Staging {
         ...inputs,
       },
       // Bounded like a run (JOB_TIMEOUT_MS): a run that takes these uploads waits for them.
-      AbortSignal.any([entry.controller.signal, AbortSignal.timeout(ctx.config.jobs.timeoutMs)]),
+      AbortSignal.any([entry.controller.signal, ctx.clock.timeoutSignal(ctx.config.jobs.timeoutMs)]),
     );
     this.log.debug({ channel: account.channel, job: job.id }, 'staged the next job’s images');
     return staged;

@@ -80,7 +80,7 @@ const leaseOf = ({ deps, channel, token, log }: RunScope) => ({
   channel,
   token,
   ttlMs: deps.leaseTtlMs,
-  now: deps.now,
+  clock: deps.clock,
   logger: log,
 });
 

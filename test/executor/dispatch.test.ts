@@ -1,4 +1,5 @@
 /** Dispatch on its own, with an injected clock and randomness: which channels a pass tries, in which order. */
+import { systemClock } from '../../src/timing/clock.js';
 import { AccountHealthKeeper } from '../../src/executor/account-health.js';
 import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
@@ -47,6 +48,7 @@ async function setUp() {
     blobs,
     logger,
     instanceId: 'i-test',
+    clock: { ...systemClock, now: () => clock.now },
     now: () => clock.now,
     retentionSec: 60,
     health: new AccountHealthKeeper(coordinator, { send: () => undefined }, logger, () => clock.now),

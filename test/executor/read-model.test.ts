@@ -1,4 +1,5 @@
 /** Read-side parts on their own, with an injected clock: the one-second copy of finished jobs, result retention. */
+import { systemClock } from '../../src/timing/clock.js';
 import { AccountHealthKeeper } from '../../src/executor/account-health.js';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +30,7 @@ describe('read model', () => {
       blobs: await tempBlobStore(),
       logger: pino({ level: 'silent' }),
       instanceId: 'i-test',
+      clock: { ...systemClock, now: () => clock },
       now: () => clock,
       retentionSec: 60,
       health: new AccountHealthKeeper(coordinator, { send: () => undefined }, pino({ level: 'silent' }), () => clock),

@@ -12,12 +12,13 @@ import { copyLeaseName, utcDay, type Coordinator } from '../coordinator.js';
 import { keepLease } from '../lease-keeper.js';
 import { copyResults, type CopyRemote } from '../results.js';
 import { writeRetrying } from '../store-retry.js';
+import type { Clock } from '../../timing/clock.js';
 
 export interface CopyRunDeps {
   coordinator: Coordinator;
   copyResult: CopyRemote;
   logger: Logger;
-  now: () => number;
+  clock: Clock;
   leaseTtlMs: number;
   retentionSec: number;
 }
@@ -30,12 +31,13 @@ export interface CopyRun {
 }
 
 export function runCopy(deps: CopyRunDeps, job: Job, token: string, through?: Dispatcher): CopyRun {
-  const { coordinator, now } = deps;
+  const { coordinator, clock } = deps;
+  const now = () => clock.now();
   const name = copyLeaseName(job.id);
   const log = deps.logger.child({ job: job.id, channel: job.channel, copy: true });
   const controller = new AbortController();
   const abort = () => controller.abort(new Error('result copy stopped'));
-  const lease = keepLease({ coordinator, channel: name, token, ttlMs: deps.leaseTtlMs, now, logger: log, onLost: abort });
+  const lease = keepLease({ coordinator, channel: name, token, ttlMs: deps.leaseTtlMs, clock, logger: log, onLost: abort });
 
   const done = (async (): Promise<Job | null> => {
     try {

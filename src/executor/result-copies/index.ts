@@ -39,7 +39,7 @@ export class ResultCopies implements CopyStarter {
         coordinator: ctx.coordinator,
         copyResult: this.copyResult,
         logger: ctx.logger,
-        now: ctx.now,
+        clock: ctx.clock,
         leaseTtlMs: ctx.config.jobs.leaseTtlMs,
         retentionSec: ctx.retentionSec,
       },
