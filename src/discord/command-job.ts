@@ -8,6 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { BotCommand } from '../jobs/commands.js';
+import type { Clock } from '../timing/clock.js';
 import type { AccountSession } from './account-session.js';
 import { settle } from './command-answer.js';
 import { sendCommand, type Sender, type SendState, type Step } from './command-send.js';
@@ -27,6 +28,7 @@ import { signalField } from './account-signals.js';
 export interface JobDeps {
   session: AccountSession;
   timeoutMs: number;
+  clock: Clock;
   now: () => number;
   newNonce: () => string;
   /** History fallback after a non-resumable gateway drop. */
@@ -46,7 +48,7 @@ export async function runCommand(
   const { channel, server } = command.account;
   const name = command.command;
   const log = session.logger.child({ job: command.jobId, channel, command: name });
-  const scope = new JobScope(signal, deps.timeoutMs);
+  const scope = new JobScope(signal, deps.timeoutMs, deps.clock);
   const nonces: string[] = [];
   const commandSent = (): boolean => nonces.some((n) => session.rest.invokeTrace(n).sent);
   const state: SendState = { step: 'gateway', waiter: undefined, nonces };
@@ -54,7 +56,7 @@ export async function runCommand(
   const started = deps.now();
   try {
     scope.check();
-    await gatewayReady(session, scope, deps.gatewayReadyMs);
+    await gatewayReady(session, scope, deps.gatewayReadyMs, deps.clock);
     state.step = 'command index';
     const entry = await scope.guard(session.commands.command(server, name, scope.signal));
     state.step = 'upload';
@@ -106,7 +108,7 @@ export async function followCommand(
   const log = session.logger.child({ job: command.jobId, channel, nonce: command.command.nonce });
   const sentAtMs = Date.parse(command.command.sentAt);
   const remainingMs = Math.max(sentAtMs + deps.timeoutMs - deps.now(), 2 * deps.historyPollMs);
-  const scope = new JobScope(signal, remainingMs);
+  const scope = new JobScope(signal, remainingMs, deps.clock);
   let step: Step = 'gateway';
   let waiter: ReplyWaiter | undefined;
   try {
@@ -138,13 +140,13 @@ export async function followCommand(
  * another account (GATEWAY_UNAVAILABLE, or PROXY_UNREACHABLE when the account's proxy does not answer)
  * instead of holding it until the job timeout. A proxy that refuses connections fails at once.
  */
-async function gatewayReady(session: AccountSession, scope: JobScope, waitMs: number): Promise<void> {
+async function gatewayReady(session: AccountSession, scope: JobScope, waitMs: number, clock: Clock): Promise<void> {
   if (session.gateway.ready) return;
   if (session.proxy) {
     const probe = await scope.guard(probeProxy(session.proxy));
     if (!probe.reachable) throw proxyDown(probe);
   }
-  const bound = AbortSignal.any([scope.signal, AbortSignal.timeout(waitMs)]);
+  const bound = AbortSignal.any([scope.signal, clock.timeoutSignal(waitMs)]);
   try {
     await scope.guard(session.gateway.waitReady(bound));
   } catch (err) {
@@ -195,6 +197,7 @@ async function awaitReply(c: ReplyContext, commandSent: () => boolean): Promise<
     pollHistory(waiter, {
       fetchMessages: (s) => session.rest.messages(c.channel, deps.historyLimit, s),
       pollMs: deps.historyPollMs,
+      clock: deps.clock,
       signal: scope.signal,
       logger: log,
     }).catch((err: unknown) => log.warn({ err }, 'channel history fallback failed'));

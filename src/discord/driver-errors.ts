@@ -1,13 +1,14 @@
 /** The driver's own failures, as DriverErrors: a gateway that never got ready, a REST helper that failed. */
+import type { Clock } from '../timing/clock.js';
 import type { AccountSession } from './account-session.js';
 import { signalField } from './account-signals.js';
 import { DriverError } from './types.js';
 import { GatewayFatalError } from './user-gateway.js';
 
 /** Waits for the session's gateway READY, at most `timeoutMs`; fails with a DriverError. */
-export async function waitGatewayReady(session: AccountSession, timeoutMs: number, shutdown: AbortSignal): Promise<void> {
+export async function waitGatewayReady(session: AccountSession, timeoutMs: number, shutdown: AbortSignal, clock: Clock): Promise<void> {
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  const timer = clock.setTimeout(() => deadline.abort(), timeoutMs);
   try {
     await session.gateway.waitReady(AbortSignal.any([shutdown, deadline.signal]));
   } catch (err) {
@@ -28,7 +29,7 @@ export async function waitGatewayReady(session: AccountSession, timeoutMs: numbe
       details: { gateway: session.gateway.state },
     });
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
   }
 }
 

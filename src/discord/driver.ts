@@ -4,6 +4,7 @@
  * by `close`.
  */
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../timing/clock.js';
 import type { GatewayTuning } from './account-session.js';
 import { asDriverError, waitGatewayReady } from './driver-errors.js';
 import { SessionRegistry } from './session-registry.js';
@@ -22,6 +23,9 @@ export interface DiscordDriverOptions {
   timeoutMs: number;
   /** DISCORD_GLOBAL_RATE_LIMIT: REST requests per second per account (the library paces to it). */
   globalRequestsPerSecond?: number;
+  /** Time for the driver's timeouts, waits and stamps (default the system clock). */
+  clock?: Clock;
+  /** Only the reads of the time (the timers stay on `clock`). */
   now?: () => number;
   /** Nonce factory (default: snowflake-like from `now`). */
   newNonce?: () => string;
@@ -56,7 +60,9 @@ export type DiscordDriver = CommandDriver & {
 };
 
 export function createDiscordDriver(options: DiscordDriverOptions): DiscordDriver {
-  const now = options.now ?? Date.now;
+  const base = options.clock ?? systemClock;
+  const clock: Clock = options.now ? { ...base, now: options.now } : base;
+  const now = () => clock.now();
   const newNonce = options.newNonce ?? createNonceFactory(now);
   const logger = options.logger.child({ component: 'discord' });
   const shutdown = new AbortController();
@@ -77,6 +83,7 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
       const deps: JobDeps = {
         session,
         timeoutMs: options.timeoutMs,
+        clock,
         now,
         newNonce,
         historyPollMs: options.historyPollMs ?? 2000,
@@ -94,7 +101,7 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
   }
 
   return {
-    connect: (account) => waitGatewayReady(sessions.sessionFor(account), options.timeoutMs, shutdown.signal),
+    connect: (account) => waitGatewayReady(sessions.sessionFor(account), options.timeoutMs, shutdown.signal, clock),
     run,
     picsi(command: PicsiCommand, signal: AbortSignal, hooks?: CommandHooks): Promise<CommandResult> {
       return run({ ...command, command: 'picsi', idname: null }, signal, hooks);
