@@ -14,14 +14,14 @@ import { filesRouteFor, type FilesRequestHandler } from './http/files-route.js';
 import type { GraphQLServerDeps } from './http/app.js';
 import type { ReadinessCheck } from './http/server.js';
 import type { JobService } from './jobs/job-service.js';
-import { resultCopier } from './executor/results.js';
+import { resultCopier } from './executor/run/results.js';
 import { instrumentBlobStore } from './metrics/blob-store.js';
 import type { Metrics } from './metrics/instrumentation.js';
 import { countChannels, instrumentJobService } from './metrics/job-metrics.js';
 import { createMetricsRegistry, type MetricsRegistry } from './metrics/registry.js';
 import type { DiscordSimulator } from './simulator/index.js';
 import { createBlobStore, type BlobStore } from './storage/index.js';
-import { startInputSweep } from './executor/input-sweep.js';
+import { startInputSweep } from './executor/service/input-sweep.js';
 
 export interface Services {
   jobs: JobService;

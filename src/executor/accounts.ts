@@ -12,7 +12,7 @@ import { maskToken } from '../jobs/model.js';
 import type { AccountRegistry, AccountView } from '../jobs/job-service.js';
 import type { AccountHealthKeeper } from './account-health.js';
 import { EVENT_ACCOUNTS, utcDay, type AccountRecord, type Coordinator } from './coordinator.js';
-import { inbox } from './watch.js';
+import { inbox } from './service/watch.js';
 
 /** The doctor's checks of one account: null when they pass, else the failing check's text. */
 export type AccountCheck = (account: DiscordAccount) => Promise<string | null>;

@@ -7,8 +7,8 @@ import type { AlertSink } from './account-health.js';
 import { reconcileAccounts } from './account-reconcile.js';
 import type { AccountCheck } from './accounts.js';
 import type { Coordinator } from './coordinator.js';
-import { startJobService } from './job-service.js';
-import type { CopyRemote } from './results.js';
+import { startJobService } from './service/start-job-service.js';
+import type { CopyRemote } from './run/results.js';
 
 export { DEMO_ACCOUNT_LABEL } from './account-reconcile.js';
 export type { AccountAlert, AlertSink } from './account-health.js';

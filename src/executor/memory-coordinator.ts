@@ -22,7 +22,7 @@ import {
   type SentCommand,
 } from './coordinator.js';
 import { indexNameOf } from './keys.js';
-import { cursorOf, entryOfCursor } from './paging.js';
+import { cursorOf, entryOfCursor } from './service/paging.js';
 import { memoryClaims, nextJob } from './memory-claims.js';
 import { commandsKey, MemoryState, tokenCreditsKey } from './memory-state.js';
 import { admit, reservedByField, reservedOnField } from './credit-reservations.js';

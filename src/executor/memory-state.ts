@@ -9,7 +9,7 @@ import type { AccountRecord, Lease } from './coordinator.js';
 import { reservedByField, reservedOnField } from './credit-reservations.js';
 import { placeKey, placeOfKey, roundField, roundOfNewJob, type Place, type QueueEntry } from './fair-queue.js';
 import { indexNameOf, indexNames } from './keys.js';
-import { indexEntryOf } from './paging.js';
+import { indexEntryOf } from './service/paging.js';
 import { SortedList } from './sorted-list.js';
 
 export interface StoredJob {

@@ -30,7 +30,7 @@ import {
 } from './coordinator.js';
 import { comparePlaces, positionsOf, type QueueEntry } from './fair-queue.js';
 import { executorKeys, indexNameOf } from './keys.js';
-import { cursorOf, entryOfCursor } from './paging.js';
+import { cursorOf, entryOfCursor } from './service/paging.js';
 import { decodeJob, ReplyOutOfStep } from '../redis/job-json.js';
 import { guardedByAvailability, resetIfOutOfStep } from './redis-availability.js';
 import { accountOfFields, identityFieldsOf } from './account-record.js';

@@ -7,11 +7,11 @@ import { loadConfig } from '../../src/config.js';
 import { createDiscordDriver } from '../../src/discord/index.js';
 import type { ExecutorContext } from '../../src/executor/context.js';
 import { isClaimed, utcDay, type ClaimRequest, type Coordinator } from '../../src/executor/coordinator.js';
-import { Dispatcher } from '../../src/executor/dispatch.js';
+import { Dispatcher } from '../../src/executor/run/dispatch.js';
 import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
-import { RunningJobs } from '../../src/executor/runs.js';
+import { RunningJobs } from '../../src/executor/run/runs.js';
 import { StoreLossJournal } from '../../src/executor/store-loss-journal.js';
-import { TerminalEffects } from '../../src/executor/terminal-effects.js';
+import { TerminalEffects } from '../../src/executor/run/terminal-effects.js';
 import { tempBlobStore } from '../helpers/blobs.js';
 import { queuedJobRecord } from '../helpers/jobs.js';
 

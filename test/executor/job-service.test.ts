@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createDiscordDriver } from '../../src/discord/index.js';
 import type { Coordinator } from '../../src/executor/coordinator.js';
-import { startJobService } from '../../src/executor/job-service.js';
+import { startJobService } from '../../src/executor/service/start-job-service.js';
 import { createMemoryCoordinator } from '../../src/executor/memory-coordinator.js';
 import { createRedisCoordinator } from '../../src/executor/redis-coordinator.js';
 import { singleRedis } from '../../src/redis/settings.js';
@@ -20,7 +20,7 @@ import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/ind
 import { makePng } from '../helpers/images.js';
 import { stageImage, tempBlobStore } from '../helpers/blobs.js';
 import type { FsBlobStore } from '../../src/storage/fs-store.js';
-import { resultCopier } from '../../src/executor/results.js';
+import { resultCopier } from '../../src/executor/run/results.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';

@@ -1,7 +1,7 @@
 /** The lease keeper's timing on a manual clock: renewals every third of the TTL, lost by its own clock when they fail. */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { keepLease } from '../../src/executor/lease-keeper.js';
+import { keepLease } from '../../src/executor/run/lease-keeper.js';
 import { createManualClock } from '../../src/timing/clock.js';
 
 const TTL = 3000;
