@@ -1,12 +1,12 @@
 /**
  * Runs one claimed job: drives Discord while holding the channel lease (lease-keeper.ts) and
- * writes the outcome through the fenced update (run-writes.ts). The nonce is written on the job
+ * writes the outcome through the fenced update (writes.ts). The nonce is written on the job
  * before POST /interactions (command-record.ts), so a job whose holder dies after the send is
  * followed (adopted) by the channel's next holder instead of being sent twice; an adopted job runs
  * `driver.follow` instead of `driver.run`. Every kind of job (its bot command: the job's verb) runs
  * the same way. The channel is held only while the bot works: an answer with result files releases
  * it at once and the files are copied into the blob store afterwards (./result-copies/); a text
- * answer is COMPLETED (run-outcome.ts).
+ * answer is COMPLETED (outcome.ts).
  */
 import type { CommandResult, DiscordAccount, StagedUploads } from '../../discord/types.js';
 import { commandOf, COMMAND_INPUTS } from '../../jobs/commands.js';
@@ -15,12 +15,12 @@ import { commandRecordHooks } from './command-record.js';
 import type { Claimed, JobPatch } from '../coordinator.js';
 import { confirmInputs, InputMissingError, type JobUploads } from './inputs.js';
 import { keepLease } from './lease-keeper.js';
-import { abortedOutcome, answeredOutcome, failedOutcome, type OutcomeScope } from './run-outcome.js';
-import type { AbortReason, RunScope, WorkerDeps } from './run-scope.js';
-import { runWrites } from './run-writes.js';
+import { abortedOutcome, answeredOutcome, failedOutcome, type OutcomeScope } from './outcome.js';
+import type { AbortReason, RunScope, WorkerDeps } from './scope.js';
+import { runWrites } from './writes.js';
 
-export type { AbortReason, WorkerDeps } from './run-scope.js';
-export { detailsOf } from './run-outcome.js';
+export type { AbortReason, WorkerDeps } from './scope.js';
+export { detailsOf } from './outcome.js';
 
 export interface RunningJob {
   jobId: string;

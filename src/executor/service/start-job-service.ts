@@ -1,8 +1,8 @@
 /**
- * The job service, composed of parts with one job each (service-parts.ts): admission (submit,
+ * The job service, composed of parts with one job each (parts.ts): admission (submit,
  * checks, fail-fast), dispatch (claim loop and wake-ups), runs (the worker per claimed job),
  * recovery (reaper, store loss), the read model (get/list/watch) and cancellation/shutdown, kept
- * moving by store events and periodic passes (service-loops.ts). No job belongs to the instance
+ * moving by store events and periodic passes (loops.ts). No job belongs to the instance
  * that accepted it: its inputs and results live in the blob store, any instance runs any queued job.
  */
 import type { CallbackState } from '../../jobs/model.js';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { nextCommandAt } from '../../jobs/account-pacing.js';
 import type { Job, PendingCopy } from '../../jobs/model.js';
 import type { JobPatch } from '../coordinator.js';
-import type { RunScope } from './run-scope.js';
+import type { RunScope } from './scope.js';
 import { writeRetrying } from '../store-retry.js';
 
 export interface RunWrites {

@@ -8,8 +8,8 @@ import { DriverError } from '../../discord/types.js';
 import type { Job, PendingCopy } from '../../jobs/model.js';
 import { accountFaultOutcome } from '../account-faults.js';
 import { InputMissingError } from './inputs.js';
-import type { AbortReason, RunScope } from './run-scope.js';
-import type { RunWrites } from './run-writes.js';
+import type { AbortReason, RunScope } from './scope.js';
+import type { RunWrites } from './writes.js';
 
 export interface OutcomeScope extends RunScope {
   writes: RunWrites;
