@@ -3,11 +3,11 @@
  * before POST /interactions — if it cannot be written, nothing is sent — and the interaction id
  * once the gateway tells it (best effort: the nonce and the channel history find the reply anyway).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { CommandHooks } from '../../discord/types.js';
 import type { SentCommand } from '../../jobs/model.js';
 import { jitteredDelayMs } from '../../timing/backoff.js';
+import { sleep, systemClock, type Clock } from '../../timing/clock.js';
 import type { Coordinator } from '../coordinator.js';
 
 /** Attempts at recording the command before the send (the send waits for it). */
@@ -20,6 +20,8 @@ export interface CommandRecordDeps {
   channel: string;
   token: string;
   signal: AbortSignal;
+  /** The backoff between tries (default the system clock). */
+  clock?: Clock;
   logger: Logger;
   /** The command could not be recorded (store unreachable, or the fence refused): stop the run. */
   onUnrecorded(): void;
@@ -40,8 +42,7 @@ export function commandRecordHooks(d: CommandRecordDeps, initial: SentCommand | 
           break; // refused by the fence: another holder owns the job
         } catch {
           // An abort ends the wait early; the loop then stops at its check.
-          if (attempt < ATTEMPTS)
-            await sleep(jitteredDelayMs(attempt, RETRY_BACKOFF, Math.random), undefined, { signal: d.signal }).catch(() => undefined);
+          if (attempt < ATTEMPTS) await sleep(d.clock ?? systemClock, jitteredDelayMs(attempt, RETRY_BACKOFF, Math.random), d.signal);
         }
       }
       d.onUnrecorded();

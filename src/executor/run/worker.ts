@@ -88,7 +88,7 @@ const leaseOf = ({ deps, channel, token, log }: RunScope) => ({
 function sendingHooks(scope: RunScope, signal: AbortSignal, onUnrecorded: () => void) {
   const { deps, job, channel, token, log } = scope;
   const recorded = commandRecordHooks(
-    { coordinator: deps.coordinator, jobId: job.id, channel, token, signal, logger: log, onUnrecorded },
+    { coordinator: deps.coordinator, jobId: job.id, channel, token, signal, logger: log, onUnrecorded, clock: deps.clock },
     job.command ?? null,
   );
   return {

@@ -42,7 +42,7 @@ export function runWrites(scope: RunScope): RunWrites {
           retentionSec: deps.retentionSec,
           ...(pace ? { pace } : {}),
         });
-      const written = await writeRetrying(write, now, log);
+      const written = await writeRetrying(write, deps.clock, log);
       if (!written) log.warn({ status: patch.status }, 'late write rejected by the fence: this instance no longer holds the channel');
       return written;
     },
@@ -59,7 +59,7 @@ export function runWrites(scope: RunScope): RunWrites {
           ttlMs: deps.leaseTtlMs,
           ...(pace ? { pace } : {}),
         });
-      const released = await writeRetrying(release, now, log);
+      const released = await writeRetrying(release, deps.clock, log);
       if (!released) log.warn('late release rejected by the fence: this instance no longer holds the channel');
       else deps.copies.start(released, copyToken, deps.driver.dispatcherFor?.(scope.account));
       return released;

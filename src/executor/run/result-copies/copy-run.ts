@@ -75,7 +75,7 @@ export function runCopy(deps: CopyRunDeps, job: Job, token: string, through?: Di
             channel: name,
             retentionSec: deps.retentionSec,
           }),
-        now,
+        clock,
         log,
       );
       if (!written) log.warn('result copy written too late: another instance holds the copy now');
