@@ -8,7 +8,7 @@
  */
 import type { RedisClient } from '../redis/connect.js';
 import { SubscriberConnection } from '../redis/subscriber-connection.js';
-import { startSubscriberKeepalive } from './service/subscriber-keepalive.js';
+import { startSubscriberKeepalive } from './subscriber-keepalive.js';
 
 export interface RedisEvents {
   subscribe(event: string, listener: (payload: string) => void): Promise<() => Promise<void>>;

@@ -1,6 +1,6 @@
 /**
  * The connection a subscriber listens on: how to prove it still delivers (`verify`), and the one
- * way to get a fresh one (`renew`). src/executor/service/subscriber-keepalive.ts decides when.
+ * way to get a fresh one (`renew`). src/executor/subscriber-keepalive.ts decides when.
  *
  * - one primary or Sentinel: `verify` is a PING on the subscribed connection; `renew` drops its
  *   socket (./reconnect.ts), and ioredis reconnects and subscribes again by itself.

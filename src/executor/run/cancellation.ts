@@ -67,7 +67,7 @@ export class Cancellation {
 
   /** The job once terminal, or null if the watch ends first (aborted, or the record is gone). */
   private async terminalState(id: string, signal: AbortSignal): Promise<Job | null> {
-    for await (const update of watchJob(this.ctx.coordinator, id, signal)) if (isTerminal(update.status)) return update;
+    for await (const update of watchJob(this.ctx.coordinator, id, signal, this.ctx.clock)) if (isTerminal(update.status)) return update;
     return null;
   }
 

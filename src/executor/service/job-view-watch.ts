@@ -12,6 +12,7 @@ import type { JobView } from '../../jobs/job-service.js';
 import type { Coordinator } from '../coordinator.js';
 import type { QueueFeed } from './queue-feed.js';
 import { inbox, watchJob } from './watch.js';
+import type { Clock } from '../../timing/clock.js';
 
 /**
  * Stored fields a client never reads, and the change markers: none of them makes a view new. The
@@ -40,6 +41,8 @@ export function seenStateOf(view: JobView): string {
 
 export interface JobViewDeps {
   coordinator: Coordinator;
+  /** The lost-record wait's time (default the system clock). */
+  clock?: Clock;
   feed: QueueFeed;
   toView(job: Job): Promise<JobView>;
 }
@@ -55,7 +58,7 @@ export async function* watchJobView(deps: JobViewDeps, id: string, signal: Abort
   const updates = inbox<Update>(stop.signal, async (push) => {
     deliver = push;
     (async () => {
-      for await (const job of watchJob(deps.coordinator, id, stop.signal)) push({ kind: 'job', job });
+      for await (const job of watchJob(deps.coordinator, id, stop.signal, deps.clock)) push({ kind: 'job', job });
       push({ kind: 'end' });
     })().catch((error: unknown) => push({ kind: 'failed', error }));
     return async () => undefined;

@@ -59,7 +59,7 @@ export class ReadModel {
   }
 
   watch(id: string, signal: AbortSignal): AsyncIterable<JobView> {
-    return watchJobView({ coordinator: this.ctx.coordinator, feed: this.feed, toView: this.toView }, id, signal);
+    return watchJobView({ coordinator: this.ctx.coordinator, clock: this.ctx.clock, feed: this.feed, toView: this.toView }, id, signal);
   }
 
   watchAll(filter: { channel?: string; owner?: string }, signal: AbortSignal): AsyncIterable<JobView> {

@@ -8,6 +8,7 @@ import { AppError } from '../../errors.js';
 import { isTerminal, type Job } from '../../jobs/model.js';
 import { EVENT_ALL_JOBS, jobEventName, type Coordinator } from '../coordinator.js';
 import { decodeJob } from '../../redis/job-json.js';
+import { systemClock, type Clock, type ClockTimer } from '../../timing/clock.js';
 
 /** How long a watcher waits for a vanished record to be restored, re-reading at this period. */
 const LOST_RECORD_WAIT_MS = 60_000;
@@ -47,7 +48,12 @@ export function inbox<T>(signal: AbortSignal, listen: (deliver: (item: T) => voi
 
 type Wake = { kind: 'event'; job: Job } | { kind: 'reread' };
 
-export async function* watchJob(coordinator: Coordinator, id: string, signal: AbortSignal): AsyncGenerator<Job> {
+export async function* watchJob(
+  coordinator: Coordinator,
+  id: string,
+  signal: AbortSignal,
+  clock: Clock = systemClock,
+): AsyncGenerator<Job> {
   let wake: (item: Wake) => void = () => undefined;
   const wakes = inbox<Wake>(signal, async (deliver) => {
     wake = deliver;
@@ -60,22 +66,22 @@ export async function* watchJob(coordinator: Coordinator, id: string, signal: Ab
       await unsubscribe().catch(() => undefined);
     };
   });
-  let retry: NodeJS.Timeout | undefined;
+  let retry: ClockTimer | undefined;
   try {
     let lastVersion = 0;
     let missingSince: number | null = null;
     for await (const next of wakes) {
       if (signal.aborted) return;
-      clearTimeout(retry);
+      clock.clearTimeout(retry);
       const job = next.kind === 'event' ? next.job : await coordinator.getJob(id);
       if (!job) {
         if (lastVersion === 0) return;
         // Seen before, gone now: the store lost its data and the owning instance restores the
         // record shortly (its event or our next re-read brings it back).
-        missingSince ??= Date.now();
-        if (Date.now() - missingSince > LOST_RECORD_WAIT_MS)
+        missingSince ??= clock.now();
+        if (clock.now() - missingSince > LOST_RECORD_WAIT_MS)
           throw new AppError('NOT_FOUND', 'The job record was lost by the job store and not restored');
-        retry = setTimeout(() => wake({ kind: 'reread' }), LOST_RECORD_REREAD_MS);
+        retry = clock.setTimeout(() => wake({ kind: 'reread' }), LOST_RECORD_REREAD_MS);
         continue;
       }
       missingSince = null;
@@ -86,7 +92,7 @@ export async function* watchJob(coordinator: Coordinator, id: string, signal: Ab
       }
     }
   } finally {
-    clearTimeout(retry);
+    clock.clearTimeout(retry);
   }
 }
 
