@@ -6,7 +6,6 @@
  * target costs more) is decided here and kept on the record for the claim. A refused or failed
  * submit leaves nothing behind: no record, no blob, nothing remembered here.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, echoInput } from '../../errors.js';
 import { checkGifTarget, creditCost, DEFAULT_PLAN, GIF_RULES, TARGET_COMMANDS, type TargetShape } from '../../jobs/command-costs.js';
 import { currentHealth, inRotation } from '../../jobs/account.js';
@@ -20,10 +19,13 @@ import { utcDay, type AccountRecord } from '../coordinator.js';
 import { accountUnavailable } from '../account-faults.js';
 import type { ExecutorContext } from '../context.js';
 import type { StoreLossJournal } from '../store-loss-journal.js';
+import { sleep } from '../../timing/clock.js';
 
 /** Seconds a /picsi typically takes (3–10 s), for Retry-After estimates. */
 const TYPICAL_JOB_SECONDS = 10;
 const FAIL_FAST_RETRY_MS = 150;
+/** The fail-fast waits are not cut short (the job is discarded after its attempts either way). */
+const NEVER = new AbortController().signal;
 
 export interface AdmissionDeps {
   ctx: ExecutorContext;
@@ -217,7 +219,7 @@ export class Admission {
       await this.deps.dispatch();
       const current = await ctx.coordinator.getJob(job.id);
       if (current && current.status !== 'QUEUED') return this.deps.toView(current);
-      if (attempt < attempts) await sleep(FAIL_FAST_RETRY_MS);
+      if (attempt < attempts) await sleep(ctx.clock, FAIL_FAST_RETRY_MS, NEVER);
     }
     if (await ctx.coordinator.discardQueued(job.id)) {
       this.deps.journal.forget(job.id);

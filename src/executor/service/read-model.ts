@@ -99,7 +99,7 @@ export class ReadModel {
   private async refreshUrls(job: Job, channel: string, urls: string[]): Promise<Job> {
     const account = await this.ctx.coordinator.getAccount(channel);
     if (!account) return job;
-    const fresh = await this.ctx.driver.refreshUrls(discordAccountOf(account), urls, AbortSignal.timeout(URL_REFRESH_TIMEOUT_MS));
+    const fresh = await this.ctx.driver.refreshUrls(discordAccountOf(account), urls, this.ctx.clock.timeoutSignal(URL_REFRESH_TIMEOUT_MS));
     const attachments = withRefreshedUrls(job.attachments, fresh);
     return (
       (await this.ctx.coordinator.updateJob(job.id, {
