@@ -66,7 +66,7 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
   const newNonce = options.newNonce ?? createNonceFactory(now);
   const logger = options.logger.child({ component: 'discord' });
   const shutdown = new AbortController();
-  const sessions = new SessionRegistry(options, logger, shutdown.signal);
+  const sessions = new SessionRegistry(options, logger, shutdown.signal, clock);
   let running = 0;
 
   async function runOnSession(

@@ -4,6 +4,7 @@
  * when its last channel is released or the driver closes.
  */
 import type { Logger } from 'pino';
+import type { Clock } from '../timing/clock.js';
 import { AccountSession, type AccountSessionOptions } from './account-session.js';
 import { DriverError, type DiscordAccount } from './types.js';
 
@@ -23,6 +24,7 @@ export class SessionRegistry {
     private readonly options: SessionOptions,
     private readonly logger: Logger,
     private readonly shutdown: AbortSignal,
+    private readonly clock: Clock,
   ) {}
 
   /** The account's session, opened (and its gateway started) when it has none. */
@@ -53,6 +55,7 @@ export class SessionRegistry {
       token: account.discord,
       apiUrl: options.apiUrl,
       logger: this.logger,
+      clock: this.clock,
       ...(account.label ? { label: account.label } : {}),
       ...(account.proxy ? { proxy: account.proxy } : {}),
       ...(options.onForeignCommand ? { onForeignCommand: options.onForeignCommand } : {}),
