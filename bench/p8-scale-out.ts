@@ -6,7 +6,7 @@
  */
 import { executorKeys } from '../src/executor/store/keys.js';
 import type { Job } from '../src/jobs/model.js';
-import { resultCopier } from '../src/executor/results.js';
+import { resultCopier } from '../src/executor/run/results.js';
 import { tempBlobStore } from '../test/helpers/blobs.js';
 import { makePng } from '../test/helpers/images.js';
 import { jobStatus, round, sleep } from './common.js';
@@ -40,7 +40,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.le
 const completed = (s: SimSnapshot) => s.channels.reduce((n, c) => n + c.completed, 0);
 
 /**
- * The holder's result copy (src/executor/results.ts resultCopier: the simulator's CDN → a blob store),
+ * The holder's result copy (src/executor/run/results.ts resultCopier: the simulator's CDN → a blob store),
  * timed here on result URLs of the run, one at a time, with the deployment still up.
  */
 async function timeResultCopies(records: Job[], samples: number): Promise<number[]> {

@@ -7,26 +7,23 @@ import type { Logger } from 'pino';
 import { createAlertSender } from './callbacks/account-alerts.js';
 import { createCallbackDispatcher } from './callbacks/index.js';
 import type { Config } from './config.js';
-import { createDiscordDriver } from './discord/index.js';
-import type { ForeignCommandEvent } from './discord/foreign-commands.js';
-import type { DiscordAccount } from './discord/types.js';
-import { createJobService, DEMO_ACCOUNT_LABEL, openExecutorStores, type AccountCheck } from './executor/index.js';
-import { isUnpaced, pacingOf } from './jobs/account-pacing.js';
-import { checkAccount } from './doctor/runner.js';
+import { connectAccounts, doctorCheck, logPacing, resolveDiscord, startDriver } from './composition/discord.js';
+import type { DiscordDriver } from './discord/index.js';
+import { createJobService, openExecutorStores, type ExecutorStores } from './executor/index.js';
 import { filesRouteFor, type FilesRequestHandler } from './http/files-route.js';
 import type { GraphQLServerDeps } from './http/app.js';
 import type { ReadinessCheck } from './http/server.js';
-import type { JobService } from './jobs/service.js';
-import { resultCopier } from './executor/results.js';
+import type { JobService } from './jobs/job-service.js';
+import { resultCopier } from './executor/run/results.js';
 import { downloadLinksOf } from './jobs/download-links.js';
 import { createPublicOrigin, type PublicOrigin } from './http/public-origin.js';
 import { instrumentBlobStore } from './metrics/blob-store.js';
-import { discordRouteOf } from './metrics/instrumentation.js';
-import { countChannels, instrumentJobService } from './metrics/job-service.js';
+import type { Metrics } from './metrics/instrumentation.js';
+import { countChannels, instrumentJobService } from './metrics/job-metrics.js';
 import { createMetricsRegistry, type MetricsRegistry } from './metrics/registry.js';
 import type { DiscordSimulator } from './simulator/index.js';
 import { createBlobStore, type BlobStore } from './storage/index.js';
-import { startInputSweep } from './executor/input-sweep.js';
+import { startInputSweep } from './executor/service/input-sweep.js';
 
 export interface Services {
   jobs: JobService;
@@ -64,17 +61,9 @@ export async function startServices(config: Config, logger: Logger, options: { i
   }
   const discord = await resolveDiscord(config, logger);
   logPacing(config, discord.accounts, logger);
-  const driver = createDiscordDriver({
-    apiUrl: discord.apiUrl,
-    logger: logger.child({ component: 'discord' }),
-    timeoutMs: config.jobs.timeoutMs,
-    globalRequestsPerSecond: config.discord.globalRequestsPerSecond,
-    gateway: { onReconnect: () => metrics.metrics.gatewayReconnect() },
-    onRateLimited: (path) => metrics.metrics.discordRateLimited(discordRouteOf(path)),
-    // Built before the job service: its events reach the service once it exists.
-    onForeignCommand: (event) => recordForeignCommand(event, jobsReady, logger),
-  });
-  const { promise: jobsReady, resolve: setJobsReady } = Promise.withResolvers<Awaited<ReturnType<typeof createJobService>>>();
+  // Built before the job service: its events reach the service once it exists.
+  const { promise: jobsReady, resolve: setJobsReady } = Promise.withResolvers<JobService>();
+  const driver = startDriver(config, discord, metrics.metrics, jobsReady, logger);
   const alerts = createAlertSender({
     url: config.accounts.alertUrl,
     callbacks: config.callbacks,
@@ -97,8 +86,63 @@ export async function startServices(config: Config, logger: Logger, options: { i
   });
   setJobsReady(jobs);
   const instrumented = instrumentJobService(jobs, metrics.metrics);
+  const background = startBackground({ config, stores, jobs, blobs, metrics: metrics.metrics, logger, origin, ...options });
+  connectAccounts(driver, discord.accounts, logger);
 
-  // The store creates each job's callback task with its terminal state; the dispatcher delivers.
+  return {
+    jobs: instrumented.jobs,
+    metrics,
+    blobs,
+    files: filesRouteFor(blobs, logger.child({ component: 'files' })),
+    simulator: discord.simulator,
+    origin,
+    checkReplyUrl: (url) => background.callbacks.checkUrl(url),
+    readiness: readinessOf(jobs, driver, blobs),
+    async close() {
+      await background.stopWaking();
+      instrumented.stop();
+      await jobs.close(config.shutdownTimeoutMs);
+      await background.callbacks.close();
+      await alerts.close();
+      await stores.close();
+      await driver.close();
+      await discord.simulator?.close();
+      await blobs.close();
+    },
+  };
+}
+
+/** Ready once any enabled account's gateway session is, and the blob store answers. */
+function readinessOf(jobs: JobService, driver: DiscordDriver, blobs: BlobStore): ReadinessCheck[] {
+  return [
+    {
+      name: 'discord',
+      check: async () => {
+        const accounts = await jobs.accounts.list();
+        return accounts.some((a) => a.enabled && driver.isReady(a.channel));
+      },
+    },
+    { name: 'storage', check: () => blobs.ping() },
+  ];
+}
+
+interface BackgroundDeps {
+  config: Config;
+  stores: ExecutorStores;
+  jobs: JobService;
+  blobs: BlobStore;
+  metrics: Metrics;
+  logger: Logger;
+  /** Where the download links in callback bodies point. */
+  origin: PublicOrigin;
+  instanceId?: string;
+}
+
+/**
+ * Callback delivery (the store creates each job's callback task with its terminal state; the
+ * dispatcher delivers) and the sweep of orphaned inputs. `stopWaking` stops both wake-ups.
+ */
+function startBackground({ config, stores, jobs, blobs, metrics, logger, origin, instanceId }: BackgroundDeps) {
   const callbacks = createCallbackDispatcher({
     config: config.callbacks,
     store: stores.callbackStore,
@@ -108,8 +152,8 @@ export async function startServices(config: Config, logger: Logger, options: { i
       downloadLinks: (job) => downloadLinksOf(jobs, job, origin.get()),
     },
     logger: logger.child({ component: 'callbacks' }),
-    onOutcome: (outcome) => metrics.metrics.callbackOutcome(outcome),
-    ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+    onOutcome: (outcome) => metrics.callbackOutcome(outcome),
+    ...(instanceId ? { instanceId } : {}),
   });
   const stopWaking = jobs.onTerminal(() => callbacks.wake());
   const sweep = startInputSweep({
@@ -119,42 +163,11 @@ export async function startServices(config: Config, logger: Logger, options: { i
     logger: logger.child({ component: 'storage' }),
   });
   callbacks.start();
-
-  for (const account of discord.accounts) {
-    driver
-      .connect(account)
-      .catch((error: unknown) => logger.warn({ err: error, channel: account.channel }, 'discord: gateway session not ready yet'));
-  }
-
   return {
-    jobs: instrumented.jobs,
-    metrics,
-    blobs,
-    files: filesRouteFor(blobs, logger.child({ component: 'files' })),
-    simulator: discord.simulator,
-    origin,
-    checkReplyUrl: (url) => callbacks.checkUrl(url),
-    readiness: [
-      {
-        name: 'discord',
-        check: async () => {
-          const accounts = await jobs.accounts.list();
-          return accounts.some((a) => a.enabled && driver.isReady(a.channel));
-        },
-      },
-      { name: 'storage', check: () => blobs.ping() },
-    ],
-    async close() {
+    callbacks,
+    async stopWaking() {
       stopWaking();
       await sweep.stop();
-      instrumented.stop();
-      await jobs.close(config.shutdownTimeoutMs);
-      await callbacks.close();
-      await alerts.close();
-      await stores.close();
-      await driver.close();
-      await discord.simulator?.close();
-      await blobs.close();
     },
   };
 }
@@ -170,66 +183,6 @@ export function serverDepsOf(services: Services): Omit<GraphQLServerDeps, 'confi
     files: services.files,
     onListening: (url) => services.origin.listening(url),
   };
-}
-
-async function resolveDiscord(
-  config: Config,
-  logger: Logger,
-): Promise<{ apiUrl: string; accounts: DiscordAccount[]; simulator: DiscordSimulator | null }> {
-  if (config.discord.accounts) return { apiUrl: config.discord.apiUrl, accounts: config.discord.accounts, simulator: null };
-  // Loaded only when it is used: a server with real accounts never imports the simulator.
-  const { DiscordSimulator } = await import('./simulator/index.js');
-  const simulator = await DiscordSimulator.start({
-    botDelayMs: config.simulator.botDelayMs,
-    logger: logger.child({ component: 'simulator' }),
-  });
-  const demo = simulator.addDemoAccount();
-  logger.warn(
-    { apiUrl: simulator.apiUrl, channel: demo.channelId, botDelayMs: config.simulator.botDelayMs },
-    'DISCORD_ACCOUNTS unset: running against the built-in Discord SIMULATOR with one demo account, the same at every start (results are simulated, no real Discord is contacted)',
-  );
-  return {
-    apiUrl: simulator.apiUrl,
-    // A simulated account needs no protection from bans: no pacing (logged by logPacing).
-    accounts: [{ channel: demo.channelId, server: demo.guildId, discord: demo.token, label: DEMO_ACCOUNT_LABEL, minGapMs: 0, jitterMs: 0 }],
-    simulator,
-  };
-}
-
-/** A command this server did not send in an account's channel: logged, and the channel held until it is answered. */
-function recordForeignCommand(event: ForeignCommandEvent, jobs: Promise<JobService>, logger: Logger): void {
-  jobs
-    .then((service) => service.accounts.foreignCommand(event.channel, event.interactionId, event.running))
-    .then((recorded) => {
-      if (recorded && event.running)
-        logger.warn(
-          { channel: event.channel, ...event.evidence },
-          "a command this server did not send runs in an account's channel: no job starts there until the bot answered it",
-        );
-    })
-    .catch((error: unknown) => logger.warn({ err: error, channel: event.channel }, 'could not record a foreign command'));
-}
-
-/** resumeAccount's check: `npm run doctor`'s checks of that one account; the first failing check's fix. */
-function doctorCheck(apiUrl: string, logger: Logger): AccountCheck {
-  return async (account) => {
-    const report = await checkAccount(account, { apiUrl, accounts: [account], simulator: false, timeoutMs: 10_000, logger });
-    const failed = Object.entries(report.checks).find(([, outcome]) => outcome.status === 'fail');
-    return failed ? `${failed[0]}: ${failed[1].fix ?? failed[1].summary}` : null;
-  };
-}
-
-/** One line at start: which accounts run without pacing (the simulator's demo account, benchmarks) and which are paced. */
-function logPacing(config: Config, accounts: readonly DiscordAccount[], logger: Logger): void {
-  const unpaced = accounts.filter((a) => isUnpaced(pacingOf(a, config.accounts.pacing))).map((a) => a.label ?? a.channel);
-  const paced = accounts.length - unpaced.length;
-  // The simulator's demo account is unpaced by design (nothing to protect): said, not warned about.
-  if (unpaced.length > 0)
-    logger[config.discord.accounts ? 'warn' : 'info'](
-      { accounts: unpaced },
-      `account pacing is OFF for ${unpaced.length} account(s): commands follow each other at once`,
-    );
-  if (paced > 0) logger.info({ pacing: config.accounts.pacing }, `account pacing on for ${paced} account(s)`);
 }
 
 /** Accounts by health state, for /metrics. */

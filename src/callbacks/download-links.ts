@@ -4,7 +4,7 @@
  * Made at each attempt, not stored with the task, so a retried callback carries a fresh link.
  */
 import type { Job } from '../jobs/model.js';
-import type { DownloadLink } from '../jobs/service.js';
+import type { DownloadLink } from '../jobs/job-service.js';
 
 /** Our stored copy of each of a job's attachments, in the job's order; null where there is none. */
 export type DownloadLinksOf = (job: Job) => Promise<readonly (DownloadLink | null)[]>;

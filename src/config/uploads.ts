@@ -21,7 +21,7 @@ export interface UploadsConfig {
   maxFiles: number;
   dir: string | null;
   maxPixels: number;
-  /** The periodic sweep of orphan inputs and temp files (src/executor/input-sweep.ts). */
+  /** The periodic sweep of orphan inputs and temp files (src/executor/service/input-sweep.ts). */
   sweep: { graceMs: number; intervalMs: number };
 }
 

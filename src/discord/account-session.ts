@@ -4,6 +4,7 @@
  * command index. Several channels (jobs) may share it; its logger shows only the masked token.
  */
 import type { Logger } from 'pino';
+import type { Clock } from '../timing/clock.js';
 import { maskToken } from '../jobs/model.js';
 import { identifyPayload } from './client-identity.js';
 import { CommandIndex } from './command-index.js';
@@ -35,6 +36,8 @@ export interface AccountSessionOptions {
   proxy?: string;
   /** Told of commands in the account's channels that this server did not send (foreign-commands.ts). */
   onForeignCommand?: (event: ForeignCommandEvent) => void;
+  /** The gateway's timers (default the system clock). */
+  clock?: Clock;
 }
 
 export class AccountSession {
@@ -71,6 +74,7 @@ export class AccountSession {
       identify: identifyPayload(options.token),
       resolveUrl: (signal) => this.rest.gatewayUrl(signal),
       logger: this.logger.child({ component: 'gateway' }),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     this.matcher = new ReplyMatcher(INSIGHTFACESWAP_APPLICATION_ID, () => this.gateway.userId);
     this.commands = new CommandIndex((guildId, signal) => this.rest.commandIndex(guildId, signal));

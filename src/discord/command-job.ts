@@ -6,20 +6,20 @@
  * the job's signal; the job ends in exactly one result or DriverError. `followCommand` waits for
  * the answer to a command sent earlier, through the same reply path.
  */
-import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
 import type { Logger } from 'pino';
 import type { BotCommand } from '../jobs/commands.js';
+import type { Clock } from '../timing/clock.js';
 import type { AccountSession } from './account-session.js';
 import { settle } from './command-answer.js';
+import { sendCommand, type Sender, type SendState, type Step } from './command-send.js';
 import { COMMAND_SPECS } from './command-specs.js';
 import { SessionClosedError } from './gateway-close.js';
 import { pollHistory } from './history-fallback.js';
-import { commandInvokeBody } from './interaction.js';
 import { JobScope, ScopeEndedError } from './job-scope.js';
 import type { ReplyWaiter } from './reply-matcher.js';
-import { isInvalidCommandVersion, restFailure } from './rest-errors.js';
+import { restFailure } from './rest-errors.js';
 import { DriverError } from './types.js';
-import type { CommandResult, CommandRun, FollowCommand, PicsiHooks } from './types.js';
+import type { CommandResult, CommandRun, FollowCommand, CommandHooks } from './types.js';
 import { uploadImages, usableStaged } from './staged-uploads.js';
 import { probeProxy } from './proxy.js';
 import { GatewayFatalError } from './user-gateway.js';
@@ -28,6 +28,7 @@ import { signalField } from './account-signals.js';
 export interface JobDeps {
   session: AccountSession;
   timeoutMs: number;
+  clock: Clock;
   now: () => number;
   newNonce: () => string;
   /** History fallback after a non-resumable gateway drop. */
@@ -37,86 +38,40 @@ export interface JobDeps {
   gatewayReadyMs: number;
 }
 
-type Step = 'gateway' | 'command index' | 'upload' | 'POST /interactions' | 'reply';
-
-export async function runCommand(deps: JobDeps, command: CommandRun, signal: AbortSignal, hooks: PicsiHooks = {}): Promise<CommandResult> {
+export async function runCommand(
+  deps: JobDeps,
+  command: CommandRun,
+  signal: AbortSignal,
+  hooks: CommandHooks = {},
+): Promise<CommandResult> {
   const { session } = deps;
   const { channel, server } = command.account;
   const name = command.command;
   const log = session.logger.child({ job: command.jobId, channel, command: name });
-  const scope = new JobScope(signal, deps.timeoutMs);
+  const scope = new JobScope(signal, deps.timeoutMs, deps.clock);
   const nonces: string[] = [];
   const commandSent = (): boolean => nonces.some((n) => session.rest.invokeTrace(n).sent);
-  let step: Step = 'gateway';
-  let waiter: ReplyWaiter | undefined;
+  const state: SendState = { step: 'gateway', waiter: undefined, nonces };
+  const sender: Sender = { deps, command, scope, hooks, log, state, commandSent };
   const started = deps.now();
   try {
     scope.check();
-    await gatewayReady(session, scope, deps.gatewayReadyMs);
-    step = 'command index';
-    let entry = await scope.guard(session.commands.command(server, name, scope.signal));
-    step = 'upload';
+    await gatewayReady(session, scope, deps.gatewayReadyMs, deps.clock);
+    state.step = 'command index';
+    const entry = await scope.guard(session.commands.command(server, name, scope.signal));
+    state.step = 'upload';
     const staged = usableStaged(command, deps.now());
     if (command.staged && !staged) log.info('staged uploads not usable (another job, channel, or too old): uploading again');
     const attachments = staged ?? (await scope.guard(uploadImages(session, command, scope.signal)));
-    step = 'POST /interactions';
-    for (let attempt = 1; ; attempt += 1) {
-      const sessionId = await scope.guard(session.gateway.waitReady(scope.signal));
-      const nonce = deps.newNonce();
-      nonces.push(nonce);
-      waiter?.dispose();
-      const sentAtMs = deps.now();
-      waiter = session.matcher.register({ nonce, channelId: channel, sentAtMs, answer: COMMAND_SPECS[name].answer });
-      const body = commandInvokeBody({
-        name,
-        command: entry,
-        guildId: server,
-        channelId: channel,
-        sessionId,
-        nonce,
-        attachments,
-        texts: { options: command.options, idname: command.idname },
-      });
-      scope.check();
-      await scope.guard(
-        Promise.resolve(hooks.onCommandSending?.({ nonce, interactionId: null, sentAt: new Date(sentAtMs).toISOString() })),
-      );
-      scope.check();
-      if (hooks.onInteractionId) waiter.onInteractionId((id) => hooks.onInteractionId?.(id));
-      try {
-        await scope.guard(session.rest.invoke(body, scope.signal));
-      } catch (err) {
-        const sentButUnclear = !scope.endReason && session.rest.invokeTrace(nonce).sent && isAmbiguousAnswer(err);
-        if (sentButUnclear) {
-          // Discord may have run it (a 5xx after the bot started, a lost or garbled 204): the bot's
-          // answer, or the job timeout, decides. Sending again could run the command twice.
-          log.warn(
-            { err: err instanceof Error ? err.message : String(err) },
-            'POST /interactions got no clear answer; following the command to its outcome',
-          );
-          waiter.markSent();
-          break;
-        }
-        if (scope.endReason || attempt > 1 || !isInvalidCommandVersion(err)) {
-          throw restFailure(err, { step, commandSent: commandSent(), invoke: session.rest.invokeTrace(nonce) });
-        }
-        log.info('command version is stale; refreshing the command index once');
-        step = 'command index';
-        entry = await scope.guard(session.commands.command(server, name, scope.signal, true));
-        step = 'POST /interactions';
-        continue;
-      }
-      waiter.markSent();
-      break;
-    }
-    step = 'reply';
+    const waiter = await sendCommand(sender, entry, attachments);
+    state.step = 'reply';
     const result = await awaitReply({ session, scope, waiter, channel, log, deps, name }, commandSent);
     log.info({ ms: deps.now() - started, message: result.messageId }, `${name} completed`);
     return result;
   } catch (err) {
     const failure = await throughProxy(
       session,
-      toFailure(err, { scope, step, commandSent: commandSent(), waiter, session, timeoutMs: deps.timeoutMs }),
+      toFailure(err, { scope, step: state.step, commandSent: commandSent(), waiter: state.waiter, session, timeoutMs: deps.timeoutMs }),
     );
     log.warn(
       {
@@ -131,7 +86,7 @@ export async function runCommand(deps: JobDeps, command: CommandRun, signal: Abo
     throw failure;
   } finally {
     scope.dispose();
-    waiter?.dispose();
+    state.waiter?.dispose();
     for (const n of nonces) session.rest.forget(n);
   }
 }
@@ -145,7 +100,7 @@ export async function followCommand(
   deps: JobDeps,
   command: FollowCommand,
   signal: AbortSignal,
-  hooks: PicsiHooks = {},
+  hooks: CommandHooks = {},
 ): Promise<CommandResult> {
   const { session } = deps;
   const { channel } = command.account;
@@ -153,7 +108,7 @@ export async function followCommand(
   const log = session.logger.child({ job: command.jobId, channel, nonce: command.command.nonce });
   const sentAtMs = Date.parse(command.command.sentAt);
   const remainingMs = Math.max(sentAtMs + deps.timeoutMs - deps.now(), 2 * deps.historyPollMs);
-  const scope = new JobScope(signal, remainingMs);
+  const scope = new JobScope(signal, remainingMs, deps.clock);
   let step: Step = 'gateway';
   let waiter: ReplyWaiter | undefined;
   try {
@@ -185,13 +140,13 @@ export async function followCommand(
  * another account (GATEWAY_UNAVAILABLE, or PROXY_UNREACHABLE when the account's proxy does not answer)
  * instead of holding it until the job timeout. A proxy that refuses connections fails at once.
  */
-async function gatewayReady(session: AccountSession, scope: JobScope, waitMs: number): Promise<void> {
+async function gatewayReady(session: AccountSession, scope: JobScope, waitMs: number, clock: Clock): Promise<void> {
   if (session.gateway.ready) return;
   if (session.proxy) {
     const probe = await scope.guard(probeProxy(session.proxy));
     if (!probe.reachable) throw proxyDown(probe);
   }
-  const bound = AbortSignal.any([scope.signal, AbortSignal.timeout(waitMs)]);
+  const bound = AbortSignal.any([scope.signal, clock.timeoutSignal(waitMs)]);
   try {
     await scope.guard(session.gateway.waitReady(bound));
   } catch (err) {
@@ -242,23 +197,13 @@ async function awaitReply(c: ReplyContext, commandSent: () => boolean): Promise<
     pollHistory(waiter, {
       fetchMessages: (s) => session.rest.messages(c.channel, deps.historyLimit, s),
       pollMs: deps.historyPollMs,
+      clock: deps.clock,
       signal: scope.signal,
       logger: log,
     }).catch((err: unknown) => log.warn({ err }, 'channel history fallback failed'));
   });
   const outcome = await scope.guard(waiter.outcome);
   return settle(outcome, commandSent(), c.name);
-}
-
-/**
- * After a POST /interactions that reached the wire, whether its answer leaves it open if the command
- * ran: Discord's own refusals (a parsed 4xx, a 429) say it did not; a 5xx, a timeout, a dropped
- * connection or a 2xx body that does not parse say nothing.
- */
-function isAmbiguousAnswer(err: unknown): boolean {
-  if (err instanceof RateLimitError) return false;
-  if (err instanceof DiscordAPIError || err instanceof HTTPError) return err.status >= 500;
-  return true;
 }
 
 interface FailureContext {

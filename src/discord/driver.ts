@@ -1,27 +1,18 @@
 /**
- * The production PicsiDriver: one AccountSession per user token (several channels may share it),
+ * The production CommandDriver: one AccountSession per user token (several channels may share it),
  * created on `connect` or lazily by `run`, and torn down by `disconnect` of its last channel or
  * by `close`.
  */
 import type { Logger } from 'pino';
-import { AccountSession } from './account-session.js';
+import { systemClock, type Clock } from '../timing/clock.js';
 import type { GatewayTuning } from './account-session.js';
+import { asDriverError, waitGatewayReady } from './driver-errors.js';
+import { SessionRegistry } from './session-registry.js';
 import { createNonceFactory } from './ids.js';
 import { followCommand, runCommand, type JobDeps } from './command-job.js';
 import { DriverError } from './types.js';
-import type {
-  CommandResult,
-  CommandRun,
-  DiscordAccount,
-  FollowCommand,
-  PicsiCommand,
-  PicsiDriver,
-  PicsiHooks,
-  PicsiResult,
-} from './types.js';
+import type { CommandResult, CommandRun, DiscordAccount, FollowCommand, PicsiCommand, CommandDriver, CommandHooks } from './types.js';
 import type { ForeignCommandEvent } from './foreign-commands.js';
-import { GatewayFatalError } from './user-gateway.js';
-import { signalField } from './account-signals.js';
 import { stageUploads } from './staged-uploads.js';
 
 export interface DiscordDriverOptions {
@@ -32,6 +23,9 @@ export interface DiscordDriverOptions {
   timeoutMs: number;
   /** DISCORD_GLOBAL_RATE_LIMIT: REST requests per second per account (the library paces to it). */
   globalRequestsPerSecond?: number;
+  /** Time for the driver's timeouts, waits and stamps (default the system clock). */
+  clock?: Clock;
+  /** Only the reads of the time (the timers stay on `clock`). */
   now?: () => number;
   /** Nonce factory (default: snowflake-like from `now`). */
   newNonce?: () => string;
@@ -57,7 +51,7 @@ export interface DriverInspection {
   running: number;
 }
 
-export type DiscordDriver = PicsiDriver & {
+export type DiscordDriver = CommandDriver & {
   /** Opens (or reuses) the account's gateway session and waits for READY (at most timeoutMs). */
   connect(account: DiscordAccount): Promise<void>;
   /** Forgets a channel; closes its account's session when no other channel uses it. */
@@ -66,57 +60,14 @@ export type DiscordDriver = PicsiDriver & {
 };
 
 export function createDiscordDriver(options: DiscordDriverOptions): DiscordDriver {
-  const now = options.now ?? Date.now;
+  const base = options.clock ?? systemClock;
+  const clock: Clock = options.now ? { ...base, now: options.now } : base;
+  const now = () => clock.now();
   const newNonce = options.newNonce ?? createNonceFactory(now);
   const logger = options.logger.child({ component: 'discord' });
-  /** Sessions by token and proxy (an account moved to another proxy gets a new session). */
-  const sessions = new Map<string, AccountSession>();
-  const channelTokens = new Map<string, string>();
-  const sessionKey = (account: DiscordAccount) => `${account.discord}|${account.proxy ?? ''}`;
   const shutdown = new AbortController();
+  const sessions = new SessionRegistry(options, logger, shutdown.signal, clock);
   let running = 0;
-
-  function sessionFor(account: DiscordAccount): AccountSession {
-    if (shutdown.signal.aborted) throw new DriverError('ABORTED', 'Discord driver is closed', { commandSent: false });
-    const key = sessionKey(account);
-    const previous = channelTokens.get(account.channel);
-    if (previous !== undefined && previous !== key) {
-      // The channel moved to another token: its old session closes in the background.
-      release(account.channel).catch((error: unknown) =>
-        logger.warn({ err: error, channel: account.channel }, 'discord: closing the previous session failed'),
-      );
-    }
-    let session = sessions.get(key);
-    if (!session) {
-      session = new AccountSession({
-        token: account.discord,
-        apiUrl: options.apiUrl,
-        logger,
-        ...(account.label ? { label: account.label } : {}),
-        ...(account.proxy ? { proxy: account.proxy } : {}),
-        ...(options.onForeignCommand ? { onForeignCommand: options.onForeignCommand } : {}),
-        ...(options.gateway ? { gateway: options.gateway } : {}),
-        ...(options.globalRequestsPerSecond ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}),
-        ...(options.onRateLimited ? { onRateLimited: options.onRateLimited } : {}),
-      });
-      sessions.set(key, session);
-    }
-    session.channels.add(account.channel);
-    channelTokens.set(account.channel, key);
-    session.gateway.start();
-    return session;
-  }
-
-  async function release(channel: string): Promise<void> {
-    const token = channelTokens.get(channel);
-    channelTokens.delete(channel);
-    const session = token === undefined ? undefined : sessions.get(token);
-    if (!session || token === undefined) return;
-    session.channels.delete(channel);
-    if (session.channels.size > 0) return;
-    sessions.delete(token);
-    await session.close();
-  }
 
   async function runOnSession(
     account: DiscordAccount,
@@ -126,12 +77,13 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
   ): Promise<CommandResult> {
     // Aborted before anything: not even a gateway connection is opened.
     if (signal.aborted) throw new DriverError('ABORTED', abortedMessage, { commandSent: false });
-    const session = sessionFor(account);
+    const session = sessions.sessionFor(account);
     running += 1;
     try {
       const deps: JobDeps = {
         session,
         timeoutMs: options.timeoutMs,
+        clock,
         now,
         newNonce,
         historyPollMs: options.historyPollMs ?? 2000,
@@ -144,98 +96,38 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
     }
   }
 
-  function run(command: CommandRun, signal: AbortSignal, hooks?: PicsiHooks): Promise<CommandResult> {
+  function run(command: CommandRun, signal: AbortSignal, hooks?: CommandHooks): Promise<CommandResult> {
     return runOnSession(command.account, signal, 'Job aborted before it started', (deps, s) => runCommand(deps, command, s, hooks));
   }
 
   return {
-    async connect(account) {
-      const session = sessionFor(account);
-      const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(), options.timeoutMs);
-      try {
-        await session.gateway.waitReady(AbortSignal.any([shutdown.signal, deadline.signal]));
-      } catch (err) {
-        if (err instanceof GatewayFatalError) {
-          throw new DriverError(
-            err.unauthorized ? 'DISCORD_UNAUTHORIZED' : 'DISCORD_ERROR',
-            `Discord gateway refused the account: ${err.message}`,
-            {
-              commandSent: false,
-              ...signalField(err),
-              details: { closeCode: err.closeCode, closeReason: err.closeReason },
-            },
-          );
-        }
-        if (shutdown.signal.aborted) throw new DriverError('ABORTED', 'Discord driver closed while connecting', { commandSent: false });
-        throw new DriverError('TIMEOUT', `Gateway not ready within ${options.timeoutMs} ms`, {
-          commandSent: false,
-          details: { gateway: session.gateway.state },
-        });
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-
+    connect: (account) => waitGatewayReady(sessions.sessionFor(account), options.timeoutMs, shutdown.signal, clock),
     run,
-
-    picsi(command: PicsiCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult> {
+    picsi(command: PicsiCommand, signal: AbortSignal, hooks?: CommandHooks): Promise<CommandResult> {
       return run({ ...command, command: 'picsi', idname: null }, signal, hooks);
     },
-
-    follow(command: FollowCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<CommandResult> {
+    follow(command: FollowCommand, signal: AbortSignal, hooks?: CommandHooks): Promise<CommandResult> {
       return runOnSession(command.account, signal, 'Job aborted before following its command', (deps, s) =>
         followCommand(deps, command, s, hooks),
       );
     },
-
     async refreshUrls(account, urls, signal) {
-      const session = sessionFor(account);
-      try {
-        return await session.rest.refreshUrls(urls, AbortSignal.any([signal, shutdown.signal]));
-      } catch (err) {
-        throw new DriverError('DISCORD_ERROR', `refreshing attachment URLs failed: ${err instanceof Error ? err.message : String(err)}`, {
-          commandSent: false,
-          cause: err,
-        });
-      }
+      const session = sessions.sessionFor(account);
+      return asDriverError('refreshing attachment URLs', () => session.rest.refreshUrls(urls, AbortSignal.any([signal, shutdown.signal])));
     },
-
     async stage(command: CommandRun, signal: AbortSignal) {
       if (signal.aborted) throw new DriverError('ABORTED', 'Staging aborted before it started', { commandSent: false });
-      const session = sessionFor(command.account);
-      try {
-        return await stageUploads(session, command, AbortSignal.any([signal, shutdown.signal]), now);
-      } catch (err) {
-        if (err instanceof DriverError) throw err;
-        throw new DriverError('DISCORD_ERROR', `staging uploads failed: ${err instanceof Error ? err.message : String(err)}`, {
-          commandSent: false,
-          cause: err,
-        });
-      }
+      const session = sessions.sessionFor(command.account);
+      const stage = () => stageUploads(session, command, AbortSignal.any([signal, shutdown.signal]), now);
+      return asDriverError('staging uploads', stage, true);
     },
-
-    dispatcherFor: (account) => sessionFor(account).rest.agent,
-
-    isReady(channel) {
-      const token = channelTokens.get(channel);
-      return token !== undefined && (sessions.get(token)?.gateway.ready ?? false);
-    },
-
-    disconnect: release,
-
+    dispatcherFor: (account) => sessions.sessionFor(account).rest.agent,
+    isReady: (channel) => sessions.isReady(channel),
+    disconnect: (channel) => sessions.release(channel),
     async close() {
       shutdown.abort(new Error('driver closed'));
-      const all = [...sessions.values()];
-      sessions.clear();
-      channelTokens.clear();
-      await Promise.all(all.map((s) => s.close()));
+      await sessions.closeAll();
     },
-
-    inspect() {
-      let waiters = 0;
-      for (const s of sessions.values()) waiters += s.matcher.size + s.gateway.waiterCount;
-      return { sessions: sessions.size, channels: channelTokens.size, waiters, running };
-    },
+    inspect: () => ({ ...sessions.counts(), running }),
   };
 }

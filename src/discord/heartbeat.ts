@@ -3,6 +3,8 @@
  * interval, each carrying the last sequence. A beat due while the previous one is still not
  * acknowledged means the connection is a zombie: `onZombie` is called and beating stops.
  */
+import { systemClock, type Clock, type ClockTimer } from '../timing/clock.js';
+
 export interface HeartbeatOptions {
   interval: number;
   random: () => number;
@@ -11,8 +13,10 @@ export interface HeartbeatOptions {
 }
 
 export class Heartbeat {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ClockTimer | undefined;
   private acked = true;
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   start(o: HeartbeatOptions): void {
     this.stop();
@@ -25,9 +29,9 @@ export class Heartbeat {
       }
       this.acked = false;
       o.beat();
-      this.timer = setTimeout(tick, o.interval);
+      this.timer = this.clock.setTimeout(tick, o.interval);
     };
-    this.timer = setTimeout(tick, Math.floor(o.interval * o.random()));
+    this.timer = this.clock.setTimeout(tick, Math.floor(o.interval * o.random()));
   }
 
   ack(): void {
@@ -35,7 +39,7 @@ export class Heartbeat {
   }
 
   stop(): void {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }
 }

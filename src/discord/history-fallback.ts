@@ -4,9 +4,9 @@
  * /channels/{id}/messages) and offers them to the waiter, then again every `pollMs` until the
  * waiter settles or the job ends. The new session's own MESSAGE_UPDATEs keep feeding it too.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { APIMessage } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
+import { sleep, systemClock, type Clock } from '../timing/clock.js';
 import type { ReplyWaiter } from './reply-matcher.js';
 
 export interface HistoryFallbackOptions {
@@ -14,6 +14,7 @@ export interface HistoryFallbackOptions {
   pollMs: number;
   signal: AbortSignal;
   logger: Logger;
+  clock?: Clock;
 }
 
 export async function pollHistory(waiter: ReplyWaiter, o: HistoryFallbackOptions): Promise<void> {
@@ -28,10 +29,6 @@ export async function pollHistory(waiter: ReplyWaiter, o: HistoryFallbackOptions
       o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'channel history lookup failed');
     }
     if (waiter.settled) return;
-    try {
-      await sleep(o.pollMs, undefined, { signal: o.signal });
-    } catch {
-      return;
-    }
+    await sleep(o.clock ?? systemClock, o.pollMs, o.signal);
   }
 }

@@ -14,9 +14,8 @@ export type {
   DriverFailureCode,
   FollowCommand,
   PicsiCommand,
-  PicsiDriver,
-  PicsiHooks,
-  PicsiResult,
+  CommandDriver,
+  CommandHooks,
   UploadInput,
 } from './types.js';
 export { localFileInput } from './uploads.js';

@@ -3,6 +3,8 @@
  * one internal signal passed to every Discord call. When either fires, every pending step rejects
  * at once (`guard`) and every in-flight request is aborted; nothing new starts (`check`).
  */
+import { systemClock, type Clock, type ClockTimer } from '../timing/clock.js';
+
 export type ScopeEnd = 'aborted' | 'timeout';
 
 export class ScopeEndedError extends Error {
@@ -17,16 +19,17 @@ export class JobScope {
   private endValue: ScopeEnd | undefined;
   private readonly ended: Promise<never>;
   private rejectEnded!: (error: ScopeEndedError) => void;
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer: ClockTimer;
   private readonly onAbort = (): void => this.end('aborted');
 
   constructor(
     private readonly external: AbortSignal,
     timeoutMs: number,
+    private readonly clock: Clock = systemClock,
   ) {
     this.ended = new Promise<never>((_, reject) => (this.rejectEnded = reject));
     this.ended.catch(() => undefined);
-    this.timer = setTimeout(() => this.end('timeout'), timeoutMs);
+    this.timer = clock.setTimeout(() => this.end('timeout'), timeoutMs);
     if (external.aborted) this.end('aborted');
     else external.addEventListener('abort', this.onAbort, { once: true });
   }
@@ -54,7 +57,7 @@ export class JobScope {
 
   /** Clears the deadline and the caller's listener; aborts whatever is still running. */
   dispose(): void {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.external.removeEventListener('abort', this.onAbort);
     if (!this.controller.signal.aborted) this.controller.abort(new Error('job finished'));
   }

@@ -1,4 +1,5 @@
 import { jitteredDelayMs } from '../timing/backoff.js';
+import { systemClock, type Clock, type ClockTimer } from '../timing/clock.js';
 
 /**
  * When a user gateway reconnects: the first attempt after a drop at once (a dropped socket usually
@@ -16,11 +17,12 @@ export const DEFAULT_RECONNECT_POLICY: ReconnectPolicy = { initialMs: 1000, maxM
 
 export class ReconnectTimer {
   private attempt = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ClockTimer | undefined;
 
   constructor(
     private readonly policy: ReconnectPolicy,
     private readonly random: () => number,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** The next backoff delay; each call counts one more consecutive attempt. */
@@ -39,11 +41,11 @@ export class ReconnectTimer {
 
   /** Runs `fn` after `delayMs`, replacing any pending run. */
   run(delayMs: number, fn: () => void): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(fn, delayMs);
+    this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(fn, delayMs);
   }
 
   cancel(): void {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
   }
 }

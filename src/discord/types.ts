@@ -1,6 +1,6 @@
 /**
  * The contract between the executor and the Discord driver. The executor only ever sees these
- * types; the real driver (discord REST + user gateway) and test stubs implement `PicsiDriver`.
+ * types; the real driver (discord REST + user gateway) and test stubs implement `CommandDriver`.
  */
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
@@ -47,7 +47,7 @@ export interface CommandRun {
   source?: UploadInput;
   /** The target image or GIF (/picsi, /swapid). */
   target?: UploadInput;
-  /** Its images, uploaded ahead (PicsiDriver.stage): used instead of uploading them when still good. */
+  /** Its images, uploaded ahead (CommandDriver.stage): used instead of uploading them when still good. */
   staged?: StagedUploads | null;
 }
 
@@ -62,7 +62,7 @@ export interface UploadedRef {
 }
 
 /**
- * A command's images uploaded ahead of it, to its account's channel (PicsiDriver.stage), while the
+ * A command's images uploaded ahead of it, to its account's channel (CommandDriver.stage), while the
  * channel's previous command runs: the command then sends only /interactions. Used only on that
  * channel, for that job, while younger than INFERRED.stagedUploadMaxAgeMs (src/discord/protocol.ts).
  */
@@ -89,7 +89,8 @@ export interface ListedIdentities {
   defaultId: string | null;
 }
 
-export interface PicsiResult {
+/** The outcome of any command: the bot's answer message (attachments for the image commands). */
+export interface CommandResult {
   messageId: string;
   content: string;
   attachments: JobAttachment[];
@@ -100,11 +101,8 @@ export interface PicsiResult {
   identities?: ListedIdentities | null;
 }
 
-/** The outcome of any command: the bot's answer message (attachments for the image commands). */
-export type CommandResult = PicsiResult;
-
 /** Progress callbacks, so the executor can record what reached Discord. */
-export interface PicsiHooks {
+export interface CommandHooks {
   /**
    * Awaited right before POST /interactions: from here on a retry could run the command twice, so
    * the executor records the nonce first. If it throws, nothing is sent and picsi fails with it.
@@ -178,21 +176,21 @@ export class DriverError extends Error {
   }
 }
 
-export interface PicsiDriver {
+export interface CommandDriver {
   /**
    * Runs one bot command on the run's account and resolves with the bot's answer, or rejects with
    * a DriverError. Aborting `signal` stops every further Discord call at once (rejects with ABORTED).
    */
-  run(command: CommandRun, signal: AbortSignal, hooks?: PicsiHooks): Promise<CommandResult>;
+  run(command: CommandRun, signal: AbortSignal, hooks?: CommandHooks): Promise<CommandResult>;
   /** `run` of a /picsi. */
-  picsi(command: PicsiCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult>;
+  picsi(command: PicsiCommand, signal: AbortSignal, hooks?: CommandHooks): Promise<CommandResult>;
   /**
    * Follows a command already sent (by a holder that died, or whose POST got no clear answer) to its
    * outcome, with the same reply matching as `picsi`: gateway events carrying its nonce or
    * interaction id, then the channel history. Never sends a command. The job timeout counts from
    * `command.sentAt`; it rejects with TIMEOUT when no answer came within it.
    */
-  follow(command: FollowCommand, signal: AbortSignal, hooks?: PicsiHooks): Promise<PicsiResult>;
+  follow(command: FollowCommand, signal: AbortSignal, hooks?: CommandHooks): Promise<CommandResult>;
   /** True when the account's gateway session is ready (readyz). */
   isReady(channel: string): boolean;
   /** Fresh signed CDN URLs for result URLs that expired (original → refreshed), through `account`. */

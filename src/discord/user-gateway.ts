@@ -12,6 +12,7 @@
  */
 import type WebSocket from 'ws';
 import type { Logger } from 'pino';
+import { systemClock, type Clock, type ClockTimer } from '../timing/clock.js';
 import { GatewayOpcodes } from './protocol.js';
 import type { UserGatewayIdentifyData } from './protocol.js';
 import {
@@ -52,15 +53,17 @@ export interface UserGatewayOptions {
   createSocket?: (url: string) => WebSocket;
   /** Told of every reconnect this session schedules after its socket dropped (metrics). */
   onReconnect?: () => void;
+  /** Heartbeats, handshake timeout and reconnect backoff (default the system clock). */
+  clock?: Clock;
 }
 
 export class UserGateway {
   private stateValue: GatewayState = 'idle';
   private ws: WebSocket | undefined;
   private readonly session = new GatewaySession();
-  private readonly heartbeat = new Heartbeat();
+  private readonly heartbeat: Heartbeat;
   private readonly reconnects: ReconnectTimer;
-  private handshakeTimer: NodeJS.Timeout | undefined;
+  private handshakeTimer: ClockTimer | undefined;
   private urlController: AbortController | undefined;
   private fatalError: GatewayFatalError | undefined;
   private closed: Promise<void> | undefined;
@@ -69,10 +72,13 @@ export class UserGateway {
   private readonly dying = new Set<WebSocket>();
   private readonly readyWaiters = new ReadyWaiters();
   private readonly random: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: UserGatewayOptions) {
     this.random = options.random ?? Math.random;
-    this.reconnects = new ReconnectTimer(options.reconnect ?? DEFAULT_RECONNECT_POLICY, this.random);
+    this.clock = options.clock ?? systemClock;
+    this.heartbeat = new Heartbeat(this.clock);
+    this.reconnects = new ReconnectTimer(options.reconnect ?? DEFAULT_RECONNECT_POLICY, this.random, this.clock);
   }
 
   get state(): GatewayState {
@@ -177,7 +183,7 @@ export class UserGateway {
       return;
     }
     this.ws = ws;
-    this.handshakeTimer = setTimeout(() => {
+    this.handshakeTimer = this.clock.setTimeout(() => {
       this.options.logger.warn('gateway handshake timed out');
       ws.terminate();
     }, this.options.handshakeTimeoutMs ?? 30_000);
@@ -237,7 +243,7 @@ export class UserGateway {
   }
 
   private becomeReady(kind: SessionEvent['kind']): void {
-    clearTimeout(this.handshakeTimer);
+    this.clock.clearTimeout(this.handshakeTimer);
     this.stateValue = 'ready';
     this.reconnects.reset();
     const sessionId = this.session.sessionId ?? '';
@@ -287,7 +293,7 @@ export class UserGateway {
   private detach(ws: WebSocket): void {
     if (this.ws === ws) this.ws = undefined;
     this.heartbeat.stop();
-    clearTimeout(this.handshakeTimer);
+    this.clock.clearTimeout(this.handshakeTimer);
   }
 
   /** Closes a socket we stopped listening to, and keeps it until it is really closed. */
@@ -327,6 +333,6 @@ export class UserGateway {
   private clearTimers(): void {
     this.heartbeat.stop();
     this.reconnects.cancel();
-    clearTimeout(this.handshakeTimer);
+    this.clock.clearTimeout(this.handshakeTimer);
   }
 }

@@ -2,7 +2,7 @@
  * At start, the store's accounts are made to match DISCORD_ACCOUNTS (on Redis and embedded alike):
  * every listed account is written as configuration-managed (its health kept across restarts), a
  * configuration-managed account that is no longer listed is removed (its queued pinned jobs then
- * fail, src/executor/unrunnable-jobs.ts), and API-managed accounts (upsertAccount) are kept as they
+ * fail, src/executor/service/unrunnable-jobs.ts), and API-managed accounts (upsertAccount) are kept as they
  * are. Every instance must be given the same DISCORD_ACCOUNTS.
  */
 import type { Logger } from 'pino';

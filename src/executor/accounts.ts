@@ -9,7 +9,7 @@ import { currentHealth, HELD_STATES, type DiscordAccount } from '../jobs/account
 import { maskProxy, pacingOf } from '../jobs/account-pacing.js';
 import { DEFAULT_PLAN } from '../jobs/command-costs.js';
 import { maskToken } from '../jobs/model.js';
-import type { AccountRegistry, AccountView } from '../jobs/service.js';
+import type { AccountRegistry, AccountView } from '../jobs/job-service.js';
 import type { AccountHealthKeeper } from './account-health.js';
 import {
   EVENT_ACCOUNTS,
@@ -20,7 +20,7 @@ import {
   type CreditStore,
   type StoreEvents,
 } from './store/port.js';
-import { inbox } from './watch.js';
+import { inbox } from './service/watch.js';
 
 /** The doctor's checks of one account: null when they pass, else the failing check's text. */
 export type AccountCheck = (account: DiscordAccount) => Promise<string | null>;

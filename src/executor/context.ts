@@ -1,8 +1,9 @@
 /** What every part of the job service shares: configuration, the stores, the driver, the clock. */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { DiscordAccount, PicsiDriver } from '../discord/types.js';
+import type { DiscordAccount, CommandDriver } from '../discord/types.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import type { Clock } from '../timing/clock.js';
 import type { AccountHealthKeeper } from './account-health.js';
 import { identityOf } from './store/account-record.js';
 import type { Coordinator } from './store/port.js';
@@ -10,10 +11,13 @@ import type { Coordinator } from './store/port.js';
 export interface ExecutorContext {
   config: Config;
   coordinator: Coordinator;
-  driver: PicsiDriver;
+  driver: CommandDriver;
   blobs: BlobStore;
   logger: Logger;
   instanceId: string;
+  /** The executor's time: reads and timers (src/timing/clock.ts). */
+  clock: Clock;
+  /** `clock.now`. */
   now: () => number;
   /** How long a terminal job (and its result files) is kept: JOB_RETENTION_DAYS. */
   retentionSec: number;

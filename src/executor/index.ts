@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { DiscordAccount, PicsiDriver } from '../discord/types.js';
-import type { JobService } from '../jobs/service.js';
+import type { DiscordAccount, CommandDriver } from '../discord/types.js';
+import type { JobService } from '../jobs/job-service.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { AlertSink } from './account-health.js';
 import { reconcileAccounts } from './account-reconcile.js';
 import type { AccountCheck } from './accounts.js';
 import type { Coordinator } from './store/port.js';
-import { startJobService } from './job-service.js';
-import type { CopyRemote } from './results.js';
+import { startJobService } from './service/start-job-service.js';
+import type { CopyRemote } from './run/results.js';
 
 export { DEMO_ACCOUNT_LABEL } from './account-reconcile.js';
 export type { AccountAlert, AlertSink } from './account-health.js';
@@ -19,7 +19,7 @@ export { openExecutorStores, type ExecutorStores } from './store/open-stores.js'
 export interface CreateJobServiceDeps {
   config: Config;
   coordinator: Coordinator;
-  driver: PicsiDriver;
+  driver: CommandDriver;
   blobs: BlobStore;
   copyResult: CopyRemote;
   /** Accounts from configuration: the store is reconciled with them at start (their runtime state is kept). */

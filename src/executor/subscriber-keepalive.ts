@@ -11,6 +11,8 @@
  * nothing.
  */
 import type { SubscriberConnection } from '../redis/subscriber-connection.js';
+import { systemClock, type Clock } from '../timing/clock.js';
+import { every } from '../timing/every.js';
 
 export interface SubscriberKeepalive {
   start(): void;
@@ -20,9 +22,12 @@ export interface SubscriberKeepalive {
 export interface SubscriberKeepaliveOptions {
   commandTimeoutMs: number;
   intervalMs: number;
+  /** Default the system clock. */
+  clock?: Clock;
 }
 
 export function startSubscriberKeepalive(connection: SubscriberConnection, options: SubscriberKeepaliveOptions): SubscriberKeepalive {
+  const clock = options.clock ?? systemClock;
   let inFlight = false;
   let notReadySince: number | null = null;
 
@@ -38,22 +43,21 @@ export function startSubscriberKeepalive(connection: SubscriberConnection, optio
         .finally(() => (inFlight = false))
         .catch(() => undefined);
     } else if (status !== 'end') {
-      notReadySince ??= Date.now();
-      if (Date.now() - notReadySince > 2 * options.commandTimeoutMs) {
+      notReadySince ??= clock.now();
+      if (clock.now() - notReadySince > 2 * options.commandTimeoutMs) {
         notReadySince = null;
         connection.renew();
       }
     }
   };
-  let timer: NodeJS.Timeout | null = null;
+  let stop: (() => void) | null = null;
   return {
     start() {
-      timer ??= setInterval(check, options.intervalMs);
-      timer.unref();
+      stop ??= every(clock, options.intervalMs, check, { unref: true });
     },
     stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
+      stop?.();
+      stop = null;
     },
   };
 }

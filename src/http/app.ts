@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
-import type { JobService } from '../jobs/service.js';
+import type { JobService } from '../jobs/job-service.js';
 import { createUploadSpooler, defaultSpoolRoot, sweepOrphans } from './upload-spool.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { buildSchema } from '../schema/index.js';

@@ -1,6 +1,6 @@
 /** Fresh links to our stored copies of a job's results, in its attachments' order (REST answers and callback bodies). */
 import type { Job } from './model.js';
-import type { DownloadLink, JobService } from './service.js';
+import type { DownloadLink, JobService } from './job-service.js';
 
 /** null for an attachment without a stored copy. `origin` is this server's public origin (links it serves itself). */
 export function downloadLinksOf(

@@ -9,7 +9,7 @@
  */
 import { COMPLETED_CODE, HOSTED_CODES } from './hosted-codes.js';
 import type { Job, JobAttachment, JobStatus } from './model.js';
-import type { DownloadLink } from './service.js';
+import type { DownloadLink } from './job-service.js';
 
 /** The hosted API's status names; it calls a job waiting for its channel `created`. */
 export const HOSTED_STATUSES = {

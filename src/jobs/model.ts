@@ -169,7 +169,7 @@ export interface Job {
   command?: SentCommand | null;
   /**
    * Set while the bot's answer is in and its result files are copied into the blob store after the
-   * channel was released (src/executor/result-copies/): the job stays STARTED and shows nothing of
+   * channel was released (src/executor/run/result-copies/): the job stays STARTED and shows nothing of
    * the answer yet, and the copy's own lease, not the channel's, fences its writes. COMPLETED (the
    * answer with each file's copy state) ends it.
    */

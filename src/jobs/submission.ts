@@ -6,7 +6,7 @@
 import { AppError } from '../errors.js';
 import type { Viewer } from '../auth/viewer.js';
 import { isTerminal, type WaitMode } from './model.js';
-import type { JobService, JobView, SubmitInput } from './service.js';
+import type { JobService, JobView, SubmitInput } from './job-service.js';
 import type { StagedFile, UploadSpooler } from './staged-file.js';
 
 export const MAX_REPLY_FIELD_LENGTH = 1024;

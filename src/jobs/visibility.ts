@@ -4,7 +4,7 @@
  */
 import type { Viewer } from '../auth/viewer.js';
 import type { Job } from './model.js';
-import type { JobFilter } from './service.js';
+import type { JobFilter } from './job-service.js';
 
 export const canSeeJob = (viewer: Viewer, job: Pick<Job, 'owner'>): boolean => viewer.role === 'admin' || job.owner === viewer.owner;
 

@@ -3,7 +3,7 @@
  * a Node (./global-ids.ts): node(id:) shows it to admin tokens only, as `accounts` does.
  */
 import { ACCOUNT_STATES, type AccountHealthState } from '../jobs/account.js';
-import type { AccountHealthView, AccountPacingView, AccountView, Credits } from '../jobs/service.js';
+import type { AccountHealthView, AccountPacingView, AccountView, Credits } from '../jobs/job-service.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Viewer } from '../auth/viewer.js';
-import type { JobService } from '../jobs/service.js';
+import type { JobService } from '../jobs/job-service.js';
 import type { UploadSpooler } from '../jobs/staged-file.js';
 
 /** Everything a resolver may use; built per request (HTTP) or per operation (websocket). */

@@ -1,6 +1,6 @@
 /** The files of a job: the images it was given (FileInfo) and the bot's result files (Attachment). */
 import type { FileInfo, JobAttachment } from '../jobs/model.js';
-import type { DownloadLink } from '../jobs/service.js';
+import type { DownloadLink } from '../jobs/job-service.js';
 import { builder } from './builder.js';
 import { publicOrigin } from './origin.js';
 

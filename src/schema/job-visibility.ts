@@ -3,7 +3,7 @@
  * jobUpdated all read through here, so another token's job is the same as one that never existed.
  */
 import { AppError, echoInput } from '../errors.js';
-import type { JobView } from '../jobs/service.js';
+import type { JobView } from '../jobs/job-service.js';
 import { canSeeJob } from '../jobs/visibility.js';
 import type { GraphQLContext } from './context.js';
 

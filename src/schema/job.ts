@@ -4,7 +4,7 @@
  */
 import { commandOf } from '../jobs/commands.js';
 import type { CallbackState } from '../jobs/model.js';
-import type { JobView } from '../jobs/service.js';
+import type { JobView } from '../jobs/job-service.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
 import { CallbackStatusEnum, isJobErrorCode, JobCommandEnum, JobErrorCodeEnum, JobStatusEnum, WaitModeEnum } from './job-enums.js';
@@ -81,51 +81,55 @@ export const JobRef = builder.node(builder.objectRef<JobView>('Job'), {
       description: 'Credits the job costs its account, decided when accepted (a GIF target costs the GIF price); null on older jobs.',
       resolve: (j) => j.creditCost ?? null,
     }),
-    replyUrl: t.exposeString('replyUrl', { nullable: true, description: 'Where the job is POSTed once terminal.' }),
-    replyRef: t.exposeString('replyRef', { nullable: true, description: 'Your reference, as given.' }),
-    created: t.field({ type: 'DateTime', description: 'When the job was accepted.', resolve: (j) => j.created }),
-    updated: t.field({ type: 'DateTime', description: 'When it last changed.', resolve: (j) => j.updated }),
-    startedAt: t.field({ type: 'DateTime', nullable: true, description: 'When a channel took it.', resolve: (j) => j.startedAt }),
-    finishedAt: t.field({ type: 'DateTime', nullable: true, description: 'When it became terminal.', resolve: (j) => j.finishedAt }),
-    messageId: t.exposeString('messageId', { nullable: true, description: "The bot's reply message." }),
-    content: t.exposeString('content', { nullable: true, description: "The bot's message text." }),
-    attachments: t.field({
-      type: [AttachmentRef],
-      description: "The files of the bot's reply (the result).",
-      resolve: (j) => j.attachments,
-    }),
-    identities: t.stringList({
-      nullable: true,
-      description:
-        "listIds: the saved names the bot listed, in its order; null for other commands, or when the bot's text could not be read (see content).",
-      resolve: (j) => j.identities ?? null,
-    }),
-    defaultIdentity: t.string({
-      nullable: true,
-      description: 'listIds: the default identity, when the bot showed one.',
-      resolve: (j) => j.defaultIdentity ?? null,
-    }),
-    timestamp: t.field({ type: 'DateTime', nullable: true, description: "The bot message's timestamp.", resolve: (j) => j.timestamp }),
-    code: t.field({
-      type: JobErrorCodeEnum,
-      nullable: true,
-      description: 'Why the job failed or was cancelled.',
-      // A stored code outside the table (none is written today) would fail the whole field.
-      resolve: (j) => (j.code === null ? null : isJobErrorCode(j.code) ? j.code : 'INTERNAL_SERVER_ERROR'),
-    }),
-    error: t.exposeString('error', { nullable: true, description: "The failure, in words (the hosted API's texts)." }),
-    errorDetails: t.exposeString('errorDetails', {
-      nullable: true,
-      description: 'JSON text: the bot text, Discord error body (retry_after)…',
-    }),
-    attempt: t.exposeInt('attempt', {
-      description: 'Run attempts: a job put back in the queue before anything reached Discord is attempted again.',
-    }),
-    callback: t.field({
-      type: CallbackRef,
-      nullable: true,
-      description: 'The delivery to replyUrl (or CALLBACK_DEFAULT_URL); null when there is none.',
-      resolve: (j) => j.callback,
-    }),
   }),
 });
+
+// The rest of Job's fields, in schema order: the reply, times, the bot's answer and the failure.
+builder.objectFields(JobRef, (t) => ({
+  replyUrl: t.exposeString('replyUrl', { nullable: true, description: 'Where the job is POSTed once terminal.' }),
+  replyRef: t.exposeString('replyRef', { nullable: true, description: 'Your reference, as given.' }),
+  created: t.field({ type: 'DateTime', description: 'When the job was accepted.', resolve: (j) => j.created }),
+  updated: t.field({ type: 'DateTime', description: 'When it last changed.', resolve: (j) => j.updated }),
+  startedAt: t.field({ type: 'DateTime', nullable: true, description: 'When a channel took it.', resolve: (j) => j.startedAt }),
+  finishedAt: t.field({ type: 'DateTime', nullable: true, description: 'When it became terminal.', resolve: (j) => j.finishedAt }),
+  messageId: t.exposeString('messageId', { nullable: true, description: "The bot's reply message." }),
+  content: t.exposeString('content', { nullable: true, description: "The bot's message text." }),
+  attachments: t.field({
+    type: [AttachmentRef],
+    description: "The files of the bot's reply (the result).",
+    resolve: (j) => j.attachments,
+  }),
+  identities: t.stringList({
+    nullable: true,
+    description:
+      "listIds: the saved names the bot listed, in its order; null for other commands, or when the bot's text could not be read (see content).",
+    resolve: (j) => j.identities ?? null,
+  }),
+  defaultIdentity: t.string({
+    nullable: true,
+    description: 'listIds: the default identity, when the bot showed one.',
+    resolve: (j) => j.defaultIdentity ?? null,
+  }),
+  timestamp: t.field({ type: 'DateTime', nullable: true, description: "The bot message's timestamp.", resolve: (j) => j.timestamp }),
+  code: t.field({
+    type: JobErrorCodeEnum,
+    nullable: true,
+    description: 'Why the job failed or was cancelled.',
+    // A stored code outside the table (none is written today) would fail the whole field.
+    resolve: (j) => (j.code === null ? null : isJobErrorCode(j.code) ? j.code : 'INTERNAL_SERVER_ERROR'),
+  }),
+  error: t.exposeString('error', { nullable: true, description: "The failure, in words (the hosted API's texts)." }),
+  errorDetails: t.exposeString('errorDetails', {
+    nullable: true,
+    description: 'JSON text: the bot text, Discord error body (retry_after)…',
+  }),
+  attempt: t.exposeInt('attempt', {
+    description: 'Run attempts: a job put back in the queue before anything reached Discord is attempted again.',
+  }),
+  callback: t.field({
+    type: CallbackRef,
+    nullable: true,
+    description: 'The delivery to replyUrl (or CALLBACK_DEFAULT_URL); null when there is none.',
+    resolve: (j) => j.callback,
+  }),
+}));

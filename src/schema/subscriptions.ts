@@ -7,7 +7,7 @@
 import type { ArgBuilder, InputFieldMap, InputShapeFromFields, SchemaTypes } from '@pothos/core';
 import { Repeater } from 'graphql-yoga';
 import { AppError } from '../errors.js';
-import type { AccountView, JobView } from '../jobs/service.js';
+import type { AccountView, JobView } from '../jobs/job-service.js';
 import { AccountRef } from './account-types.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ForeignCommandEvent } from '../../src/discord/foreign-commands.js';
 import { DriverError } from '../../src/discord/types.js';
+import { createManualClock } from '../../src/timing/clock.js';
 import { startHarness, type Harness } from './harness.js';
 
 let h: Harness | undefined;
@@ -26,11 +27,16 @@ const failureOf = async (promise: Promise<unknown>): Promise<DriverError> => {
 
 describe('account signals from the simulator', () => {
   it('a gateway that never comes up: GATEWAY_UNAVAILABLE after gatewayReadyMs, nothing sent', async () => {
-    h = await startHarness({ driver: { gatewayReadyMs: 400, timeoutMs: 10_000 } });
+    const clock = createManualClock(Date.now());
+    h = await startHarness({ driver: { gatewayReadyMs: 400, timeoutMs: 10_000, clock } });
     h.sim.setAccountFault(h.account.channelId, 'gatewayDown');
-    const started = Date.now();
-    const error = await failureOf(h.driver.picsi(h.command(), new AbortController().signal));
-    expect(Date.now() - started).toBeLessThan(5000);
+    let settled = false;
+    const failing = failureOf(h.driver.picsi(h.command(), new AbortController().signal)).finally(() => (settled = true));
+    // Moves on exactly when gatewayReadyMs of the driver's clock passed, not before.
+    await clock.advance(399);
+    expect(settled).toBe(false);
+    await clock.advance(1);
+    const error = await failing;
     expect(error).toMatchObject({ code: 'DISCORD_ERROR', commandSent: false, signal: { id: 'GATEWAY_UNAVAILABLE' } });
     expect(h.sim.requests.filter((r) => r.path.endsWith('/interactions'))).toHaveLength(0);
   });

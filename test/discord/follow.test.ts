@@ -6,6 +6,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiscordDriver, DriverError, type DiscordDriver } from '../../src/discord/index.js';
 import type { SentCommand } from '../../src/jobs/model.js';
+import { createManualClock, type Clock } from '../../src/timing/clock.js';
 import { startInteractionsProxy, type InteractionAnswer, type InteractionsProxy } from '../helpers/interactions-proxy.js';
 import { never, removeSpooledImages, startHarness, until, type Harness } from './harness.js';
 
@@ -20,8 +21,8 @@ afterEach(async () => {
   h = proxy = undefined;
 });
 
-const secondDriver = (apiUrl: string, timeoutMs = 10_000) => {
-  const d = createDiscordDriver({ apiUrl, logger: pino({ level: 'silent' }), timeoutMs, historyPollMs: 50 });
+const secondDriver = (apiUrl: string, timeoutMs = 10_000, clock?: Clock) => {
+  const d = createDiscordDriver({ apiUrl, logger: pino({ level: 'silent' }), timeoutMs, historyPollMs: 50, ...(clock ? { clock } : {}) });
   extra.push(d);
   return d;
 };
@@ -101,12 +102,20 @@ describe('driver.follow', () => {
     expect(h.sim.interactionsLog(h.account.channelId)).toHaveLength(1);
   });
 
-  it('a command that never reached the bot: TIMEOUT once the job timeout (from sentAt) is over', async () => {
+  it('a command that never reached the bot: TIMEOUT once the job timeout (from sentAt) is over, by the driver clock', async () => {
     h = await startHarness();
-    const command: SentCommand = { nonce: '1234567890123456789', interactionId: null, sentAt: new Date().toISOString() };
-    const error = await secondDriver(h.sim.apiUrl, 600)
+    const clock = createManualClock(Date.now());
+    // Sent 200 ms ago: 400 ms of the 600 ms job timeout are left.
+    const command: SentCommand = { nonce: '1234567890123456789', interactionId: null, sentAt: new Date(clock.now() - 200).toISOString() };
+    let settled = false;
+    const pending = secondDriver(h.sim.apiUrl, 600, clock)
       .follow({ jobId: 'ghost', account: h.command().account, command }, never())
-      .catch((e: unknown) => e);
+      .catch((e: unknown) => e)
+      .finally(() => (settled = true));
+    await clock.advance(399);
+    expect(settled).toBe(false);
+    await clock.advance(1);
+    const error = await pending;
     expect(error).toMatchObject({ code: 'TIMEOUT', commandSent: true });
     expect(h.sim.interactionsLog()).toHaveLength(0);
   });

@@ -5,7 +5,7 @@
 import sharp from 'sharp';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DriverError } from '../../src/discord/index.js';
-import type { PicsiResult } from '../../src/discord/index.js';
+import type { CommandResult } from '../../src/discord/index.js';
 import { BOT_ERROR_KINDS, BOT_ERRORS, DECOY_APPLICATION_ID, PICSI_CREDIT_COST } from '../../src/simulator/index.js';
 import type { BotErrorKind } from '../../src/simulator/index.js';
 import { never, removeSpooledImages, startHarness } from './harness.js';
@@ -20,7 +20,7 @@ afterEach(async () => {
 afterAll(removeSpooledImages);
 
 /** Runs one job; returns exactly one of result / DriverError (anything else fails the test). */
-async function run(command = h.command(), signal = never()): Promise<{ result?: PicsiResult; error?: DriverError; sending: number }> {
+async function run(command = h.command(), signal = never()): Promise<{ result?: CommandResult; error?: DriverError; sending: number }> {
   let sending = 0;
   try {
     const result = await h.driver.picsi(command, signal, { onCommandSending: () => void (sending += 1) });

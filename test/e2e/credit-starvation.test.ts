@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTerminal } from '../../src/jobs/model.js';
-import type { JobView } from '../../src/jobs/service.js';
-import { CREDITS_SPENT_ERROR } from '../../src/executor/credit-starvation.js';
+import type { JobView } from '../../src/jobs/job-service.js';
+import { CREDITS_SPENT_ERROR } from '../../src/executor/service/credit-starvation.js';
 import { postMultipart, PICSI_MUTATION, submitPicsi } from '../helpers/graphql-http.js';
 import { makePng } from '../helpers/images.js';
 import { startStack, type Stack } from '../helpers/stack.js';

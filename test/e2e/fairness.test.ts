@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isTerminal } from '../../src/jobs/model.js';
-import type { JobView } from '../../src/jobs/service.js';
+import type { JobView } from '../../src/jobs/job-service.js';
 import { postPicsi, type GraphQLResponse } from '../helpers/graphql-http.js';
 import { makePng } from '../helpers/images.js';
 import { startStack, type Stack } from '../helpers/stack.js';

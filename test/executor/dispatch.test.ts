@@ -1,4 +1,5 @@
 /** Dispatch on its own, with an injected clock and randomness: which channels a pass tries, in which order. */
+import { systemClock } from '../../src/timing/clock.js';
 import { AccountHealthKeeper } from '../../src/executor/account-health.js';
 import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
@@ -6,11 +7,11 @@ import { loadConfig } from '../../src/config.js';
 import { createDiscordDriver } from '../../src/discord/index.js';
 import type { ExecutorContext } from '../../src/executor/context.js';
 import { isClaimed, utcDay, type ClaimRequest, type Coordinator } from '../../src/executor/store/port.js';
-import { Dispatcher } from '../../src/executor/dispatch.js';
+import { Dispatcher } from '../../src/executor/run/dispatch.js';
 import { createMemoryCoordinator } from '../../src/executor/store/embedded/coordinator.js';
-import { RunningJobs } from '../../src/executor/runs.js';
+import { RunningJobs } from '../../src/executor/run/runs.js';
 import { StoreLossBackup } from '../../src/executor/store-loss-backup.js';
-import { TerminalEffects } from '../../src/executor/terminal-effects.js';
+import { TerminalEffects } from '../../src/executor/run/terminal-effects.js';
 import { tempBlobStore } from '../helpers/blobs.js';
 import { queuedJobRecord } from '../helpers/jobs.js';
 
@@ -47,6 +48,7 @@ async function setUp() {
     blobs,
     logger,
     instanceId: 'i-test',
+    clock: { ...systemClock, now: () => clock.now },
     now: () => clock.now,
     retentionSec: 60,
     health: new AccountHealthKeeper(coordinator, { send: () => undefined }, logger, () => clock.now),

@@ -9,18 +9,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createDiscordDriver } from '../../src/discord/index.js';
 import type { Coordinator } from '../../src/executor/store/port.js';
-import { startJobService } from '../../src/executor/job-service.js';
+import { startJobService } from '../../src/executor/service/start-job-service.js';
 import { createMemoryCoordinator } from '../../src/executor/store/embedded/coordinator.js';
 import { createRedisCoordinator } from '../../src/executor/store/redis/coordinator.js';
 import { singleRedis } from '../../src/redis/settings.js';
 import { executorKeys } from '../../src/executor/store/keys.js';
 import { isTerminal, type Job } from '../../src/jobs/model.js';
-import type { JobService, SubmitInput } from '../../src/jobs/service.js';
+import type { JobService, SubmitInput } from '../../src/jobs/job-service.js';
 import { DiscordSimulator, type SimulatedAccount } from '../../src/simulator/index.js';
 import { makePng } from '../helpers/images.js';
 import { stageImage, tempBlobStore } from '../helpers/blobs.js';
 import type { FsBlobStore } from '../../src/storage/fs-store.js';
-import { resultCopier } from '../../src/executor/results.js';
+import { resultCopier } from '../../src/executor/run/results.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -223,6 +223,8 @@ describe.each(backends)('job service on the %s coordinator', (_name, makeCoordin
     const queued = await service.submit(await input());
     expect((await service.get(queued.id))!.status).toBe('QUEUED');
     await blobs.delete([queued.inputs!.source!, queued.inputs!.target!]);
+    // The holder's command reaches the bot (which stays silent) before counting what was sent.
+    await expect.poll(() => simulator.interactionsLog(channel).length).toBe(1);
     const sent = simulator.interactionsLog(channel).length;
     await service.cancel(holder.id, 'owner-a');
     const ended = await untilTerminal(service, queued.id);

@@ -1,12 +1,12 @@
 /**
- * The queue feed (src/executor/queue-feed.ts) on the embedded store: a burst of queue changes costs
+ * The queue feed (src/executor/service/queue-feed.ts) on the embedded store: a burst of queue changes costs
  * one pass over the queue or two, not one per change; only followed jobs whose position moved are
  * told; the queue event is subscribed to only while a job is followed.
  */
 import { expect, it, vi } from 'vitest';
 import { EVENT_QUEUE, utcDay } from '../../src/executor/store/port.js';
 import { createMemoryCoordinator } from '../../src/executor/store/embedded/coordinator.js';
-import { QueueFeed } from '../../src/executor/queue-feed.js';
+import { QueueFeed } from '../../src/executor/service/queue-feed.js';
 import { newJob } from './coordinator-backends.js';
 
 it('takes a burst of changes in one or two passes and tells only the followed jobs that moved', async () => {

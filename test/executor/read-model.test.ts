@@ -1,12 +1,13 @@
 /** Read-side parts on their own, with an injected clock: the one-second copy of finished jobs, result retention. */
+import { systemClock } from '../../src/timing/clock.js';
 import { AccountHealthKeeper } from '../../src/executor/account-health.js';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { ExecutorContext } from '../../src/executor/context.js';
 import { createMemoryCoordinator } from '../../src/executor/store/embedded/coordinator.js';
-import { ReadModel } from '../../src/executor/read-model.js';
-import { ResultRetention } from '../../src/executor/result-retention.js';
+import { ReadModel } from '../../src/executor/service/read-model.js';
+import { ResultRetention } from '../../src/executor/service/result-retention.js';
 import { Readable } from 'node:stream';
 import type { Job } from '../../src/jobs/model.js';
 import { createDiscordDriver } from '../../src/discord/index.js';
@@ -29,6 +30,7 @@ describe('read model', () => {
       blobs: await tempBlobStore(),
       logger: pino({ level: 'silent' }),
       instanceId: 'i-test',
+      clock: { ...systemClock, now: () => clock },
       now: () => clock,
       retentionSec: 60,
       health: new AccountHealthKeeper(coordinator, { send: () => undefined }, pino({ level: 'silent' }), () => clock),

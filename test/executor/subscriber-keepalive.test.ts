@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Coordinator } from '../../src/executor/store/port.js';
 import { createRedisCoordinator } from '../../src/executor/store/redis/coordinator.js';
 import { singleRedis } from '../../src/redis/settings.js';
-import { watchJob } from '../../src/executor/watch.js';
+import { watchJob } from '../../src/executor/service/watch.js';
 import { type Job } from '../../src/jobs/model.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';

@@ -2,8 +2,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Job } from '../../src/jobs/model.js';
 import { discordRouteOf, jobCodeLabel, noopMetrics, type Metrics } from '../../src/metrics/instrumentation.js';
-import { instrumentJobService, recordFinished } from '../../src/metrics/job-service.js';
-import type { JobService } from '../../src/jobs/service.js';
+import { instrumentJobService, recordFinished } from '../../src/metrics/job-metrics.js';
+import type { JobService } from '../../src/jobs/job-service.js';
 import { createMetricsRegistry, JOB_SECONDS_BUCKETS, type MetricsSources } from '../../src/metrics/registry.js';
 import { parseExposition, valueOf } from './exposition.js';
 

@@ -1,12 +1,12 @@
 /**
- * The orphan sweep (src/executor/input-sweep.ts) on every pair of job store and blob store: inputs
+ * The orphan sweep (src/executor/service/input-sweep.ts) on every pair of job store and blob store: inputs
  * of QUEUED and STARTED jobs stay, inputs no such job refers to go once past the grace period,
  * younger ones stay whatever they are.
  */
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Coordinator } from '../../src/executor/store/port.js';
-import { sweepOrphanInputs } from '../../src/executor/input-sweep.js';
+import { sweepOrphanInputs } from '../../src/executor/service/input-sweep.js';
 import { embeddedBackend, newJob, redisBackend, type Backend as JobBackend } from '../executor/coordinator-backends.js';
 import { fsBackend, s3Backend, type BackendHarness } from './backends.js';
 

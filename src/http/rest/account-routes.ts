@@ -7,7 +7,7 @@
 import { AppError, echoInput } from '../../errors.js';
 import { checkAccountInput } from '../../jobs/account-input.js';
 import { BOT_PLANS, type BotPlan } from '../../jobs/command-costs.js';
-import type { AccountView } from '../../jobs/service.js';
+import type { AccountView } from '../../jobs/job-service.js';
 import { optionalField, type RouteDeps } from './fields.js';
 import { RESPONSES } from './responses.js';
 import type { FieldSpec, RestRequest, RestReply, RouteSpec } from './route.js';

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import { AppError } from '../../errors.js';
 import type { WaitMode } from '../../jobs/model.js';
-import type { JobService } from '../../jobs/service.js';
+import type { JobService } from '../../jobs/job-service.js';
 import type { UploadSpooler } from '../../jobs/staged-file.js';
 import { MAX_REPLY_FIELD_LENGTH, type DeliveryInput, type SubmissionContext } from '../../jobs/submission.js';
 import type { FieldSpec, RestRequest } from './route.js';

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Clock } from '../../timing/clock.js';
-import type { JobService } from '../../jobs/service.js';
+import type { JobService } from '../../jobs/job-service.js';
 import type { UploadSpooler } from '../../jobs/staged-file.js';
 import type { Authentication } from '../plugins/use-authentication.js';
 import { corsHeadersOf } from '../cors.js';

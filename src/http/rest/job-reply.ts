@@ -5,7 +5,7 @@
 import { downloadLinksOf } from '../../jobs/download-links.js';
 import { hostedCodeOf, toHostedJson, type HostedJobView } from '../../jobs/hosted-job.js';
 import { isTerminal } from '../../jobs/model.js';
-import type { JobService, JobView } from '../../jobs/service.js';
+import type { JobService, JobView } from '../../jobs/job-service.js';
 import type { RestReply } from './route.js';
 
 /** Seconds to wait after a 429 whose Discord body gave none: the hosted API tells clients 10–30 s. */

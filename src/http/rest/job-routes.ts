@@ -6,7 +6,7 @@
 import { AppError, echoInput } from '../../errors.js';
 import { HOSTED_STATUSES } from '../../jobs/hosted-job.js';
 import { JOB_STATUSES, type JobStatus } from '../../jobs/model.js';
-import type { JobView } from '../../jobs/service.js';
+import type { JobView } from '../../jobs/job-service.js';
 import { cancellingOwner, canSeeJob, visibleJobsFilter } from '../../jobs/visibility.js';
 import { optionalField, type RouteDeps } from './fields.js';
 import { hostedView } from './job-reply.js';
