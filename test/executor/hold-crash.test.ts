@@ -144,3 +144,32 @@ it('a job staged by an instance that is SIGKILLed runs later, exactly once, on t
   expect(simulator.stats(account.channelId).maxInFlight).toBe(1);
   await b.kill();
 }, 90_000);
+
+it('a copy whose job record the store lost (Redis restarted empty) ends EXECUTOR_LOST, not lost', async () => {
+  const account = simulator.createAccount({ credits: 1_000_000 });
+  const a = await fleet(account)();
+  const id = (await postPicsi(a.url, small, { target: large })).body.data!.picsi.id;
+  // The channel is released and the result (1 MB at 4 Mbit/s: 2 s) is being read off the CDN.
+  await expect.poll(() => cdnReads(account.channelId).length, { timeout: 20_000, interval: 10 }).toBe(1);
+  expect((await getJob(a, id)).status).toBe('STARTED');
+  await redis.restart();
+
+  await expect
+    .poll(
+      async () =>
+        (
+          await postJson<{ job: { status: string; code: string | null } | null }>(
+            a.url,
+            'query ($id: ID!) { job(id: $id) { status code } }',
+            { id },
+          )
+        ).body.data?.job ?? null,
+      {
+        timeout: 30_000,
+        interval: 100,
+      },
+    )
+    .toEqual({ status: 'FAILED', code: 'EXECUTOR_LOST' });
+  expect(simulator.interactionsLog(account.channelId)).toHaveLength(1);
+  await a.kill();
+}, 90_000);

@@ -31,7 +31,7 @@ export class RunningJobs {
   readonly staging: Staging;
 
   constructor(private readonly deps: RunsDeps) {
-    this.copies = new ResultCopies(deps.ctx, deps.copyResult, deps.terminal);
+    this.copies = new ResultCopies(deps.ctx, deps.copyResult, deps.terminal, (id, attempted) => deps.restoreLostRun(id, attempted));
     this.staging = new Staging(deps.ctx);
   }
 

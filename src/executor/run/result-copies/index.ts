@@ -8,6 +8,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Job } from '../../../jobs/model.js';
+import type { JobPatch } from '../../store/port.js';
 import { discordAccountOf, type ExecutorContext } from '../../context.js';
 import type { CopyRemote } from '../results.js';
 import type { TerminalEffects } from '../terminal-effects.js';
@@ -25,6 +26,8 @@ export class ResultCopies implements CopyStarter {
     private readonly ctx: ExecutorContext,
     private readonly copyResult: CopyRemote,
     private readonly terminal: TerminalEffects,
+    /** Restores the record of a job the store lost, with this outcome (../../service/recovery.ts); null when the store still has it. */
+    private readonly restoreLostRun: (id: string, attempted: JobPatch) => Promise<Job | null>,
   ) {}
 
   get size(): number {
@@ -51,7 +54,7 @@ export class ResultCopies implements CopyStarter {
     run.done
       .then(async (completed) => {
         this.copies.delete(job.id);
-        await this.terminal.apply(completed);
+        await this.terminal.apply(completed ?? (await this.restoreIfLost(job.id)));
       })
       .catch((error: unknown) => ctx.logger.error({ err: error, job: job.id }, 'could not finish a result copy'));
   }
@@ -62,6 +65,24 @@ export class ResultCopies implements CopyStarter {
     ctx.logger.warn({ job: job.id, channel: job.channel }, 'took over a result copy whose holder vanished');
     const account = job.channel ? await ctx.coordinator.getAccount(job.channel).catch(() => null) : null;
     this.start(job, token, account ? ctx.driver.dispatcherFor?.(discordAccountOf(account)) : undefined);
+  }
+
+  /**
+   * A copy that wrote nothing because the store lost the job's record (Redis restarted empty): no
+   * reaper can take it over, so it ends here, EXECUTOR_LOST like a run the loss stopped. A copy
+   * whose lease another instance took over is left to it (the record still exists: nothing restored).
+   */
+  private async restoreIfLost(id: string): Promise<Job | null> {
+    const at = new Date(this.ctx.now()).toISOString();
+    const outcome: JobPatch = {
+      status: 'FAILED',
+      code: 'EXECUTOR_LOST',
+      error: "The job store (Redis) lost its data while this job's result was being copied; it was stopped",
+      errorDetails: null,
+      copying: null,
+      finishedAt: at,
+    };
+    return this.restoreLostRun(id, outcome).catch(() => null);
   }
 
   /** Stops every copy here: their leases lapse and the reaper of a live instance takes them over. */
