@@ -58,9 +58,10 @@ export async function resolveDiscord(config: Config, logger: Logger): Promise<Re
     logger: logger.child({ component: 'simulator' }),
   });
   const demo = simulator.addDemoAccount();
-  logger.warn(
+  // The embedded default, not a fault: said plainly, as information (the README's demo section says the same).
+  logger.info(
     { apiUrl: simulator.apiUrl, channel: demo.channelId, botDelayMs: config.simulator.botDelayMs },
-    'DISCORD_ACCOUNTS unset: running against the built-in Discord SIMULATOR with one demo account, the same at every start (results are simulated, no real Discord is contacted)',
+    'DISCORD_ACCOUNTS unset: the built-in Discord SIMULATOR with one demo account, the same at every start (simulated results; nothing reaches Discord)',
   );
   return {
     apiUrl: simulator.apiUrl,
