@@ -53,7 +53,8 @@ async function startNpm(): Promise<{ npm: ChildProcess; lines: string[]; exited:
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
-  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': exit can come before the last lines of stdout were read.
+  const exited = new Promise<number | null>((resolve) => npm.once('close', (code) => resolve(code)));
   npm.stderr.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
   await new Promise<void>((resolve, reject) => {
     exited.then((code) => reject(new Error(`npm start exited (${code}):\n${lines.join('\n')}`)), reject);
