@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { BOT_PLANS, COMMAND_COSTS, DEFAULT_PLAN, GIF_RULES } from '../jobs/command-costs.js';
 import { ID_NAME_MAX_LENGTH, MAX_SAVED_IDS } from '../jobs/identity-names.js';
 
-/** One file of the page, ready to send (src/http/server.ts answers GET and HEAD with it). */
+/** One file of the page, ready to send (usePage in src/http/plugins/use-routes.ts answers GET and HEAD with it). */
 export interface PageAsset {
   body: Buffer;
   contentType: string;
