@@ -8,8 +8,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Every server process the importing test file started: a test that times out while one is still
+ * starting never gets it back to kill, so whatever is left is killed after the file's tests.
+ */
+const started = new Set<ChildProcess>();
+// Benchmarks import this module too, outside any test run.
+if (process.env['VITEST']) {
+  afterAll(() => {
+    for (const child of started) child.kill('SIGKILL');
+  });
+}
 
 export interface ServerProcess {
   url: string;
@@ -53,9 +66,11 @@ export async function startServerProcess(env: Record<string, string>, options: {
     env: serverProcessEnv({ DATA_DIR: dataDir, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(child);
   const logs: string[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => {
+      started.delete(child);
       if (!env['DATA_DIR']) rmSync(dataDir, { recursive: true, force: true });
       resolve({ code, signal });
     }),
@@ -63,10 +78,10 @@ export async function startServerProcess(env: Record<string, string>, options: {
   child.stderr.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start in time:\n${logs.slice(-20).join('\n')}`)),
-      options.startTimeoutMs ?? 20_000,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in time:\n${logs.slice(-20).join('\n')}`));
+    }, options.startTimeoutMs ?? 20_000);
     exited.then(({ code, signal }) => {
       clearTimeout(timer);
       reject(new Error(`server exited during start (${code ?? signal}):\n${logs.slice(-20).join('\n')}`));
