@@ -111,6 +111,12 @@ export const embeddedBackend: BackendFactory = async (callbacks) => {
 
 let sequence = 0;
 /** A new QUEUED job; `created` strictly increases from one call to the next. */
+/** Both stores, named, for `describe.each`: every store suite runs against each. */
+export const BACKENDS: [string, BackendFactory][] = [
+  ['redis', redisBackend],
+  ['embedded', embeddedBackend],
+];
+
 export function newJob(overrides: Partial<Job> = {}): Job {
   const created = new Date(Date.UTC(2026, 11, 1) + sequence++ * 1000).toISOString();
   // Without `command` and `inputs`, as a holder that records no commands writes them: the contract

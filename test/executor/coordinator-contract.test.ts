@@ -15,7 +15,7 @@ import {
   type SentCommand,
 } from '../../src/executor/store/port.js';
 import type { Job } from '../../src/jobs/model.js';
-import { embeddedBackend, newJob, redisBackend, type Backend, type BackendFactory } from './coordinator-backends.js';
+import { type Backend, type BackendFactory, BACKENDS, newJob } from './coordinator-backends.js';
 
 const A = '100000000000000001';
 const B = '100000000000000002';
@@ -52,12 +52,7 @@ const complete = (c: Coordinator, job: Job, token: string) =>
   c.updateJob(job.id, { patch: { status: 'COMPLETED' }, token, channel: job.channel!, retentionSec: 60 });
 const command = (sentAt = new Date()): SentCommand => ({ nonce: 'n1', interactionId: 'i1', sentAt: sentAt.toISOString() });
 
-const backends: [string, BackendFactory][] = [
-  ['redis', redisBackend],
-  ['embedded', embeddedBackend],
-];
-
-describe.each(backends)('coordinator contract: %s', (name, makeBackend) => {
+describe.each(BACKENDS)('coordinator contract: %s', (name, makeBackend) => {
   let backend: Backend;
   let c: Coordinator;
   const setUp = async (callbacks?: Parameters<BackendFactory>[0]) => {

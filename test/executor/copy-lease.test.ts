@@ -16,7 +16,7 @@ import {
   type Claimed,
   type Coordinator,
 } from '../../src/executor/store/port.js';
-import { embeddedBackend, newJob, redisBackend, type Backend, type BackendFactory } from './coordinator-backends.js';
+import { type Backend, BACKENDS, newJob } from './coordinator-backends.js';
 
 const A = '100000000000000001';
 const TTL_MS = 80;
@@ -54,12 +54,7 @@ const answer = {
 const pending = { answer, answeredAt: '2026-12-01T08:00:00.000Z' };
 const stored = [{ ...answer.attachments[0]!, copy: { state: 'STORED' as const, key: 'results/x', error: null } }];
 
-const backends: [string, BackendFactory][] = [
-  ['redis', redisBackend],
-  ['embedded', embeddedBackend],
-];
-
-describe.each(backends)('copy lease: %s', (name, makeBackend) => {
+describe.each(BACKENDS)('copy lease: %s', (name, makeBackend) => {
   let backend: Backend;
   let c: Coordinator;
   const setUp = async () => {

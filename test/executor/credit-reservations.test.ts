@@ -8,26 +8,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { utcDay, type AdmissionTerms, type Coordinator } from '../../src/executor/store/port.js';
 import type { Job } from '../../src/jobs/model.js';
 import { Redis } from 'ioredis';
-import {
-  claimRequest,
-  embeddedBackend,
-  newJob,
-  redisBackend,
-  REDIS_URL,
-  type Backend,
-  type BackendFactory,
-} from './coordinator-backends.js';
+import { type Backend, BACKENDS, claimRequest, newJob, REDIS_URL } from './coordinator-backends.js';
 
 const X = '100000000000000001';
 const Y = '100000000000000002';
 const PER_DAY = 6;
 
-const backends: [string, BackendFactory][] = [
-  ['redis', redisBackend],
-  ['embedded', embeddedBackend],
-];
-
-describe.each(backends)('credit reservations: %s', (name, makeBackend) => {
+describe.each(BACKENDS)('credit reservations: %s', (name, makeBackend) => {
   let backend: Backend;
   let c: Coordinator;
   const day = utcDay(Date.now());

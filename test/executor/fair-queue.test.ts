@@ -7,17 +7,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EVENT_QUEUE, type Coordinator } from '../../src/executor/store/port.js';
 import type { Job } from '../../src/jobs/model.js';
-import { claimed, claimRequest, embeddedBackend, newJob, redisBackend, type Backend, type BackendFactory } from './coordinator-backends.js';
+import { type Backend, BACKENDS, claimed, claimRequest, newJob } from './coordinator-backends.js';
 
 const X = '100000000000000001';
 const Y = '100000000000000002';
 
-const backends: [string, BackendFactory][] = [
-  ['redis', redisBackend],
-  ['embedded', embeddedBackend],
-];
-
-describe.each(backends)('fair queue: %s', (_name, makeBackend) => {
+describe.each(BACKENDS)('fair queue: %s', (_name, makeBackend) => {
   let backend: Backend;
   let c: Coordinator;
   const setUp = async () => {
