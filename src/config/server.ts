@@ -8,7 +8,7 @@ const tokenList = commaList.refine((list) => list.length > 0, 'must name at leas
 
 export const SERVER_VARIABLES = {
   PORT: { schema: int(0, 65535), default: '4000' },
-  /** Unset: every interface when tokens are set, loopback only in open dev mode (see hostOf). */
+  /** Unset: every interface when tokens are set, loopback only in open dev mode (see listenHostOf). */
   HOST: { schema: z.string().min(1), default: undefined },
   API_TOKENS: { schema: tokenList, default: undefined, secret: true },
   ADMIN_TOKENS: { schema: tokenList, default: undefined, secret: true },
@@ -38,7 +38,7 @@ export const SERVER_VARIABLES = {
 export interface ServerConfig {
   port: number;
   host: string;
-  /** HOST was unset and hostOf chose the address. */
+  /** HOST was unset and listenHostOf chose the address. */
   hostDefaulted: boolean;
   env: 'development' | 'production' | 'test';
   logLevel: (typeof LOG_LEVELS)[number];
@@ -66,7 +66,7 @@ export function serverConfigOf(p: Parsed<typeof SERVER_VARIABLES>): ServerConfig
   const open = apiTokens.length === 0 && adminTokens.length === 0;
   return {
     port: p.PORT,
-    host: hostOf(p.HOST, open),
+    host: listenHostOf(p.HOST, open),
     hostDefaulted: p.HOST === undefined,
     env: p.NODE_ENV,
     logLevel: p.LOG_LEVEL,
@@ -90,6 +90,6 @@ export function serverConfigOf(p: Parsed<typeof SERVER_VARIABLES>): ServerConfig
  * Without tokens anyone who reaches the port may run jobs and manage accounts, so an unset HOST
  * keeps open dev mode to this machine; with tokens the server listens on every interface.
  */
-export function hostOf(host: string | undefined, open: boolean): string {
+function listenHostOf(host: string | undefined, open: boolean): string {
   return host ?? (open ? '127.0.0.1' : '0.0.0.0');
 }
