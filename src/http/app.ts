@@ -106,12 +106,13 @@ export async function startGraphQLServer({
 
   const port = await listen(server, config);
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  onListening?.(`http://${shownHost}:${port}`);
+  const origin = `http://${shownHost}:${port}`;
+  onListening?.(origin);
 
   let stopping: Promise<void> | undefined;
   return {
-    url: `http://${shownHost}:${port}/graphql`,
-    pageUrl: `http://${shownHost}:${port}/`,
+    url: `${origin}/graphql`,
+    pageUrl: `${origin}/`,
     port,
     stop: () =>
       (stopping ??= (async () => {
